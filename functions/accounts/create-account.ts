@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { clock } from '#shared/clock.ts';
+import { createAccount } from '#shared/contracts/accounts.ts';
+import { hashPassword } from '#shared/crypto.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { problems } from '#shared/http/problem.ts';
+import { codeMessage, DuplicateAccount, insertAccount, issueCode } from '#shared/store/accounts.ts';
+
+export const handler = httpHandler(createAccount, async ({ body }) => {
+  const now = clock.now();
+  const emailCode = issueCode(now.getTime());
+  const phoneCode = issueCode(now.getTime());
+  const account = {
+    accountId: randomUUID(),
+    fullName: body.fullName,
+    email: body.email,
+    phone: body.phone,
+    passwordHash: await hashPassword(body.password),
+    role: 'citizen' as const,
+    emailVerified: false,
+    phoneVerified: false,
+    createdAt: now.toISOString(),
+    codes: { email: emailCode.stored, phone: phoneCode.stored },
+  };
+  try {
+    await insertAccount(account, [codeMessage(account, 'email', emailCode.code), codeMessage(account, 'phone', phoneCode.code)], now);
+  } catch (error) {
+    if (error instanceof DuplicateAccount) {
+      throw problems.conflict(`duplicate-${error.field}`, `An account with this ${error.field} already exists.`);
+    }
+    throw error;
+  }
+  return { status: 201, body: { accountId: account.accountId } };
+});

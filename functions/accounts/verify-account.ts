@@ -1,0 +1,36 @@
+import { clock } from '#shared/clock.ts';
+import { verifyAccount } from '#shared/contracts/accounts.ts';
+import { hashCode } from '#shared/crypto.ts';
+import { judgeCode, MAX_CODE_ATTEMPTS } from '#shared/domain/verification.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { Problem } from '#shared/http/problem.ts';
+import { countWrongTry, findAccountByEmail, markVerified } from '#shared/store/accounts.ts';
+
+const invalid = () => new Problem(400, 'invalid-code', 'Invalid code', 'The code is wrong or was never sent.');
+const locked = () =>
+  new Problem(409, 'code-locked', 'Code locked', `${MAX_CODE_ATTEMPTS} wrong tries: request a new code.`);
+
+export const handler = httpHandler(verifyAccount, async ({ body }) => {
+  const account = await findAccountByEmail(body.email);
+  // An unknown email answers like a wrong code, so the route does not reveal who is registered.
+  if (!account) throw invalid();
+  const verifiedKey = body.channel === 'email' ? 'emailVerified' : 'phoneVerified';
+  if (account[verifiedKey]) return { status: 200, body: { channel: body.channel, verified: true } };
+
+  const stored = account.codes?.[body.channel];
+  const presented = stored ? hashCode(body.code, stored.salt) : '';
+  switch (judgeCode(stored, presented, clock.nowMs())) {
+    case 'ok':
+      if (await markVerified(account.accountId, body.channel, presented)) {
+        return { status: 200, body: { channel: body.channel, verified: true } };
+      }
+      throw locked();
+    case 'expired':
+      throw new Problem(400, 'code-expired', 'Code expired', 'Request a new code.');
+    case 'locked':
+      throw locked();
+    case 'invalid':
+      if (!(await countWrongTry(account.accountId, body.channel))) throw locked();
+      throw invalid();
+  }
+});

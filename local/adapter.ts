@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { RouteContract } from '#shared/http/contract.ts';
+import { MAX_BODY_BYTES } from '#shared/http/handler.ts';
+import { type Problem, problems } from '#shared/http/problem.ts';
+
+// The local stand-in for API Gateway: matches the shared route table, builds the same
+// REST (v1) proxy event API Gateway sends, and calls the handler module in-process.
+
+type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+interface CompiledRoute {
+  contract: RouteContract;
+  pattern: RegExp;
+  paramNames: string[];
+}
+
+function compile(contract: RouteContract): CompiledRoute {
+  const paramNames: string[] = [];
+  const source = contract.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}/g, (_m, name: string) => {
+    paramNames.push(name);
+    return '([^/]+)';
+  });
+  return { contract, pattern: new RegExp(`^${source}$`), paramNames };
+}
+
+export function createAdapter(routes: RouteContract[], functionsDir: URL): Server {
+  const compiled = routes.map(compile);
+  const modules = new Map<string, Promise<LambdaHandler>>();
+  const load = (handler: string) => {
+    let loaded = modules.get(handler);
+    if (!loaded) {
+      loaded = import(new URL(`${handler}.ts`, functionsDir).href).then((m: { handler: LambdaHandler }) => m.handler);
+      modules.set(handler, loaded);
+    }
+    return loaded;
+  };
+
+  return createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://local');
+      const method = req.method ?? 'GET';
+      const candidates = compiled.filter((r) => r.pattern.test(url.pathname));
+      const match = candidates.find((r) => r.contract.method === method);
+      if (!match) return sendProblem(res, candidates.length ? problems.methodNotAllowed() : problems.notFound('No such route.'));
+      const body = await readBody(req);
+      if (body === 'too-large') return sendProblem(res, problems.tooLarge());
+      const handler = await load(match.contract.handler);
+      const event = toEvent(req, url, match, body);
+      const result = await handler(event, lambdaContext(match.contract.handler));
+      res.writeHead(result.statusCode, result.headers as Record<string, string>);
+      res.end(result.body);
+    } catch (error) {
+      console.error('adapter error', error);
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/problem+json' });
+        res.end(JSON.stringify({ type: 'https://prakerja.example/problems/internal', title: 'Internal server error', status: 500 }));
+      }
+    }
+  });
+}
+
+function sendProblem(res: ServerResponse, problem: Problem): void {
+  res.writeHead(problem.status, { 'content-type': 'application/problem+json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(problem.toBody()));
+}
+
+/** Reads at most 64 KiB + 1 byte, like API Gateway's payload limit but at our contract's size. */
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) {
+    req.resume();
+    return Promise.resolve('too-large');
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** API Gateway does not form-decode: `+` stays `+`, as in `?to=+628...`. */
+function queryParameters(url: URL): Record<string, string> | null {
+  const raw = url.search.slice(1);
+  if (!raw) return null;
+  const out: Record<string, string> = {};
+  for (const pair of raw.split('&')) {
+    const [name = '', value = ''] = pair.split('=', 2);
+    out[safeDecode(name)] = safeDecode(value);
+  }
+  return out;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function toEvent(req: IncomingMessage, url: URL, route: CompiledRoute, body: Buffer): APIGatewayProxyEvent {
+  const values = route.pattern.exec(url.pathname)?.slice(1) ?? [];
+  const pathParameters = route.paramNames.length
+    ? Object.fromEntries(route.paramNames.map((name, i) => [name, safeDecode(values[i] ?? '')]))
+    : null;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = String(value);
+  let text: string | null = null;
+  let isBase64Encoded = false;
+  if (body.length) {
+    try {
+      text = strictUtf8.decode(body);
+    } catch {
+      text = body.toString('base64');
+      isBase64Encoded = true;
+    }
+  }
+  const requestId = randomUUID();
+  return {
+    resource: route.contract.path,
+    path: url.pathname,
+    httpMethod: route.contract.method,
+    headers,
+    multiValueHeaders: {},
+    queryStringParameters: queryParameters(url),
+    multiValueQueryStringParameters: null,
+    pathParameters,
+    stageVariables: null,
+    body: text,
+    isBase64Encoded,
+    requestContext: {
+      requestId,
+      resourcePath: route.contract.path,
+      httpMethod: route.contract.method,
+      path: url.pathname,
+      stage: 'local',
+      identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
+    } as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+function lambdaContext(handler: string): Context {
+  const name = handler.replace(/\W/g, '-');
+  return {
+    awsRequestId: randomUUID(),
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
+    memoryLimitInMB: '512',
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+

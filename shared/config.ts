@@ -1,0 +1,27 @@
+// Configuration comes from the environment, set by the CDK stack on AWS and by
+// local/stack.ts on one machine. Nothing else in a handler knows where it runs.
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`missing environment variable ${name}`);
+  return value;
+}
+
+export const config = {
+  get tableName(): string {
+    return required('TABLE_NAME');
+  },
+  /** Set only locally: the DynamoDB Local endpoint. */
+  get dynamoEndpoint(): string | undefined {
+    return process.env.DYNAMODB_ENDPOINT;
+  },
+  get region(): string {
+    return process.env.AWS_REGION ?? 'ap-southeast-3';
+  },
+  /** Secrets Manager ARN of the key material on AWS; locally the keys come from env. */
+  get secretsArn(): string | undefined {
+    return process.env.SECRETS_ARN;
+  },
+  get notifier(): 'outbox' | 'aws' {
+    return process.env.NOTIFIER === 'aws' ? 'aws' : 'outbox';
+  },
+};

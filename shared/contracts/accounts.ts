@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { Email, IsoDate, Phone } from '#shared/contracts/common.ts';
+import { route } from '#shared/http/contract.ts';
+
+const tags = ['accounts'];
+
+export const CreateAccountBody = z
+  .strictObject({
+    fullName: z.string().trim().min(1).max(100),
+    email: Email,
+    password: z.string().min(10).max(128),
+    phone: Phone,
+  })
+  .meta({ id: 'CreateAccount' });
+
+export const createAccount = route({
+  operationId: 'createAccount',
+  method: 'POST',
+  path: '/v1/accounts',
+  access: 'public',
+  handler: 'accounts/create-account',
+  summary: 'Register a citizen account; sends the email and SMS verification codes',
+  tags,
+  idempotent: true,
+  body: CreateAccountBody,
+  responses: { 201: { description: 'Created', schema: z.object({ accountId: z.string() }) } },
+  problems: ['validation', 'duplicate-email', 'duplicate-phone'],
+});
+
+export const verifyAccount = route({
+  operationId: 'verifyAccount',
+  method: 'POST',
+  path: '/v1/accounts/verify',
+  access: 'public',
+  handler: 'accounts/verify-account',
+  summary: 'Confirm the email or the phone with the code that was sent',
+  tags,
+  body: z.strictObject({
+    email: Email,
+    channel: z.enum(['email', 'phone']),
+    code: z.string().regex(/^\d{6}$/, 'expected a 6-digit code'),
+  }),
+  responses: {
+    200: { description: 'Verified', schema: z.object({ channel: z.enum(['email', 'phone']), verified: z.literal(true) }) },
+  },
+  problems: ['validation', 'invalid-code', 'code-expired', 'code-locked'],
+});
+
+export const resendCode = route({
+  operationId: 'resendCode',
+  method: 'POST',
+  path: '/v1/accounts/codes',
+  access: 'public',
+  handler: 'accounts/resend-code',
+  summary: 'Send a fresh verification code (at most one a minute per channel)',
+  tags,
+  body: z.strictObject({ email: Email, channel: z.enum(['email', 'phone']) }),
+  responses: { 202: { description: 'Sent if the account exists and is not yet verified' } },
+  problems: ['validation', 'rate-limited'],
+});
+
+export const createSession = route({
+  operationId: 'createSession',
+  method: 'POST',
+  path: '/v1/sessions',
+  access: 'public',
+  handler: 'accounts/create-session',
+  summary: 'Sign in with email and password (citizens and administrators)',
+  tags,
+  body: z.strictObject({ email: Email, password: z.string().min(1).max(128) }),
+  responses: {
+    200: {
+      description: 'Signed in',
+      schema: z.object({ accessToken: z.string(), role: z.enum(['citizen', 'admin', 'approver']), expiresIn: z.number() }),
+    },
+  },
+  problems: ['validation', 'invalid-credentials'],
+});
+
+export const Declarations = z.strictObject({
+  student: z.boolean(),
+  civilServant: z.boolean(),
+  militaryOrPolice: z.boolean(),
+  villageOfficial: z.boolean(),
+  stateEnterpriseBoard: z.boolean(),
+  otherAidRecipient: z.boolean(),
+});
+
+export const ProfileBody = z
+  .strictObject({
+    nik: z.string().regex(/^\d{16}$/, 'expected 16 digits'),
+    kk: z.string().regex(/^\d{16}$/, 'expected 16 digits'),
+    birthDate: IsoDate,
+    gender: z.enum(['M', 'F']),
+    provinceCode: z.string().regex(/^\d{2}$/, 'expected a 2-digit province code'),
+    education: z.enum(['none', 'primary', 'junior_high', 'senior_high', 'diploma', 'bachelor', 'postgraduate']),
+    workStatus: z.enum(['unemployed', 'laid_off', 'employed', 'micro_business']),
+    declarations: Declarations,
+  })
+  .meta({ id: 'Profile' });
+
+export const putProfile = route({
+  operationId: 'putProfile',
+  method: 'PUT',
+  path: '/v1/me/profile',
+  access: 'citizen',
+  handler: 'accounts/put-profile',
+  summary: 'Set the personal data; the NIK is checked against birth date, gender and province',
+  tags,
+  body: ProfileBody,
+  responses: { 200: { description: 'Saved' } },
+  problems: ['validation', 'invalid-nik', 'invalid-kk', 'duplicate-nik', 'nik-locked'],
+});
+
+export const getMe = route({
+  operationId: 'getMe',
+  method: 'GET',
+  path: '/v1/me',
+  access: 'citizen',
+  handler: 'accounts/get-me',
+  summary: 'The account, its profile (NIK masked), verification state, waves and participation',
+  tags,
+  responses: { 200: { description: 'The account' } },
+});

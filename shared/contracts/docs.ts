@@ -1,0 +1,12 @@
+import { route } from '#shared/http/contract.ts';
+
+export const getOpenApi = route({
+  operationId: 'getOpenApi',
+  method: 'GET',
+  path: '/openapi.json',
+  access: 'public',
+  handler: 'docs/get-openapi',
+  summary: 'This API as an OpenAPI 3.1 document, generated from the zod schemas',
+  tags: ['docs'],
+  responses: { 200: { description: 'OpenAPI 3.1 document' } },
+});

@@ -1,0 +1,13 @@
+import * as accounts from '#shared/contracts/accounts.ts';
+import * as docs from '#shared/contracts/docs.ts';
+import * as local from '#shared/contracts/local.ts';
+import type { RouteContract } from '#shared/http/contract.ts';
+
+function contracts(module: Record<string, unknown>): RouteContract[] {
+  return Object.values(module).filter((v): v is RouteContract => typeof v === 'object' && v !== null && 'operationId' in v);
+}
+
+/** Every route of the API: the CDK app deploys those that are not `localOnly`. */
+export const routes: RouteContract[] = [...contracts(accounts), ...contracts(docs), ...contracts(local)];
+
+export const deployedRoutes = routes.filter((r) => !r.localOnly);

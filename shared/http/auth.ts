@@ -1,0 +1,69 @@
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { clock } from '#shared/clock.ts';
+import type { Access } from '#shared/http/contract.ts';
+import { problems } from '#shared/http/problem.ts';
+import { secrets } from '#shared/secrets.ts';
+
+export type Role = 'citizen' | 'admin' | 'approver';
+export interface Principal {
+  accountId: string;
+  role: Role;
+}
+
+const ISSUER = 'prakerja';
+const AUDIENCE = 'prakerja-api';
+export const TOKEN_LIFETIME_S = 3600;
+
+async function key(): Promise<Uint8Array> {
+  return Buffer.from((await secrets()).jwtKey, 'base64');
+}
+
+export async function issueToken(principal: Principal): Promise<string> {
+  const iat = Math.floor(clock.nowMs() / 1000);
+  return new SignJWT({ role: principal.role })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(principal.accountId)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + TOKEN_LIFETIME_S)
+    .sign(await key());
+}
+
+const ROLES: readonly Role[] = ['citizen', 'admin', 'approver'];
+
+/** Checks the bearer token and that its role may use a route of `access`. */
+export async function authenticate(authorization: string | undefined, access: Access): Promise<Principal> {
+  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization ?? '');
+  if (!match?.[1]) throw problems.unauthorized('Send Authorization: Bearer <token>.');
+  let principal: Principal;
+  try {
+    const { payload } = await jwtVerify(match[1], await key(), {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['HS256'],
+      currentDate: clock.now(),
+    });
+    const role = payload.role as Role;
+    if (!payload.sub || !ROLES.includes(role)) throw problems.unauthorized();
+    principal = { accountId: payload.sub, role };
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) throw problems.unauthorized('The token has expired.');
+    throw problems.unauthorized('The token is not valid.');
+  }
+  if (!allows(access, principal.role)) throw problems.forbidden();
+  return principal;
+}
+
+function allows(access: Access, role: Role): boolean {
+  switch (access) {
+    case 'citizen':
+      return role === 'citizen';
+    case 'admin':
+      return role === 'admin' || role === 'approver';
+    case 'approver':
+      return role === 'approver';
+    default:
+      return false;
+  }
+}

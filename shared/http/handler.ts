@@ -1,0 +1,112 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { authenticate, type Principal } from '#shared/http/auth.ts';
+import type { Infer, RouteContract } from '#shared/http/contract.ts';
+import { type FieldError, Problem, problems, serverErrorBody } from '#shared/http/problem.ts';
+import { logger } from '#shared/logger.ts';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface HttpRequest<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  /** Present on every route whose access is not `public`. */
+  principal: Principal;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  requestId: string;
+}
+
+export interface HttpReply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Wraps a route's logic into a Lambda handler: reads and validates the request against
+ * the contract, authenticates, and turns refusals into problem details. The logic
+ * receives typed input and returns a status and body; it never sees the raw event.
+ */
+export function httpHandler<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined>(
+  contract: RouteContract<B, Q, P>,
+  run: (request: HttpRequest<Infer<B>, Infer<Q>, Infer<P>>) => Promise<HttpReply>,
+) {
+  const core = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+    const started = performance.now();
+    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+    let reply: HttpReply;
+    try {
+      const headers = lowerCaseKeys(event.headers);
+      const body = contract.body ? validate(contract.body, readJson(event), 'body') : undefined;
+      const query = contract.query ? validate(contract.query, event.queryStringParameters ?? {}, 'query') : undefined;
+      const params = contract.params ? validate(contract.params, event.pathParameters ?? {}, 'path') : undefined;
+      const principal =
+        contract.access === 'public' ? (undefined as unknown as Principal) : await authenticate(headers.authorization, contract.access);
+      reply = await run({ body, query, params, principal, headers, requestId } as HttpRequest<Infer<B>, Infer<Q>, Infer<P>>);
+    } catch (error) {
+      reply = toProblemReply(error);
+    }
+    logger.info('request', {
+      operation: contract.operationId,
+      status: reply.status,
+      latencyMs: Math.round(performance.now() - started),
+    });
+    return toResult(reply, requestId);
+  };
+  return middy(core).use(injectLambdaContext(logger, { resetKeys: true }));
+}
+
+function toProblemReply(error: unknown): HttpReply {
+  if (error instanceof Problem) {
+    return { status: error.status, body: error.toBody(), headers: { 'content-type': 'application/problem+json' } };
+  }
+  logger.error('unhandled error', { error: error as Error });
+  return { status: 500, body: serverErrorBody(), headers: { 'content-type': 'application/problem+json' } };
+}
+
+function toResult(reply: HttpReply, requestId: string): APIGatewayProxyResult {
+  return {
+    statusCode: reply.status,
+    headers: {
+      'content-type': 'application/json',
+      'cache-control': 'no-store',
+      'x-request-id': requestId,
+      ...reply.headers,
+    },
+    body: reply.body === undefined ? '' : JSON.stringify(reply.body),
+  };
+}
+
+function lowerCaseKeys(headers: APIGatewayProxyEvent['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined) out[name.toLowerCase()] = value;
+  return out;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function readJson(event: APIGatewayProxyEvent): unknown {
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.byteLength > MAX_BODY_BYTES) throw problems.tooLarge();
+  if (bytes.byteLength === 0) return undefined;
+  try {
+    return JSON.parse(strictUtf8.decode(bytes));
+  } catch {
+    throw problems.malformedJson();
+  }
+}
+
+function validate<S extends z.ZodType>(schema: S, input: unknown, where: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const errors: FieldError[] = result.error.issues.slice(0, 20).map((issue) => ({
+    path: issue.path.length ? issue.path.map(String).join('.').slice(0, 100) : where,
+    message: issue.message.slice(0, 200),
+  }));
+  throw problems.validation(errors, `The request ${where} does not match the schema.`);
+}
