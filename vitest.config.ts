@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // stack (DynamoDB Local in memory, started once for the run), and CDK template tests.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {

@@ -18,10 +18,12 @@ interface CompiledRoute {
 
 function compile(contract: RouteContract): CompiledRoute {
   const paramNames: string[] = [];
-  const source = contract.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}/g, (_m, name: string) => {
-    paramNames.push(name);
-    return '([^/]+)';
-  });
+  const source = contract.path
+    .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+    .replace(/\\?\{(\w+)\\?\}/g, (_m, name: string) => {
+      paramNames.push(name);
+      return '([^/]+)';
+    });
   return { contract, pattern: new RegExp(`^${source}$`), paramNames };
 }
 
@@ -31,7 +33,9 @@ export function createAdapter(routes: RouteContract[], functionsDir: URL): Serve
   const load = (handler: string) => {
     let loaded = modules.get(handler);
     if (!loaded) {
-      loaded = import(new URL(`${handler}.ts`, functionsDir).href).then((m: { handler: LambdaHandler }) => m.handler);
+      loaded = import(new URL(`${handler}.ts`, functionsDir).href).then(
+        (m: { handler: LambdaHandler }) => m.handler,
+      );
       modules.set(handler, loaded);
     }
     return loaded;
@@ -43,7 +47,11 @@ export function createAdapter(routes: RouteContract[], functionsDir: URL): Serve
       const method = req.method ?? 'GET';
       const candidates = compiled.filter((r) => r.pattern.test(url.pathname));
       const match = candidates.find((r) => r.contract.method === method);
-      if (!match) return sendProblem(res, candidates.length ? problems.methodNotAllowed() : problems.notFound('No such route.'));
+      if (!match)
+        return sendProblem(
+          res,
+          candidates.length ? problems.methodNotAllowed() : problems.notFound('No such route.'),
+        );
       const body = await readBody(req);
       if (body === 'too-large') return sendProblem(res, problems.tooLarge());
       const handler = await load(match.contract.handler);
@@ -55,7 +63,13 @@ export function createAdapter(routes: RouteContract[], functionsDir: URL): Serve
       console.error('adapter error', error);
       if (!res.headersSent) {
         res.writeHead(500, { 'content-type': 'application/problem+json' });
-        res.end(JSON.stringify({ type: 'https://prakerja.example/problems/internal', title: 'Internal server error', status: 500 }));
+        res.end(
+          JSON.stringify({
+            type: 'https://prakerja.example/problems/internal',
+            title: 'Internal server error',
+            status: 500,
+          }),
+        );
       }
     }
   });
@@ -113,7 +127,8 @@ function toEvent(req: IncomingMessage, url: URL, route: CompiledRoute, body: Buf
     ? Object.fromEntries(route.paramNames.map((name, i) => [name, safeDecode(values[i] ?? '')]))
     : null;
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = String(value);
+  for (const [name, value] of Object.entries(req.headers))
+    if (value !== undefined) headers[name] = String(value);
   let text: string | null = null;
   let isBase64Encoded = false;
   if (body.length) {
@@ -165,4 +180,3 @@ function lambdaContext(handler: string): Context {
     succeed: () => undefined,
   };
 }
-

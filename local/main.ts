@@ -24,8 +24,12 @@ function runningPid(): number | undefined {
 const other = runningPid();
 if (other) {
   const stackFile = resolve(dir, 'stack.json');
-  const url = existsSync(stackFile) ? (JSON.parse(readFileSync(stackFile, 'utf8')) as { apiUrl: string }).apiUrl : '?';
-  console.log(`The local stack is already running (pid ${other}) at ${url}. Stop it with Ctrl-C in its terminal or: kill ${other}`);
+  const url = existsSync(stackFile)
+    ? (JSON.parse(readFileSync(stackFile, 'utf8')) as { apiUrl: string }).apiUrl
+    : '?';
+  console.log(
+    `The local stack is already running (pid ${other}) at ${url}. Stop it with Ctrl-C in its terminal or: kill ${other}`,
+  );
   process.exit(0);
 }
 

@@ -78,7 +78,13 @@ export async function seedPartners() {
     const credential = existing
       ? { keyId: existing.keyId, secret: (await getCredential(existing.keyId))!.secret }
       : await issueCredential(partner.partnerId, now);
-    seeded.push({ id: partner.partnerId, code: partner.code, kind: partner.kind, status: partner.status, ...credential });
+    seeded.push({
+      id: partner.partnerId,
+      code: partner.code,
+      kind: partner.kind,
+      status: partner.status,
+      ...credential,
+    });
   }
   return seeded;
 }

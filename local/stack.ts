@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { routes } from '#shared/contracts/routes.ts';
 import { createAdapter } from '#local/adapter.ts';
 import { ensureTable, startDynamo, startQueues } from '#local/engines.ts';
 import { type SeededAdmin, seedAdmins, seedPartners } from '#local/seed.ts';
+import { routes } from '#shared/contracts/routes.ts';
 
 export interface StackOptions {
   /** Where keys.json, stack.json and (unless inMemory) the DynamoDB files live. */

@@ -23,10 +23,17 @@ export const handler = httpHandler(createAccount, async ({ body }) => {
     codes: { email: emailCode.stored, phone: phoneCode.stored },
   };
   try {
-    await insertAccount(account, [codeMessage(account, 'email', emailCode.code), codeMessage(account, 'phone', phoneCode.code)], now);
+    await insertAccount(
+      account,
+      [codeMessage(account, 'email', emailCode.code), codeMessage(account, 'phone', phoneCode.code)],
+      now,
+    );
   } catch (error) {
     if (error instanceof DuplicateAccount) {
-      throw problems.conflict(`duplicate-${error.field}`, `An account with this ${error.field} already exists.`);
+      throw problems.conflict(
+        `duplicate-${error.field}`,
+        `An account with this ${error.field} already exists.`,
+      );
     }
     throw error;
   }

@@ -6,7 +6,8 @@ import { httpHandler } from '#shared/http/handler.ts';
 import { Problem } from '#shared/http/problem.ts';
 import { countWrongTry, findAccountByEmail, markVerified } from '#shared/store/accounts.ts';
 
-const invalid = () => new Problem(400, 'invalid-code', 'Invalid code', 'The code is wrong or was never sent.');
+const invalid = () =>
+  new Problem(400, 'invalid-code', 'Invalid code', 'The code is wrong or was never sent.');
 const locked = () =>
   new Problem(409, 'code-locked', 'Code locked', `${MAX_CODE_ATTEMPTS} wrong tries: request a new code.`);
 

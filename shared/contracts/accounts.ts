@@ -41,7 +41,10 @@ export const verifyAccount = route({
     code: z.string().regex(/^\d{6}$/, 'expected a 6-digit code'),
   }),
   responses: {
-    200: { description: 'Verified', schema: z.object({ channel: z.enum(['email', 'phone']), verified: z.literal(true) }) },
+    200: {
+      description: 'Verified',
+      schema: z.object({ channel: z.enum(['email', 'phone']), verified: z.literal(true) }),
+    },
   },
   problems: ['validation', 'invalid-code', 'code-expired', 'code-locked'],
 });
@@ -71,7 +74,11 @@ export const createSession = route({
   responses: {
     200: {
       description: 'Signed in',
-      schema: z.object({ accessToken: z.string(), role: z.enum(['citizen', 'admin', 'approver']), expiresIn: z.number() }),
+      schema: z.object({
+        accessToken: z.string(),
+        role: z.enum(['citizen', 'admin', 'approver']),
+        expiresIn: z.number(),
+      }),
     },
   },
   problems: ['validation', 'invalid-credentials'],
@@ -93,11 +100,55 @@ export const ProfileBody = z
     birthDate: IsoDate,
     gender: z.enum(['M', 'F']),
     provinceCode: z.string().regex(/^\d{2}$/, 'expected a 2-digit province code'),
-    education: z.enum(['none', 'primary', 'junior_high', 'senior_high', 'diploma', 'bachelor', 'postgraduate']),
+    education: z.enum([
+      'none',
+      'primary',
+      'junior_high',
+      'senior_high',
+      'diploma',
+      'bachelor',
+      'postgraduate',
+    ]),
     workStatus: z.enum(['unemployed', 'laid_off', 'employed', 'micro_business']),
     declarations: Declarations,
   })
   .meta({ id: 'Profile' });
+
+export const ProfileView = z
+  .object({
+    nikMasked: z.string().meta({ description: 'First 6 and last 4 digits, e.g. 320101******0001' }),
+    kkMasked: z.string(),
+    birthDate: IsoDate,
+    gender: z.enum(['M', 'F']),
+    provinceCode: z.string(),
+    education: z.string(),
+    workStatus: z.string(),
+    declarations: Declarations,
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'ProfileView' });
+
+export const Me = z
+  .object({
+    accountId: z.string(),
+    fullName: z.string(),
+    email: z.string(),
+    phone: z.string(),
+    role: z.enum(['citizen', 'admin', 'approver']),
+    verification: z.object({ email: z.boolean(), phone: z.boolean() }),
+    profile: ProfileView.nullable(),
+    profileComplete: z.boolean(),
+    waves: z.array(z.object({ waveId: z.string(), outcome: z.string(), joinedAt: z.string().optional() })),
+    participant: z
+      .object({
+        cardNumber: z.string(),
+        balanceIdr: z.number().int(),
+        status: z.enum(['ACTIVE', 'REVOKED']),
+        purchaseDeadline: z.string(),
+      })
+      .nullable(),
+  })
+  .meta({ id: 'Me' });
 
 export const putProfile = route({
   operationId: 'putProfile',
@@ -108,7 +159,7 @@ export const putProfile = route({
   summary: 'Set the personal data; the NIK is checked against birth date, gender and province',
   tags,
   body: ProfileBody,
-  responses: { 200: { description: 'Saved' } },
+  responses: { 200: { description: 'Saved', schema: ProfileView } },
   problems: ['validation', 'invalid-nik', 'invalid-kk', 'duplicate-nik', 'nik-locked'],
 });
 
@@ -120,5 +171,5 @@ export const getMe = route({
   handler: 'accounts/get-me',
   summary: 'The account, its profile (NIK masked), verification state, waves and participation',
   tags,
-  responses: { 200: { description: 'The account' } },
+  responses: { 200: { description: 'The account', schema: Me } },
 });

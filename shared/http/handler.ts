@@ -6,6 +6,7 @@ import { authenticate, type Principal } from '#shared/http/auth.ts';
 import type { Infer, RouteContract } from '#shared/http/contract.ts';
 import { type FieldError, Problem, problems, serverErrorBody } from '#shared/http/problem.ts';
 import { logger } from '#shared/logger.ts';
+import { withCapacity } from '#shared/store/capacity.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -31,38 +32,67 @@ export interface HttpReply {
  * the contract, authenticates, and turns refusals into problem details. The logic
  * receives typed input and returns a status and body; it never sees the raw event.
  */
-export function httpHandler<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined>(
+export function httpHandler<
+  B extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  P extends z.ZodType | undefined,
+>(
   contract: RouteContract<B, Q, P>,
   run: (request: HttpRequest<Infer<B>, Infer<Q>, Infer<P>>) => Promise<HttpReply>,
 ) {
   const core = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const started = performance.now();
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
-    let reply: HttpReply;
-    try {
-      const headers = lowerCaseKeys(event.headers);
-      const body = contract.body ? validate(contract.body, readJson(event), 'body') : undefined;
-      const query = contract.query ? validate(contract.query, event.queryStringParameters ?? {}, 'query') : undefined;
-      const params = contract.params ? validate(contract.params, event.pathParameters ?? {}, 'path') : undefined;
-      const principal =
-        contract.access === 'public' ? (undefined as unknown as Principal) : await authenticate(headers.authorization, contract.access);
-      reply = await run({ body, query, params, principal, headers, requestId } as HttpRequest<Infer<B>, Infer<Q>, Infer<P>>);
-    } catch (error) {
-      reply = toProblemReply(error);
-    }
+    const { capacity, result } = withCapacity(() => serve(event));
+    const reply = await result;
     logger.info('request', {
       operation: contract.operationId,
       status: reply.status,
       latencyMs: Math.round(performance.now() - started),
+      consumedRcu: capacity.read,
+      consumedWcu: capacity.write,
     });
     return toResult(reply, requestId);
+  };
+
+  const serve = async (event: APIGatewayProxyEvent): Promise<HttpReply> => {
+    let reply: HttpReply;
+    try {
+      const headers = lowerCaseKeys(event.headers);
+      const body = contract.body ? validate(contract.body, readJson(event), 'body') : undefined;
+      const query = contract.query
+        ? validate(contract.query, event.queryStringParameters ?? {}, 'query')
+        : undefined;
+      const params = contract.params
+        ? validate(contract.params, event.pathParameters ?? {}, 'path')
+        : undefined;
+      const principal =
+        contract.access === 'public'
+          ? (undefined as unknown as Principal)
+          : await authenticate(headers.authorization, contract.access);
+      reply = await run({
+        body,
+        query,
+        params,
+        principal,
+        headers,
+        requestId: event.requestContext?.requestId ?? '',
+      } as HttpRequest<Infer<B>, Infer<Q>, Infer<P>>);
+    } catch (error) {
+      reply = toProblemReply(error);
+    }
+    return reply;
   };
   return middy(core).use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
 function toProblemReply(error: unknown): HttpReply {
   if (error instanceof Problem) {
-    return { status: error.status, body: error.toBody(), headers: { 'content-type': 'application/problem+json' } };
+    return {
+      status: error.status,
+      body: error.toBody(),
+      headers: { 'content-type': 'application/problem+json' },
+    };
   }
   logger.error('unhandled error', { error: error as Error });
   return { status: 500, body: serverErrorBody(), headers: { 'content-type': 'application/problem+json' } };
@@ -83,7 +113,8 @@ function toResult(reply: HttpReply, requestId: string): APIGatewayProxyResult {
 
 function lowerCaseKeys(headers: APIGatewayProxyEvent['headers']): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined) out[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(headers ?? {}))
+    if (value !== undefined) out[name.toLowerCase()] = value;
   return out;
 }
 

@@ -44,10 +44,12 @@ export class Problem extends Error {
 export const problems = {
   validation: (errors: FieldError[], detail = 'The request does not match the schema.') =>
     new Problem(400, 'validation', 'Invalid request', detail, errors),
-  malformedJson: () => new Problem(400, 'malformed-json', 'Malformed JSON', 'The body is not valid UTF-8 JSON.'),
+  malformedJson: () =>
+    new Problem(400, 'malformed-json', 'Malformed JSON', 'The body is not valid UTF-8 JSON.'),
   unauthorized: (detail = 'Missing or invalid credentials.') =>
     new Problem(401, 'unauthorized', 'Unauthorized', detail),
-  forbidden: (detail = 'You are not allowed to do this.') => new Problem(403, 'forbidden', 'Forbidden', detail),
+  forbidden: (detail = 'You are not allowed to do this.') =>
+    new Problem(403, 'forbidden', 'Forbidden', detail),
   notFound: (detail = 'No such resource.') => new Problem(404, 'not-found', 'Not found', detail),
   conflict: (slug: string, detail: string, extensions?: Record<string, unknown>) =>
     new Problem(409, slug, 'Conflict', detail, undefined, extensions),

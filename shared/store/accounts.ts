@@ -1,8 +1,8 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes, randomInt } from 'node:crypto';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { hashCode } from '#shared/crypto.ts';
-import type { Role } from '#shared/http/auth.ts';
 import { CODE_TTL_MS, MAX_CODE_ATTEMPTS, type StoredCode } from '#shared/domain/verification.ts';
+import type { Role } from '#shared/http/auth.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { keys } from '#shared/store/keys.ts';
 import { type OutboxMessage, outboxPut } from '#shared/store/outbox.ts';
@@ -33,10 +33,17 @@ export class DuplicateAccount extends Error {
 export function issueCode(nowMs: number): { code: string; stored: StoredCode } {
   const code = randomInt(0, 1_000_000).toString().padStart(6, '0');
   const salt = randomBytes(12).toString('base64url');
-  return { code, stored: { hash: hashCode(code, salt), salt, expiresAt: nowMs + CODE_TTL_MS, attempts: 0, sentAt: nowMs } };
+  return {
+    code,
+    stored: { hash: hashCode(code, salt), salt, expiresAt: nowMs + CODE_TTL_MS, attempts: 0, sentAt: nowMs },
+  };
 }
 
-export function codeMessage(account: Pick<Account, 'email' | 'phone'>, channel: Channel, code: string): OutboxMessage {
+export function codeMessage(
+  account: Pick<Account, 'email' | 'phone'>,
+  channel: Channel,
+  code: string,
+): OutboxMessage {
   return channel === 'email'
     ? { to: account.email, channel: 'email', template: 'verify-email', code }
     : { to: account.phone, channel: 'sms', template: 'verify-phone', code };
@@ -50,13 +57,32 @@ export async function insertAccount(account: Account, messages: OutboxMessage[],
   const { accountId } = account;
   try {
     await transact([
-      { Put: { TableName, Item: { ...keys.email(account.email), type: 'EmailMarker', accountId }, ConditionExpression: absent } },
-      { Put: { TableName, Item: { ...keys.phone(account.phone), type: 'PhoneMarker', accountId }, ConditionExpression: absent } },
-      { Put: { TableName, Item: { ...keys.account(accountId), type: 'Account', ...account }, ConditionExpression: absent } },
+      {
+        Put: {
+          TableName,
+          Item: { ...keys.email(account.email), type: 'EmailMarker', accountId },
+          ConditionExpression: absent,
+        },
+      },
+      {
+        Put: {
+          TableName,
+          Item: { ...keys.phone(account.phone), type: 'PhoneMarker', accountId },
+          ConditionExpression: absent,
+        },
+      },
+      {
+        Put: {
+          TableName,
+          Item: { ...keys.account(accountId), type: 'Account', ...account },
+          ConditionExpression: absent,
+        },
+      },
       ...messages.map((m) => outboxPut(m, now)),
     ]);
   } catch (error) {
-    if (error instanceof ConditionFailed && error.index <= 1) throw new DuplicateAccount(error.index === 0 ? 'email' : 'phone');
+    if (error instanceof ConditionFailed && error.index <= 1)
+      throw new DuplicateAccount(error.index === 0 ? 'email' : 'phone');
     throw error;
   }
 }
@@ -99,7 +125,12 @@ export async function countWrongTry(accountId: string, channel: Channel): Promis
 }
 
 /** Replaces the code of a channel and queues its message, unless one was sent within `minGapMs`. */
-export async function replaceCode(account: Account, channel: Channel, now: Date, minGapMs: number): Promise<boolean> {
+export async function replaceCode(
+  account: Account,
+  channel: Channel,
+  now: Date,
+  minGapMs: number,
+): Promise<boolean> {
   const { code, stored } = issueCode(now.getTime());
   try {
     await transact([
@@ -110,7 +141,11 @@ export async function replaceCode(account: Account, channel: Channel, now: Date,
           UpdateExpression: 'SET codes.#c = :code',
           ConditionExpression: `${verifiedField[channel]} = :false AND (attribute_not_exists(codes.#c) OR codes.#c.sentAt < :recent)`,
           ExpressionAttributeNames: { '#c': channel },
-          ExpressionAttributeValues: { ':code': stored, ':false': false, ':recent': now.getTime() - minGapMs },
+          ExpressionAttributeValues: {
+            ':code': stored,
+            ':false': false,
+            ':recent': now.getTime() - minGapMs,
+          },
         },
       },
       outboxPut(codeMessage(account, channel, code), now),

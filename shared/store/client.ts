@@ -1,21 +1,34 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '#shared/config.ts';
+import { recordCapacity } from '#shared/store/capacity.ts';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 
 /** One client per container, created on first use. */
 export function db(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      region: config.region,
-      ...(config.dynamoEndpoint
-        ? { endpoint: config.dynamoEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-        : {}),
-      maxAttempts: 5,
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
+  if (documentClient) return documentClient;
+  const client = new DynamoDBClient({
+    region: config.region,
+    ...(config.dynamoEndpoint
+      ? { endpoint: config.dynamoEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
+    maxAttempts: 5,
+  });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { ReturnConsumedCapacity?: string };
+      input.ReturnConsumedCapacity ??= 'TOTAL';
+      const out = await next(args);
+      recordCapacity(
+        context.commandName ?? '',
+        (out.output as { ConsumedCapacity?: never }).ConsumedCapacity,
+      );
+      return out;
+    },
+    { step: 'initialize', name: 'consumedCapacity' },
   );
+  documentClient = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return documentClient;
 }
 

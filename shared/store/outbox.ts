@@ -1,5 +1,5 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/store/client.ts';
 import { keys } from '#shared/store/keys.ts';
 import type { TransactItem } from '#shared/store/transact.ts';
@@ -43,5 +43,11 @@ export async function listOutbox(to: string, limit = 50): Promise<OutboxMessage[
       Limit: limit,
     }),
   );
-  return (out.Items ?? []).map(({ to, channel, template, code, sentAt }) => ({ to, channel, template, code, sentAt }));
+  return (out.Items ?? []).map(({ to, channel, template, code, sentAt }) => ({
+    to,
+    channel,
+    template,
+    code,
+    sentAt,
+  }));
 }

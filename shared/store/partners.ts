@@ -1,11 +1,17 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { decrypt, encrypt } from '#shared/crypto.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { ConditionFailed, transact } from '#shared/store/transact.ts';
 
 export type PartnerKind = 'platform' | 'payment';
-export type PartnerStatus = 'APPLIED' | 'MOU_SIGNED' | 'AGREEMENT_SIGNED' | 'INTEGRATING' | 'LIVE' | 'SUSPENDED';
+export type PartnerStatus =
+  | 'APPLIED'
+  | 'MOU_SIGNED'
+  | 'AGREEMENT_SIGNED'
+  | 'INTEGRATING'
+  | 'LIVE'
+  | 'SUSPENDED';
 
 export interface Partner {
   partnerId: string;
@@ -35,8 +41,20 @@ export async function insertPartner(partner: Partner): Promise<boolean> {
   const absent = 'attribute_not_exists(PK)';
   try {
     await transact([
-      { Put: { TableName, Item: { ...codeKey(partner.code), partnerId: partner.partnerId }, ConditionExpression: absent } },
-      { Put: { TableName, Item: { ...partnerKey(partner.partnerId), type: 'Partner', ...partner }, ConditionExpression: absent } },
+      {
+        Put: {
+          TableName,
+          Item: { ...codeKey(partner.code), partnerId: partner.partnerId },
+          ConditionExpression: absent,
+        },
+      },
+      {
+        Put: {
+          TableName,
+          Item: { ...partnerKey(partner.partnerId), type: 'Partner', ...partner },
+          ConditionExpression: absent,
+        },
+      },
     ]);
     return true;
   } catch (error) {
@@ -48,12 +66,17 @@ export async function insertPartner(partner: Partner): Promise<boolean> {
 export async function findPartnerByCode(code: string): Promise<Partner | undefined> {
   const marker = await db().send(new GetCommand({ TableName: tableName(), Key: codeKey(code) }));
   if (!marker.Item) return undefined;
-  const out = await db().send(new GetCommand({ TableName: tableName(), Key: partnerKey(marker.Item.partnerId) }));
+  const out = await db().send(
+    new GetCommand({ TableName: tableName(), Key: partnerKey(marker.Item.partnerId) }),
+  );
   return out.Item as Partner | undefined;
 }
 
 /** A new key pair for a partner; the clear secret is returned once and never stored. */
-export async function issueCredential(partnerId: string, now: Date): Promise<{ keyId: string; secret: string }> {
+export async function issueCredential(
+  partnerId: string,
+  now: Date,
+): Promise<{ keyId: string; secret: string }> {
   const keyId = `pk_${randomBytes(12).toString('base64url')}`;
   const secret = randomBytes(32).toString('base64url');
   const credential: Credential = {
@@ -67,7 +90,13 @@ export async function issueCredential(partnerId: string, now: Date): Promise<{ k
     {
       Put: {
         TableName: tableName(),
-        Item: { ...credentialKey(keyId), type: 'PartnerCredential', GSI1PK: `PARTNERKEYS#${partnerId}`, GSI1SK: keyId, ...credential },
+        Item: {
+          ...credentialKey(keyId),
+          type: 'PartnerCredential',
+          GSI1PK: `PARTNERKEYS#${partnerId}`,
+          GSI1SK: keyId,
+          ...credential,
+        },
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     },

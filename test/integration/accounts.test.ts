@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { call, latestCode, registerCitizen, uniqueEmail, uniquePhone } from '#test/support/api.ts';
 
-const account = () => ({ fullName: 'Budi Santoso', email: uniqueEmail(), password: 'correct horse battery', phone: uniquePhone() });
+const account = () => ({
+  fullName: 'Budi Santoso',
+  email: uniqueEmail(),
+  password: 'correct horse battery',
+  phone: uniquePhone(),
+});
 
 describe('accounts', () => {
   it('registers, verifies both channels from the outbox, and signs in', async () => {
@@ -12,7 +17,9 @@ describe('accounts', () => {
   it('refuses a second account with the same email, whatever its case', async () => {
     const first = account();
     expect((await call('POST', '/v1/accounts', { body: first })).status).toBe(201);
-    const again = await call('POST', '/v1/accounts', { body: { ...account(), email: first.email.toUpperCase() } });
+    const again = await call('POST', '/v1/accounts', {
+      body: { ...account(), email: first.email.toUpperCase() },
+    });
     expect(again.status).toBe(409);
     expect(again.body.type).toMatch(/duplicate-email$/);
     expect(again.headers.get('content-type')).toBe('application/problem+json');
@@ -32,11 +39,15 @@ describe('accounts', () => {
     const code = await latestCode(body.email, 'verify-email');
     const wrong = code === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i++) {
-      const r = await call('POST', '/v1/accounts/verify', { body: { email: body.email, channel: 'email', code: wrong } });
+      const r = await call('POST', '/v1/accounts/verify', {
+        body: { email: body.email, channel: 'email', code: wrong },
+      });
       expect(r.status).toBe(400);
       expect(r.body.type).toMatch(/invalid-code$/);
     }
-    const right = await call('POST', '/v1/accounts/verify', { body: { email: body.email, channel: 'email', code } });
+    const right = await call('POST', '/v1/accounts/verify', {
+      body: { email: body.email, channel: 'email', code },
+    });
     expect(right.status).toBe(409);
     expect(right.body.type).toMatch(/code-locked$/);
   });
@@ -47,7 +58,9 @@ describe('accounts', () => {
     const code = await latestCode(body.phone, 'verify-phone');
     await call('POST', '/_local/clock', { body: { now: new Date(Date.now() + 11 * 60_000).toISOString() } });
     try {
-      const r = await call('POST', '/v1/accounts/verify', { body: { email: body.email, channel: 'phone', code } });
+      const r = await call('POST', '/v1/accounts/verify', {
+        body: { email: body.email, channel: 'phone', code },
+      });
       expect(r.status).toBe(400);
       expect(r.body.type).toMatch(/code-expired$/);
     } finally {
@@ -57,8 +70,12 @@ describe('accounts', () => {
 
   it('refuses a wrong password without saying which part was wrong', async () => {
     const citizen = await registerCitizen();
-    const wrong = await call('POST', '/v1/sessions', { body: { email: citizen.email, password: 'not the password' } });
-    const unknown = await call('POST', '/v1/sessions', { body: { email: uniqueEmail(), password: 'not the password' } });
+    const wrong = await call('POST', '/v1/sessions', {
+      body: { email: citizen.email, password: 'not the password' },
+    });
+    const unknown = await call('POST', '/v1/sessions', {
+      body: { email: uniqueEmail(), password: 'not the password' },
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body.detail).toBe(unknown.body.detail);

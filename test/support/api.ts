@@ -20,7 +20,11 @@ export function stack() {
   return inject('stack');
 }
 
-export async function call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
+export async function call<T = any>(
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
   let body: string | Buffer | undefined = options.rawBody;
   if (options.body !== undefined) {
@@ -40,7 +44,10 @@ export async function call<T = any>(method: string, path: string, options: CallO
 }
 
 export async function latestCode(to: string, template: string): Promise<string> {
-  const outbox = await call<{ items: { template: string; code?: string }[] }>('GET', `/_local/outbox?to=${encodeURIComponent(to)}`);
+  const outbox = await call<{ items: { template: string; code?: string }[] }>(
+    'GET',
+    `/_local/outbox?to=${encodeURIComponent(to)}`,
+  );
   const message = outbox.body.items.find((m) => m.template === template);
   if (!message?.code) throw new Error(`no ${template} code for ${to}`);
   return message.code;
@@ -71,8 +78,11 @@ export async function registerCitizen(overrides: { email?: string; phone?: strin
   const email = overrides.email ?? uniqueEmail();
   const phone = overrides.phone ?? uniquePhone();
   const password = 'correct horse battery';
-  const created = await call('POST', '/v1/accounts', { body: { fullName: 'Warga Uji', email, password, phone } });
-  if (created.status !== 201) throw new Error(`register failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const created = await call('POST', '/v1/accounts', {
+    body: { fullName: 'Warga Uji', email, password, phone },
+  });
+  if (created.status !== 201)
+    throw new Error(`register failed: ${created.status} ${JSON.stringify(created.body)}`);
   for (const [channel, to, template] of [
     ['email', email, 'verify-email'],
     ['phone', phone, 'verify-phone'],

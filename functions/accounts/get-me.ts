@@ -1,0 +1,43 @@
+import { getMe } from '#shared/contracts/accounts.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { problems } from '#shared/http/problem.ts';
+import type { Account } from '#shared/store/accounts.ts';
+import { accountItems, type StoredProfile, toView } from '#shared/store/profiles.ts';
+
+// The account id comes from the token only: a citizen can read nothing but their own.
+export const handler = httpHandler(getMe, async ({ principal }) => {
+  const items = await accountItems(principal.accountId);
+  const account = items.find((i) => i.SK === 'ACCOUNT') as Account | undefined;
+  if (!account) throw problems.notFound('The account no longer exists.');
+  const profile = items.find((i) => i.SK === 'PROFILE') as StoredProfile | undefined;
+  const participant = items.find((i) => i.SK === 'PARTICIPANT');
+  const waves = items
+    .filter((i) => i.SK.startsWith('APPLICATION#'))
+    .map((i) => ({
+      waveId: i.waveId as string,
+      outcome: i.outcome as string,
+      joinedAt: i.joinedAt as string,
+    }));
+  return {
+    status: 200,
+    body: {
+      accountId: account.accountId,
+      fullName: account.fullName,
+      email: account.email,
+      phone: account.phone,
+      role: account.role,
+      verification: { email: account.emailVerified, phone: account.phoneVerified },
+      profile: profile ? toView(profile) : null,
+      profileComplete: profile !== undefined,
+      waves,
+      participant: participant
+        ? {
+            cardNumber: participant.cardNumber,
+            balanceIdr: participant.balanceIdr,
+            status: participant.status,
+            purchaseDeadline: participant.purchaseDeadline,
+          }
+        : null,
+    },
+  };
+});

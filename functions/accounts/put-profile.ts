@@ -1,0 +1,39 @@
+import { clock } from '#shared/clock.ts';
+import { putProfile } from '#shared/contracts/accounts.ts';
+import { KK_MESSAGES, NIK_MESSAGES, validateKk, validateNik } from '#shared/domain/nik.ts';
+import { isProvinceCode } from '#shared/domain/provinces.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { Problem, problems } from '#shared/http/problem.ts';
+import { DuplicateNik, NikLocked, saveProfile } from '#shared/store/profiles.ts';
+
+export const handler = httpHandler(putProfile, async ({ body, principal }) => {
+  if (!isProvinceCode(body.provinceCode)) {
+    throw problems.validation([{ path: 'provinceCode', message: 'Not a province code.' }]);
+  }
+  const nikReasons = validateNik(body.nik, body);
+  if (nikReasons.length) {
+    const errors = nikReasons.map((reason) => ({ path: 'nik', message: NIK_MESSAGES[reason] }));
+    throw new Problem(
+      400,
+      'invalid-nik',
+      'Invalid NIK',
+      'The NIK is malformed or disagrees with the data entered.',
+      errors,
+    );
+  }
+  const kkReasons = validateKk(body.kk);
+  if (kkReasons.length) {
+    const errors = kkReasons.map((reason) => ({ path: 'kk', message: KK_MESSAGES[reason] }));
+    throw new Problem(400, 'invalid-kk', 'Invalid KK number', 'The family card number is malformed.', errors);
+  }
+  try {
+    return { status: 200, body: await saveProfile(principal.accountId, body, clock.now()) };
+  } catch (error) {
+    if (error instanceof DuplicateNik)
+      throw problems.conflict('duplicate-nik', 'Another account holds this NIK.');
+    if (error instanceof NikLocked) {
+      throw problems.conflict('nik-locked', 'The NIK cannot change once the account has joined a wave.');
+    }
+    throw error;
+  }
+});

@@ -1,0 +1,225 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { encrypt, lookupHash } from '#shared/crypto.ts';
+import { type Gender, maskKk, maskNik } from '#shared/domain/nik.ts';
+import { db, tableName } from '#shared/store/client.ts';
+import { keys } from '#shared/store/keys.ts';
+import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
+
+export interface Declarations {
+  student: boolean;
+  civilServant: boolean;
+  militaryOrPolice: boolean;
+  villageOfficial: boolean;
+  stateEnterpriseBoard: boolean;
+  otherAidRecipient: boolean;
+}
+
+export interface ProfileInput {
+  nik: string;
+  kk: string;
+  birthDate: string;
+  gender: Gender;
+  provinceCode: string;
+  education: string;
+  workStatus: string;
+  declarations: Declarations;
+}
+
+/** What a citizen may see of their profile: never the clear NIK/KK, hashes or ciphertexts. */
+export interface ProfileView {
+  nikMasked: string;
+  kkMasked: string;
+  birthDate: string;
+  gender: Gender;
+  provinceCode: string;
+  education: string;
+  workStatus: string;
+  declarations: Declarations;
+  updatedAt: string;
+}
+
+/** The PROFILE item (PK ACCOUNT#<id>, SK PROFILE). */
+export interface StoredProfile extends ProfileView {
+  accountId: string;
+  nikSealed: string;
+  nikHash: string;
+  kkSealed: string;
+  kkHash: string;
+  createdAt: string;
+  /**
+   * Set to true by the wave-join transaction (see `lockNikItem`): from then on the NIK
+   * cannot change, so a selection can never be dodged by swapping identities.
+   */
+  nikLocked?: boolean;
+}
+
+export class DuplicateNik extends Error {}
+export class NikLocked extends Error {}
+
+export function toView(p: StoredProfile): ProfileView {
+  const {
+    nikMasked,
+    kkMasked,
+    birthDate,
+    gender,
+    provinceCode,
+    education,
+    workStatus,
+    declarations,
+    updatedAt,
+  } = p;
+  return {
+    nikMasked,
+    kkMasked,
+    birthDate,
+    gender,
+    provinceCode,
+    education,
+    workStatus,
+    declarations,
+    updatedAt,
+  };
+}
+
+export async function getProfile(accountId: string): Promise<StoredProfile | undefined> {
+  const out = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.profile(accountId), ConsistentRead: true }),
+  );
+  return out.Item as StoredProfile | undefined;
+}
+
+/** For the wave-join transaction: locks the NIK, and fails unless the profile exists. */
+export function lockNikItem(accountId: string): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.profile(accountId),
+      UpdateExpression: 'SET nikLocked = :true',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':true': true },
+    },
+  };
+}
+
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Saves the profile and claims its NIK marker in one transaction, so two accounts can
+ * never hold one NIK. The profile is updated, not replaced, to keep attributes that
+ * other flows set on it (nikLocked). Throws DuplicateNik or NikLocked.
+ */
+export async function saveProfile(accountId: string, input: ProfileInput, now: Date): Promise<ProfileView> {
+  const [nikHash, kkHash, nikSealed, kkSealed] = await Promise.all([
+    lookupHash('nik', input.nik),
+    lookupHash('kk', input.kk),
+    encrypt(input.nik),
+    encrypt(input.kk),
+  ]);
+  const { nik: _nik, kk: _kk, ...plain } = input;
+  const fields = {
+    ...plain,
+    type: 'Profile',
+    accountId,
+    nikSealed,
+    nikHash,
+    nikMasked: maskNik(input.nik),
+    kkSealed,
+    kkHash,
+    kkMasked: maskKk(input.kk),
+    updatedAt: now.toISOString(),
+  };
+  // The profile read decides which condition the write carries; if a concurrent change
+  // invalidates it, the write fails and is planned again from a fresh read.
+  for (let attempt = 1; ; attempt++) {
+    const current = await getProfile(accountId);
+    const oldHash = current?.nikHash;
+    if (oldHash !== undefined && oldHash !== nikHash && current?.nikLocked) throw new NikLocked();
+    try {
+      await transact(profileWrite(accountId, fields, oldHash, now));
+      return toView({ ...fields, createdAt: current?.createdAt ?? fields.updatedAt });
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+      if (error.index === 0) throw new DuplicateNik();
+      if (attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
+function profileWrite(
+  accountId: string,
+  fields: Record<string, unknown> & { nikHash: string; updatedAt: string },
+  oldHash: string | undefined,
+  now: Date,
+): TransactItem[] {
+  const TableName = tableName();
+  const me = { ':me': accountId };
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':createdAt': now.toISOString() };
+  const sets = Object.entries(fields).map(([name, value], i) => {
+    names[`#f${i}`] = name;
+    values[`:f${i}`] = value;
+    return `#f${i} = :f${i}`;
+  });
+  const changing = oldHash !== undefined && oldHash !== fields.nikHash;
+  // No profile yet: it must still be absent. A profile: its NIK must be the one we read,
+  // and when the NIK changes, it must not have been locked since.
+  let condition = 'attribute_not_exists(PK)';
+  if (oldHash !== undefined) {
+    condition = changing
+      ? 'nikHash = :old AND (attribute_not_exists(nikLocked) OR nikLocked = :false)'
+      : 'nikHash = :old';
+    values[':old'] = oldHash;
+    if (changing) values[':false'] = false;
+  }
+  const items: TransactItem[] = [
+    {
+      Update: {
+        TableName,
+        Key: keys.nik(fields.nikHash),
+        UpdateExpression: 'SET accountId = :me, #type = :type',
+        ConditionExpression: 'attribute_not_exists(PK) OR accountId = :me',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ...me, ':type': 'NikMarker' },
+      },
+    },
+    {
+      Update: {
+        TableName,
+        Key: keys.profile(accountId),
+        UpdateExpression: `SET ${sets.join(', ')}, createdAt = if_not_exists(createdAt, :createdAt)`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+  ];
+  if (changing) {
+    const mine = 'attribute_not_exists(PK) OR accountId = :me';
+    items.push({
+      Delete: { TableName, Key: keys.nik(oldHash), ConditionExpression: mine, ExpressionAttributeValues: me },
+    });
+  }
+  return items;
+}
+
+export type AccountItem = Record<string, unknown> & { PK: string; SK: string };
+
+/** Every item of an account's partition (account, profile, applications, participant). */
+export async function accountItems(accountId: string): Promise<AccountItem[]> {
+  const items: AccountItem[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.account(accountId).PK },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...((out.Items ?? []) as AccountItem[]));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
