@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  randomBytes,
+  scrypt,
+  timingSafeEqual,
+} from 'node:crypto';
 import { promisify } from 'node:util';
 import { secrets } from '#shared/secrets.ts';
 
@@ -24,7 +31,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
  *  but without the key a table dump cannot be matched against the 16-digit space. */
 export async function lookupHash(kind: 'nik' | 'kk', value: string): Promise<string> {
   const { lookupKey } = await secrets();
-  return createHmac('sha256', Buffer.from(lookupKey, 'base64')).update(`${kind}:${value}`).digest('base64url');
+  return createHmac('sha256', Buffer.from(lookupKey, 'base64'))
+    .update(`${kind}:${value}`)
+    .digest('base64url');
 }
 
 /** AES-256-GCM; the output is `v1.<iv>.<tag>.<ciphertext>` in base64url. */
@@ -33,14 +42,20 @@ export async function encrypt(plain: string): Promise<string> {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', Buffer.from(dataKey, 'base64'), iv);
   const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return ['v1', iv, cipher.getAuthTag(), body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+  return ['v1', iv, cipher.getAuthTag(), body]
+    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+    .join('.');
 }
 
 export async function decrypt(sealed: string): Promise<string> {
   const { dataKey } = await secrets();
   const [version, iv, tag, body] = sealed.split('.');
   if (version !== 'v1' || !iv || !tag || !body) throw new Error('unknown ciphertext format');
-  const decipher = createDecipheriv('aes-256-gcm', Buffer.from(dataKey, 'base64'), Buffer.from(iv, 'base64url'));
+  const decipher = createDecipheriv(
+    'aes-256-gcm',
+    Buffer.from(dataKey, 'base64'),
+    Buffer.from(iv, 'base64url'),
+  );
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
   return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
 }

@@ -4,5 +4,7 @@ import { listOutbox as readOutbox } from '#shared/store/outbox.ts';
 
 export const handler = httpHandler(listOutbox, async ({ query }) => ({
   status: 200,
-  body: { items: await readOutbox(query.to.toLowerCase().startsWith('+') ? query.to : query.to.toLowerCase()) },
+  body: {
+    items: await readOutbox(query.to.toLowerCase().startsWith('+') ? query.to : query.to.toLowerCase()),
+  },
 }));

@@ -20,7 +20,9 @@ export const Email = z
 /** Indonesian mobile number in E.164: +62 8xx, 9 to 13 digits after the country code. */
 export const Phone = z.string().regex(/^\+628\d{7,11}$/, 'expected an Indonesian mobile number, +628...');
 
-export const IsoDateTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
+export const IsoDateTime = z.iso
+  .datetime({ offset: true })
+  .transform((value) => new Date(value).toISOString());
 export const IsoDate = z.iso.date();
 
 /** Digits as text: NIK, KK and card numbers keep leading zeros and never become numbers. */

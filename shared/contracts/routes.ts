@@ -4,7 +4,9 @@ import * as local from '#shared/contracts/local.ts';
 import type { RouteContract } from '#shared/http/contract.ts';
 
 function contracts(module: Record<string, unknown>): RouteContract[] {
-  return Object.values(module).filter((v): v is RouteContract => typeof v === 'object' && v !== null && 'operationId' in v);
+  return Object.values(module).filter(
+    (v): v is RouteContract => typeof v === 'object' && v !== null && 'operationId' in v,
+  );
 }
 
 /** Every route of the API: the CDK app deploys those that are not `localOnly`. */
