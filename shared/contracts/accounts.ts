@@ -59,7 +59,7 @@ export const resendCode = route({
   tags,
   body: z.strictObject({ email: Email, channel: z.enum(['email', 'phone']) }),
   responses: { 202: { description: 'Sent if the account exists and is not yet verified' } },
-  problems: ['validation', 'rate-limited'],
+  problems: ['validation'],
 });
 
 export const createSession = route({

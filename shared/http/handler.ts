@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { z } from 'zod';
 import { authenticate, type Principal } from '#shared/http/auth.ts';
 import type { Infer, RouteContract } from '#shared/http/contract.ts';
+import { idempotent, readIdempotencyKey } from '#shared/http/idempotency.ts';
 import { type FieldError, Problem, problems, serverErrorBody } from '#shared/http/problem.ts';
 import { logger } from '#shared/logger.ts';
 import { withCapacity } from '#shared/store/capacity.ts';
@@ -59,6 +60,11 @@ export function httpHandler<
     let reply: HttpReply;
     try {
       const headers = lowerCaseKeys(event.headers);
+      // Credentials first: a caller without them learns nothing about the input schema.
+      const principal =
+        contract.access === 'public'
+          ? (undefined as unknown as Principal)
+          : await authenticate(headers.authorization, contract.access);
       const body = contract.body ? validate(contract.body, readJson(event), 'body') : undefined;
       const query = contract.query
         ? validate(contract.query, event.queryStringParameters ?? {}, 'query')
@@ -66,24 +72,39 @@ export function httpHandler<
       const params = contract.params
         ? validate(contract.params, event.pathParameters ?? {}, 'path')
         : undefined;
-      const principal =
-        contract.access === 'public'
-          ? (undefined as unknown as Principal)
-          : await authenticate(headers.authorization, contract.access);
-      reply = await run({
+      const request = {
         body,
         query,
         params,
         principal,
         headers,
         requestId: event.requestContext?.requestId ?? '',
-      } as HttpRequest<Infer<B>, Infer<Q>, Infer<P>>);
+      };
+      const execute = () => run(request as HttpRequest<Infer<B>, Infer<Q>, Infer<P>>).catch(refusalToReply);
+      const key = contract.idempotent ? readIdempotencyKey(headers) : undefined;
+      reply = key
+        ? await idempotent(
+            {
+              scope: principal?.accountId ?? 'public',
+              operationId: contract.operationId,
+              key,
+              request: `${event.httpMethod} ${event.path}\n${event.body ?? ''}`,
+            },
+            execute,
+          )
+        : await execute();
     } catch (error) {
       reply = toProblemReply(error);
     }
     return reply;
   };
   return middy(core).use(injectLambdaContext(logger, { resetKeys: true }));
+}
+
+/** Refusals become replies (an idempotent repeat gets them again); faults stay thrown. */
+function refusalToReply(error: unknown): HttpReply {
+  if (error instanceof Problem) return toProblemReply(error);
+  throw error;
 }
 
 function toProblemReply(error: unknown): HttpReply {
