@@ -1,6 +1,7 @@
 import * as accounts from '#shared/contracts/accounts.ts';
 import * as docs from '#shared/contracts/docs.ts';
 import * as local from '#shared/contracts/local.ts';
+import * as waves from '#shared/contracts/waves.ts';
 import type { RouteContract } from '#shared/http/contract.ts';
 
 function contracts(module: Record<string, unknown>): RouteContract[] {
@@ -10,6 +11,11 @@ function contracts(module: Record<string, unknown>): RouteContract[] {
 }
 
 /** Every route of the API: the CDK app deploys those that are not `localOnly`. */
-export const routes: RouteContract[] = [...contracts(accounts), ...contracts(docs), ...contracts(local)];
+export const routes: RouteContract[] = [
+  ...contracts(accounts),
+  ...contracts(waves),
+  ...contracts(docs),
+  ...contracts(local),
+];
 
 export const deployedRoutes = routes.filter((r) => !r.localOnly);

@@ -1,0 +1,66 @@
+import { clock } from '#shared/clock.ts';
+import { joinWave } from '#shared/contracts/waves.ts';
+import { ineligibility } from '#shared/domain/eligibility.ts';
+import { type JoinRefusal, joinRefusal, waveStatus } from '#shared/domain/waves.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { Problem, problems } from '#shared/http/problem.ts';
+import type { Account } from '#shared/store/accounts.ts';
+import { accountItems, type StoredProfile } from '#shared/store/profiles.ts';
+import { getWave, insertApplication, JoinRefused } from '#shared/store/waves.ts';
+
+const REFUSALS: Record<JoinRefusal, string> = {
+  'not-verified': 'Verify your email and phone first.',
+  'profile-incomplete': 'Complete your personal data first.',
+  'already-participant': 'You are already a participant of the programme.',
+  'already-joined': 'You have already joined this wave.',
+  'wave-not-open': 'This wave is not open for joining.',
+};
+
+export const handler = httpHandler(joinWave, async ({ params, principal }) => {
+  const [items, wave] = await Promise.all([accountItems(principal.accountId), getWave(params.waveId)]);
+  if (!wave) throw problems.notFound('No such wave.');
+  const now = clock.now();
+  const account = items.find((i) => i.SK === 'ACCOUNT') as unknown as Account;
+  const profile = items.find((i) => i.SK === 'PROFILE') as unknown as StoredProfile | undefined;
+  const refusal = joinRefusal({
+    emailVerified: account.emailVerified,
+    phoneVerified: account.phoneVerified,
+    hasProfile: profile !== undefined,
+    isParticipant: items.some((i) => i.SK === 'PARTICIPANT'),
+    hasJoined: items.some((i) => i.SK === `APPLICATION#${wave.waveId}`),
+    status: waveStatus(wave, now),
+  });
+  if (refusal) throw problems.conflict(refusal, REFUSALS[refusal]);
+  const reasons = ineligibility(profile!, wave);
+  if (reasons.length) {
+    throw new Problem(
+      403,
+      'ineligible',
+      'Not eligible',
+      'The declarations or the age exclude this wave.',
+      undefined,
+      {
+        reasons,
+      },
+    );
+  }
+  const joinedAt = now.toISOString();
+  try {
+    await insertApplication({
+      accountId: principal.accountId,
+      waveId: wave.waveId,
+      joinedAt,
+      nikHash: profile!.nikHash,
+      kkHash: profile!.kkHash,
+      birthDate: profile!.birthDate,
+      gender: profile!.gender,
+      provinceCode: profile!.provinceCode,
+      workStatus: profile!.workStatus,
+      declarations: profile!.declarations,
+    });
+  } catch (error) {
+    if (error instanceof JoinRefused) throw problems.conflict(error.reason, REFUSALS[error.reason]);
+    throw error;
+  }
+  return { status: 201, body: { waveId: wave.waveId, joinedAt, outcome: 'JOINED' } };
+});

@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Declarations } from '#shared/domain/eligibility.ts';
+import type { Wave } from '#shared/domain/waves.ts';
+import { db, tableName } from '#shared/store/client.ts';
+import { decodeCursor, encodeCursor } from '#shared/store/cursor.ts';
+import { lockNikItem } from '#shared/store/profiles.ts';
+import { ConditionFailed, transact } from '#shared/store/transact.ts';
+
+// Waves are few: one item each, listed through GSI1 in one partition by opening time.
+// Applications are many and arrive in a rush (80,000 a minute at wave 1's peak), so
+// nothing on the join path touches a shared item: an application lives in the
+// citizen's own partition, and the wave's applicant index (GSI2) is spread over
+// APPLICANT_SHARDS partitions. For the same reason the wave keeps no applicant counter
+// (one hot item taking every join); counts are derived from the shards when asked.
+export const APPLICANT_SHARDS = 16;
+
+const waveKey = (waveId: string) => ({ PK: `WAVE#${waveId}`, SK: 'WAVE' });
+const applicationKey = (accountId: string, waveId: string) => ({
+  PK: `ACCOUNT#${accountId}`,
+  SK: `APPLICATION#${waveId}`,
+});
+const participantKey = (accountId: string) => ({ PK: `ACCOUNT#${accountId}`, SK: 'PARTICIPANT' });
+
+export function applicantShard(accountId: string): number {
+  return createHash('sha256').update(accountId).digest().readUInt16BE(0) % APPLICANT_SHARDS;
+}
+
+export async function insertWave(wave: Wave): Promise<void> {
+  await transact([
+    {
+      Put: {
+        TableName: tableName(),
+        Item: {
+          ...waveKey(wave.waveId),
+          type: 'Wave',
+          GSI1PK: 'WAVES',
+          GSI1SK: `${wave.opensAt}#${wave.waveId}`,
+          ...wave,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+  ]);
+}
+
+function toWave(item: Record<string, unknown>): Wave {
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, type: _t, ...wave } = item;
+  return wave as unknown as Wave;
+}
+
+export async function getWave(waveId: string): Promise<Wave | undefined> {
+  const out = await db().send(new GetCommand({ TableName: tableName(), Key: waveKey(waveId) }));
+  return out.Item ? toWave(out.Item) : undefined;
+}
+
+export class InvalidCursor extends Error {}
+
+export async function listWaves(
+  limit: number,
+  cursor?: string,
+): Promise<{ waves: Wave[]; nextCursor: string | null }> {
+  const start = cursor ? decodeCursor(cursor, ['PK', 'SK', 'GSI1PK', 'GSI1SK']) : undefined;
+  if (start === null) throw new InvalidCursor();
+  const out = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :waves',
+      ExpressionAttributeValues: { ':waves': 'WAVES' },
+      Limit: limit,
+      ExclusiveStartKey: start,
+    }),
+  );
+  return { waves: (out.Items ?? []).map(toWave), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+}
+
+/** What selection needs of an applicant, copied at join time so the draw can scan
+ *  the wave's applicants without reading every profile. */
+export interface Application {
+  accountId: string;
+  waveId: string;
+  joinedAt: string;
+  nikHash: string;
+  kkHash: string;
+  birthDate: string;
+  gender: string;
+  provinceCode: string;
+  workStatus: string;
+  declarations: Declarations;
+}
+
+export class JoinRefused extends Error {
+  constructor(readonly reason: 'already-joined' | 'already-participant' | 'profile-incomplete') {
+    super(reason);
+  }
+}
+
+/** The application, the check that the citizen is not yet a participant, and the lock
+ *  on the profile's NIK: all or nothing, so concurrent joins cannot slip past any. */
+export async function insertApplication(application: Application): Promise<void> {
+  const TableName = tableName();
+  const { accountId, waveId } = application;
+  try {
+    await transact([
+      {
+        Put: {
+          TableName,
+          Item: {
+            ...applicationKey(accountId, waveId),
+            type: 'Application',
+            outcome: 'JOINED',
+            GSI2PK: `WAVE#${waveId}#${applicantShard(accountId)}`,
+            GSI2SK: accountId,
+            ...application,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      {
+        ConditionCheck: {
+          TableName,
+          Key: participantKey(accountId),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      lockNikItem(accountId),
+    ]);
+  } catch (error) {
+    if (!(error instanceof ConditionFailed)) throw error;
+    throw new JoinRefused(
+      (['already-joined', 'already-participant', 'profile-incomplete'] as const)[error.index]!,
+    );
+  }
+}
+
+/** Applicants of a wave, counted over its shards (Select COUNT reads keys only). */
+export async function countApplicants(waveId: string): Promise<number> {
+  const counts = await Promise.all(
+    Array.from({ length: APPLICANT_SHARDS }, async (_, shard) => {
+      let total = 0;
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await db().send(
+          new QueryCommand({
+            TableName: tableName(),
+            IndexName: 'GSI2',
+            KeyConditionExpression: 'GSI2PK = :pk',
+            ExpressionAttributeValues: { ':pk': `WAVE#${waveId}#${shard}` },
+            Select: 'COUNT',
+            ExclusiveStartKey: start,
+          }),
+        );
+        total += out.Count ?? 0;
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return total;
+    }),
+  );
+  return counts.reduce((a, b) => a + b, 0);
+}

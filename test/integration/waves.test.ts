@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { adminToken, type Citizen, call, registerCitizen } from '#test/support/api.ts';
+import { profileBody, randomIdentity } from '#test/support/nik.ts';
+
+const scheme = {
+  trainingBalanceIdr: 3_500_000,
+  incentiveIdr: 600_000,
+  incentiveMonths: 1,
+  surveyIncentiveIdr: 50_000,
+  surveyCount: 2,
+};
+const hours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
+
+async function createWave(overrides: Record<string, unknown> = {}) {
+  const r = await call('POST', '/v1/admin/waves', {
+    token: await adminToken(),
+    body: {
+      name: 'Gelombang uji',
+      opensAt: hours(-1),
+      closesAt: hours(24),
+      quota: 100,
+      purchaseDeadlineDays: 15,
+      scheme,
+      ...overrides,
+    },
+  });
+  expect(r.status).toBe(201);
+  return r.body as { waveId: string; status: string };
+}
+
+async function citizenWithProfile(overrides: Record<string, unknown> = {}): Promise<Citizen> {
+  const citizen = await registerCitizen();
+  const r = await call('PUT', '/v1/me/profile', {
+    token: citizen.token,
+    body: profileBody(randomIdentity(), overrides),
+  });
+  expect(r.status).toBe(200);
+  return citizen;
+}
+
+const join = (waveId: string, token: string) => call('POST', `/v1/me/waves/${waveId}/join`, { token });
+
+describe('waves', () => {
+  it('an administrator creates a wave and it is listed with its status', async () => {
+    const wave = await createWave({ reservedQuota: 10 });
+    expect(wave).toMatchObject({ status: 'OPEN', quota: 100, reservedQuota: 10, minAge: 18, scheme });
+    let cursor: string | null = null;
+    const seen: string[] = [];
+    do {
+      const page: any = await call('GET', `/v1/waves?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((w: { waveId: string }) => w.waveId));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toContain(wave.waveId);
+  });
+
+  it('derives SCHEDULED, OPEN and CLOSED from the backend clock', async () => {
+    const wave = await createWave({ opensAt: hours(2), closesAt: hours(4) });
+    const statusAt = async (at: string) => {
+      await call('POST', '/_local/clock', { body: { now: at } });
+      const page = await call('GET', '/v1/waves?limit=500');
+      return page.body.items.find((w: { waveId: string }) => w.waveId === wave.waveId)?.status;
+    };
+    try {
+      expect(await statusAt(hours(1))).toBe('SCHEDULED');
+      expect(await statusAt(hours(3))).toBe('OPEN');
+      expect(await statusAt(hours(5))).toBe('CLOSED');
+    } finally {
+      await call('DELETE', '/_local/clock');
+    }
+  });
+
+  it('refuses bad waves with field paths, citizens with 403, strangers with 401', async () => {
+    const bad = await call('POST', '/v1/admin/waves', {
+      token: await adminToken(),
+      body: {
+        name: 'x',
+        opensAt: hours(2),
+        closesAt: hours(1),
+        quota: 10,
+        reservedQuota: 20,
+        purchaseDeadlineDays: 15,
+        scheme,
+      },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(
+      expect.arrayContaining(['closesAt']),
+    );
+    const citizen = await registerCitizen();
+    expect((await call('POST', '/v1/admin/waves', { token: citizen.token, body: {} })).status).toBe(403);
+    expect((await call('POST', '/v1/admin/waves', { body: {} })).status).toBe(401);
+    expect((await call('GET', '/v1/waves?cursor=not-a-cursor')).status).toBe(400);
+  });
+
+  it('a verified citizen with a profile joins an open wave once', async () => {
+    const wave = await createWave();
+    const citizen = await citizenWithProfile();
+    const joined = await join(wave.waveId, citizen.token);
+    expect(joined.status).toBe(201);
+    expect(joined.body).toMatchObject({ waveId: wave.waveId, outcome: 'JOINED' });
+    const again = await join(wave.waveId, citizen.token);
+    expect(again.status).toBe(409);
+    expect(again.body.type).toMatch(/already-joined$/);
+    const me = await call('GET', '/v1/me', { token: citizen.token });
+    expect(me.body.waves).toEqual([expect.objectContaining({ waveId: wave.waveId, outcome: 'JOINED' })]);
+    // Having joined, the NIK can no longer be changed.
+    const change = await call('PUT', '/v1/me/profile', {
+      token: citizen.token,
+      body: profileBody(randomIdentity()),
+    });
+    expect(change.status).toBe(409);
+  });
+
+  it('exactly one of 20 concurrent joins of one citizen succeeds', async () => {
+    const wave = await createWave();
+    const citizen = await citizenWithProfile();
+    const results = await Promise.all(Array.from({ length: 20 }, () => join(wave.waveId, citizen.token)));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    for (const r of results.filter((r) => r.status !== 201)) expect(r.body.type).toMatch(/already-joined$/);
+  });
+
+  it('refuses with the slug that says why', async () => {
+    const open = await createWave();
+    const scheduled = await createWave({ opensAt: hours(2), closesAt: hours(4) });
+    const unverified = await call('POST', '/v1/accounts', {
+      body: {
+        fullName: 'Tanpa Verifikasi',
+        email: `u-${Date.now()}@example.com`,
+        password: 'correct horse battery',
+        phone: '+6289900000001',
+      },
+    });
+    expect(unverified.status).toBe(201);
+    const noProfile = await registerCitizen();
+    const ready = await citizenWithProfile();
+    expect((await join(open.waveId, noProfile.token)).body.type).toMatch(/profile-incomplete$/);
+    expect((await join(scheduled.waveId, ready.token)).body.type).toMatch(/wave-not-open$/);
+    const missing = await join('no-such-wave', ready.token);
+    expect(missing.status).toBe(404);
+  });
+
+  it('answers 403 ineligible with the reasons from declarations and age', async () => {
+    const wave = await createWave({ maxAge: 30 });
+    const civilServant = await citizenWithProfile({
+      declarations: {
+        student: true,
+        civilServant: true,
+        militaryOrPolice: false,
+        villageOfficial: false,
+        stateEnterpriseBoard: false,
+        otherAidRecipient: false,
+      },
+    });
+    const r = await join(wave.waveId, civilServant.token);
+    expect(r.status).toBe(403);
+    expect(r.body.type).toMatch(/ineligible$/);
+    expect(r.body.reasons).toEqual(expect.arrayContaining(['student', 'civil-servant']));
+    const old = await registerCitizen();
+    const profile = profileBody(randomIdentity({ birthDate: '1960-05-05' }));
+    expect((await call('PUT', '/v1/me/profile', { token: old.token, body: profile })).status).toBe(200);
+    const tooOld = await join(wave.waveId, old.token);
+    expect(tooOld.status).toBe(403);
+    expect(tooOld.body.reasons).toContain('over-age');
+  });
+});
