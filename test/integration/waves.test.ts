@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adminToken, type Citizen, call, registerCitizen } from '#test/support/api.ts';
+import { adminToken, type Citizen, call, registerCitizen, signIn } from '#test/support/api.ts';
 import { profileBody, randomIdentity } from '#test/support/nik.ts';
 
 const scheme = {
@@ -122,17 +122,20 @@ describe('waves', () => {
   });
 
   it('refuses with the slug that says why', async () => {
+    const stamp = Date.now();
     const open = await createWave();
     const scheduled = await createWave({ opensAt: hours(2), closesAt: hours(4) });
     const unverified = await call('POST', '/v1/accounts', {
       body: {
         fullName: 'Tanpa Verifikasi',
-        email: `u-${Date.now()}@example.com`,
+        email: `u-${stamp}@example.com`,
         password: 'correct horse battery',
         phone: '+6289900000001',
       },
     });
     expect(unverified.status).toBe(201);
+    const unverifiedToken = await signIn(`u-${stamp}@example.com`, 'correct horse battery');
+    expect((await join(open.waveId, unverifiedToken)).body.type).toMatch(/not-verified$/);
     const noProfile = await registerCitizen();
     const ready = await citizenWithProfile();
     expect((await join(open.waveId, noProfile.token)).body.type).toMatch(/profile-incomplete$/);
