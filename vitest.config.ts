@@ -18,7 +18,9 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
-      { test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 120_000 } },
+      {
+        test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000 },
+      },
     ],
   },
 });
