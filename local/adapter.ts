@@ -52,8 +52,9 @@ export function createAdapter(routes: RouteContract[], functionsDir: URL): Serve
           res,
           candidates.length ? problems.methodNotAllowed() : problems.notFound('No such route.'),
         );
-      const body = await readBody(req);
-      if (body === 'too-large') return sendProblem(res, problems.tooLarge());
+      const maxBytes = match.contract.maxBodyBytes ?? MAX_BODY_BYTES;
+      const body = await readBody(req, maxBytes);
+      if (body === 'too-large') return sendProblem(res, problems.tooLarge(maxBytes));
       const handler = await load(match.contract.handler);
       const event = toEvent(req, url, match, body);
       const result = await handler(event, lambdaContext(match.contract.handler));
@@ -80,10 +81,10 @@ function sendProblem(res: ServerResponse, problem: Problem): void {
   res.end(JSON.stringify(problem.toBody()));
 }
 
-/** Reads at most 64 KiB + 1 byte, like API Gateway's payload limit but at our contract's size. */
-function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+/** Reads at most the route's body limit (64 KiB unless the contract says more). */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | 'too-large'> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) {
+  if (declared > maxBytes) {
     req.resume();
     return Promise.resolve('too-large');
   }
@@ -92,9 +93,9 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      if (size <= maxBytes) chunks.push(chunk);
     });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks)));
+    req.on('end', () => resolve(size > maxBytes ? 'too-large' : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

@@ -1,5 +1,6 @@
 import * as accounts from '#shared/contracts/accounts.ts';
 import * as docs from '#shared/contracts/docs.ts';
+import * as lists from '#shared/contracts/lists.ts';
 import * as local from '#shared/contracts/local.ts';
 import * as waves from '#shared/contracts/waves.ts';
 import type { RouteContract } from '#shared/http/contract.ts';
@@ -14,6 +15,7 @@ function contracts(module: Record<string, unknown>): RouteContract[] {
 export const routes: RouteContract[] = [
   ...contracts(accounts),
   ...contracts(waves),
+  ...contracts(lists),
   ...contracts(docs),
   ...contracts(local),
 ];

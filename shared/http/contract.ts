@@ -36,6 +36,8 @@ export interface RouteContract<
   problems?: string[];
   /** Accepts an Idempotency-Key header. */
   idempotent?: boolean;
+  /** A larger body limit than the API's 64 KiB, for bulk imports. */
+  maxBodyBytes?: number;
   /** Present only on the local stack. */
   localOnly?: boolean;
 }

@@ -65,7 +65,9 @@ export function httpHandler<
         contract.access === 'public'
           ? (undefined as unknown as Principal)
           : await authenticate(headers.authorization, contract.access);
-      const body = contract.body ? validate(contract.body, readJson(event), 'body') : undefined;
+      const body = contract.body
+        ? validate(contract.body, readJson(event, contract.maxBodyBytes ?? MAX_BODY_BYTES), 'body')
+        : undefined;
       const query = contract.query
         ? validate(contract.query, event.queryStringParameters ?? {}, 'query')
         : undefined;
@@ -141,10 +143,10 @@ function lowerCaseKeys(headers: APIGatewayProxyEvent['headers']): Record<string,
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-function readJson(event: APIGatewayProxyEvent): unknown {
+function readJson(event: APIGatewayProxyEvent, maxBytes: number): unknown {
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  if (bytes.byteLength > MAX_BODY_BYTES) throw problems.tooLarge();
+  if (bytes.byteLength > maxBytes) throw problems.tooLarge(maxBytes);
   if (bytes.byteLength === 0) return undefined;
   try {
     return JSON.parse(strictUtf8.decode(bytes));

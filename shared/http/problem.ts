@@ -53,7 +53,8 @@ export const problems = {
   notFound: (detail = 'No such resource.') => new Problem(404, 'not-found', 'Not found', detail),
   conflict: (slug: string, detail: string, extensions?: Record<string, unknown>) =>
     new Problem(409, slug, 'Conflict', detail, undefined, extensions),
-  tooLarge: () => new Problem(413, 'payload-too-large', 'Payload too large', 'The body is over 64 KiB.'),
+  tooLarge: (maxBytes = 64 * 1024) =>
+    new Problem(413, 'payload-too-large', 'Payload too large', `The body is over ${maxBytes / 1024} KiB.`),
   unsupportedMediaType: () =>
     new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send application/json.'),
   methodNotAllowed: () => new Problem(405, 'method-not-allowed', 'Method not allowed'),

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { route } from '#shared/http/contract.ts';
+
+const tags = ['lists'];
+
+export const EXCLUSION_LISTS = [
+  'civil-servants',
+  'military-police',
+  'students',
+  'village-officials',
+  'state-enterprise-boards',
+  'aid-recipients',
+  'blocked',
+] as const;
+export type ExclusionList = (typeof EXCLUSION_LISTS)[number];
+
+export const MAX_ENTRIES = 10_000;
+
+export const ListEntriesBody = z
+  .strictObject({
+    niks: z
+      .array(z.string().regex(/^\d{16}$/, 'expected 16 digits'))
+      .min(1)
+      .max(MAX_ENTRIES),
+  })
+  .meta({ id: 'ListEntries' });
+
+const ImportResult = z.object({ list: z.string(), received: z.number(), imported: z.number() });
+
+// 10,000 NIKs are ~190 KB of JSON: these two routes take bodies up to 256 KiB.
+const BULK_BODY_BYTES = 256 * 1024;
+
+export const importExclusions = route({
+  operationId: 'importExclusionListEntries',
+  method: 'POST',
+  path: '/v1/admin/exclusion-lists/{list}/entries',
+  access: 'admin',
+  handler: 'lists/import-exclusions',
+  summary: "Add NIKs to an exclusion list from another agency's data (stored as keyed hashes only)",
+  tags,
+  idempotent: true,
+  maxBodyBytes: BULK_BODY_BYTES,
+  params: z.object({ list: z.enum(EXCLUSION_LISTS) }),
+  body: ListEntriesBody,
+  responses: { 200: { description: 'Imported', schema: ImportResult } },
+  problems: ['validation'],
+});
+
+export const importLaidOff = route({
+  operationId: 'importLaidOffPriorityEntries',
+  method: 'POST',
+  path: '/v1/admin/priority-lists/laid-off/entries',
+  access: 'admin',
+  handler: 'lists/import-laid-off',
+  summary: "Add NIKs of laid-off workers from the labour ministry's lists: candidates for the reserved quota",
+  tags,
+  idempotent: true,
+  maxBodyBytes: BULK_BODY_BYTES,
+  body: ListEntriesBody,
+  responses: { 200: { description: 'Imported', schema: ImportResult } },
+  problems: ['validation'],
+});

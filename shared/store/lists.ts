@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { lookupHash } from '#shared/crypto.ts';
+import { db, tableName } from '#shared/store/client.ts';
+
+// Lists imported from other agencies, keyed by the NIK's keyed hash: the table never
+// holds a listed NIK in clear. Everything known about one NIK is in one partition, so
+// selection reads a NIK's flags with one Query. A flag is `list:<name>` for exclusion
+// lists and `priority:<name>` for priority lists.
+export type Flag = `list:${string}` | `priority:${string}`;
+
+const flagKey = (nikHash: string, flag: Flag) => {
+  const [kind, name] = flag.split(':') as ['list' | 'priority', string];
+  return { PK: `NIKFLAG#${nikHash}`, SK: `${kind === 'list' ? 'LIST' : 'PRIORITY'}#${name}` };
+};
+
+const CHUNK = 25; // BatchWriteItem's limit
+const IN_FLIGHT = 8;
+const MAX_TRIES = 8;
+
+/** Writes one flag per distinct NIK; re-importing a NIK overwrites its flag. */
+export async function importFlags(flag: Flag, niks: string[], now: Date): Promise<number> {
+  const distinct = [...new Set(niks)];
+  const batchId = randomUUID();
+  const importedAt = now.toISOString();
+  const items = await Promise.all(
+    distinct.map(async (nik) => ({
+      ...flagKey(await lookupHash('nik', nik), flag),
+      type: 'NikFlag',
+      flag,
+      importedAt,
+      batchId,
+    })),
+  );
+  const chunks: (typeof items)[] = [];
+  for (let i = 0; i < items.length; i += CHUNK) chunks.push(items.slice(i, i + CHUNK));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) await writeChunk(chunks[next++]!);
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  return distinct.length;
+}
+
+async function writeChunk(items: Record<string, unknown>[]): Promise<void> {
+  let requests = items.map((Item) => ({ PutRequest: { Item } }));
+  for (let attempt = 1; requests.length; attempt++) {
+    const out = await db().send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
+    requests = (out.UnprocessedItems?.[tableName()] ?? []) as typeof requests;
+    if (!requests.length) return;
+    // Unprocessed items are throttling: back off, and fail loudly rather than lose a flag.
+    if (attempt >= MAX_TRIES)
+      throw new Error(`${requests.length} list entries unprocessed after ${attempt} tries`);
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * 2 ** attempt));
+  }
+}
+
+/** The flags on one NIK (by its keyed hash), for screening at selection. */
+export async function flagsFor(nikHash: string): Promise<Flag[]> {
+  const out = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': `NIKFLAG#${nikHash}` },
+    }),
+  );
+  return (out.Items ?? []).map((item) => item.flag as Flag);
+}

@@ -1,0 +1,96 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, inject, it } from 'vitest';
+import { adminToken, call, registerCitizen, stack } from '#test/support/api.ts';
+import { randomIdentity } from '#test/support/nik.ts';
+
+const niks = (n: number) => Array.from({ length: n }, () => randomIdentity().nik);
+const dynamo = () =>
+  new DynamoDBClient({
+    endpoint: stack().dynamoEndpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+/** The stack's keyed hash of a NIK, computed here from the stack's own key file. */
+function nikHash(nik: string): string {
+  const keys = JSON.parse(readFileSync(join(dirname(inject('stackLogFile')), 'keys.json'), 'utf8'));
+  return createHmac('sha256', Buffer.from(keys.lookupKey, 'base64')).update(`nik:${nik}`).digest('base64url');
+}
+
+describe('exclusion and priority lists', () => {
+  it('imports 10,000 NIKs in one call, and again idempotently', async () => {
+    const token = await adminToken();
+    const body = { niks: niks(10_000) };
+    const started = performance.now();
+    const first = await call('POST', '/v1/admin/exclusion-lists/civil-servants/entries', { token, body });
+    console.log(`10,000 NIKs imported in ${Math.round(performance.now() - started)} ms`);
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({
+      list: 'civil-servants',
+      received: 10_000,
+      imported: new Set(body.niks).size,
+    });
+    const again = await call('POST', '/v1/admin/exclusion-lists/civil-servants/entries', { token, body });
+    expect(again.status).toBe(200);
+  });
+
+  it('counts duplicates in one call once', async () => {
+    const [a, b] = niks(2);
+    const r = await call('POST', '/v1/admin/exclusion-lists/students/entries', {
+      token: await adminToken(),
+      body: { niks: [a, b, a, a] },
+    });
+    expect(r.body).toEqual({ list: 'students', received: 4, imported: 2 });
+  });
+
+  it('refuses bad entries, empty and oversized lists, unknown lists and non-administrators', async () => {
+    const token = await adminToken();
+    const url = '/v1/admin/exclusion-lists/blocked/entries';
+    const bad = await call('POST', url, { token, body: { niks: [...niks(3), '123456789012345'] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ path: 'niks.3' })]);
+    expect((await call('POST', url, { token, body: { niks: [] } })).status).toBe(400);
+    expect((await call('POST', url, { token, body: { niks: niks(10_001) } })).status).toBe(400);
+    expect(
+      (await call('POST', '/v1/admin/exclusion-lists/friends/entries', { token, body: { niks: niks(1) } }))
+        .status,
+    ).toBe(400);
+    const citizen = await registerCitizen();
+    expect((await call('POST', url, { token: citizen.token, body: { niks: niks(1) } })).status).toBe(403);
+    expect((await call('POST', url, { body: { niks: niks(1) } })).status).toBe(401);
+  });
+
+  it('stores only keyed hashes: an exclusion and a priority flag land on the same NIK', async () => {
+    const token = await adminToken();
+    const listed = niks(50);
+    await call('POST', '/v1/admin/exclusion-lists/aid-recipients/entries', { token, body: { niks: listed } });
+    const laidOff = await call('POST', '/v1/admin/priority-lists/laid-off/entries', {
+      token,
+      body: { niks: listed },
+    });
+    expect(laidOff.body).toEqual({ list: 'laid-off', received: 50, imported: 50 });
+
+    const flags = await dynamo().send(
+      new QueryCommand({
+        TableName: stack().tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `NIKFLAG#${nikHash(listed[0]!)}` } },
+      }),
+    );
+    expect(flags.Items?.map((i) => i.SK?.S).sort()).toEqual(['LIST#aid-recipients', 'PRIORITY#laid-off']);
+
+    const dump: string[] = [];
+    let start: Record<string, any> | undefined;
+    do {
+      const page = await dynamo().send(
+        new ScanCommand({ TableName: stack().tableName, ExclusiveStartKey: start }),
+      );
+      dump.push(...(page.Items ?? []).map((item) => JSON.stringify(item)));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    const table = dump.join('\n');
+    for (const nik of listed) expect(table).not.toContain(nik);
+  });
+});
