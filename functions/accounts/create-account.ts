@@ -3,7 +3,7 @@ import { clock } from '#shared/clock.ts';
 import { createAccount } from '#shared/contracts/accounts.ts';
 import { hashPassword } from '#shared/crypto.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { problems } from '#shared/http/problem.ts';
+import { Problem } from '#shared/http/problem.ts';
 import { codeMessage, DuplicateAccount, insertAccount, issueCode } from '#shared/store/accounts.ts';
 
 export const handler = httpHandler(createAccount, async ({ body }) => {
@@ -30,10 +30,7 @@ export const handler = httpHandler(createAccount, async ({ body }) => {
     );
   } catch (error) {
     if (error instanceof DuplicateAccount) {
-      throw problems.conflict(
-        `duplicate-${error.field}`,
-        `An account with this ${error.field} already exists.`,
-      );
+      throw new Problem(`duplicate-${error.field}`, `An account with this ${error.field} already exists.`);
     }
     throw error;
   }

@@ -12,12 +12,7 @@ export const handler = httpHandler(createSession, async ({ body }) => {
   const account = await findAccountByEmail(body.email);
   const valid = await verifyPassword(body.password, account?.passwordHash ?? (await dummyHash));
   if (!account || !valid) {
-    throw new Problem(
-      401,
-      'invalid-credentials',
-      'Invalid credentials',
-      'The email or the password is wrong.',
-    );
+    throw new Problem('invalid-credentials', 'The email or the password is wrong.');
   }
   const accessToken = await issueToken({ accountId: account.accountId, role: account.role });
   return { status: 200, body: { accessToken, role: account.role, expiresIn: TOKEN_LIFETIME_S } };

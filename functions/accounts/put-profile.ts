@@ -13,26 +13,19 @@ export const handler = httpHandler(putProfile, async ({ body, principal }) => {
   const nikReasons = validateNik(body.nik, body);
   if (nikReasons.length) {
     const errors = nikReasons.map((reason) => ({ path: 'nik', message: NIK_MESSAGES[reason] }));
-    throw new Problem(
-      400,
-      'invalid-nik',
-      'Invalid NIK',
-      'The NIK is malformed or disagrees with the data entered.',
-      errors,
-    );
+    throw new Problem('invalid-nik', 'The NIK is malformed or disagrees with the data entered.', { errors });
   }
   const kkReasons = validateKk(body.kk);
   if (kkReasons.length) {
     const errors = kkReasons.map((reason) => ({ path: 'kk', message: KK_MESSAGES[reason] }));
-    throw new Problem(400, 'invalid-kk', 'Invalid KK number', 'The family card number is malformed.', errors);
+    throw new Problem('invalid-kk', 'The family card number is malformed.', { errors });
   }
   try {
     return { status: 200, body: await saveProfile(principal.accountId, body, clock.now()) };
   } catch (error) {
-    if (error instanceof DuplicateNik)
-      throw problems.conflict('duplicate-nik', 'Another account holds this NIK.');
+    if (error instanceof DuplicateNik) throw new Problem('duplicate-nik', 'Another account holds this NIK.');
     if (error instanceof NikLocked) {
-      throw problems.conflict('nik-locked', 'The NIK cannot change once the account has joined a wave.');
+      throw new Problem('nik-locked', 'The NIK cannot change once the account has joined a wave.');
     }
     throw error;
   }

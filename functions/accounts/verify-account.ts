@@ -6,10 +6,8 @@ import { httpHandler } from '#shared/http/handler.ts';
 import { Problem } from '#shared/http/problem.ts';
 import { countWrongTry, findAccountByEmail, markVerified } from '#shared/store/accounts.ts';
 
-const invalid = () =>
-  new Problem(400, 'invalid-code', 'Invalid code', 'The code is wrong or was never sent.');
-const locked = () =>
-  new Problem(409, 'code-locked', 'Code locked', `${MAX_CODE_ATTEMPTS} wrong tries: request a new code.`);
+const invalid = () => new Problem('invalid-code', 'The code is wrong or was never sent.');
+const locked = () => new Problem('code-locked', `${MAX_CODE_ATTEMPTS} wrong tries: request a new code.`);
 
 export const handler = httpHandler(verifyAccount, async ({ body }) => {
   const account = await findAccountByEmail(body.email);
@@ -27,7 +25,7 @@ export const handler = httpHandler(verifyAccount, async ({ body }) => {
       }
       throw locked();
     case 'expired':
-      throw new Problem(400, 'code-expired', 'Code expired', 'Request a new code.');
+      throw new Problem('code-expired', 'Request a new code.');
     case 'locked':
       throw locked();
     case 'invalid':

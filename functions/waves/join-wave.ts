@@ -30,19 +30,12 @@ export const handler = httpHandler(joinWave, async ({ params, principal }) => {
     hasJoined: items.some((i) => i.SK === `APPLICATION#${wave.waveId}`),
     status: waveStatus(wave, now),
   });
-  if (refusal) throw problems.conflict(refusal, REFUSALS[refusal]);
+  if (refusal) throw new Problem(refusal, REFUSALS[refusal]);
   const reasons = ineligibility(profile!, wave);
   if (reasons.length) {
-    throw new Problem(
-      403,
-      'ineligible',
-      'Not eligible',
-      'The declarations or the age exclude this wave.',
-      undefined,
-      {
-        reasons,
-      },
-    );
+    throw new Problem('ineligible', 'The declarations or the age exclude this wave.', {
+      extensions: { reasons },
+    });
   }
   const joinedAt = now.toISOString();
   try {
@@ -59,7 +52,7 @@ export const handler = httpHandler(joinWave, async ({ params, principal }) => {
       declarations: profile!.declarations,
     });
   } catch (error) {
-    if (error instanceof JoinRefused) throw problems.conflict(error.reason, REFUSALS[error.reason]);
+    if (error instanceof JoinRefused) throw new Problem(error.reason, REFUSALS[error.reason]);
     throw error;
   }
   return { status: 201, body: { waveId: wave.waveId, joinedAt, outcome: 'JOINED' } };

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ProblemSlug } from '#shared/http/problem.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -33,7 +34,7 @@ export interface RouteContract<
   params?: P;
   responses: Record<number, ResponseSpec>;
   /** Problem slugs this route may answer, for the documentation. */
-  problems?: string[];
+  problems?: ProblemSlug[];
   /** Accepts an Idempotency-Key header. */
   idempotent?: boolean;
   /** A larger body limit than the API's 64 KiB, for bulk imports. */

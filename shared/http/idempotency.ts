@@ -90,17 +90,12 @@ export async function idempotent(call: IdempotentCall, run: () => Promise<HttpRe
 async function repeat(Key: Record<string, string>, fingerprint: string): Promise<HttpReply> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key, ConsistentRead: true }));
   if (!Item)
-    throw problems.conflict('idempotency-in-progress', 'The first request with this key is still running.');
+    throw new Problem('idempotency-in-progress', 'The first request with this key is still running.');
   if (Item.fingerprint !== fingerprint) {
-    throw new Problem(
-      422,
-      'idempotency-key-reused',
-      'Idempotency-Key reused',
-      'This key was used with a different request.',
-    );
+    throw new Problem('idempotency-key-reused', 'This key was used with a different request.');
   }
   if (Item.state !== 'DONE') {
-    throw problems.conflict('idempotency-in-progress', 'The first request with this key is still running.');
+    throw new Problem('idempotency-in-progress', 'The first request with this key is still running.');
   }
   const reply = JSON.parse(Item.reply as string) as HttpReply;
   return { ...reply, headers: { ...reply.headers, 'idempotent-replayed': 'true' } };

@@ -4,6 +4,7 @@ import { IdempotencyKey, ProblemSchema } from '#shared/contracts/common.ts';
 import { deployedRoutes } from '#shared/contracts/routes.ts';
 import type { RouteContract } from '#shared/http/contract.ts';
 import { MAX_BODY_BYTES } from '#shared/http/handler.ts';
+import { PROBLEM_TYPES } from '#shared/http/problem.ts';
 
 // The OpenAPI 3.1 document, generated from the same route contracts the handlers,
 // the CDK app and the local adapter read, so it cannot drift from what is served.
@@ -32,26 +33,6 @@ const PROBLEM_TITLES: Record<number, string> = {
   429: 'Rate limited',
 };
 
-/** Where a problem slug belongs; route-specific slugs follow the naming of API.md. */
-function slugStatus(slug: string): number {
-  const fixed: Record<string, number> = {
-    validation: 400,
-    'malformed-json': 400,
-    unauthorized: 401,
-    'invalid-credentials': 401,
-    'invalid-signature': 401,
-    forbidden: 403,
-    ineligible: 403,
-    'not-found': 404,
-    'payload-too-large': 413,
-    'idempotency-key-reused': 422,
-    'rate-limited': 429,
-  };
-  if (fixed[slug]) return fixed[slug];
-  if (slug.startsWith('invalid-') || slug.endsWith('-expired')) return 400;
-  return 409;
-}
-
 /** The problem statuses a route can answer: from its shape, its access and its slugs. */
 function problemStatuses(route: RouteContract): Map<number, string[]> {
   const statuses = new Map<number, string[]>();
@@ -73,7 +54,7 @@ function problemStatuses(route: RouteContract): Map<number, string[]> {
     add(409, 'idempotency-in-progress');
     add(422, 'idempotency-key-reused');
   }
-  for (const slug of route.problems ?? []) add(slugStatus(slug), slug);
+  for (const slug of route.problems ?? []) add(PROBLEM_TYPES[slug].status, slug);
   return new Map([...statuses].sort(([a], [b]) => a - b));
 }
 

@@ -2,6 +2,42 @@
 // its title and detail are safe to show. Anything else thrown becomes a bare 500.
 export const PROBLEM_BASE = 'https://prakerja.example/problems/';
 
+/**
+ * Every problem type the API answers, once: its slug (the stable part of `type`), status
+ * and title. Contracts list the slugs they may answer (typed, so a typo does not compile),
+ * the OpenAPI document and the README table are read off this catalogue.
+ */
+export const PROBLEM_TYPES = {
+  validation: { status: 400, title: 'Invalid request' },
+  'malformed-json': { status: 400, title: 'Malformed JSON' },
+  'invalid-code': { status: 400, title: 'Invalid code' },
+  'code-expired': { status: 400, title: 'Code expired' },
+  'invalid-nik': { status: 400, title: 'Invalid NIK' },
+  'invalid-kk': { status: 400, title: 'Invalid KK number' },
+  unauthorized: { status: 401, title: 'Unauthorized' },
+  'invalid-credentials': { status: 401, title: 'Invalid credentials' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  ineligible: { status: 403, title: 'Not eligible' },
+  'not-found': { status: 404, title: 'Not found' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  'duplicate-email': { status: 409, title: 'Email already registered' },
+  'duplicate-phone': { status: 409, title: 'Phone already registered' },
+  'duplicate-nik': { status: 409, title: 'NIK already registered' },
+  'nik-locked': { status: 409, title: 'NIK locked' },
+  'code-locked': { status: 409, title: 'Code locked' },
+  'not-verified': { status: 409, title: 'Not verified' },
+  'profile-incomplete': { status: 409, title: 'Profile incomplete' },
+  'wave-not-open': { status: 409, title: 'Wave not open' },
+  'already-joined': { status: 409, title: 'Already joined' },
+  'already-participant': { status: 409, title: 'Already a participant' },
+  'idempotency-in-progress': { status: 409, title: 'Request in progress' },
+  'payload-too-large': { status: 413, title: 'Payload too large' },
+  'idempotency-key-reused': { status: 422, title: 'Idempotency-Key reused' },
+  'rate-limited': { status: 429, title: 'Too many requests' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ProblemSlug = keyof typeof PROBLEM_TYPES;
+
 export interface FieldError {
   path: string;
   message: string;
@@ -17,15 +53,16 @@ export interface ProblemBody {
 }
 
 export class Problem extends Error {
+  readonly status: number;
+  readonly title: string;
+
   constructor(
-    readonly status: number,
-    readonly slug: string,
-    readonly title: string,
+    readonly slug: ProblemSlug,
     readonly detail?: string,
-    readonly errors?: FieldError[],
-    readonly extensions: Record<string, unknown> = {},
+    readonly options: { errors?: FieldError[]; extensions?: Record<string, unknown> } = {},
   ) {
-    super(detail ?? title);
+    super(detail ?? slug);
+    ({ status: this.status, title: this.title } = PROBLEM_TYPES[slug]);
   }
 
   toBody(): ProblemBody {
@@ -34,30 +71,23 @@ export class Problem extends Error {
       title: this.title,
       status: this.status,
       ...(this.detail ? { detail: this.detail } : {}),
-      ...(this.errors ? { errors: this.errors } : {}),
-      ...this.extensions,
+      ...(this.options.errors ? { errors: this.options.errors } : {}),
+      ...this.options.extensions,
     };
   }
 }
 
-/** The stable slugs, each with its status and title; README lists them. */
+/** The refusals the HTTP layer itself makes, with their usual wording. */
 export const problems = {
   validation: (errors: FieldError[], detail = 'The request does not match the schema.') =>
-    new Problem(400, 'validation', 'Invalid request', detail, errors),
-  malformedJson: () =>
-    new Problem(400, 'malformed-json', 'Malformed JSON', 'The body is not valid UTF-8 JSON.'),
-  unauthorized: (detail = 'Missing or invalid credentials.') =>
-    new Problem(401, 'unauthorized', 'Unauthorized', detail),
-  forbidden: (detail = 'You are not allowed to do this.') =>
-    new Problem(403, 'forbidden', 'Forbidden', detail),
-  notFound: (detail = 'No such resource.') => new Problem(404, 'not-found', 'Not found', detail),
-  conflict: (slug: string, detail: string, extensions?: Record<string, unknown>) =>
-    new Problem(409, slug, 'Conflict', detail, undefined, extensions),
+    new Problem('validation', detail, { errors }),
+  malformedJson: () => new Problem('malformed-json', 'The body is not valid UTF-8 JSON.'),
+  unauthorized: (detail = 'Missing or invalid credentials.') => new Problem('unauthorized', detail),
+  forbidden: (detail = 'You are not allowed to do this.') => new Problem('forbidden', detail),
+  notFound: (detail = 'No such resource.') => new Problem('not-found', detail),
   tooLarge: (maxBytes = 64 * 1024) =>
-    new Problem(413, 'payload-too-large', 'Payload too large', `The body is over ${maxBytes / 1024} KiB.`),
-  unsupportedMediaType: () =>
-    new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send application/json.'),
-  methodNotAllowed: () => new Problem(405, 'method-not-allowed', 'Method not allowed'),
+    new Problem('payload-too-large', `The body is over ${maxBytes / 1024} KiB.`),
+  methodNotAllowed: () => new Problem('method-not-allowed'),
 } as const;
 
 export function serverErrorBody(): ProblemBody {
