@@ -1,18 +1,10 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { encrypt, lookupHash } from '#shared/crypto.ts';
+import type { Declarations } from '#shared/domain/eligibility.ts';
 import { type Gender, maskKk, maskNik } from '#shared/domain/nik.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { keys } from '#shared/store/keys.ts';
 import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
-
-export interface Declarations {
-  student: boolean;
-  civilServant: boolean;
-  militaryOrPolice: boolean;
-  villageOfficial: boolean;
-  stateEnterpriseBoard: boolean;
-  otherAidRecipient: boolean;
-}
 
 export interface ProfileInput {
   nik: string;
@@ -56,29 +48,20 @@ export interface StoredProfile extends ProfileView {
 export class DuplicateNik extends Error {}
 export class NikLocked extends Error {}
 
+const VIEW_FIELDS = [
+  'nikMasked',
+  'kkMasked',
+  'birthDate',
+  'gender',
+  'provinceCode',
+  'education',
+  'workStatus',
+  'declarations',
+  'updatedAt',
+] as const satisfies readonly (keyof ProfileView)[];
+
 export function toView(p: StoredProfile): ProfileView {
-  const {
-    nikMasked,
-    kkMasked,
-    birthDate,
-    gender,
-    provinceCode,
-    education,
-    workStatus,
-    declarations,
-    updatedAt,
-  } = p;
-  return {
-    nikMasked,
-    kkMasked,
-    birthDate,
-    gender,
-    provinceCode,
-    education,
-    workStatus,
-    declarations,
-    updatedAt,
-  };
+  return Object.fromEntries(VIEW_FIELDS.map((field) => [field, p[field]])) as unknown as ProfileView;
 }
 
 export async function getProfile(accountId: string): Promise<StoredProfile | undefined> {

@@ -5,16 +5,17 @@
 // scrypt): the baseline the HTTP figure is compared with.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { call, setStack } from '#test/bench/client.ts';
 import { measureRaw } from '#test/bench/registration-raw.ts';
 import { argNumber, Latencies, round, runPool } from '#test/bench/stats.ts';
+import { type CallOptions, request } from '#test/support/http.ts';
 import { profileBody, randomIdentity } from '#test/support/nik.ts';
 import { spawnStack } from '#test/support/spawn-stack.ts';
 
 const n = argNumber('n', 5000);
 const concurrency = argNumber('concurrency', 32);
 const stack = await spawnStack({ LOG_LEVEL: 'INFO' });
-setStack(stack.info);
+const call = (method: string, path: string, options?: CallOptions) =>
+  request(stack.info.apiUrl, method, path, options);
 
 try {
   const admin = stack.info.admins.find((a) => a.role === 'admin')!;

@@ -1,46 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
+import { type ApiResponse, type CallOptions, request } from '#test/support/http.ts';
 
-// A tiny HTTP client for the integration tests: real requests to the local stack.
-export interface ApiResponse<T = any> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
-
-export interface CallOptions {
-  body?: unknown;
-  /** Sent as is, for malformed-body tests. */
-  rawBody?: string | Buffer;
-  token?: string;
-  headers?: Record<string, string>;
-}
+// The integration tests' client: real requests to the stack the global setup started.
+export type { ApiResponse, CallOptions } from '#test/support/http.ts';
 
 export function stack() {
   return inject('stack');
 }
 
-export async function call<T = any>(
+export function call<T = any>(
   method: string,
   path: string,
   options: CallOptions = {},
 ): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { ...options.headers };
-  let body: string | Buffer | undefined = options.rawBody;
-  if (options.body !== undefined) {
-    body = JSON.stringify(options.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const response = await fetch(stack().apiUrl + path, { method, headers, body });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // leave as text
-  }
-  return { status: response.status, body: parsed as T, headers: response.headers };
+  return request<T>(stack().apiUrl, method, path, options);
 }
 
 export async function latestCode(to: string, template: string): Promise<string> {
