@@ -63,7 +63,6 @@ export async function startStack(options: StackOptions) {
     JWT_KEY: keys.jwtKey,
     LOOKUP_KEY: keys.lookupKey,
     DATA_KEY: keys.dataKey,
-    NOTIFIER: 'outbox',
     POWERTOOLS_DEV: process.env.POWERTOOLS_DEV ?? 'false',
   });
   await ensureTable(dynamo.client, tableName);

@@ -21,7 +21,4 @@ export const config = {
   get secretsArn(): string | undefined {
     return process.env.SECRETS_ARN;
   },
-  get notifier(): 'outbox' | 'aws' {
-    return process.env.NOTIFIER === 'aws' ? 'aws' : 'outbox';
-  },
 };
