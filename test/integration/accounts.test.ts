@@ -91,4 +91,38 @@ describe('accounts', () => {
     expect(statuses.filter((s) => s === 409)).toHaveLength(99);
     for (const r of results.filter((r) => r.status === 409)) expect(r.body.type).toMatch(/duplicate-email$/);
   });
+  it('resends a code at most once a minute, and the new code replaces a locked one', async () => {
+    const body = account();
+    await call('POST', '/v1/accounts', { body });
+    const first = await latestCode(body.email, 'verify-email');
+    const wrong = first === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 5; i++) {
+      await call('POST', '/v1/accounts/verify', {
+        body: { email: body.email, channel: 'email', code: wrong },
+      });
+    }
+    const soon = await call('POST', '/v1/accounts/codes', { body: { email: body.email, channel: 'email' } });
+    expect(soon.status).toBe(202);
+    const outbox = async () =>
+      (await call('GET', `/_local/outbox?to=${encodeURIComponent(body.email)}`)).body.items;
+    expect(await outbox()).toHaveLength(1);
+    await call('POST', '/_local/clock', { body: { now: new Date(Date.now() + 61_000).toISOString() } });
+    try {
+      expect(
+        (await call('POST', '/v1/accounts/codes', { body: { email: body.email, channel: 'email' } })).status,
+      ).toBe(202);
+      expect(await outbox()).toHaveLength(2);
+      const fresh = await latestCode(body.email, 'verify-email');
+      const r = await call('POST', '/v1/accounts/verify', {
+        body: { email: body.email, channel: 'email', code: fresh },
+      });
+      expect(r.status).toBe(200);
+    } finally {
+      await call('DELETE', '/_local/clock');
+    }
+    // An unknown email gets the same answer: the route does not reveal who is registered.
+    expect(
+      (await call('POST', '/v1/accounts/codes', { body: { email: uniqueEmail(), channel: 'phone' } })).status,
+    ).toBe(202);
+  });
 });
