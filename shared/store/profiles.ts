@@ -6,9 +6,8 @@ import { db, tableName } from '#shared/store/client.ts';
 import { keys } from '#shared/store/keys.ts';
 import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
 
-export interface ProfileInput {
-  nik: string;
-  kk: string;
+/** The personal data a citizen enters, besides the NIK and KK. */
+interface PersonalData {
   birthDate: string;
   gender: Gender;
   provinceCode: string;
@@ -17,16 +16,15 @@ export interface ProfileInput {
   declarations: Declarations;
 }
 
+export interface ProfileInput extends PersonalData {
+  nik: string;
+  kk: string;
+}
+
 /** What a citizen may see of their profile: never the clear NIK/KK, hashes or ciphertexts. */
-export interface ProfileView {
+export interface ProfileView extends PersonalData {
   nikMasked: string;
   kkMasked: string;
-  birthDate: string;
-  gender: Gender;
-  provinceCode: string;
-  education: string;
-  workStatus: string;
-  declarations: Declarations;
   updatedAt: string;
 }
 

@@ -64,6 +64,16 @@ export function randomIdentity(
   };
 }
 
+/** Declarations that exclude nobody. */
+export const NO_DECLARATIONS = {
+  student: false,
+  civilServant: false,
+  militaryOrPolice: false,
+  villageOfficial: false,
+  stateEnterpriseBoard: false,
+  otherAidRecipient: false,
+};
+
 /** A complete PUT /v1/me/profile body for an identity: eligible unless overridden. */
 export function profileBody(identity: Identity = randomIdentity(), overrides: Record<string, unknown> = {}) {
   return {
@@ -74,14 +84,7 @@ export function profileBody(identity: Identity = randomIdentity(), overrides: Re
     provinceCode: identity.provinceCode,
     education: 'senior_high',
     workStatus: 'unemployed',
-    declarations: {
-      student: false,
-      civilServant: false,
-      militaryOrPolice: false,
-      villageOfficial: false,
-      stateEnterpriseBoard: false,
-      otherAidRecipient: false,
-    },
+    declarations: NO_DECLARATIONS,
     ...overrides,
   };
 }

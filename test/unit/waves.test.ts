@@ -2,16 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ageOn, ineligibility } from '#shared/domain/eligibility.ts';
 import { joinRefusal, waveStatus } from '#shared/domain/waves.ts';
+import { NO_DECLARATIONS } from '#test/support/nik.ts';
 
 const wave = { opensAt: '2020-04-11T00:00:00.000Z', closesAt: '2020-04-16T12:00:00.000Z' };
-const none = {
-  student: false,
-  civilServant: false,
-  militaryOrPolice: false,
-  villageOfficial: false,
-  stateEnterpriseBoard: false,
-  otherAidRecipient: false,
-};
+const none = NO_DECLARATIONS;
 const rules = { closesAt: '2020-04-16T12:00:00.000Z', minAge: 18, excludeOtherAidRecipients: true };
 
 describe('wave status', () => {
