@@ -20,7 +20,8 @@ export const handler = httpHandler(joinWave, async ({ params, principal }) => {
   const [items, wave] = await Promise.all([accountItems(principal.accountId), getWave(params.waveId)]);
   if (!wave) throw problems.notFound('No such wave.');
   const now = clock.now();
-  const account = items.find((i) => i.SK === 'ACCOUNT') as unknown as Account;
+  const account = items.find((i) => i.SK === 'ACCOUNT') as unknown as Account | undefined;
+  if (!account) throw problems.unauthorized('The account no longer exists.');
   const profile = items.find((i) => i.SK === 'PROFILE') as unknown as StoredProfile | undefined;
   const refusal = joinRefusal({
     emailVerified: account.emailVerified,

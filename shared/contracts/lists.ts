@@ -14,6 +14,10 @@ export const EXCLUSION_LISTS = [
 ] as const;
 export type ExclusionList = (typeof EXCLUSION_LISTS)[number];
 
+export function isExclusionList(name: string): name is ExclusionList {
+  return (EXCLUSION_LISTS as readonly string[]).includes(name);
+}
+
 export const MAX_ENTRIES = 10_000;
 
 export const ListEntriesBody = z
@@ -40,10 +44,16 @@ export const importExclusions = route({
   tags,
   idempotent: true,
   maxBodyBytes: BULK_BODY_BYTES,
-  params: z.object({ list: z.enum(EXCLUSION_LISTS) }),
+  // A plain string, not an enum: an unknown list is an unknown resource (404), not bad input.
+  params: z.object({
+    list: z
+      .string()
+      .max(64)
+      .meta({ description: `One of: ${EXCLUSION_LISTS.join(', ')}`, examples: ['civil-servants'] }),
+  }),
   body: ListEntriesBody,
   responses: { 200: { description: 'Imported', schema: ImportResult } },
-  problems: ['validation'],
+  problems: ['validation', 'not-found'],
 });
 
 export const importLaidOff = route({

@@ -9,10 +9,9 @@ import { db, tableName } from '#shared/store/client.ts';
 // lists and `priority:<name>` for priority lists.
 export type Flag = `list:${string}` | `priority:${string}`;
 
-const flagKey = (nikHash: string, flag: Flag) => {
-  const [kind, name] = flag.split(':') as ['list' | 'priority', string];
-  return { PK: `NIKFLAG#${nikHash}`, SK: `${kind === 'list' ? 'LIST' : 'PRIORITY'}#${name}` };
-};
+// The sort key carries the flag: `LIST#<name>` or `PRIORITY#<name>`.
+const KIND_TO_SK = { list: 'LIST', priority: 'PRIORITY' } as const;
+const SK_TO_KIND: Record<string, keyof typeof KIND_TO_SK> = { LIST: 'list', PRIORITY: 'priority' };
 
 const CHUNK = 25; // BatchWriteItem's limit
 const IN_FLIGHT = 8;
@@ -20,23 +19,32 @@ const MAX_TRIES = 8;
 
 /** Writes one flag per distinct NIK; re-importing a NIK overwrites its flag. */
 export async function importFlags(flag: Flag, niks: string[], now: Date): Promise<number> {
+  const [kind, list] = flag.split(':') as [keyof typeof KIND_TO_SK, string];
   const distinct = [...new Set(niks)];
   const batchId = randomUUID();
   const importedAt = now.toISOString();
   const items = await Promise.all(
     distinct.map(async (nik) => ({
-      ...flagKey(await lookupHash('nik', nik), flag),
+      PK: `NIKFLAG#${await lookupHash('nik', nik)}`,
+      SK: `${KIND_TO_SK[kind]}#${list}`,
       type: 'NikFlag',
-      flag,
+      list,
       importedAt,
       batchId,
     })),
   );
   const chunks: (typeof items)[] = [];
   for (let i = 0; i < items.length; i += CHUNK) chunks.push(items.slice(i, i + CHUNK));
+  // A few chunks in flight at once; after a failure the other workers stop taking chunks.
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < chunks.length) await writeChunk(chunks[next++]!);
+    try {
+      while (!failed && next < chunks.length) await writeChunk(chunks[next++]!);
+    } catch (error) {
+      failed = true;
+      throw error;
+    }
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
   return distinct.length;
@@ -62,7 +70,11 @@ export async function flagsFor(nikHash: string): Promise<Flag[]> {
       TableName: tableName(),
       KeyConditionExpression: 'PK = :pk',
       ExpressionAttributeValues: { ':pk': `NIKFLAG#${nikHash}` },
+      ProjectionExpression: 'SK',
     }),
   );
-  return (out.Items ?? []).map((item) => item.flag as Flag);
+  return (out.Items ?? []).map((item) => {
+    const [prefix, name] = (item.SK as string).split('#') as [string, string];
+    return `${SK_TO_KIND[prefix]}:${name}` as Flag;
+  });
 }

@@ -1,5 +1,7 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { adminToken, type Citizen, call, registerCitizen, signIn } from '#test/support/api.ts';
+import { adminToken, type Citizen, call, registerCitizen, signIn, stack } from '#test/support/api.ts';
 import { profileBody, randomIdentity } from '#test/support/nik.ts';
 
 const scheme = {
@@ -37,6 +39,16 @@ async function citizenWithProfile(overrides: Record<string, unknown> = {}): Prom
   expect(r.status).toBe(200);
   return citizen;
 }
+
+/** The stack's table, read and written directly for what no route shows or sets yet. */
+const table = () =>
+  DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: stack().dynamoEndpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  );
 
 const join = (waveId: string, token: string) => call('POST', `/v1/me/waves/${waveId}/join`, { token });
 
@@ -86,8 +98,28 @@ describe('waves', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(
-      expect.arrayContaining(['closesAt']),
+      expect.arrayContaining(['closesAt', 'reservedQuota']),
     );
+    const outOfRange = await call('POST', '/v1/admin/waves', {
+      token: await adminToken(),
+      body: {
+        name: 'x',
+        opensAt: hours(1),
+        closesAt: hours(2),
+        quota: 1.5,
+        purchaseDeadlineDays: 91,
+        scheme: { ...scheme, trainingBalanceIdr: -1, incentiveMonths: 13, surveyIncentiveIdr: 2 ** 60 },
+      },
+    });
+    expect(outOfRange.status).toBe(400);
+    const paths = new Set<string>(outOfRange.body.errors.map((e: { path: string }) => e.path));
+    expect([...paths].sort()).toEqual([
+      'purchaseDeadlineDays',
+      'quota',
+      'scheme.incentiveMonths',
+      'scheme.surveyIncentiveIdr',
+      'scheme.trainingBalanceIdr',
+    ]);
     const citizen = await registerCitizen();
     expect((await call('POST', '/v1/admin/waves', { token: citizen.token, body: {} })).status).toBe(403);
     expect((await call('POST', '/v1/admin/waves', { body: {} })).status).toBe(401);
@@ -140,8 +172,81 @@ describe('waves', () => {
     const ready = await citizenWithProfile();
     expect((await join(open.waveId, noProfile.token)).body.type).toMatch(/profile-incomplete$/);
     expect((await join(scheduled.waveId, ready.token)).body.type).toMatch(/wave-not-open$/);
+    const closed = await createWave({ opensAt: hours(-3), closesAt: hours(-2) });
+    expect(closed.status).toBe('CLOSED');
+    expect((await join(closed.waveId, ready.token)).body.type).toMatch(/wave-not-open$/);
     const missing = await join('no-such-wave', ready.token);
     expect(missing.status).toBe(404);
+    expect(missing.body.type).toMatch(/not-found$/);
+  });
+
+  it('refuses a participant of an earlier wave with already-participant', async () => {
+    const wave = await createWave();
+    const citizen = await citizenWithProfile();
+    // Selection writes PARTICIPANT items; until it exists, the test writes one itself.
+    await table().send(
+      new PutCommand({
+        TableName: stack().tableName,
+        Item: {
+          PK: `ACCOUNT#${citizen.accountId}`,
+          SK: 'PARTICIPANT',
+          type: 'Participant',
+          waveId: 'an-earlier-wave',
+          cardNumber: '5000000000000001',
+          balanceIdr: 3_500_000,
+          status: 'ACTIVE',
+          purchaseDeadline: hours(24 * 15),
+        },
+      }),
+    );
+    const r = await join(wave.waveId, citizen.token);
+    expect(r.status).toBe(409);
+    expect(r.body.type).toMatch(/already-participant$/);
+  });
+
+  it('spreads applications over the sharded applicant index and locks the NIK', async () => {
+    const wave = await createWave();
+    const citizens = await Promise.all(Array.from({ length: 12 }, () => citizenWithProfile()));
+    const joined = await Promise.all(citizens.map((c) => join(wave.waveId, c.token)));
+    expect(joined.map((r) => r.status)).toEqual(citizens.map(() => 201));
+
+    const db = table();
+    const TableName = stack().tableName;
+    const application = await db.send(
+      new GetCommand({
+        TableName,
+        Key: { PK: `ACCOUNT#${citizens[0]!.accountId}`, SK: `APPLICATION#${wave.waveId}` },
+      }),
+    );
+    expect(application.Item).toMatchObject({
+      waveId: wave.waveId,
+      accountId: citizens[0]!.accountId,
+      outcome: 'JOINED',
+      GSI2PK: expect.stringMatching(new RegExp(`^WAVE#${wave.waveId}#([0-9]|1[0-5])$`)),
+      GSI2SK: citizens[0]!.accountId,
+      nikHash: expect.any(String),
+      kkHash: expect.any(String),
+    });
+    const profile = await db.send(
+      new GetCommand({ TableName, Key: { PK: `ACCOUNT#${citizens[0]!.accountId}`, SK: 'PROFILE' } }),
+    );
+    expect(profile.Item?.nikLocked).toBe(true);
+
+    const perShard = await Promise.all(
+      Array.from({ length: 16 }, async (_, shard) => {
+        const out = await db.send(
+          new QueryCommand({
+            TableName,
+            IndexName: 'GSI2',
+            KeyConditionExpression: 'GSI2PK = :pk',
+            ExpressionAttributeValues: { ':pk': `WAVE#${wave.waveId}#${shard}` },
+          }),
+        );
+        return (out.Items ?? []).map((item) => item.accountId as string);
+      }),
+    );
+    expect(perShard.flat().sort()).toEqual(citizens.map((c) => c.accountId).sort());
+    expect(perShard.filter((accounts) => accounts.length > 0).length).toBeGreaterThan(1);
   });
 
   it('answers 403 ineligible with the reasons from declarations and age', async () => {

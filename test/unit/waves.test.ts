@@ -1,12 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ageOn, ineligibility } from '#shared/domain/eligibility.ts';
 import { joinRefusal, waveStatus } from '#shared/domain/waves.ts';
-import { NO_DECLARATIONS } from '#test/support/nik.ts';
 
 const wave = { opensAt: '2020-04-11T00:00:00.000Z', closesAt: '2020-04-16T12:00:00.000Z' };
-const none = NO_DECLARATIONS;
-const rules = { closesAt: '2020-04-16T12:00:00.000Z', minAge: 18, excludeOtherAidRecipients: true };
 
 describe('wave status', () => {
   it('opens exactly at opensAt and closes exactly at closesAt', () => {
@@ -39,44 +35,6 @@ describe('wave status', () => {
         },
       ),
     );
-  });
-});
-
-describe('eligibility', () => {
-  it('comes of age on the 18th birthday at the closing date, not a day before', () => {
-    expect(ineligibility({ birthDate: '2002-04-16', declarations: none }, rules)).toEqual([]);
-    expect(ineligibility({ birthDate: '2002-04-17', declarations: none }, rules)).toEqual(['under-age']);
-  });
-
-  it('a 29 February birthday counts from 1 March in common years', () => {
-    expect(ageOn('2004-02-29', new Date('2022-02-28T00:00:00Z'))).toBe(17);
-    expect(ageOn('2004-02-29', new Date('2022-03-01T00:00:00Z'))).toBe(18);
-    expect(ageOn('2004-02-29', new Date('2024-02-29T00:00:00Z'))).toBe(20);
-  });
-
-  it('applies the per-wave maximum age', () => {
-    expect(ineligibility({ birthDate: '1955-01-01', declarations: none }, { ...rules, maxAge: 64 })).toEqual([
-      'over-age',
-    ]);
-    expect(ineligibility({ birthDate: '1955-01-01', declarations: none }, rules)).toEqual([]);
-  });
-
-  it('gives one reason per excluding declaration', () => {
-    const all = Object.fromEntries(Object.keys(none).map((k) => [k, true])) as typeof none;
-    expect(ineligibility({ birthDate: '1990-01-01', declarations: all }, rules)).toEqual([
-      'student',
-      'civil-servant',
-      'military-or-police',
-      'village-official',
-      'state-enterprise-board',
-      'other-aid-recipient',
-    ]);
-    expect(
-      ineligibility(
-        { birthDate: '1990-01-01', declarations: { ...none, otherAidRecipient: true } },
-        { ...rules, excludeOtherAidRecipients: false },
-      ),
-    ).toEqual([]);
   });
 });
 
