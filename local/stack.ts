@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createAdapter } from '#local/adapter.ts';
 import { ensureTable, startDynamo, startQueues } from '#local/engines.ts';
 import { type SeededAdmin, seedAdmins, seedPartners } from '#local/seed.ts';
+import { localStateMachineArn, startWorkflows } from '#local/workflows.ts';
 import { routes } from '#shared/contracts/routes.ts';
 
 export interface StackOptions {
@@ -53,12 +54,19 @@ export async function startStack(options: StackOptions) {
   const dataDir = options.inMemory ? undefined : join(options.dir, 'dynamodb');
   if (dataDir) mkdirSync(dataDir, { recursive: true });
 
-  const [dynamo, queues] = await Promise.all([startDynamo(dataDir), startQueues()]);
+  const functionsDir = new URL('../functions/', import.meta.url);
+  const [dynamo, queues, workflows] = await Promise.all([
+    startDynamo(dataDir),
+    startQueues(),
+    startWorkflows(functionsDir),
+  ]);
   const tableName = 'prakerja';
   Object.assign(process.env, {
     TABLE_NAME: tableName,
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     SQS_ENDPOINT: queues.address,
+    SFN_ENDPOINT: workflows.endpoint,
+    SELECTION_STATE_MACHINE_ARN: localStateMachineArn('selection'),
     AWS_REGION: 'ap-southeast-3',
     JWT_KEY: keys.jwtKey,
     LOOKUP_KEY: keys.lookupKey,
@@ -74,7 +82,7 @@ export async function startStack(options: StackOptions) {
   await seedAdmins(admins);
   const partners = await seedPartners();
 
-  const server = createAdapter(routes, new URL('../functions/', import.meta.url));
+  const server = createAdapter(routes, functionsDir);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', resolve);
@@ -96,6 +104,7 @@ export async function startStack(options: StackOptions) {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await queues.stop();
+      await workflows.stop();
       dynamo.process.kill('SIGTERM');
     })();
     return stopping;

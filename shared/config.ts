@@ -21,4 +21,11 @@ export const config = {
   get secretsArn(): string | undefined {
     return process.env.SECRETS_ARN;
   },
+  /** Set only locally: the local Step Functions endpoint (local/workflows.ts). */
+  get sfnEndpoint(): string | undefined {
+    return process.env.SFN_ENDPOINT;
+  },
+  get selectionStateMachineArn(): string {
+    return required('SELECTION_STATE_MACHINE_ARN');
+  },
 };

@@ -44,6 +44,8 @@ export const handler = httpHandler(joinWave, async ({ params, principal }) => {
       accountId: principal.accountId,
       waveId: wave.waveId,
       joinedAt,
+      email: account.email,
+      phone: account.phone,
       nikHash: profile!.nikHash,
       kkHash: profile!.kkHash,
       birthDate: profile!.birthDate,

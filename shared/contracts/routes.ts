@@ -2,6 +2,7 @@ import * as accounts from '#shared/contracts/accounts.ts';
 import * as docs from '#shared/contracts/docs.ts';
 import * as lists from '#shared/contracts/lists.ts';
 import * as local from '#shared/contracts/local.ts';
+import * as selection from '#shared/contracts/selection.ts';
 import * as waves from '#shared/contracts/waves.ts';
 import type { RouteContract } from '#shared/http/contract.ts';
 
@@ -16,6 +17,7 @@ export const routes: RouteContract[] = [
   ...contracts(accounts),
   ...contracts(waves),
   ...contracts(lists),
+  ...contracts(selection),
   ...contracts(docs),
   ...contracts(local),
 ];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { lookupHash } from '#shared/crypto.ts';
+import type { NikFlags } from '#shared/domain/screening.ts';
 import { db, tableName } from '#shared/store/client.ts';
 
 // Lists imported from other agencies, keyed by the NIK's keyed hash: the table never
@@ -63,18 +64,26 @@ async function writeChunk(items: Record<string, unknown>[]): Promise<void> {
   }
 }
 
-/** The flags on one NIK (by its keyed hash), for screening at selection. */
-export async function flagsFor(nikHash: string): Promise<Flag[]> {
+/** The participation marker: written by the transaction that makes a NIK a participant,
+ *  on condition that it is not there, so a NIK can never be selected twice. */
+export const participationKey = (nikHash: string) => ({ PK: `NIKFLAG#${nikHash}`, SK: 'PARTICIPANT' });
+
+/** Everything flagged on one NIK (by its keyed hash), for screening: one Query. */
+export async function nikFlags(nikHash: string): Promise<NikFlags> {
   const out = await db().send(
     new QueryCommand({
       TableName: tableName(),
       KeyConditionExpression: 'PK = :pk',
       ExpressionAttributeValues: { ':pk': `NIKFLAG#${nikHash}` },
-      ProjectionExpression: 'SK',
+      ProjectionExpression: 'SK, waveId',
     }),
   );
-  return (out.Items ?? []).map((item) => {
-    const [prefix, name] = (item.SK as string).split('#') as [string, string];
-    return `${SK_TO_KIND[prefix]}:${name}` as Flag;
-  });
+  const flags: NikFlags = { lists: [], priorities: [] };
+  for (const item of out.Items ?? []) {
+    const [prefix, name] = (item.SK as string).split('#') as [string, string | undefined];
+    if (prefix === 'PARTICIPANT') flags.participatedIn = item.waveId as string;
+    else if (SK_TO_KIND[prefix] === 'list' && name) flags.lists.push(name);
+    else if (SK_TO_KIND[prefix] === 'priority' && name) flags.priorities.push(name);
+  }
+  return flags;
 }

@@ -81,6 +81,9 @@ export interface Application {
   accountId: string;
   waveId: string;
   joinedAt: string;
+  /** Where the outcome is sent: copied so the announcement reads nothing else. */
+  email: string;
+  phone: string;
   nikHash: string;
   kkHash: string;
   birthDate: string;

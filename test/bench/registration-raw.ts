@@ -69,6 +69,8 @@ export async function measureRaw(stack: SpawnedStack, waveId: string, n: number,
       accountId: account.accountId,
       waveId,
       joinedAt: now.toISOString(),
+      email,
+      phone: account.phone,
       nikHash: stored.nikHash,
       kkHash: stored.kkHash,
     });

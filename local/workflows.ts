@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { StateMachine } from 'aws-local-stepfunctions';
+import '#local/polyfills.ts';
+import { type WorkflowName, workflows } from '#shared/workflows/selection.ts';
+
+// The local stand-in for Step Functions: the same definitions, run by
+// aws-local-stepfunctions with each Task state mapped to its handler module, behind a
+// small endpoint that speaks the Step Functions API (StartExecution, DescribeExecution)
+// so handlers use the real @aws-sdk/client-sfn with only an endpoint changed.
+
+const REGION = 'ap-southeast-3';
+const ACCOUNT = '000000000000';
+export const localStateMachineArn = (name: WorkflowName) =>
+  `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
+const localFunctionArn = (handler: string) =>
+  `arn:aws:lambda:${REGION}:${ACCOUNT}:function:prakerja-${handler.replace('/', '-')}`;
+
+interface Execution {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  startDate: number;
+  stopDate?: number;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+type Handler = (input: unknown) => Promise<unknown>;
+
+export function localDefinition(name: WorkflowName) {
+  const workflow = workflows[name];
+  return workflow.definition((task) => localFunctionArn(workflow.tasks[task]));
+}
+
+export async function startWorkflows(functionsDir: URL, options: { retryIntervalMs?: number } = {}) {
+  const executions = new Map<string, Execution>();
+  const machines = Object.keys(workflows).map((name) => {
+    const workflow = workflows[name as WorkflowName];
+    const handlers: Record<string, Handler> = {};
+    const retryIntervalOverrides: Record<string, number> = {};
+    for (const [state, module] of Object.entries(workflow.tasks)) {
+      handlers[state] = async (input) => {
+        const loaded = (await import(new URL(`${module}.ts`, functionsDir).href)) as { handler: Handler };
+        return loaded.handler(input);
+      };
+      retryIntervalOverrides[state] = options.retryIntervalMs ?? 50;
+    }
+    const machine = new StateMachine(localDefinition(name as WorkflowName) as never);
+    return { arn: localStateMachineArn(name as WorkflowName), machine, handlers, retryIntervalOverrides };
+  });
+
+  const start = (body: { stateMachineArn: string; name?: string; input?: string }) => {
+    const found = machines.find((m) => m.arn === body.stateMachineArn);
+    if (!found)
+      return { status: 400, body: { __type: 'StateMachineDoesNotExist', message: body.stateMachineArn } };
+    const name = body.name ?? randomUUID();
+    const executionArn = `${found.arn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const existing = executions.get(executionArn);
+    if (existing) {
+      // StartExecution is idempotent for the same name and input, as on AWS.
+      if (existing.input === (body.input ?? '{}'))
+        return { status: 200, body: { executionArn, startDate: existing.startDate / 1000 } };
+      return { status: 400, body: { __type: 'ExecutionAlreadyExists', message: executionArn } };
+    }
+    const execution: Execution = {
+      executionArn,
+      stateMachineArn: found.arn,
+      name,
+      status: 'RUNNING',
+      startDate: Date.now(),
+      input: body.input ?? '{}',
+    };
+    executions.set(executionArn, execution);
+    const run = found.machine.run(JSON.parse(execution.input), {
+      overrides: {
+        taskResourceLocalHandlers: found.handlers as never,
+        retryIntervalOverrides: found.retryIntervalOverrides,
+      },
+    });
+    run.result.then(
+      (output) =>
+        Object.assign(execution, {
+          status: 'SUCCEEDED',
+          stopDate: Date.now(),
+          output: JSON.stringify(output),
+        }),
+      (error: Error & { cause?: { name?: string; message?: string } }) => {
+        Object.assign(execution, {
+          status: 'FAILED',
+          stopDate: Date.now(),
+          error: error.cause?.name ?? error.name,
+          cause: error.cause?.message ?? error.message,
+        });
+        console.error(`workflow ${name} failed: ${error.message}`);
+      },
+    );
+    return { status: 200, body: { executionArn, startDate: execution.startDate / 1000 } };
+  };
+
+  const describe = (body: { executionArn: string }) => {
+    const e = executions.get(body.executionArn);
+    if (!e) return { status: 400, body: { __type: 'ExecutionDoesNotExist', message: body.executionArn } };
+    return {
+      status: 200,
+      body: {
+        executionArn: e.executionArn,
+        stateMachineArn: e.stateMachineArn,
+        name: e.name,
+        status: e.status,
+        startDate: e.startDate / 1000,
+        ...(e.stopDate ? { stopDate: e.stopDate / 1000 } : {}),
+        input: e.input,
+        ...(e.output ? { output: e.output } : {}),
+        ...(e.error ? { error: e.error, cause: e.cause } : {}),
+      },
+    };
+  };
+
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const action = String(req.headers['x-amz-target'] ?? '').replace('AWSStepFunctions.', '');
+    let answer: { status: number; body: unknown };
+    try {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      if (action === 'StartExecution') answer = start(body);
+      else if (action === 'DescribeExecution') answer = describe(body);
+      else answer = { status: 400, body: { __type: 'UnknownOperationException', message: action } };
+    } catch (error) {
+      answer = { status: 400, body: { __type: 'ValidationException', message: String(error) } };
+    }
+    res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0' });
+    res.end(JSON.stringify(answer.body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    /** Resolves when no execution is running (used on shutdown). */
+    running: () => [...executions.values()].filter((e) => e.status === 'RUNNING').length,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,101 @@
+import { BatchGetCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from '#shared/store/client.ts';
+import { keys } from '#shared/store/keys.ts';
+import { APPLICANT_SHARDS, type Application } from '#shared/store/waves.ts';
+
+// A wave's applicants, split for parallel work. The applicant index has 16 shard
+// partitions; each is cut again by the first hex digit of the account id (a UUID), so
+// there are 256 slices. Segment s of S takes every slice j with j % S == s: any number
+// of segments from 1 to 256 covers every applicant exactly once.
+export const SLICES = APPLICANT_SHARDS * 16;
+export const MAX_SEGMENTS = SLICES;
+
+export interface SegmentCursor {
+  /** Position in the segment's own list of slices. */
+  slice: number;
+  start?: Record<string, unknown>;
+}
+
+export function segmentSlices(segment: number, segments: number): { shard: number; prefix: string }[] {
+  const slices = [];
+  for (let j = segment; j < SLICES; j += segments)
+    slices.push({ shard: j >> 4, prefix: (j & 15).toString(16) });
+  return slices;
+}
+
+/** The stored application: what the citizen brought at join time and what selection
+ *  has written on it so far. */
+export interface ApplicationItem extends Application {
+  outcome: 'JOINED' | 'SELECTED' | 'NOT_SELECTED';
+  drawKey?: string;
+  priority?: boolean;
+  screenReasons?: string[];
+  /** Set once the family-card cap is settled: eligible for the draw, or why not. */
+  eligible?: boolean;
+  reason?: string;
+}
+
+/**
+ * Up to `limit` applicants of one segment from where `cursor` stopped, going on across
+ * the segment's slices, and where to go on (null when the segment is done). Reads the
+ * applicant index, which holds what the citizen brought at join time; what selection
+ * writes is read back with `readApplications`.
+ */
+export async function applicantPage(
+  waveId: string,
+  segment: number,
+  segments: number,
+  cursor: SegmentCursor,
+  limit: number,
+): Promise<{ items: ApplicationItem[]; next: SegmentCursor | null }> {
+  const slices = segmentSlices(segment, segments);
+  const items: ApplicationItem[] = [];
+  let at: SegmentCursor | null = cursor;
+  while (at && items.length < limit) {
+    const slice: { shard: number; prefix: string } | undefined = slices[at.slice];
+    if (!slice) return { items, next: null };
+    const out: QueryCommandOutput = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :pk AND begins_with(GSI2SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': `WAVE#${waveId}#${slice.shard}`, ':prefix': slice.prefix },
+        ExclusiveStartKey: at.start,
+        Limit: limit - items.length,
+      }),
+    );
+    items.push(...((out.Items ?? []) as ApplicationItem[]));
+    if (out.LastEvaluatedKey) at = { slice: at.slice, start: out.LastEvaluatedKey };
+    else at = at.slice + 1 < slices.length ? { slice: at.slice + 1 } : null;
+  }
+  return { items, next: at };
+}
+
+/** The applications themselves, read consistently: an index lags its table, and each
+ *  step must see what the step before wrote. */
+export async function readApplications(waveId: string, accountIds: string[]): Promise<ApplicationItem[]> {
+  const found: ApplicationItem[] = [];
+  for (let i = 0; i < accountIds.length; i += 100) {
+    let request: Record<string, unknown>[] | undefined = accountIds
+      .slice(i, i + 100)
+      .map((id) => keys.application(id, waveId));
+    for (let attempt = 0; request?.length; attempt++) {
+      if (attempt) await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
+      const out = await db().send(
+        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: request, ConsistentRead: true } } }),
+      );
+      found.push(...((out.Responses?.[tableName()] ?? []) as ApplicationItem[]));
+      request = out.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
+    }
+  }
+  return found;
+}
+
+/** Runs `work` over `items` with at most `width` in flight: one page, bounded memory. */
+export async function eachLimited<T>(items: T[], width: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+}

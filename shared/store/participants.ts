@@ -1,0 +1,272 @@
+import { createHash } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { KK_CAP, newCardNumber, type Pool } from '#shared/domain/draw.ts';
+import type { Wave } from '#shared/domain/waves.ts';
+import type { ApplicationItem } from '#shared/store/applicants.ts';
+import { db, tableName } from '#shared/store/client.ts';
+import { keys } from '#shared/store/keys.ts';
+import { ledgerPut } from '#shared/store/ledger.ts';
+import { participationKey } from '#shared/store/lists.ts';
+import { outboxPut } from '#shared/store/outbox.ts';
+import { poolReturn } from '#shared/store/quota-pool.ts';
+import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
+
+// Participants: issued by the selection's announce step, revoked by the deadline sweep.
+// Each is one transaction whose conditions make it happen at most once, whatever
+// retries and parallel segments do.
+
+/** Participants who have not bought a first course sit in GSI1 by purchase deadline,
+ *  16 shards; the first purchase removes them (the index is sparse). */
+export const DEADLINE_SHARDS = 16;
+const deadlineShard = (accountId: string) =>
+  createHash('sha256').update(accountId).digest().readUInt16BE(0) % DEADLINE_SHARDS;
+
+export interface Participant {
+  accountId: string;
+  waveId: string;
+  cardNumber: string;
+  balanceIdr: number;
+  status: 'ACTIVE' | 'REVOKED';
+  selectedAt: string;
+  purchaseDeadline: string;
+  nikHash: string;
+  email: string;
+  phone: string;
+  pool: Pool;
+}
+
+export type IssueResult = 'issued' | 'decided-before' | 'previous-participant' | 'kk-cap';
+
+const DAY_MS = 86_400_000;
+
+const decided = (
+  application: ApplicationItem,
+  now: Date,
+  outcome: string,
+  reason?: string,
+): TransactItem => ({
+  Update: {
+    TableName: tableName(),
+    Key: keys.application(application.accountId, application.waveId),
+    UpdateExpression: `SET outcome = :outcome, decidedAt = :now${reason ? ', reason = :reason' : ''}`,
+    ConditionExpression: 'outcome = :joined',
+    ExpressionAttributeValues: {
+      ':outcome': outcome,
+      ':joined': 'JOINED',
+      ':now': now.toISOString(),
+      ...(reason ? { ':reason': reason } : {}),
+    },
+  },
+});
+
+/**
+ * Makes a drawn applicant a participant: the application's outcome, the participant
+ * with card and balance, the card marker, the family count (at most 2 per KK), the
+ * NIK's participation marker, the balance's ledger entry and the notifications.
+ */
+export async function issueParticipant(
+  application: ApplicationItem,
+  wave: Wave,
+  pool: Pool,
+  now: Date,
+): Promise<IssueResult> {
+  const TableName = tableName();
+  const { accountId } = application;
+  const selectedAt = now.toISOString();
+  const purchaseDeadline = new Date(now.getTime() + wave.purchaseDeadlineDays * DAY_MS).toISOString();
+  const balanceIdr = wave.scheme.trainingBalanceIdr;
+  for (;;) {
+    const cardNumber = newCardNumber();
+    const participant: Participant = {
+      accountId,
+      waveId: wave.waveId,
+      cardNumber,
+      balanceIdr,
+      status: 'ACTIVE',
+      selectedAt,
+      purchaseDeadline,
+      nikHash: application.nikHash,
+      email: application.email,
+      phone: application.phone,
+      pool,
+    };
+    const message = { waveName: wave.name, cardNumber, balanceIdr, purchaseDeadline };
+    try {
+      await transact([
+        decided(application, now, 'SELECTED'),
+        {
+          Put: {
+            TableName,
+            Item: {
+              ...keys.participant(accountId),
+              type: 'Participant',
+              ...participant,
+              GSI1PK: `PURCHASE-DUE#${deadlineShard(accountId)}`,
+              GSI1SK: `${purchaseDeadline}#${accountId}`,
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Put: {
+            TableName,
+            Item: { ...keys.card(cardNumber), type: 'Card', accountId },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Update: {
+            TableName,
+            Key: keys.family(application.kkHash),
+            UpdateExpression: 'ADD participants :one',
+            ConditionExpression: 'attribute_not_exists(participants) OR participants < :cap',
+            ExpressionAttributeValues: { ':one': 1, ':cap': KK_CAP },
+          },
+        },
+        {
+          Put: {
+            TableName,
+            Item: {
+              ...participationKey(application.nikHash),
+              type: 'NikFlag',
+              waveId: wave.waveId,
+              at: selectedAt,
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        ledgerPut({
+          accountId,
+          entryId: `${selectedAt}#training-credit`,
+          kind: 'training-credit',
+          amountIdr: balanceIdr,
+          balanceAfterIdr: balanceIdr,
+          counterparty: 'treasury',
+          at: selectedAt,
+          waveId: wave.waveId,
+        }),
+        outboxPut(
+          { to: application.phone, channel: 'sms', template: 'selection-selected', data: message },
+          now,
+        ),
+        outboxPut(
+          { to: application.email, channel: 'email', template: 'selection-selected', data: message },
+          now,
+        ),
+      ]);
+      return 'issued';
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+      if (error.index === 2) continue; // card number taken: draw another
+      if (error.index === 0) return 'decided-before';
+      if (error.index === 3) return 'kk-cap';
+      return 'previous-participant';
+    }
+  }
+}
+
+/** The applicant was not drawn (or was excluded): told so, free to join a later wave. */
+export async function markNotSelected(application: ApplicationItem, wave: Wave, reason: string, now: Date) {
+  try {
+    await transact([
+      decided(application, now, 'NOT_SELECTED', reason),
+      outboxPut(
+        {
+          to: application.email,
+          channel: 'email',
+          template: 'selection-not-selected',
+          data: { waveName: wave.name },
+        },
+        now,
+      ),
+    ]);
+    return 'not-selected' as const;
+  } catch (error) {
+    if (!(error instanceof ConditionFailed)) throw error;
+    return 'decided-before' as const;
+  }
+}
+
+/** Participants whose deadline has passed without a first purchase, one shard's page. */
+export async function overdueParticipants(shard: number, now: Date, start?: Record<string, unknown>) {
+  const out = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK < :now',
+      ExpressionAttributeValues: { ':pk': `PURCHASE-DUE#${shard}`, ':now': now.toISOString() },
+      Limit: 200,
+      ExclusiveStartKey: start,
+    }),
+  );
+  return { items: (out.Items ?? []) as Participant[], next: out.LastEvaluatedKey };
+}
+
+/**
+ * Revokes a participant who missed the deadline: status and balance, the ledger entry
+ * returning the balance to the treasury, the NIK blocked, the place back in the pool.
+ * Only while still ACTIVE, still unpurchased and with the balance read, so it happens
+ * once however many sweeps run.
+ */
+export async function revokeParticipant(p: Participant, now: Date): Promise<boolean> {
+  const TableName = tableName();
+  const at = now.toISOString();
+  try {
+    await transact([
+      {
+        Update: {
+          TableName,
+          Key: keys.participant(p.accountId),
+          UpdateExpression:
+            'SET #status = :revoked, balanceIdr = :zero, revokedAt = :at REMOVE GSI1PK, GSI1SK',
+          ConditionExpression: '#status = :active AND attribute_exists(GSI1PK) AND balanceIdr = :balance',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':revoked': 'REVOKED',
+            ':active': 'ACTIVE',
+            ':zero': 0,
+            ':at': at,
+            ':balance': p.balanceIdr,
+          },
+        },
+      },
+      ledgerPut({
+        accountId: p.accountId,
+        entryId: `${at}#revocation`,
+        kind: 'revocation',
+        amountIdr: -p.balanceIdr,
+        balanceAfterIdr: 0,
+        counterparty: 'treasury',
+        at,
+        waveId: p.waveId,
+      }),
+      {
+        Put: {
+          TableName,
+          Item: {
+            PK: `NIKFLAG#${p.nikHash}`,
+            SK: 'LIST#blocked',
+            type: 'NikFlag',
+            list: 'blocked',
+            importedAt: at,
+            batchId: 'purchase-deadline',
+          },
+        },
+      },
+      poolReturn(p.accountId, p.balanceIdr),
+      outboxPut(
+        {
+          to: p.email,
+          channel: 'email',
+          template: 'participation-revoked',
+          data: { cardNumber: p.cardNumber },
+        },
+        now,
+      ),
+    ]);
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionFailed) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,165 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Cutoffs } from '#shared/domain/draw.ts';
+import { db, tableName } from '#shared/store/client.ts';
+import { keys } from '#shared/store/keys.ts';
+import { ConditionFailed, transact } from '#shared/store/transact.ts';
+
+// A wave's selection, as the record administrators read. One selection runs at a time
+// (a lock item, taken with the wave's move to SELECTING): the family-card cap counts
+// participants across waves, and two draws filling one family at once could not both
+// be exact. A failed run keeps the lock and its seed: it is resumed, never redrawn.
+export type SelectionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+
+export interface SelectionCounts {
+  applicants: number;
+  eligible: number;
+  priorityEligible: number;
+  selected: number;
+  reservedSelected: number;
+  notSelected: number;
+  excludedByReason: Record<string, number>;
+}
+
+export interface SelectionRecord {
+  waveId: string;
+  seed: string;
+  segments: number;
+  status: SelectionStatus;
+  /** The execution's name (`<waveId>-<attempt>`) and ARN. */
+  executionId: string;
+  executionArn: string;
+  attempt: number;
+  startedAt: string;
+  startedBy: string;
+  finishedAt?: string;
+  error?: string;
+  cutoffs?: Cutoffs;
+  counts?: SelectionCounts;
+}
+
+export class SelectionRefused extends Error {
+  constructor(readonly reason: 'already-announced' | 'selection-exists' | 'selection-running') {
+    super(reason);
+  }
+}
+
+export async function getSelection(waveId: string): Promise<SelectionRecord | undefined> {
+  const out = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.selection(waveId), ConsistentRead: true }),
+  );
+  if (!out.Item) return undefined;
+  const { PK: _pk, SK: _sk, type: _t, ...record } = out.Item;
+  return record as SelectionRecord;
+}
+
+/** The wave to SELECTING, the selection record and the lock: all or nothing. A failed
+ *  selection may start again only with its own seed. */
+export async function beginSelection(record: SelectionRecord): Promise<void> {
+  const TableName = tableName();
+  try {
+    await transact([
+      {
+        Update: {
+          TableName,
+          Key: keys.wave(record.waveId),
+          UpdateExpression: 'SET stage = :selecting',
+          ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(stage) OR stage = :selecting)',
+          ExpressionAttributeValues: { ':selecting': 'SELECTING' },
+        },
+      },
+      {
+        Put: {
+          TableName,
+          Item: { ...keys.selection(record.waveId), type: 'Selection', ...record },
+          ConditionExpression: 'attribute_not_exists(PK) OR (#status = :failed AND seed = :seed)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':failed': 'FAILED', ':seed': record.seed },
+        },
+      },
+      {
+        Put: {
+          TableName,
+          Item: { ...keys.selectionLock(), type: 'Lock', waveId: record.waveId, since: record.startedAt },
+          ConditionExpression: 'attribute_not_exists(PK) OR waveId = :wave',
+          ExpressionAttributeValues: { ':wave': record.waveId },
+        },
+      },
+    ]);
+  } catch (error) {
+    if (!(error instanceof ConditionFailed)) throw error;
+    throw new SelectionRefused(
+      (['already-announced', 'selection-exists', 'selection-running'] as const)[error.index]!,
+    );
+  }
+}
+
+export async function saveCutoffs(waveId: string, cutoffs: Cutoffs): Promise<void> {
+  await transact([
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.selection(waveId),
+        UpdateExpression: 'SET cutoffs = :cutoffs',
+        ExpressionAttributeValues: { ':cutoffs': cutoffs },
+      },
+    },
+  ]);
+}
+
+/** The wave is ANNOUNCED, the record holds the counts, the lock is released. */
+export async function completeSelection(waveId: string, counts: SelectionCounts, now: Date): Promise<void> {
+  const TableName = tableName();
+  await transact([
+    {
+      Update: {
+        TableName,
+        Key: keys.wave(waveId),
+        UpdateExpression: 'SET stage = :announced',
+        ExpressionAttributeValues: { ':announced': 'ANNOUNCED' },
+      },
+    },
+    {
+      Update: {
+        TableName,
+        Key: keys.selection(waveId),
+        UpdateExpression: 'SET #status = :succeeded, counts = :counts, finishedAt = :now REMOVE #error',
+        ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+        ExpressionAttributeValues: {
+          ':succeeded': 'SUCCEEDED',
+          ':counts': counts,
+          ':now': now.toISOString(),
+        },
+      },
+    },
+    {
+      Delete: {
+        TableName,
+        Key: keys.selectionLock(),
+        ConditionExpression: 'attribute_not_exists(PK) OR waveId = :wave',
+        ExpressionAttributeValues: { ':wave': waveId },
+      },
+    },
+  ]);
+}
+
+export async function failSelection(waveId: string, error: string, now: Date): Promise<void> {
+  await transact([
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.selection(waveId),
+        UpdateExpression: 'SET #status = :failed, #error = :error, finishedAt = :now',
+        ConditionExpression: '#status = :running',
+        ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+        ExpressionAttributeValues: {
+          ':failed': 'FAILED',
+          ':running': 'RUNNING',
+          ':error': error.slice(0, 500),
+          ':now': now.toISOString(),
+        },
+      },
+    },
+  ]).catch((e) => {
+    if (!(e instanceof ConditionFailed)) throw e;
+  });
+}

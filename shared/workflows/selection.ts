@@ -1,0 +1,144 @@
+// The selection workflow, declared once: the CDK app deploys it as a Step Functions
+// state machine and the local stack runs it with aws-local-stepfunctions. JSONPath
+// only, inline Maps, no Assign / JSONata / Distributed Map / waitForTaskToken (the
+// local interpreter would silently ignore them; test/unit/workflows.test.ts rejects them).
+//
+//   Screen (Map over segments, page loop) -> Tally (same) -> Cut -> Announce (same) -> Finish
+//   any failure -> RecordFailure -> SelectionFailed
+
+/** Task state name -> handler module under functions/. */
+export const selectionTasks = {
+  ScreenPage: 'selection/screen-page',
+  TallyPage: 'selection/tally-page',
+  Cut: 'selection/cut',
+  AnnouncePage: 'selection/announce-page',
+  Finish: 'selection/finish',
+  RecordFailure: 'selection/record-failure',
+} as const;
+
+export type SelectionTask = keyof typeof selectionTasks;
+
+/** Inline Map's concurrency ceiling on AWS: more segments queue, they do not fail. */
+export const MAX_PARALLEL_SEGMENTS = 40;
+
+export interface SelectionInput {
+  waveId: string;
+  seed: string;
+  segments: number;
+  /** [0, 1, ..., segments - 1]: what the Maps iterate over. */
+  segmentList: number[];
+  pageSize: number;
+  pagesPerCall: number;
+}
+
+const retryTransient = [
+  {
+    ErrorEquals: ['States.ALL'],
+    IntervalSeconds: 2,
+    BackoffRate: 2,
+    MaxAttempts: 4,
+    JitterStrategy: 'FULL',
+  },
+];
+
+const failTo = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }];
+
+/** A Map over the segments whose item runs `page` until the segment is done. */
+function segmentLoop(page: SelectionTask, resource: (task: SelectionTask) => string, extra: object = {}) {
+  const more = `${page}More`;
+  return {
+    Type: 'Map',
+    ItemsPath: '$.segmentList',
+    MaxConcurrency: MAX_PARALLEL_SEGMENTS,
+    ItemSelector: {
+      'waveId.$': '$.waveId',
+      'seed.$': '$.seed',
+      'segments.$': '$.segments',
+      'pageSize.$': '$.pageSize',
+      'pagesPerCall.$': '$.pagesPerCall',
+      'segment.$': '$$.Map.Item.Value',
+      cursor: { slice: 0 },
+      done: false,
+      counts: {},
+      ...extra,
+    },
+    ItemProcessor: {
+      ProcessorConfig: { Mode: 'INLINE' },
+      StartAt: page,
+      States: {
+        [page]: {
+          Type: 'Task',
+          Resource: resource(page),
+          TimeoutSeconds: 900,
+          Retry: retryTransient,
+          Next: more,
+        },
+        [more]: {
+          Type: 'Choice',
+          Choices: [{ Variable: '$.done', BooleanEquals: false, Next: page }],
+          Default: `${page}Done`,
+        },
+        [`${page}Done`]: { Type: 'Succeed' },
+      },
+    },
+    Catch: failTo,
+  };
+}
+
+/** The definition, with each task's Resource from `resource` (a Lambda ARN on AWS). */
+export function selectionDefinition(resource: (task: SelectionTask) => string) {
+  return {
+    Comment: "A wave's selection: screening, family-card cap, reserved quota, seeded draw, announcement",
+    StartAt: 'Screen',
+    States: {
+      Screen: { ...segmentLoop('ScreenPage', resource), ResultPath: null, Next: 'Tally' },
+      Tally: { ...segmentLoop('TallyPage', resource), ResultPath: '$.tallied', Next: 'Cut' },
+      Cut: {
+        Type: 'Task',
+        Resource: resource('Cut'),
+        Parameters: { 'waveId.$': '$.waveId', 'tallied.$': '$.tallied' },
+        ResultPath: '$.draw',
+        Retry: [
+          { ErrorEquals: ['IndexLagging'], IntervalSeconds: 5, BackoffRate: 1.5, MaxAttempts: 10 },
+          ...retryTransient,
+        ],
+        Catch: failTo,
+        Next: 'DropTally',
+      },
+      // The per-segment tallies are summed into $.draw.counts; keep the state small.
+      DropTally: { Type: 'Pass', Result: null, ResultPath: '$.tallied', Next: 'Announce' },
+      Announce: {
+        ...segmentLoop('AnnouncePage', resource, { 'cutoffs.$': '$.draw.cutoffs' }),
+        ResultPath: '$.announced',
+        Next: 'Finish',
+      },
+      Finish: {
+        Type: 'Task',
+        Resource: resource('Finish'),
+        Parameters: { 'waveId.$': '$.waveId', 'draw.$': '$.draw', 'announced.$': '$.announced' },
+        Retry: retryTransient,
+        Catch: failTo,
+        End: true,
+      },
+      RecordFailure: {
+        Type: 'Task',
+        Resource: resource('RecordFailure'),
+        Parameters: { 'waveId.$': '$.waveId', 'error.$': '$.error' },
+        Retry: retryTransient,
+        Next: 'SelectionFailed',
+      },
+      SelectionFailed: {
+        Type: 'Fail',
+        Error: 'SelectionFailed',
+        Cause: 'A selection step failed; see the selection record.',
+      },
+    },
+  };
+}
+
+/** Every workflow of the app, by name: what the CDK app deploys and the local stack runs. */
+export const workflows = {
+  selection: { definition: selectionDefinition, tasks: selectionTasks },
+} as const;
+
+export type WorkflowName = keyof typeof workflows;

@@ -1,0 +1,167 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { StackInfo } from '#local/stack.ts';
+import type { Wave } from '#shared/domain/waves.ts';
+import { applicantShard } from '#shared/store/waves.ts';
+import { NO_DECLARATIONS } from '#test/support/nik.ts';
+
+// Synthetic applicants written straight into a stack's DynamoDB Local, as the join
+// route would have written them: for waves too large to register over HTTP in a test
+// (and for the selection benchmark). Deterministic from a generator seed, so two
+// stacks can hold the very same applicants.
+
+export const PROVINCES = ['11', '12', '13', '31', '32', '33', '34', '35', '51', '73'];
+
+export interface SyntheticApplicant {
+  accountId: string;
+  nik: string;
+  kk: string;
+  provinceCode: string;
+  birthDate: string;
+}
+
+/** mulberry32: a small seeded PRNG, enough to make test data reproducible. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function syntheticApplicants(
+  count: number,
+  options: { seed?: number; familySize?: number; provinces?: string[] } = {},
+): SyntheticApplicant[] {
+  const random = prng(options.seed ?? 1);
+  const hex = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
+  const digits = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join('');
+  const provinces = options.provinces ?? PROVINCES;
+  const familySize = options.familySize ?? 1;
+  const applicants: SyntheticApplicant[] = [];
+  let kk = '';
+  for (let i = 0; i < count; i++) {
+    if (i % familySize === 0) kk = `3201${digits(12)}`;
+    const provinceCode = provinces[Math.floor(random() * provinces.length)]!;
+    applicants.push({
+      accountId: `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`,
+      nik: `${provinceCode}${digits(14)}`,
+      kk,
+      provinceCode,
+      birthDate: `19${70 + Math.floor(random() * 30)}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}`,
+    });
+  }
+  return applicants;
+}
+
+export function documentClient(stack: StackInfo) {
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: stack.dynamoEndpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 10,
+    }),
+  );
+}
+
+/** The stack's keyed hash, as shared/crypto.ts computes it, from the stack's key file. */
+export function stackLookupHash(stackDir: string) {
+  const { lookupKey } = JSON.parse(readFileSync(join(stackDir, 'keys.json'), 'utf8')) as {
+    lookupKey: string;
+  };
+  return (kind: 'nik' | 'kk', value: string) =>
+    createHmac('sha256', Buffer.from(lookupKey, 'base64')).update(`${kind}:${value}`).digest('base64url');
+}
+
+export const stackDirOf = (logFile: string) => dirname(logFile);
+
+/** A closed wave, written as the create route would (closing time in the past). */
+export async function putClosedWave(stack: StackInfo, wave: Partial<Wave> & Pick<Wave, 'waveId' | 'quota'>) {
+  const closesAt = new Date(Date.now() - 60_000).toISOString();
+  const item: Wave = {
+    name: `Synthetic ${wave.waveId}`,
+    opensAt: new Date(Date.now() - 86_400_000).toISOString(),
+    closesAt,
+    reservedQuota: 0,
+    purchaseDeadlineDays: 30,
+    minAge: 18,
+    excludeOtherAidRecipients: true,
+    scheme: {
+      trainingBalanceIdr: 1_000_000,
+      incentiveIdr: 600_000,
+      incentiveMonths: 4,
+      surveyIncentiveIdr: 50_000,
+      surveyCount: 3,
+    },
+    createdAt: closesAt,
+    createdBy: 'test',
+    ...wave,
+  };
+  await documentClient(stack).send(
+    new PutCommand({
+      TableName: stack.tableName,
+      Item: {
+        PK: `WAVE#${item.waveId}`,
+        SK: 'WAVE',
+        type: 'Wave',
+        GSI1PK: 'WAVES',
+        GSI1SK: `${item.opensAt}#${item.waveId}`,
+        ...item,
+      },
+    }),
+  );
+  return item;
+}
+
+/** Writes the applications of `applicants` to `waveId`, 25 to a batch, 8 batches in flight. */
+export async function loadApplicants(
+  stack: StackInfo,
+  stackDir: string,
+  waveId: string,
+  applicants: SyntheticApplicant[],
+): Promise<void> {
+  const client = documentClient(stack);
+  const hash = stackLookupHash(stackDir);
+  const items = applicants.map((a) => ({
+    PK: `ACCOUNT#${a.accountId}`,
+    SK: `APPLICATION#${waveId}`,
+    type: 'Application',
+    outcome: 'JOINED',
+    GSI2PK: `WAVE#${waveId}#${applicantShard(a.accountId)}`,
+    GSI2SK: a.accountId,
+    accountId: a.accountId,
+    waveId,
+    joinedAt: new Date().toISOString(),
+    email: `${a.accountId}@example.com`,
+    phone: `+628${a.nik.slice(6, 16)}`,
+    nikHash: hash('nik', a.nik),
+    kkHash: hash('kk', a.kk),
+    birthDate: a.birthDate,
+    gender: 'M',
+    provinceCode: a.provinceCode,
+    workStatus: 'unemployed',
+    declarations: NO_DECLARATIONS,
+  }));
+  const batches: (typeof items)[] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      let requests: unknown[] = batches[next++]!.map((Item) => ({ PutRequest: { Item } }));
+      while (requests.length) {
+        const out = await client.send(
+          new BatchWriteCommand({ RequestItems: { [stack.tableName]: requests as never } }),
+        );
+        requests = out.UnprocessedItems?.[stack.tableName] ?? [];
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+}
