@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdapter } from '#local/adapter.ts';
 import { ensureTable, startDynamo, startQueues } from '#local/engines.ts';
+import { startSchedules } from '#local/schedules.ts';
 import { type SeededAdmin, seedAdmins, seedPartners } from '#local/seed.ts';
 import { localStateMachineArn, startWorkflows } from '#local/workflows.ts';
 import { routes } from '#shared/contracts/routes.ts';
@@ -83,6 +84,7 @@ export async function startStack(options: StackOptions) {
   const partners = await seedPartners();
 
   const server = createAdapter(routes, functionsDir);
+  const timers = startSchedules(functionsDir);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', resolve);
@@ -101,6 +103,7 @@ export async function startStack(options: StackOptions) {
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      timers.stop();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await queues.stop();

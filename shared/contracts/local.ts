@@ -50,3 +50,50 @@ export const resetClock = route({
   localOnly: true,
   responses: { 200: { description: 'The clock now', schema: z.object({ now: z.string() }) } },
 });
+
+export const runSchedule = route({
+  operationId: 'localRunSchedule',
+  method: 'POST',
+  path: '/_local/schedules/{name}',
+  access: 'public',
+  handler: '_local/run-schedule',
+  summary: 'Run a scheduled job now, on the backend clock, and answer its result',
+  tags,
+  localOnly: true,
+  params: z.object({ name: z.string().max(64) }),
+  responses: { 200: { description: 'What the job did', schema: z.record(z.string(), z.unknown()) } },
+  problems: ['not-found'],
+});
+
+export const armFault = route({
+  operationId: 'localArmFault',
+  method: 'POST',
+  path: '/_local/faults',
+  access: 'public',
+  handler: '_local/arm-fault',
+  summary: 'Make a step fail part-way through its work, to prove it is retried safely',
+  tags,
+  localOnly: true,
+  body: z.strictObject({
+    point: z.enum(['selection.announce']),
+    segment: z.number().int().min(0).max(255).optional(),
+    afterItems: z.number().int().min(1).max(100_000),
+    times: z.number().int().min(1).max(100).default(1),
+  }),
+  responses: { 200: { description: 'Armed', schema: z.object({ point: z.string(), fired: z.number() }) } },
+});
+
+export const readFault = route({
+  operationId: 'localReadFault',
+  method: 'GET',
+  path: '/_local/faults',
+  access: 'public',
+  handler: '_local/read-fault',
+  summary: 'How many times an armed fault has fired',
+  tags,
+  localOnly: true,
+  query: z.object({ point: z.string().max(64) }),
+  responses: {
+    200: { description: 'The fault', schema: z.object({ point: z.string(), fired: z.number() }) },
+  },
+});

@@ -22,6 +22,15 @@ export const CreateWaveBody = z
     closesAt: IsoDateTime,
     quota: z.number().int().min(1).max(10_000_000),
     reservedQuota: z.number().int().min(0).max(10_000_000).default(0),
+    quotaFromPool: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000_000)
+      .default(0)
+      .meta({
+        description: 'How many of the quota are places freed by revocations (GET /v1/admin/quota-pool)',
+      }),
     purchaseDeadlineDays: z.number().int().min(1).max(90),
     minAge: z.number().int().min(15).max(100).default(18),
     maxAge: z.number().int().min(15).max(120).optional(),
@@ -33,6 +42,7 @@ export const CreateWaveBody = z
     message: 'must be after opensAt',
   })
   .refine((w) => w.reservedQuota <= w.quota, { path: ['reservedQuota'], message: 'must not exceed quota' })
+  .refine((w) => w.quotaFromPool <= w.quota, { path: ['quotaFromPool'], message: 'must not exceed quota' })
   .refine((w) => w.maxAge === undefined || w.maxAge >= w.minAge, {
     path: ['maxAge'],
     message: 'must be at least minAge',
@@ -47,6 +57,7 @@ export const WaveView = z
     closesAt: z.string(),
     quota: z.number(),
     reservedQuota: z.number(),
+    quotaFromPool: z.number(),
     purchaseDeadlineDays: z.number(),
     minAge: z.number(),
     maxAge: z.number().optional(),
@@ -67,7 +78,7 @@ export const createWave = route({
   idempotent: true,
   body: CreateWaveBody,
   responses: { 201: { description: 'Created', schema: WaveView } },
-  problems: ['validation'],
+  problems: ['validation', 'quota-pool-insufficient'],
 });
 
 export const listWaves = route({

@@ -19,6 +19,8 @@ export interface Wave {
   closesAt: string;
   quota: number;
   reservedQuota: number;
+  /** Places of the quota taken from the pool freed by revocations (a recovery wave). */
+  quotaFromPool?: number;
   purchaseDeadlineDays: number;
   /** Per-wave rules that changed over the years (DOMAIN.md). */
   minAge: number;

@@ -5,7 +5,7 @@ import type { Wave } from '#shared/domain/waves.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { decodeCursor, encodeCursor } from '#shared/store/cursor.ts';
 import { lockNikItem } from '#shared/store/profiles.ts';
-import { ConditionFailed, transact } from '#shared/store/transact.ts';
+import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // Waves are few: one item each, listed through GSI1 in one partition by opening time.
 // Applications are many and arrive in a rush (80,000 a minute at wave 1's peak), so
@@ -26,8 +26,10 @@ export function applicantShard(accountId: string): number {
   return createHash('sha256').update(accountId).digest().readUInt16BE(0) % APPLICANT_SHARDS;
 }
 
-export async function insertWave(wave: Wave): Promise<void> {
+/** The wave, with `before` (e.g. the quota pool's shards it draws on) in one transaction. */
+export async function insertWave(wave: Wave, before: TransactItem[] = []): Promise<void> {
   await transact([
+    ...before,
     {
       Put: {
         TableName: tableName(),

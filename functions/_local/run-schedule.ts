@@ -1,0 +1,13 @@
+import { runSchedule } from '#shared/contracts/local.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { problems } from '#shared/http/problem.ts';
+import { schedules } from '#shared/schedules.ts';
+
+export const handler = httpHandler(runSchedule, async ({ params }) => {
+  const schedule = schedules.find((s) => s.name === params.name);
+  if (!schedule) throw problems.notFound('No such schedule.');
+  const job = (await import(`../${schedule.handler}.ts`)) as {
+    handler: () => Promise<Record<string, unknown>>;
+  };
+  return { status: 200, body: await job.handler() };
+});

@@ -1,0 +1,24 @@
+import { logger } from '#shared/logger.ts';
+import { schedules } from '#shared/schedules.ts';
+
+// The local stand-in for EventBridge rules: each job on a timer with its declared
+// period (SCHEDULE_SCALE shortens them, e.g. 0.01 for a demo). POST
+// /_local/schedules/{name} runs one at once.
+export function startSchedules(functionsDir: URL, scale = Number(process.env.SCHEDULE_SCALE ?? 1)) {
+  const timers = schedules.map((schedule) =>
+    setInterval(
+      async () => {
+        try {
+          const job = (await import(new URL(`${schedule.handler}.ts`, functionsDir).href)) as {
+            handler: () => Promise<unknown>;
+          };
+          await job.handler();
+        } catch (error) {
+          logger.error('scheduled job failed', { schedule: schedule.name, error: String(error) });
+        }
+      },
+      Math.max(1000, schedule.rate.minutes * 60_000 * scale),
+    ).unref(),
+  );
+  return { stop: () => timers.forEach(clearInterval) };
+}
