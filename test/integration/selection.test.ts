@@ -1,0 +1,317 @@
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { isValidCardNumber } from '#shared/domain/draw.ts';
+import { adminToken, call, stack } from '#test/support/api.ts';
+import {
+  loadApplicants,
+  type SyntheticApplicant,
+  stackDirOf,
+  stackLookupHash,
+  syntheticApplicants,
+} from '#test/support/applicants.ts';
+import {
+  expectedSelection,
+  exportSelection,
+  ledgerOf,
+  participantsOf,
+  putNikFlag,
+  runSelection,
+  selectedIds,
+} from '#test/support/selection.ts';
+
+// The selection workflow on the local stack: the same ASL the CDK app deploys, run by
+// aws-local-stepfunctions, its Lambdas against DynamoDB Local. Applicants are written
+// straight into the table (as the join route writes them) so waves can be large.
+
+const scheme = {
+  trainingBalanceIdr: 1_000_000,
+  incentiveIdr: 600_000,
+  incentiveMonths: 4,
+  surveyIncentiveIdr: 50_000,
+  surveyCount: 3,
+};
+const hoursFromNow = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
+const stackDir = () => stackDirOf(inject('stackLogFile'));
+let token: string;
+let generator = 1000;
+
+beforeAll(async () => {
+  token = await adminToken();
+});
+
+/** A wave that closed an hour ago, holding `applicants`. */
+async function closedWave(applicants: SyntheticApplicant[], settings: Record<string, unknown>) {
+  const created = await call('POST', '/v1/admin/waves', {
+    token,
+    body: {
+      name: 'Gelombang seleksi',
+      opensAt: hoursFromNow(-3),
+      closesAt: hoursFromNow(-1),
+      purchaseDeadlineDays: 30,
+      scheme,
+      ...settings,
+    },
+  });
+  expect(created.status).toBe(201);
+  await loadApplicants(stack(), stackDir(), created.body.waveId, applicants);
+  return created.body as { waveId: string; quota: number; reservedQuota: number };
+}
+
+const fresh = (count: number, options: { familySize?: number } = {}) =>
+  syntheticApplicants(count, { seed: generator++, ...options });
+
+describe('selection', () => {
+  it('selects exactly the quota, makes participants with a card and a credited balance, and counts every stage', async () => {
+    const applicants = fresh(300);
+    const wave = await closedWave(applicants, { quota: 120 });
+    const seed = 'exact-quota-1';
+    const result = await runSelection(stack(), token, wave.waveId, {
+      seed,
+      segments: 4,
+      pageSize: 37,
+      pagesPerCall: 2,
+    });
+    expect(result).toMatchObject({
+      status: 'SUCCEEDED',
+      seed,
+      applicants: 300,
+      eligible: 300,
+      selected: 120,
+      notSelected: 180,
+    });
+
+    const rows = await exportSelection(stack(), token, wave.waveId);
+    expect(rows).toHaveLength(300);
+    expect(selectedIds(rows)).toEqual(expectedSelection(rows, seed, 120, 0));
+    expect(rows.filter((r) => r.outcome === 'NOT_SELECTED').every((r) => r.reason === 'not-drawn')).toBe(
+      true,
+    );
+
+    const participants = await participantsOf(stack(), [...selectedIds(rows)]);
+    expect(participants).toHaveLength(120);
+    expect(new Set(participants.map((p) => p.cardNumber)).size).toBe(120);
+    for (const p of participants) {
+      expect(isValidCardNumber(p.cardNumber)).toBe(true);
+      expect(p).toMatchObject({
+        status: 'ACTIVE',
+        balanceIdr: scheme.trainingBalanceIdr,
+        waveId: wave.waveId,
+      });
+    }
+    const ledger = await ledgerOf(stack(), participants[0]!.accountId);
+    expect(ledger).toEqual([
+      expect.objectContaining({ kind: 'training-credit', amountIdr: scheme.trainingBalanceIdr }),
+    ]);
+
+    const selected = applicants.find((a) => selectedIds(rows).has(a.accountId))!;
+    const outbox = await call(
+      'GET',
+      `/_local/outbox?to=${encodeURIComponent(`+628${selected.nik.slice(6)}`)}`,
+    );
+    expect(outbox.body.items.map((m: { template: string }) => m.template)).toContain('selection-selected');
+
+    const funnel = await call('GET', `/v1/admin/waves/${wave.waveId}/funnel`, { token });
+    expect(funnel.body.stages.at(0)).toEqual({ stage: 'joined', count: 300 });
+    expect(funnel.body.stages.at(-1)).toEqual({ stage: 'selected', count: 120 });
+    const waves = await call('GET', '/v1/waves?limit=500');
+    expect(waves.body.items.find((w: { waveId: string }) => w.waveId === wave.waveId).status).toBe(
+      'ANNOUNCED',
+    );
+  });
+
+  it('selects everyone eligible when they are fewer than the quota', async () => {
+    const wave = await closedWave(fresh(40), { quota: 500 });
+    const result = await runSelection(stack(), token, wave.waveId, { seed: 'few-applicants', segments: 3 });
+    expect(result).toMatchObject({ applicants: 40, eligible: 40, selected: 40, notSelected: 0 });
+  });
+
+  it('takes the reserved quota from the laid-off list first, then draws the rest among everyone left', async () => {
+    const applicants = fresh(200);
+    const hash = stackLookupHash(stackDir());
+    const laidOff = applicants.slice(0, 30);
+    for (const a of laidOff)
+      await putNikFlag(stack(), hash('nik', a.nik), 'PRIORITY#laid-off', { list: 'laid-off' });
+    const wave = await closedWave(applicants, { quota: 50, reservedQuota: 20 });
+    const seed = 'reserved-first';
+    const result = await runSelection(stack(), token, wave.waveId, { seed, segments: 5, pageSize: 16 });
+    expect(result).toMatchObject({ selected: 50, reservedSelected: 20, priorityEligible: 30 });
+    const rows = await exportSelection(stack(), token, wave.waveId);
+    expect(rows.filter((r) => r.pool === 'priority')).toHaveLength(30);
+    expect(selectedIds(rows)).toEqual(expectedSelection(rows, seed, 50, 20));
+    const priorityChosen = rows.filter((r) => r.pool === 'priority' && r.outcome === 'SELECTED').length;
+    expect(priorityChosen).toBeGreaterThanOrEqual(20);
+  });
+
+  it('never gives a family card more than 2 participants, even with its members in parallel segments', async () => {
+    const applicants = fresh(60, { familySize: 3 }); // 20 cards of 3 members
+    const hash = stackLookupHash(stackDir());
+    // One card already has a participant from an earlier wave: one place left.
+    const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { documentClient } = await import('#test/support/applicants.ts');
+    await documentClient(stack()).send(
+      new PutCommand({
+        TableName: stack().tableName,
+        Item: { PK: `KK#${hash('kk', applicants[0]!.kk)}`, SK: 'PARTICIPANTS', participants: 1 },
+      }),
+    );
+    const wave = await closedWave(applicants, { quota: 100 });
+    const result = await runSelection(stack(), token, wave.waveId, {
+      seed: 'families',
+      segments: 8,
+      pageSize: 4,
+    });
+    expect(result).toMatchObject({
+      applicants: 60,
+      eligible: 39,
+      selected: 39,
+      excludedByReason: { 'kk-cap': 21 },
+    });
+    const rows = await exportSelection(stack(), token, wave.waveId);
+    const selected = selectedIds(rows);
+    const perCard = new Map<string, number>();
+    for (const a of applicants)
+      if (selected.has(a.accountId)) perCard.set(a.kk, (perCard.get(a.kk) ?? 0) + 1);
+    expect(perCard.get(applicants[0]!.kk)).toBe(1);
+    expect([...perCard.values()].every((n) => n <= 2)).toBe(true);
+  });
+
+  it('excludes previous participants and NIKs on a list, whenever the list arrived', async () => {
+    const applicants = fresh(50);
+    const hash = stackLookupHash(stackDir());
+    await putNikFlag(stack(), hash('nik', applicants[0]!.nik), 'PARTICIPANT', { waveId: 'an-earlier-wave' });
+    await putNikFlag(stack(), hash('nik', applicants[1]!.nik), 'LIST#civil-servants', {
+      list: 'civil-servants',
+    });
+    await putNikFlag(stack(), hash('nik', applicants[2]!.nik), 'LIST#blocked', { list: 'blocked' });
+    const wave = await closedWave(applicants, { quota: 50 });
+    const result = await runSelection(stack(), token, wave.waveId, { seed: 'lists-and-history' });
+    expect(result).toMatchObject({
+      selected: 47,
+      excludedByReason: { 'previous-participant': 1, 'civil-servants': 1, blocked: 1 },
+    });
+    const rows = await exportSelection(stack(), token, wave.waveId);
+    const reasons = new Map(rows.map((r) => [r.accountId, r.reason]));
+    expect(reasons.get(applicants[0]!.accountId)).toBe('previous-participant');
+    expect(reasons.get(applicants[1]!.accountId)).toBe('civil-servants');
+  });
+
+  it('a segment that fails half-way is retried and selects nobody twice', async () => {
+    const applicants = fresh(200);
+    const wave = await closedWave(applicants, { quota: 80 });
+    const armed = await call('POST', '/_local/faults', {
+      body: { point: 'selection.announce', segment: 1, afterItems: 5, times: 2 },
+    });
+    expect(armed.status).toBe(200);
+    const seed = 'fault-once';
+    const result = await runSelection(stack(), token, wave.waveId, { seed, segments: 3, pageSize: 20 });
+    const fired = await call('GET', '/_local/faults?point=selection.announce');
+    expect(fired.body.fired).toBe(2);
+    expect(result).toMatchObject({ status: 'SUCCEEDED', selected: 80, notSelected: 120 });
+    const rows = await exportSelection(stack(), token, wave.waveId);
+    expect(selectedIds(rows)).toEqual(expectedSelection(rows, seed, 80, 0));
+    const participants = await participantsOf(stack(), [...selectedIds(rows)]);
+    expect(new Set(participants.map((p) => p.cardNumber)).size).toBe(80);
+    for (const p of participants.slice(0, 20)) expect(await ledgerOf(stack(), p.accountId)).toHaveLength(1);
+  });
+
+  it('a selection that fails for good is recorded, holds the lock, and resumes only with its own seed', async () => {
+    const wave = await closedWave(fresh(60), { quota: 25 });
+    await call('POST', '/_local/faults', {
+      body: { point: 'selection.announce', segment: 0, afterItems: 3, times: 50 },
+    });
+    const failed = await runSelection(stack(), token, wave.waveId, { seed: 'resume-me', segments: 2 });
+    expect(failed).toMatchObject({ status: 'FAILED', error: expect.stringContaining('InjectedFault') });
+    // Disarm: a fault that never reaches its item count does nothing.
+    await call('POST', '/_local/faults', { body: { point: 'selection.announce', afterItems: 100000 } });
+    const other = await closedWave(fresh(5), { quota: 5 });
+    const blocked = await call('POST', `/v1/admin/waves/${other.waveId}/selection`, {
+      token,
+      body: { seed: 'another-wave' },
+    });
+    expect(blocked.status).toBe(409);
+    expect(blocked.body.type).toMatch(/selection-running$/);
+    const reseeded = await call('POST', `/v1/admin/waves/${wave.waveId}/selection`, {
+      token,
+      body: { seed: 'other-seed' },
+    });
+    expect(reseeded.status).toBe(409);
+    expect(reseeded.body).toMatchObject({ seed: 'resume-me' });
+    expect(reseeded.body.type).toMatch(/seed-mismatch$/);
+    const resumed = await runSelection(stack(), token, wave.waveId, { seed: 'resume-me', segments: 5 });
+    expect(resumed).toMatchObject({ status: 'SUCCEEDED', applicants: 60, selected: 25, notSelected: 35 });
+    const rows = await exportSelection(stack(), token, wave.waveId);
+    expect(selectedIds(rows)).toEqual(expectedSelection(rows, 'resume-me', 25, 0));
+    const then = await runSelection(stack(), token, other.waveId, { seed: 'another-wave' });
+    expect(then.selected).toBe(5);
+  });
+
+  it('refuses to start before the wave closes, twice, or for an unknown wave', async () => {
+    const open = await call('POST', '/v1/admin/waves', {
+      token,
+      body: {
+        name: 'Terbuka',
+        opensAt: hoursFromNow(-1),
+        closesAt: hoursFromNow(5),
+        quota: 5,
+        purchaseDeadlineDays: 30,
+        scheme,
+      },
+    });
+    const early = await call('POST', `/v1/admin/waves/${open.body.waveId}/selection`, {
+      token,
+      body: { seed: 'too-early' },
+    });
+    expect(early.status).toBe(409);
+    expect(early.body.type).toMatch(/wave-not-closed$/);
+    const unknown = await call('POST', '/v1/admin/waves/no-such-wave/selection', {
+      token,
+      body: { seed: 'nobody-here' },
+    });
+    expect(unknown.status).toBe(404);
+    expect((await call('GET', '/v1/admin/waves/no-such-wave/selection', { token })).status).toBe(404);
+    const wave = await closedWave(fresh(5), { quota: 5 });
+    await runSelection(stack(), token, wave.waveId, { seed: 'just-once' });
+    const again = await call('POST', `/v1/admin/waves/${wave.waveId}/selection`, {
+      token,
+      body: { seed: 'just-once' },
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.type).toMatch(/already-announced$/);
+    const weak = await call('POST', `/v1/admin/waves/${wave.waveId}/selection`, {
+      token,
+      body: { seed: 'short' },
+    });
+    expect(weak.status).toBe(400);
+  });
+});
+
+describe('the draw is uniform', () => {
+  it('selects from every province in proportion to its applicants (chi-square, fixed seed)', async () => {
+    const applicants = syntheticApplicants(4000, { seed: 77 });
+    const wave = await closedWave(applicants, { quota: 1000 });
+    const result = await runSelection(
+      stack(),
+      token,
+      wave.waveId,
+      { seed: 'chi-square-77', segments: 16 },
+      300_000,
+    );
+    expect(result.selected).toBe(1000);
+    const rows = await exportSelection(stack(), token, wave.waveId);
+    const selected = selectedIds(rows);
+    const byProvince = new Map<string, { applicants: number; selected: number }>();
+    for (const a of applicants) {
+      const p = byProvince.get(a.provinceCode) ?? { applicants: 0, selected: 0 };
+      p.applicants++;
+      if (selected.has(a.accountId)) p.selected++;
+      byProvince.set(a.provinceCode, p);
+    }
+    let chi2 = 0;
+    for (const { applicants: n, selected: s } of byProvince.values()) {
+      const expected = (n * 1000) / 4000;
+      chi2 += (s - expected) ** 2 / expected;
+    }
+    // 10 provinces, 9 degrees of freedom: 21.67 is the 1% critical value.
+    expect(byProvince.size).toBe(10);
+    expect(chi2).toBeLessThan(21.67);
+  });
+});

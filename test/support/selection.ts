@@ -1,0 +1,113 @@
+import { BatchGetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { StackInfo } from '#local/stack.ts';
+import { drawKey, isSelected, type Pool, referenceCutoffs } from '#shared/domain/draw.ts';
+import { documentClient } from '#test/support/applicants.ts';
+import { request } from '#test/support/http.ts';
+
+// Running a selection over HTTP and checking it from outside, as an auditor would:
+// the export and the seed are enough to recompute who must have been selected.
+
+export interface ExportRow {
+  accountId: string;
+  pool: Pool;
+  eligible: boolean;
+  outcome: 'JOINED' | 'SELECTED' | 'NOT_SELECTED';
+  reason?: string;
+}
+
+export async function adminTokenFor(stack: StackInfo): Promise<string> {
+  const admin = stack.admins.find((a) => a.role === 'admin')!;
+  const session = await request(stack.apiUrl, 'POST', '/v1/sessions', {
+    body: { email: admin.email, password: admin.password },
+  });
+  return session.body.accessToken;
+}
+
+export async function runSelection(
+  stack: StackInfo,
+  token: string,
+  waveId: string,
+  body: Record<string, unknown>,
+  timeoutMs = 120_000,
+) {
+  const started = await request(stack.apiUrl, 'POST', `/v1/admin/waves/${waveId}/selection`, { token, body });
+  if (started.status !== 202)
+    throw new Error(`selection refused: ${started.status} ${JSON.stringify(started.body)}`);
+  return waitForSelection(stack, token, waveId, timeoutMs);
+}
+
+export async function waitForSelection(stack: StackInfo, token: string, waveId: string, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const view = await request(stack.apiUrl, 'GET', `/v1/admin/waves/${waveId}/selection`, { token });
+    if (view.body.status !== 'RUNNING') return view.body;
+    if (Date.now() > deadline) throw new Error(`selection of ${waveId} still running`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+export async function exportSelection(stack: StackInfo, token: string, waveId: string): Promise<ExportRow[]> {
+  const rows: ExportRow[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor ? `?limit=500&cursor=${cursor}` : '?limit=500';
+    const page = await request(stack.apiUrl, 'GET', `/v1/admin/waves/${waveId}/selection/export${query}`, {
+      token,
+    });
+    if (page.status !== 200) throw new Error(`export failed: ${page.status}`);
+    rows.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return rows;
+}
+
+export const selectedIds = (rows: ExportRow[]) =>
+  new Set(rows.filter((r) => r.outcome === 'SELECTED').map((r) => r.accountId));
+
+/** Who the draw must select, recomputed from the export and the seed alone. */
+export function expectedSelection(rows: ExportRow[], seed: string, quota: number, reservedQuota: number) {
+  const candidates = rows
+    .filter((r) => r.eligible)
+    .map((r) => ({ accountId: r.accountId, pool: r.pool, key: drawKey(seed, r.accountId) }));
+  const cutoffs = referenceCutoffs(candidates, quota, reservedQuota);
+  return new Set(candidates.filter((c) => isSelected(c, cutoffs)).map((c) => c.accountId));
+}
+
+export async function participantsOf(stack: StackInfo, accountIds: string[]) {
+  const client = documentClient(stack);
+  const found: Record<string, any>[] = [];
+  for (let i = 0; i < accountIds.length; i += 100) {
+    const keys = accountIds.slice(i, i + 100).map((id) => ({ PK: `ACCOUNT#${id}`, SK: 'PARTICIPANT' }));
+    const out = await client.send(
+      new BatchGetCommand({ RequestItems: { [stack.tableName]: { Keys: keys } } }),
+    );
+    found.push(...(out.Responses?.[stack.tableName] ?? []));
+  }
+  return found;
+}
+
+export async function ledgerOf(stack: StackInfo, accountId: string) {
+  const out = await documentClient(stack).send(
+    new QueryCommand({
+      TableName: stack.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :l)',
+      ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}`, ':l': 'LEDGER#' },
+    }),
+  );
+  return (out.Items ?? []) as { kind: string; amountIdr: number; balanceAfterIdr: number }[];
+}
+
+/** A flag on a NIK hash, written as a list import or an earlier selection would. */
+export async function putNikFlag(
+  stack: StackInfo,
+  nikHash: string,
+  sk: string,
+  extra: Record<string, unknown> = {},
+) {
+  await documentClient(stack).send(
+    new PutCommand({
+      TableName: stack.tableName,
+      Item: { PK: `NIKFLAG#${nikHash}`, SK: sk, type: 'NikFlag', ...extra },
+    }),
+  );
+}
