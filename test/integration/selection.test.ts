@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { isValidCardNumber } from '#shared/domain/draw.ts';
-import { adminToken, call, stack } from '#test/support/api.ts';
+import { adminToken, call, registerCitizen, signIn, stack } from '#test/support/api.ts';
 import {
   loadApplicants,
   type SyntheticApplicant,
@@ -8,6 +8,7 @@ import {
   stackLookupHash,
   syntheticApplicants,
 } from '#test/support/applicants.ts';
+import { profileBody, randomIdentity } from '#test/support/nik.ts';
 import {
   expectedSelection,
   exportSelection,
@@ -192,6 +193,60 @@ describe('selection', () => {
     const reasons = new Map(rows.map((r) => [r.accountId, r.reason]));
     expect(reasons.get(applicants[0]!.accountId)).toBe('previous-participant');
     expect(reasons.get(applicants[1]!.accountId)).toBe('civil-servants');
+  });
+
+  it('citizens who joined over HTTP: a list imported after they joined still excludes them, and /v1/me tells each', async () => {
+    const people = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const citizen = await registerCitizen();
+        const body = profileBody(randomIdentity());
+        expect((await call('PUT', '/v1/me/profile', { token: citizen.token, body })).status).toBe(200);
+        return { ...citizen, nik: body.nik };
+      }),
+    );
+    const created = await call('POST', '/v1/admin/waves', {
+      token,
+      body: {
+        name: 'Gelombang HTTP',
+        opensAt: hoursFromNow(-1),
+        closesAt: hoursFromNow(1),
+        quota: 10,
+        purchaseDeadlineDays: 30,
+        scheme,
+      },
+    });
+    const { waveId } = created.body;
+    for (const p of people)
+      expect((await call('POST', `/v1/me/waves/${waveId}/join`, { token: p.token })).status).toBe(201);
+    const listed = await call('POST', '/v1/admin/exclusion-lists/civil-servants/entries', {
+      token,
+      body: { niks: [people[0]!.nik] },
+    });
+    expect(listed.status).toBe(200);
+    await call('POST', '/v1/admin/exclusion-lists/blocked/entries', {
+      token,
+      body: { niks: [people[1]!.nik] },
+    });
+    try {
+      await call('POST', '/_local/clock', { body: { now: hoursFromNow(2) } });
+      const admin = await adminToken(); // tokens expire on the backend clock
+      const result = await runSelection(stack(), admin, waveId, { seed: 'joined-over-http' });
+      expect(result).toMatchObject({
+        applicants: 3,
+        selected: 1,
+        excludedByReason: { 'civil-servants': 1, blocked: 1 },
+      });
+      const me = async (i: number) =>
+        (await call('GET', '/v1/me', { token: await signIn(people[i]!.email, people[i]!.password) })).body;
+      expect((await me(0)).waves).toEqual([expect.objectContaining({ waveId, outcome: 'NOT_SELECTED' })]);
+      expect((await me(0)).participant).toBeNull();
+      const chosen = await me(2);
+      expect(chosen.waves).toEqual([expect.objectContaining({ waveId, outcome: 'SELECTED' })]);
+      expect(chosen.participant).toMatchObject({ status: 'ACTIVE', balanceIdr: scheme.trainingBalanceIdr });
+      expect(isValidCardNumber(chosen.participant.cardNumber)).toBe(true);
+    } finally {
+      await call('DELETE', '/_local/clock');
+    }
   });
 
   it('a segment that fails half-way is retried and selects nobody twice', async () => {
