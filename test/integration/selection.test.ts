@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { isValidCardNumber } from '#shared/domain/draw.ts';
 import { adminToken, call, registerCitizen, signIn, stack } from '#test/support/api.ts';
@@ -117,6 +121,27 @@ describe('selection', () => {
     expect(waves.body.items.find((w: { waveId: string }) => w.waveId === wave.waveId).status).toBe(
       'ANNOUNCED',
     );
+  });
+
+  it('scripts/verify-draw.ts recomputes the draw from the export and catches a tampered one', async () => {
+    const wave = await closedWave(fresh(80), { quota: 30, reservedQuota: 0 });
+    await runSelection(stack(), token, wave.waveId, { seed: 'auditor-check', segments: 3 });
+    const file = join(mkdtempSync(join(tmpdir(), 'draw-')), 'draw.json');
+    const script = (args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/verify-draw.ts', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, PRAKERJA_TOKEN: token, NODE_NO_WARNINGS: '1' },
+      });
+    const online = script(['--api', stack().apiUrl, '--wave', wave.waveId, '--save', file]);
+    expect(online.stdout).toContain('OK: seed auditor-check selects exactly the 30 participants');
+    expect(online.status).toBe(0);
+    const data = JSON.parse(readFileSync(file, 'utf8'));
+    const swapped = data.applicants.find((a: { outcome: string }) => a.outcome === 'NOT_SELECTED');
+    swapped.outcome = 'SELECTED';
+    writeFileSync(file, JSON.stringify(data));
+    const tampered = script(['--export', file]);
+    expect(tampered.stdout).toContain('MISMATCH: 1 selected unexpectedly');
+    expect(tampered.status).toBe(1);
   });
 
   it('selects everyone eligible when they are fewer than the quota', async () => {
