@@ -1,4 +1,4 @@
-import { App, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { App, type CfnElement, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { Api } from '#cdk/constructs/api.ts';
@@ -7,6 +7,8 @@ import { Firewall } from '#cdk/constructs/firewall.ts';
 import { Keys } from '#cdk/constructs/keys.ts';
 import { Notifications } from '#cdk/constructs/notifications.ts';
 import { Observability } from '#cdk/constructs/observability.ts';
+import { Schedules } from '#cdk/constructs/schedules.ts';
+import { Workflows } from '#cdk/constructs/workflows.ts';
 import { deployedRoutes } from '#shared/contracts/routes.ts';
 
 export interface PrakerjaStackProps extends StackProps {
@@ -15,6 +17,7 @@ export interface PrakerjaStackProps extends StackProps {
 
 export class PrakerjaStack extends Stack {
   readonly api: Api;
+  readonly workflows: Workflows;
 
   constructor(scope: Construct, id: string, props: PrakerjaStackProps) {
     super(scope, id, props);
@@ -22,6 +25,20 @@ export class PrakerjaStack extends Stack {
     const data = new Data(this, 'Data', { key: keys.key });
     this.api = new Api(this, 'Api', { routes: deployedRoutes, table: data.table, secret: keys.secret });
     new Firewall(this, 'Firewall', { stage: this.api.api.deploymentStage });
+    this.workflows = new Workflows(this, 'Workflows', { table: data.table, secret: keys.secret });
+    const selection = this.workflows.machines.get('selection')!;
+    // Starting a selection, and reading a running one's status, go through Step Functions.
+    for (const handler of ['selection/start-selection', 'selection/get-selection']) {
+      const fn = this.api.functions.get(handler)!;
+      fn.addEnvironment('SELECTION_STATE_MACHINE_ARN', selection.stateMachineArn);
+      selection.grantRead(fn);
+      if (handler === 'selection/start-selection') selection.grantStartExecution(fn);
+      Validations.of(fn.role!).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${this.region}:${this.account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${this.getLogicalId(selection.node.defaultChild as CfnElement)}"}]}]}:*]`,
+        reason: "Describing the selection state machine's own executions (StateMachine.grantRead).",
+      });
+    }
+    const schedules = new Schedules(this, 'Schedules', { table: data.table, secret: keys.secret });
     const notifications = new Notifications(this, 'Notifications', {
       table: data.table,
       key: keys.key,
@@ -29,7 +46,12 @@ export class PrakerjaStack extends Stack {
     });
     const observability = new Observability(this, 'Observability', {
       api: this.api.api,
-      functions: [...this.api.functions.values(), notifications.sender],
+      functions: [
+        ...this.api.functions.values(),
+        notifications.sender,
+        ...this.workflows.functions,
+        ...schedules.functions,
+      ],
       table: data.table,
       deadLetters: [notifications.failed],
     });

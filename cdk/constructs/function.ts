@@ -79,3 +79,18 @@ export function appFunction(scope: Construct, id: string, props: AppFunctionProp
   });
   return fn;
 }
+
+/** The findings every function with read-write access to the table raises, acknowledged
+ *  with their reasons on `scope` (the grants are Table.grantReadWriteData's). */
+export function acknowledgeTableAccess(scope: Construct, tableId: string): void {
+  Validations.of(scope).acknowledge(
+    {
+      id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+      reason: "The table's own GSIs, granted by Table.grantReadData/grantReadWriteData.",
+    },
+    ...['kms:GenerateDataKey*', 'kms:ReEncrypt*'].map((action) => ({
+      id: `AwsSolutions-IAM5[Action::${action}]`,
+      reason: 'Writing to the table encrypted with the personal-data key; the resource is that one key.',
+    })),
+  );
+}

@@ -6,7 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checkPathVariables } from '#cdk/constructs/api.ts';
 import { buildApp, type PrakerjaStack } from '#cdk/stack.ts';
 import { deployedRoutes, routes } from '#shared/contracts/routes.ts';
+import { schedules } from '#shared/schedules.ts';
 import { TABLE } from '#shared/store/table.ts';
+import { selectionDefinition, selectionTasks } from '#shared/workflows/selection.ts';
 
 // One synthesis (with real esbuild bundling) for the whole file.
 let stack: PrakerjaStack;
@@ -68,7 +70,7 @@ describe('data', () => {
           { AttributeName: i.partitionKey, KeyType: 'HASH' },
           { AttributeName: i.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: i.projection },
       })),
     );
     for (const attribute of table.Properties.AttributeDefinitions) expect(attribute.AttributeType).toBe('S');
@@ -224,6 +226,57 @@ describe('functions', () => {
         ]),
       },
     });
+  });
+});
+
+describe('workflows and schedules', () => {
+  it('deploys the selection definition the local stack runs, each task on its own Lambda', () => {
+    const machines = ofType('AWS::StepFunctions::StateMachine');
+    expect(machines).toHaveLength(1);
+    const [, machine] = machines[0]!;
+    const local = selectionDefinition((task) => `\${${task}}`);
+    const deployed = JSON.parse(machine.Properties.DefinitionString);
+    expect(deployed).toEqual(JSON.parse(JSON.stringify(local)));
+    const substitutions = machine.Properties.DefinitionSubstitutions;
+    expect(Object.keys(substitutions).sort()).toEqual(Object.keys(selectionTasks).sort());
+    const fnIds = new Set(
+      stack.workflows.functions.map((fn) => logicalId(fn.node.defaultChild as CfnElement)),
+    );
+    for (const value of Object.values(substitutions)) expect(fnIds.has(getAtt(value)!)).toBe(true);
+    expect(machine.Properties).toMatchObject({
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('lets start-selection start executions and get-selection read them', () => {
+    const machineId = ofType('AWS::StepFunctions::StateMachine')[0]![0];
+    const actionsOf = (handler: string) => {
+      const roleId = logicalId(stack.api.functions.get(handler)!.role!.node.defaultChild as CfnElement);
+      const [, policy] = ofType('AWS::IAM::Policy').find(([, p]) => p.Properties.Roles[0].Ref === roleId)!;
+      return policy.Properties.PolicyDocument.Statement.flatMap((s: any) => s.Action);
+    };
+    expect(actionsOf('selection/start-selection')).toContain('states:StartExecution');
+    expect(actionsOf('selection/get-selection')).toContain('states:DescribeExecution');
+    expect(actionsOf('selection/get-selection')).not.toContain('states:StartExecution');
+    const env = stack.api.functions.get('selection/start-selection')!.node.defaultChild as any;
+    expect(
+      template.toJSON().Resources[logicalId(env)].Properties.Environment.Variables
+        .SELECTION_STATE_MACHINE_ARN,
+    ).toEqual({
+      Ref: machineId,
+    });
+  });
+
+  it('runs every declared schedule from an EventBridge rule at its rate', () => {
+    const rules = ofType('AWS::Events::Rule');
+    expect(rules).toHaveLength(schedules.length);
+    for (const schedule of schedules) {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: `rate(${schedule.rate.minutes} minutes)`,
+        State: 'ENABLED',
+      });
+    }
   });
 });
 

@@ -1,0 +1,39 @@
+import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { acknowledgeTableAccess, appFunction, functionId } from '#cdk/constructs/function.ts';
+import { schedules } from '#shared/schedules.ts';
+
+export interface SchedulesProps {
+  table: Table;
+  secret: ISecret;
+}
+
+/** Every job of shared/schedules.ts: a Lambda and an EventBridge rule at its rate. */
+export class Schedules extends Construct {
+  readonly functions: NodejsFunction[] = [];
+
+  constructor(scope: Construct, id: string, props: SchedulesProps) {
+    super(scope, id);
+    for (const schedule of schedules) {
+      const fn = appFunction(this, functionId(schedule.handler), {
+        handler: schedule.handler,
+        timeout: Duration.minutes(schedule.rate.minutes),
+        environment: { TABLE_NAME: props.table.tableName, SECRETS_ARN: props.secret.secretArn },
+      });
+      props.table.grantReadWriteData(fn);
+      props.secret.grantRead(fn);
+      new Rule(this, `${functionId(schedule.name)}Rule`, {
+        description: schedule.description,
+        schedule: Schedule.rate(Duration.minutes(schedule.rate.minutes)),
+        targets: [new LambdaFunction(fn, { retryAttempts: 2 })],
+      });
+      this.functions.push(fn);
+    }
+    acknowledgeTableAccess(this, Stack.of(this).getLogicalId(props.table.node.defaultChild as CfnElement));
+  }
+}
