@@ -1,6 +1,7 @@
 import { clock } from '#shared/clock.ts';
 import { completeSelection, type SelectionCounts } from '#shared/store/selection.ts';
 import { addCounts, type Counts, type SegmentState } from '#shared/workflows/segment-task.ts';
+import { workflowTask } from '#shared/workflows/task.ts';
 
 // Step 5: the wave is ANNOUNCED with the counts of every step.
 export interface FinishInput {
@@ -25,10 +26,14 @@ export function selectionCounts(tally: Counts, announced: Counts): SelectionCoun
   };
 }
 
-export const handler = async ({ waveId, draw, announced }: FinishInput) => {
-  const totals: Counts = {};
-  for (const segment of announced) addCounts(totals, segment.counts);
-  const counts = selectionCounts(draw.counts, totals);
-  await completeSelection(waveId, counts, clock.now());
-  return counts;
-};
+export const handler = workflowTask(
+  'finish',
+  async ({ waveId, draw, announced }: FinishInput) => {
+    const totals: Counts = {};
+    for (const segment of announced) addCounts(totals, segment.counts);
+    const counts = selectionCounts(draw.counts, totals);
+    await completeSelection(waveId, counts, clock.now());
+    return counts;
+  },
+  (input) => ({ waveId: input.waveId }),
+);

@@ -22,15 +22,9 @@ export const CreateWaveBody = z
     closesAt: IsoDateTime,
     quota: z.number().int().min(1).max(10_000_000),
     reservedQuota: z.number().int().min(0).max(10_000_000).default(0),
-    quotaFromPool: z
-      .number()
-      .int()
-      .min(0)
-      .max(10_000_000)
-      .default(0)
-      .meta({
-        description: 'How many of the quota are places freed by revocations (GET /v1/admin/quota-pool)',
-      }),
+    quotaFromPool: z.number().int().min(0).max(10_000_000).default(0).meta({
+      description: 'How many of the quota are places freed by revocations (GET /v1/admin/quota-pool)',
+    }),
     purchaseDeadlineDays: z.number().int().min(1).max(90),
     minAge: z.number().int().min(15).max(100).default(18),
     maxAge: z.number().int().min(15).max(120).optional(),

@@ -1,8 +1,8 @@
 import type { Cutoffs } from '#shared/domain/draw.ts';
 import type { Wave } from '#shared/domain/waves.ts';
-import { logger } from '#shared/logger.ts';
 import { type ApplicationItem, applicantPage, type SegmentCursor } from '#shared/store/applicants.ts';
 import { getWave } from '#shared/store/waves.ts';
+import { workflowTask } from '#shared/workflows/task.ts';
 
 // A parallel step of the selection works on one segment of the wave's applicants in a
 // page loop: the state machine calls the step's Lambda with the segment's state, the
@@ -34,7 +34,7 @@ export function addCounts(into: Counts, more: Counts): Counts {
 export type PageWork = (page: ApplicationItem[], wave: Wave, state: SegmentState) => Promise<Counts>;
 
 export function segmentTask(step: string, work: PageWork) {
-  return async (state: SegmentState): Promise<SegmentState> => {
+  const run = async (state: SegmentState): Promise<SegmentState> => {
     const wave = await getWave(state.waveId);
     if (!wave) throw new Error(`wave ${state.waveId} not found`);
     const counts = { ...state.counts };
@@ -44,7 +44,11 @@ export function segmentTask(step: string, work: PageWork) {
       addCounts(counts, await work(page.items, wave, state));
       cursor = page.next;
     }
-    logger.info('selection step', { step, waveId: state.waveId, segment: state.segment, done: !cursor });
     return { ...state, cursor, done: cursor === null, counts };
   };
+  return workflowTask(step, run, (state, out) => ({
+    waveId: state.waveId,
+    segment: state.segment,
+    done: out.done,
+  }));
 }
