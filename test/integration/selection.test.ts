@@ -272,6 +272,26 @@ describe('selection', () => {
     } finally {
       await call('DELETE', '/_local/clock');
     }
+    // Not selected: free to join the next wave. Selected: a participant, never again.
+    const next = await call('POST', '/v1/admin/waves', {
+      token: await adminToken(),
+      body: {
+        name: 'Gelombang berikut',
+        opensAt: hoursFromNow(-1),
+        closesAt: hoursFromNow(1),
+        quota: 10,
+        purchaseDeadlineDays: 30,
+        scheme,
+      },
+    });
+    const joinNext = async (i: number) =>
+      call('POST', `/v1/me/waves/${next.body.waveId}/join`, {
+        token: await signIn(people[i]!.email, people[i]!.password),
+      });
+    expect((await joinNext(0)).status).toBe(201);
+    const again = await joinNext(2);
+    expect(again.status).toBe(409);
+    expect(again.body.type).toMatch(/already-participant$/);
   });
 
   it('a segment that fails half-way is retried and selects nobody twice', async () => {
