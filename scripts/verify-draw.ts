@@ -94,7 +94,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const verdict = verifyDraw(data);
   console.log(
     verdict.ok
-      ? `OK: seed ${data.seed} selects exactly the ${verdict.selected} participants recorded`
+      ? `OK: seed ${data.seed} selects exactly the ${verdict.selected} participant(s) recorded`
       : `MISMATCH: ${verdict.unexpected.length} selected unexpectedly, ${verdict.missing.length} missing`,
   );
   process.exit(verdict.ok ? 0 : 1);

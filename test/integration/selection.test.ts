@@ -133,7 +133,7 @@ describe('selection', () => {
         env: { ...process.env, PRAKERJA_TOKEN: token, NODE_NO_WARNINGS: '1' },
       });
     const online = script(['--api', stack().apiUrl, '--wave', wave.waveId, '--save', file]);
-    expect(online.stdout).toContain('OK: seed auditor-check selects exactly the 30 participants');
+    expect(online.stdout).toContain('OK: seed auditor-check selects exactly the 30 participant(s)');
     expect(online.status).toBe(0);
     const data = JSON.parse(readFileSync(file, 'utf8'));
     const swapped = data.applicants.find((a: { outcome: string }) => a.outcome === 'NOT_SELECTED');
