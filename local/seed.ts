@@ -4,6 +4,7 @@ import { hashPassword } from '#shared/crypto.ts';
 import type { Role } from '#shared/http/auth.ts';
 import { DuplicateAccount, findAccountByEmail, insertAccount } from '#shared/store/accounts.ts';
 import {
+  ensureListed,
   findPartnerByCode,
   getCredential,
   insertPartner,
@@ -71,9 +72,20 @@ export async function seedPartners() {
   const seeded = [];
   for (const spec of SEEDED_PARTNERS) {
     const now = clock.now();
-    await insertPartner({ partnerId: randomUUID(), createdAt: now.toISOString(), ...spec });
+    // Seeded as already onboarded: the four criteria recorded for those that are LIVE.
+    const criteria =
+      spec.status === 'LIVE'
+        ? { nationalCoverage: true, adequateSystems: true, dataSecurity: true, pseRegistered: true }
+        : undefined;
+    await insertPartner({
+      partnerId: randomUUID(),
+      createdAt: now.toISOString(),
+      ...spec,
+      ...(criteria ? { criteria } : {}),
+    });
     const partner = await findPartnerByCode(spec.code);
     if (!partner) throw new Error(`partner ${spec.code} missing after seeding`);
+    await ensureListed(partner);
     const [existing] = (await listCredentials(partner.partnerId)).filter((c) => c.status === 'ACTIVE');
     const credential = existing
       ? { keyId: existing.keyId, secret: (await getCredential(existing.keyId))!.secret }

@@ -1,7 +1,9 @@
 import * as accounts from '#shared/contracts/accounts.ts';
+import * as catalog from '#shared/contracts/catalog.ts';
 import * as docs from '#shared/contracts/docs.ts';
 import * as lists from '#shared/contracts/lists.ts';
 import * as local from '#shared/contracts/local.ts';
+import * as partners from '#shared/contracts/partners.ts';
 import * as selection from '#shared/contracts/selection.ts';
 import * as waves from '#shared/contracts/waves.ts';
 import type { RouteContract } from '#shared/http/contract.ts';
@@ -18,6 +20,8 @@ export const routes: RouteContract[] = [
   ...contracts(waves),
   ...contracts(lists),
   ...contracts(selection),
+  ...contracts(partners),
+  ...contracts(catalog),
   ...contracts(docs),
   ...contracts(local),
 ];

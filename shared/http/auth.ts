@@ -5,9 +5,13 @@ import { problems } from '#shared/http/problem.ts';
 import { secrets } from '#shared/secrets.ts';
 
 export type Role = 'citizen' | 'admin' | 'approver';
+/** Who is calling: a citizen or administrator (JWT), or a partner (signed request,
+ *  shared/http/partner-auth.ts), whose accountId is `partner:<partnerId>`. */
 export interface Principal {
   accountId: string;
-  role: Role;
+  role: Role | 'platform' | 'payment';
+  partnerId?: string;
+  keyId?: string;
 }
 
 const ISSUER = 'prakerja';
@@ -55,7 +59,7 @@ export async function authenticate(authorization: string | undefined, access: Ac
   return principal;
 }
 
-function allows(access: Access, role: Role): boolean {
+function allows(access: Access, role: Principal['role']): boolean {
   switch (access) {
     case 'citizen':
       return role === 'citizen';

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { authenticate, type Principal } from '#shared/http/auth.ts';
 import type { Infer, RouteContract } from '#shared/http/contract.ts';
 import { idempotent, readIdempotencyKey } from '#shared/http/idempotency.ts';
+import { authenticatePartner } from '#shared/http/partner-auth.ts';
 import { type FieldError, Problem, problems, serverErrorBody } from '#shared/http/problem.ts';
 import { logger } from '#shared/logger.ts';
 import { withCapacity } from '#shared/store/capacity.ts';
@@ -64,7 +65,9 @@ export function httpHandler<
       const principal =
         contract.access === 'public'
           ? (undefined as unknown as Principal)
-          : await authenticate(headers.authorization, contract.access);
+          : contract.access === 'platform' || contract.access === 'payment'
+            ? await authenticatePartner(event, headers, contract.access)
+            : await authenticate(headers.authorization, contract.access);
       const body = contract.body
         ? validate(contract.body, readJson(event, contract.maxBodyBytes ?? MAX_BODY_BYTES), 'body')
         : undefined;
@@ -84,6 +87,11 @@ export function httpHandler<
       };
       const execute = () => run(request as HttpRequest<Infer<B>, Infer<Q>, Infer<P>>).catch(refusalToReply);
       const key = contract.idempotent ? readIdempotencyKey(headers) : undefined;
+      // Partners must send one on every POST: it is what makes a replayed request harmless.
+      if (!key && principal?.partnerId && event.httpMethod === 'POST')
+        throw problems.validation([
+          { path: 'Idempotency-Key', message: 'required on partner POST requests' },
+        ]);
       reply = key
         ? await idempotent(
             {

@@ -1,18 +1,21 @@
-import { randomBytes } from 'node:crypto';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decrypt, encrypt } from '#shared/crypto.ts';
+import {
+  type Criteria,
+  MAX_ACTIVE_KEYS,
+  type PartnerKind,
+  type PartnerStatus,
+} from '#shared/domain/partners.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { ConditionFailed, transact } from '#shared/store/transact.ts';
+import { decodeCursor, encodeCursor } from '#shared/store/cursor.ts';
+import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
 
-export type PartnerKind = 'platform' | 'payment';
-export type PartnerStatus =
-  | 'APPLIED'
-  | 'MOU_SIGNED'
-  | 'AGREEMENT_SIGNED'
-  | 'INTEGRATING'
-  | 'LIVE'
-  | 'SUSPENDED';
+export type { PartnerKind, PartnerStatus } from '#shared/domain/partners.ts';
 
+// The partner registry: one item per partner (listed through GSI1 by code), a marker
+// for its unique code, an audit entry per lifecycle move or key change in its own
+// partition, and one item per signing key (secret sealed with the data key).
 export interface Partner {
   partnerId: string;
   name: string;
@@ -20,6 +23,10 @@ export interface Partner {
   code: string;
   status: PartnerStatus;
   createdAt: string;
+  criteria?: Criteria;
+  activeKeys?: number;
+  /** Requests per second this partner may make (the API's own limit, besides WAF's). */
+  rateLimitPerSecond?: number;
 }
 
 export interface Credential {
@@ -29,14 +36,45 @@ export interface Credential {
   secretSealed: string;
   status: 'ACTIVE' | 'REVOKED';
   createdAt: string;
+  revokedAt?: string;
+}
+
+export interface AuditEntry {
+  at: string;
+  by: string;
+  action: 'created' | 'transition' | 'key-issued' | 'key-revoked';
+  from?: PartnerStatus;
+  to?: PartnerStatus;
+  keyId?: string;
+  note?: string;
 }
 
 const partnerKey = (partnerId: string) => ({ PK: `PARTNER#${partnerId}`, SK: 'PARTNER' });
 const codeKey = (code: string) => ({ PK: `PARTNERCODE#${code}`, SK: 'PARTNERCODE' });
 const credentialKey = (keyId: string) => ({ PK: `PARTNERKEY#${keyId}`, SK: 'PARTNERKEY' });
+const listing = (code: string) => ({ GSI1PK: 'PARTNERS', GSI1SK: code });
+
+function auditPut(partnerId: string, entry: AuditEntry): TransactItem {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: {
+        PK: `PARTNER#${partnerId}`,
+        SK: `AUDIT#${entry.at}#${randomUUID()}`,
+        type: 'PartnerAudit',
+        ...entry,
+      },
+    },
+  };
+}
+
+const strip = (item: Record<string, unknown>) => {
+  const { PK: _p, SK: _s, GSI1PK: _g1, GSI1SK: _g2, type: _t, ...rest } = item;
+  return rest;
+};
 
 /** Inserts a partner with its unique code; false when the code is taken. */
-export async function insertPartner(partner: Partner): Promise<boolean> {
+export async function insertPartner(partner: Partner, by = 'system'): Promise<boolean> {
   const TableName = tableName();
   const absent = 'attribute_not_exists(PK)';
   try {
@@ -51,10 +89,17 @@ export async function insertPartner(partner: Partner): Promise<boolean> {
       {
         Put: {
           TableName,
-          Item: { ...partnerKey(partner.partnerId), type: 'Partner', ...partner },
+          Item: {
+            ...partnerKey(partner.partnerId),
+            type: 'Partner',
+            ...listing(partner.code),
+            activeKeys: 0,
+            ...partner,
+          },
           ConditionExpression: absent,
         },
       },
+      auditPut(partner.partnerId, { at: partner.createdAt, by, action: 'created', to: partner.status }),
     ]);
     return true;
   } catch (error) {
@@ -63,49 +108,200 @@ export async function insertPartner(partner: Partner): Promise<boolean> {
   }
 }
 
-export async function findPartnerByCode(code: string): Promise<Partner | undefined> {
-  const marker = await db().send(new GetCommand({ TableName: tableName(), Key: codeKey(code) }));
-  if (!marker.Item) return undefined;
+export async function getPartner(partnerId: string): Promise<Partner | undefined> {
   const out = await db().send(
-    new GetCommand({ TableName: tableName(), Key: partnerKey(marker.Item.partnerId) }),
+    new GetCommand({ TableName: tableName(), Key: partnerKey(partnerId), ConsistentRead: true }),
   );
-  return out.Item as Partner | undefined;
+  return out.Item ? (strip(out.Item) as unknown as Partner) : undefined;
 }
 
-/** A new key pair for a partner; the clear secret is returned once and never stored. */
+export async function findPartnerByCode(code: string): Promise<Partner | undefined> {
+  const marker = await db().send(new GetCommand({ TableName: tableName(), Key: codeKey(code) }));
+  return marker.Item ? getPartner(marker.Item.partnerId as string) : undefined;
+}
+
+/** Partners listed by code (older items without the listing keys get them on seeding). */
+export async function listPartners(limit: number, cursor?: string) {
+  const start = cursor ? decodeCursor(cursor, ['PK', 'SK', 'GSI1PK', 'GSI1SK']) : undefined;
+  if (start === null) return null;
+  const out = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :p',
+      ExpressionAttributeValues: { ':p': 'PARTNERS' },
+      Limit: limit,
+      ExclusiveStartKey: start,
+    }),
+  );
+  return {
+    partners: (out.Items ?? []).map((i) => strip(i) as unknown as Partner),
+    nextCursor: encodeCursor(out.LastEvaluatedKey),
+  };
+}
+
+export async function ensureListed(partner: Partner): Promise<void> {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: partnerKey(partner.partnerId),
+      UpdateExpression: 'SET GSI1PK = :pk, GSI1SK = :sk, activeKeys = if_not_exists(activeKeys, :zero)',
+      ExpressionAttributeValues: { ':pk': 'PARTNERS', ':sk': partner.code, ':zero': 0 },
+    }),
+  );
+}
+
+export class TransitionConflict extends Error {}
+
+/** Moves a partner from `from` to `to` (and records criteria) with its audit entry, on
+ *  condition it is still in `from`: two administrators cannot both move it. */
+export async function transitionPartner(
+  partnerId: string,
+  move: { from: PartnerStatus; to: PartnerStatus; criteria?: Criteria; note: string; by: string; at: string },
+): Promise<void> {
+  try {
+    await transact([
+      {
+        Update: {
+          TableName: tableName(),
+          Key: partnerKey(partnerId),
+          UpdateExpression: `SET #status = :to, updatedAt = :at${move.criteria ? ', criteria = :criteria' : ''}`,
+          ConditionExpression: '#status = :from',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':to': move.to,
+            ':from': move.from,
+            ':at': move.at,
+            ...(move.criteria ? { ':criteria': move.criteria } : {}),
+          },
+        },
+      },
+      auditPut(partnerId, {
+        at: move.at,
+        by: move.by,
+        action: 'transition',
+        from: move.from,
+        to: move.to,
+        note: move.note,
+      }),
+    ]);
+  } catch (error) {
+    if (error instanceof ConditionFailed) throw new TransitionConflict();
+    throw error;
+  }
+}
+
+export async function auditTrail(partnerId: string): Promise<AuditEntry[]> {
+  const out = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :audit)',
+      ExpressionAttributeValues: { ':pk': `PARTNER#${partnerId}`, ':audit': 'AUDIT#' },
+    }),
+  );
+  return (out.Items ?? []).map((i) => strip(i) as unknown as AuditEntry);
+}
+
+export class TooManyKeys extends Error {}
+
+/** A new key pair for a partner, at most two active at once; the clear secret is
+ *  returned once and never stored. */
 export async function issueCredential(
   partnerId: string,
   now: Date,
+  by = 'system',
 ): Promise<{ keyId: string; secret: string }> {
   const keyId = `pk_${randomBytes(12).toString('base64url')}`;
   const secret = randomBytes(32).toString('base64url');
+  const at = now.toISOString();
   const credential: Credential = {
     keyId,
     partnerId,
     secretSealed: await encrypt(secret),
     status: 'ACTIVE',
-    createdAt: now.toISOString(),
+    createdAt: at,
   };
-  await transact([
-    {
-      Put: {
-        TableName: tableName(),
-        Item: {
-          ...credentialKey(keyId),
-          type: 'PartnerCredential',
-          GSI1PK: `PARTNERKEYS#${partnerId}`,
-          GSI1SK: keyId,
-          ...credential,
+  try {
+    await transact([
+      {
+        Update: {
+          TableName: tableName(),
+          Key: partnerKey(partnerId),
+          UpdateExpression: 'ADD activeKeys :one',
+          ConditionExpression:
+            'attribute_exists(PK) AND (attribute_not_exists(activeKeys) OR activeKeys < :max)',
+          ExpressionAttributeValues: { ':one': 1, ':max': MAX_ACTIVE_KEYS },
         },
-        ConditionExpression: 'attribute_not_exists(PK)',
       },
-    },
-  ]);
+      {
+        Put: {
+          TableName: tableName(),
+          Item: {
+            ...credentialKey(keyId),
+            type: 'PartnerCredential',
+            GSI1PK: `PARTNERKEYS#${partnerId}`,
+            GSI1SK: keyId,
+            ...credential,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      auditPut(partnerId, { at, by, action: 'key-issued', keyId }),
+    ]);
+  } catch (error) {
+    if (error instanceof ConditionFailed && error.index === 0) throw new TooManyKeys();
+    throw error;
+  }
   return { keyId, secret };
 }
 
+/** Revokes a key at once: the next request signed with it is refused. False when the
+ *  key is not this partner's or is already revoked. */
+export async function revokeCredential(
+  partnerId: string,
+  keyId: string,
+  now: Date,
+  by: string,
+): Promise<boolean> {
+  const at = now.toISOString();
+  try {
+    await transact([
+      {
+        Update: {
+          TableName: tableName(),
+          Key: credentialKey(keyId),
+          UpdateExpression: 'SET #status = :revoked, revokedAt = :at',
+          ConditionExpression: 'partnerId = :partner AND #status = :active',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':revoked': 'REVOKED',
+            ':active': 'ACTIVE',
+            ':at': at,
+            ':partner': partnerId,
+          },
+        },
+      },
+      {
+        Update: {
+          TableName: tableName(),
+          Key: partnerKey(partnerId),
+          UpdateExpression: 'ADD activeKeys :minus',
+          ExpressionAttributeValues: { ':minus': -1 },
+        },
+      },
+      auditPut(partnerId, { at, by, action: 'key-revoked', keyId }),
+    ]);
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionFailed) return false;
+    throw error;
+  }
+}
+
 export async function getCredential(keyId: string): Promise<(Credential & { secret: string }) | undefined> {
-  const out = await db().send(new GetCommand({ TableName: tableName(), Key: credentialKey(keyId) }));
+  const out = await db().send(
+    new GetCommand({ TableName: tableName(), Key: credentialKey(keyId), ConsistentRead: true }),
+  );
   const credential = out.Item as Credential | undefined;
   return credential ? { ...credential, secret: await decrypt(credential.secretSealed) } : undefined;
 }
@@ -119,5 +315,5 @@ export async function listCredentials(partnerId: string): Promise<Credential[]> 
       ExpressionAttributeValues: { ':pk': `PARTNERKEYS#${partnerId}` },
     }),
   );
-  return (out.Items ?? []) as Credential[];
+  return (out.Items ?? []).map((i) => strip(i) as unknown as Credential);
 }

@@ -1,0 +1,95 @@
+// Signs and sends one partner request, as API.md specifies; a worked example for
+// partners' engineers, and what the tests use.
+//
+//   npx tsx scripts/sign-request.ts --partner tokopedia PUT /v1/partner/courses/c-101 \
+//     '{"title":"Digital marketing","institution":{"id":"lp-1","name":"LP Maju"},"priceIdr":750000,"mode":"online","category":"marketing"}'
+//   (--partner reads the key of a seeded partner from .local/stack.json; or give
+//    --key-id and --secret, and --api for another server)
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { sign } from '#shared/domain/signing.ts';
+
+export interface PartnerKey {
+  keyId: string;
+  secret: string;
+}
+
+export interface SignedRequest {
+  method: string;
+  /** Path with its query string, exactly as sent. */
+  path: string;
+  body?: string;
+  idempotencyKey?: string;
+  /** Unix seconds; now by default. */
+  timestamp?: number;
+}
+
+/** The headers of a signed request. */
+export function signatureHeaders(key: PartnerKey, request: SignedRequest): Record<string, string> {
+  const timestamp = String(request.timestamp ?? Math.floor(Date.now() / 1000));
+  return {
+    'x-prakerja-key-id': key.keyId,
+    'x-prakerja-timestamp': timestamp,
+    'x-prakerja-signature': sign(key.secret, {
+      timestamp,
+      method: request.method,
+      pathWithQuery: request.path,
+      body: request.body ?? '',
+    }),
+    ...(request.idempotencyKey ? { 'idempotency-key': request.idempotencyKey } : {}),
+    ...(request.body ? { 'content-type': 'application/json' } : {}),
+  };
+}
+
+export async function sendSigned(apiUrl: string, key: PartnerKey, request: SignedRequest) {
+  const response = await fetch(apiUrl + request.path, {
+    method: request.method,
+    headers: signatureHeaders(key, request),
+    body: request.body,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      partner: { type: 'string' },
+      'key-id': { type: 'string' },
+      secret: { type: 'string' },
+      api: { type: 'string' },
+      'idempotency-key': { type: 'string' },
+    },
+  });
+  const [method, path, body] = positionals;
+  if (!method || !path) {
+    console.error(
+      'usage: sign-request.ts (--partner <code> | --key-id K --secret S) [--api URL] METHOD PATH [JSON]',
+    );
+    process.exit(2);
+  }
+  let api = values.api;
+  let key: PartnerKey;
+  if (values.partner) {
+    const stack = JSON.parse(readFileSync('.local/stack.json', 'utf8'));
+    const partner = stack.partners.find((p: { code: string }) => p.code === values.partner);
+    if (!partner) throw new Error(`no seeded partner ${values.partner}`);
+    key = { keyId: partner.keyId, secret: partner.secret };
+    api ??= stack.apiUrl;
+  } else key = { keyId: values['key-id'] ?? '', secret: values.secret ?? '' };
+  // Every partner POST needs an Idempotency-Key: a fresh one unless given (give the same
+  // one to retry safely).
+  const idempotencyKey =
+    values['idempotency-key'] ?? (method.toUpperCase() === 'POST' ? randomUUID() : undefined);
+  const request = {
+    method: method.toUpperCase(),
+    path,
+    ...(body ? { body } : {}),
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+  };
+  console.log(JSON.stringify(signatureHeaders(key, request), null, 2));
+  const answer = await sendSigned(api ?? 'http://127.0.0.1:3000', key, request);
+  console.log(answer.status, JSON.stringify(answer.body, null, 2));
+}

@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import { PageQuery, page } from '#shared/contracts/common.ts';
+import { PARTNER_STATUSES } from '#shared/domain/partners.ts';
+import { route } from '#shared/http/contract.ts';
+
+const tags = ['partners'];
+
+export const CriteriaSchema = z
+  .strictObject({
+    nationalCoverage: z.boolean(),
+    adequateSystems: z.boolean(),
+    dataSecurity: z.boolean(),
+    pseRegistered: z.boolean(),
+  })
+  .meta({ id: 'PartnerCriteria', description: 'Permenko 3/2020 art. 47: all four must hold to go LIVE' });
+
+const Status = z.enum(PARTNER_STATUSES as [string, ...string[]]);
+
+export const PartnerView = z
+  .object({
+    partnerId: z.string(),
+    name: z.string(),
+    kind: z.enum(['platform', 'payment']),
+    code: z.string(),
+    status: Status,
+    criteria: CriteriaSchema.nullable(),
+    activeKeys: z.number().int(),
+    rateLimitPerSecond: z.number().int(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Partner' });
+
+export const PartnerParams = z.object({ partnerId: z.string().min(1).max(64) });
+
+export const createPartner = route({
+  operationId: 'createPartner',
+  method: 'POST',
+  path: '/v1/admin/partners',
+  access: 'admin',
+  handler: 'partners/create-partner',
+  summary: 'Register a digital platform or payment partner; it starts APPLIED',
+  tags,
+  idempotent: true,
+  body: z
+    .strictObject({
+      name: z.string().trim().min(1).max(100),
+      kind: z.enum(['platform', 'payment']),
+      code: z.string().regex(/^[a-z0-9][a-z0-9-]{1,31}$/, 'lower-case letters, digits and hyphens, 2-32'),
+      rateLimitPerSecond: z
+        .number()
+        .int()
+        .min(1)
+        .max(10_000)
+        .default(100)
+        .meta({ description: 'Signed requests per second this partner may make; more get 429' }),
+    })
+    .meta({ id: 'CreatePartner' }),
+  responses: { 201: { description: 'Registered', schema: PartnerView } },
+  problems: ['validation', 'duplicate-partner-code'],
+});
+
+export const transitionPartner = route({
+  operationId: 'transitionPartner',
+  method: 'POST',
+  path: '/v1/admin/partners/{partnerId}/transitions',
+  access: 'admin',
+  handler: 'partners/transition-partner',
+  summary:
+    'Move a partner along APPLIED -> MOU_SIGNED -> AGREEMENT_SIGNED -> INTEGRATING -> LIVE <-> SUSPENDED',
+  tags,
+  params: PartnerParams,
+  body: z
+    .strictObject({
+      to: Status,
+      note: z.string().trim().min(1).max(1000),
+      criteria: CriteriaSchema.optional(),
+    })
+    .meta({ id: 'PartnerTransition' }),
+  responses: { 200: { description: 'Moved', schema: PartnerView } },
+  problems: ['validation', 'not-found', 'invalid-transition', 'criteria-not-met'],
+});
+
+export const issuePartnerKey = route({
+  operationId: 'issuePartnerKey',
+  method: 'POST',
+  path: '/v1/admin/partners/{partnerId}/credentials',
+  access: 'admin',
+  handler: 'partners/issue-key',
+  summary: 'Issue a signing key; the secret is shown once. Two keys may be active during rotation',
+  tags,
+  params: PartnerParams,
+  responses: {
+    201: {
+      description: 'Issued',
+      schema: z.object({ keyId: z.string(), secret: z.string(), partnerId: z.string() }),
+    },
+  },
+  problems: ['not-found', 'too-many-keys'],
+});
+
+export const revokePartnerKey = route({
+  operationId: 'revokePartnerKey',
+  method: 'DELETE',
+  path: '/v1/admin/partners/{partnerId}/credentials/{keyId}',
+  access: 'admin',
+  handler: 'partners/revoke-key',
+  summary: 'Revoke a signing key at once',
+  tags,
+  params: PartnerParams.extend({ keyId: z.string().min(1).max(64) }),
+  responses: {
+    200: { description: 'Revoked', schema: z.object({ keyId: z.string(), status: z.literal('REVOKED') }) },
+  },
+  problems: ['not-found'],
+});
+
+export const listPartners = route({
+  operationId: 'listPartners',
+  method: 'GET',
+  path: '/v1/admin/partners',
+  access: 'admin',
+  handler: 'partners/list-partners',
+  summary: 'Partners by code, with status and criteria',
+  tags,
+  query: PageQuery,
+  responses: { 200: { description: 'A page of partners', schema: page(PartnerView) } },
+  problems: ['validation'],
+});
+
+export const getPartner = route({
+  operationId: 'getPartner',
+  method: 'GET',
+  path: '/v1/admin/partners/{partnerId}',
+  access: 'admin',
+  handler: 'partners/get-partner',
+  summary: 'One partner with its keys (never their secrets) and its audit trail',
+  tags,
+  params: PartnerParams,
+  responses: {
+    200: {
+      description: 'The partner',
+      schema: PartnerView.extend({
+        keys: z.array(
+          z.object({ keyId: z.string(), status: z.enum(['ACTIVE', 'REVOKED']), createdAt: z.string() }),
+        ),
+        audit: z.array(
+          z.object({
+            at: z.string(),
+            by: z.string(),
+            action: z.string(),
+            from: z.string().optional(),
+            to: z.string().optional(),
+            keyId: z.string().optional(),
+            note: z.string().optional(),
+          }),
+        ),
+      }),
+    },
+  },
+  problems: ['not-found'],
+});
