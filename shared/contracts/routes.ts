@@ -4,6 +4,7 @@ import * as docs from '#shared/contracts/docs.ts';
 import * as lists from '#shared/contracts/lists.ts';
 import * as local from '#shared/contracts/local.ts';
 import * as partners from '#shared/contracts/partners.ts';
+import * as purchases from '#shared/contracts/purchases.ts';
 import * as selection from '#shared/contracts/selection.ts';
 import * as waves from '#shared/contracts/waves.ts';
 import type { RouteContract } from '#shared/http/contract.ts';
@@ -22,6 +23,7 @@ export const routes: RouteContract[] = [
   ...contracts(selection),
   ...contracts(partners),
   ...contracts(catalog),
+  ...contracts(purchases),
   ...contracts(docs),
   ...contracts(local),
 ];

@@ -1,0 +1,42 @@
+import { ownPurchase, purchaseView } from '#functions/purchases/view.ts';
+import { clock } from '#shared/clock.ts';
+import { confirmPurchase } from '#shared/contracts/purchases.ts';
+import { hashCode } from '#shared/crypto.ts';
+import { judgeCode } from '#shared/domain/verification.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { Problem } from '#shared/http/problem.ts';
+import { countWrongOtp, confirmPurchase as pay } from '#shared/store/purchases.ts';
+
+const REFUSED = {
+  'not-pending': ['purchase-not-pending', 'This purchase is not awaiting a code.'],
+  'insufficient-balance': ['insufficient-balance', 'The card balance does not cover the price.'],
+  'previous-course-not-completed': [
+    'previous-course-not-completed',
+    'Another course is paid and not completed.',
+  ],
+  'participation-revoked': ['participation-revoked', 'The participation of this card has been revoked.'],
+} as const;
+
+export const handler = httpHandler(confirmPurchase, async ({ params, body, principal }) => {
+  const purchase = await ownPurchase(principal, params.purchaseId);
+  if (purchase.status !== 'PENDING_OTP')
+    throw new Problem('purchase-not-pending', 'This purchase is not awaiting a code.');
+  const now = clock.now();
+  const presented = purchase.otp ? hashCode(body.otp, purchase.otp.salt) : '';
+  const verdict = judgeCode(purchase.otp, presented, now.getTime());
+  if (verdict === 'locked') throw new Problem('code-locked', 'Five wrong codes: start a new purchase.');
+  if (verdict === 'expired') throw new Problem('code-expired', 'The code has expired: start a new purchase.');
+  if (verdict === 'invalid') {
+    await countWrongOtp(purchase.purchaseId);
+    throw new Problem('invalid-code', 'The code does not match.');
+  }
+  const paid = await pay(purchase, now);
+  if (typeof paid === 'string') throw new Problem(REFUSED[paid][0], REFUSED[paid][1]);
+  return {
+    status: 200,
+    body: purchaseView(
+      { ...purchase, status: 'PAID', voucherCode: paid.voucherCode, paidAt: now.toISOString() },
+      { balanceAfterIdr: paid.balanceAfterIdr },
+    ),
+  };
+});

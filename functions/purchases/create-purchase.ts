@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { purchaseView } from '#functions/purchases/view.ts';
+import { clock } from '#shared/clock.ts';
+import { createPurchase } from '#shared/contracts/purchases.ts';
+import { type PurchaseRefusal, purchaseRefusal } from '#shared/domain/purchases.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { Problem, problems } from '#shared/http/problem.ts';
+import { issueCode } from '#shared/store/accounts.ts';
+import { getCourse } from '#shared/store/courses.ts';
+import { cardHolder, insertPurchase, type Purchase } from '#shared/store/purchases.ts';
+
+const REFUSALS: Record<PurchaseRefusal, string> = {
+  'participation-revoked': 'The participation of this card has been revoked.',
+  'deadline-passed': 'The deadline for buying a first course has passed.',
+  'previous-course-not-completed': 'The participant must complete the course bought before.',
+  'insufficient-balance': 'The card balance does not cover the price.',
+};
+
+export const handler = httpHandler(createPurchase, async ({ body, principal }) => {
+  const [participant, course] = await Promise.all([
+    cardHolder(body.cardNumber),
+    getCourse(principal.partnerId!, body.courseId),
+  ]);
+  if (!participant) throw problems.notFound('No such card.');
+  if (!course) throw problems.notFound('No such course of this platform.');
+  const now = clock.now();
+  const refusal = purchaseRefusal(participant, course.priceIdr, now);
+  if (refusal) throw new Problem(refusal, REFUSALS[refusal]);
+  const { code, stored } = issueCode(now.getTime());
+  const purchase: Purchase = {
+    purchaseId: randomUUID(),
+    partnerId: principal.partnerId!,
+    courseId: course.courseId,
+    institution: course.institution,
+    priceIdr: course.priceIdr,
+    accountId: participant.accountId,
+    cardNumber: body.cardNumber,
+    status: 'PENDING_OTP',
+    createdAt: now.toISOString(),
+    otp: stored,
+  };
+  await insertPurchase(purchase, participant.phone, code, now);
+  return { status: 201, body: purchaseView(purchase) };
+});

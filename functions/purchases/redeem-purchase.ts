@@ -1,0 +1,26 @@
+import { ownPurchase, purchaseView } from '#functions/purchases/view.ts';
+import { clock } from '#shared/clock.ts';
+import { redeemPurchase } from '#shared/contracts/purchases.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { Problem, problems } from '#shared/http/problem.ts';
+import { redeemPurchase as redeem, voucherOwner } from '#shared/store/purchases.ts';
+
+// The failures people meet at the training institution, each with its own slug.
+export const handler = httpHandler(redeemPurchase, async ({ params, body, principal }) => {
+  const purchase = await ownPurchase(principal, params.purchaseId);
+  const owner = await voucherOwner(body.voucherCode);
+  if (owner && owner.purchaseId !== purchase.purchaseId && owner.institutionId !== purchase.institution.id)
+    throw new Problem('voucher-other-institution', "This code belongs to another institution's course.");
+  if (!owner || owner.purchaseId !== purchase.purchaseId)
+    throw problems.notFound('No such voucher code for this purchase.');
+  if (purchase.status === 'CANCELLED') throw new Problem('voucher-cancelled', 'The purchase was cancelled.');
+  if (purchase.status === 'REDEEMED' || purchase.status === 'COMPLETED')
+    throw new Problem('voucher-already-used', 'This voucher has been used.');
+  const now = clock.now();
+  if (!(await redeem(purchase, now)))
+    throw new Problem('voucher-already-used', 'This voucher has just been used.');
+  return {
+    status: 200,
+    body: purchaseView({ ...purchase, status: 'REDEEMED', redeemedAt: now.toISOString() }),
+  };
+});

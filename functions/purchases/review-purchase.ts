@@ -1,0 +1,27 @@
+import { clock } from '#shared/clock.ts';
+import { reviewPurchase } from '#shared/contracts/purchases.ts';
+import { incentivesAfterReview } from '#shared/domain/purchases.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { Problem, problems } from '#shared/http/problem.ts';
+import { getPurchase, participantOf, reviewPurchase as review } from '#shared/store/purchases.ts';
+import { getWave } from '#shared/store/waves.ts';
+
+export const handler = httpHandler(reviewPurchase, async ({ params, body, principal }) => {
+  const purchase = await getPurchase(params.purchaseId);
+  // Another citizen's purchase does not exist for this one.
+  if (purchase?.accountId !== principal.accountId) throw problems.notFound('No such purchase.');
+  if (purchase.status !== 'COMPLETED')
+    throw new Problem('not-completed', 'Review a course once it is completed.');
+  const participant = await participantOf(principal.accountId);
+  const wave = participant ? await getWave(participant.waveId) : undefined;
+  const now = clock.now();
+  const incentives = wave ? incentivesAfterReview(wave.scheme, now) : [];
+  const outcome = await review(purchase, body, incentives, now);
+  if (outcome === 'already-reviewed') throw new Problem('already-reviewed', 'This course has been reviewed.');
+  if (outcome === 'not-completed')
+    throw new Problem('not-completed', 'Review a course once it is completed.');
+  return {
+    status: 201,
+    body: { purchaseId: purchase.purchaseId, rating: body.rating, reviewedAt: now.toISOString() },
+  };
+});

@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import { SIGNED } from '#shared/contracts/catalog.ts';
+import { Digits16, IsoDateTime } from '#shared/contracts/common.ts';
+import { route } from '#shared/http/contract.ts';
+
+const tags = ['purchases'];
+const signedProblems = ['unauthorized', 'forbidden', 'rate-limited'] as const;
+
+export const PurchaseView = z
+  .object({
+    purchaseId: z.string(),
+    status: z.enum(['PENDING_OTP', 'PAID', 'REDEEMED', 'COMPLETED', 'CANCELLED']),
+    courseId: z.string(),
+    institution: z.object({ id: z.string(), name: z.string() }),
+    priceIdr: z.number().int(),
+    createdAt: z.string(),
+    voucherCode: z.string().optional(),
+    balanceAfterIdr: z.number().int().optional(),
+    paidAt: z.string().optional(),
+    redeemedAt: z.string().optional(),
+    cancelledAt: z.string().optional(),
+    completedAt: z.string().optional(),
+    certificateNumber: z.string().optional(),
+  })
+  .meta({ id: 'Purchase' });
+
+export const PurchaseParams = z.object({ purchaseId: z.string().min(1).max(64) });
+
+export const createPurchase = route({
+  operationId: 'createPurchase',
+  method: 'POST',
+  path: '/v1/partner/purchases',
+  access: 'platform',
+  handler: 'purchases/create-purchase',
+  summary: `Start paying for one of the platform's courses with a Prakerja card; the participant gets an SMS code. ${SIGNED}`,
+  tags,
+  idempotent: true,
+  body: z
+    .strictObject({ cardNumber: Digits16, courseId: z.string().min(1).max(64) })
+    .meta({ id: 'CreatePurchase' }),
+  responses: { 201: { description: 'Awaiting the code', schema: PurchaseView } },
+  problems: [
+    'validation',
+    'not-found',
+    'deadline-passed',
+    'previous-course-not-completed',
+    'participation-revoked',
+    'insufficient-balance',
+    ...signedProblems,
+  ],
+});
+
+export const getPartnerPurchase = route({
+  operationId: 'getPartnerPurchase',
+  method: 'GET',
+  path: '/v1/partner/purchases/{purchaseId}',
+  access: 'platform',
+  handler: 'purchases/get-purchase',
+  summary: `One of the platform's purchases. ${SIGNED}`,
+  tags,
+  params: PurchaseParams,
+  responses: { 200: { description: 'The purchase', schema: PurchaseView } },
+  problems: ['not-found', ...signedProblems],
+});
+
+export const confirmPurchase = route({
+  operationId: 'confirmPurchase',
+  method: 'POST',
+  path: '/v1/partner/purchases/{purchaseId}/confirmation',
+  access: 'platform',
+  handler: 'purchases/confirm-purchase',
+  summary: `The participant's SMS code: debits the balance exactly once and issues the voucher. ${SIGNED}`,
+  tags,
+  idempotent: true,
+  params: PurchaseParams,
+  body: z.strictObject({ otp: z.string().regex(/^\d{6}$/, 'expected 6 digits') }),
+  responses: { 200: { description: 'Paid', schema: PurchaseView } },
+  problems: [
+    'validation',
+    'not-found',
+    'invalid-code',
+    'code-expired',
+    'code-locked',
+    'purchase-not-pending',
+    'insufficient-balance',
+    'previous-course-not-completed',
+    'participation-revoked',
+    ...signedProblems,
+  ],
+});
+
+export const redeemPurchase = route({
+  operationId: 'redeemPurchase',
+  method: 'POST',
+  path: '/v1/partner/purchases/{purchaseId}/redemption',
+  access: 'platform',
+  handler: 'purchases/redeem-purchase',
+  summary: `The voucher presented at the training institution: training starts. ${SIGNED}`,
+  tags,
+  idempotent: true,
+  params: PurchaseParams,
+  body: z.strictObject({ voucherCode: z.string().min(1).max(32) }),
+  responses: { 200: { description: 'Redeemed', schema: PurchaseView } },
+  problems: [
+    'validation',
+    'not-found',
+    'voucher-already-used',
+    'voucher-cancelled',
+    'voucher-other-institution',
+    'purchase-not-pending',
+    ...signedProblems,
+  ],
+});
+
+export const cancelPurchase = route({
+  operationId: 'cancelPurchase',
+  method: 'POST',
+  path: '/v1/partner/purchases/{purchaseId}/cancellation',
+  access: 'platform',
+  handler: 'purchases/cancel-purchase',
+  summary: `Cancel before redemption; a paid purchase's balance is restored. ${SIGNED}`,
+  tags,
+  idempotent: true,
+  params: PurchaseParams,
+  responses: { 200: { description: 'Cancelled', schema: PurchaseView } },
+  problems: ['not-found', 'not-cancellable', ...signedProblems],
+});
+
+export const completePurchase = route({
+  operationId: 'completePurchase',
+  method: 'POST',
+  path: '/v1/partner/purchases/{purchaseId}/completion',
+  access: 'platform',
+  handler: 'purchases/complete-purchase',
+  summary: `The training is finished and certified; only after redemption. ${SIGNED}`,
+  tags,
+  idempotent: true,
+  params: PurchaseParams,
+  body: z.strictObject({ completedAt: IsoDateTime, certificateNumber: z.string().trim().min(1).max(64) }),
+  responses: { 200: { description: 'Completed', schema: PurchaseView } },
+  problems: ['validation', 'not-found', 'not-redeemed', ...signedProblems],
+});
+
+export const reviewPurchase = route({
+  operationId: 'reviewPurchase',
+  method: 'POST',
+  path: '/v1/me/purchases/{purchaseId}/review',
+  access: 'citizen',
+  handler: 'purchases/review-purchase',
+  summary: "Rate and review a completed course; the first review schedules the scheme's incentives",
+  tags,
+  idempotent: true,
+  params: PurchaseParams,
+  body: z.strictObject({
+    rating: z.number().int().min(1).max(5),
+    comment: z.string().trim().min(1).max(2000),
+  }),
+  responses: {
+    201: {
+      description: 'Reviewed',
+      schema: z.object({ purchaseId: z.string(), rating: z.number().int(), reviewedAt: z.string() }),
+    },
+  },
+  problems: ['validation', 'not-found', 'not-completed', 'already-reviewed'],
+});
+
+export const IncentiveView = z.object({
+  kind: z.enum(['incentive', 'survey']),
+  amountIdr: z.number().int(),
+  dueDate: z.string(),
+  status: z.enum(['SCHEDULED', 'STAGED', 'PAID', 'FAILED']),
+});
+
+export const listIncentives = route({
+  operationId: 'listIncentives',
+  method: 'GET',
+  path: '/v1/me/incentives',
+  access: 'citizen',
+  handler: 'purchases/list-incentives',
+  summary: "The participant's incentives with their due dates",
+  tags,
+  responses: { 200: { description: 'Incentives', schema: z.object({ items: z.array(IncentiveView) }) } },
+});

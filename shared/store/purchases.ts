@@ -1,0 +1,400 @@
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { newVoucherCode, type PurchaseStatus, type ScheduledIncentive } from '#shared/domain/purchases.ts';
+import type { StoredCode } from '#shared/domain/verification.ts';
+import { db, tableName } from '#shared/store/client.ts';
+import { keys } from '#shared/store/keys.ts';
+import { ledgerPut } from '#shared/store/ledger.ts';
+import { outboxPut } from '#shared/store/outbox.ts';
+import type { Participant } from '#shared/store/participants.ts';
+import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
+
+// Purchases: one item each (listed per platform in GSI1 for the reports), a voucher
+// marker per paid purchase, and every balance movement in the same transaction as the
+// purchase's move, with its ledger entry. The participant item carries `activePurchase`
+// (a paid course not yet completed), so a second purchase cannot slip in beside it.
+export interface Purchase {
+  purchaseId: string;
+  partnerId: string;
+  courseId: string;
+  institution: { id: string; name: string };
+  priceIdr: number;
+  accountId: string;
+  cardNumber: string;
+  status: PurchaseStatus;
+  createdAt: string;
+  otp?: StoredCode;
+  voucherCode?: string;
+  paidAt?: string;
+  redeemedAt?: string;
+  cancelledAt?: string;
+  completedAt?: string;
+  certificateNumber?: string;
+  reviewedAt?: string;
+}
+
+const purchaseKey = (purchaseId: string) => ({ PK: `PURCHASE#${purchaseId}`, SK: 'PURCHASE' });
+const voucherKey = (code: string) => ({ PK: `VOUCHER#${code}`, SK: 'VOUCHER' });
+
+const strip = (item: Record<string, unknown>) => {
+  const { PK: _p, SK: _s, GSI1PK: _g1, GSI1SK: _g2, type: _t, ...rest } = item;
+  return rest;
+};
+
+export async function cardHolder(cardNumber: string): Promise<Participant | undefined> {
+  const card = await db().send(new GetCommand({ TableName: tableName(), Key: keys.card(cardNumber) }));
+  if (!card.Item) return undefined;
+  return participantOf(card.Item.accountId as string);
+}
+
+export async function participantOf(
+  accountId: string,
+): Promise<(Participant & { activePurchase?: string; firstPurchaseAt?: string }) | undefined> {
+  const out = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.participant(accountId), ConsistentRead: true }),
+  );
+  return out.Item as (Participant & { activePurchase?: string }) | undefined;
+}
+
+export async function getPurchase(purchaseId: string): Promise<Purchase | undefined> {
+  const out = await db().send(
+    new GetCommand({ TableName: tableName(), Key: purchaseKey(purchaseId), ConsistentRead: true }),
+  );
+  return out.Item ? (strip(out.Item) as unknown as Purchase) : undefined;
+}
+
+/** A purchase waiting for the participant's code, and the SMS that carries it. */
+export async function insertPurchase(
+  purchase: Purchase,
+  phone: string,
+  code: string,
+  now: Date,
+): Promise<void> {
+  await transact([
+    {
+      Put: {
+        TableName: tableName(),
+        Item: {
+          ...purchaseKey(purchase.purchaseId),
+          type: 'Purchase',
+          GSI1PK: `PURCHASES#${purchase.partnerId}`,
+          GSI1SK: `${purchase.createdAt}#${purchase.purchaseId}`,
+          ...purchase,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    outboxPut(
+      { to: phone, channel: 'sms', template: 'purchase-otp', code, data: { priceIdr: purchase.priceIdr } },
+      now,
+    ),
+  ]);
+}
+
+/** Counts a wrong code: five lock it. */
+export async function countWrongOtp(purchaseId: string): Promise<void> {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: purchaseKey(purchaseId),
+      UpdateExpression: 'ADD otp.attempts :one',
+      ExpressionAttributeValues: { ':one': 1 },
+    }),
+  );
+}
+
+export type ConfirmRefusal =
+  | 'not-pending'
+  | 'insufficient-balance'
+  | 'previous-course-not-completed'
+  | 'participation-revoked';
+
+/**
+ * PENDING_OTP -> PAID: the purchase, the participant's balance (on condition it covers
+ * the price and no other course is open), the ledger entry and the voucher, all at
+ * once. Whatever runs concurrently, the balance is debited once and never below zero.
+ */
+export async function confirmPurchase(
+  purchase: Purchase,
+  now: Date,
+): Promise<{ voucherCode: string; balanceAfterIdr: number } | ConfirmRefusal> {
+  const at = now.toISOString();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const participant = await participantOf(purchase.accountId);
+    if (!participant) return 'participation-revoked';
+    const balanceAfterIdr = participant.balanceIdr - purchase.priceIdr;
+    const voucherCode = newVoucherCode();
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: tableName(),
+          Key: purchaseKey(purchase.purchaseId),
+          UpdateExpression: 'SET #status = :paid, voucherCode = :voucher, paidAt = :at REMOVE otp',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':paid': 'PAID',
+            ':pending': 'PENDING_OTP',
+            ':voucher': voucherCode,
+            ':at': at,
+          },
+        },
+      },
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.participant(purchase.accountId),
+          // The first purchase also leaves the deadline index (the sweep no longer sees it).
+          UpdateExpression:
+            'SET balanceIdr = :after, activePurchase = :id, firstPurchaseAt = if_not_exists(firstPurchaseAt, :at) REMOVE GSI1PK, GSI1SK',
+          ConditionExpression:
+            '#status = :active AND balanceIdr = :before AND balanceIdr >= :price AND attribute_not_exists(activePurchase)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':after': balanceAfterIdr,
+            ':before': participant.balanceIdr,
+            ':price': purchase.priceIdr,
+            ':id': purchase.purchaseId,
+            ':active': 'ACTIVE',
+            ':at': at,
+          },
+        },
+      },
+      ledgerPut({
+        accountId: purchase.accountId,
+        entryId: `${at}#purchase#${purchase.purchaseId}`,
+        kind: 'purchase',
+        amountIdr: -purchase.priceIdr,
+        balanceAfterIdr,
+        counterparty: `partner:${purchase.partnerId}`,
+        at,
+      }),
+      {
+        Put: {
+          TableName: tableName(),
+          Item: {
+            ...voucherKey(voucherCode),
+            type: 'Voucher',
+            purchaseId: purchase.purchaseId,
+            institutionId: purchase.institution.id,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    ];
+    try {
+      await transact(items);
+      return { voucherCode, balanceAfterIdr };
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+      if (error.index === 0) return 'not-pending';
+      if (error.index === 3) continue; // voucher code taken: another one
+      const fresh = await participantOf(purchase.accountId);
+      if (fresh?.status !== 'ACTIVE') return 'participation-revoked';
+      if (fresh.activePurchase) return 'previous-course-not-completed';
+      if (fresh.balanceIdr < purchase.priceIdr) return 'insufficient-balance';
+      // The balance moved between our read and our write (a refund): read it again.
+    }
+  }
+  throw new Error('confirmation kept conflicting');
+}
+
+export async function voucherOwner(
+  code: string,
+): Promise<{ purchaseId: string; institutionId: string } | undefined> {
+  const out = await db().send(new GetCommand({ TableName: tableName(), Key: voucherKey(code) }));
+  return out.Item as { purchaseId: string; institutionId: string } | undefined;
+}
+
+/** Moves a purchase from `from` to `to`, with more items in the same transaction; false
+ *  when it was no longer in `from`. */
+async function move(
+  purchaseId: string,
+  from: PurchaseStatus,
+  to: PurchaseStatus,
+  set: Record<string, unknown>,
+  more: TransactItem[] = [],
+): Promise<boolean> {
+  const names = Object.keys(set);
+  try {
+    await transact([
+      {
+        Update: {
+          TableName: tableName(),
+          Key: purchaseKey(purchaseId),
+          UpdateExpression: `SET #status = :to${names.map((n) => `, ${n} = :${n}`).join('')}`,
+          ConditionExpression: '#status = :from',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':to': to,
+            ':from': from,
+            ...Object.fromEntries(names.map((n) => [`:${n}`, set[n]])),
+          },
+        },
+      },
+      ...more,
+    ]);
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionFailed && error.index === 0) return false;
+    throw error;
+  }
+}
+
+export const redeemPurchase = (p: Purchase, now: Date) =>
+  move(p.purchaseId, 'PAID', 'REDEEMED', { redeemedAt: now.toISOString() });
+
+/** Before redemption: a paid purchase is cancelled with its balance restored (ledger
+ *  entry, the participant free to buy again); a pending one simply ends. */
+export async function cancelPurchase(p: Purchase, now: Date): Promise<boolean> {
+  const at = now.toISOString();
+  if (p.status === 'PENDING_OTP') return move(p.purchaseId, 'PENDING_OTP', 'CANCELLED', { cancelledAt: at });
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const participant = await participantOf(p.accountId);
+    if (!participant) return false;
+    const balanceAfterIdr = participant.balanceIdr + p.priceIdr;
+    try {
+      return await move(p.purchaseId, 'PAID', 'CANCELLED', { cancelledAt: at }, [
+        {
+          Update: {
+            TableName: tableName(),
+            Key: keys.participant(p.accountId),
+            UpdateExpression: 'SET balanceIdr = :after REMOVE activePurchase',
+            ConditionExpression: 'balanceIdr = :before AND activePurchase = :id',
+            ExpressionAttributeValues: {
+              ':after': balanceAfterIdr,
+              ':before': participant.balanceIdr,
+              ':id': p.purchaseId,
+            },
+          },
+        },
+        ledgerPut({
+          accountId: p.accountId,
+          entryId: `${at}#purchase-refund#${p.purchaseId}`,
+          kind: 'purchase-refund',
+          amountIdr: p.priceIdr,
+          balanceAfterIdr,
+          counterparty: `partner:${p.partnerId}`,
+          at,
+        }),
+      ]);
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error; // the balance moved: read again
+    }
+  }
+  throw new Error('cancellation kept conflicting');
+}
+
+/** REDEEMED -> COMPLETED: the participant may buy the next course. */
+export const completePurchase = (p: Purchase, completedAt: string, certificateNumber: string, now: Date) =>
+  move(
+    p.purchaseId,
+    'REDEEMED',
+    'COMPLETED',
+    { completedAt, certificateNumber, reportedAt: now.toISOString() },
+    [
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.participant(p.accountId),
+          UpdateExpression: 'REMOVE activePurchase ADD completedCourses :one',
+          ConditionExpression: 'activePurchase = :id',
+          ExpressionAttributeValues: { ':id': p.purchaseId, ':one': 1 },
+        },
+      },
+    ],
+  );
+
+/**
+ * The participant's review of a completed course. The first review schedules the
+ * scheme's incentives, once: a flag on the participant is set on condition it is absent,
+ * in the same transaction as the incentives and the review.
+ */
+export async function reviewPurchase(
+  p: Purchase,
+  review: { rating: number; comment: string },
+  incentives: ScheduledIncentive[],
+  now: Date,
+): Promise<'reviewed' | 'not-completed' | 'already-reviewed'> {
+  const at = now.toISOString();
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const participant = await participantOf(p.accountId);
+    const schedule =
+      participant !== undefined && !(participant as { incentivesScheduledAt?: string }).incentivesScheduledAt;
+    const scheduling: TransactItem[] = schedule
+      ? [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.participant(p.accountId),
+              UpdateExpression: 'SET incentivesScheduledAt = :at',
+              ConditionExpression: 'attribute_not_exists(incentivesScheduledAt)',
+              ExpressionAttributeValues: { ':at': at },
+            },
+          },
+          ...incentives.map(
+            (i): TransactItem => ({
+              Put: {
+                TableName: tableName(),
+                Item: {
+                  PK: `ACCOUNT#${p.accountId}`,
+                  SK: `INCENTIVE#${i.kind}#${i.n}`,
+                  type: 'Incentive',
+                  accountId: p.accountId,
+                  ...i,
+                  status: 'SCHEDULED',
+                  scheduledAt: at,
+                  purchaseId: p.purchaseId,
+                },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            }),
+          ),
+        ]
+      : [];
+    try {
+      await transact([
+        {
+          Update: {
+            TableName: tableName(),
+            Key: purchaseKey(p.purchaseId),
+            UpdateExpression: 'SET reviewedAt = :at, rating = :rating, reviewComment = :comment',
+            ConditionExpression: '#status = :completed AND attribute_not_exists(reviewedAt)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':at': at,
+              ':rating': review.rating,
+              ':comment': review.comment,
+              ':completed': 'COMPLETED',
+            },
+          },
+        },
+        ...scheduling,
+      ]);
+      return 'reviewed';
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+      if (error.index === 0) {
+        const fresh = await getPurchase(p.purchaseId);
+        return fresh?.status === 'COMPLETED' ? 'already-reviewed' : 'not-completed';
+      }
+      // Incentives were scheduled meanwhile by another review: go again without them.
+    }
+  }
+  throw new Error('review kept conflicting');
+}
+
+export async function incentivesOf(accountId: string) {
+  const out = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :i)',
+      ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}`, ':i': 'INCENTIVE#' },
+    }),
+  );
+  return (out.Items ?? []).map((i) => ({
+    kind: i.kind as 'incentive' | 'survey',
+    amountIdr: i.amountIdr as number,
+    dueDate: i.dueDate as string,
+    status: i.status as 'SCHEDULED' | 'STAGED' | 'PAID' | 'FAILED',
+  }));
+}

@@ -1,0 +1,99 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { newCardNumber } from '#shared/domain/draw.ts';
+import { adminToken, type Citizen, call, registerCitizen, stack } from '#test/support/api.ts';
+import { documentClient } from '#test/support/applicants.ts';
+
+// Participants for the purchase tests, written as the selection's issuing transaction
+// writes them (participant, card marker, credited ledger entry), for a real citizen
+// who can sign in, in a real wave whose scheme schedules the incentives.
+export interface TestParticipant extends Citizen {
+  cardNumber: string;
+  waveId: string;
+}
+
+let waveId: string | undefined;
+
+async function wave(): Promise<string> {
+  if (waveId) return waveId;
+  const created = await call('POST', '/v1/admin/waves', {
+    token: await adminToken(),
+    body: {
+      name: 'Gelombang pembelian',
+      opensAt: new Date(Date.now() - 7_200_000).toISOString(),
+      closesAt: new Date(Date.now() - 3_600_000).toISOString(),
+      quota: 1000,
+      purchaseDeadlineDays: 30,
+      scheme: {
+        trainingBalanceIdr: 3_500_000,
+        incentiveIdr: 600_000,
+        incentiveMonths: 4,
+        surveyIncentiveIdr: 50_000,
+        surveyCount: 2,
+      },
+    },
+  });
+  waveId = created.body.waveId as string;
+  return waveId;
+}
+
+export async function participant(
+  options: { balanceIdr?: number; deadline?: Date; status?: 'ACTIVE' | 'REVOKED' } = {},
+): Promise<TestParticipant> {
+  const citizen = await registerCitizen();
+  const cardNumber = newCardNumber();
+  const balanceIdr = options.balanceIdr ?? 3_500_000;
+  const at = new Date().toISOString();
+  const w = await wave();
+  const deadline = (options.deadline ?? new Date(Date.now() + 30 * 86_400_000)).toISOString();
+  const { tableName } = stack();
+  await documentClient(stack()).send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              PK: `ACCOUNT#${citizen.accountId}`,
+              SK: 'PARTICIPANT',
+              type: 'Participant',
+              accountId: citizen.accountId,
+              waveId: w,
+              cardNumber,
+              balanceIdr,
+              status: options.status ?? 'ACTIVE',
+              selectedAt: at,
+              purchaseDeadline: deadline,
+              nikHash: `test-${citizen.accountId}`,
+              email: citizen.email,
+              phone: citizen.phone,
+              pool: 'general',
+            },
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: { PK: `CARD#${cardNumber}`, SK: 'CARD', type: 'Card', accountId: citizen.accountId },
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              PK: `ACCOUNT#${citizen.accountId}`,
+              SK: `LEDGER#${at}#training-credit`,
+              type: 'LedgerEntry',
+              accountId: citizen.accountId,
+              kind: 'training-credit',
+              amountIdr: balanceIdr,
+              balanceAfterIdr: balanceIdr,
+              counterparty: 'treasury',
+              at,
+            },
+          },
+        },
+      ],
+    }),
+  );
+  return { ...citizen, cardNumber, waveId: w };
+}
