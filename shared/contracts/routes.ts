@@ -5,6 +5,7 @@ import * as lists from '#shared/contracts/lists.ts';
 import * as local from '#shared/contracts/local.ts';
 import * as partners from '#shared/contracts/partners.ts';
 import * as purchases from '#shared/contracts/purchases.ts';
+import * as reports from '#shared/contracts/reports.ts';
 import * as selection from '#shared/contracts/selection.ts';
 import * as waves from '#shared/contracts/waves.ts';
 import type { RouteContract } from '#shared/http/contract.ts';
@@ -24,6 +25,7 @@ export const routes: RouteContract[] = [
   ...contracts(partners),
   ...contracts(catalog),
   ...contracts(purchases),
+  ...contracts(reports),
   ...contracts(docs),
   ...contracts(local),
 ];

@@ -398,3 +398,21 @@ export async function incentivesOf(accountId: string) {
     status: i.status as 'SCHEDULED' | 'STAGED' | 'PAID' | 'FAILED',
   }));
 }
+
+/** Every purchase of one platform, page by page (for the PMO's reports). */
+export async function* purchasesOf(partnerId: string): AsyncGenerator<Purchase[]> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': `PURCHASES#${partnerId}` },
+        ExclusiveStartKey: start,
+      }),
+    );
+    yield (out.Items ?? []).map((i) => strip(i) as unknown as Purchase);
+    start = out.LastEvaluatedKey;
+  } while (start);
+}

@@ -292,3 +292,53 @@ describe('no double spend, no cross-tenant access', () => {
     expect(r.status).toBe(404);
   });
 });
+
+describe('reports', () => {
+  it('counts purchases, redemptions, completions and amounts per platform and institution, the government platform apart', async () => {
+    const { seeded } = await import('#test/support/partners.ts');
+    const { adminToken, call } = await import('#test/support/api.ts');
+    const onboarded = await onboardedPartner('platform', { rateLimitPerSecond: 10_000 });
+    const fresh = onboarded.key;
+    await putCourse(fresh, 'a', 400_000, 'lp-a');
+    await putCourse(fresh, 'b', 600_000, 'lp-b');
+    const kemnaker = seeded('kemnaker');
+    await putCourse(kemnaker, 'gov-course', 300_000, 'blk-bandung');
+    const p = await participant();
+    const first = await pay(p, 'a', fresh);
+    await post(fresh, `/v1/partner/purchases/${first.purchaseId}/redemption`, {
+      voucherCode: first.voucherCode,
+    });
+    await post(fresh, `/v1/partner/purchases/${first.purchaseId}/completion`, {
+      completedAt: new Date().toISOString(),
+      certificateNumber: 'C1',
+    });
+    const q = await participant();
+    const cancelled = await pay(q, 'b', fresh);
+    await post(fresh, `/v1/partner/purchases/${cancelled.purchaseId}/cancellation`);
+    await pay(await participant(), 'gov-course', kemnaker);
+
+    const report = await call('GET', '/v1/admin/reports/purchases', { token: await adminToken() });
+    expect(report.status).toBe(200);
+    const row = report.body.platforms.find((r: { partnerId: string }) => r.partnerId === onboarded.partnerId);
+    expect(row).toMatchObject({
+      purchases: 2,
+      paid: 1,
+      redemptions: 1,
+      completions: 1,
+      cancellations: 1,
+      amountIdr: 400_000,
+      feeFree: false,
+    });
+    expect(row.institutions.find((i: { id: string }) => i.id === 'lp-a')).toMatchObject({
+      completions: 1,
+      amountIdr: 400_000,
+    });
+    const gov = report.body.platforms.find((r: { code: string }) => r.code === 'kemnaker');
+    expect(gov).toMatchObject({ feeFree: true });
+    expect(gov.paid).toBeGreaterThanOrEqual(1);
+    expect(report.body.governmentPlatform.paid).toBe(gov.paid);
+    expect(report.body.privatePlatforms.paid + report.body.governmentPlatform.paid).toBe(
+      report.body.platforms.reduce((s: number, r: { paid: number }) => s + r.paid, 0),
+    );
+  });
+});
