@@ -1,0 +1,170 @@
+// npm run bench:purchases [-- --n=2000 --concurrency=32]
+// N full purchase flows over HTTP, as platforms make them (signed requests): create ->
+// confirm with the participant's SMS code -> redeem the voucher -> complete. Participants
+// are written straight into DynamoDB Local first (as the selection issues them); codes are
+// read from the local outbox outside the timed steps. Baseline in the same run: the raw
+// rate of DynamoDB Local for 4-item transactions like the confirmation's.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { BatchWriteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { newCardNumber } from '#shared/domain/draw.ts';
+import { argNumber, Latencies, round, runPool } from '#test/bench/stats.ts';
+import { documentClient } from '#test/support/applicants.ts';
+import { request } from '#test/support/http.ts';
+import { spawnStack } from '#test/support/spawn-stack.ts';
+import { sendSigned } from '../../scripts/sign-request.ts';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const n = argNumber('n', 2000);
+const concurrency = argNumber('concurrency', 32);
+const stack = await spawnStack({ LOG_LEVEL: 'INFO' });
+const { apiUrl, tableName } = stack.info;
+const client = documentClient(stack.info);
+
+try {
+  const platform = stack.info.partners.find((p) => p.code === 'ruangguru')!;
+  const key = { keyId: platform.keyId, secret: platform.secret };
+  const course = await sendSigned(apiUrl, key, {
+    method: 'PUT',
+    path: '/v1/partner/courses/bench',
+    body: JSON.stringify({
+      title: 'Bench',
+      institution: { id: 'lp-bench', name: 'LP' },
+      priceIdr: 500_000,
+      mode: 'online',
+      category: 'x',
+    }),
+  });
+  if (course.status >= 300) throw new Error(`course: ${course.status}`);
+
+  // Participants, as the selection writes them.
+  const participants = Array.from({ length: n }, (_, i) => ({
+    accountId: randomUUID(),
+    cardNumber: newCardNumber(),
+    phone: `+6289${String(100_000_000 + i).slice(-9)}`,
+  }));
+  const deadline = new Date(Date.now() + 30 * 86_400_000).toISOString();
+  for (let i = 0; i < participants.length; i += 12) {
+    const items = participants.slice(i, i + 12).flatMap((p) => [
+      {
+        PK: `ACCOUNT#${p.accountId}`,
+        SK: 'PARTICIPANT',
+        type: 'Participant',
+        ...p,
+        waveId: 'bench',
+        balanceIdr: 3_500_000,
+        status: 'ACTIVE',
+        purchaseDeadline: deadline,
+        email: `${p.accountId}@example.com`,
+      },
+      { PK: `CARD#${p.cardNumber}`, SK: 'CARD', type: 'Card', accountId: p.accountId },
+    ]);
+    await client.send(
+      new BatchWriteCommand({
+        RequestItems: { [tableName]: items.map((Item) => ({ PutRequest: { Item } })) },
+      }),
+    );
+  }
+
+  const latencies = new Latencies();
+  const post = (path: string, body?: unknown) =>
+    sendSigned(apiUrl, key, {
+      method: 'POST',
+      path,
+      ...(body ? { body: JSON.stringify(body) } : {}),
+      idempotencyKey: randomUUID(),
+    });
+  const step = async (name: string, run: () => Promise<{ status: number; body: any }>) => {
+    const r = await latencies.time(name, run);
+    if (r.status >= 300) throw new Error(`${name}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  let failures = 0;
+  const started = performance.now();
+  await runPool(n, concurrency, async (i) => {
+    const p = participants[i]!;
+    try {
+      const created = await step('create', () =>
+        post('/v1/partner/purchases', { cardNumber: p.cardNumber, courseId: 'bench' }),
+      );
+      const outbox = await request(apiUrl, 'GET', `/_local/outbox?to=${encodeURIComponent(p.phone)}`);
+      const otp = outbox.body.items.find((m: { template: string }) => m.template === 'purchase-otp').code;
+      const paid = await step('confirm', () =>
+        post(`/v1/partner/purchases/${created.purchaseId}/confirmation`, { otp }),
+      );
+      await step('redeem', () =>
+        post(`/v1/partner/purchases/${created.purchaseId}/redemption`, { voucherCode: paid.voucherCode }),
+      );
+      await step('complete', () =>
+        post(`/v1/partner/purchases/${created.purchaseId}/completion`, {
+          completedAt: new Date().toISOString(),
+          certificateNumber: 'B',
+        }),
+      );
+    } catch (error) {
+      failures++;
+      if (failures < 5) console.error(String(error));
+    }
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const flowsPerSecond = (n - failures) / seconds;
+
+  let wcu = 0;
+  let rcu = 0;
+  for (const line of readFileSync(stack.logFile, 'utf8').split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const entry = JSON.parse(line) as {
+      message?: string;
+      operation?: string;
+      consumedWcu?: number;
+      consumedRcu?: number;
+    };
+    if (entry.message !== 'request' || !entry.operation?.match(/Purchase$/)) continue;
+    wcu += entry.consumedWcu ?? 0;
+    rcu += entry.consumedRcu ?? 0;
+  }
+
+  // Baseline: 4-item transactions (purchase, participant, ledger, voucher) straight to DynamoDB Local.
+  const rawN = Math.min(n, 2000);
+  const rawStarted = performance.now();
+  await runPool(rawN, concurrency, async () => {
+    const id = randomUUID();
+    await client.send(
+      new TransactWriteCommand({
+        TransactItems: ['PURCHASE', 'PARTICIPANT', 'LEDGER', 'VOUCHER'].map((kind) => ({
+          Put: { TableName: tableName, Item: { PK: `RAW#${id}`, SK: kind, payload: 'x'.repeat(200) } },
+        })),
+      }),
+    );
+  });
+  const rawPerSecond = rawN / ((performance.now() - rawStarted) / 1000);
+
+  const summary = latencies.summary();
+  console.log(
+    `${n - failures} flows (${failures} failed) in ${round(seconds)} s at concurrency ${concurrency}: ${round(flowsPerSecond)} flows/s`,
+  );
+  for (const [name, s] of Object.entries(summary))
+    console.log(`  ${name.padEnd(9)} p50 ${s.p50} ms  p99 ${s.p99} ms`);
+  console.log(
+    `consumed per flow: ${round(wcu / n, 1)} WCU, ${round(rcu / n, 1)} RCU (as DynamoDB Local reports them)`,
+  );
+  console.log(`baseline: ${round(rawPerSecond)} raw 4-item transactions/s straight to DynamoDB Local`);
+  console.log(
+    JSON.stringify({
+      bench: 'purchases',
+      flows: n - failures,
+      failures,
+      concurrency,
+      flowsPerSecond: round(flowsPerSecond),
+      p50: Object.fromEntries(Object.entries(summary).map(([k, s]) => [k, s.p50])),
+      p99: Object.fromEntries(Object.entries(summary).map(([k, s]) => [k, s.p99])),
+      wcuPerFlow: round(wcu / n, 1),
+      rcuPerFlow: round(rcu / n, 1),
+      rawTransactionsPerSecond: round(rawPerSecond),
+      ratio: round(flowsPerSecond / rawPerSecond, 4),
+    }),
+  );
+  if (failures) process.exitCode = 1;
+} finally {
+  await stack.stop();
+}
