@@ -67,7 +67,7 @@ try {
   }
 
   const latencies = new Latencies();
-  const post = (path: string, body?: unknown) =>
+  const post = (key: (typeof keys)[number], path: string, body?: unknown) =>
     sendSigned(apiUrl, key, {
       method: 'POST',
       path,
@@ -83,20 +83,23 @@ try {
   const started = performance.now();
   await runPool(n, concurrency, async (i) => {
     const p = participants[i]!;
+    const key = keys[i % keys.length]!;
     try {
       const created = await step('create', () =>
-        post('/v1/partner/purchases', { cardNumber: p.cardNumber, courseId: 'bench' }),
+        post(key, '/v1/partner/purchases', { cardNumber: p.cardNumber, courseId: 'bench' }),
       );
       const outbox = await request(apiUrl, 'GET', `/_local/outbox?to=${encodeURIComponent(p.phone)}`);
       const otp = outbox.body.items.find((m: { template: string }) => m.template === 'purchase-otp').code;
       const paid = await step('confirm', () =>
-        post(`/v1/partner/purchases/${created.purchaseId}/confirmation`, { otp }),
+        post(key, `/v1/partner/purchases/${created.purchaseId}/confirmation`, { otp }),
       );
       await step('redeem', () =>
-        post(`/v1/partner/purchases/${created.purchaseId}/redemption`, { voucherCode: paid.voucherCode }),
+        post(key, `/v1/partner/purchases/${created.purchaseId}/redemption`, {
+          voucherCode: paid.voucherCode,
+        }),
       );
       await step('complete', () =>
-        post(`/v1/partner/purchases/${created.purchaseId}/completion`, {
+        post(key, `/v1/partner/purchases/${created.purchaseId}/completion`, {
           completedAt: new Date().toISOString(),
           certificateNumber: 'B',
         }),

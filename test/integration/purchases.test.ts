@@ -281,6 +281,30 @@ describe('no double spend, no cross-tenant access', () => {
     ).toBe(403);
   });
 
+  it('a captured request replayed byte for byte gets the first answer and acts once; a payment key cannot buy', async () => {
+    const { signatureHeaders } = await import('../../scripts/sign-request.ts');
+    const p = await participant();
+    const created = await buy(p);
+    const otp = await latestCode(p.phone, 'purchase-otp');
+    const path = `/v1/partner/purchases/${created.body.purchaseId}/confirmation`;
+    const body = JSON.stringify({ otp });
+    const headers = signatureHeaders(platform, { method: 'POST', path, body, idempotencyKey: randomUUID() });
+    const send = () => fetch(stack().apiUrl + path, { method: 'POST', headers, body });
+    const first = await send();
+    const replay = await send();
+    expect(first.status).toBe(200);
+    expect(replay.status).toBe(200);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(await replay.json()).toEqual(await first.json());
+    expect(await balanceOf(p)).toBe(2_500_000);
+    const { seeded } = await import('#test/support/partners.ts');
+    const byBank = await post(seeded('bni'), '/v1/partner/purchases', {
+      cardNumber: p.cardNumber,
+      courseId: 'basic',
+    });
+    expect(byBank.status).toBe(403);
+  });
+
   it("a citizen cannot review another citizen's purchase", async () => {
     const p = await participant();
     const stranger = await participant();
