@@ -181,3 +181,30 @@ export const listIncentives = route({
   tags,
   responses: { 200: { description: 'Incentives', schema: z.object({ items: z.array(IncentiveView) }) } },
 });
+
+export const answerSurvey = route({
+  operationId: 'answerSurvey',
+  method: 'POST',
+  path: '/v1/me/surveys/{n}',
+  access: 'citizen',
+  handler: 'purchases/answer-survey',
+  summary:
+    "Answer survey n (1..the scheme's surveyCount) after the first completed course; schedules its incentive",
+  tags,
+  idempotent: true,
+  params: z.object({ n: z.coerce.number().int().min(1).max(10) }),
+  body: z
+    .strictObject({
+      answers: z
+        .record(z.string().max(64), z.union([z.string().max(2000), z.number(), z.boolean()]))
+        .refine((a) => Object.keys(a).length >= 1 && Object.keys(a).length <= 50, '1 to 50 answers'),
+    })
+    .meta({ id: 'SurveyAnswers' }),
+  responses: {
+    201: {
+      description: 'Answered; the incentive is scheduled',
+      schema: z.object({ n: z.number().int(), incentive: IncentiveView }),
+    },
+  },
+  problems: ['validation', 'not-found', 'not-completed', 'already-answered'],
+});

@@ -416,3 +416,49 @@ export async function* purchasesOf(partnerId: string): AsyncGenerator<Purchase[]
     start = out.LastEvaluatedKey;
   } while (start);
 }
+
+/** A survey's answers and its incentive, once: both on condition they are absent. */
+export async function recordSurvey(
+  accountId: string,
+  incentive: ScheduledIncentive,
+  answers: Record<string, unknown>,
+  now: Date,
+): Promise<boolean> {
+  const at = now.toISOString();
+  try {
+    await transact([
+      {
+        Put: {
+          TableName: tableName(),
+          Item: {
+            PK: `ACCOUNT#${accountId}`,
+            SK: `SURVEY#${incentive.n}`,
+            type: 'SurveyAnswers',
+            answers,
+            at,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      {
+        Put: {
+          TableName: tableName(),
+          Item: {
+            PK: `ACCOUNT#${accountId}`,
+            SK: `INCENTIVE#${incentive.kind}#${incentive.n}`,
+            type: 'Incentive',
+            accountId,
+            ...incentive,
+            status: 'SCHEDULED',
+            scheduledAt: at,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    ]);
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionFailed) return false;
+    throw error;
+  }
+}

@@ -214,6 +214,30 @@ describe('purchase flow', () => {
   });
 });
 
+describe('surveys', () => {
+  it("open after the first completed course, one incentive each, once, within the scheme's count", async () => {
+    const p = await participant();
+    const answer = (n: number) =>
+      call('POST', `/v1/me/surveys/${n}`, { token: p.token, body: { answers: { q1: 'ya', q2: 4 } } });
+    expect((await answer(1)).body.type).toMatch(/not-completed$/);
+    const paid = await pay(p);
+    await post(platform, `/v1/partner/purchases/${paid.purchaseId}/redemption`, {
+      voucherCode: paid.voucherCode,
+    });
+    await post(platform, `/v1/partner/purchases/${paid.purchaseId}/completion`, {
+      completedAt: new Date().toISOString(),
+      certificateNumber: 'S1',
+    });
+    const first = await answer(1);
+    expect(first.status).toBe(201);
+    expect(first.body.incentive).toMatchObject({ kind: 'survey', amountIdr: 50_000, status: 'SCHEDULED' });
+    expect((await answer(1)).body.type).toMatch(/already-answered$/);
+    expect((await answer(3)).status).toBe(404); // the test wave's scheme has 2 surveys
+    const items = (await call('GET', '/v1/me/incentives', { token: p.token })).body.items;
+    expect(items.filter((i: { kind: string }) => i.kind === 'survey')).toHaveLength(1);
+  });
+});
+
 describe('no double spend, no cross-tenant access', () => {
   it('50 concurrent confirmations of purchases worth more than the balance: never negative, ledger = balance', async () => {
     const p = await participant({ balanceIdr: 3_000_000 });

@@ -1,0 +1,41 @@
+import { clock } from '#shared/clock.ts';
+import { answerSurvey } from '#shared/contracts/purchases.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { Problem, problems } from '#shared/http/problem.ts';
+import { participantOf, recordSurvey } from '#shared/store/purchases.ts';
+import { getWave } from '#shared/store/waves.ts';
+
+// Survey incentives (DOMAIN.md: Rp 50,000 per survey, 3 or 2 surveys by scheme), paid
+// like the training incentive only after a first completed course.
+export const handler = httpHandler(answerSurvey, async ({ params, body, principal }) => {
+  const participant = (await participantOf(principal.accountId)) as
+    | (Awaited<ReturnType<typeof participantOf>> & { completedCourses?: number })
+    | undefined;
+  if (!participant) throw problems.notFound('Only participants answer surveys.');
+  const wave = await getWave(participant.waveId);
+  if (!wave || params.n > wave.scheme.surveyCount)
+    throw problems.notFound(`This scheme has ${wave?.scheme.surveyCount ?? 0} surveys.`);
+  if (!participant.completedCourses)
+    throw new Problem('not-completed', 'Surveys open after the first completed course.');
+  const now = clock.now();
+  const incentive = {
+    kind: 'survey' as const,
+    n: params.n,
+    amountIdr: wave.scheme.surveyIncentiveIdr,
+    dueDate: now.toISOString().slice(0, 10),
+  };
+  if (!(await recordSurvey(principal.accountId, incentive, body.answers, now)))
+    throw new Problem('already-answered', `Survey ${params.n} has been answered.`);
+  return {
+    status: 201,
+    body: {
+      n: params.n,
+      incentive: {
+        kind: incentive.kind,
+        amountIdr: incentive.amountIdr,
+        dueDate: incentive.dueDate,
+        status: 'SCHEDULED' as const,
+      },
+    },
+  };
+});
