@@ -4,9 +4,10 @@
 //   npx tsx scripts/sign-request.ts --partner tokopedia PUT /v1/partner/courses/c-101 \
 //     '{"title":"Digital marketing","institution":{"id":"lp-1","name":"LP Maju"},"priceIdr":750000,"mode":"online","category":"marketing"}'
 //   (--partner reads the key of a seeded partner from .local/stack.json; or give
-//    --key-id and --secret, and --api for another server)
+//    --key-id and --secret, and --api for another server; --quiet prints the body only)
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sign } from '#shared/domain/signing.ts';
 
@@ -61,6 +62,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       secret: { type: 'string' },
       api: { type: 'string' },
       'idempotency-key': { type: 'string' },
+      quiet: { type: 'boolean' },
     },
   });
   const [method, path, body] = positionals;
@@ -73,7 +75,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   let api = values.api;
   let key: PartnerKey;
   if (values.partner) {
-    const stack = JSON.parse(readFileSync('.local/stack.json', 'utf8'));
+    const stack = JSON.parse(readFileSync(join(process.env.STACK_DIR ?? '.local', 'stack.json'), 'utf8'));
     const partner = stack.partners.find((p: { code: string }) => p.code === values.partner);
     if (!partner) throw new Error(`no seeded partner ${values.partner}`);
     key = { keyId: partner.keyId, secret: partner.secret };
@@ -89,7 +91,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     ...(body ? { body } : {}),
     ...(idempotencyKey ? { idempotencyKey } : {}),
   };
-  console.log(JSON.stringify(signatureHeaders(key, request), null, 2));
+  // --quiet prints the answer's body only, for scripts (jq).
+  if (!values.quiet) console.log(JSON.stringify(signatureHeaders(key, request), null, 2));
   const answer = await sendSigned(api ?? 'http://127.0.0.1:3000', key, request);
-  console.log(answer.status, JSON.stringify(answer.body, null, 2));
+  if (values.quiet) console.log(JSON.stringify(answer.body));
+  else console.log(answer.status, JSON.stringify(answer.body, null, 2));
+  if (answer.status >= 400) process.exitCode = 1;
 }
