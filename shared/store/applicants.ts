@@ -1,4 +1,5 @@
-import { BatchGetCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { getMany } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { keys } from '#shared/store/keys.ts';
 import { APPLICANT_SHARDS, type Application } from '#shared/store/waves.ts';
@@ -73,22 +74,8 @@ export async function applicantPage(
 
 /** The applications themselves, read consistently: an index lags its table, and each
  *  step must see what the step before wrote. */
-export async function readApplications(waveId: string, accountIds: string[]): Promise<ApplicationItem[]> {
-  const found: ApplicationItem[] = [];
-  for (let i = 0; i < accountIds.length; i += 100) {
-    let request: Record<string, unknown>[] | undefined = accountIds
-      .slice(i, i + 100)
-      .map((id) => keys.application(id, waveId));
-    for (let attempt = 0; request?.length; attempt++) {
-      if (attempt) await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
-      const out = await db().send(
-        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: request, ConsistentRead: true } } }),
-      );
-      found.push(...((out.Responses?.[tableName()] ?? []) as ApplicationItem[]));
-      request = out.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
-    }
-  }
-  return found;
+export function readApplications(waveId: string, accountIds: string[]): Promise<ApplicationItem[]> {
+  return getMany<ApplicationItem>(accountIds.map((id) => keys.application(id, waveId)));
 }
 
 /** Runs `work` over `items` with at most `width` in flight: one page, bounded memory. */

@@ -1,11 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   bucketOf,
   type Cutoffs,
@@ -16,6 +10,7 @@ import {
   type Pool,
 } from '#shared/domain/draw.ts';
 import { eachLimited } from '#shared/store/applicants.ts';
+import { getMany } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { keys } from '#shared/store/keys.ts';
 
@@ -49,23 +44,6 @@ interface FamilyInWave {
   free: number;
   kept: string[];
   version: number;
-}
-
-/** Several items by key, consistently, in batches of 100; absent ones are left out. */
-async function getMany(keyList: Record<string, string>[]): Promise<Record<string, unknown>[]> {
-  const found: Record<string, unknown>[] = [];
-  for (let i = 0; i < keyList.length; i += 100) {
-    let request: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);
-    for (let attempt = 0; request?.length; attempt++) {
-      if (attempt) await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
-      const out: BatchGetCommandOutput = await db().send(
-        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: request, ConsistentRead: true } } }),
-      );
-      found.push(...(out.Responses?.[tableName()] ?? []));
-      request = out.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
-    }
-  }
-  return found;
 }
 
 /** This wave's family items of the given cards, by KK hash. */

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { KK_CAP, newCardNumber, type Pool } from '#shared/domain/draw.ts';
 import type { Wave } from '#shared/domain/waves.ts';
 import type { ApplicationItem } from '#shared/store/applicants.ts';
+import { shardOf } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { keys } from '#shared/store/keys.ts';
 import { ledgerPut } from '#shared/store/ledger.ts';
@@ -18,8 +18,6 @@ import { ConditionFailed, type TransactItem, transact } from '#shared/store/tran
 /** Participants who have not bought a first course sit in GSI1 by purchase deadline,
  *  16 shards; the first purchase removes them (the index is sparse). */
 export const DEADLINE_SHARDS = 16;
-const deadlineShard = (accountId: string) =>
-  createHash('sha256').update(accountId).digest().readUInt16BE(0) % DEADLINE_SHARDS;
 
 export interface Participant {
   accountId: string;
@@ -101,7 +99,7 @@ export async function issueParticipant(
               ...keys.participant(accountId),
               type: 'Participant',
               ...participant,
-              GSI1PK: `PURCHASE-DUE#${deadlineShard(accountId)}`,
+              GSI1PK: `PURCHASE-DUE#${shardOf(accountId, DEADLINE_SHARDS)}`,
               GSI1SK: `${purchaseDeadline}#${accountId}`,
             },
             ConditionExpression: 'attribute_not_exists(PK)',

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { shardOf } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { keys } from '#shared/store/keys.ts';
 import { ConditionFailed, type TransactItem } from '#shared/store/transact.ts';
@@ -16,15 +16,12 @@ export interface QuotaPool {
   returnedIdr: number;
 }
 
-const shardOf = (accountId: string) =>
-  createHash('sha256').update(accountId).digest().readUInt16BE(0) % POOL_SHARDS;
-
 /** Adds one revoked participant's place and returned balance, in the revocation's transaction. */
 export function poolReturn(accountId: string, returnedIdr: number): TransactItem {
   return {
     Update: {
       TableName: tableName(),
-      Key: keys.quotaPool(shardOf(accountId)),
+      Key: keys.quotaPool(shardOf(accountId, POOL_SHARDS)),
       UpdateExpression: 'ADD availablePlaces :one, revokedPlaces :one, returnedIdr :idr',
       ExpressionAttributeValues: { ':one': 1, ':idr': returnedIdr },
     },

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Declarations } from '#shared/domain/eligibility.ts';
 import type { Wave } from '#shared/domain/waves.ts';
+import { shardOf } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { decodeCursor, encodeCursor } from '#shared/store/cursor.ts';
 import { lockNikItem } from '#shared/store/profiles.ts';
@@ -23,7 +23,7 @@ const applicationKey = (accountId: string, waveId: string) => ({
 const participantKey = (accountId: string) => ({ PK: `ACCOUNT#${accountId}`, SK: 'PARTICIPANT' });
 
 export function applicantShard(accountId: string): number {
-  return createHash('sha256').update(accountId).digest().readUInt16BE(0) % APPLICANT_SHARDS;
+  return shardOf(accountId, APPLICANT_SHARDS);
 }
 
 /** The wave, with `before` (e.g. the quota pool's shards it draws on) in one transaction. */
