@@ -1,5 +1,6 @@
 import { clock } from '#shared/clock.ts';
-import { importExclusions, isExclusionList } from '#shared/contracts/lists.ts';
+import { importExclusions } from '#shared/contracts/lists.ts';
+import { isExclusionList } from '#shared/domain/lists.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { problems } from '#shared/http/problem.ts';
 import { importFlags } from '#shared/store/lists.ts';

@@ -1,22 +1,8 @@
 import { z } from 'zod';
+import { EXCLUSION_LISTS } from '#shared/domain/lists.ts';
 import { route } from '#shared/http/contract.ts';
 
 const tags = ['lists'];
-
-export const EXCLUSION_LISTS = [
-  'civil-servants',
-  'military-police',
-  'students',
-  'village-officials',
-  'state-enterprise-boards',
-  'aid-recipients',
-  'blocked',
-] as const;
-export type ExclusionList = (typeof EXCLUSION_LISTS)[number];
-
-export function isExclusionList(name: string): name is ExclusionList {
-  return (EXCLUSION_LISTS as readonly string[]).includes(name);
-}
 
 export const MAX_ENTRIES = 10_000;
 

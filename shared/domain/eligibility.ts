@@ -11,15 +11,17 @@ export interface Declarations {
   otherAidRecipient: boolean;
 }
 
-export type IneligibleReason =
-  | 'student'
-  | 'civil-servant'
-  | 'military-or-police'
-  | 'village-official'
-  | 'state-enterprise-board'
-  | 'other-aid-recipient'
-  | 'under-age'
-  | 'over-age';
+export const INELIGIBLE_REASONS = [
+  'student',
+  'civil-servant',
+  'military-or-police',
+  'village-official',
+  'state-enterprise-board',
+  'other-aid-recipient',
+  'under-age',
+  'over-age',
+] as const;
+export type IneligibleReason = (typeof INELIGIBLE_REASONS)[number];
 
 const DECLARED: [keyof Declarations, IneligibleReason][] = [
   ['student', 'student'],

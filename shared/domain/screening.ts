@@ -1,4 +1,5 @@
-import { type Declarations, ineligibility } from '#shared/domain/eligibility.ts';
+import { type Declarations, INELIGIBLE_REASONS, ineligibility } from '#shared/domain/eligibility.ts';
+import { EXCLUSION_LISTS } from '#shared/domain/lists.ts';
 import type { Wave } from '#shared/domain/waves.ts';
 
 // Screening at selection: the citizen's own declarations and age (judged again, on the
@@ -7,31 +8,8 @@ import type { Wave } from '#shared/domain/waves.ts';
 // last, once the draw keys are known (see draw.ts). The first failing stage is the one
 // an applicant is counted under, so the funnel adds up.
 export const FUNNEL_STAGES = [
-  {
-    stage: 'declarations-and-age',
-    reasons: [
-      'student',
-      'civil-servant',
-      'military-or-police',
-      'village-official',
-      'state-enterprise-board',
-      'other-aid-recipient',
-      'under-age',
-      'over-age',
-    ],
-  },
-  {
-    stage: 'agency-lists',
-    reasons: [
-      'civil-servants',
-      'military-police',
-      'students',
-      'village-officials',
-      'state-enterprise-boards',
-      'aid-recipients',
-      'blocked',
-    ],
-  },
+  { stage: 'declarations-and-age', reasons: INELIGIBLE_REASONS },
+  { stage: 'agency-lists', reasons: EXCLUSION_LISTS },
   { stage: 'previous-participation', reasons: ['previous-participant'] },
   { stage: 'family-card-cap', reasons: ['kk-cap'] },
 ] as const;

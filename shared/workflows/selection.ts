@@ -1,7 +1,7 @@
 // The selection workflow, declared once: the CDK app deploys it as a Step Functions
 // state machine and the local stack runs it with aws-local-stepfunctions. JSONPath
-// only, inline Maps, no Assign / JSONata / Distributed Map / waitForTaskToken (the
-// local interpreter would silently ignore them; test/unit/workflows.test.ts rejects them).
+// and inline Maps only: the newer ASL features are silently ignored by the local
+// interpreter, and scripts/check-workflows.ts (run by the unit tests) rejects them.
 //
 //   Screen (Map over segments, page loop) -> Tally (same) -> Cut -> Announce (same) -> Finish
 //   any failure -> RecordFailure -> SelectionFailed
