@@ -13,6 +13,8 @@ import { deployedRoutes } from '#shared/contracts/routes.ts';
 
 export interface PrakerjaStackProps extends StackProps {
   emailDomain: string;
+  /** The web front end's origin, the only one the API's CORS allows. */
+  webOrigin: string;
 }
 
 export class PrakerjaStack extends Stack {
@@ -23,27 +25,26 @@ export class PrakerjaStack extends Stack {
     super(scope, id, props);
     const keys = new Keys(this, 'Keys');
     const data = new Data(this, 'Data', { key: keys.key });
-    this.api = new Api(this, 'Api', { routes: deployedRoutes, table: data.table, secret: keys.secret });
+    const base = {
+      table: data.table,
+      secret: keys.secret,
+      email: { domain: props.emailDomain, from: `Prakerja <no-reply@${props.emailDomain}>` },
+    };
+    // Workflows first: routes that start or read them are granted their state machines.
+    this.workflows = new Workflows(this, 'Workflows', { resources: base });
+    const resources = { ...base, machines: this.workflows.machines };
+    this.api = new Api(this, 'Api', { routes: deployedRoutes, resources, webOrigin: props.webOrigin });
     new Firewall(this, 'Firewall', { stage: this.api.api.deploymentStage });
-    this.workflows = new Workflows(this, 'Workflows', { table: data.table, secret: keys.secret });
     const selection = this.workflows.machines.get('selection')!;
-    // Starting a selection, and reading a running one's status, go through Step Functions.
     for (const handler of ['selection/start-selection', 'selection/get-selection']) {
       const fn = this.api.functions.get(handler)!;
-      fn.addEnvironment('SELECTION_STATE_MACHINE_ARN', selection.stateMachineArn);
-      selection.grantRead(fn);
-      if (handler === 'selection/start-selection') selection.grantStartExecution(fn);
       Validations.of(fn.role!).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${this.region}:${this.account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${this.getLogicalId(selection.node.defaultChild as CfnElement)}"}]}]}:*]`,
         reason: "Describing the selection state machine's own executions (StateMachine.grantRead).",
       });
     }
-    const schedules = new Schedules(this, 'Schedules', { table: data.table, secret: keys.secret });
-    const notifications = new Notifications(this, 'Notifications', {
-      table: data.table,
-      key: keys.key,
-      emailDomain: props.emailDomain,
-    });
+    const schedules = new Schedules(this, 'Schedules', { resources });
+    const notifications = new Notifications(this, 'Notifications', { resources, key: keys.key });
     const observability = new Observability(this, 'Observability', {
       api: this.api.api,
       functions: [
@@ -71,6 +72,7 @@ export function buildApp(context: Record<string, unknown> = {}): { app: App; sta
   const stack = new PrakerjaStack(app, 'Prakerja', {
     env: { account: read('account'), region: read('region') },
     emailDomain: read('emailDomain'),
+    webOrigin: read('webOrigin'),
   });
   // cdk-nag 3 is a policy validation plugin: any unacknowledged finding fails synth.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { RouteContract } from '#shared/http/contract.ts';
+import { preflightHeaders } from '#shared/http/cors.ts';
 import { MAX_BODY_BYTES } from '#shared/http/handler.ts';
 import { type Problem, problems } from '#shared/http/problem.ts';
+import { mergeUses, routeUses, runWithUses } from '#shared/uses.ts';
 
 // The local stand-in for API Gateway: matches the shared route table, builds the same
 // REST (v1) proxy event API Gateway sends, and calls the handler module in-process.
@@ -29,6 +31,9 @@ function compile(contract: RouteContract): CompiledRoute {
 
 export function createAdapter(routes: RouteContract[], functionsDir: URL): Server {
   const compiled = routes.map(compile);
+  // One Lambda per handler module, with what all its routes use (as the CDK app grants).
+  const usesOf = (handler: string) =>
+    mergeUses(...routes.filter((r) => r.handler === handler).map(routeUses));
   const modules = new Map<string, Promise<LambdaHandler>>();
   const load = (handler: string) => {
     let loaded = modules.get(handler);
@@ -46,6 +51,12 @@ export function createAdapter(routes: RouteContract[], functionsDir: URL): Serve
       const url = new URL(req.url ?? '/', 'http://local');
       const method = req.method ?? 'GET';
       const candidates = compiled.filter((r) => r.pattern.test(url.pathname));
+      // Preflights are API Gateway's to answer (a mock integration), not a handler's.
+      if (method === 'OPTIONS' && candidates.length) {
+        const methods = candidates.map((r) => r.contract.method);
+        res.writeHead(204, preflightHeaders(req.headers.origin, methods));
+        return res.end();
+      }
       const match = candidates.find((r) => r.contract.method === method);
       if (!match)
         return sendProblem(
@@ -57,7 +68,9 @@ export function createAdapter(routes: RouteContract[], functionsDir: URL): Serve
       if (body === 'too-large') return sendProblem(res, problems.tooLarge(maxBytes));
       const handler = await load(match.contract.handler);
       const event = toEvent(req, url, match, body);
-      const result = await handler(event, lambdaContext(match.contract.handler));
+      const result = await runWithUses(usesOf(match.contract.handler), () =>
+        handler(event, lambdaContext(match.contract.handler)),
+      );
       res.writeHead(result.statusCode, result.headers as Record<string, string>);
       res.end(result.body);
     } catch (error) {
@@ -102,16 +115,27 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | 'too
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** API Gateway does not form-decode: `+` stays `+`, as in `?to=+628...`. */
-function queryParameters(url: URL): Record<string, string> | null {
+/**
+ * The query as API Gateway's REST proxy hands it over: both maps, the single-value one
+ * holding the last value of a repeated name. It does not form-decode: `+` stays `+`,
+ * as in `?to=+628...`.
+ */
+function queryParameters(
+  url: URL,
+): Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'> {
   const raw = url.search.slice(1);
-  if (!raw) return null;
-  const out: Record<string, string> = {};
+  if (!raw) return { queryStringParameters: null, multiValueQueryStringParameters: null };
+  // No prototype: a parameter named `__proto__` is a parameter like any other.
+  const single: Record<string, string> = Object.create(null);
+  const multi: Record<string, string[]> = Object.create(null);
   for (const pair of raw.split('&')) {
     const [name = '', value = ''] = pair.split('=', 2);
-    out[safeDecode(name)] = safeDecode(value);
+    const key = safeDecode(name);
+    const decoded = safeDecode(value);
+    single[key] = decoded;
+    multi[key] = [...(multi[key] ?? []), decoded];
   }
-  return out;
+  return { queryStringParameters: single, multiValueQueryStringParameters: multi };
 }
 
 function safeDecode(text: string): string {
@@ -128,8 +152,12 @@ function toEvent(req: IncomingMessage, url: URL, route: CompiledRoute, body: Buf
     ? Object.fromEntries(route.paramNames.map((name, i) => [name, safeDecode(values[i] ?? '')]))
     : null;
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers))
-    if (value !== undefined) headers[name] = String(value);
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    headers[name] = String(value);
+    multiValueHeaders[name] = Array.isArray(value) ? value : [value];
+  }
   let text: string | null = null;
   let isBase64Encoded = false;
   if (body.length) {
@@ -146,9 +174,8 @@ function toEvent(req: IncomingMessage, url: URL, route: CompiledRoute, body: Buf
     path: url.pathname,
     httpMethod: route.contract.method,
     headers,
-    multiValueHeaders: {},
-    queryStringParameters: queryParameters(url),
-    multiValueQueryStringParameters: null,
+    multiValueHeaders,
+    ...queryParameters(url),
     pathParameters,
     stageVariables: null,
     body: text,

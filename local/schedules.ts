@@ -1,5 +1,6 @@
 import { logger } from '#shared/logger.ts';
 import { schedules } from '#shared/schedules.ts';
+import { runWithUses } from '#shared/uses.ts';
 
 // The local stand-in for EventBridge rules: each job on a timer with its declared
 // period (SCHEDULE_SCALE shortens them, e.g. 0.01 for a demo). POST
@@ -12,7 +13,7 @@ export function startSchedules(functionsDir: URL, scale = Number(process.env.SCH
           const job = (await import(new URL(`${schedule.handler}.ts`, functionsDir).href)) as {
             handler: () => Promise<unknown>;
           };
-          await job.handler();
+          await runWithUses(schedule.uses, job.handler);
         } catch (error) {
           logger.error('scheduled job failed', { schedule: schedule.name, error: String(error) });
         }

@@ -90,6 +90,9 @@ export async function startStack(options: StackOptions) {
     server.listen(options.port, '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;
+  // The web front end is served from the API's own origin unless WEB_ORIGIN names another
+  // (e.g. a Vite dev server); that one origin is the only one CORS allows.
+  process.env.WEB_ORIGIN ||= `http://127.0.0.1:${port}`;
   const info: StackInfo = {
     apiUrl: `http://127.0.0.1:${port}`,
     dynamoEndpoint: dynamo.endpoint,

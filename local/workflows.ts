@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
 import '#local/polyfills.ts';
+import { runWithUses } from '#shared/uses.ts';
 import { type WorkflowName, workflows } from '#shared/workflows/selection.ts';
 
 // The local stand-in for Step Functions: the same definitions, run by
@@ -46,7 +47,7 @@ export async function startWorkflows(functionsDir: URL, options: { retryInterval
     for (const [state, module] of Object.entries(workflow.tasks)) {
       handlers[state] = async (input) => {
         const loaded = (await import(new URL(`${module}.ts`, functionsDir).href)) as { handler: Handler };
-        return loaded.handler(input);
+        return runWithUses(workflow.uses, () => loaded.handler(input));
       };
       retryIntervalOverrides[state] = options.retryIntervalMs ?? 50;
     }

@@ -20,7 +20,7 @@ export interface SignedRequest {
   method: string;
   /** Path with its query string, exactly as sent. */
   path: string;
-  body?: string;
+  body?: string | Buffer;
   idempotencyKey?: string;
   /** Unix seconds; now by default. */
   timestamp?: number;

@@ -9,6 +9,7 @@ export const schedules = [
     description: 'Revoke participants who bought no course by their deadline',
     /** EventBridge schedule expression; the local timer uses the same period. */
     rate: { minutes: 15 },
+    uses: { table: 'write' },
   },
 ] as const;
 

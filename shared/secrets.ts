@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { config } from '#shared/config.ts';
+import { requireUse } from '#shared/uses.ts';
 
 /** Key material, each a base64 string of 32 random bytes. */
 export interface Secrets {
@@ -16,6 +17,7 @@ let cached: Promise<Secrets> | undefined;
 /** Loaded once per container: from Secrets Manager on AWS (encrypted there with the
  *  customer key), from the environment on the local stack (.local/keys.json). */
 export function secrets(): Promise<Secrets> {
+  requireUse('secretsmanager:GetSecretValue', (uses) => !!uses.secrets);
   cached ??= load().catch((error) => {
     cached = undefined;
     throw error;

@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   EndpointType,
@@ -11,18 +11,20 @@ import {
 import type { CfnTable, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { appFunction, functionId } from '#cdk/constructs/function.ts';
+import { type AppResources, appFunction, functionId } from '#cdk/constructs/function.ts';
 import type { RouteContract } from '#shared/http/contract.ts';
+import { CORS } from '#shared/http/cors.ts';
 import { PROBLEM_BASE } from '#shared/http/problem.ts';
+import { mergeUses, routeUses } from '#shared/uses.ts';
 
 export interface ApiProps {
   /** The routes to deploy (shared/contracts/routes.ts `deployedRoutes`). */
   routes: RouteContract[];
-  table: Table;
-  /** Key material; reading it includes kms:Decrypt on its key. */
-  secret: ISecret;
+  /** What the functions may be granted, as each route's `uses` declares. */
+  resources: AppResources & { table: Table };
+  /** The web front end's origin: the only one CORS allows (shared/http/cors.ts). */
+  webOrigin: string;
   stageName?: string;
 }
 
@@ -36,9 +38,11 @@ export class Api extends Construct {
   readonly api: RestApi;
   /** Functions by handler module path. */
   readonly functions = new Map<string, NodejsFunction>();
+  private readonly webOrigin: string;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
+    this.webOrigin = props.webOrigin;
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS });
     this.api = new RestApi(this, 'RestApi', {
       restApiName: 'prakerja',
@@ -58,17 +62,23 @@ export class Api extends Construct {
         throttlingRateLimit: 2000,
         throttlingBurstLimit: 1000,
       },
+      // Preflights answered by API Gateway itself, from the declaration the local adapter uses.
+      defaultCorsPreflightOptions: {
+        allowOrigins: [props.webOrigin],
+        allowHeaders: [...CORS.allowHeaders],
+        maxAge: Duration.seconds(CORS.maxAgeSeconds),
+        statusCode: 204,
+      },
     });
     this.addProblemResponses();
 
     for (const [handler, routes] of groupByHandler(props.routes)) {
       const fn = appFunction(this, functionId(handler), {
         handler,
-        environment: { TABLE_NAME: props.table.tableName, SECRETS_ARN: props.secret.secretArn },
+        uses: mergeUses(...routes.map(routeUses)),
+        resources: props.resources,
+        environment: { WEB_ORIGIN: props.webOrigin },
       });
-      if (routes.every((r) => r.method === 'GET')) props.table.grantReadData(fn);
-      else props.table.grantReadWriteData(fn);
-      props.secret.grantRead(fn);
       this.functions.set(handler, fn);
       const integration = new LambdaIntegration(fn, { allowTestInvoke: false });
       for (const r of routes) {
@@ -77,7 +87,7 @@ export class Api extends Construct {
           .addMethod(r.method, integration, { operationName: r.operationId });
       }
     }
-    this.acknowledgeNagFindings(props.table);
+    this.acknowledgeNagFindings(props.resources.table);
   }
 
   private acknowledgeNagFindings(table: Table): void {
@@ -129,7 +139,11 @@ export class Api extends Construct {
       this.api.addGatewayResponse(slug, {
         type,
         statusCode: String(status),
-        responseHeaders: { 'Content-Type': "'application/problem+json'" },
+        responseHeaders: {
+          'Content-Type': "'application/problem+json'",
+          // So that the web front end can read API Gateway's own refusals too.
+          'Access-Control-Allow-Origin': `'${this.webOrigin}'`,
+        },
         templates: { 'application/json': JSON.stringify({ type: PROBLEM_BASE + slug, title, status }) },
       });
     }

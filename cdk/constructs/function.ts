@@ -1,16 +1,34 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { environmentFor, type Uses } from '#shared/uses.ts';
+import type { WorkflowName } from '#shared/workflows/selection.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+
+/** What functions may be granted: the deployment's table, key material, workflows, sender. */
+export interface AppResources {
+  table: ITable;
+  secret: ISecret;
+  machines?: ReadonlyMap<WorkflowName, IStateMachine>;
+  /** SES identity the emails are sent from, and the From header. */
+  email?: { domain: string; from: string };
+}
 
 export interface AppFunctionProps {
   /** Module path under functions/, without extension, e.g. `accounts/create-account`. */
   handler: string;
+  /** What it uses (shared/uses.ts): granted, and its environment set, here and only here. */
+  uses: Uses;
+  resources: AppResources;
+  /** Settings that are not resources (none may name a resource it was not granted). */
   environment?: Record<string, string>;
   memorySize?: number;
   timeout?: Duration;
@@ -51,6 +69,12 @@ export function appFunction(scope: Construct, id: string, props: AppFunctionProp
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: props.handler.split('/')[0]!,
       ...props.environment,
+      ...environmentFor(props.uses, {
+        tableName: props.resources.table.tableName,
+        secretsArn: props.resources.secret.secretArn,
+        stateMachineArn: (name) => machine(props.resources, name).stateMachineArn,
+        emailFrom: props.resources.email?.from ?? '',
+      }),
     },
     bundling: {
       format: OutputFormat.ESM,
@@ -66,6 +90,8 @@ export function appFunction(scope: Construct, id: string, props: AppFunctionProp
       externalModules: [],
     },
   });
+  grantUses(fn, props.uses, props.resources);
+  handlerOf.set(fn, props.handler);
   Validations.of(fn).acknowledge({
     id: 'AwsSolutions-L1',
     reason:
@@ -78,6 +104,43 @@ export function appFunction(scope: Construct, id: string, props: AppFunctionProp
       'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions.',
   });
   return fn;
+}
+
+/** The handler module each function was built from (for the CDK tests). */
+export const handlerOf = new WeakMap<NodejsFunction, string>();
+
+function machine(resources: AppResources, name: WorkflowName): IStateMachine {
+  const found = resources.machines?.get(name);
+  if (!found) throw new Error(`workflow ${name} is used before it is built`);
+  return found;
+}
+
+/** Exactly the grants `uses` declares; the CDK test compares each policy with it. */
+function grantUses(fn: NodejsFunction, uses: Uses, resources: AppResources): void {
+  if (uses.table === 'read') resources.table.grantReadData(fn);
+  if (uses.table === 'write') resources.table.grantReadWriteData(fn);
+  if (uses.secrets) resources.secret.grantRead(fn);
+  for (const [name, access] of Object.entries(uses.workflows ?? {}) as [WorkflowName, string][]) {
+    const sm = machine(resources, name);
+    sm.grantRead(fn);
+    if (access === 'start') sm.grantStartExecution(fn);
+  }
+  const { account, region, partition } = Stack.of(fn);
+  if (uses.email) {
+    if (!resources.email) throw new Error(`${fn.node.path} sends email but no SES identity is configured`);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [`arn:${partition}:ses:${region}:${account}:identity/${resources.email.domain}`],
+      }),
+    );
+  }
+  // SMS to a phone number has no resource ARN; excluding every SNS ARN leaves exactly
+  // that, and no topic or mobile endpoint can be published to.
+  if (uses.sms)
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['sns:Publish'], notResources: [`arn:${partition}:sns:*:*:*`] }),
+    );
 }
 
 /** The findings every function with read-write access to the table raises, acknowledged

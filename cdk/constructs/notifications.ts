@@ -1,20 +1,16 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { appFunction } from '#cdk/constructs/function.ts';
+import { type AppResources, appFunction } from '#cdk/constructs/function.ts';
 
 export interface NotificationsProps {
-  table: ITable;
+  resources: AppResources;
   /** Encrypts the queue of failed batches (it names stream positions, not messages). */
   key: IKey;
-  /** SES identity (a verified domain) the emails are sent from. */
-  emailDomain: string;
 }
 
 /**
@@ -27,10 +23,10 @@ export class Notifications extends Construct {
 
   constructor(scope: Construct, id: string, props: NotificationsProps) {
     super(scope, id);
-    const { account, region, partition } = Stack.of(this);
     this.sender = appFunction(this, 'SendOutbox', {
       handler: 'notifications/send-outbox',
-      environment: { EMAIL_FROM: `Prakerja <no-reply@${props.emailDomain}>` },
+      uses: { email: true, sms: true },
+      resources: props.resources,
       timeout: Duration.seconds(30),
       memorySize: 256,
     });
@@ -40,7 +36,7 @@ export class Notifications extends Construct {
       retentionPeriod: Duration.days(14),
     });
     this.sender.addEventSource(
-      new DynamoEventSource(props.table, {
+      new DynamoEventSource(props.resources.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: 25,
         reportBatchItemFailures: true,
@@ -56,22 +52,6 @@ export class Notifications extends Construct {
             dynamodb: { NewImage: { type: { S: FilterRule.isEqual('Outbox') } } },
           }),
         ],
-      }),
-    );
-    this.sender.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['ses:SendEmail'],
-        resources: [`arn:${partition}:ses:${region}:${account}:identity/${props.emailDomain}`],
-      }),
-    );
-    // SMS to a phone number has no resource ARN; excluding every SNS ARN leaves
-    // exactly that, and no topic or mobile endpoint can be published to.
-    this.sender.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['sns:Publish'],
-        notResources: [`arn:${partition}:sns:*:*:*`],
       }),
     );
     Validations.of(this.failed).acknowledge({

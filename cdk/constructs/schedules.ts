@@ -3,14 +3,17 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { acknowledgeTableAccess, appFunction, functionId } from '#cdk/constructs/function.ts';
+import {
+  type AppResources,
+  acknowledgeTableAccess,
+  appFunction,
+  functionId,
+} from '#cdk/constructs/function.ts';
 import { schedules } from '#shared/schedules.ts';
 
 export interface SchedulesProps {
-  table: Table;
-  secret: ISecret;
+  resources: AppResources & { table: Table };
 }
 
 /** Every job of shared/schedules.ts: a Lambda and an EventBridge rule at its rate. */
@@ -23,10 +26,9 @@ export class Schedules extends Construct {
       const fn = appFunction(this, functionId(schedule.handler), {
         handler: schedule.handler,
         timeout: Duration.minutes(schedule.rate.minutes),
-        environment: { TABLE_NAME: props.table.tableName, SECRETS_ARN: props.secret.secretArn },
+        uses: schedule.uses,
+        resources: props.resources,
       });
-      props.table.grantReadWriteData(fn);
-      props.secret.grantRead(fn);
       new Rule(this, `${functionId(schedule.name)}Rule`, {
         description: schedule.description,
         schedule: Schedule.rate(Duration.minutes(schedule.rate.minutes)),
@@ -34,6 +36,9 @@ export class Schedules extends Construct {
       });
       this.functions.push(fn);
     }
-    acknowledgeTableAccess(this, Stack.of(this).getLogicalId(props.table.node.defaultChild as CfnElement));
+    acknowledgeTableAccess(
+      this,
+      Stack.of(this).getLogicalId(props.resources.table.node.defaultChild as CfnElement),
+    );
   }
 }

@@ -2,15 +2,18 @@ import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { acknowledgeTableAccess, appFunction, functionId } from '#cdk/constructs/function.ts';
+import {
+  type AppResources,
+  acknowledgeTableAccess,
+  appFunction,
+  functionId,
+} from '#cdk/constructs/function.ts';
 import { type WorkflowName, workflows } from '#shared/workflows/selection.ts';
 
 export interface WorkflowsProps {
-  table: Table;
-  secret: ISecret;
+  resources: AppResources & { table: Table };
 }
 
 /**
@@ -36,10 +39,9 @@ export class Workflows extends Construct {
           // A page task works through up to pagesPerCall pages; Step Functions waits 900 s.
           timeout: Duration.minutes(15),
           memorySize: 1024,
-          environment: { TABLE_NAME: props.table.tableName, SECRETS_ARN: props.secret.secretArn },
+          uses: workflow.uses,
+          resources: props.resources,
         });
-        props.table.grantReadWriteData(fn);
-        props.secret.grantRead(fn);
         arns[state] = fn.functionArn;
         taskFunctions.push(fn);
       }
@@ -74,6 +76,9 @@ export class Workflows extends Construct {
         'X-Ray and CloudWatch Logs delivery actions of Step Functions, and X-Ray of the task ' +
         'functions, have no resource-level permissions.',
     });
-    acknowledgeTableAccess(this, Stack.of(this).getLogicalId(props.table.node.defaultChild as CfnElement));
+    acknowledgeTableAccess(
+      this,
+      Stack.of(this).getLogicalId(props.resources.table.node.defaultChild as CfnElement),
+    );
   }
 }

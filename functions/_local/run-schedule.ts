@@ -2,6 +2,7 @@ import { runSchedule } from '#shared/contracts/local.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { problems } from '#shared/http/problem.ts';
 import { schedules } from '#shared/schedules.ts';
+import { runWithUses } from '#shared/uses.ts';
 
 export const handler = httpHandler(runSchedule, async ({ params }) => {
   const schedule = schedules.find((s) => s.name === params.name);
@@ -9,5 +10,6 @@ export const handler = httpHandler(runSchedule, async ({ params }) => {
   const job = (await import(`../${schedule.handler}.ts`)) as {
     handler: () => Promise<Record<string, unknown>>;
   };
-  return { status: 200, body: await job.handler() };
+  // Run as the schedule's own function would, with its declared uses.
+  return { status: 200, body: await runWithUses(schedule.uses, job.handler) };
 });

@@ -10,7 +10,7 @@ export const handler = httpHandler(purchaseReport, async () => {
   const platforms: Partner[] = [];
   let cursor: string | undefined;
   do {
-    const page = (await listPartners(500, cursor))!;
+    const page = await listPartners(500, cursor);
     platforms.push(...page.partners.filter((p) => p.kind === 'platform'));
     cursor = page.nextCursor ?? undefined;
   } while (cursor);

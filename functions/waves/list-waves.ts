@@ -2,17 +2,10 @@ import { waveView } from '#functions/waves/view.ts';
 import { clock } from '#shared/clock.ts';
 import { listWaves } from '#shared/contracts/waves.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { problems } from '#shared/http/problem.ts';
-import { InvalidCursor, listWaves as readWaves } from '#shared/store/waves.ts';
+import { listWaves as readWaves } from '#shared/store/waves.ts';
 
 export const handler = httpHandler(listWaves, async ({ query }) => {
-  try {
-    const { waves, nextCursor } = await readWaves(query.limit, query.cursor);
-    const now = clock.now();
-    return { status: 200, body: { items: waves.map((wave) => waveView(wave, now)), nextCursor } };
-  } catch (error) {
-    if (error instanceof InvalidCursor)
-      throw problems.validation([{ path: 'cursor', message: 'not a cursor of this list' }]);
-    throw error;
-  }
+  const { waves, nextCursor } = await readWaves(query.limit, query.cursor);
+  const now = clock.now();
+  return { status: 200, body: { items: waves.map((wave) => waveView(wave, now)), nextCursor } };
 });

@@ -6,6 +6,7 @@ export const getOpenApi = route({
   path: '/openapi.json',
   access: 'public',
   handler: 'docs/get-openapi',
+  uses: {},
   summary: 'This API as an OpenAPI 3.1 document, generated from the zod schemas',
   tags: ['docs'],
   responses: { 200: { description: 'OpenAPI 3.1 document' } },

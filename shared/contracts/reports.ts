@@ -22,8 +22,9 @@ export const purchaseReport = route({
   operationId: 'purchaseReport',
   method: 'GET',
   path: '/v1/admin/reports/purchases',
-  access: 'admin',
+  access: 'staff',
   handler: 'reports/purchase-report',
+  uses: { table: 'read' },
   summary:
     'Purchases, redemptions, completions and amounts per platform and institution; the fee-free government platform apart',
   tags: ['reports'],

@@ -40,7 +40,7 @@ const ROLES: readonly Role[] = ['citizen', 'admin', 'approver'];
 export async function authenticate(authorization: string | undefined, access: Access): Promise<Principal> {
   const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization ?? '');
   if (!match?.[1]) throw problems.unauthorized('Send Authorization: Bearer <token>.');
-  let principal: Principal;
+  let principal: Principal & { role: Role };
   try {
     const { payload } = await jwtVerify(match[1], await key(), {
       issuer: ISSUER,
@@ -59,15 +59,18 @@ export async function authenticate(authorization: string | undefined, access: Ac
   return principal;
 }
 
-function allows(access: Access, role: Principal['role']): boolean {
-  switch (access) {
-    case 'citizen':
-      return role === 'citizen';
-    case 'admin':
-      return role === 'admin' || role === 'approver';
-    case 'approver':
-      return role === 'approver';
-    default:
-      return false;
-  }
+/**
+ * The role matrix, one row per kind of access: the approver approves and reads what an
+ * admin reads, the admin operates, and neither does the other's job (maker-checker).
+ */
+export const ROLES_BY_ACCESS: Readonly<Record<'citizen' | 'admin' | 'staff' | 'approver', readonly Role[]>> =
+  {
+    citizen: ['citizen'],
+    admin: ['admin'],
+    staff: ['admin', 'approver'],
+    approver: ['approver'],
+  };
+
+function allows(access: Access, role: Role): boolean {
+  return access in ROLES_BY_ACCESS && ROLES_BY_ACCESS[access as keyof typeof ROLES_BY_ACCESS].includes(role);
 }

@@ -1,10 +1,16 @@
 import type { z } from 'zod';
 import type { ProblemSlug } from '#shared/http/problem.ts';
+import type { Uses } from '#shared/uses.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-/** Who may call a route. `admin` admits both administrator roles; `approver` only approvers. */
-export type Access = 'public' | 'citizen' | 'admin' | 'approver' | 'platform' | 'payment';
+/**
+ * Who may call a route (the role matrix is ROLES_BY_ACCESS in shared/http/auth.ts):
+ * `admin` operates (changes things) and admits admins only; `staff` reads and admits both
+ * administrator roles; `approver` approves and admits approvers only; `platform` and
+ * `payment` are signed partner requests.
+ */
+export type Access = 'public' | 'citizen' | 'admin' | 'staff' | 'approver' | 'platform' | 'payment';
 
 export interface ResponseSpec {
   description: string;
@@ -27,6 +33,9 @@ export interface RouteContract<
   access: Access;
   /** Module path under functions/, without extension, e.g. `accounts/create-account`. */
   handler: string;
+  /** What its function uses (table, secrets, workflows...): its IAM grants and environment
+   *  on AWS, enforced locally (shared/uses.ts); the HTTP layer's own needs are added. */
+  uses: Uses;
   summary: string;
   tags: string[];
   body?: B;

@@ -4,11 +4,13 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { z } from 'zod';
 import { authenticate, type Principal } from '#shared/http/auth.ts';
 import type { Infer, RouteContract } from '#shared/http/contract.ts';
+import { corsHeaders } from '#shared/http/cors.ts';
 import { idempotent, readIdempotencyKey } from '#shared/http/idempotency.ts';
 import { authenticatePartner } from '#shared/http/partner-auth.ts';
 import { type FieldError, Problem, problems, serverErrorBody } from '#shared/http/problem.ts';
 import { logger } from '#shared/logger.ts';
 import { withCapacity } from '#shared/store/capacity.ts';
+import { InvalidCursor } from '#shared/store/cursor.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -54,7 +56,7 @@ export function httpHandler<
       consumedRcu: capacity.read,
       consumedWcu: capacity.write,
     });
-    return toResult(reply, requestId);
+    return toResult(reply, requestId, corsHeaders(event.headers?.origin ?? event.headers?.Origin));
   };
 
   const serve = async (event: APIGatewayProxyEvent): Promise<HttpReply> => {
@@ -95,7 +97,8 @@ export function httpHandler<
       reply = key
         ? await idempotent(
             {
-              scope: principal?.accountId ?? 'public',
+              // Anonymous callers cannot be told apart: each request is its own scope.
+              scope: principal?.accountId,
               operationId: contract.operationId,
               key,
               request: `${event.httpMethod} ${event.path}\n${event.body ?? ''}`,
@@ -113,11 +116,13 @@ export function httpHandler<
 
 /** Refusals become replies (an idempotent repeat gets them again); faults stay thrown. */
 function refusalToReply(error: unknown): HttpReply {
-  if (error instanceof Problem) return toProblemReply(error);
+  if (error instanceof Problem || error instanceof InvalidCursor) return toProblemReply(error);
   throw error;
 }
 
 function toProblemReply(error: unknown): HttpReply {
+  if (error instanceof InvalidCursor)
+    return toProblemReply(problems.validation([{ path: 'cursor', message: error.message }]));
   if (error instanceof Problem) {
     return {
       status: error.status,
@@ -129,13 +134,14 @@ function toProblemReply(error: unknown): HttpReply {
   return { status: 500, body: serverErrorBody(), headers: { 'content-type': 'application/problem+json' } };
 }
 
-function toResult(reply: HttpReply, requestId: string): APIGatewayProxyResult {
+function toResult(reply: HttpReply, requestId: string, cors: Record<string, string>): APIGatewayProxyResult {
   return {
     statusCode: reply.status,
     headers: {
       'content-type': 'application/json',
       'cache-control': 'no-store',
       'x-request-id': requestId,
+      ...cors,
       ...reply.headers,
     },
     body: reply.body === undefined ? '' : JSON.stringify(reply.body),

@@ -15,8 +15,9 @@ const KEEP_S = 24 * 3600;
 const LOCK_MS = 30_000;
 
 export interface IdempotentCall {
-  /** Whose key it is: keys of different callers never meet. */
-  scope: string;
+  /** Whose key it is: keys of different callers never meet. Undefined for anonymous
+   *  callers, whose keys are scoped to the request itself, so strangers never collide. */
+  scope: string | undefined;
   operationId: string;
   key: string;
   /** Method, path and body: what "the same request" means. */
@@ -35,11 +36,12 @@ export function readIdempotencyKey(headers: Record<string, string>): string | un
 }
 
 export async function idempotent(call: IdempotentCall, run: () => Promise<HttpReply>): Promise<HttpReply> {
+  const fingerprint = sha256(call.request);
+  const scope = call.scope ?? `anonymous:${fingerprint}`;
   const Key = {
-    PK: `IDEMPOTENCY#${sha256(`${call.scope}\n${call.operationId}\n${call.key}`)}`,
+    PK: `IDEMPOTENCY#${sha256(`${scope}\n${call.operationId}\n${call.key}`)}`,
     SK: 'IDEMPOTENCY',
   };
-  const fingerprint = sha256(call.request);
   const now = clock.nowMs();
   try {
     await db().send(

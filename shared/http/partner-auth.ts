@@ -5,6 +5,7 @@ import type { Principal } from '#shared/http/auth.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
 import { getCredential, getPartner } from '#shared/store/partners.ts';
 import { takeRateToken } from '#shared/store/rate-limit.ts';
+import { acceptSignatureOnce } from '#shared/store/signatures.ts';
 
 // Partners' requests (API.md): key id, timestamp and HMAC-SHA256 signature headers.
 // 401 for anything wrong with the credentials (unknown or revoked key, timestamp outside
@@ -44,6 +45,12 @@ export async function authenticatePartner(
   if (partner.kind !== kind) throw problems.forbidden(`This route is for ${kind} partners.`);
   if (!(await takeRateToken(partner.partnerId, partner.rateLimitPerSecond ?? DEFAULT_RATE, now)))
     throw new Problem('rate-limited', 'Over the partner rate limit; retry after a second.');
+  // Reads act on nothing; every write's signature acts once (API.md "Replays").
+  if (
+    event.httpMethod !== 'GET' &&
+    !(await acceptSignatureOnce(keyId, signature, Number(timestamp), headers['idempotency-key']))
+  )
+    throw problems.unauthorized('This signed request was accepted before: sign each request anew.');
   return { accountId: `partner:${partner.partnerId}`, role: kind, partnerId: partner.partnerId, keyId };
 }
 

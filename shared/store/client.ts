@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '#shared/config.ts';
 import { recordCapacity } from '#shared/store/capacity.ts';
+import { requireTable } from '#shared/uses.ts';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 
@@ -17,6 +18,7 @@ export function db(): DynamoDBDocumentClient {
   });
   client.middlewareStack.add(
     (next, context) => async (args) => {
+      requireTable(context.commandName ?? '');
       const input = args.input as { ReturnConsumedCapacity?: string };
       input.ReturnConsumedCapacity ??= 'TOTAL';
       const out = await next(args);

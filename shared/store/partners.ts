@@ -8,7 +8,7 @@ import {
   type PartnerStatus,
 } from '#shared/domain/partners.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { decodeCursor, encodeCursor } from '#shared/store/cursor.ts';
+import { IndexCursor, sealCursor, startOf } from '#shared/store/cursor.ts';
 import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
 
 export type { PartnerKind, PartnerStatus } from '#shared/domain/partners.ts';
@@ -122,8 +122,7 @@ export async function findPartnerByCode(code: string): Promise<Partner | undefin
 
 /** Partners listed by code (older items without the listing keys get them on seeding). */
 export async function listPartners(limit: number, cursor?: string) {
-  const start = cursor ? decodeCursor(cursor, ['PK', 'SK', 'GSI1PK', 'GSI1SK']) : undefined;
-  if (start === null) return null;
+  const start = await startOf('partners', cursor, IndexCursor);
   const out = await db().send(
     new QueryCommand({
       TableName: tableName(),
@@ -136,7 +135,7 @@ export async function listPartners(limit: number, cursor?: string) {
   );
   return {
     partners: (out.Items ?? []).map((i) => strip(i) as unknown as Partner),
-    nextCursor: encodeCursor(out.LastEvaluatedKey),
+    nextCursor: await sealCursor('partners', out.LastEvaluatedKey),
   };
 }
 

@@ -3,7 +3,7 @@ import type { Declarations } from '#shared/domain/eligibility.ts';
 import type { Wave } from '#shared/domain/waves.ts';
 import { shardOf } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { decodeCursor, encodeCursor } from '#shared/store/cursor.ts';
+import { IndexCursor, sealCursor, startOf } from '#shared/store/cursor.ts';
 import { lockNikItem } from '#shared/store/profiles.ts';
 import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
 
@@ -56,14 +56,11 @@ export async function getWave(waveId: string): Promise<Wave | undefined> {
   return out.Item ? toWave(out.Item) : undefined;
 }
 
-export class InvalidCursor extends Error {}
-
 export async function listWaves(
   limit: number,
   cursor?: string,
 ): Promise<{ waves: Wave[]; nextCursor: string | null }> {
-  const start = cursor ? decodeCursor(cursor, ['PK', 'SK', 'GSI1PK', 'GSI1SK']) : undefined;
-  if (start === null) throw new InvalidCursor();
+  const start = await startOf('waves', cursor, IndexCursor);
   const out = await db().send(
     new QueryCommand({
       TableName: tableName(),
@@ -74,7 +71,10 @@ export async function listWaves(
       ExclusiveStartKey: start,
     }),
   );
-  return { waves: (out.Items ?? []).map(toWave), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+  return {
+    waves: (out.Items ?? []).map(toWave),
+    nextCursor: await sealCursor('waves', out.LastEvaluatedKey),
+  };
 }
 
 /** What selection needs of an applicant, copied at join time so the draw can scan

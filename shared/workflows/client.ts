@@ -1,5 +1,14 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { config } from '#shared/config.ts';
+import { requireUse, type Uses } from '#shared/uses.ts';
+
+/** The declared access to the workflow an ARN (state machine or execution) names. */
+function workflowAccess(uses: Uses, arn: string) {
+  const name = /:(?:stateMachine|execution):([^:]+)/.exec(arn)?.[1];
+  return Object.entries(uses.workflows ?? {}).find(([workflow]) =>
+    name?.toLowerCase().includes(workflow),
+  )?.[1];
+}
 
 // Starting and reading workflow executions: Step Functions on AWS, the local
 // emulator (local/workflows.ts) on one machine; the same client either way.
@@ -17,6 +26,7 @@ function sfn(): SFNClient {
 
 /** Starts an execution; the same name and input again is not a second execution. */
 export async function startExecution(stateMachineArn: string, name: string, input: unknown): Promise<string> {
+  requireUse('states:StartExecution', (uses) => workflowAccess(uses, stateMachineArn) === 'start');
   const out = await sfn().send(
     new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
   );
@@ -32,6 +42,7 @@ export type ExecutionStatus =
   | 'PENDING_REDRIVE';
 
 export async function executionStatus(executionArn: string): Promise<ExecutionStatus> {
+  requireUse('states:DescribeExecution', (uses) => !!workflowAccess(uses, executionArn));
   const out = await sfn().send(new DescribeExecutionCommand({ executionArn }));
   return out.status as ExecutionStatus;
 }

@@ -1,14 +1,17 @@
 import { readFileSync } from 'node:fs';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkPathVariables } from '#cdk/constructs/api.ts';
+import { handlerOf } from '#cdk/constructs/function.ts';
 import { buildApp, type PrakerjaStack } from '#cdk/stack.ts';
 import { deployedRoutes, routes } from '#shared/contracts/routes.ts';
 import { schedules } from '#shared/schedules.ts';
 import { TABLE } from '#shared/store/table.ts';
-import { selectionDefinition, selectionTasks } from '#shared/workflows/selection.ts';
+import { environmentFor, mergeUses, routeUses, type Uses } from '#shared/uses.ts';
+import { selectionDefinition, selectionTasks, workflows } from '#shared/workflows/selection.ts';
 
 // One synthesis (with real esbuild bundling) for the whole file.
 let stack: PrakerjaStack;
@@ -135,16 +138,20 @@ describe('api', () => {
     expect(stack.api.functions.size).toBe(new Set(deployedRoutes.map((r) => r.handler)).size);
   });
 
-  it('gives read-only routes read-only table access', () => {
-    for (const [handler, fn] of stack.api.functions) {
-      const roleId = logicalId(fn.role!.node.defaultChild as CfnElement);
-      const [, policy] = ofType('AWS::IAM::Policy').find(([, p]) => p.Properties.Roles[0].Ref === roleId)!;
-      const actions = policy.Properties.PolicyDocument.Statement.flatMap((s: any) => s.Action);
-      const getOnly = deployedRoutes.filter((r) => r.handler === handler).every((r) => r.method === 'GET');
-      expect(actions).toContain('secretsmanager:GetSecretValue');
-      expect(actions).toContain('dynamodb:Query');
-      expect(actions.includes('dynamodb:PutItem')).toBe(!getOnly);
+  it('answers preflights for the web origin only, and lets it read gateway refusals', () => {
+    const origin = "'https://prakerja.example'";
+    const options = ofType('AWS::ApiGateway::Method').filter(
+      ([, m]) => m.Properties.HttpMethod === 'OPTIONS',
+    );
+    expect(options.length).toBeGreaterThan(0);
+    for (const [, m] of options) {
+      const headers = m.Properties.Integration.IntegrationResponses[0].ResponseParameters;
+      expect(headers['method.response.header.Access-Control-Allow-Origin']).toBe(origin);
     }
+    for (const [, r] of ofType('AWS::ApiGateway::GatewayResponse'))
+      expect(r.Properties.ResponseParameters['gatewayresponse.header.Access-Control-Allow-Origin']).toBe(
+        origin,
+      );
   });
 
   it('logs, traces and throttles the stage', () => {
@@ -277,6 +284,65 @@ describe('workflows and schedules', () => {
         State: 'ENABLED',
       });
     }
+  });
+});
+
+describe('grants and environment, from what each function declares it uses', () => {
+  // Independent of the CDK code: the expected uses come from the shared declarations.
+  const declared = new Map<string, Uses>([
+    ...[...new Set(deployedRoutes.map((r) => r.handler))].map(
+      (h) => [h, mergeUses(...deployedRoutes.filter((r) => r.handler === h).map(routeUses))] as const,
+    ),
+    ...Object.values(workflows).flatMap((w) => Object.values(w.tasks).map((h) => [h, w.uses] as const)),
+    ...schedules.map((s) => [s.handler, s.uses] as const),
+    ['notifications/send-outbox', { email: true, sms: true }],
+  ]);
+  const STREAM = /^dynamodb:(DescribeStream|GetRecords|GetShardIterator|ListStreams)$/;
+
+  it('grants each function exactly its declared uses and names exactly those resources in its environment', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    let checked = 0;
+    for (const fn of stack.node.findAll()) {
+      if (!(fn instanceof NodejsFunction)) continue;
+      const handler = handlerOf.get(fn)!;
+      const uses = declared.get(handler);
+      expect(uses, handler).toBeDefined();
+      const roleId = logicalId(fn.role!.node.defaultChild as CfnElement);
+      const actions = ofType('AWS::IAM::Policy')
+        .filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleId))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()))
+        .filter((a: string) => !STREAM.test(a));
+      const has = (action: string) => actions.includes(action);
+      expect(has('dynamodb:Query'), `${handler} reads`).toBe(!!uses!.table);
+      expect(has('dynamodb:PutItem'), `${handler} writes`).toBe(uses!.table === 'write');
+      expect(has('secretsmanager:GetSecretValue'), `${handler} secrets`).toBe(!!uses!.secrets);
+      expect(has('states:StartExecution'), `${handler} starts`).toBe(
+        Object.values(uses!.workflows ?? {}).includes('start'),
+      );
+      expect(has('states:DescribeExecution'), `${handler} describes`).toBe(!!uses!.workflows);
+      expect(has('ses:SendEmail'), `${handler} email`).toBe(!!uses!.email);
+      expect(has('sns:Publish'), `${handler} sms`).toBe(!!uses!.sms);
+      const [, cfn] = functions.find(([id]) => id === logicalId(fn.node.defaultChild as CfnElement))!;
+      const env = Object.keys(cfn.Properties.Environment.Variables);
+      const resourceEnv = env.filter((name) =>
+        /^(TABLE_NAME|SECRETS_ARN|EMAIL_FROM|\w+_STATE_MACHINE_ARN)$/.test(name),
+      );
+      expect(resourceEnv.sort(), handler).toEqual(
+        Object.keys(
+          environmentFor(uses!, { tableName: '', secretsArn: '', stateMachineArn: () => '', emailFrom: '' }),
+        ).sort(),
+      );
+      checked += 1;
+    }
+    expect(checked).toBe(functions.length);
+  });
+
+  it('lets signed partner GETs write (rate-limit token) and get-selection record a failure', () => {
+    const writes = (handler: string) => declared.get(handler)?.table === 'write';
+    expect(writes('catalog/get-course')).toBe(true);
+    expect(writes('purchases/get-purchase')).toBe(true);
+    expect(writes('selection/get-selection')).toBe(true);
+    expect(declared.get('docs/get-openapi')).toEqual({});
   });
 });
 

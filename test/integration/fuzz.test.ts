@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '#shared/contracts/routes.ts';
@@ -5,6 +6,8 @@ import type { RouteContract } from '#shared/http/contract.ts';
 import { MAX_BODY_BYTES } from '#shared/http/handler.ts';
 import { adminToken, registerCitizen, stack } from '#test/support/api.ts';
 import { acceptsBody, type FuzzRequest, fuzzRequests } from '#test/support/fuzz.ts';
+import { seeded } from '#test/support/partners.ts';
+import { signatureHeaders } from '../../scripts/sign-request.ts';
 
 // Every route, including those added later, takes hostile input without a 5xx and
 // refuses it with a problem document whose status is the HTTP status.
@@ -15,16 +18,31 @@ beforeAll(async () => {
   tokens.citizen = (await registerCitizen()).token;
   tokens.admin = await adminToken('admin');
   tokens.approver = await adminToken('approver');
+  tokens.staff = tokens.approver;
 });
 
-async function send(route: RouteContract, request: FuzzRequest, token?: string) {
+/** Partner routes are attacked with validly signed requests, so the input reaches them. */
+const PARTNER_OF = { platform: 'tokopedia', payment: 'bni' } as const;
+
+async function send(route: RouteContract, request: FuzzRequest, credentials: boolean) {
   const headers: Record<string, string> = {};
-  if (request.contentType) headers['content-type'] = request.contentType;
-  if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;
-  if (token) headers.authorization = `Bearer ${token}`;
   // fetch sends no body with a GET.
   const payload = route.method === 'GET' ? undefined : request.body;
   const body = payload && ('json' in payload ? JSON.stringify(payload.json) : payload.raw);
+  const partner = PARTNER_OF[route.access as keyof typeof PARTNER_OF];
+  if (credentials && partner)
+    Object.assign(
+      headers,
+      signatureHeaders(seeded(partner), {
+        method: route.method,
+        path: request.path,
+        body: body ?? '',
+        idempotencyKey: request.idempotencyKey ?? randomUUID(),
+      }),
+    );
+  else if (credentials && tokens[route.access]) headers.authorization = `Bearer ${tokens[route.access]}`;
+  if (request.contentType) headers['content-type'] = request.contentType;
+  if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;
   const response = await fetch(stack().apiUrl + request.path, { method: route.method, headers, body });
   return {
     status: response.status,
@@ -49,13 +67,12 @@ const label = (r: RouteContract) => `${r.method} ${r.path} (${r.access})`;
 
 describe('hostile input on every route', () => {
   it.each(routes.map((r) => [label(r), r] as const))('%s never answers 5xx', async (_name, route) => {
-    const token = tokens[route.access];
     await fc.assert(
-      fc.asyncProperty(fuzzRequests(route), fc.boolean(), async (request, withToken) => {
+      fc.asyncProperty(fuzzRequests(route), fc.boolean(), async (request, credentials) => {
         // Moving the local clock would disturb the other test files: never send it a valid body.
         if (route.path === '/_local/clock' && route.method === 'POST')
           fc.pre(!acceptsBody(route, request.body));
-        expectProblemIfRefused(await send(route, request, withToken ? token : undefined));
+        expectProblemIfRefused(await send(route, request, credentials));
       }),
       { numRuns: RUNS_PER_ROUTE, interruptAfterTimeLimit: 20_000 * Math.max(1, RUNS_PER_ROUTE / 40) },
     );

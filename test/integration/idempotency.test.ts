@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { call, uniqueEmail, uniquePhone } from '#test/support/api.ts';
+import { adminToken, call, uniqueEmail, uniquePhone } from '#test/support/api.ts';
 
 const account = () => ({
   fullName: 'Dewi Lestari',
@@ -36,12 +36,29 @@ describe('Idempotency-Key', () => {
     expect(again.body).toEqual(first.body);
   });
 
-  it('answers 422 for the same key with another body', async () => {
+  it('answers 422 for the same key with another body from the same caller', async () => {
+    const token = await adminToken();
     const key = randomUUID();
-    await call('POST', '/v1/accounts', { body: account(), headers: withKey(key) });
-    const other = await call('POST', '/v1/accounts', { body: account(), headers: withKey(key) });
+    const partner = () => {
+      const code = `idem-${randomUUID().slice(0, 8)}`;
+      return { name: `Partner ${code}`, kind: 'platform', code };
+    };
+    expect(
+      (await call('POST', '/v1/admin/partners', { token, body: partner(), headers: withKey(key) })).status,
+    ).toBe(201);
+    const other = await call('POST', '/v1/admin/partners', { token, body: partner(), headers: withKey(key) });
     expect(other.status).toBe(422);
     expect(other.body.type).toMatch(/idempotency-key-reused$/);
+  });
+
+  it('never lets two anonymous strangers collide on one key', async () => {
+    const key = 'retry-1';
+    const first = await call('POST', '/v1/accounts', { body: account(), headers: withKey(key) });
+    const stranger = await call('POST', '/v1/accounts', { body: account(), headers: withKey(key) });
+    expect(first.status).toBe(201);
+    expect(stranger.status).toBe(201);
+    expect(stranger.body.accountId).not.toBe(first.body.accountId);
+    expect(stranger.headers.get('idempotent-replayed')).toBeNull();
   });
 
   it('does the work once for 50 concurrent repeats of one key', async () => {

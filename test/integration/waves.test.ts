@@ -126,6 +126,23 @@ describe('waves', () => {
     expect((await call('GET', '/v1/waves?cursor=not-a-cursor')).status).toBe(400);
   });
 
+  it('answers 400 to every cursor it did not issue for the list, before DynamoDB sees it', async () => {
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const partners = await call('GET', '/v1/admin/partners?limit=1', { token: await adminToken() });
+    const crafted = [
+      b64({ PK: '', SK: '', GSI1PK: '', GSI1SK: '' }),
+      b64({ PK: 'PARTNER#x', SK: 'PARTNER', GSI1PK: 'PARTNERS', GSI1SK: 'tokopedia' }),
+      b64({ PK: 'WAVE#x', SK: 'WAVE', GSI1PK: 'WAVES', GSI1SK: '2026-01-01' }),
+      partners.body.nextCursor, // a real cursor, of another list
+      `${b64({ PK: 'WAVE#x', SK: 'WAVE', GSI1PK: 'WAVES', GSI1SK: '2026' })}.${'A'.repeat(43)}`,
+    ];
+    for (const cursor of crafted) {
+      const reply = await call('GET', `/v1/waves?cursor=${encodeURIComponent(cursor)}`);
+      expect(reply.status, cursor).toBe(400);
+      expect(reply.body.errors).toEqual([{ path: 'cursor', message: expect.any(String) }]);
+    }
+  });
+
   it('a verified citizen with a profile joins an open wave once', async () => {
     const wave = await createWave();
     const citizen = await citizenWithProfile();

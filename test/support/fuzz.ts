@@ -65,6 +65,35 @@ const badJson = fc.oneof(
   }),
 );
 
+/** Names that mean something to JavaScript objects: as keys they must be plain data. */
+export const PROTOTYPE_NAMES = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  '__defineGetter__',
+  'isPrototypeOf',
+] as const;
+const protoName = fc.constantFrom(...PROTOTYPE_NAMES);
+
+/** Prototype-named keys at the top or one level down a known field, e.g.
+ *  `{"answers":{"constructor":"y"}}`, as raw JSON so that `__proto__` is a real key. */
+function prototypeBody(route: RouteContract): fc.Arbitrary<string> {
+  const known = fieldNames(route);
+  const value = fc.oneof(text, fc.integer(), fc.constant({}), fc.constant(null), fc.constant([]));
+  const inner = fc
+    .array(fc.tuple(protoName, value), { minLength: 1, maxLength: 3 })
+    .map((pairs) => `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`);
+  return fc.oneof(
+    inner,
+    fc
+      .tuple(known.length ? fc.constantFrom(...known) : protoName, inner)
+      .map(([k, v]) => `{${JSON.stringify(k)}:${v}}`),
+  );
+}
+
 const badUtf8 = fc
   .uint8Array({ maxLength: 64 })
   .map((tail) => Buffer.concat([Buffer.from([0xff, 0xfe, 0x7b, 0xc3, 0x28]), Buffer.from(tail)]));
@@ -79,6 +108,7 @@ function bodies(route: RouteContract): fc.Arbitrary<FuzzRequest['body']> {
     fc.array(objectBody(route), { maxLength: 3 }).map((json) => ({ json })),
     badJson.map((raw) => ({ raw })),
     badUtf8.map((raw) => ({ raw })),
+    prototypeBody(route).map((raw) => ({ raw })),
   );
 }
 
@@ -99,7 +129,31 @@ function filledPath(route: RouteContract): fc.Arbitrary<string> {
   });
 }
 
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+/** Cursors the server never issued: keys of other lists and indexes, empty and odd key
+ *  values, prototype names, and the shape of a sealed cursor with a forged seal. */
+const craftedCursor = fc.oneof(
+  fc.constantFrom(
+    b64({ PK: '', SK: '', GSI1PK: '', GSI1SK: '' }),
+    b64({ PK: 'PARTNER#x', SK: 'PARTNER', GSI1PK: 'PARTNERS', GSI1SK: 'tokopedia' }),
+    b64({ PK: 'WAVE#x', SK: 'WAVE', GSI1PK: 'WAVES', GSI1SK: '2026' }),
+    b64({ slice: 3, start: { PK: '', SK: '' } }),
+    b64({ slice: -1 }),
+    b64({ __proto__: { PK: 'x' }, constructor: 'y' }),
+    b64(null),
+    b64([]),
+    `${b64({ PK: 'WAVE#x', SK: 'WAVE', GSI1PK: 'WAVES', GSI1SK: '2026' })}.${'A'.repeat(43)}`,
+    'a.b',
+    '.',
+  ),
+  fc
+    .tuple(fc.jsonValue({ maxDepth: 2 }), fc.boolean())
+    .map(([v, sealed]) => (sealed ? `${b64(v)}.${b64(v)}` : b64(v))),
+);
+
 const query = fc.oneof(
+  craftedCursor.map((cursor) => `cursor=${encodeURIComponent(cursor)}`),
+  protoName.map((name) => `${name}=1&limit=2`),
   fc.constant(''),
   fc
     .array(

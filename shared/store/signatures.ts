@@ -1,0 +1,45 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { SIGNATURE_WINDOW_S } from '#shared/domain/signing.ts';
+import { db, tableName } from '#shared/store/client.ts';
+
+// Accepted partner signatures, remembered for the signing window (API.md "Replays"): the
+// Idempotency-Key is not signed, so without this a captured request re-sent with a fresh
+// key would act twice. The same signature passes again only with the same
+// Idempotency-Key, and the idempotency record then answers with the first response.
+
+/**
+ * Records an accepted signature; false when it was accepted before with another (or no)
+ * Idempotency-Key. One conditional write, no read.
+ */
+export async function acceptSignatureOnce(
+  keyId: string,
+  signature: string,
+  timestamp: number,
+  idempotencyKey: string | undefined,
+): Promise<boolean> {
+  const id = createHash('sha256').update(`${keyId}\n${signature}`).digest('base64url');
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          PK: `SIGNATURE#${id}`,
+          SK: 'SIGNATURE',
+          type: 'AcceptedSignature',
+          // Without a key nothing can match: a bare repeat is always a replay.
+          idempotencyKey: idempotencyKey ?? `none:${randomUUID()}`,
+          // Past the window the timestamp check refuses it anyway.
+          expiresAtEpoch: timestamp + SIGNATURE_WINDOW_S + 60,
+        },
+        ConditionExpression: 'attribute_not_exists(PK) OR idempotencyKey = :key',
+        ExpressionAttributeValues: { ':key': idempotencyKey ?? '' },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
