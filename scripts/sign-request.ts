@@ -5,7 +5,7 @@
 //     '{"title":"Digital marketing","institution":{"id":"lp-1","name":"LP Maju"},"priceIdr":750000,"mode":"online","category":"marketing"}'
 //   (--partner reads the key of a seeded partner from .local/stack.json; or give
 //    --key-id and --secret, and --api for another server; --quiet prints the body only)
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,9 +26,23 @@ export interface SignedRequest {
   timestamp?: number;
 }
 
+// The server accepts each signature once (API.md "Replays"): the same request sent again
+// within a second must be signed with another timestamp. Within the 300 s window a
+// timestamp a second or two ahead is fine.
+const lastTimestamp = new Map<string, number>();
+
+function freshTimestamp(key: PartnerKey, request: SignedRequest): number {
+  const id = `${key.keyId}\n${request.method}\n${request.path}\n${createHash('sha256')
+    .update(request.body ?? '')
+    .digest('hex')}`;
+  const timestamp = Math.max(Math.floor(Date.now() / 1000), (lastTimestamp.get(id) ?? 0) + 1);
+  lastTimestamp.set(id, timestamp);
+  return timestamp;
+}
+
 /** The headers of a signed request. */
 export function signatureHeaders(key: PartnerKey, request: SignedRequest): Record<string, string> {
-  const timestamp = String(request.timestamp ?? Math.floor(Date.now() / 1000));
+  const timestamp = String(request.timestamp ?? freshTimestamp(key, request));
   return {
     'x-prakerja-key-id': key.keyId,
     'x-prakerja-timestamp': timestamp,

@@ -1,5 +1,6 @@
 import { clock } from '#shared/clock.ts';
 import { logger } from '#shared/logger.ts';
+import { count, observed } from '#shared/observability.ts';
 import { eachLimited } from '#shared/store/applicants.ts';
 import { DEADLINE_SHARDS, overdueParticipants, revokeParticipant } from '#shared/store/participants.ts';
 
@@ -7,7 +8,9 @@ import { DEADLINE_SHARDS, overdueParticipants, revokeParticipant } from '#shared
 // revoked, NIK blocked, balance back to the treasury, place back to the quota pool.
 // Each revocation is conditional on the participant still being ACTIVE and unpurchased,
 // so overlapping runs (a slow run and the next tick) revoke each participant once.
-export const handler = async () => {
+export const handler = () => observed('revokeMissedDeadlines', sweep);
+
+async function sweep() {
   const now = clock.now();
   let revoked = 0;
   let skipped = 0;
@@ -27,5 +30,6 @@ export const handler = async () => {
     },
   );
   logger.info('deadline sweep', { revoked, skipped, at: now.toISOString() });
+  count('ParticipantRevoked', revoked);
   return { revoked, skipped };
-};
+}

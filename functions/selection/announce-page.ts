@@ -2,6 +2,7 @@ import { clock } from '#shared/clock.ts';
 import { type Cutoffs, isReserved, isSelected, type Pool } from '#shared/domain/draw.ts';
 import type { Wave } from '#shared/domain/waves.ts';
 import { faults } from '#shared/faults.ts';
+import { count as metric } from '#shared/observability.ts';
 import { type ApplicationItem, eachLimited, readApplications } from '#shared/store/applicants.ts';
 import { issueParticipant, markNotSelected } from '#shared/store/participants.ts';
 import { type Counts, segmentTask } from '#shared/workflows/segment-task.ts';
@@ -39,7 +40,10 @@ async function decide(a: ApplicationItem, pool: Pool, wave: Wave, cutoffs: Cutof
   let reason = a.screenReasons?.[0] ?? a.reason ?? 'not-drawn';
   if (a.eligible && isSelected({ key: a.drawKey!, pool }, cutoffs)) {
     const issued = await issueParticipant(a, wave, pool, now);
-    if (issued === 'issued') return 'SELECTED';
+    if (issued === 'issued') {
+      metric('ParticipantIssued');
+      return 'SELECTED';
+    }
     if (issued === 'decided-before') return storedOutcome();
     reason = issued; // a family or NIK condition refused it at the last moment
   }

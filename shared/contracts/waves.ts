@@ -98,6 +98,7 @@ export const joinWave = route({
   path: '/v1/me/waves/{waveId}/join',
   access: 'citizen',
   handler: 'waves/join-wave',
+  event: 'WaveJoined',
   uses: { table: 'write' },
   summary: 'Join an open wave ("Gabung") and accept its terms',
   tags,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ProblemSlug } from '#shared/http/problem.ts';
+import type { BusinessEvent } from '#shared/observability.ts';
 import type { Uses } from '#shared/uses.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -48,6 +49,8 @@ export interface RouteContract<
   idempotent?: boolean;
   /** A larger body limit than the API's 64 KiB, for bulk imports. */
   maxBodyBytes?: number;
+  /** The business event a first success of this route is (a metric, shared/observability.ts). */
+  event?: BusinessEvent;
   /** Present only on the local stack. */
   localOnly?: boolean;
 }

@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
@@ -9,7 +10,7 @@ import { idempotent, readIdempotencyKey } from '#shared/http/idempotency.ts';
 import { authenticatePartner } from '#shared/http/partner-auth.ts';
 import { type FieldError, Problem, problems, serverErrorBody } from '#shared/http/problem.ts';
 import { logger } from '#shared/logger.ts';
-import { withCapacity } from '#shared/store/capacity.ts';
+import { count, publishInvocation, tracer, withInvocation } from '#shared/observability.ts';
 import { InvalidCursor } from '#shared/store/cursor.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -47,15 +48,11 @@ export function httpHandler<
   const core = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const started = performance.now();
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
-    const { capacity, result } = withCapacity(() => serve(event));
+    const { invocation, result } = withInvocation(() => serve(event));
     const reply = await result;
-    logger.info('request', {
-      operation: contract.operationId,
-      status: reply.status,
-      latencyMs: Math.round(performance.now() - started),
-      consumedRcu: capacity.read,
-      consumedWcu: capacity.write,
-    });
+    const latencyMs = Math.round(performance.now() - started);
+    logger.info('request', { operation: contract.operationId, status: reply.status, latencyMs });
+    publishInvocation(contract.operationId, invocation, latencyMs);
     return toResult(reply, requestId, corsHeaders(event.headers?.origin ?? event.headers?.Origin));
   };
 
@@ -68,7 +65,7 @@ export function httpHandler<
         contract.access === 'public'
           ? (undefined as unknown as Principal)
           : contract.access === 'platform' || contract.access === 'payment'
-            ? await authenticatePartner(event, headers, contract.access)
+            ? await authenticatePartner(event, headers, contract.access, contract.idempotent)
             : await authenticate(headers.authorization, contract.access);
       const body = contract.body
         ? validate(contract.body, readJson(event, contract.maxBodyBytes ?? MAX_BODY_BYTES), 'body')
@@ -87,7 +84,14 @@ export function httpHandler<
         headers,
         requestId: event.requestContext?.requestId ?? '',
       };
-      const execute = () => run(request as HttpRequest<Infer<B>, Infer<Q>, Infer<P>>).catch(refusalToReply);
+      const execute = () =>
+        run(request as HttpRequest<Infer<B>, Infer<Q>, Infer<P>>)
+          .then((reply) => {
+            // Counted where the work is done: an idempotent replay does not get here.
+            if (contract.event && reply.status < 300) count(contract.event);
+            return allowListed(contract, reply);
+          })
+          .catch(refusalToReply);
       const key = contract.idempotent ? readIdempotencyKey(headers) : undefined;
       // Partners must send one on every POST: it is what makes a replayed request harmless.
       if (!key && principal?.partnerId && event.httpMethod === 'POST')
@@ -111,7 +115,26 @@ export function httpHandler<
     }
     return reply;
   };
-  return middy(core).use(injectLambdaContext(logger, { resetKeys: true }));
+  return middy(core)
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger, { resetKeys: true }));
+}
+
+/**
+ * A success body leaves only through its declared response schema, which drops every
+ * field it does not name: a field added to a stored item cannot leak by default. A body
+ * that does not match is a bug, answered as a 500 (and the idempotency key freed).
+ */
+function allowListed(contract: RouteContract, reply: HttpReply): HttpReply {
+  const schema = contract.responses[reply.status]?.schema;
+  if (!schema || reply.status >= 300) return reply;
+  const parsed = schema.safeParse(reply.body);
+  if (parsed.success) return { ...reply, body: parsed.data };
+  logger.error('response does not match its schema', {
+    operation: contract.operationId,
+    paths: parsed.error.issues.slice(0, 10).map((i) => i.path.join('.')),
+  });
+  return { status: 500, body: serverErrorBody(), headers: { 'content-type': 'application/problem+json' } };
 }
 
 /** Refusals become replies (an idempotent repeat gets them again); faults stay thrown. */

@@ -16,6 +16,9 @@ export async function authenticatePartner(
   event: APIGatewayProxyEvent,
   headers: Record<string, string>,
   kind: 'platform' | 'payment',
+  /** Whether the route keeps first answers by Idempotency-Key: only there may a seen
+   *  signature pass again (to get the first answer back, without acting). */
+  idempotent = false,
 ): Promise<Principal> {
   const keyId = headers['x-prakerja-key-id'];
   const timestamp = headers['x-prakerja-timestamp'];
@@ -48,7 +51,12 @@ export async function authenticatePartner(
   // Reads act on nothing; every write's signature acts once (API.md "Replays").
   if (
     event.httpMethod !== 'GET' &&
-    !(await acceptSignatureOnce(keyId, signature, Number(timestamp), headers['idempotency-key']))
+    !(await acceptSignatureOnce(
+      keyId,
+      signature,
+      Number(timestamp),
+      idempotent ? headers['idempotency-key'] : undefined,
+    ))
   )
     throw problems.unauthorized('This signed request was accepted before: sign each request anew.');
   return { accountId: `partner:${partner.partnerId}`, role: kind, partnerId: partner.partnerId, keyId };

@@ -1,20 +1,8 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { currentInvocation } from '#shared/observability.ts';
 
-// Consumed capacity per request: every DynamoDB call asks for it (ReturnConsumedCapacity
-// TOTAL costs nothing), and the handler logs the sum with the request. Benchmarks and
-// dashboards read capacity per operation from those log lines.
-export interface Capacity {
-  read: number;
-  write: number;
-}
-
-const current = new AsyncLocalStorage<Capacity>();
-
-export function withCapacity<T>(run: () => Promise<T>): { capacity: Capacity; result: Promise<T> } {
-  const capacity = { read: 0, write: 0 };
-  return { capacity, result: current.run(capacity, run) };
-}
-
+// Consumed capacity per invocation: every DynamoDB call asks for it (ReturnConsumedCapacity
+// TOTAL costs nothing) and counts itself; the invocation publishes the sums as metrics
+// (shared/observability.ts), which dashboards and the benchmarks read.
 const READS = new Set([
   'GetItemCommand',
   'QueryCommand',
@@ -29,17 +17,23 @@ interface ConsumedCapacity {
   WriteCapacityUnits?: number;
 }
 
+/** One DynamoDB call, counted when it is sent (a refused condition is a call too). */
+export function recordCall(): void {
+  const invocation = currentInvocation();
+  if (invocation) invocation.calls += 1;
+}
+
 export function recordCapacity(
   commandName: string,
   consumed: ConsumedCapacity | ConsumedCapacity[] | undefined,
 ): void {
-  const capacity = current.getStore();
-  if (!capacity || !consumed) return;
+  const invocation = currentInvocation();
+  if (!invocation || !consumed) return;
   for (const c of Array.isArray(consumed) ? consumed : [consumed]) {
     if (c.ReadCapacityUnits || c.WriteCapacityUnits) {
-      capacity.read += c.ReadCapacityUnits ?? 0;
-      capacity.write += c.WriteCapacityUnits ?? 0;
-    } else if (READS.has(commandName)) capacity.read += c.CapacityUnits ?? 0;
-    else capacity.write += c.CapacityUnits ?? 0;
+      invocation.read += c.ReadCapacityUnits ?? 0;
+      invocation.write += c.WriteCapacityUnits ?? 0;
+    } else if (READS.has(commandName)) invocation.read += c.CapacityUnits ?? 0;
+    else invocation.write += c.CapacityUnits ?? 0;
   }
 }

@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '#shared/config.ts';
-import { recordCapacity } from '#shared/store/capacity.ts';
+import { tracer } from '#shared/observability.ts';
+import { recordCall, recordCapacity } from '#shared/store/capacity.ts';
 import { requireTable } from '#shared/uses.ts';
 
 let documentClient: DynamoDBDocumentClient | undefined;
@@ -19,6 +20,7 @@ export function db(): DynamoDBDocumentClient {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       requireTable(context.commandName ?? '');
+      recordCall();
       const input = args.input as { ReturnConsumedCapacity?: string };
       input.ReturnConsumedCapacity ??= 'TOTAL';
       const out = await next(args);
@@ -30,6 +32,7 @@ export function db(): DynamoDBDocumentClient {
     },
     { step: 'initialize', name: 'consumedCapacity' },
   );
+  tracer.captureAWSv3Client(client);
   documentClient = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return documentClient;
 }

@@ -1,5 +1,5 @@
 import { logger } from '#shared/logger.ts';
-import { withCapacity } from '#shared/store/capacity.ts';
+import { publishInvocation, withInvocation } from '#shared/observability.ts';
 
 // Every workflow task logs one line as it ends: how long it ran, the DynamoDB capacity
 // it consumed and the highest heap seen while it ran (sampled), so the cost and the
@@ -17,18 +17,14 @@ export function workflowTask<I, O>(
     const sampler = setInterval(() => {
       peak = Math.max(peak, process.memoryUsage().heapUsed);
     }, SAMPLE_MS);
-    const { capacity, result } = withCapacity(() => run(input));
+    const { invocation, result } = withInvocation(() => run(input));
     try {
       const output = await result;
       peak = Math.max(peak, process.memoryUsage().heapUsed);
-      logger.info('workflow task', {
-        task,
-        ms: Math.round(performance.now() - started),
-        consumedRcu: capacity.read,
-        consumedWcu: capacity.write,
-        peakHeapMb: Math.round(peak / 2 ** 20),
-        ...describe?.(input, output),
-      });
+      const ms = Math.round(performance.now() - started);
+      const details = { peakHeapMb: Math.round(peak / 2 ** 20), ...describe?.(input, output) };
+      logger.info('workflow task', { task, ms, ...details });
+      publishInvocation(task, invocation, ms, details);
       return output;
     } finally {
       clearInterval(sampler);

@@ -5,9 +5,9 @@
 // read from the local outbox outside the timed steps. Baseline in the same run: the raw
 // rate of DynamoDB Local for 4-item transactions like the confirmation's.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { BatchWriteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { newCardNumber } from '#shared/domain/draw.ts';
+import { readMetrics, totals } from '#test/bench/metrics.ts';
 import { argNumber, Latencies, round, runPool } from '#test/bench/stats.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import { request } from '#test/support/http.ts';
@@ -116,20 +116,11 @@ try {
   const seconds = (performance.now() - started) / 1000;
   const flowsPerSecond = (n - failures) / seconds;
 
-  let wcu = 0;
-  let rcu = 0;
-  for (const line of readFileSync(stack.logFile, 'utf8').split('\n')) {
-    if (!line.startsWith('{')) continue;
-    const entry = JSON.parse(line) as {
-      message?: string;
-      operation?: string;
-      consumedWcu?: number;
-      consumedRcu?: number;
-    };
-    if (entry.message !== 'request' || !entry.operation?.match(/Purchase$/)) continue;
-    wcu += entry.consumedWcu ?? 0;
-    rcu += entry.consumedRcu ?? 0;
-  }
+  // Capacity and calls per flow, from the metrics the handlers publish.
+  const used = totals(readMetrics(stack.logFile, (op) => op.endsWith('Purchase')));
+  const wcu = used.ConsumedWriteCapacity ?? 0;
+  const rcu = used.ConsumedReadCapacity ?? 0;
+  const calls = used.DynamoDBCalls ?? 0;
 
   // Baseline: 4-item transactions (purchase, participant, ledger, voucher) straight to DynamoDB Local.
   const rawN = Math.min(n, 2000);
@@ -153,7 +144,7 @@ try {
   for (const [name, s] of Object.entries(summary))
     console.log(`  ${name.padEnd(9)} p50 ${s.p50} ms  p99 ${s.p99} ms`);
   console.log(
-    `consumed per flow: ${round(wcu / n, 1)} WCU, ${round(rcu / n, 1)} RCU (as DynamoDB Local reports them)`,
+    `consumed per flow: ${round(wcu / n, 1)} WCU, ${round(rcu / n, 1)} RCU (as DynamoDB Local reports them), ${round(calls / n, 1)} DynamoDB calls`,
   );
   console.log(`baseline: ${round(rawPerSecond)} raw 4-item transactions/s straight to DynamoDB Local`);
   console.log(
@@ -169,6 +160,8 @@ try {
       rcuPerFlow: round(rcu / n, 1),
       rawTransactionsPerSecond: round(rawPerSecond),
       ratio: round(flowsPerSecond / rawPerSecond, 4),
+      rawRatio: round(flowsPerSecond / rawPerSecond, 4),
+      callsPerOp: round(calls / Math.max(n - failures, 1), 1),
     }),
   );
   if (failures) process.exitCode = 1;

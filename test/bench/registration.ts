@@ -4,7 +4,7 @@
 // are issued straight to DynamoDB Local through the store layer (no HTTP, no handler, no
 // scrypt): the baseline the HTTP figure is compared with.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readMetrics, totals } from '#test/bench/metrics.ts';
 import { measureRaw } from '#test/bench/registration-raw.ts';
 import { argNumber, Latencies, round, runPool } from '#test/bench/stats.ts';
 import { type CallOptions, request } from '#test/support/http.ts';
@@ -84,23 +84,12 @@ try {
   const seconds = (performance.now() - started) / 1000;
   const registered = n - failures;
 
-  // Capacity per registration, from the `consumedWcu` the handlers log with every request.
+  // Capacity and calls per registration, from the metrics the handlers publish.
   const steps = new Set(['createAccount', 'verifyAccount', 'createSession', 'putProfile', 'joinWave']);
-  let wcu = 0;
-  let rcu = 0;
-  for (const line of readFileSync(stack.logFile, 'utf8').split('\n')) {
-    if (!line.startsWith('{')) continue;
-    const entry = JSON.parse(line) as {
-      message?: string;
-      operation?: string;
-      consumedWcu?: number;
-      consumedRcu?: number;
-    };
-    if (entry.message === 'request' && steps.has(entry.operation ?? '')) {
-      wcu += entry.consumedWcu ?? 0;
-      rcu += entry.consumedRcu ?? 0;
-    }
-  }
+  const used = totals(readMetrics(stack.logFile, (op) => steps.has(op)));
+  const wcu = used.ConsumedWriteCapacity ?? 0;
+  const rcu = used.ConsumedReadCapacity ?? 0;
+  const calls = used.DynamoDBCalls ?? 0;
 
   const { rawPerSecond } = await measureRaw(stack, waveId, Math.min(n, 2000), concurrency);
   const perSecond = registered / seconds;
@@ -116,6 +105,9 @@ try {
     rcuPerCitizen: round(rcu / Math.max(registered, 1), 2),
     rawCitizensPerSecond: round(rawPerSecond),
     ratio: round(perSecond / rawPerSecond, 3),
+    // The baseline is the raw engine doing the same writes: both ratios are that one.
+    rawRatio: round(perSecond / rawPerSecond, 3),
+    callsPerOp: round(calls / Math.max(registered, 1), 1),
   };
   console.log(
     `\n${registered} citizens registered and joined in ${figures.seconds} s: ${figures.citizensPerSecond}/s over HTTP`,
@@ -124,7 +116,7 @@ try {
     `raw DynamoDB Local, same writes without HTTP/handlers: ${figures.rawCitizensPerSecond}/s (ratio ${figures.ratio})`,
   );
   console.log(
-    `consumed per citizen: ${figures.wcuPerCitizen} WCU, ${figures.rcuPerCitizen} RCU (as DynamoDB Local reports them)`,
+    `consumed per citizen: ${figures.wcuPerCitizen} WCU, ${figures.rcuPerCitizen} RCU (as DynamoDB Local reports them), ${figures.callsPerOp} DynamoDB calls`,
   );
   console.table(figures.latencyMs);
   console.log(JSON.stringify(figures));

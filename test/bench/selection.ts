@@ -3,8 +3,8 @@
 // selection workflow over them (the same ASL and Lambdas the CDK app deploys, run by
 // aws-local-stepfunctions), and reads each task's consumed capacity and heap from the
 // stack's log lines. Baseline, in the same run: a raw parallel Scan of the same table.
-import { readFileSync } from 'node:fs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { readMetrics, totals } from '#test/bench/metrics.ts';
 import { argNumber, round } from '#test/bench/stats.ts';
 import {
   documentClient,
@@ -24,16 +24,6 @@ const pageSize = argNumber('pagesize', 500);
 const pagesPerCall = argNumber('pagespercall', 20);
 const familySize = argNumber('family', 1);
 const stack = await spawnStack({ LOG_LEVEL: 'INFO' });
-
-interface TaskLine {
-  message: string;
-  task: string;
-  waveId?: string;
-  ms: number;
-  consumedRcu: number;
-  consumedWcu: number;
-  peakHeapMb: number;
-}
 
 try {
   const waveId = `bench-${Date.now()}`;
@@ -61,20 +51,17 @@ try {
       `(${result.reservedSelected} reserved) in ${round(wallSeconds)} s`,
   );
 
-  const lines = readFileSync(stack.logFile, 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as TaskLine)
-    .filter((l) => l.message === 'workflow task' && l.waveId === waveId);
+  // Each workflow task publishes its consumption as metrics, with the wave as metadata.
+  const lines = readMetrics(stack.logFile).filter((l) => l.meta.waveId === waveId);
   const byTask = new Map<string, { calls: number; ms: number; rcu: number; wcu: number; heap: number }>();
   for (const l of lines) {
-    const t = byTask.get(l.task) ?? { calls: 0, ms: 0, rcu: 0, wcu: 0, heap: 0 };
+    const t = byTask.get(l.operation) ?? { calls: 0, ms: 0, rcu: 0, wcu: 0, heap: 0 };
     t.calls++;
-    t.ms += l.ms;
-    t.rcu += l.consumedRcu;
-    t.wcu += l.consumedWcu;
-    t.heap = Math.max(t.heap, l.peakHeapMb);
-    byTask.set(l.task, t);
+    t.ms += l.values.Latency ?? 0;
+    t.rcu += l.values.ConsumedReadCapacity ?? 0;
+    t.wcu += l.values.ConsumedWriteCapacity ?? 0;
+    t.heap = Math.max(t.heap, Number(l.meta.peakHeapMb ?? 0));
+    byTask.set(l.operation, t);
   }
   console.log('\nper step (summed over calls):');
   for (const [task, t] of byTask)
@@ -82,9 +69,11 @@ try {
       `  ${task.padEnd(15)} ${String(t.calls).padStart(5)} calls  ${round(t.rcu / n, 2)} RCU/applicant  ` +
         `${round(t.wcu / n, 2)} WCU/applicant  peak heap ${t.heap} MB`,
     );
-  const rcu = lines.reduce((s, l) => s + l.consumedRcu, 0);
-  const wcu = lines.reduce((s, l) => s + l.consumedWcu, 0);
-  const peakTaskHeapMb = Math.max(...lines.map((l) => l.peakHeapMb));
+  const used = totals(lines);
+  const rcu = used.ConsumedReadCapacity ?? 0;
+  const wcu = used.ConsumedWriteCapacity ?? 0;
+  const calls = used.DynamoDBCalls ?? 0;
+  const peakTaskHeapMb = Math.max(...[...byTask.values()].map((t) => t.heap));
 
   // Baseline: how fast the same table can merely be read, in parallel segments.
   const client = documentClient(stack.info);
@@ -134,6 +123,8 @@ try {
       peakTaskHeapMb,
       rawScanItemsPerSecond: round(rawScanItemsPerSecond),
       ratio: round(applicantsPerSecond / rawScanItemsPerSecond, 4),
+      rawRatio: round(applicantsPerSecond / rawScanItemsPerSecond, 4),
+      callsPerOp: round(calls / n, 2),
     }),
   );
   if (result.selected !== expected) {

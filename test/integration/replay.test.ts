@@ -70,6 +70,29 @@ describe('replayed partner requests', () => {
     expect(await smsCount(p.phone)).toBe(1);
   });
 
+  it('refuses a replayed PUT even with its own Idempotency-Key: it would undo a later change', async () => {
+    const path = '/v1/partner/courses/replay-put';
+    const course = (title: string) =>
+      JSON.stringify({
+        title,
+        institution: { id: 'lp-1', name: 'LP Satu' },
+        priceIdr: 1,
+        mode: 'online',
+        category: 'x',
+      });
+    const captured = signatureHeaders(platform, {
+      method: 'PUT',
+      path,
+      body: course('A'),
+      idempotencyKey: 'k-1',
+    });
+    expect((await send(path, 'PUT', captured, course('A'))).status).toBe(201);
+    expect((await signed(platform, { method: 'PUT', path, body: course('B') })).status).toBe(200);
+    expect((await send(path, 'PUT', captured, course('A'))).status).toBe(401);
+    const now = await signed(platform, { method: 'GET', path });
+    expect(now.body.title).toBe('B');
+  });
+
   it('signs the query string of a GET, as API Gateway hands it over', async () => {
     const p = await participant();
     const created = await signed(platform, {

@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, inject, it } from 'vitest';
+import { readMetrics } from '#test/bench/metrics.ts';
+import { call, uniqueEmail, uniquePhone } from '#test/support/api.ts';
+
+// Every request publishes one embedded-metric-format line (CloudWatch metrics on AWS):
+// what it consumed, how many DynamoDB calls it made, its latency and its business event.
+describe('metrics', () => {
+  it('publishes capacity, calls, latency and the business event of each request, once per piece of work', async () => {
+    const key = randomUUID();
+    const body = {
+      fullName: 'Metrik Uji',
+      email: uniqueEmail(),
+      password: 'correct horse battery',
+      phone: uniquePhone(),
+    };
+    const created = await call('POST', '/v1/accounts', { body, headers: { 'idempotency-key': key } });
+    expect(created.status).toBe(201);
+    await call('POST', '/v1/accounts', { body, headers: { 'idempotency-key': key } });
+    // The log is written by another process: give it a moment to reach the file.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const lines = readMetrics(inject('stackLogFile'), (op) => op === 'createAccount');
+    const mine = lines.slice(-2);
+    expect(mine).toHaveLength(2);
+    const [first, replay] = mine as [(typeof mine)[0], (typeof mine)[0]];
+    expect(first.values.ConsumedWriteCapacity).toBeGreaterThan(0);
+    expect(first.values.DynamoDBCalls).toBeGreaterThanOrEqual(2);
+    expect(first.values.Latency).toBeGreaterThanOrEqual(0);
+    expect(first.values.AccountRegistered).toBe(1);
+    expect(replay.values.AccountRegistered).toBeUndefined();
+    expect(JSON.stringify(mine)).not.toContain(body.email);
+    expect(JSON.stringify(mine)).not.toContain(body.phone);
+  });
+});
