@@ -19,7 +19,7 @@ export default defineConfig({
         },
       },
       {
-        test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000 },
+        test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 600_000 },
       },
     ],
   },

@@ -29,7 +29,7 @@ const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.T
 const logicalId = (element: CfnElement | undefined) => stack.getLogicalId(element!);
 const getAtt = (value: any): string | undefined => value?.['Fn::GetAtt']?.[0];
 
-/** `METHOD /path` of every API Gateway method in the template. */
+/** `METHOD /path` of every API Gateway method in the template (CORS preflights apart). */
 function templateRoutes(): string[] {
   const paths = new Map<string, string>();
   const pathOf = (id: string): string => {
@@ -43,7 +43,8 @@ function templateRoutes(): string[] {
     paths.set(id, path);
     return path;
   };
-  return ofType('AWS::ApiGateway::Method').map(([, m]) => {
+  const methods = ofType('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS');
+  return methods.map(([, m]) => {
     const id = m.Properties.ResourceId.Ref;
     return `${m.Properties.HttpMethod} ${id ? pathOf(id) : '/'}`;
   });

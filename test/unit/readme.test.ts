@@ -21,4 +21,13 @@ describe('README', () => {
       expect(readme).toContain(route.split(' ')[1]);
     },
   );
+
+  it('leaves what the walk-through writes (draw.json) to git and out of the linter', () => {
+    const files = [...readme.matchAll(/--save (\S+)/g)].map((m) => m[1]!);
+    expect(files.length).toBeGreaterThan(0);
+    const ignored = readFileSync(new URL('../../.gitignore', import.meta.url), 'utf8').split('\n');
+    const biome = JSON.parse(readFileSync(new URL('../../biome.json', import.meta.url), 'utf8'));
+    expect(biome.vcs).toMatchObject({ enabled: true, useIgnoreFile: true });
+    for (const file of files) expect(ignored).toContain(file);
+  });
 });
