@@ -7,8 +7,12 @@ import { httpHandler } from '#shared/http/handler.ts';
 import { Problem } from '#shared/http/problem.ts';
 import { countWrongOtp, confirmPurchase as pay } from '#shared/store/purchases.ts';
 
+const locked = () => new Problem('code-locked', 'Five wrong codes: start a new purchase.');
+const notPending = () => new Problem('purchase-not-pending', 'This purchase is not awaiting a code.');
+
 const REFUSED = {
   'not-pending': ['purchase-not-pending', 'This purchase is not awaiting a code.'],
+  'code-locked': ['code-locked', 'Five wrong codes: start a new purchase.'],
   'insufficient-balance': ['insufficient-balance', 'The card balance does not cover the price.'],
   'previous-course-not-completed': [
     'previous-course-not-completed',
@@ -19,15 +23,17 @@ const REFUSED = {
 
 export const handler = httpHandler(confirmPurchase, async ({ params, body, principal }) => {
   const purchase = await ownPurchase(principal, params.purchaseId);
-  if (purchase.status !== 'PENDING_OTP')
-    throw new Problem('purchase-not-pending', 'This purchase is not awaiting a code.');
+  if (purchase.status !== 'PENDING_OTP') throw notPending();
   const now = clock.now();
   const presented = purchase.otp ? hashCode(body.otp, purchase.otp.salt) : '';
   const verdict = judgeCode(purchase.otp, presented, now.getTime());
-  if (verdict === 'locked') throw new Problem('code-locked', 'Five wrong codes: start a new purchase.');
+  if (verdict === 'locked') throw locked();
   if (verdict === 'expired') throw new Problem('code-expired', 'The code has expired: start a new purchase.');
   if (verdict === 'invalid') {
-    await countWrongOtp(purchase.purchaseId);
+    // A wrong guess counts only if it got one of the tries left (concurrent guesses race).
+    const counted = await countWrongOtp(purchase.purchaseId);
+    if (counted === 'locked') throw locked();
+    if (counted === 'not-pending') throw notPending();
     throw new Problem('invalid-code', 'The code does not match.');
   }
   const paid = await pay(purchase, now);

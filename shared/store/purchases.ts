@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { newVoucherCode, type PurchaseStatus, type ScheduledIncentive } from '#shared/domain/purchases.ts';
-import type { StoredCode } from '#shared/domain/verification.ts';
+import { MAX_CODE_ATTEMPTS, type StoredCode } from '#shared/domain/verification.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { keys } from '#shared/store/keys.ts';
 import { ledgerPut } from '#shared/store/ledger.ts';
@@ -90,20 +90,33 @@ export async function insertPurchase(
   ]);
 }
 
-/** Counts a wrong code: five lock it. */
-export async function countWrongOtp(purchaseId: string): Promise<void> {
-  await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: purchaseKey(purchaseId),
-      UpdateExpression: 'ADD otp.attempts :one',
-      ExpressionAttributeValues: { ':one': 1 },
-    }),
-  );
+/**
+ * Consumes one of the code's tries for a wrong guess, on condition one is left and the
+ * purchase still waits for it, so concurrent guesses stop at exactly MAX_CODE_ATTEMPTS
+ * and a guess that lost to the right code is told so (never an update on a removed code).
+ */
+export async function countWrongOtp(purchaseId: string): Promise<'counted' | 'locked' | 'not-pending'> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: purchaseKey(purchaseId),
+        UpdateExpression: 'SET otp.attempts = otp.attempts + :one',
+        ConditionExpression: '#status = :pending AND otp.attempts < :max',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':one': 1, ':pending': 'PENDING_OTP', ':max': MAX_CODE_ATTEMPTS },
+      }),
+    );
+    return 'counted';
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    return (await getPurchase(purchaseId))?.status === 'PENDING_OTP' ? 'locked' : 'not-pending';
+  }
 }
 
 export type ConfirmRefusal =
   | 'not-pending'
+  | 'code-locked'
   | 'insufficient-balance'
   | 'previous-course-not-completed'
   | 'participation-revoked';
@@ -111,7 +124,9 @@ export type ConfirmRefusal =
 /**
  * PENDING_OTP -> PAID: the purchase, the participant's balance (on condition it covers
  * the price and no other course is open), the ledger entry and the voucher, all at
- * once. Whatever runs concurrently, the balance is debited once and never below zero.
+ * once. Whatever runs concurrently, the balance is debited once and never below zero;
+ * the code must still be the one judged, with tries left (wrong guesses may have locked it
+ * since it was read).
  */
 export async function confirmPurchase(
   purchase: Purchase,
@@ -129,11 +144,13 @@ export async function confirmPurchase(
           TableName: tableName(),
           Key: purchaseKey(purchase.purchaseId),
           UpdateExpression: 'SET #status = :paid, voucherCode = :voucher, paidAt = :at REMOVE otp',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
+          ConditionExpression: '#status = :pending AND otp.#hash = :hash AND otp.attempts < :max',
+          ExpressionAttributeNames: { '#status': 'status', '#hash': 'hash' },
           ExpressionAttributeValues: {
             ':paid': 'PAID',
             ':pending': 'PENDING_OTP',
+            ':hash': purchase.otp?.hash ?? '',
+            ':max': MAX_CODE_ATTEMPTS,
             ':voucher': voucherCode,
             ':at': at,
           },
@@ -186,7 +203,10 @@ export async function confirmPurchase(
       return { voucherCode, balanceAfterIdr };
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
-      if (error.index === 0) return 'not-pending';
+      if (error.index === 0)
+        return (await getPurchase(purchase.purchaseId))?.status === 'PENDING_OTP'
+          ? 'code-locked'
+          : 'not-pending';
       if (error.index === 3) continue; // voucher code taken: another one
       const fresh = await participantOf(purchase.accountId);
       if (fresh?.status !== 'ACTIVE') return 'participation-revoked';
