@@ -2,16 +2,27 @@ import { ownPurchase, purchaseView } from '#functions/purchases/view.ts';
 import { clock } from '#shared/clock.ts';
 import { completePurchase } from '#shared/contracts/purchases.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { Problem } from '#shared/http/problem.ts';
+import { Problem, problems } from '#shared/http/problem.ts';
 import { completePurchase as complete } from '#shared/store/purchases.ts';
 
 // A certificate only after the voucher was redeemed (DOMAIN.md: certificates issued
-// before training was done are a known abuse).
+// before training was done are a known abuse), dated between the redemption and now.
+// Partners' clocks drift: a completion up to 5 minutes ahead of ours is accepted.
+export const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+const badDate = (message: string) =>
+  problems.validation([{ path: 'completedAt', message }], 'The completion date is not possible.');
+
 export const handler = httpHandler(completePurchase, async ({ params, body, principal }) => {
   const purchase = await ownPurchase(principal, params.purchaseId);
+  const now = clock.now();
+  const completedAt = Date.parse(body.completedAt);
+  if (completedAt > now.getTime() + CLOCK_SKEW_MS) throw badDate('must not be in the future');
   if (purchase.status !== 'REDEEMED')
     throw new Problem('not-redeemed', 'Only a redeemed purchase can be completed.');
-  if (!(await complete(purchase, body.completedAt, body.certificateNumber, clock.now())))
+  if (purchase.redeemedAt && completedAt < Date.parse(purchase.redeemedAt))
+    throw badDate(`must not be before the redemption (${purchase.redeemedAt})`);
+  if (!(await complete(purchase, body.completedAt, body.certificateNumber, now)))
     throw new Problem('not-redeemed', 'Only a redeemed purchase can be completed.');
   return { status: 200, body: purchaseView({ ...purchase, status: 'COMPLETED', ...body }) };
 });

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { Email, IsoDate, Phone } from '#shared/contracts/common.ts';
+import { SingleLine } from '#shared/contracts/text.ts';
 import { route } from '#shared/http/contract.ts';
 
 const tags = ['accounts'];
 
 export const CreateAccountBody = z
   .strictObject({
-    fullName: z.string().trim().min(1).max(100),
+    fullName: SingleLine(100),
     email: Email,
     password: z.string().min(10).max(128),
     phone: Phone,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SingleLine } from '#shared/contracts/text.ts';
 import { route } from '#shared/http/contract.ts';
 
 const tags = ['catalog'];
@@ -7,14 +8,11 @@ export const SIGNED =
 
 export const CourseBody = z
   .strictObject({
-    title: z.string().trim().min(1).max(200),
-    institution: z.strictObject({
-      id: z.string().trim().min(1).max(64),
-      name: z.string().trim().min(1).max(200),
-    }),
+    title: SingleLine(200),
+    institution: z.strictObject({ id: SingleLine(64), name: SingleLine(200) }),
     priceIdr: z.number().int().min(0).max(100_000_000),
     mode: z.enum(['online', 'offline', 'webinar']),
-    category: z.string().trim().min(1).max(100),
+    category: SingleLine(100),
   })
   .meta({ id: 'CourseInput' });
 

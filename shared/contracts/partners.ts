@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PageQuery, page } from '#shared/contracts/common.ts';
+import { MultiLine, SingleLine } from '#shared/contracts/text.ts';
 import { PARTNER_STATUSES } from '#shared/domain/partners.ts';
 import { route } from '#shared/http/contract.ts';
 
@@ -44,7 +45,7 @@ export const createPartner = route({
   idempotent: true,
   body: z
     .strictObject({
-      name: z.string().trim().min(1).max(100),
+      name: SingleLine(100),
       kind: z.enum(['platform', 'payment']),
       code: z.string().regex(/^[a-z0-9][a-z0-9-]{1,31}$/, 'lower-case letters, digits and hyphens, 2-32'),
       rateLimitPerSecond: z
@@ -74,7 +75,7 @@ export const transitionPartner = route({
   body: z
     .strictObject({
       to: Status,
-      note: z.string().trim().min(1).max(1000),
+      note: MultiLine(1000),
       criteria: CriteriaSchema.optional(),
     })
     .meta({ id: 'PartnerTransition' }),

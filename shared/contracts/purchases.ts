@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SIGNED } from '#shared/contracts/catalog.ts';
 import { Digits16, IsoDateTime } from '#shared/contracts/common.ts';
+import { MapKey, MultiLine, SingleLine } from '#shared/contracts/text.ts';
 import { route } from '#shared/http/contract.ts';
 
 const tags = ['purchases'];
@@ -146,7 +147,12 @@ export const completePurchase = route({
   tags,
   idempotent: true,
   params: PurchaseParams,
-  body: z.strictObject({ completedAt: IsoDateTime, certificateNumber: z.string().trim().min(1).max(64) }),
+  body: z.strictObject({
+    completedAt: IsoDateTime.describe(
+      'When the training ended: not after our clock (5 minutes of skew allowed), not before the redemption',
+    ),
+    certificateNumber: SingleLine(64),
+  }),
   responses: { 200: { description: 'Completed', schema: PurchaseView } },
   problems: ['validation', 'not-found', 'not-redeemed', ...signedProblems],
 });
@@ -165,7 +171,7 @@ export const reviewPurchase = route({
   params: PurchaseParams,
   body: z.strictObject({
     rating: z.number().int().min(1).max(5),
-    comment: z.string().trim().min(1).max(2000),
+    comment: MultiLine(2000),
   }),
   responses: {
     201: {
@@ -195,6 +201,15 @@ export const listIncentives = route({
   responses: { 200: { description: 'Incentives', schema: z.object({ items: z.array(IncentiveView) }) } },
 });
 
+// Answers keyed by question (`q1`, `employedNow`; never a prototype name such as
+// `constructor`), each a text, a whole number or a yes/no.
+const MAX_ANSWERS = 50;
+export const SurveyAnswer = z.union([
+  MultiLine(2000, 0),
+  z.number().int().min(0).max(1_000_000_000),
+  z.boolean(),
+]);
+
 export const answerSurvey = route({
   operationId: 'answerSurvey',
   method: 'POST',
@@ -210,8 +225,11 @@ export const answerSurvey = route({
   body: z
     .strictObject({
       answers: z
-        .record(z.string().max(64), z.union([z.string().max(2000), z.number(), z.boolean()]))
-        .refine((a) => Object.keys(a).length >= 1 && Object.keys(a).length <= 50, '1 to 50 answers'),
+        .record(MapKey, SurveyAnswer)
+        .refine(
+          (a) => Object.keys(a).length >= 1 && Object.keys(a).length <= MAX_ANSWERS,
+          `1 to ${MAX_ANSWERS} answers`,
+        ),
     })
     .meta({ id: 'SurveyAnswers' }),
   responses: {

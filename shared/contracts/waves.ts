@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoDateTime, PageQuery, page } from '#shared/contracts/common.ts';
+import { SingleLine } from '#shared/contracts/text.ts';
 import { route } from '#shared/http/contract.ts';
 
 const tags = ['waves'];
@@ -17,7 +18,7 @@ export const SchemeSchema = z
 
 export const CreateWaveBody = z
   .strictObject({
-    name: z.string().trim().min(1).max(100),
+    name: SingleLine(100),
     opensAt: IsoDateTime,
     closesAt: IsoDateTime,
     quota: z.number().int().min(1).max(10_000_000),

@@ -192,6 +192,7 @@ export async function confirmPurchase(
             ...voucherKey(voucherCode),
             type: 'Voucher',
             purchaseId: purchase.purchaseId,
+            partnerId: purchase.partnerId,
             institutionId: purchase.institution.id,
           },
           ConditionExpression: 'attribute_not_exists(PK)',
@@ -218,11 +219,16 @@ export async function confirmPurchase(
   throw new Error('confirmation kept conflicting');
 }
 
+/** The purchase a voucher code belongs to, with its platform and institution. */
 export async function voucherOwner(
   code: string,
-): Promise<{ purchaseId: string; institutionId: string } | undefined> {
+): Promise<{ purchaseId: string; partnerId: string; institutionId: string } | undefined> {
   const out = await db().send(new GetCommand({ TableName: tableName(), Key: voucherKey(code) }));
-  return out.Item as { purchaseId: string; institutionId: string } | undefined;
+  if (!out.Item) return undefined;
+  const owner = out.Item as { purchaseId: string; partnerId?: string; institutionId: string };
+  // Vouchers issued before the marker carried the platform: read it from the purchase.
+  const partnerId = owner.partnerId ?? (await getPurchase(owner.purchaseId))?.partnerId ?? '';
+  return { purchaseId: owner.purchaseId, partnerId, institutionId: owner.institutionId };
 }
 
 /** Moves a purchase from `from` to `to`, with more items in the same transaction; false
