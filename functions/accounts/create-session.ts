@@ -1,3 +1,4 @@
+import { clock } from '#shared/clock.ts';
 import { createSession } from '#shared/contracts/accounts.ts';
 import { hashPassword, verifyPassword } from '#shared/crypto.ts';
 import { issueToken, TOKEN_LIFETIME_S } from '#shared/http/auth.ts';
@@ -9,7 +10,7 @@ import { findAccountByEmail } from '#shared/store/accounts.ts';
 const dummyHash = hashPassword('not-a-real-password');
 
 export const handler = httpHandler(createSession, async ({ body }) => {
-  const account = await findAccountByEmail(body.email);
+  const account = await findAccountByEmail(body.email, clock.now());
   const valid = await verifyPassword(body.password, account?.passwordHash ?? (await dummyHash));
   if (!account || !valid) {
     throw new Problem('invalid-credentials', 'The email or the password is wrong.');

@@ -168,7 +168,7 @@ export const putProfile = route({
   tags,
   body: ProfileBody,
   responses: { 200: { description: 'Saved', schema: ProfileView } },
-  problems: ['validation', 'invalid-nik', 'invalid-kk', 'duplicate-nik', 'nik-locked'],
+  problems: ['validation', 'invalid-nik', 'invalid-kk', 'not-verified', 'duplicate-nik', 'nik-locked'],
 });
 
 export const getMe = route({

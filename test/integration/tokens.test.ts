@@ -61,7 +61,9 @@ describe('token claims', () => {
   });
 
   it('a token signed under a clock moved 8 days ahead is refused once the clock is back', async () => {
-    await call('POST', '/_local/clock', { body: { now: new Date(Date.now() + 8 * 86_400_000).toISOString() } });
+    await call('POST', '/_local/clock', {
+      body: { now: new Date(Date.now() + 8 * 86_400_000).toISOString() },
+    });
     let token: string;
     try {
       token = await signIn(citizen.email, citizen.password);
