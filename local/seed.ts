@@ -44,7 +44,7 @@ export interface SeededAdmin {
 
 export async function seedAdmins(admins: SeededAdmin[]): Promise<void> {
   for (const admin of admins) {
-    if (await findAccountByEmail(admin.email)) continue;
+    if (await findAccountByEmail(admin.email, clock.now())) continue;
     const now = clock.now();
     try {
       await insertAccount(

@@ -1,4 +1,6 @@
+import { clock } from '#shared/clock.ts';
 import { getMe } from '#shared/contracts/accounts.ts';
+import { isExpired } from '#shared/domain/accounts.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { problems } from '#shared/http/problem.ts';
 import type { Account } from '#shared/store/accounts.ts';
@@ -8,7 +10,8 @@ import { accountItems, type StoredProfile, toView } from '#shared/store/profiles
 export const handler = httpHandler(getMe, async ({ principal }) => {
   const items = await accountItems(principal.accountId);
   const account = items.find((i) => i.SK === 'ACCOUNT') as Account | undefined;
-  if (!account) throw problems.notFound('The account no longer exists.');
+  // An expired unverified account is gone, whether or not the TTL has deleted it yet.
+  if (!account || isExpired(account, clock.nowMs())) throw problems.notFound('The account no longer exists.');
   const profile = items.find((i) => i.SK === 'PROFILE') as StoredProfile | undefined;
   const participant = items.find((i) => i.SK === 'PARTICIPANT');
   const waves = items

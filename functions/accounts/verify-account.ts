@@ -10,7 +10,7 @@ const invalid = () => new Problem('invalid-code', 'The code is wrong or was neve
 const locked = () => new Problem('code-locked', `${MAX_CODE_ATTEMPTS} wrong tries: request a new code.`);
 
 export const handler = httpHandler(verifyAccount, async ({ body }) => {
-  const account = await findAccountByEmail(body.email);
+  const account = await findAccountByEmail(body.email, clock.now());
   // An unknown email answers like a wrong code, so the route does not reveal who is registered.
   if (!account) throw invalid();
   const verifiedKey = body.channel === 'email' ? 'emailVerified' : 'phoneVerified';
@@ -20,7 +20,7 @@ export const handler = httpHandler(verifyAccount, async ({ body }) => {
   const presented = stored ? hashCode(body.code, stored.salt) : '';
   switch (judgeCode(stored, presented, clock.nowMs())) {
     case 'ok':
-      if (await markVerified(account.accountId, body.channel, presented)) {
+      if (await markVerified(account, body.channel, presented, clock.now())) {
         return { status: 200, body: { channel: body.channel, verified: true } };
       }
       throw locked();

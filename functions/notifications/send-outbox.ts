@@ -14,6 +14,7 @@ const sns = new SNSClient({});
 
 const SUBJECTS: Record<string, string> = {
   'verify-email': 'Kode verifikasi Prakerja',
+  'sign-in-locked': 'Percobaan masuk ke akun Prakerja Anda',
 };
 
 function text(message: OutboxMessage): string {

@@ -1,7 +1,9 @@
 import { clock } from '#shared/clock.ts';
 import { answerSurvey } from '#shared/contracts/purchases.ts';
+import { inactiveAccount } from '#shared/http/account-guard.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
+import { AccountInactive } from '#shared/store/accounts.ts';
 import { participantOf, recordSurvey } from '#shared/store/purchases.ts';
 import { getWave } from '#shared/store/waves.ts';
 
@@ -24,8 +26,12 @@ export const handler = httpHandler(answerSurvey, async ({ params, body, principa
     amountIdr: wave.scheme.surveyIncentiveIdr,
     dueDate: now.toISOString().slice(0, 10),
   };
-  if (!(await recordSurvey(principal.accountId, incentive, body.answers, now)))
-    throw new Problem('already-answered', `Survey ${params.n} has been answered.`);
+  const recorded = await recordSurvey(principal.accountId, incentive, body.answers, now).catch(
+    async (error) => {
+      throw error instanceof AccountInactive ? await inactiveAccount(principal.accountId) : error;
+    },
+  );
+  if (!recorded) throw new Problem('already-answered', `Survey ${params.n} has been answered.`);
   return {
     status: 201,
     body: {

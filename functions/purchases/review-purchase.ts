@@ -1,8 +1,10 @@
 import { clock } from '#shared/clock.ts';
 import { reviewPurchase } from '#shared/contracts/purchases.ts';
 import { incentivesAfterReview } from '#shared/domain/purchases.ts';
+import { inactiveAccount } from '#shared/http/account-guard.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
+import { AccountInactive } from '#shared/store/accounts.ts';
 import { getPurchase, participantOf, reviewPurchase as review } from '#shared/store/purchases.ts';
 import { getWave } from '#shared/store/waves.ts';
 
@@ -16,7 +18,9 @@ export const handler = httpHandler(reviewPurchase, async ({ params, body, princi
   const wave = participant ? await getWave(participant.waveId) : undefined;
   const now = clock.now();
   const incentives = wave ? incentivesAfterReview(wave.scheme, now) : [];
-  const outcome = await review(purchase, body, incentives, now);
+  const outcome = await review(purchase, body, incentives, now).catch(async (error) => {
+    throw error instanceof AccountInactive ? await inactiveAccount(principal.accountId) : error;
+  });
   if (outcome === 'already-reviewed') throw new Problem('already-reviewed', 'This course has been reviewed.');
   if (outcome === 'not-completed')
     throw new Problem('not-completed', 'Review a course once it is completed.');

@@ -1,10 +1,12 @@
 import { clock } from '#shared/clock.ts';
 import { joinWave } from '#shared/contracts/waves.ts';
+import { accountState } from '#shared/domain/accounts.ts';
 import { ineligibility } from '#shared/domain/eligibility.ts';
 import { type JoinRefusal, joinRefusal, waveStatus } from '#shared/domain/waves.ts';
+import { accountProblem, inactiveAccount } from '#shared/http/account-guard.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
-import type { Account } from '#shared/store/accounts.ts';
+import { type Account, AccountInactive } from '#shared/store/accounts.ts';
 import { accountItems, type StoredProfile } from '#shared/store/profiles.ts';
 import { getWave, insertApplication, JoinRefused } from '#shared/store/waves.ts';
 
@@ -21,7 +23,8 @@ export const handler = httpHandler(joinWave, async ({ params, principal }) => {
   if (!wave) throw problems.notFound('No such wave.');
   const now = clock.now();
   const account = items.find((i) => i.SK === 'ACCOUNT') as unknown as Account | undefined;
-  if (!account) throw problems.unauthorized('The account no longer exists.');
+  const state = accountState(account, now.getTime());
+  if (!account || state === 'gone' || state === 'disabled') throw accountProblem(state)!;
   const profile = items.find((i) => i.SK === 'PROFILE') as unknown as StoredProfile | undefined;
   const refusal = joinRefusal({
     emailVerified: account.emailVerified,
@@ -56,6 +59,7 @@ export const handler = httpHandler(joinWave, async ({ params, principal }) => {
     });
   } catch (error) {
     if (error instanceof JoinRefused) throw new Problem(error.reason, REFUSALS[error.reason]);
+    if (error instanceof AccountInactive) throw await inactiveAccount(principal.accountId);
     throw error;
   }
   return { status: 201, body: { waveId: wave.waveId, joinedAt, outcome: 'JOINED' } };

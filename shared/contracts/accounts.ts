@@ -75,7 +75,8 @@ export const createSession = route({
   access: 'public',
   handler: 'accounts/create-session',
   uses: { table: 'write', secrets: true },
-  summary: 'Sign in with email and password (citizens and administrators)',
+  summary:
+    'Sign in with email and password (citizens and administrators); after 5 failures in a row, a back-off of 1 to 15 minutes (429 with Retry-After)',
   tags,
   body: z.strictObject({ email: Email, password: z.string().min(1).max(128) }),
   responses: {
@@ -88,7 +89,7 @@ export const createSession = route({
       }),
     },
   },
-  problems: ['validation', 'invalid-credentials'],
+  problems: ['validation', 'invalid-credentials', 'rate-limited'],
 });
 
 export const Declarations = z.strictObject({
@@ -169,7 +170,7 @@ export const putProfile = route({
   tags,
   body: ProfileBody,
   responses: { 200: { description: 'Saved', schema: ProfileView } },
-  problems: ['validation', 'invalid-nik', 'invalid-kk', 'duplicate-nik', 'nik-locked'],
+  problems: ['validation', 'invalid-nik', 'invalid-kk', 'not-verified', 'duplicate-nik', 'nik-locked'],
 });
 
 export const getMe = route({

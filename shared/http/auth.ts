@@ -17,6 +17,8 @@ export interface Principal {
 const ISSUER = 'prakerja';
 const AUDIENCE = 'prakerja-api';
 export const TOKEN_LIFETIME_S = 3600;
+/** How far the issuer's clock may run ahead of the verifier's (seconds). */
+const CLOCK_SKEW_S = 30;
 
 async function key(): Promise<Uint8Array> {
   return Buffer.from((await secrets()).jwtKey, 'base64');
@@ -47,6 +49,11 @@ export async function authenticate(authorization: string | undefined, access: Ac
       audience: AUDIENCE,
       algorithms: ['HS256'],
       currentDate: clock.now(),
+      // iat is required and bounded both ways: a token issued under a clock moved forward
+      // (or with a far exp) is refused now instead of living until its exp.
+      requiredClaims: ['exp', 'iat', 'sub'],
+      maxTokenAge: TOKEN_LIFETIME_S,
+      clockTolerance: CLOCK_SKEW_S,
     });
     const role = payload.role as Role;
     if (!payload.sub || !ROLES.includes(role)) throw problems.unauthorized();

@@ -1,12 +1,13 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { hashCode } from '#shared/crypto.ts';
+import { epochSeconds, isExpired, UNVERIFIED_ACCOUNT_TTL_S } from '#shared/domain/accounts.ts';
 import { CODE_TTL_MS, MAX_CODE_ATTEMPTS, type StoredCode } from '#shared/domain/verification.ts';
 import type { Role } from '#shared/http/auth.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { keys } from '#shared/store/keys.ts';
 import { type OutboxMessage, outboxPut } from '#shared/store/outbox.ts';
-import { ConditionFailed, transact } from '#shared/store/transact.ts';
+import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
 
 export type Channel = 'email' | 'phone';
 
@@ -21,7 +22,13 @@ export interface Account {
   phoneVerified: boolean;
   createdAt: string;
   codes?: Partial<Record<Channel, StoredCode>>;
+  /** The TTL attribute while a channel is unverified (see domain/accounts.ts). */
+  expiresAtEpoch?: number;
+  disabled?: boolean;
 }
+
+/** A transaction's check on the caller's account failed: gone, unverified or disabled. */
+export class AccountInactive extends Error {}
 
 export class DuplicateAccount extends Error {
   constructor(readonly field: 'email' | 'phone') {
@@ -49,33 +56,39 @@ export function codeMessage(
     : { to: account.phone, channel: 'sms', template: 'verify-phone', code };
 }
 
-const absent = 'attribute_not_exists(PK)';
-
-/** Account, its email and phone markers and its two code messages, all or nothing. */
+/** Account, its email and phone markers and its two code messages, all or nothing. An
+ *  unverified account and its markers expire; an expired marker may be taken over. */
 export async function insertAccount(account: Account, messages: OutboxMessage[], now: Date): Promise<void> {
   const TableName = tableName();
   const { accountId } = account;
+  const nowS = epochSeconds(now.getTime());
+  const expiry =
+    account.emailVerified && account.phoneVerified ? {} : { expiresAtEpoch: nowS + UNVERIFIED_ACCOUNT_TTL_S };
+  const free = {
+    ConditionExpression: 'attribute_not_exists(PK) OR expiresAtEpoch <= :now',
+    ExpressionAttributeValues: { ':now': nowS },
+  };
   try {
     await transact([
       {
         Put: {
           TableName,
-          Item: { ...keys.email(account.email), type: 'EmailMarker', accountId },
-          ConditionExpression: absent,
+          Item: { ...keys.email(account.email), type: 'EmailMarker', accountId, ...expiry },
+          ...free,
         },
       },
       {
         Put: {
           TableName,
-          Item: { ...keys.phone(account.phone), type: 'PhoneMarker', accountId },
-          ConditionExpression: absent,
+          Item: { ...keys.phone(account.phone), type: 'PhoneMarker', accountId, ...expiry },
+          ...free,
         },
       },
       {
         Put: {
           TableName,
-          Item: { ...keys.account(accountId), type: 'Account', ...account },
-          ConditionExpression: absent,
+          Item: { ...keys.account(accountId), type: 'Account', ...account, ...expiry },
+          ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
       ...messages.map((m) => outboxPut(m, now)),
@@ -87,29 +100,98 @@ export async function insertAccount(account: Account, messages: OutboxMessage[],
   }
 }
 
-export async function getAccount(accountId: string): Promise<Account | undefined> {
-  const out = await db().send(new GetCommand({ TableName: tableName(), Key: keys.account(accountId) }));
-  return out.Item as Account | undefined;
+/** The account, or undefined when it is absent or has expired (the TTL deletes lazily). */
+export async function getAccount(accountId: string, now: Date): Promise<Account | undefined> {
+  const out = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.account(accountId), ConsistentRead: true }),
+  );
+  const account = out.Item as Account | undefined;
+  return isExpired(account, now.getTime()) ? undefined : account;
 }
 
-export async function findAccountByEmail(email: string): Promise<Account | undefined> {
+export async function findAccountByEmail(email: string, now: Date): Promise<Account | undefined> {
   const marker = await db().send(new GetCommand({ TableName: tableName(), Key: keys.email(email) }));
-  const accountId = marker.Item?.accountId as string | undefined;
-  return accountId ? getAccount(accountId) : undefined;
+  if (!marker.Item || isExpired(marker.Item, now.getTime())) return undefined;
+  const account = await getAccount(marker.Item.accountId as string, now);
+  // An expired account's marker may since belong to a newer one: only the holder counts.
+  return account?.email === email ? account : undefined;
 }
 
 const verifiedField = { email: 'emailVerified', phone: 'phoneVerified' } as const;
+const notExpired = '(attribute_not_exists(expiresAtEpoch) OR expiresAtEpoch > :now)';
 
-/** Marks the channel verified if the code is still the one that was judged and unlocked. */
-export async function markVerified(accountId: string, channel: Channel, codeHash: string): Promise<boolean> {
-  return conditionalUpdate({
-    TableName: tableName(),
-    Key: keys.account(accountId),
-    UpdateExpression: `SET ${verifiedField[channel]} = :true REMOVE codes.#c`,
-    ConditionExpression: 'codes.#c.#h = :hash AND codes.#c.attempts < :max',
-    ExpressionAttributeNames: { '#c': channel, '#h': 'hash' },
-    ExpressionAttributeValues: { ':true': true, ':hash': codeHash, ':max': MAX_CODE_ATTEMPTS },
-  });
+/**
+ * Marks the channel verified if the code is still the one that was judged and unlocked.
+ * Verifying the second channel also removes the expiry from the account and its two
+ * markers, in the same transaction; the other channel's state read is part of the
+ * condition, so two channels verified at once cannot both skip that.
+ */
+export async function markVerified(
+  account: Account,
+  channel: Channel,
+  codeHash: string,
+  now: Date,
+): Promise<boolean> {
+  const TableName = tableName();
+  const other = verifiedField[channel === 'email' ? 'phone' : 'email'];
+  const me = { ':me': account.accountId };
+  let current: Account | undefined = account;
+  for (let attempt = 0; attempt < 3 && current; attempt++) {
+    const completes: boolean = current[other] === true;
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName,
+          Key: keys.account(account.accountId),
+          UpdateExpression: `SET ${verifiedField[channel]} = :true REMOVE codes.#c${completes ? ', expiresAtEpoch' : ''}`,
+          ConditionExpression: `codes.#c.#h = :hash AND codes.#c.attempts < :max AND #other = :completes AND ${notExpired}`,
+          ExpressionAttributeNames: { '#c': channel, '#h': 'hash', '#other': other },
+          ExpressionAttributeValues: {
+            ':true': true,
+            ':hash': codeHash,
+            ':max': MAX_CODE_ATTEMPTS,
+            ':completes': completes,
+            ':now': epochSeconds(now.getTime()),
+          },
+        },
+      },
+    ];
+    if (completes) {
+      for (const key of [keys.email(account.email), keys.phone(account.phone)]) {
+        items.push({
+          Update: {
+            TableName,
+            Key: key,
+            UpdateExpression: 'REMOVE expiresAtEpoch',
+            ConditionExpression: 'accountId = :me',
+            ExpressionAttributeValues: me,
+          },
+        });
+      }
+    }
+    try {
+      await transact(items);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+      // Only the other channel changing since the read is worth another go.
+      current = await getAccount(account.accountId, now);
+      if (current?.[other] === completes) return false;
+    }
+  }
+  return false;
+}
+
+/** For a citizen's write: the account exists, has not expired, is verified and not disabled. */
+export function activeAccountCheck(accountId: string, now: Date): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: tableName(),
+      Key: keys.account(accountId),
+      ConditionExpression: `attribute_exists(PK) AND emailVerified = :true AND phoneVerified = :true AND (attribute_not_exists(disabled) OR disabled = :false) AND ${notExpired}`,
+      ExpressionAttributeValues: { ':true': true, ':false': false, ':now': epochSeconds(now.getTime()) },
+    },
+  };
 }
 
 /** Counts a wrong try; the condition keeps concurrent guesses from passing the limit. */
@@ -139,12 +221,13 @@ export async function replaceCode(
           TableName: tableName(),
           Key: keys.account(account.accountId),
           UpdateExpression: 'SET codes.#c = :code',
-          ConditionExpression: `${verifiedField[channel]} = :false AND (attribute_not_exists(codes.#c) OR codes.#c.sentAt < :recent)`,
+          ConditionExpression: `${verifiedField[channel]} = :false AND (attribute_not_exists(codes.#c) OR codes.#c.sentAt < :recent) AND ${notExpired}`,
           ExpressionAttributeNames: { '#c': channel },
           ExpressionAttributeValues: {
             ':code': stored,
             ':false': false,
             ':recent': now.getTime() - minGapMs,
+            ':now': epochSeconds(now.getTime()),
           },
         },
       },

@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { encrypt, lookupHash } from '#shared/crypto.ts';
 import type { Declarations } from '#shared/domain/eligibility.ts';
 import { type Gender, maskKk, maskNik } from '#shared/domain/nik.ts';
+import { AccountInactive, activeAccountCheck } from '#shared/store/accounts.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { keys } from '#shared/store/keys.ts';
 import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
@@ -87,7 +88,9 @@ const MAX_ATTEMPTS = 3;
 /**
  * Saves the profile and claims its NIK marker in one transaction, so two accounts can
  * never hold one NIK. The profile is updated, not replaced, to keep attributes that
- * other flows set on it (nikLocked). Throws DuplicateNik or NikLocked.
+ * other flows set on it (nikLocked). The account must be active in that same transaction,
+ * so a deleted or unverified account's token writes nothing. Throws DuplicateNik,
+ * NikLocked or AccountInactive.
  */
 export async function saveProfile(accountId: string, input: ProfileInput, now: Date): Promise<ProfileView> {
   const [nikHash, kkHash, nikSealed, kkSealed] = await Promise.all([
@@ -116,11 +119,12 @@ export async function saveProfile(accountId: string, input: ProfileInput, now: D
     const oldHash = current?.nikHash;
     if (oldHash !== undefined && oldHash !== nikHash && current?.nikLocked) throw new NikLocked();
     try {
-      await transact(profileWrite(accountId, fields, oldHash, now));
+      await transact([activeAccountCheck(accountId, now), ...profileWrite(accountId, fields, oldHash, now)]);
       return toView({ ...fields, createdAt: current?.createdAt ?? fields.updatedAt });
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
-      if (error.index === 0) throw new DuplicateNik();
+      if (error.index === 0) throw new AccountInactive();
+      if (error.index === 1) throw new DuplicateNik();
       if (attempt >= MAX_ATTEMPTS) throw error;
     }
   }

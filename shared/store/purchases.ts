@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { newVoucherCode, type PurchaseStatus, type ScheduledIncentive } from '#shared/domain/purchases.ts';
 import { MAX_CODE_ATTEMPTS, type StoredCode } from '#shared/domain/verification.ts';
+import { AccountInactive, activeAccountCheck } from '#shared/store/accounts.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { keys } from '#shared/store/keys.ts';
 import { ledgerPut } from '#shared/store/ledger.ts';
@@ -333,7 +334,8 @@ export const completePurchase = (p: Purchase, completedAt: string, certificateNu
 /**
  * The participant's review of a completed course. The first review schedules the
  * scheme's incentives, once: a flag on the participant is set on condition it is absent,
- * in the same transaction as the incentives and the review.
+ * in the same transaction as the incentives and the review. Throws AccountInactive when
+ * the reviewer's account is gone or disabled.
  */
 export async function reviewPurchase(
   p: Purchase,
@@ -395,10 +397,13 @@ export async function reviewPurchase(
           },
         },
         ...scheduling,
+        // The reviewer's account must still be active (a deleted account's token writes nothing).
+        activeAccountCheck(p.accountId, now),
       ]);
       return 'reviewed';
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
+      if (error.index === 1 + scheduling.length) throw new AccountInactive();
       if (error.index === 0) {
         const fresh = await getPurchase(p.purchaseId);
         return fresh?.status === 'COMPLETED' ? 'already-reviewed' : 'not-completed';
@@ -443,7 +448,8 @@ export async function* purchasesOf(partnerId: string): AsyncGenerator<Purchase[]
   } while (start);
 }
 
-/** A survey's answers and its incentive, once: both on condition they are absent. */
+/** A survey's answers and its incentive, once: both on condition they are absent, and
+ *  the account still active. Throws AccountInactive. */
 export async function recordSurvey(
   accountId: string,
   incentive: ScheduledIncentive,
@@ -481,9 +487,11 @@ export async function recordSurvey(
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
+      activeAccountCheck(accountId, now),
     ]);
     return true;
   } catch (error) {
+    if (error instanceof ConditionFailed && error.index === 2) throw new AccountInactive();
     if (error instanceof ConditionFailed) return false;
     throw error;
   }

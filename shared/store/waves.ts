@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Declarations } from '#shared/domain/eligibility.ts';
 import type { Wave } from '#shared/domain/waves.ts';
+import { AccountInactive, activeAccountCheck } from '#shared/store/accounts.ts';
 import { shardOf } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { IndexCursor, sealCursor, startOf } from '#shared/store/cursor.ts';
@@ -101,8 +102,9 @@ export class JoinRefused extends Error {
   }
 }
 
-/** The application, the check that the citizen is not yet a participant, and the lock
- *  on the profile's NIK: all or nothing, so concurrent joins cannot slip past any. */
+/** The application, the check that the citizen is not yet a participant, the lock on
+ *  the profile's NIK and the check that the account is still active: all or nothing, so
+ *  concurrent joins (or a deleted account's token) cannot slip past any. */
 export async function insertApplication(application: Application): Promise<void> {
   const TableName = tableName();
   const { accountId, waveId } = application;
@@ -130,9 +132,11 @@ export async function insertApplication(application: Application): Promise<void>
         },
       },
       lockNikItem(accountId),
+      activeAccountCheck(accountId, new Date(application.joinedAt)),
     ]);
   } catch (error) {
     if (!(error instanceof ConditionFailed)) throw error;
+    if (error.index === 3) throw new AccountInactive();
     throw new JoinRefused(
       (['already-joined', 'already-participant', 'profile-incomplete'] as const)[error.index]!,
     );

@@ -46,11 +46,9 @@ export async function measureRaw(stack: SpawnedStack, waveId: string, n: number,
       [codeMessage(account, 'email', emailCode.code), codeMessage(account, 'phone', phoneCode.code)],
       now,
     );
-    await findAccountByEmail(email);
-    await markVerified(account.accountId, 'email', emailCode.stored.hash);
-    await findAccountByEmail(email);
-    await markVerified(account.accountId, 'phone', phoneCode.stored.hash);
-    await findAccountByEmail(email);
+    await markVerified((await findAccountByEmail(email, now))!, 'email', emailCode.stored.hash, now);
+    await markVerified((await findAccountByEmail(email, now))!, 'phone', phoneCode.stored.hash, now);
+    await findAccountByEmail(email, now);
     const { nik, kk, ...rest } = profileBody(randomIdentity());
     const profile = { nik, kk, ...rest } as Parameters<typeof saveProfile>[1];
     await saveProfile(account.accountId, profile, now);
