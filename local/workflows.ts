@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
-import '#local/polyfills.ts';
 import { runWithUses } from '#shared/uses.ts';
 import { type WorkflowName, workflows } from '#shared/workflows/selection.ts';
 

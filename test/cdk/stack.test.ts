@@ -192,12 +192,12 @@ describe('api', () => {
 });
 
 describe('functions', () => {
-  it('run Node 22 on arm64 with X-Ray, source maps and a log group with retention', () => {
+  it('run Node 24 on arm64 with X-Ray, source maps and a log group with retention', () => {
     const functions = ofType('AWS::Lambda::Function');
     expect(functions.length).toBeGreaterThan(stack.api.functions.size);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
         Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
