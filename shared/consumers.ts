@@ -47,3 +47,6 @@ export const outboxConsumer: StreamConsumer = {
   // It reads the stream (the event source grants that), not the table.
   uses: { email: true, sms: true },
 };
+
+/** Every consumer (the CDK test checks each one's grants against its uses). */
+export const consumers: StreamConsumer[] = [outboxConsumer];

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checkPathVariables } from '#cdk/constructs/api.ts';
 import { handlerOf } from '#cdk/constructs/function.ts';
 import { buildApp, type PrakerjaStack } from '#cdk/stack.ts';
-import { outboxConsumer } from '#shared/consumers.ts';
+import { consumers, outboxConsumer } from '#shared/consumers.ts';
 import { deployedRoutes, routes } from '#shared/contracts/routes.ts';
 import { schedules } from '#shared/schedules.ts';
 import { TABLE } from '#shared/store/table.ts';
@@ -306,7 +306,7 @@ describe('grants and environment, from what each function declares it uses', () 
     ),
     ...Object.values(workflows).flatMap((w) => Object.values(w.tasks).map((h) => [h, w.uses] as const)),
     ...schedules.map((s) => [s.handler, s.uses] as const),
-    ['notifications/send-outbox', { email: true, sms: true }],
+    ...consumers.map((c) => [c.handler, c.uses] as const),
   ]);
   const STREAM = /^dynamodb:(DescribeStream|GetRecords|GetShardIterator|ListStreams)$/;
 

@@ -94,7 +94,7 @@ describe('the outbox sender on the local stack', () => {
     const started = Date.now();
     const { email, phone } = await register();
     const [emails = [], sms = []] = await deliveries([email, phone]);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(Date.now() - started).toBeLessThan(15_000);
     expect(emails).toHaveLength(1);
     expect(sms).toHaveLength(1);
     expect(emails[0]).toMatchObject({
