@@ -94,7 +94,12 @@ export async function ensureTable(client: DynamoDBClient, TableName: string): Pr
     if (error instanceof ResourceNotFoundException) return undefined;
     throw error;
   });
-  if (existing) return addMissingIndexes(client, TableName, existing.Table?.GlobalSecondaryIndexes ?? []);
+  if (existing) {
+    await addMissingIndexes(client, TableName, existing.Table?.GlobalSecondaryIndexes ?? []);
+    // A table made before the stream was declared gets it (the outbox sender reads it).
+    if (!existing.Table?.StreamSpecification?.StreamEnabled) await enableStream(client, TableName);
+    return;
+  }
   const keyNames = [
     TABLE.partitionKey,
     TABLE.sortKey,
@@ -109,6 +114,7 @@ export async function ensureTable(client: DynamoDBClient, TableName: string): Pr
         { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
         { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
       ],
+      StreamSpecification: streamSpecification,
       GlobalSecondaryIndexes: TABLE.indexes.map((index) => ({
         IndexName: index.name,
         KeySchema: [
@@ -125,6 +131,12 @@ export async function ensureTable(client: DynamoDBClient, TableName: string): Pr
       TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
     }),
   );
+}
+
+const streamSpecification = { StreamEnabled: true, StreamViewType: TABLE.stream };
+
+async function enableStream(client: DynamoDBClient, TableName: string): Promise<void> {
+  await client.send(new UpdateTableCommand({ TableName, StreamSpecification: streamSpecification }));
 }
 
 /** fauxqs's own app (its startFauxqs would listen on 0.0.0.0), in this process. */

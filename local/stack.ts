@@ -4,9 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdapter } from '#local/adapter.ts';
 import { ensureTable, startDynamo, startQueues } from '#local/engines.ts';
+import { startNotificationStandIns } from '#local/notifications.ts';
 import { startSchedules } from '#local/schedules.ts';
 import { type SeededAdmin, seedAdmins, seedPartners } from '#local/seed.ts';
+import { startStreamConsumer } from '#local/streams.ts';
 import { localStateMachineArn, startWorkflows } from '#local/workflows.ts';
+import { outboxConsumer } from '#shared/consumers.ts';
 import { routes } from '#shared/contracts/routes.ts';
 
 export interface StackOptions {
@@ -20,6 +23,10 @@ export interface StackInfo {
   apiUrl: string;
   dynamoEndpoint: string;
   sqsEndpoint: string;
+  /** The local SES v2 and SNS stand-ins (one port for both). */
+  notificationsEndpoint: string;
+  /** The outbox sender's on-failure destination, on the SQS emulator. */
+  failureQueueUrl: string;
   tableName: string;
   admins: SeededAdmin[];
   partners: Awaited<ReturnType<typeof seedPartners>>;
@@ -56,10 +63,11 @@ export async function startStack(options: StackOptions) {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
 
   const functionsDir = new URL('../functions/', import.meta.url);
-  const [dynamo, queues, workflows] = await Promise.all([
+  const [dynamo, queues, workflows, notifications] = await Promise.all([
     startDynamo(dataDir),
     startQueues(),
     startWorkflows(functionsDir),
+    startNotificationStandIns(),
   ]);
   const tableName = 'prakerja';
   Object.assign(process.env, {
@@ -68,6 +76,9 @@ export async function startStack(options: StackOptions) {
     SQS_ENDPOINT: queues.address,
     SFN_ENDPOINT: workflows.endpoint,
     SELECTION_STATE_MACHINE_ARN: localStateMachineArn('selection'),
+    SES_ENDPOINT: notifications.endpoint,
+    SNS_ENDPOINT: notifications.endpoint,
+    EMAIL_FROM: 'Prakerja <no-reply@prakerja.local>',
     AWS_REGION: 'ap-southeast-3',
     JWT_KEY: keys.jwtKey,
     LOOKUP_KEY: keys.lookupKey,
@@ -75,6 +86,16 @@ export async function startStack(options: StackOptions) {
     POWERTOOLS_DEV: process.env.POWERTOOLS_DEV ?? 'false',
   });
   await ensureTable(dynamo.client, tableName);
+  // The outbox sender, as the stream's event source mapping runs it on AWS.
+  const outbox = await startStreamConsumer({
+    consumer: outboxConsumer,
+    functionsDir,
+    dynamoEndpoint: dynamo.endpoint,
+    sqsEndpoint: queues.address,
+    tableName,
+    region: process.env.AWS_REGION ?? 'ap-southeast-3',
+    checkpointFile: dataDir ? join(options.dir, 'streams.json') : undefined,
+  });
 
   const admins: SeededAdmin[] = [
     { email: 'admin@prakerja.local', password: keys.adminPassword, role: 'admin' },
@@ -97,6 +118,8 @@ export async function startStack(options: StackOptions) {
     apiUrl: `http://127.0.0.1:${port}`,
     dynamoEndpoint: dynamo.endpoint,
     sqsEndpoint: queues.address,
+    notificationsEndpoint: notifications.endpoint,
+    failureQueueUrl: outbox.failureQueueUrl,
     tableName,
     admins,
     partners,
@@ -109,6 +132,8 @@ export async function startStack(options: StackOptions) {
       timers.stop();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await outbox.stop();
+      await notifications.stop();
       await queues.stop();
       await workflows.stop();
       dynamo.process.kill('SIGTERM');

@@ -25,7 +25,22 @@ export const config = {
   get sfnEndpoint(): string | undefined {
     return process.env.SFN_ENDPOINT;
   },
+  /** Set only locally: the SES v2 and SNS stand-ins (local/notifications.ts). */
+  get sesEndpoint(): string | undefined {
+    return process.env.SES_ENDPOINT;
+  },
+  get snsEndpoint(): string | undefined {
+    return process.env.SNS_ENDPOINT;
+  },
   get selectionStateMachineArn(): string {
     return required('SELECTION_STATE_MACHINE_ARN');
   },
 };
+
+/** An AWS client's options: the region, and a local endpoint with dummy credentials if one is set. */
+export function clientOptions(endpoint: string | undefined) {
+  return {
+    region: config.region,
+    ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  };
+}

@@ -32,8 +32,7 @@ export class Data extends Construct {
       timeToLiveAttribute: TABLE.ttlAttribute,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      // The transactional outbox: notifications/send-outbox reads new Outbox items.
-      stream: StreamViewType.NEW_IMAGE,
+      stream: StreamViewType[TABLE.stream],
     });
     for (const index of TABLE.indexes) {
       this.table.addGlobalSecondaryIndex({

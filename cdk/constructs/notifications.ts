@@ -1,11 +1,12 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type AppResources, appFunction } from '#cdk/constructs/function.ts';
+import { outboxConsumer as consumer } from '#shared/consumers.ts';
 
 export interface NotificationsProps {
   resources: AppResources;
@@ -23,35 +24,29 @@ export class Notifications extends Construct {
 
   constructor(scope: Construct, id: string, props: NotificationsProps) {
     super(scope, id);
+    // Everything about the mapping comes from the shared declaration the local poller runs.
     this.sender = appFunction(this, 'SendOutbox', {
-      handler: 'notifications/send-outbox',
-      uses: { email: true, sms: true },
+      handler: consumer.handler,
+      uses: consumer.uses,
       resources: props.resources,
-      timeout: Duration.seconds(30),
-      memorySize: 256,
+      timeout: Duration.seconds(consumer.timeoutSeconds),
+      memorySize: consumer.memorySize,
     });
-    this.failed = new Queue(this, 'FailedBatches', {
+    this.failed = new Queue(this, consumer.failureQueue, {
       encryptionMasterKey: props.key,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
     this.sender.addEventSource(
       new DynamoEventSource(props.resources.table, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 25,
-        reportBatchItemFailures: true,
-        bisectBatchOnError: true,
-        retryAttempts: 5,
-        // A stuck record must not hold up its shard for long (codes expire in 10 minutes);
-        // what is given up on is named in FailedBatches.
-        maxRecordAge: Duration.hours(1),
+        startingPosition: StartingPosition[consumer.startingPosition],
+        batchSize: consumer.batchSize,
+        reportBatchItemFailures: consumer.reportBatchItemFailures,
+        bisectBatchOnError: consumer.bisectBatchOnError,
+        retryAttempts: consumer.retryAttempts,
+        maxRecordAge: Duration.seconds(consumer.maxRecordAgeSeconds),
         onFailure: new SqsDlq(this.failed),
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { type: { S: FilterRule.isEqual('Outbox') } } },
-          }),
-        ],
+        filters: [FilterCriteria.filter(consumer.filter)],
       }),
     );
     Validations.of(this.failed).acknowledge({

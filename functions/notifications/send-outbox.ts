@@ -3,14 +3,17 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { clientOptions, config } from '#shared/config.ts';
 import { logger } from '#shared/logger.ts';
 import type { OutboxMessage } from '#shared/store/outbox.ts';
+import { requireUse } from '#shared/uses.ts';
 
 // The outbox's sender on AWS: the stream delivers only INSERTs of Outbox items (the
-// event source filter in cdk/constructs/notifications.ts). Delivery is at least once.
+// event source filter declared in shared/consumers.ts). Delivery is at least once.
+// Locally the same code runs from local/streams.ts against the SES and SNS stand-ins.
 
-const ses = new SESv2Client({});
-const sns = new SNSClient({});
+const ses = new SESv2Client(clientOptions(config.sesEndpoint));
+const sns = new SNSClient(clientOptions(config.snsEndpoint));
 
 const SUBJECTS: Record<string, string> = {
   'verify-email': 'Kode verifikasi Prakerja',
@@ -27,6 +30,7 @@ function text(message: OutboxMessage): string {
 
 async function send(message: OutboxMessage): Promise<void> {
   if (message.channel === 'email') {
+    requireUse('ses:SendEmail', (uses) => !!uses.email);
     await ses.send(
       new SendEmailCommand({
         FromEmailAddress: process.env.EMAIL_FROM,
@@ -40,6 +44,7 @@ async function send(message: OutboxMessage): Promise<void> {
       }),
     );
   } else {
+    requireUse('sns:Publish', (uses) => !!uses.sms);
     await sns.send(
       new PublishCommand({
         PhoneNumber: message.to,

@@ -103,3 +103,63 @@ export const readFault = route({
     200: { description: 'The fault', schema: z.object({ point: z.string(), fired: z.number() }) },
   },
 });
+
+export const SentItem = z.object({
+  channel: z.enum(['email', 'sms']),
+  to: z.string(),
+  from: z.string().optional(),
+  subject: z.string().optional(),
+  text: z.string(),
+  attributes: z.record(z.string(), z.string()),
+  at: z.string(),
+});
+
+export const listSent = route({
+  operationId: 'localListSent',
+  method: 'GET',
+  path: '/_local/sent',
+  access: 'public',
+  handler: '_local/list-sent',
+  uses: {},
+  summary: 'What the local SES and SNS stand-ins delivered to one address, newest first',
+  tags,
+  localOnly: true,
+  query: z.object({ to: z.string().min(1).max(254) }),
+  responses: { 200: { description: 'Deliveries', schema: z.object({ items: z.array(SentItem) }) } },
+});
+
+const SenderFaults = z.object({
+  failNext: z.number(),
+  to: z.string().optional(),
+  failed: z.number(),
+});
+
+export const setSenderFaults = route({
+  operationId: 'localSetSenderFaults',
+  method: 'POST',
+  path: '/_local/notifications/faults',
+  access: 'public',
+  handler: '_local/set-sender-faults',
+  uses: {},
+  summary: 'Make the local SES and SNS stand-ins refuse the next sends (to one address, if given)',
+  tags,
+  localOnly: true,
+  body: z.strictObject({
+    failNext: z.number().int().min(0).max(10_000),
+    to: z.string().min(1).max(254).optional(),
+  }),
+  responses: { 200: { description: 'The switch', schema: SenderFaults } },
+});
+
+export const readSenderFaults = route({
+  operationId: 'localReadSenderFaults',
+  method: 'GET',
+  path: '/_local/notifications/faults',
+  access: 'public',
+  handler: '_local/read-sender-faults',
+  uses: {},
+  summary: "The stand-ins' fault switch: refusals left and made",
+  tags,
+  localOnly: true,
+  responses: { 200: { description: 'The switch', schema: SenderFaults } },
+});

@@ -4,6 +4,8 @@ export const TABLE = {
   partitionKey: 'PK',
   sortKey: 'SK',
   ttlAttribute: 'expiresAtEpoch',
+  /** The transactional outbox's stream: notifications/send-outbox reads new Outbox items. */
+  stream: 'NEW_IMAGE',
   /** Sparse GSIs: an item appears in an index only when it has that index's key. */
   indexes: [
     // Waves by opening time (few items, one partition is fine); participants who have

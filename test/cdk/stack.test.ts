@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checkPathVariables } from '#cdk/constructs/api.ts';
 import { handlerOf } from '#cdk/constructs/function.ts';
 import { buildApp, type PrakerjaStack } from '#cdk/stack.ts';
+import { consumers, outboxConsumer } from '#shared/consumers.ts';
 import { deployedRoutes, routes } from '#shared/contracts/routes.ts';
 import { schedules } from '#shared/schedules.ts';
 import { TABLE } from '#shared/store/table.ts';
@@ -17,10 +18,10 @@ import { selectionDefinition, selectionTasks, workflows } from '#shared/workflow
 let stack: PrakerjaStack;
 let template: Template;
 let resources: Record<string, { Type: string; Properties: any; DeletionPolicy?: string }>;
+const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
 
 beforeAll(() => {
-  const { context } = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'));
-  stack = buildApp(context).stack;
+  stack = buildApp(cdkContext).stack;
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources;
 });
@@ -207,22 +208,32 @@ describe('functions', () => {
     }
   });
 
-  it('send new Outbox items from the stream, reporting partial batch failures', () => {
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'StreamArn'] },
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      FilterCriteria: {
-        Filters: [
-          {
-            Pattern: JSON.stringify({
-              eventName: ['INSERT'],
-              dynamodb: { NewImage: { type: { S: ['Outbox'] } } },
-            }),
-          },
-        ],
-      },
-      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+  it('send new Outbox items from the stream with the mapping the local poller runs (shared/consumers.ts)', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(1);
+    const [, mapping] = mappings[0]!;
+    expect(getAtt(mapping.Properties.EventSourceArn)).toBe(ofType('AWS::DynamoDB::Table')[0]![0]);
+    expect(mapping.Properties).toMatchObject({
+      StartingPosition: outboxConsumer.startingPosition,
+      BatchSize: outboxConsumer.batchSize,
+      BisectBatchOnFunctionError: outboxConsumer.bisectBatchOnError,
+      MaximumRetryAttempts: outboxConsumer.retryAttempts,
+      MaximumRecordAgeInSeconds: outboxConsumer.maxRecordAgeSeconds,
+      FunctionResponseTypes: outboxConsumer.reportBatchItemFailures ? ['ReportBatchItemFailures'] : [],
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify(outboxConsumer.filter) }] },
     });
+    // The on-failure destination is the queue named by the declaration.
+    const destination = getAtt(mapping.Properties.DestinationConfig.OnFailure.Destination);
+    expect(resources[destination!]!.Type).toBe('AWS::SQS::Queue');
+    expect(destination).toContain(outboxConsumer.failureQueue);
+    const fn = resources[mapping.Properties.FunctionName.Ref]!;
+    expect(fn.Properties).toMatchObject({
+      Timeout: outboxConsumer.timeoutSeconds,
+      MemorySize: outboxConsumer.memorySize,
+      Environment: { Variables: { EMAIL_FROM: expect.stringContaining(cdkContext['prakerja:emailDomain']) } },
+    });
+    // On AWS the SDK clients use their default endpoints.
+    expect(Object.keys(fn.Properties.Environment.Variables)).not.toContain('SES_ENDPOINT');
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -296,7 +307,7 @@ describe('grants and environment, from what each function declares it uses', () 
     ),
     ...Object.values(workflows).flatMap((w) => Object.values(w.tasks).map((h) => [h, w.uses] as const)),
     ...schedules.map((s) => [s.handler, s.uses] as const),
-    ['notifications/send-outbox', { email: true, sms: true }],
+    ...consumers.map((c) => [c.handler, c.uses] as const),
   ]);
   const STREAM = /^dynamodb:(DescribeStream|GetRecords|GetShardIterator|ListStreams)$/;
 

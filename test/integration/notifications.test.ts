@@ -1,0 +1,177 @@
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { outboxConsumer } from '#shared/consumers.ts';
+import { call, latestCode, stack, uniqueEmail, uniquePhone } from '#test/support/api.ts';
+
+// The outbox sender runs locally as on AWS: the stream poller hands new Outbox items to
+// notifications/send-outbox, which sends through the SES and SNS stand-ins. These tests
+// read what the stand-ins received and the failure queue on the SQS emulator.
+
+interface Sent {
+  channel: 'email' | 'sms';
+  to: string;
+  from?: string;
+  subject?: string;
+  text: string;
+  attributes: Record<string, string>;
+}
+
+const sentTo = async (to: string) =>
+  (await call<{ items: Sent[] }>('GET', `/_local/sent?to=${encodeURIComponent(to)}`)).body.items;
+
+/** Polls until `done` holds (or the time is up) and answers the last value read. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const setFaults = (body: { failNext: number; to?: string }) =>
+  call('POST', '/_local/notifications/faults', { body });
+
+async function register() {
+  const email = uniqueEmail();
+  const phone = uniquePhone();
+  const created = await call('POST', '/v1/accounts', {
+    body: { fullName: 'Dewi Lestari', email, password: 'correct horse battery', phone },
+  });
+  expect(created.status).toBe(201);
+  return { email, phone };
+}
+
+/** Waits until every address has a delivery, then a little longer to catch any duplicate. */
+async function deliveries(addresses: string[]) {
+  await eventually(
+    () => Promise.all(addresses.map(sentTo)),
+    (all) => all.every((items) => items.length > 0),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  return Promise.all(addresses.map(sentTo));
+}
+
+let sqs: SQSClient;
+const queueUrl = () => stack().failureQueueUrl;
+
+async function drainFailures(waitSeconds = 0) {
+  const bodies: any[] = [];
+  for (;;) {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl(),
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: waitSeconds,
+      }),
+    );
+    if (!out.Messages?.length) return bodies;
+    for (const message of out.Messages) {
+      bodies.push(JSON.parse(message.Body!));
+      await sqs.send(
+        new DeleteMessageCommand({ QueueUrl: queueUrl(), ReceiptHandle: message.ReceiptHandle! }),
+      );
+    }
+  }
+}
+
+beforeAll(() => {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  sqs = new SQSClient({
+    endpoint: stack().sqsEndpoint,
+    region: 'ap-southeast-3',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+});
+
+afterEach(async () => {
+  expect((await setFaults({ failNext: 0 })).status).toBe(200);
+});
+
+describe('the outbox sender on the local stack', () => {
+  it('delivers one email and one SMS per registration, carrying the code the outbox holds', async () => {
+    await setFaults({ failNext: 0 });
+    const started = Date.now();
+    const { email, phone } = await register();
+    const [emails = [], sms = []] = await deliveries([email, phone]);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(emails).toHaveLength(1);
+    expect(sms).toHaveLength(1);
+    expect(emails[0]).toMatchObject({
+      channel: 'email',
+      to: email,
+      from: 'Prakerja <no-reply@prakerja.local>',
+      subject: 'Kode verifikasi Prakerja',
+    });
+    expect(emails[0]!.text).toContain(await latestCode(email, 'verify-email'));
+    expect(sms[0]).toMatchObject({
+      channel: 'sms',
+      to: phone,
+      attributes: { 'AWS.SNS.SMS.SMSType': 'Transactional' },
+    });
+    expect(sms[0]!.text).toContain(await latestCode(phone, 'verify-phone'));
+  });
+
+  it('re-delivers from the first failure: after k refused sends every message arrives exactly once', async () => {
+    // Three registrations close together, so their six messages tend to share a batch;
+    // the middle one's SMS is refused three times. The handler stops at the failure and
+    // reports it, so what came before is checkpointed and only the rest is sent again.
+    const k = 3;
+    expect(k).toBeLessThanOrEqual(outboxConsumer.retryAttempts);
+    const victim = uniquePhone();
+    await setFaults({ failNext: k, to: victim });
+    const citizens = await Promise.all([
+      register(),
+      (async () => {
+        const email = uniqueEmail();
+        const created = await call('POST', '/v1/accounts', {
+          body: { fullName: 'Dewi Lestari', email, password: 'correct horse battery', phone: victim },
+        });
+        expect(created.status).toBe(201);
+        return { email, phone: victim };
+      })(),
+      register(),
+    ]);
+    const addresses = citizens.flatMap((c) => [c.email, c.phone]);
+    const delivered = await deliveries(addresses);
+    for (const [i, items] of delivered.entries()) expect(items.length, `deliveries to address #${i}`).toBe(1);
+    const faults = await call('GET', '/_local/notifications/faults');
+    expect(faults.body).toMatchObject({ failNext: 0, failed: k, to: victim });
+    expect(delivered[3]![0]!.text).toContain(await latestCode(victim, 'verify-phone'));
+  });
+
+  it('names a batch that keeps failing in the failure queue after the retries, and moves on', async () => {
+    await drainFailures();
+    const email = uniqueEmail();
+    const phone = uniquePhone();
+    await setFaults({ failNext: 10_000, to: email });
+    const created = await call('POST', '/v1/accounts', {
+      body: { fullName: 'Dewi Lestari', email, password: 'correct horse battery', phone },
+    });
+    expect(created.status).toBe(201);
+    const failures = await eventually(
+      () => drainFailures(1),
+      (bodies) => bodies.length > 0,
+    );
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({
+      version: '1.0',
+      requestContext: {
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: outboxConsumer.retryAttempts + 1,
+      },
+      DDBStreamBatchInfo: {
+        batchSize: 1,
+        streamArn: expect.stringContaining(`table/${stack().tableName}/stream/`),
+      },
+    });
+    // The record names stream positions only, never the message.
+    expect(JSON.stringify(failures[0])).not.toContain(email);
+    // One refusal per invocation: the first try and each retry.
+    const faults = await call('GET', '/_local/notifications/faults');
+    expect(faults.body.failed).toBe(outboxConsumer.retryAttempts + 1);
+    // The stream moved on: the SMS of the same registration was delivered, once.
+    expect(await deliveries([phone])).toEqual([[expect.objectContaining({ to: phone })]]);
+    expect(await sentTo(email)).toEqual([]);
+  });
+});
