@@ -13,7 +13,7 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 60_000,
-          hookTimeout: 60_000,
+          hookTimeout: 180_000,
           // One stack for all files; files that move the clock must not overlap.
           fileParallelism: false,
         },

@@ -5,6 +5,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { clientOptions, config } from '#shared/config.ts';
 import { logger } from '#shared/logger.ts';
+import { count, observed, tracer } from '#shared/observability.ts';
 import type { OutboxMessage } from '#shared/store/outbox.ts';
 import { requireUse } from '#shared/uses.ts';
 
@@ -12,8 +13,8 @@ import { requireUse } from '#shared/uses.ts';
 // event source filter declared in shared/consumers.ts). Delivery is at least once.
 // Locally the same code runs from local/streams.ts against the SES and SNS stand-ins.
 
-const ses = new SESv2Client(clientOptions(config.sesEndpoint));
-const sns = new SNSClient(clientOptions(config.snsEndpoint));
+const ses = tracer.captureAWSv3Client(new SESv2Client(clientOptions(config.sesEndpoint)));
+const sns = tracer.captureAWSv3Client(new SNSClient(clientOptions(config.snsEndpoint)));
 
 const SUBJECTS: Record<string, string> = {
   'verify-email': 'Kode verifikasi Prakerja',
@@ -60,12 +61,15 @@ function messageOf(record: DynamoDBRecord): OutboxMessage {
   return image as unknown as OutboxMessage;
 }
 
-export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+export const handler = (event: DynamoDBStreamEvent) => observed('sendOutbox', () => sendAll(event));
+
+async function sendAll(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   for (const record of event.Records) {
     const id = record.dynamodb?.SequenceNumber ?? '';
     try {
       const message = messageOf(record);
       await send(message);
+      count('MessageSent');
       // Ids and outcomes only: never the address or the code.
       logger.info('outbox message sent', {
         sequenceNumber: id,

@@ -26,7 +26,8 @@ export async function spawnStack(env: Record<string, string> = {}): Promise<Spaw
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const stackFile = join(dir, 'stack.json');
-  const deadline = Date.now() + 60_000;
+  // The first start compiles the loopback launcher of DynamoDB Local; a loaded CI machine is slow.
+  const deadline = Date.now() + 150_000;
   while (!existsSync(stackFile)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
