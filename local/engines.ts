@@ -71,7 +71,8 @@ export async function startDynamo(dataDir: string | undefined): Promise<Dynamo> 
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const deadline = Date.now() + 30_000;
+  // A JVM on a busy 2-core machine (tests start several stacks) can take a minute.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     try {
       await client.send(new DescribeTableCommand({ TableName: '_probe' }));

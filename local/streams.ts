@@ -317,6 +317,12 @@ export async function startStreamConsumer(options: StreamOptions) {
     return busy;
   }
 
+  // LATEST is the stream's end when the mapping is created, as on AWS: fixed before start returns.
+  if (consumer.startingPosition === 'LATEST') {
+    await discover();
+    for (const [id, shard] of shards) if (!shard.done) shard.iterator = await iteratorFor(id, shard);
+  }
+
   const loop = (async () => {
     while (!abort.signal.aborted) {
       try {

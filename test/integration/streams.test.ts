@@ -20,6 +20,8 @@ it('resumes from the first failure, bisects what is left, and gives up after the
   const consumer = {
     ...outboxConsumer,
     handler: 'stream-probe',
+    // From now on: the shared stack's stream already holds everything the run wrote.
+    startingPosition: 'LATEST' as const,
     filter: { eventName: ['INSERT'], dynamodb: { Keys: { PK: { S: [run] } } } },
     failureQueue: `ProbeFailures-${randomUUID()}`,
   };
