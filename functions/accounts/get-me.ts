@@ -3,24 +3,28 @@ import { getMe } from '#shared/contracts/accounts.ts';
 import { isExpired } from '#shared/domain/accounts.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { problems } from '#shared/http/problem.ts';
-import type { Account } from '#shared/store/accounts.ts';
-import { accountItems, type StoredProfile, toView } from '#shared/store/profiles.ts';
+import { pick, pickAll } from '#shared/store/item.ts';
+import {
+  account as accountItem,
+  application,
+  participant as participantItem,
+  profile as profileItem,
+} from '#shared/store/items.ts';
+import { accountItems, toView } from '#shared/store/profiles.ts';
 
 // The account id comes from the token only: a citizen can read nothing but their own.
 export const handler = httpHandler(getMe, async ({ principal }) => {
   const items = await accountItems(principal.accountId);
-  const account = items.find((i) => i.SK === 'ACCOUNT') as Account | undefined;
+  const account = pick(items, accountItem);
   // An expired unverified account is gone, whether or not the TTL has deleted it yet.
   if (!account || isExpired(account, clock.nowMs())) throw problems.notFound('The account no longer exists.');
-  const profile = items.find((i) => i.SK === 'PROFILE') as StoredProfile | undefined;
-  const participant = items.find((i) => i.SK === 'PARTICIPANT');
-  const waves = items
-    .filter((i) => i.SK.startsWith('APPLICATION#'))
-    .map((i) => ({
-      waveId: i.waveId as string,
-      outcome: i.outcome as string,
-      joinedAt: i.joinedAt as string,
-    }));
+  const profile = pick(items, profileItem);
+  const participant = pick(items, participantItem);
+  const waves = pickAll(items, application).map(({ waveId, outcome, joinedAt }) => ({
+    waveId,
+    outcome,
+    joinedAt,
+  }));
   return {
     status: 200,
     body: {

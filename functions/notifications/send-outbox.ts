@@ -6,6 +6,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { clientOptions, config } from '#shared/config.ts';
 import { logger } from '#shared/logger.ts';
 import { count, observed, tracer } from '#shared/observability.ts';
+import { outbox } from '#shared/store/items.ts';
 import type { OutboxMessage } from '#shared/store/outbox.ts';
 import { requireUse } from '#shared/uses.ts';
 
@@ -57,8 +58,9 @@ async function send(message: OutboxMessage): Promise<void> {
 }
 
 function messageOf(record: DynamoDBRecord): OutboxMessage {
+  // The stream's image type (aws-lambda) and the SDK's AttributeValue differ only in name.
   const image = unmarshall(record.dynamodb?.NewImage as Record<string, AttributeValue>);
-  return image as unknown as OutboxMessage;
+  return outbox.parse(image);
 }
 
 export const handler = (event: DynamoDBStreamEvent) => observed('sendOutbox', () => sendAll(event));

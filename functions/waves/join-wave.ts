@@ -6,8 +6,15 @@ import { type JoinRefusal, joinRefusal, waveStatus } from '#shared/domain/waves.
 import { accountProblem, inactiveAccount } from '#shared/http/account-guard.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
-import { type Account, AccountInactive } from '#shared/store/accounts.ts';
-import { accountItems, type StoredProfile } from '#shared/store/profiles.ts';
+import { AccountInactive } from '#shared/store/accounts.ts';
+import { pick } from '#shared/store/item.ts';
+import {
+  account as accountItem,
+  application,
+  participant,
+  profile as profileItem,
+} from '#shared/store/items.ts';
+import { accountItems } from '#shared/store/profiles.ts';
 import { getWave, insertApplication, JoinRefused } from '#shared/store/waves.ts';
 
 const REFUSALS: Record<JoinRefusal, string> = {
@@ -22,16 +29,16 @@ export const handler = httpHandler(joinWave, async ({ params, principal }) => {
   const [items, wave] = await Promise.all([accountItems(principal.accountId), getWave(params.waveId)]);
   if (!wave) throw problems.notFound('No such wave.');
   const now = clock.now();
-  const account = items.find((i) => i.SK === 'ACCOUNT') as unknown as Account | undefined;
+  const account = pick(items, accountItem);
   const state = accountState(account, now.getTime());
   if (!account || state === 'gone' || state === 'disabled') throw accountProblem(state)!;
-  const profile = items.find((i) => i.SK === 'PROFILE') as unknown as StoredProfile | undefined;
+  const profile = pick(items, profileItem);
   const refusal = joinRefusal({
     emailVerified: account.emailVerified,
     phoneVerified: account.phoneVerified,
     hasProfile: profile !== undefined,
-    isParticipant: items.some((i) => i.SK === 'PARTICIPANT'),
-    hasJoined: items.some((i) => i.SK === `APPLICATION#${wave.waveId}`),
+    isParticipant: pick(items, participant) !== undefined,
+    hasJoined: items.some((i) => application.matches(i) && application.partsOf(i).waveId === wave.waveId),
     status: waveStatus(wave, now),
   });
   if (refusal) throw new Problem(refusal, REFUSALS[refusal]);

@@ -4,6 +4,8 @@ import { clock } from '#shared/clock.ts';
 import type { HttpReply } from '#shared/http/handler.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
 import { db, tableName } from '#shared/store/client.ts';
+import type { Key } from '#shared/store/item.ts';
+import { idempotency } from '#shared/store/items.ts';
 
 // Idempotency-Key (Stripe's semantics, API.md): the first response to a key is kept for
 // 24 hours and returned to every repeat with the same request; the same key with another
@@ -38,23 +40,22 @@ export function readIdempotencyKey(headers: Record<string, string>): string | un
 export async function idempotent(call: IdempotentCall, run: () => Promise<HttpReply>): Promise<HttpReply> {
   const fingerprint = sha256(call.request);
   const scope = call.scope ?? `anonymous:${fingerprint}`;
-  const Key = {
-    PK: `IDEMPOTENCY#${sha256(`${scope}\n${call.operationId}\n${call.key}`)}`,
-    SK: 'IDEMPOTENCY',
-  };
+  const hash = sha256(`${scope}\n${call.operationId}\n${call.key}`);
+  const Key = idempotency.key({ hash });
   const now = clock.nowMs();
   try {
     await db().send(
       new PutCommand({
         TableName: tableName(),
-        Item: {
-          ...Key,
-          type: 'IdempotencyRecord',
-          state: 'RUNNING',
-          fingerprint,
-          lockedUntil: now + LOCK_MS,
-          expiresAtEpoch: Math.floor(now / 1000) + KEEP_S,
-        },
+        Item: idempotency.item(
+          {
+            state: 'RUNNING',
+            fingerprint,
+            lockedUntil: now + LOCK_MS,
+            expiresAtEpoch: Math.floor(now / 1000) + KEEP_S,
+          },
+          { hash },
+        ),
         ConditionExpression:
           'attribute_not_exists(PK) OR (#s = :running AND lockedUntil < :now) OR expiresAtEpoch < :nowS',
         ExpressionAttributeNames: { '#s': 'state' },
@@ -89,8 +90,9 @@ export async function idempotent(call: IdempotentCall, run: () => Promise<HttpRe
   return reply;
 }
 
-async function repeat(Key: Record<string, string>, fingerprint: string): Promise<HttpReply> {
-  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key, ConsistentRead: true }));
+async function repeat(Key: Key, fingerprint: string): Promise<HttpReply> {
+  const out = await db().send(new GetCommand({ TableName: tableName(), Key, ConsistentRead: true }));
+  const Item = idempotency.parse(out.Item);
   if (!Item)
     throw new Problem('idempotency-in-progress', 'The first request with this key is still running.');
   if (Item.fingerprint !== fingerprint) {
@@ -99,10 +101,10 @@ async function repeat(Key: Record<string, string>, fingerprint: string): Promise
   if (Item.state !== 'DONE') {
     throw new Problem('idempotency-in-progress', 'The first request with this key is still running.');
   }
-  const reply = JSON.parse(Item.reply as string) as HttpReply;
+  const reply = JSON.parse(Item.reply ?? '') as HttpReply;
   return { ...reply, headers: { ...reply.headers, 'idempotent-replayed': 'true' } };
 }
 
-async function release(Key: Record<string, string>): Promise<void> {
+async function release(Key: Key): Promise<void> {
   await db().send(new DeleteCommand({ TableName: tableName(), Key }));
 }

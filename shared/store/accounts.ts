@@ -5,7 +5,7 @@ import { epochSeconds, isExpired, UNVERIFIED_ACCOUNT_TTL_S } from '#shared/domai
 import { CODE_TTL_MS, MAX_CODE_ATTEMPTS, type StoredCode } from '#shared/domain/verification.ts';
 import type { Role } from '#shared/http/auth.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { keys } from '#shared/store/keys.ts';
+import { account as accountItem, emailMarker, phoneMarker } from '#shared/store/items.ts';
 import { type OutboxMessage, outboxPut } from '#shared/store/outbox.ts';
 import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
 
@@ -73,21 +73,21 @@ export async function insertAccount(account: Account, messages: OutboxMessage[],
       {
         Put: {
           TableName,
-          Item: { ...keys.email(account.email), type: 'EmailMarker', accountId, ...expiry },
+          Item: emailMarker.item({ accountId, ...expiry }, account),
           ...free,
         },
       },
       {
         Put: {
           TableName,
-          Item: { ...keys.phone(account.phone), type: 'PhoneMarker', accountId, ...expiry },
+          Item: phoneMarker.item({ accountId, ...expiry }, account),
           ...free,
         },
       },
       {
         Put: {
           TableName,
-          Item: { ...keys.account(accountId), type: 'Account', ...account, ...expiry },
+          Item: accountItem.item({ ...account, ...expiry }),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
@@ -103,16 +103,17 @@ export async function insertAccount(account: Account, messages: OutboxMessage[],
 /** The account, or undefined when it is absent or has expired (the TTL deletes lazily). */
 export async function getAccount(accountId: string, now: Date): Promise<Account | undefined> {
   const out = await db().send(
-    new GetCommand({ TableName: tableName(), Key: keys.account(accountId), ConsistentRead: true }),
+    new GetCommand({ TableName: tableName(), Key: accountItem.key({ accountId }), ConsistentRead: true }),
   );
-  const account = out.Item as Account | undefined;
+  const account = accountItem.parse(out.Item);
   return isExpired(account, now.getTime()) ? undefined : account;
 }
 
 export async function findAccountByEmail(email: string, now: Date): Promise<Account | undefined> {
-  const marker = await db().send(new GetCommand({ TableName: tableName(), Key: keys.email(email) }));
-  if (!marker.Item || isExpired(marker.Item, now.getTime())) return undefined;
-  const account = await getAccount(marker.Item.accountId as string, now);
+  const out = await db().send(new GetCommand({ TableName: tableName(), Key: emailMarker.key({ email }) }));
+  const marker = emailMarker.parse(out.Item);
+  if (!marker || isExpired(marker, now.getTime())) return undefined;
+  const account = await getAccount(marker.accountId, now);
   // An expired account's marker may since belong to a newer one: only the holder counts.
   return account?.email === email ? account : undefined;
 }
@@ -142,7 +143,7 @@ export async function markVerified(
       {
         Update: {
           TableName,
-          Key: keys.account(account.accountId),
+          Key: accountItem.key(account),
           UpdateExpression: `SET ${verifiedField[channel]} = :true REMOVE codes.#c${completes ? ', expiresAtEpoch' : ''}`,
           ConditionExpression: `codes.#c.#h = :hash AND codes.#c.attempts < :max AND #other = :completes AND ${notExpired}`,
           ExpressionAttributeNames: { '#c': channel, '#h': 'hash', '#other': other },
@@ -157,7 +158,7 @@ export async function markVerified(
       },
     ];
     if (completes) {
-      for (const key of [keys.email(account.email), keys.phone(account.phone)]) {
+      for (const key of [emailMarker.key(account), phoneMarker.key(account)]) {
         items.push({
           Update: {
             TableName,
@@ -187,7 +188,7 @@ export function activeAccountCheck(accountId: string, now: Date): TransactItem {
   return {
     ConditionCheck: {
       TableName: tableName(),
-      Key: keys.account(accountId),
+      Key: accountItem.key({ accountId }),
       ConditionExpression: `attribute_exists(PK) AND emailVerified = :true AND phoneVerified = :true AND (attribute_not_exists(disabled) OR disabled = :false) AND ${notExpired}`,
       ExpressionAttributeValues: { ':true': true, ':false': false, ':now': epochSeconds(now.getTime()) },
     },
@@ -198,7 +199,7 @@ export function activeAccountCheck(accountId: string, now: Date): TransactItem {
 export async function countWrongTry(accountId: string, channel: Channel): Promise<boolean> {
   return conditionalUpdate({
     TableName: tableName(),
-    Key: keys.account(accountId),
+    Key: accountItem.key({ accountId }),
     UpdateExpression: 'SET codes.#c.attempts = codes.#c.attempts + :one',
     ConditionExpression: 'codes.#c.attempts < :max',
     ExpressionAttributeNames: { '#c': channel },
@@ -219,7 +220,7 @@ export async function replaceCode(
       {
         Update: {
           TableName: tableName(),
-          Key: keys.account(account.accountId),
+          Key: accountItem.key(account),
           UpdateExpression: 'SET codes.#c = :code',
           ConditionExpression: `${verifiedField[channel]} = :false AND (attribute_not_exists(codes.#c) OR codes.#c.sentAt < :recent) AND ${notExpired}`,
           ExpressionAttributeNames: { '#c': channel },

@@ -1,8 +1,8 @@
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { getMany } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { keys } from '#shared/store/keys.ts';
-import { APPLICANT_SHARDS, type Application } from '#shared/store/waves.ts';
+import { APPLICANT_SHARDS, application, partitions } from '#shared/store/items.ts';
+import type { Application } from '#shared/store/waves.ts';
 
 // A wave's applicants, split for parallel work. The applicant index has 16 shard
 // partitions; each is cut again by the first hex digit of the account id (a UUID), so
@@ -60,12 +60,15 @@ export async function applicantPage(
         TableName: tableName(),
         IndexName: 'GSI2',
         KeyConditionExpression: 'GSI2PK = :pk AND begins_with(GSI2SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': `WAVE#${waveId}#${slice.shard}`, ':prefix': slice.prefix },
+        ExpressionAttributeValues: {
+          ':pk': partitions.applicants(waveId, slice.shard),
+          ':prefix': slice.prefix,
+        },
         ExclusiveStartKey: at.start,
         Limit: limit - items.length,
       }),
     );
-    items.push(...((out.Items ?? []) as ApplicationItem[]));
+    items.push(...(out.Items ?? []).map((i) => application.parse(i)));
     if (out.LastEvaluatedKey) at = { slice: at.slice, start: out.LastEvaluatedKey };
     else at = at.slice + 1 < slices.length ? { slice: at.slice + 1 } : null;
   }
@@ -74,8 +77,9 @@ export async function applicantPage(
 
 /** The applications themselves, read consistently: an index lags its table, and each
  *  step must see what the step before wrote. */
-export function readApplications(waveId: string, accountIds: string[]): Promise<ApplicationItem[]> {
-  return getMany<ApplicationItem>(accountIds.map((id) => keys.application(id, waveId)));
+export async function readApplications(waveId: string, accountIds: string[]): Promise<ApplicationItem[]> {
+  const items = await getMany(accountIds.map((accountId) => application.key({ accountId, waveId })));
+  return items.map((i) => application.parse(i));
 }
 
 /** Runs `work` over `items` with at most `width` in flight: one page, bounded memory. */

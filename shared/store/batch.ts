@@ -1,16 +1,11 @@
-import { createHash } from 'node:crypto';
 import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/store/client.ts';
-
-/** A stable shard of `id` among `shards`: spreads one kind of item over partitions. */
-export function shardOf(id: string, shards: number): number {
-  return createHash('sha256').update(id).digest().readUInt16BE(0) % shards;
-}
+import type { Key, RawItem } from '#shared/store/item.ts';
 
 /** Items by key, read consistently, 100 to a request, unprocessed keys retried with
  *  backoff; absent items are left out. */
-export async function getMany<T = Record<string, unknown>>(keyList: Record<string, string>[]): Promise<T[]> {
-  const found: T[] = [];
+export async function getMany(keyList: Key[]): Promise<RawItem[]> {
+  const found: RawItem[] = [];
   for (let i = 0; i < keyList.length; i += 100) {
     let request: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);
     for (let attempt = 0; request?.length; attempt++) {
@@ -18,7 +13,7 @@ export async function getMany<T = Record<string, unknown>>(keyList: Record<strin
       const out: BatchGetCommandOutput = await db().send(
         new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: request, ConsistentRead: true } } }),
       );
-      found.push(...((out.Responses?.[tableName()] ?? []) as T[]));
+      found.push(...(out.Responses?.[tableName()] ?? []));
       request = out.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
     }
   }

@@ -1,5 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/store/client.ts';
+import { course as courseItem } from '#shared/store/items.ts';
 
 // A platform's catalog. Course ids are the platform's own, so each platform has its own
 // namespace: the key holds the partner id, and a platform cannot even name another
@@ -16,11 +17,6 @@ export interface Course {
   updatedAt: string;
 }
 
-const courseKey = (partnerId: string, courseId: string) => ({
-  PK: `COURSE#${partnerId}#${courseId}`,
-  SK: 'COURSE',
-});
-
 /** Creates or replaces a course; true when it was new. */
 export async function upsertCourse(
   course: Omit<Course, 'createdAt' | 'updatedAt'>,
@@ -30,13 +26,13 @@ export async function upsertCourse(
   const out = await db().send(
     new UpdateCommand({
       TableName: tableName(),
-      Key: courseKey(partnerId, courseId),
+      Key: courseItem.key(course),
       UpdateExpression:
         'SET #type = :type, partnerId = :partner, courseId = :course, title = :title, institution = :institution, ' +
         'priceIdr = :price, #mode = :mode, category = :category, updatedAt = :now, createdAt = if_not_exists(createdAt, :now)',
       ExpressionAttributeNames: { '#type': 'type', '#mode': 'mode' },
       ExpressionAttributeValues: {
-        ':type': 'Course',
+        ':type': courseItem.type,
         ':partner': partnerId,
         ':course': courseId,
         ':title': fields.title,
@@ -54,14 +50,9 @@ export async function upsertCourse(
   return { created: !out.Attributes, course: { ...course, createdAt, updatedAt: at } };
 }
 
-function toCourse(item: Record<string, unknown>): Course {
-  const { PK: _p, SK: _s, type: _t, ...course } = item;
-  return course as unknown as Course;
-}
-
 export async function getCourse(partnerId: string, courseId: string): Promise<Course | undefined> {
   const out = await db().send(
-    new GetCommand({ TableName: tableName(), Key: courseKey(partnerId, courseId) }),
+    new GetCommand({ TableName: tableName(), Key: courseItem.key({ partnerId, courseId }) }),
   );
-  return out.Item ? toCourse(out.Item) : undefined;
+  return courseItem.parse(out.Item);
 }

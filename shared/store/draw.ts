@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   bucketOf,
   type Cutoffs,
@@ -12,13 +12,11 @@ import {
 import { eachLimited } from '#shared/store/applicants.ts';
 import { getMany } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { keys } from '#shared/store/keys.ts';
+import { application, familyCard, familyInWave, partitions } from '#shared/store/items.ts';
+import { countAll, pages } from '#shared/store/paginate.ts';
 
 // The draw's state in the table: the family-card places of a wave, the draw index
 // (GSI3, eligible applicants in key order), and the cut-offs computed by walking it.
-
-const drawPartition = (waveId: string, pool: Pool, bucket: number) =>
-  `DRAW#${waveId}#${pool}#${bucket.toString(16).padStart(2, '0')}`;
 
 /** Screening's results on the application; the same values on a retry. */
 export async function recordScreening(
@@ -29,7 +27,7 @@ export async function recordScreening(
   await db().send(
     new UpdateCommand({
       TableName: tableName(),
-      Key: keys.application(accountId, waveId),
+      Key: application.key({ accountId, waveId }),
       UpdateExpression: 'SET drawKey = :key, priority = :priority, screenReasons = :reasons',
       ExpressionAttributeValues: {
         ':key': result.drawKey,
@@ -40,7 +38,7 @@ export async function recordScreening(
   );
 }
 
-interface FamilyInWave {
+export interface FamilyInWave {
   free: number;
   kept: string[];
   version: number;
@@ -48,18 +46,15 @@ interface FamilyInWave {
 
 /** This wave's family items of the given cards, by KK hash. */
 async function familiesInWave(waveId: string, kkHashes: string[]): Promise<Map<string, FamilyInWave>> {
-  const items = await getMany([...new Set(kkHashes)].map((kk) => keys.familyInWave(kk, waveId)));
-  return new Map(items.map((i) => [(i.PK as string).slice('KK#'.length), i as unknown as FamilyInWave]));
+  const items = await getMany([...new Set(kkHashes)].map((kkHash) => familyInWave.key({ kkHash, waveId })));
+  return new Map(items.map((i) => [familyInWave.partsOf(i).kkHash, familyInWave.parse(i)]));
 }
 
 /** Places left on each card: the cap less its participants of earlier waves. */
 async function placesLeft(kkHashes: string[]): Promise<Map<string, number>> {
   const left = new Map(kkHashes.map((kk) => [kk, KK_CAP]));
-  for (const item of await getMany([...new Set(kkHashes)].map((kk) => keys.family(kk)))) {
-    left.set(
-      (item.PK as string).slice('KK#'.length),
-      KK_CAP - ((item.participants as number | undefined) ?? 0),
-    );
+  for (const item of await getMany([...new Set(kkHashes)].map((kkHash) => familyCard.key({ kkHash })))) {
+    left.set(familyCard.partsOf(item).kkHash, KK_CAP - (familyCard.parse(item).participants ?? 0));
   }
   return left;
 }
@@ -96,13 +91,10 @@ export async function offerFamilyPlaces(
         await db().send(
           new PutCommand({
             TableName: tableName(),
-            Item: {
-              ...keys.familyInWave(kkHash, waveId),
-              type: 'FamilyInWave',
-              free,
-              kept: next,
-              version: (family?.version ?? 0) + 1,
-            },
+            Item: familyInWave.item(
+              { free, kept: next, version: (family?.version ?? 0) + 1 },
+              { kkHash, waveId },
+            ),
             ConditionExpression: family ? 'version = :v' : 'attribute_not_exists(PK)',
             ...(family ? { ExpressionAttributeValues: { ':v': family.version } } : {}),
           }),
@@ -131,13 +123,13 @@ export async function recordEligibility(
   accountId: string,
   result: { eligible: true; key: string; pool: Pool } | { eligible: false; reason: string },
 ): Promise<void> {
-  const Key = keys.application(accountId, waveId);
+  const Key = application.key({ accountId, waveId });
   const update = result.eligible
     ? {
         UpdateExpression: 'SET eligible = :yes, GSI3PK = :pk, GSI3SK = :key',
         ExpressionAttributeValues: {
           ':yes': true,
-          ':pk': drawPartition(waveId, result.pool, bucketOf(result.key)),
+          ':pk': partitions.draw(waveId, result.pool, bucketOf(result.key)),
           ':key': result.key,
         },
       }
@@ -150,52 +142,36 @@ export async function recordEligibility(
 
 /** How many keys a draw partition holds, optionally only those after `after`. */
 async function countKeys(waveId: string, pool: Pool, bucket: number, after = ''): Promise<number> {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'GSI3',
-        KeyConditionExpression: after ? 'GSI3PK = :pk AND GSI3SK > :after' : 'GSI3PK = :pk',
-        ExpressionAttributeValues: {
-          ':pk': drawPartition(waveId, pool, bucket),
-          ...(after ? { ':after': after } : {}),
-        },
-        Select: 'COUNT',
-        ExclusiveStartKey: start,
-      }),
-    );
-    count += out.Count ?? 0;
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return count;
+  return countAll({
+    IndexName: 'GSI3',
+    KeyConditionExpression: after ? 'GSI3PK = :pk AND GSI3SK > :after' : 'GSI3PK = :pk',
+    ExpressionAttributeValues: {
+      ':pk': partitions.draw(waveId, pool, bucket),
+      ...(after ? { ':after': after } : {}),
+    },
+  });
 }
 
 /** The first `limit` keys of a draw partition after `after`, in order. */
 async function firstKeys(waveId: string, pool: Pool, bucket: number, limit: number, after = '') {
   const found: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  while (found.length < limit) {
-    const out = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'GSI3',
-        KeyConditionExpression: after ? 'GSI3PK = :pk AND GSI3SK > :after' : 'GSI3PK = :pk',
-        ExpressionAttributeValues: {
-          ':pk': drawPartition(waveId, pool, bucket),
-          ...(after ? { ':after': after } : {}),
-        },
-        ProjectionExpression: 'GSI3SK',
-        Limit: limit - found.length,
-        ExclusiveStartKey: start,
-      }),
-    );
-    found.push(...(out.Items ?? []).map((i) => i.GSI3SK as string));
-    start = out.LastEvaluatedKey;
-    if (!start) break;
+  if (limit <= 0) return found;
+  const query = {
+    IndexName: 'GSI3',
+    KeyConditionExpression: after ? 'GSI3PK = :pk AND GSI3SK > :after' : 'GSI3PK = :pk',
+    ExpressionAttributeValues: {
+      ':pk': partitions.draw(waveId, pool, bucket),
+      ...(after ? { ':after': after } : {}),
+    },
+    ProjectionExpression: 'GSI3SK',
+    Limit: limit,
+  };
+  for await (const page of pages(query)) {
+    // The index projects keys only: GSI3SK is the draw key itself.
+    found.push(...(page.Items ?? []).map((i) => String(i.GSI3SK)));
+    if (found.length >= limit) break;
   }
-  return found;
+  return found.slice(0, limit);
 }
 
 export type Histogram = Record<Pool, number[]>;

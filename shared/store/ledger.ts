@@ -1,6 +1,6 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from '#shared/store/client.ts';
-import { keys } from '#shared/store/keys.ts';
+import { tableName } from '#shared/store/client.ts';
+import { ledgerEntry } from '#shared/store/items.ts';
+import { queryAll } from '#shared/store/paginate.ts';
 import type { TransactItem } from '#shared/store/transact.ts';
 
 // The ledger: every movement of a participant's balance is an entry written in the
@@ -25,27 +25,18 @@ export function ledgerPut(entry: LedgerEntry): TransactItem {
   return {
     Put: {
       TableName: tableName(),
-      Item: { ...keys.ledger(entry.accountId, entry.entryId), type: 'LedgerEntry', ...entry },
+      Item: ledgerEntry.item(entry),
       ConditionExpression: 'attribute_not_exists(PK)',
     },
   };
 }
 
 export async function ledgerOf(accountId: string): Promise<LedgerEntry[]> {
-  const entries: LedgerEntry[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :ledger)',
-        ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}`, ':ledger': 'LEDGER#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    entries.push(...((out.Items ?? []) as LedgerEntry[]));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return entries;
+  const { PK, SKPrefix } = ledgerEntry.partition({ accountId });
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :ledger)',
+    ExpressionAttributeValues: { ':pk': PK, ':ledger': SKPrefix },
+    ConsistentRead: true,
+  });
+  return items.map((i) => ledgerEntry.parse(i));
 }

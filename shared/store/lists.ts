@@ -3,6 +3,8 @@ import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { lookupHash } from '#shared/crypto.ts';
 import type { NikFlags } from '#shared/domain/screening.ts';
 import { db, tableName } from '#shared/store/client.ts';
+import type { RawItem } from '#shared/store/item.ts';
+import { listFlag, participation, priorityFlag } from '#shared/store/items.ts';
 
 // Lists imported from other agencies, keyed by the NIK's keyed hash: the table never
 // holds a listed NIK in clear. Everything known about one NIK is in one partition, so
@@ -10,9 +12,8 @@ import { db, tableName } from '#shared/store/client.ts';
 // lists and `priority:<name>` for priority lists.
 export type Flag = `list:${string}` | `priority:${string}`;
 
-// The sort key carries the flag: `LIST#<name>` or `PRIORITY#<name>`.
-const KIND_TO_SK = { list: 'LIST', priority: 'PRIORITY' } as const;
-const SK_TO_KIND: Record<string, keyof typeof KIND_TO_SK> = { LIST: 'list', PRIORITY: 'priority' };
+// The sort key carries the flag: `LIST#<name>` or `PRIORITY#<name>` (store/items.ts).
+const FLAG_ITEMS = { list: listFlag, priority: priorityFlag } as const;
 
 const CHUNK = 25; // BatchWriteItem's limit
 const IN_FLIGHT = 8;
@@ -20,19 +21,14 @@ const MAX_TRIES = 8;
 
 /** Writes one flag per distinct NIK; re-importing a NIK overwrites its flag. */
 export async function importFlags(flag: Flag, niks: string[], now: Date): Promise<number> {
-  const [kind, list] = flag.split(':') as [keyof typeof KIND_TO_SK, string];
+  const [kind, list] = flag.split(':') as [keyof typeof FLAG_ITEMS, string];
   const distinct = [...new Set(niks)];
   const batchId = randomUUID();
   const importedAt = now.toISOString();
   const items = await Promise.all(
-    distinct.map(async (nik) => ({
-      PK: `NIKFLAG#${await lookupHash('nik', nik)}`,
-      SK: `${KIND_TO_SK[kind]}#${list}`,
-      type: 'NikFlag',
-      list,
-      importedAt,
-      batchId,
-    })),
+    distinct.map(async (nik) =>
+      FLAG_ITEMS[kind].item({ list, importedAt, batchId }, { nikHash: await lookupHash('nik', nik), list }),
+    ),
   );
   const chunks: (typeof items)[] = [];
   for (let i = 0; i < items.length; i += CHUNK) chunks.push(items.slice(i, i + CHUNK));
@@ -51,7 +47,7 @@ export async function importFlags(flag: Flag, niks: string[], now: Date): Promis
   return distinct.length;
 }
 
-async function writeChunk(items: Record<string, unknown>[]): Promise<void> {
+async function writeChunk(items: RawItem[]): Promise<void> {
   let requests = items.map((Item) => ({ PutRequest: { Item } }));
   for (let attempt = 1; requests.length; attempt++) {
     const out = await db().send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
@@ -64,26 +60,22 @@ async function writeChunk(items: Record<string, unknown>[]): Promise<void> {
   }
 }
 
-/** The participation marker: written by the transaction that makes a NIK a participant,
- *  on condition that it is not there, so a NIK can never be selected twice. */
-export const participationKey = (nikHash: string) => ({ PK: `NIKFLAG#${nikHash}`, SK: 'PARTICIPANT' });
-
 /** Everything flagged on one NIK (by its keyed hash), for screening: one Query. */
 export async function nikFlags(nikHash: string): Promise<NikFlags> {
   const out = await db().send(
     new QueryCommand({
       TableName: tableName(),
       KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': `NIKFLAG#${nikHash}` },
-      ProjectionExpression: 'SK, waveId',
+      ExpressionAttributeValues: { ':pk': participation.key({ nikHash }).PK },
+      // The flag is in the key; only the participation marker has more to say.
+      ProjectionExpression: 'PK, SK, waveId',
     }),
   );
   const flags: NikFlags = { lists: [], priorities: [] };
   for (const item of out.Items ?? []) {
-    const [prefix, name] = (item.SK as string).split('#') as [string, string | undefined];
-    if (prefix === 'PARTICIPANT') flags.participatedIn = item.waveId as string;
-    else if (SK_TO_KIND[prefix] === 'list' && name) flags.lists.push(name);
-    else if (SK_TO_KIND[prefix] === 'priority' && name) flags.priorities.push(name);
+    if (participation.matches(item)) flags.participatedIn = participation.parse(item).waveId;
+    else if (listFlag.matches(item)) flags.lists.push(listFlag.partsOf(item).list);
+    else if (priorityFlag.matches(item)) flags.priorities.push(priorityFlag.partsOf(item).list);
   }
   return flags;
 }

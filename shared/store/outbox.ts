@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/store/client.ts';
-import { keys } from '#shared/store/keys.ts';
+import { outbox } from '#shared/store/items.ts';
 import type { TransactItem } from '#shared/store/transact.ts';
 
 // Transactional outbox: a message is an item written in the same transaction as the
@@ -22,13 +22,10 @@ export function outboxPut(message: OutboxMessage, now: Date): TransactItem {
   return {
     Put: {
       TableName: tableName(),
-      Item: {
-        ...keys.outbox(message.to, sentAt, randomUUID()),
-        type: 'Outbox',
-        ...message,
-        sentAt,
-        expiresAtEpoch: Math.floor(now.getTime() / 1000) + KEEP_S,
-      },
+      Item: outbox.item(
+        { ...message, sentAt, expiresAtEpoch: Math.floor(now.getTime() / 1000) + KEEP_S },
+        { to: message.to, sentAt, id: randomUUID() },
+      ),
     },
   };
 }
@@ -38,16 +35,13 @@ export async function listOutbox(to: string, limit = 50): Promise<OutboxMessage[
     new QueryCommand({
       TableName: tableName(),
       KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': `OUTBOX#${to}` },
+      ExpressionAttributeValues: { ':pk': outbox.partition({ to }).PK },
       ScanIndexForward: false,
       Limit: limit,
     }),
   );
-  return (out.Items ?? []).map(({ to, channel, template, code, sentAt }) => ({
-    to,
-    channel,
-    template,
-    code,
-    sentAt,
-  }));
+  return (out.Items ?? []).map((i) => {
+    const { to, channel, template, code, sentAt } = outbox.parse(i);
+    return { to, channel, template, code, sentAt };
+  });
 }

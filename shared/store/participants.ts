@@ -2,11 +2,18 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { KK_CAP, newCardNumber, type Pool } from '#shared/domain/draw.ts';
 import type { Wave } from '#shared/domain/waves.ts';
 import type { ApplicationItem } from '#shared/store/applicants.ts';
-import { shardOf } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { keys } from '#shared/store/keys.ts';
+import {
+  application as applicationItem,
+  card,
+  DEADLINE_SHARDS,
+  familyCard,
+  listFlag,
+  participant as participantItem,
+  participation,
+  partitions,
+} from '#shared/store/items.ts';
 import { ledgerPut } from '#shared/store/ledger.ts';
-import { participationKey } from '#shared/store/lists.ts';
 import { outboxPut } from '#shared/store/outbox.ts';
 import { poolReturn } from '#shared/store/quota-pool.ts';
 import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
@@ -17,7 +24,7 @@ import { ConditionFailed, type TransactItem, transact } from '#shared/store/tran
 
 /** Participants who have not bought a first course sit in GSI1 by purchase deadline,
  *  16 shards; the first purchase removes them (the index is sparse). */
-export const DEADLINE_SHARDS = 16;
+export { DEADLINE_SHARDS };
 
 export interface Participant {
   accountId: string;
@@ -33,6 +40,16 @@ export interface Participant {
   pool: Pool;
 }
 
+/** The stored participant: what purchases and reviews have written on it since. */
+export interface ParticipantItem extends Participant {
+  /** A paid course not yet completed: no second purchase beside it. */
+  activePurchase?: string;
+  firstPurchaseAt?: string;
+  completedCourses?: number;
+  incentivesScheduledAt?: string;
+  revokedAt?: string;
+}
+
 export type IssueResult = 'issued' | 'decided-before' | 'previous-participant' | 'kk-cap';
 
 const DAY_MS = 86_400_000;
@@ -45,7 +62,7 @@ const decided = (
 ): TransactItem => ({
   Update: {
     TableName: tableName(),
-    Key: keys.application(application.accountId, application.waveId),
+    Key: applicationItem.key(application),
     UpdateExpression: `SET outcome = :outcome, decidedAt = :now${reason ? ', reason = :reason' : ''}`,
     ConditionExpression: 'outcome = :joined',
     ExpressionAttributeValues: {
@@ -95,27 +112,21 @@ export async function issueParticipant(
         {
           Put: {
             TableName,
-            Item: {
-              ...keys.participant(accountId),
-              type: 'Participant',
-              ...participant,
-              GSI1PK: `PURCHASE-DUE#${shardOf(accountId, DEADLINE_SHARDS)}`,
-              GSI1SK: `${purchaseDeadline}#${accountId}`,
-            },
+            Item: participantItem.item(participant),
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
         {
           Put: {
             TableName,
-            Item: { ...keys.card(cardNumber), type: 'Card', accountId },
+            Item: card.item({ accountId }, { cardNumber }),
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
         {
           Update: {
             TableName,
-            Key: keys.family(application.kkHash),
+            Key: familyCard.key(application),
             UpdateExpression: 'ADD participants :one',
             ConditionExpression: 'attribute_not_exists(participants) OR participants < :cap',
             ExpressionAttributeValues: { ':one': 1, ':cap': KK_CAP },
@@ -124,12 +135,7 @@ export async function issueParticipant(
         {
           Put: {
             TableName,
-            Item: {
-              ...participationKey(application.nikHash),
-              type: 'NikFlag',
-              waveId: wave.waveId,
-              at: selectedAt,
-            },
+            Item: participation.item({ waveId: wave.waveId, at: selectedAt }, application),
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
@@ -192,12 +198,12 @@ export async function overdueParticipants(shard: number, now: Date, start?: Reco
       TableName: tableName(),
       IndexName: 'GSI1',
       KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK < :now',
-      ExpressionAttributeValues: { ':pk': `PURCHASE-DUE#${shard}`, ':now': now.toISOString() },
+      ExpressionAttributeValues: { ':pk': partitions.purchaseDue(shard), ':now': now.toISOString() },
       Limit: 200,
       ExclusiveStartKey: start,
     }),
   );
-  return { items: (out.Items ?? []) as Participant[], next: out.LastEvaluatedKey };
+  return { items: (out.Items ?? []).map((i) => participantItem.parse(i)), next: out.LastEvaluatedKey };
 }
 
 /**
@@ -214,7 +220,7 @@ export async function revokeParticipant(p: Participant, now: Date): Promise<bool
       {
         Update: {
           TableName,
-          Key: keys.participant(p.accountId),
+          Key: participantItem.key(p),
           UpdateExpression:
             'SET #status = :revoked, balanceIdr = :zero, revokedAt = :at REMOVE GSI1PK, GSI1SK',
           ConditionExpression: '#status = :active AND attribute_exists(GSI1PK) AND balanceIdr = :balance',
@@ -241,14 +247,10 @@ export async function revokeParticipant(p: Participant, now: Date): Promise<bool
       {
         Put: {
           TableName,
-          Item: {
-            PK: `NIKFLAG#${p.nikHash}`,
-            SK: 'LIST#blocked',
-            type: 'NikFlag',
-            list: 'blocked',
-            importedAt: at,
-            batchId: 'purchase-deadline',
-          },
+          Item: listFlag.item(
+            { list: 'blocked', importedAt: at, batchId: 'purchase-deadline' },
+            { nikHash: p.nikHash, list: 'blocked' },
+          ),
         },
       },
       poolReturn(p.accountId, p.balanceIdr),

@@ -9,6 +9,14 @@ import {
 } from '#shared/domain/partners.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { IndexCursor, sealCursor, startOf } from '#shared/store/cursor.ts';
+import {
+  partitions,
+  partnerAudit,
+  partnerCode,
+  partnerCredential,
+  partner as partnerItem,
+} from '#shared/store/items.ts';
+import { queryAll } from '#shared/store/paginate.ts';
 import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
 
 export type { PartnerKind, PartnerStatus } from '#shared/domain/partners.ts';
@@ -49,29 +57,17 @@ export interface AuditEntry {
   note?: string;
 }
 
-const partnerKey = (partnerId: string) => ({ PK: `PARTNER#${partnerId}`, SK: 'PARTNER' });
-const codeKey = (code: string) => ({ PK: `PARTNERCODE#${code}`, SK: 'PARTNERCODE' });
-const credentialKey = (keyId: string) => ({ PK: `PARTNERKEY#${keyId}`, SK: 'PARTNERKEY' });
-const listing = (code: string) => ({ GSI1PK: 'PARTNERS', GSI1SK: code });
+const partnerKey = (partnerId: string) => partnerItem.key({ partnerId });
+const credentialKey = (keyId: string) => partnerCredential.key({ keyId });
 
 function auditPut(partnerId: string, entry: AuditEntry): TransactItem {
   return {
     Put: {
       TableName: tableName(),
-      Item: {
-        PK: `PARTNER#${partnerId}`,
-        SK: `AUDIT#${entry.at}#${randomUUID()}`,
-        type: 'PartnerAudit',
-        ...entry,
-      },
+      Item: partnerAudit.item(entry, { partnerId, at: entry.at, id: randomUUID() }),
     },
   };
 }
-
-const strip = (item: Record<string, unknown>) => {
-  const { PK: _p, SK: _s, GSI1PK: _g1, GSI1SK: _g2, type: _t, ...rest } = item;
-  return rest;
-};
 
 /** Inserts a partner with its unique code; false when the code is taken. */
 export async function insertPartner(partner: Partner, by = 'system'): Promise<boolean> {
@@ -82,20 +78,14 @@ export async function insertPartner(partner: Partner, by = 'system'): Promise<bo
       {
         Put: {
           TableName,
-          Item: { ...codeKey(partner.code), partnerId: partner.partnerId },
+          Item: partnerCode.item({ partnerId: partner.partnerId }, partner),
           ConditionExpression: absent,
         },
       },
       {
         Put: {
           TableName,
-          Item: {
-            ...partnerKey(partner.partnerId),
-            type: 'Partner',
-            ...listing(partner.code),
-            activeKeys: 0,
-            ...partner,
-          },
+          Item: partnerItem.item({ activeKeys: 0, ...partner }),
           ConditionExpression: absent,
         },
       },
@@ -112,12 +102,13 @@ export async function getPartner(partnerId: string): Promise<Partner | undefined
   const out = await db().send(
     new GetCommand({ TableName: tableName(), Key: partnerKey(partnerId), ConsistentRead: true }),
   );
-  return out.Item ? (strip(out.Item) as unknown as Partner) : undefined;
+  return partnerItem.parse(out.Item);
 }
 
 export async function findPartnerByCode(code: string): Promise<Partner | undefined> {
-  const marker = await db().send(new GetCommand({ TableName: tableName(), Key: codeKey(code) }));
-  return marker.Item ? getPartner(marker.Item.partnerId as string) : undefined;
+  const out = await db().send(new GetCommand({ TableName: tableName(), Key: partnerCode.key({ code }) }));
+  const marker = partnerCode.parse(out.Item);
+  return marker ? getPartner(marker.partnerId) : undefined;
 }
 
 /** Partners listed by code (older items without the listing keys get them on seeding). */
@@ -128,13 +119,13 @@ export async function listPartners(limit: number, cursor?: string) {
       TableName: tableName(),
       IndexName: 'GSI1',
       KeyConditionExpression: 'GSI1PK = :p',
-      ExpressionAttributeValues: { ':p': 'PARTNERS' },
+      ExpressionAttributeValues: { ':p': partitions.partners },
       Limit: limit,
       ExclusiveStartKey: start,
     }),
   );
   return {
-    partners: (out.Items ?? []).map((i) => strip(i) as unknown as Partner),
+    partners: (out.Items ?? []).map((i) => partnerItem.parse(i)),
     nextCursor: await sealCursor('partners', out.LastEvaluatedKey),
   };
 }
@@ -145,7 +136,7 @@ export async function ensureListed(partner: Partner): Promise<void> {
       TableName: tableName(),
       Key: partnerKey(partner.partnerId),
       UpdateExpression: 'SET GSI1PK = :pk, GSI1SK = :sk, activeKeys = if_not_exists(activeKeys, :zero)',
-      ExpressionAttributeValues: { ':pk': 'PARTNERS', ':sk': partner.code, ':zero': 0 },
+      ExpressionAttributeValues: { ':pk': partitions.partners, ':sk': partner.code, ':zero': 0 },
     }),
   );
 }
@@ -191,14 +182,12 @@ export async function transitionPartner(
 }
 
 export async function auditTrail(partnerId: string): Promise<AuditEntry[]> {
-  const out = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :audit)',
-      ExpressionAttributeValues: { ':pk': `PARTNER#${partnerId}`, ':audit': 'AUDIT#' },
-    }),
-  );
-  return (out.Items ?? []).map((i) => strip(i) as unknown as AuditEntry);
+  const { PK, SKPrefix } = partnerAudit.partition({ partnerId });
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :audit)',
+    ExpressionAttributeValues: { ':pk': PK, ':audit': SKPrefix },
+  });
+  return items.map((i) => partnerAudit.parse(i));
 }
 
 export class TooManyKeys extends Error {}
@@ -235,13 +224,7 @@ export async function issueCredential(
       {
         Put: {
           TableName: tableName(),
-          Item: {
-            ...credentialKey(keyId),
-            type: 'PartnerCredential',
-            GSI1PK: `PARTNERKEYS#${partnerId}`,
-            GSI1SK: keyId,
-            ...credential,
-          },
+          Item: partnerCredential.item(credential),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
@@ -301,18 +284,15 @@ export async function getCredential(keyId: string): Promise<(Credential & { secr
   const out = await db().send(
     new GetCommand({ TableName: tableName(), Key: credentialKey(keyId), ConsistentRead: true }),
   );
-  const credential = out.Item as Credential | undefined;
+  const credential = partnerCredential.parse(out.Item);
   return credential ? { ...credential, secret: await decrypt(credential.secretSealed) } : undefined;
 }
 
 export async function listCredentials(partnerId: string): Promise<Credential[]> {
-  const out = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': `PARTNERKEYS#${partnerId}` },
-    }),
-  );
-  return (out.Items ?? []).map((i) => strip(i) as unknown as Credential);
+  const items = await queryAll({
+    IndexName: 'GSI1',
+    KeyConditionExpression: 'GSI1PK = :pk',
+    ExpressionAttributeValues: { ':pk': partitions.partnerKeys(partnerId) },
+  });
+  return items.map((i) => partnerCredential.parse(i));
 }

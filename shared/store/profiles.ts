@@ -1,10 +1,12 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { encrypt, lookupHash } from '#shared/crypto.ts';
 import type { Declarations } from '#shared/domain/eligibility.ts';
 import { type Gender, maskKk, maskNik } from '#shared/domain/nik.ts';
 import { AccountInactive, activeAccountCheck } from '#shared/store/accounts.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { keys } from '#shared/store/keys.ts';
+import type { RawItem } from '#shared/store/item.ts';
+import { account, nikMarker, profile } from '#shared/store/items.ts';
+import { queryAll } from '#shared/store/paginate.ts';
 import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
 
 /** The personal data a citizen enters, besides the NIK and KK. */
@@ -47,27 +49,37 @@ export interface StoredProfile extends ProfileView {
 export class DuplicateNik extends Error {}
 export class NikLocked extends Error {}
 
-const VIEW_FIELDS = [
-  'nikMasked',
-  'kkMasked',
-  'birthDate',
-  'gender',
-  'provinceCode',
-  'education',
-  'workStatus',
-  'declarations',
-  'updatedAt',
-] as const satisfies readonly (keyof ProfileView)[];
-
+/** The citizen's view: named field by field, so a new stored field is never shown by accident. */
 export function toView(p: StoredProfile): ProfileView {
-  return Object.fromEntries(VIEW_FIELDS.map((field) => [field, p[field]])) as unknown as ProfileView;
+  const {
+    nikMasked,
+    kkMasked,
+    birthDate,
+    gender,
+    provinceCode,
+    education,
+    workStatus,
+    declarations,
+    updatedAt,
+  } = p;
+  return {
+    nikMasked,
+    kkMasked,
+    birthDate,
+    gender,
+    provinceCode,
+    education,
+    workStatus,
+    declarations,
+    updatedAt,
+  };
 }
 
 export async function getProfile(accountId: string): Promise<StoredProfile | undefined> {
   const out = await db().send(
-    new GetCommand({ TableName: tableName(), Key: keys.profile(accountId), ConsistentRead: true }),
+    new GetCommand({ TableName: tableName(), Key: profile.key({ accountId }), ConsistentRead: true }),
   );
-  return out.Item as StoredProfile | undefined;
+  return profile.parse(out.Item);
 }
 
 /** For the wave-join transaction: locks the NIK, and fails unless the profile exists. */
@@ -75,7 +87,7 @@ export function lockNikItem(accountId: string): TransactItem {
   return {
     Update: {
       TableName: tableName(),
-      Key: keys.profile(accountId),
+      Key: profile.key({ accountId }),
       UpdateExpression: 'SET nikLocked = :true',
       ConditionExpression: 'attribute_exists(PK)',
       ExpressionAttributeValues: { ':true': true },
@@ -102,7 +114,7 @@ export async function saveProfile(accountId: string, input: ProfileInput, now: D
   const { nik: _nik, kk: _kk, ...plain } = input;
   const fields = {
     ...plain,
-    type: 'Profile',
+    type: profile.type,
     accountId,
     nikSealed,
     nikHash,
@@ -160,17 +172,17 @@ function profileWrite(
     {
       Update: {
         TableName,
-        Key: keys.nik(fields.nikHash),
+        Key: nikMarker.key(fields),
         UpdateExpression: 'SET accountId = :me, #type = :type',
         ConditionExpression: 'attribute_not_exists(PK) OR accountId = :me',
         ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ...me, ':type': 'NikMarker' },
+        ExpressionAttributeValues: { ...me, ':type': nikMarker.type },
       },
     },
     {
       Update: {
         TableName,
-        Key: keys.profile(accountId),
+        Key: profile.key({ accountId }),
         UpdateExpression: `SET ${sets.join(', ')}, createdAt = if_not_exists(createdAt, :createdAt)`,
         ConditionExpression: condition,
         ExpressionAttributeNames: names,
@@ -181,30 +193,23 @@ function profileWrite(
   if (changing) {
     const mine = 'attribute_not_exists(PK) OR accountId = :me';
     items.push({
-      Delete: { TableName, Key: keys.nik(oldHash), ConditionExpression: mine, ExpressionAttributeValues: me },
+      Delete: {
+        TableName,
+        Key: nikMarker.key({ nikHash: oldHash }),
+        ConditionExpression: mine,
+        ExpressionAttributeValues: me,
+      },
     });
   }
   return items;
 }
 
-export type AccountItem = Record<string, unknown> & { PK: string; SK: string };
-
-/** Every item of an account's partition (account, profile, applications, participant). */
-export async function accountItems(accountId: string): Promise<AccountItem[]> {
-  const items: AccountItem[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.account(accountId).PK },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...((out.Items ?? []) as AccountItem[]));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
+/** Every item of an account's partition (account, profile, applications, participant,
+ *  ledger, incentives): the caller picks them by type (store/item.ts `pick`). */
+export function accountItems(accountId: string): Promise<RawItem[]> {
+  return queryAll({
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': account.key({ accountId }).PK },
+    ConsistentRead: true,
+  });
 }

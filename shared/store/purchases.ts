@@ -1,12 +1,21 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { newVoucherCode, type PurchaseStatus, type ScheduledIncentive } from '#shared/domain/purchases.ts';
 import { MAX_CODE_ATTEMPTS, type StoredCode } from '#shared/domain/verification.ts';
 import { AccountInactive, activeAccountCheck } from '#shared/store/accounts.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { keys } from '#shared/store/keys.ts';
+import {
+  card,
+  incentive as incentiveItem,
+  participant as participantItem,
+  partitions,
+  purchase as purchaseItem,
+  surveyAnswers,
+  voucher,
+} from '#shared/store/items.ts';
 import { ledgerPut } from '#shared/store/ledger.ts';
 import { outboxPut } from '#shared/store/outbox.ts';
-import type { Participant } from '#shared/store/participants.ts';
+import { pages, queryAll } from '#shared/store/paginate.ts';
+import type { ParticipantItem } from '#shared/store/participants.ts';
 import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // Purchases: one item each (listed per platform in GSI1 for the reports), a voucher
@@ -33,34 +42,27 @@ export interface Purchase {
   reviewedAt?: string;
 }
 
-const purchaseKey = (purchaseId: string) => ({ PK: `PURCHASE#${purchaseId}`, SK: 'PURCHASE' });
-const voucherKey = (code: string) => ({ PK: `VOUCHER#${code}`, SK: 'VOUCHER' });
+const purchaseKey = (purchaseId: string) => purchaseItem.key({ purchaseId });
+const participantKey = (accountId: string) => participantItem.key({ accountId });
 
-const strip = (item: Record<string, unknown>) => {
-  const { PK: _p, SK: _s, GSI1PK: _g1, GSI1SK: _g2, type: _t, ...rest } = item;
-  return rest;
-};
-
-export async function cardHolder(cardNumber: string): Promise<Participant | undefined> {
-  const card = await db().send(new GetCommand({ TableName: tableName(), Key: keys.card(cardNumber) }));
-  if (!card.Item) return undefined;
-  return participantOf(card.Item.accountId as string);
+export async function cardHolder(cardNumber: string): Promise<ParticipantItem | undefined> {
+  const out = await db().send(new GetCommand({ TableName: tableName(), Key: card.key({ cardNumber }) }));
+  const marker = card.parse(out.Item);
+  return marker ? participantOf(marker.accountId) : undefined;
 }
 
-export async function participantOf(
-  accountId: string,
-): Promise<(Participant & { activePurchase?: string; firstPurchaseAt?: string }) | undefined> {
+export async function participantOf(accountId: string): Promise<ParticipantItem | undefined> {
   const out = await db().send(
-    new GetCommand({ TableName: tableName(), Key: keys.participant(accountId), ConsistentRead: true }),
+    new GetCommand({ TableName: tableName(), Key: participantKey(accountId), ConsistentRead: true }),
   );
-  return out.Item as (Participant & { activePurchase?: string }) | undefined;
+  return participantItem.parse(out.Item);
 }
 
 export async function getPurchase(purchaseId: string): Promise<Purchase | undefined> {
   const out = await db().send(
     new GetCommand({ TableName: tableName(), Key: purchaseKey(purchaseId), ConsistentRead: true }),
   );
-  return out.Item ? (strip(out.Item) as unknown as Purchase) : undefined;
+  return purchaseItem.parse(out.Item);
 }
 
 /** A purchase waiting for the participant's code, and the SMS that carries it. */
@@ -74,13 +76,7 @@ export async function insertPurchase(
     {
       Put: {
         TableName: tableName(),
-        Item: {
-          ...purchaseKey(purchase.purchaseId),
-          type: 'Purchase',
-          GSI1PK: `PURCHASES#${purchase.partnerId}`,
-          GSI1SK: `${purchase.createdAt}#${purchase.purchaseId}`,
-          ...purchase,
-        },
+        Item: purchaseItem.item(purchase),
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     },
@@ -160,7 +156,7 @@ export async function confirmPurchase(
       {
         Update: {
           TableName: tableName(),
-          Key: keys.participant(purchase.accountId),
+          Key: participantKey(purchase.accountId),
           // The first purchase also leaves the deadline index (the sweep no longer sees it).
           UpdateExpression:
             'SET balanceIdr = :after, activePurchase = :id, firstPurchaseAt = if_not_exists(firstPurchaseAt, :at) REMOVE GSI1PK, GSI1SK',
@@ -189,13 +185,14 @@ export async function confirmPurchase(
       {
         Put: {
           TableName: tableName(),
-          Item: {
-            ...voucherKey(voucherCode),
-            type: 'Voucher',
-            purchaseId: purchase.purchaseId,
-            partnerId: purchase.partnerId,
-            institutionId: purchase.institution.id,
-          },
+          Item: voucher.item(
+            {
+              purchaseId: purchase.purchaseId,
+              partnerId: purchase.partnerId,
+              institutionId: purchase.institution.id,
+            },
+            { code: voucherCode },
+          ),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
@@ -224,9 +221,9 @@ export async function confirmPurchase(
 export async function voucherOwner(
   code: string,
 ): Promise<{ purchaseId: string; partnerId: string; institutionId: string } | undefined> {
-  const out = await db().send(new GetCommand({ TableName: tableName(), Key: voucherKey(code) }));
-  if (!out.Item) return undefined;
-  const owner = out.Item as { purchaseId: string; partnerId?: string; institutionId: string };
+  const out = await db().send(new GetCommand({ TableName: tableName(), Key: voucher.key({ code }) }));
+  const owner = voucher.parse(out.Item);
+  if (!owner) return undefined;
   // Vouchers issued before the marker carried the platform: read it from the purchase.
   const partnerId = owner.partnerId ?? (await getPurchase(owner.purchaseId))?.partnerId ?? '';
   return { purchaseId: owner.purchaseId, partnerId, institutionId: owner.institutionId };
@@ -284,7 +281,7 @@ export async function cancelPurchase(p: Purchase, now: Date): Promise<boolean> {
         {
           Update: {
             TableName: tableName(),
-            Key: keys.participant(p.accountId),
+            Key: participantKey(p.accountId),
             UpdateExpression: 'SET balanceIdr = :after REMOVE activePurchase',
             ConditionExpression: 'balanceIdr = :before AND activePurchase = :id',
             ExpressionAttributeValues: {
@@ -322,7 +319,7 @@ export const completePurchase = (p: Purchase, completedAt: string, certificateNu
       {
         Update: {
           TableName: tableName(),
-          Key: keys.participant(p.accountId),
+          Key: participantKey(p.accountId),
           UpdateExpression: 'REMOVE activePurchase ADD completedCourses :one',
           ConditionExpression: 'activePurchase = :id',
           ExpressionAttributeValues: { ':id': p.purchaseId, ':one': 1 },
@@ -346,14 +343,13 @@ export async function reviewPurchase(
   const at = now.toISOString();
   for (let attempt = 0; attempt < 3; attempt++) {
     const participant = await participantOf(p.accountId);
-    const schedule =
-      participant !== undefined && !(participant as { incentivesScheduledAt?: string }).incentivesScheduledAt;
+    const schedule = participant !== undefined && !participant.incentivesScheduledAt;
     const scheduling: TransactItem[] = schedule
       ? [
           {
             Update: {
               TableName: tableName(),
-              Key: keys.participant(p.accountId),
+              Key: participantKey(p.accountId),
               UpdateExpression: 'SET incentivesScheduledAt = :at',
               ConditionExpression: 'attribute_not_exists(incentivesScheduledAt)',
               ExpressionAttributeValues: { ':at': at },
@@ -363,16 +359,13 @@ export async function reviewPurchase(
             (i): TransactItem => ({
               Put: {
                 TableName: tableName(),
-                Item: {
-                  PK: `ACCOUNT#${p.accountId}`,
-                  SK: `INCENTIVE#${i.kind}#${i.n}`,
-                  type: 'Incentive',
+                Item: incentiveItem.item({
                   accountId: p.accountId,
                   ...i,
                   status: 'SCHEDULED',
                   scheduledAt: at,
                   purchaseId: p.purchaseId,
-                },
+                }),
                 ConditionExpression: 'attribute_not_exists(PK)',
               },
             }),
@@ -415,37 +408,25 @@ export async function reviewPurchase(
 }
 
 export async function incentivesOf(accountId: string) {
-  const out = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :i)',
-      ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}`, ':i': 'INCENTIVE#' },
-    }),
-  );
-  return (out.Items ?? []).map((i) => ({
-    kind: i.kind as 'incentive' | 'survey',
-    amountIdr: i.amountIdr as number,
-    dueDate: i.dueDate as string,
-    status: i.status as 'SCHEDULED' | 'STAGED' | 'PAID' | 'FAILED',
-  }));
+  const { PK, SKPrefix } = incentiveItem.partition({ accountId });
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :i)',
+    ExpressionAttributeValues: { ':pk': PK, ':i': SKPrefix },
+  });
+  return items.map((i) => {
+    const { kind, amountIdr, dueDate, status } = incentiveItem.parse(i);
+    return { kind, amountIdr, dueDate, status };
+  });
 }
 
 /** Every purchase of one platform, page by page (for the PMO's reports). */
 export async function* purchasesOf(partnerId: string): AsyncGenerator<Purchase[]> {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': `PURCHASES#${partnerId}` },
-        ExclusiveStartKey: start,
-      }),
-    );
-    yield (out.Items ?? []).map((i) => strip(i) as unknown as Purchase);
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const query = {
+    IndexName: 'GSI1',
+    KeyConditionExpression: 'GSI1PK = :pk',
+    ExpressionAttributeValues: { ':pk': partitions.purchases(partnerId) },
+  };
+  for await (const page of pages(query)) yield (page.Items ?? []).map((i) => purchaseItem.parse(i));
 }
 
 /** A survey's answers and its incentive, once: both on condition they are absent, and
@@ -462,28 +443,14 @@ export async function recordSurvey(
       {
         Put: {
           TableName: tableName(),
-          Item: {
-            PK: `ACCOUNT#${accountId}`,
-            SK: `SURVEY#${incentive.n}`,
-            type: 'SurveyAnswers',
-            answers,
-            at,
-          },
+          Item: surveyAnswers.item({ answers, at }, { accountId, n: incentive.n }),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
       {
         Put: {
           TableName: tableName(),
-          Item: {
-            PK: `ACCOUNT#${accountId}`,
-            SK: `INCENTIVE#${incentive.kind}#${incentive.n}`,
-            type: 'Incentive',
-            accountId,
-            ...incentive,
-            status: 'SCHEDULED',
-            scheduledAt: at,
-          },
+          Item: incentiveItem.item({ accountId, ...incentive, status: 'SCHEDULED', scheduledAt: at }),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },

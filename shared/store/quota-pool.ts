@@ -1,7 +1,6 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { shardOf } from '#shared/store/batch.ts';
-import { db, tableName } from '#shared/store/client.ts';
-import { keys } from '#shared/store/keys.ts';
+import { tableName } from '#shared/store/client.ts';
+import { quotaPool, shardOf } from '#shared/store/items.ts';
+import { queryAll } from '#shared/store/paginate.ts';
 import { ConditionFailed, type TransactItem } from '#shared/store/transact.ts';
 
 // Places freed by revoked participants, for a later ("recovery") wave's quota. Sharded
@@ -21,7 +20,7 @@ export function poolReturn(accountId: string, returnedIdr: number): TransactItem
   return {
     Update: {
       TableName: tableName(),
-      Key: keys.quotaPool(shardOf(accountId, POOL_SHARDS)),
+      Key: quotaPool.key({ shard: shardOf(accountId, POOL_SHARDS) }),
       UpdateExpression: 'ADD availablePlaces :one, revokedPlaces :one, returnedIdr :idr',
       ExpressionAttributeValues: { ':one': 1, ':idr': returnedIdr },
     },
@@ -29,21 +28,21 @@ export function poolReturn(accountId: string, returnedIdr: number): TransactItem
 }
 
 async function shards(): Promise<(QuotaPool & { shard: number })[]> {
-  const out = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': 'QUOTAPOOL' },
-      ConsistentRead: true,
-    }),
-  );
-  return (out.Items ?? []).map((item) => ({
-    shard: Number((item.SK as string).split('#')[1]),
-    availablePlaces: (item.availablePlaces as number | undefined) ?? 0,
-    revokedPlaces: (item.revokedPlaces as number | undefined) ?? 0,
-    drawnPlaces: (item.drawnPlaces as number | undefined) ?? 0,
-    returnedIdr: (item.returnedIdr as number | undefined) ?? 0,
-  }));
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': quotaPool.partition({}).PK },
+    ConsistentRead: true,
+  });
+  return items.map((item) => {
+    const pool = quotaPool.parse(item);
+    return {
+      shard: Number(quotaPool.partsOf(item).shard),
+      availablePlaces: pool.availablePlaces ?? 0,
+      revokedPlaces: pool.revokedPlaces ?? 0,
+      drawnPlaces: pool.drawnPlaces ?? 0,
+      returnedIdr: pool.returnedIdr ?? 0,
+    };
+  });
 }
 
 export async function readQuotaPool(): Promise<QuotaPool> {
@@ -74,7 +73,7 @@ export async function poolDraw(places: number): Promise<TransactItem[]> {
     items.push({
       Update: {
         TableName: tableName(),
-        Key: keys.quotaPool(shard.shard),
+        Key: quotaPool.key(shard),
         UpdateExpression: 'ADD availablePlaces :minus, drawnPlaces :take',
         ConditionExpression: 'availablePlaces >= :take',
         ExpressionAttributeValues: { ':minus': -take, ':take': take },

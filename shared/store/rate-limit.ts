@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/store/client.ts';
+import { rateWindow } from '#shared/store/items.ts';
 
 // A fixed one-second window per partner: one conditional counter item per second,
 // gone by TTL a minute later. WAF limits per key id at the edge on AWS too; this one is
@@ -11,7 +12,7 @@ export async function takeRateToken(partnerId: string, perSecond: number, now: D
     await db().send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: { PK: `RATE#${partnerId}`, SK: String(second) },
+        Key: rateWindow.key({ partnerId, second }),
         UpdateExpression: 'ADD used :one SET expiresAtEpoch = :ttl',
         ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
         ExpressionAttributeValues: { ':one': 1, ':limit': perSecond, ':ttl': second + 60 },

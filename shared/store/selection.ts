@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Cutoffs } from '#shared/domain/draw.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { keys } from '#shared/store/keys.ts';
+import { selection, selectionLock, wave } from '#shared/store/items.ts';
 import { ConditionFailed, transact } from '#shared/store/transact.ts';
 
 // A wave's selection, as the record administrators read. One selection runs at a time
@@ -45,11 +45,9 @@ export class SelectionRefused extends Error {
 
 export async function getSelection(waveId: string): Promise<SelectionRecord | undefined> {
   const out = await db().send(
-    new GetCommand({ TableName: tableName(), Key: keys.selection(waveId), ConsistentRead: true }),
+    new GetCommand({ TableName: tableName(), Key: selection.key({ waveId }), ConsistentRead: true }),
   );
-  if (!out.Item) return undefined;
-  const { PK: _pk, SK: _sk, type: _t, ...record } = out.Item;
-  return record as SelectionRecord;
+  return selection.parse(out.Item);
 }
 
 /** The wave to SELECTING, the selection record and the lock: all or nothing. A failed
@@ -61,7 +59,7 @@ export async function beginSelection(record: SelectionRecord): Promise<void> {
       {
         Update: {
           TableName,
-          Key: keys.wave(record.waveId),
+          Key: wave.key(record),
           UpdateExpression: 'SET stage = :selecting',
           ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(stage) OR stage = :selecting)',
           ExpressionAttributeValues: { ':selecting': 'SELECTING' },
@@ -70,7 +68,7 @@ export async function beginSelection(record: SelectionRecord): Promise<void> {
       {
         Put: {
           TableName,
-          Item: { ...keys.selection(record.waveId), type: 'Selection', ...record },
+          Item: selection.item(record),
           ConditionExpression: 'attribute_not_exists(PK) OR (#status = :failed AND seed = :seed)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':failed': 'FAILED', ':seed': record.seed },
@@ -79,7 +77,7 @@ export async function beginSelection(record: SelectionRecord): Promise<void> {
       {
         Put: {
           TableName,
-          Item: { ...keys.selectionLock(), type: 'Lock', waveId: record.waveId, since: record.startedAt },
+          Item: selectionLock.item({ waveId: record.waveId, since: record.startedAt }, {}),
           ConditionExpression: 'attribute_not_exists(PK) OR waveId = :wave',
           ExpressionAttributeValues: { ':wave': record.waveId },
         },
@@ -98,7 +96,7 @@ export async function saveCutoffs(waveId: string, cutoffs: Cutoffs): Promise<voi
     {
       Update: {
         TableName: tableName(),
-        Key: keys.selection(waveId),
+        Key: selection.key({ waveId }),
         UpdateExpression: 'SET cutoffs = :cutoffs',
         ExpressionAttributeValues: { ':cutoffs': cutoffs },
       },
@@ -113,7 +111,7 @@ export async function completeSelection(waveId: string, counts: SelectionCounts,
     {
       Update: {
         TableName,
-        Key: keys.wave(waveId),
+        Key: wave.key({ waveId }),
         UpdateExpression: 'SET stage = :announced',
         ExpressionAttributeValues: { ':announced': 'ANNOUNCED' },
       },
@@ -121,7 +119,7 @@ export async function completeSelection(waveId: string, counts: SelectionCounts,
     {
       Update: {
         TableName,
-        Key: keys.selection(waveId),
+        Key: selection.key({ waveId }),
         UpdateExpression: 'SET #status = :succeeded, counts = :counts, finishedAt = :now REMOVE #error',
         ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
         ExpressionAttributeValues: {
@@ -134,7 +132,7 @@ export async function completeSelection(waveId: string, counts: SelectionCounts,
     {
       Delete: {
         TableName,
-        Key: keys.selectionLock(),
+        Key: selectionLock.key({}),
         ConditionExpression: 'attribute_not_exists(PK) OR waveId = :wave',
         ExpressionAttributeValues: { ':wave': waveId },
       },
@@ -147,7 +145,7 @@ export async function failSelection(waveId: string, error: string, now: Date): P
     {
       Update: {
         TableName: tableName(),
-        Key: keys.selection(waveId),
+        Key: selection.key({ waveId }),
         UpdateExpression: 'SET #status = :failed, #error = :error, finishedAt = :now',
         ConditionExpression: '#status = :running',
         ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },

@@ -2,13 +2,14 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { epochSeconds, isExpired } from '#shared/domain/accounts.ts';
 import { backOffMs, FORGET_AFTER_S, MAX_WINDOW_MS } from '#shared/domain/sign-in.ts';
 import { db, tableName } from '#shared/store/client.ts';
+import { signInCounter } from '#shared/store/items.ts';
 import { type OutboxMessage, outboxPut } from '#shared/store/outbox.ts';
 import { ConditionFailed, transact } from '#shared/store/transact.ts';
 
 // One counter per email, known or not: an unknown email backs off exactly like a real
 // one, so the 429 reveals nobody. Versioned (`v`), so concurrent guesses claim their
 // checks one at a time and cannot pass the limit.
-interface Counter {
+export interface SignInCounter {
   failures: number;
   lockedUntil: number;
   v: number;
@@ -16,7 +17,7 @@ interface Counter {
   expiresAtEpoch?: number;
 }
 
-const key = (email: string) => ({ PK: `SIGNIN#${email}`, SK: 'SIGNIN' });
+const key = (email: string) => signInCounter.key({ email });
 const MAX_CLAIM_TRIES = 25;
 
 export type Claim = { granted: true; lockedUntil: number } | { granted: false; retryAfterMs: number };
@@ -32,7 +33,7 @@ export async function claimCheck(email: string, now: Date): Promise<Claim> {
     const read = await db().send(
       new GetCommand({ TableName: tableName(), Key: key(email), ConsistentRead: true }),
     );
-    const item = read.Item as Counter | undefined;
+    const item = signInCounter.parse(read.Item);
     const live = item && !isExpired(item, t) ? item : undefined;
     if (live && live.lockedUntil > t) return { granted: false, retryAfterMs: live.lockedUntil - t };
     const failures = (live?.failures ?? 0) + 1;

@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SIGNATURE_WINDOW_S } from '#shared/domain/signing.ts';
 import { db, tableName } from '#shared/store/client.ts';
+import { acceptedSignature } from '#shared/store/items.ts';
 
 // Accepted partner signatures, remembered for the signing window (API.md "Replays"): the
 // Idempotency-Key is not signed, so without this a captured request re-sent with a fresh
@@ -19,20 +20,20 @@ export async function acceptSignatureOnce(
   timestamp: number,
   idempotencyKey: string | undefined,
 ): Promise<boolean> {
-  const id = createHash('sha256').update(`${keyId}\n${signature}`).digest('base64url');
+  const hash = createHash('sha256').update(`${keyId}\n${signature}`).digest('base64url');
   try {
     await db().send(
       new PutCommand({
         TableName: tableName(),
-        Item: {
-          PK: `SIGNATURE#${id}`,
-          SK: 'SIGNATURE',
-          type: 'AcceptedSignature',
-          // Without a key nothing can match: a bare repeat is always a replay.
-          idempotencyKey: idempotencyKey ?? `none:${randomUUID()}`,
-          // Past the window the timestamp check refuses it anyway.
-          expiresAtEpoch: timestamp + SIGNATURE_WINDOW_S + 60,
-        },
+        Item: acceptedSignature.item(
+          {
+            // Without a key nothing can match: a bare repeat is always a replay.
+            idempotencyKey: idempotencyKey ?? `none:${randomUUID()}`,
+            // Past the window the timestamp check refuses it anyway.
+            expiresAtEpoch: timestamp + SIGNATURE_WINDOW_S + 60,
+          },
+          { hash },
+        ),
         ConditionExpression: 'attribute_not_exists(PK) OR idempotencyKey = :key',
         ExpressionAttributeValues: { ':key': idempotencyKey ?? '' },
       }),

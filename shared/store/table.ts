@@ -1,5 +1,5 @@
 // The single table's shape, declared once: the CDK app and the local stack both build
-// the table from this. Items carry `type`-prefixed keys (see keys.ts).
+// the table from this. Items carry `type`-prefixed keys (declared in items.ts).
 export const TABLE = {
   partitionKey: 'PK',
   sortKey: 'SK',

@@ -2,9 +2,17 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Declarations } from '#shared/domain/eligibility.ts';
 import type { Wave } from '#shared/domain/waves.ts';
 import { AccountInactive, activeAccountCheck } from '#shared/store/accounts.ts';
-import { shardOf } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { IndexCursor, sealCursor, startOf } from '#shared/store/cursor.ts';
+import {
+  APPLICANT_SHARDS,
+  application as applicationItem,
+  participant,
+  partitions,
+  shardOf,
+  wave as waveItem,
+} from '#shared/store/items.ts';
+import { countAll } from '#shared/store/paginate.ts';
 import { lockNikItem } from '#shared/store/profiles.ts';
 import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
 
@@ -14,14 +22,7 @@ import { ConditionFailed, type TransactItem, transact } from '#shared/store/tran
 // citizen's own partition, and the wave's applicant index (GSI2) is spread over
 // APPLICANT_SHARDS partitions. For the same reason the wave keeps no applicant counter
 // (one hot item taking every join); counts are derived from the shards when asked.
-export const APPLICANT_SHARDS = 16;
-
-const waveKey = (waveId: string) => ({ PK: `WAVE#${waveId}`, SK: 'WAVE' });
-const applicationKey = (accountId: string, waveId: string) => ({
-  PK: `ACCOUNT#${accountId}`,
-  SK: `APPLICATION#${waveId}`,
-});
-const participantKey = (accountId: string) => ({ PK: `ACCOUNT#${accountId}`, SK: 'PARTICIPANT' });
+export { APPLICANT_SHARDS };
 
 export function applicantShard(accountId: string): number {
   return shardOf(accountId, APPLICANT_SHARDS);
@@ -34,27 +35,16 @@ export async function insertWave(wave: Wave, before: TransactItem[] = []): Promi
     {
       Put: {
         TableName: tableName(),
-        Item: {
-          ...waveKey(wave.waveId),
-          type: 'Wave',
-          GSI1PK: 'WAVES',
-          GSI1SK: `${wave.opensAt}#${wave.waveId}`,
-          ...wave,
-        },
+        Item: waveItem.item(wave),
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     },
   ]);
 }
 
-function toWave(item: Record<string, unknown>): Wave {
-  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, type: _t, ...wave } = item;
-  return wave as unknown as Wave;
-}
-
 export async function getWave(waveId: string): Promise<Wave | undefined> {
-  const out = await db().send(new GetCommand({ TableName: tableName(), Key: waveKey(waveId) }));
-  return out.Item ? toWave(out.Item) : undefined;
+  const out = await db().send(new GetCommand({ TableName: tableName(), Key: waveItem.key({ waveId }) }));
+  return waveItem.parse(out.Item);
 }
 
 export async function listWaves(
@@ -67,13 +57,13 @@ export async function listWaves(
       TableName: tableName(),
       IndexName: 'GSI1',
       KeyConditionExpression: 'GSI1PK = :waves',
-      ExpressionAttributeValues: { ':waves': 'WAVES' },
+      ExpressionAttributeValues: { ':waves': partitions.waves },
       Limit: limit,
       ExclusiveStartKey: start,
     }),
   );
   return {
-    waves: (out.Items ?? []).map(toWave),
+    waves: (out.Items ?? []).map((i) => waveItem.parse(i)),
     nextCursor: await sealCursor('waves', out.LastEvaluatedKey),
   };
 }
@@ -107,27 +97,20 @@ export class JoinRefused extends Error {
  *  concurrent joins (or a deleted account's token) cannot slip past any. */
 export async function insertApplication(application: Application): Promise<void> {
   const TableName = tableName();
-  const { accountId, waveId } = application;
+  const { accountId } = application;
   try {
     await transact([
       {
         Put: {
           TableName,
-          Item: {
-            ...applicationKey(accountId, waveId),
-            type: 'Application',
-            outcome: 'JOINED',
-            GSI2PK: `WAVE#${waveId}#${applicantShard(accountId)}`,
-            GSI2SK: accountId,
-            ...application,
-          },
+          Item: applicationItem.item({ outcome: 'JOINED', ...application }),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
       {
         ConditionCheck: {
           TableName,
-          Key: participantKey(accountId),
+          Key: participant.key({ accountId }),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
@@ -146,25 +129,13 @@ export async function insertApplication(application: Application): Promise<void>
 /** Applicants of a wave, counted over its shards (Select COUNT reads keys only). */
 export async function countApplicants(waveId: string): Promise<number> {
   const counts = await Promise.all(
-    Array.from({ length: APPLICANT_SHARDS }, async (_, shard) => {
-      let total = 0;
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await db().send(
-          new QueryCommand({
-            TableName: tableName(),
-            IndexName: 'GSI2',
-            KeyConditionExpression: 'GSI2PK = :pk',
-            ExpressionAttributeValues: { ':pk': `WAVE#${waveId}#${shard}` },
-            Select: 'COUNT',
-            ExclusiveStartKey: start,
-          }),
-        );
-        total += out.Count ?? 0;
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return total;
-    }),
+    Array.from({ length: APPLICANT_SHARDS }, (_, shard) =>
+      countAll({
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :pk',
+        ExpressionAttributeValues: { ':pk': partitions.applicants(waveId, shard) },
+      }),
+    ),
   );
   return counts.reduce((a, b) => a + b, 0);
 }

@@ -1,0 +1,302 @@
+import { createHash } from 'node:crypto';
+import type { Pool } from '#shared/domain/draw.ts';
+import type { ScheduledIncentive } from '#shared/domain/purchases.ts';
+import type { Wave } from '#shared/domain/waves.ts';
+import type { Account } from '#shared/store/accounts.ts';
+import type { ApplicationItem } from '#shared/store/applicants.ts';
+import type { Course } from '#shared/store/courses.ts';
+import type { FamilyInWave } from '#shared/store/draw.ts';
+import { item, type RawItem } from '#shared/store/item.ts';
+import type { LedgerEntry } from '#shared/store/ledger.ts';
+import type { OutboxMessage } from '#shared/store/outbox.ts';
+import type { ParticipantItem } from '#shared/store/participants.ts';
+import type { AuditEntry, Credential, Partner } from '#shared/store/partners.ts';
+import type { StoredProfile } from '#shared/store/profiles.ts';
+import type { Purchase } from '#shared/store/purchases.ts';
+import type { QuotaPool } from '#shared/store/quota-pool.ts';
+import type { SelectionRecord } from '#shared/store/selection.ts';
+import type { SignInCounter } from '#shared/store/sign-in-throttle.ts';
+
+// Every item type of the single table (README "Single table"), declared once: its key,
+// type tag, index keys and value. Store modules, test fixtures and benches build keys
+// and items only from these, and read items back through `parse`.
+
+/** A stable shard of `id` among `shards`: spreads one kind of item over partitions. */
+export function shardOf(id: string, shards: number): number {
+  return createHash('sha256').update(id).digest().readUInt16BE(0) % shards;
+}
+/** The applicant index (GSI2) spreads each wave over this many partitions. */
+export const APPLICANT_SHARDS = 16;
+/** Participants who have not bought a first course sit in GSI1 in this many shards. */
+export const DEADLINE_SHARDS = 16;
+
+/** Index partitions, as the items write them and the queries name them. */
+export const partitions = {
+  waves: 'WAVES',
+  partners: 'PARTNERS',
+  partnerKeys: (partnerId: string) => `PARTNERKEYS#${partnerId}`,
+  applicants: (waveId: string, shard: number) => `WAVE#${waveId}#${shard}`,
+  draw: (waveId: string, pool: Pool, bucket: number) =>
+    `DRAW#${waveId}#${pool}#${bucket.toString(16).padStart(2, '0')}`,
+  purchaseDue: (shard: number) => `PURCHASE-DUE#${shard}`,
+  purchases: (partnerId: string) => `PURCHASES#${partnerId}`,
+};
+
+// A citizen's partition: everything GET /v1/me shows is one Query.
+export const account = item<Account>()({
+  type: 'Account',
+  key: ({ accountId }: { accountId: string }) => ({ PK: `ACCOUNT#${accountId}`, SK: 'ACCOUNT' }),
+});
+export const profile = item<StoredProfile>()({
+  type: 'Profile',
+  key: ({ accountId }: { accountId: string }) => ({ PK: `ACCOUNT#${accountId}`, SK: 'PROFILE' }),
+});
+export const application = item<ApplicationItem>()({
+  type: 'Application',
+  key: ({ accountId, waveId }: { accountId: string; waveId: string }) => ({
+    PK: `ACCOUNT#${accountId}`,
+    SK: `APPLICATION#${waveId}`,
+  }),
+  // GSI3 (the draw) is set later, by the screening's update (store/draw.ts).
+  indexes: (a) => ({
+    GSI2PK: partitions.applicants(a.waveId, shardOf(a.accountId, APPLICANT_SHARDS)),
+    GSI2SK: a.accountId,
+  }),
+});
+export const participant = item<ParticipantItem>()({
+  type: 'Participant',
+  key: ({ accountId }: { accountId: string }) => ({ PK: `ACCOUNT#${accountId}`, SK: 'PARTICIPANT' }),
+  indexes: (p) => ({
+    GSI1PK: partitions.purchaseDue(shardOf(p.accountId, DEADLINE_SHARDS)),
+    GSI1SK: `${p.purchaseDeadline}#${p.accountId}`,
+  }),
+});
+/** A balance movement; the entry id is `<at>#<kind>[#<purchaseId>]`. */
+export const ledgerEntry = item<LedgerEntry>()({
+  type: 'LedgerEntry',
+  key: ({ accountId, entryId }: { accountId: string; entryId: string }) => ({
+    PK: `ACCOUNT#${accountId}`,
+    SK: `LEDGER#${entryId}`,
+  }),
+});
+export interface Incentive extends ScheduledIncentive {
+  accountId: string;
+  status: 'SCHEDULED' | 'STAGED' | 'PAID' | 'FAILED';
+  scheduledAt: string;
+  purchaseId?: string;
+}
+export const incentive = item<Incentive>()({
+  type: 'Incentive',
+  key: ({ accountId, kind, n }: { accountId: string; kind: string; n: number }) => ({
+    PK: `ACCOUNT#${accountId}`,
+    SK: `INCENTIVE#${kind}#${n}`,
+  }),
+});
+export const surveyAnswers = item<{ answers: Record<string, unknown>; at: string }>()({
+  type: 'SurveyAnswers',
+  key: ({ accountId, n }: { accountId: string; n: number }) => ({
+    PK: `ACCOUNT#${accountId}`,
+    SK: `SURVEY#${n}`,
+  }),
+});
+
+// Uniqueness markers: written in the same transaction as the thing they guard.
+interface Marker {
+  accountId: string;
+  expiresAtEpoch?: number;
+}
+export const emailMarker = item<Marker>()({
+  type: 'EmailMarker',
+  key: ({ email }: { email: string }) => ({ PK: `EMAIL#${email}`, SK: 'EMAIL' }),
+});
+export const phoneMarker = item<Marker>()({
+  type: 'PhoneMarker',
+  key: ({ phone }: { phone: string }) => ({ PK: `PHONE#${phone}`, SK: 'PHONE' }),
+});
+export const nikMarker = item<Marker>()({
+  type: 'NikMarker',
+  key: ({ nikHash }: { nikHash: string }) => ({ PK: `NIK#${nikHash}`, SK: 'NIK' }),
+});
+export const card = item<{ accountId: string }>()({
+  type: 'Card',
+  key: ({ cardNumber }: { cardNumber: string }) => ({ PK: `CARD#${cardNumber}`, SK: 'CARD' }),
+});
+export const signInCounter = item<SignInCounter>()({
+  type: 'SignInCounter',
+  key: ({ email }: { email: string }) => ({ PK: `SIGNIN#${email}`, SK: 'SIGNIN' }),
+  untagged: true,
+});
+
+/** How many participants a family card (KK) has had, across all waves. */
+export const familyCard = item<{ participants: number }>()({
+  type: 'Family',
+  key: ({ kkHash }: { kkHash: string }) => ({ PK: `KK#${kkHash}`, SK: 'PARTICIPANTS' }),
+  untagged: true,
+});
+/** The family's candidates in one wave's draw, while it is screened. */
+export const familyInWave = item<FamilyInWave>()({
+  type: 'FamilyInWave',
+  key: ({ kkHash, waveId }: { kkHash: string; waveId: string }) => ({
+    PK: `KK#${kkHash}`,
+    SK: `WAVE#${waveId}`,
+  }),
+});
+
+export const wave = item<Wave>()({
+  type: 'Wave',
+  key: ({ waveId }: { waveId: string }) => ({ PK: `WAVE#${waveId}`, SK: 'WAVE' }),
+  indexes: (w) => ({ GSI1PK: partitions.waves, GSI1SK: `${w.opensAt}#${w.waveId}` }),
+});
+export const selection = item<SelectionRecord>()({
+  type: 'Selection',
+  key: ({ waveId }: { waveId: string }) => ({ PK: `WAVE#${waveId}`, SK: 'SELECTION' }),
+});
+/** Held by the one selection that may run at a time (see store/selection.ts). */
+export const selectionLock = item<{ waveId: string; since: string }>()({
+  type: 'Lock',
+  key: (_: Record<string, never>) => ({ PK: 'LOCK#SELECTION', SK: 'LOCK' }),
+});
+export const quotaPool = item<Partial<QuotaPool>>()({
+  type: 'QuotaPool',
+  key: ({ shard }: { shard: number }) => ({ PK: 'QUOTAPOOL', SK: `SHARD#${shard}` }),
+  untagged: true,
+});
+
+// Flags on a NIK (by its keyed hash), all in one partition: screening reads them at once.
+interface ListFlag {
+  list: string;
+  importedAt: string;
+  batchId: string;
+}
+export const listFlag = item<ListFlag>()({
+  type: 'NikFlag',
+  key: ({ nikHash, list }: { nikHash: string; list: string }) => ({
+    PK: `NIKFLAG#${nikHash}`,
+    SK: `LIST#${list}`,
+  }),
+});
+export const priorityFlag = item<ListFlag>()({
+  type: 'NikFlag',
+  key: ({ nikHash, list }: { nikHash: string; list: string }) => ({
+    PK: `NIKFLAG#${nikHash}`,
+    SK: `PRIORITY#${list}`,
+  }),
+});
+/** "Was a participant": written by the issuing transaction, never twice. */
+export const participation = item<{ waveId: string; at: string }>()({
+  type: 'NikFlag',
+  key: ({ nikHash }: { nikHash: string }) => ({ PK: `NIKFLAG#${nikHash}`, SK: 'PARTICIPANT' }),
+});
+
+export const outbox = item<OutboxMessage & { sentAt: string; expiresAtEpoch: number }>()({
+  type: 'Outbox',
+  key: ({ to, sentAt, id }: { to: string; sentAt: string; id: string }) => ({
+    PK: `OUTBOX#${to}`,
+    SK: `${sentAt}#${id}`,
+  }),
+});
+export interface IdempotencyRecord {
+  state: 'RUNNING' | 'DONE';
+  fingerprint: string;
+  lockedUntil: number;
+  expiresAtEpoch: number;
+  reply?: string;
+}
+export const idempotency = item<IdempotencyRecord>()({
+  type: 'IdempotencyRecord',
+  key: ({ hash }: { hash: string }) => ({ PK: `IDEMPOTENCY#${hash}`, SK: 'IDEMPOTENCY' }),
+});
+/** A partner signature accepted in the signing window (store/signatures.ts). */
+export const acceptedSignature = item<{ idempotencyKey: string; expiresAtEpoch: number }>()({
+  type: 'AcceptedSignature',
+  key: ({ hash }: { hash: string }) => ({ PK: `SIGNATURE#${hash}`, SK: 'SIGNATURE' }),
+});
+/** A partner's requests in one second (store/rate-limit.ts). */
+export const rateWindow = item<{ used: number; expiresAtEpoch: number }>()({
+  type: 'RateWindow',
+  key: ({ partnerId, second }: { partnerId: string; second: number }) => ({
+    PK: `RATE#${partnerId}`,
+    SK: String(second),
+  }),
+  untagged: true,
+});
+
+export const partner = item<Partner>()({
+  type: 'Partner',
+  key: ({ partnerId }: { partnerId: string }) => ({ PK: `PARTNER#${partnerId}`, SK: 'PARTNER' }),
+  indexes: (p) => ({ GSI1PK: partitions.partners, GSI1SK: p.code }),
+});
+/** The partner code's uniqueness marker. */
+export const partnerCode = item<{ partnerId: string }>()({
+  type: 'PartnerCode',
+  key: ({ code }: { code: string }) => ({ PK: `PARTNERCODE#${code}`, SK: 'PARTNERCODE' }),
+  untagged: true,
+});
+export const partnerCredential = item<Credential>()({
+  type: 'PartnerCredential',
+  key: ({ keyId }: { keyId: string }) => ({ PK: `PARTNERKEY#${keyId}`, SK: 'PARTNERKEY' }),
+  indexes: (c) => ({ GSI1PK: partitions.partnerKeys(c.partnerId), GSI1SK: c.keyId }),
+});
+export const partnerAudit = item<AuditEntry>()({
+  type: 'PartnerAudit',
+  key: ({ partnerId, at, id }: { partnerId: string; at: string; id: string }) => ({
+    PK: `PARTNER#${partnerId}`,
+    SK: `AUDIT#${at}#${id}`,
+  }),
+});
+export const course = item<Course>()({
+  type: 'Course',
+  key: ({ partnerId, courseId }: { partnerId: string; courseId: string }) => ({
+    PK: `COURSE#${partnerId}#${courseId}`,
+    SK: 'COURSE',
+  }),
+});
+export const purchase = item<Purchase>()({
+  type: 'Purchase',
+  key: ({ purchaseId }: { purchaseId: string }) => ({ PK: `PURCHASE#${purchaseId}`, SK: 'PURCHASE' }),
+  indexes: (p) => ({ GSI1PK: partitions.purchases(p.partnerId), GSI1SK: `${p.createdAt}#${p.purchaseId}` }),
+});
+export const voucher = item<{ purchaseId: string; partnerId?: string; institutionId: string }>()({
+  type: 'Voucher',
+  key: ({ code }: { code: string }) => ({ PK: `VOUCHER#${code}`, SK: 'VOUCHER' }),
+});
+
+export const ITEM_TYPES = [
+  account,
+  profile,
+  application,
+  participant,
+  ledgerEntry,
+  incentive,
+  surveyAnswers,
+  emailMarker,
+  phoneMarker,
+  nikMarker,
+  card,
+  signInCounter,
+  familyCard,
+  familyInWave,
+  wave,
+  selection,
+  selectionLock,
+  quotaPool,
+  listFlag,
+  priorityFlag,
+  participation,
+  outbox,
+  idempotency,
+  acceptedSignature,
+  rateWindow,
+  partner,
+  partnerCode,
+  partnerCredential,
+  partnerAudit,
+  course,
+  purchase,
+  voucher,
+] as const;
+
+/** The declaration an item belongs to, by its key (and tag), or undefined. */
+export function kindOf(raw: RawItem) {
+  return ITEM_TYPES.find((type) => type.matches(raw));
+}
