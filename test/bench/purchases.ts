@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { newCardNumber } from '#shared/domain/draw.ts';
+import { card, participant } from '#shared/store/items.ts';
 import { readMetrics, totals } from '#test/bench/metrics.ts';
 import { argNumber, Latencies, round, runPool } from '#test/bench/stats.ts';
 import { documentClient } from '#test/support/applicants.ts';
@@ -50,9 +51,8 @@ try {
   for (let i = 0; i < participants.length; i += 12) {
     const items = participants.slice(i, i + 12).flatMap((p) => [
       {
-        PK: `ACCOUNT#${p.accountId}`,
-        SK: 'PARTICIPANT',
-        type: 'Participant',
+        ...participant.key(p),
+        type: participant.type,
         ...p,
         waveId: 'bench',
         balanceIdr: 3_500_000,
@@ -60,7 +60,7 @@ try {
         purchaseDeadline: deadline,
         email: `${p.accountId}@example.com`,
       },
-      { PK: `CARD#${p.cardNumber}`, SK: 'CARD', type: 'Card', accountId: p.accountId },
+      card.item({ accountId: p.accountId }, p),
     ]);
     await client.send(
       new BatchWriteCommand({

@@ -21,6 +21,8 @@ export async function measureRaw(stack: SpawnedStack, waveId: string, n: number,
     '#shared/store/accounts.ts'
   );
   const { accountItems, saveProfile } = await import('#shared/store/profiles.ts');
+  const { pick } = await import('#shared/store/item.ts');
+  const { profile: profileItem } = await import('#shared/store/items.ts');
   const { getWave, insertApplication } = await import('#shared/store/waves.ts');
 
   const started = performance.now();
@@ -53,10 +55,7 @@ export async function measureRaw(stack: SpawnedStack, waveId: string, n: number,
     const profile = { nik, kk, ...rest } as Parameters<typeof saveProfile>[1];
     await saveProfile(account.accountId, profile, now);
     const [items] = await Promise.all([accountItems(account.accountId), getWave(waveId)]);
-    const stored = items.find((item) => item.SK === 'PROFILE') as unknown as {
-      nikHash: string;
-      kkHash: string;
-    };
+    const stored = pick(items, profileItem)!;
     const { birthDate, gender, provinceCode, workStatus, declarations } = profile;
     await insertApplication({
       birthDate,

@@ -58,8 +58,7 @@ async function drawOn(target: StackInfo, dir: string, seed: string, segments: nu
   const { waveId } = created.body;
   await loadApplicants(target, dir, waveId, applicants);
   const hash = stackLookupHash(dir);
-  for (const a of laidOff)
-    await putNikFlag(target, hash('nik', a.nik), 'PRIORITY#laid-off', { list: 'laid-off' });
+  for (const a of laidOff) await putNikFlag(target, hash('nik', a.nik), { priority: 'laid-off' });
   const result = await runSelection(target, token, waveId, { seed, segments, pageSize });
   expect(result).toMatchObject({ status: 'SUCCEEDED', selected: 90, reservedSelected: 15 });
   const rows = await exportSelection(target, token, waveId);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { isValidCardNumber } from '#shared/domain/draw.ts';
+import { familyCard } from '#shared/store/items.ts';
 import { adminToken, call, registerCitizen, signIn, stack } from '#test/support/api.ts';
 import {
   loadApplicants,
@@ -154,8 +155,7 @@ describe('selection', () => {
     const applicants = fresh(200);
     const hash = stackLookupHash(stackDir());
     const laidOff = applicants.slice(0, 30);
-    for (const a of laidOff)
-      await putNikFlag(stack(), hash('nik', a.nik), 'PRIORITY#laid-off', { list: 'laid-off' });
+    for (const a of laidOff) await putNikFlag(stack(), hash('nik', a.nik), { priority: 'laid-off' });
     const wave = await closedWave(applicants, { quota: 50, reservedQuota: 20 });
     const seed = 'reserved-first';
     const result = await runSelection(stack(), token, wave.waveId, { seed, segments: 5, pageSize: 16 });
@@ -176,7 +176,7 @@ describe('selection', () => {
     await documentClient(stack()).send(
       new PutCommand({
         TableName: stack().tableName,
-        Item: { PK: `KK#${hash('kk', applicants[0]!.kk)}`, SK: 'PARTICIPANTS', participants: 1 },
+        Item: familyCard.item({ participants: 1 }, { kkHash: hash('kk', applicants[0]!.kk) }),
       }),
     );
     const wave = await closedWave(applicants, { quota: 100 });
@@ -203,11 +203,9 @@ describe('selection', () => {
   it('excludes previous participants and NIKs on a list, whenever the list arrived', async () => {
     const applicants = fresh(50);
     const hash = stackLookupHash(stackDir());
-    await putNikFlag(stack(), hash('nik', applicants[0]!.nik), 'PARTICIPANT', { waveId: 'an-earlier-wave' });
-    await putNikFlag(stack(), hash('nik', applicants[1]!.nik), 'LIST#civil-servants', {
-      list: 'civil-servants',
-    });
-    await putNikFlag(stack(), hash('nik', applicants[2]!.nik), 'LIST#blocked', { list: 'blocked' });
+    await putNikFlag(stack(), hash('nik', applicants[0]!.nik), { participatedIn: 'an-earlier-wave' });
+    await putNikFlag(stack(), hash('nik', applicants[1]!.nik), { list: 'civil-servants' });
+    await putNikFlag(stack(), hash('nik', applicants[2]!.nik), { list: 'blocked' });
     const wave = await closedWave(applicants, { quota: 50 });
     const result = await runSelection(stack(), token, wave.waveId, { seed: 'lists-and-history' });
     expect(result).toMatchObject({

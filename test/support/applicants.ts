@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { StackInfo } from '#local/stack.ts';
 import type { Wave } from '#shared/domain/waves.ts';
-import { applicantShard } from '#shared/store/waves.ts';
+import { application, wave as waveItem } from '#shared/store/items.ts';
 import { NO_DECLARATIONS } from '#test/support/nik.ts';
 
 // Synthetic applicants written straight into a stack's DynamoDB Local, as the join
@@ -107,14 +107,7 @@ export async function putClosedWave(stack: StackInfo, wave: Partial<Wave> & Pick
   await documentClient(stack).send(
     new PutCommand({
       TableName: stack.tableName,
-      Item: {
-        PK: `WAVE#${item.waveId}`,
-        SK: 'WAVE',
-        type: 'Wave',
-        GSI1PK: 'WAVES',
-        GSI1SK: `${item.opensAt}#${item.waveId}`,
-        ...item,
-      },
+      Item: waveItem.item(item),
     }),
   );
   return item;
@@ -129,26 +122,23 @@ export async function loadApplicants(
 ): Promise<void> {
   const client = documentClient(stack);
   const hash = stackLookupHash(stackDir);
-  const items = applicants.map((a) => ({
-    PK: `ACCOUNT#${a.accountId}`,
-    SK: `APPLICATION#${waveId}`,
-    type: 'Application',
-    outcome: 'JOINED',
-    GSI2PK: `WAVE#${waveId}#${applicantShard(a.accountId)}`,
-    GSI2SK: a.accountId,
-    accountId: a.accountId,
-    waveId,
-    joinedAt: new Date().toISOString(),
-    email: `${a.accountId}@example.com`,
-    phone: `+628${a.nik.slice(6, 16)}`,
-    nikHash: hash('nik', a.nik),
-    kkHash: hash('kk', a.kk),
-    birthDate: a.birthDate,
-    gender: 'M',
-    provinceCode: a.provinceCode,
-    workStatus: 'unemployed',
-    declarations: NO_DECLARATIONS,
-  }));
+  const items = applicants.map((a) =>
+    application.item({
+      outcome: 'JOINED',
+      accountId: a.accountId,
+      waveId,
+      joinedAt: new Date().toISOString(),
+      email: `${a.accountId}@example.com`,
+      phone: `+628${a.nik.slice(6, 16)}`,
+      nikHash: hash('nik', a.nik),
+      kkHash: hash('kk', a.kk),
+      birthDate: a.birthDate,
+      gender: 'M',
+      provinceCode: a.provinceCode,
+      workStatus: 'unemployed',
+      declarations: NO_DECLARATIONS,
+    }),
+  );
   const batches: (typeof items)[] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
   let next = 0;

@@ -1,5 +1,6 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { newCardNumber } from '#shared/domain/draw.ts';
+import { card, ledgerEntry, participant as participantItem } from '#shared/store/items.ts';
 import { adminToken, type Citizen, call, registerCitizen, stack } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
 
@@ -52,10 +53,11 @@ export async function participant(
         {
           Put: {
             TableName: tableName,
+            // Kept out of the deadline index (no GSI1 keys): a sweep in another test must
+            // not revoke these.
             Item: {
-              PK: `ACCOUNT#${citizen.accountId}`,
-              SK: 'PARTICIPANT',
-              type: 'Participant',
+              ...participantItem.key(citizen),
+              type: participantItem.type,
               accountId: citizen.accountId,
               waveId: w,
               cardNumber,
@@ -73,23 +75,21 @@ export async function participant(
         {
           Put: {
             TableName: tableName,
-            Item: { PK: `CARD#${cardNumber}`, SK: 'CARD', type: 'Card', accountId: citizen.accountId },
+            Item: card.item({ accountId: citizen.accountId }, { cardNumber }),
           },
         },
         {
           Put: {
             TableName: tableName,
-            Item: {
-              PK: `ACCOUNT#${citizen.accountId}`,
-              SK: `LEDGER#${at}#training-credit`,
-              type: 'LedgerEntry',
+            Item: ledgerEntry.item({
               accountId: citizen.accountId,
+              entryId: `${at}#training-credit`,
               kind: 'training-credit',
               amountIdr: balanceIdr,
               balanceAfterIdr: balanceIdr,
               counterparty: 'treasury',
               at,
-            },
+            }),
           },
         },
       ],

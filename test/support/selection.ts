@@ -1,6 +1,8 @@
 import { BatchGetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StackInfo } from '#local/stack.ts';
 import { drawKey, isSelected, type Pool, referenceCutoffs } from '#shared/domain/draw.ts';
+import type { RawItem } from '#shared/store/item.ts';
+import { ledgerEntry, listFlag, participant, participation, priorityFlag } from '#shared/store/items.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import { request } from '#test/support/http.ts';
 
@@ -75,39 +77,42 @@ export function expectedSelection(rows: ExportRow[], seed: string, quota: number
 
 export async function participantsOf(stack: StackInfo, accountIds: string[]) {
   const client = documentClient(stack);
-  const found: Record<string, any>[] = [];
+  const found: RawItem[] = [];
   for (let i = 0; i < accountIds.length; i += 100) {
-    const keys = accountIds.slice(i, i + 100).map((id) => ({ PK: `ACCOUNT#${id}`, SK: 'PARTICIPANT' }));
+    const keys = accountIds.slice(i, i + 100).map((accountId) => participant.key({ accountId }));
     const out = await client.send(
       new BatchGetCommand({ RequestItems: { [stack.tableName]: { Keys: keys } } }),
     );
     found.push(...(out.Responses?.[stack.tableName] ?? []));
   }
-  return found;
+  return found.map((i) => participant.parse(i));
 }
 
 export async function ledgerOf(stack: StackInfo, accountId: string) {
+  const { PK, SKPrefix } = ledgerEntry.partition({ accountId });
   const out = await documentClient(stack).send(
     new QueryCommand({
       TableName: stack.tableName,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :l)',
-      ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}`, ':l': 'LEDGER#' },
+      ExpressionAttributeValues: { ':pk': PK, ':l': SKPrefix },
     }),
   );
-  return (out.Items ?? []) as { kind: string; amountIdr: number; balanceAfterIdr: number }[];
+  return (out.Items ?? []).map((i) => ledgerEntry.parse(i));
 }
 
 /** A flag on a NIK hash, written as a list import or an earlier selection would. */
 export async function putNikFlag(
   stack: StackInfo,
   nikHash: string,
-  sk: string,
-  extra: Record<string, unknown> = {},
+  flag: { list: string } | { priority: string } | { participatedIn: string },
 ) {
-  await documentClient(stack).send(
-    new PutCommand({
-      TableName: stack.tableName,
-      Item: { PK: `NIKFLAG#${nikHash}`, SK: sk, type: 'NikFlag', ...extra },
-    }),
-  );
+  const at = new Date().toISOString();
+  const listed = (list: string) => ({ list, importedAt: at, batchId: 'test' });
+  const Item =
+    'list' in flag
+      ? listFlag.item(listed(flag.list), { nikHash, list: flag.list })
+      : 'priority' in flag
+        ? priorityFlag.item(listed(flag.priority), { nikHash, list: flag.priority })
+        : participation.item({ waveId: flag.participatedIn, at }, { nikHash });
+  await documentClient(stack).send(new PutCommand({ TableName: stack.tableName, Item }));
 }
