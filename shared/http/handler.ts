@@ -61,6 +61,8 @@ export function httpHandler<
     try {
       const headers = lowerCaseKeys(event.headers);
       // Credentials first: a caller without them learns nothing about the input schema.
+      // A public route has no principal and its `run` never reads one; the cast keeps one
+      // variable typed for every access level (not a stored shape: store/items.ts parses those).
       const principal =
         contract.access === 'public'
           ? (undefined as unknown as Principal)
