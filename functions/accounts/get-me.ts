@@ -10,7 +10,7 @@ import {
   participant as participantItem,
   profile as profileItem,
 } from '#shared/store/items.ts';
-import { accountItems, toView } from '#shared/store/profiles.ts';
+import { accountItems } from '#shared/store/profiles.ts';
 
 // The account id comes from the token only: a citizen can read nothing but their own.
 export const handler = httpHandler(getMe, async ({ principal }) => {
@@ -34,7 +34,8 @@ export const handler = httpHandler(getMe, async ({ principal }) => {
       phone: account.phone,
       role: account.role,
       verification: { email: account.emailVerified, phone: account.phoneVerified },
-      profile: profile ? toView(profile) : null,
+      // The response schema (ProfileView) names what of the stored profile is shown.
+      profile: profile ?? null,
       profileComplete: profile !== undefined,
       waves,
       participant: participant

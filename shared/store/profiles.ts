@@ -49,32 +49,6 @@ export interface StoredProfile extends ProfileView {
 export class DuplicateNik extends Error {}
 export class NikLocked extends Error {}
 
-/** The citizen's view: named field by field, so a new stored field is never shown by accident. */
-export function toView(p: StoredProfile): ProfileView {
-  const {
-    nikMasked,
-    kkMasked,
-    birthDate,
-    gender,
-    provinceCode,
-    education,
-    workStatus,
-    declarations,
-    updatedAt,
-  } = p;
-  return {
-    nikMasked,
-    kkMasked,
-    birthDate,
-    gender,
-    provinceCode,
-    education,
-    workStatus,
-    declarations,
-    updatedAt,
-  };
-}
-
 export async function getProfile(accountId: string): Promise<StoredProfile | undefined> {
   const out = await db().send(
     new GetCommand({ TableName: tableName(), Key: profile.key({ accountId }), ConsistentRead: true }),
@@ -104,7 +78,7 @@ const MAX_ATTEMPTS = 3;
  * so a deleted or unverified account's token writes nothing. Throws DuplicateNik,
  * NikLocked or AccountInactive.
  */
-export async function saveProfile(accountId: string, input: ProfileInput, now: Date): Promise<ProfileView> {
+export async function saveProfile(accountId: string, input: ProfileInput, now: Date): Promise<StoredProfile> {
   const [nikHash, kkHash, nikSealed, kkSealed] = await Promise.all([
     lookupHash('nik', input.nik),
     lookupHash('kk', input.kk),
@@ -132,7 +106,9 @@ export async function saveProfile(accountId: string, input: ProfileInput, now: D
     if (oldHash !== undefined && oldHash !== nikHash && current?.nikLocked) throw new NikLocked();
     try {
       await transact([activeAccountCheck(accountId, now), ...profileWrite(accountId, fields, oldHash, now)]);
-      return toView({ ...fields, createdAt: current?.createdAt ?? fields.updatedAt });
+      // The stored profile as it now stands; the route's response schema (ProfileView)
+      // is what keeps its hashes and ciphertexts from the caller.
+      return { ...fields, createdAt: current?.createdAt ?? fields.updatedAt };
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
       if (error.index === 0) throw new AccountInactive();

@@ -1,5 +1,6 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SentMessage } from '#local/sent.ts';
 import { outboxConsumer } from '#shared/consumers.ts';
 import { call, latestCode, stack, uniqueEmail, uniquePhone } from '#test/support/api.ts';
 
@@ -7,17 +8,8 @@ import { call, latestCode, stack, uniqueEmail, uniquePhone } from '#test/support
 // notifications/send-outbox, which sends through the SES and SNS stand-ins. These tests
 // read what the stand-ins received and the failure queue on the SQS emulator.
 
-interface Sent {
-  channel: 'email' | 'sms';
-  to: string;
-  from?: string;
-  subject?: string;
-  text: string;
-  attributes: Record<string, string>;
-}
-
 const sentTo = async (to: string) =>
-  (await call<{ items: Sent[] }>('GET', `/_local/sent?to=${encodeURIComponent(to)}`)).body.items;
+  (await call<{ items: SentMessage[] }>('GET', `/_local/sent?to=${encodeURIComponent(to)}`)).body.items;
 
 /** Polls until `done` holds (or the time is up) and answers the last value read. */
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000) {

@@ -3,28 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { call, latestCode, stack } from '#test/support/api.ts';
 import { participant, type TestParticipant } from '#test/support/participants.ts';
 import { onboardedPartner, type PartnerKey, signed } from '#test/support/partners.ts';
+import { PRICE, putCourse } from '#test/support/purchases.ts';
 import { ledgerOf, participantsOf } from '#test/support/selection.ts';
 
 // The purchase flow as platforms call it (signed requests) and as citizens finish it.
 let platform: PartnerKey;
 let otherPlatform: PartnerKey;
-const PRICE = 1_000_000;
-
-async function putCourse(key: PartnerKey, courseId: string, priceIdr = PRICE, institutionId = 'lp-maju') {
-  const r = await signed(key, {
-    method: 'PUT',
-    path: `/v1/partner/courses/${courseId}`,
-    body: JSON.stringify({
-      title: `Kursus ${courseId}`,
-      institution: { id: institutionId, name: `LP ${institutionId}` },
-      priceIdr,
-      mode: 'online',
-      category: 'digital',
-    }),
-  });
-  expect(r.status).toBeLessThan(300);
-}
-
 const post = (key: PartnerKey, path: string, body?: unknown, idempotencyKey: string = randomUUID()) =>
   signed(key, {
     method: 'POST',
