@@ -19,6 +19,10 @@ export interface Uses {
   email?: boolean;
   /** Sends SMS through SNS. */
   sms?: boolean;
+  /** SQS queues (by name, shared/queues.ts) it sends messages to. */
+  queues?: Partial<Record<string, 'send'>>;
+  /** Calls the payment partners (shared/payments/port.ts): their endpoints and credentials. */
+  payments?: boolean;
 }
 
 const rank = { read: 1, write: 2, start: 2 } as const;
