@@ -76,6 +76,8 @@ export async function startStack(options: StackOptions) {
     SQS_ENDPOINT: queues.address,
     SFN_ENDPOINT: workflows.endpoint,
     SELECTION_STATE_MACHINE_ARN: localStateMachineArn('selection'),
+    PAYOUT_STATE_MACHINE_ARN: localStateMachineArn('payout'),
+    PAYOUT_POLL_SECONDS: process.env.PAYOUT_POLL_SECONDS ?? '1',
     SES_ENDPOINT: notifications.endpoint,
     SNS_ENDPOINT: notifications.endpoint,
     EMAIL_FROM: 'Prakerja <no-reply@prakerja.local>',

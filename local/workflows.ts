@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { runWithUses } from '#shared/uses.ts';
-import { type WorkflowName, workflows } from '#shared/workflows/selection.ts';
+import { type WorkflowName, workflows } from '#shared/workflows/registry.ts';
 
 // The local stand-in for Step Functions: the same definitions, run by
 // aws-local-stepfunctions with each Task state mapped to its handler module, behind a
@@ -34,7 +34,7 @@ type Handler = (input: unknown) => Promise<unknown>;
 
 export function localDefinition(name: WorkflowName) {
   const workflow = workflows[name];
-  return workflow.definition((task) => localFunctionArn(workflow.tasks[task]));
+  return workflow.definition((task) => localFunctionArn(workflow.tasks[task]!));
 }
 
 export async function startWorkflows(functionsDir: URL, options: { retryIntervalMs?: number } = {}) {

@@ -35,6 +35,13 @@ export const config = {
   get selectionStateMachineArn(): string {
     return required('SELECTION_STATE_MACHINE_ARN');
   },
+  get payoutStateMachineArn(): string {
+    return required('PAYOUT_STATE_MACHINE_ARN');
+  },
+  /** Seconds between the payout workflow's looks at a disbursing run's progress. */
+  get payoutPollSeconds(): number {
+    return Number(process.env.PAYOUT_POLL_SECONDS ?? 30);
+  },
 };
 
 /** An AWS client's options: the region, and a local endpoint with dummy credentials if one is set. */

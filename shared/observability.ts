@@ -27,7 +27,13 @@ export type BusinessEvent =
   | 'IncentivesScheduled'
   | 'ParticipantIssued'
   | 'ParticipantRevoked'
-  | 'MessageSent';
+  | 'MessageSent'
+  | 'PayoutAccountLinked'
+  | 'PayoutRunCreated'
+  | 'PayoutRunApproved'
+  | 'IncentiveStaged'
+  | 'IncentivePaid'
+  | 'PayoutFailed';
 
 export interface Invocation {
   /** DynamoDB capacity as the engine reports it, and the number of calls. */

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RouteContract } from '#shared/http/contract.ts';
-import type { WorkflowName } from '#shared/workflows/selection.ts';
+import type { WorkflowName } from '#shared/workflows/registry.ts';
 
 // What a function uses, declared beside what it is (a route contract, a workflow, a
 // schedule, a consumer). On AWS the CDK app turns it into exactly those IAM grants and

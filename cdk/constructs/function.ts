@@ -9,7 +9,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { environmentFor, type Uses } from '#shared/uses.ts';
-import type { WorkflowName } from '#shared/workflows/selection.ts';
+import type { WorkflowName } from '#shared/workflows/registry.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 

@@ -10,7 +10,7 @@ import {
   appFunction,
   functionId,
 } from '#cdk/constructs/function.ts';
-import { type WorkflowName, workflows } from '#shared/workflows/selection.ts';
+import { type WorkflowName, workflows } from '#shared/workflows/registry.ts';
 
 export interface WorkflowsProps {
   resources: AppResources & { table: Table };

@@ -4,6 +4,7 @@ import * as docs from '#shared/contracts/docs.ts';
 import * as lists from '#shared/contracts/lists.ts';
 import * as local from '#shared/contracts/local.ts';
 import * as partners from '#shared/contracts/partners.ts';
+import * as payouts from '#shared/contracts/payouts.ts';
 import * as purchases from '#shared/contracts/purchases.ts';
 import * as reports from '#shared/contracts/reports.ts';
 import * as selection from '#shared/contracts/selection.ts';
@@ -26,6 +27,7 @@ export const routes: RouteContract[] = [
   ...contracts(catalog),
   ...contracts(purchases),
   ...contracts(reports),
+  ...contracts(payouts),
   ...contracts(docs),
   ...contracts(local),
 ];

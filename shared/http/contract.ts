@@ -45,8 +45,8 @@ export interface RouteContract<
   responses: Record<number, ResponseSpec>;
   /** Problem slugs this route may answer, for the documentation. */
   problems?: ProblemSlug[];
-  /** Accepts an Idempotency-Key header. */
-  idempotent?: boolean;
+  /** Accepts an Idempotency-Key header; `required`: refuses a request without one. */
+  idempotent?: boolean | 'required';
   /** A larger body limit than the API's 64 KiB, for bulk imports. */
   maxBodyBytes?: number;
   /** The business event a first success of this route is (a metric, shared/observability.ts). */

@@ -67,7 +67,7 @@ export function httpHandler<
         contract.access === 'public'
           ? (undefined as unknown as Principal)
           : contract.access === 'platform' || contract.access === 'payment'
-            ? await authenticatePartner(event, headers, contract.access, contract.idempotent)
+            ? await authenticatePartner(event, headers, contract.access, !!contract.idempotent)
             : await authenticate(headers.authorization, contract.access);
       const body = contract.body
         ? validate(contract.body, readJson(event, contract.maxBodyBytes ?? MAX_BODY_BYTES), 'body')
@@ -96,10 +96,11 @@ export function httpHandler<
           .catch(refusalToReply);
       const key = contract.idempotent ? readIdempotencyKey(headers) : undefined;
       // Partners must send one on every POST: it is what makes a replayed request harmless.
-      if (!key && principal?.partnerId && event.httpMethod === 'POST')
-        throw problems.validation([
-          { path: 'Idempotency-Key', message: 'required on partner POST requests' },
-        ]);
+      if (
+        !key &&
+        ((principal?.partnerId && event.httpMethod === 'POST') || contract.idempotent === 'required')
+      )
+        throw problems.validation([{ path: 'Idempotency-Key', message: 'required on this route' }]);
       reply = key
         ? await idempotent(
             {

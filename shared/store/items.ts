@@ -11,6 +11,8 @@ import type { LedgerEntry } from '#shared/store/ledger.ts';
 import type { OutboxMessage } from '#shared/store/outbox.ts';
 import type { ParticipantItem } from '#shared/store/participants.ts';
 import type { AuditEntry, Credential, Partner } from '#shared/store/partners.ts';
+import type { PayoutAccount } from '#shared/store/payout-accounts.ts';
+import type { PayoutBatch, PayoutEntry, PayoutInstruction, PayoutRun } from '#shared/store/payouts.ts';
 import type { StoredProfile } from '#shared/store/profiles.ts';
 import type { Purchase } from '#shared/store/purchases.ts';
 import type { QuotaPool } from '#shared/store/quota-pool.ts';
@@ -29,6 +31,8 @@ export function shardOf(id: string, shards: number): number {
 export const APPLICANT_SHARDS = 16;
 /** Participants who have not bought a first course sit in GSI1 in this many shards. */
 export const DEADLINE_SHARDS = 16;
+/** Incentives due for payment sit in GSI1 in this many shards (payout staging's segments). */
+export const DUE_SHARDS = 16;
 
 /** Index partitions, as the items write them and the queries name them. */
 export const partitions = {
@@ -40,6 +44,8 @@ export const partitions = {
     `DRAW#${waveId}#${pool}#${bucket.toString(16).padStart(2, '0')}`,
   purchaseDue: (shard: number) => `PURCHASE-DUE#${shard}`,
   purchases: (partnerId: string) => `PURCHASES#${partnerId}`,
+  incentivesDue: (shard: number) => `INCENTIVE-DUE#${shard}`,
+  payoutRuns: 'PAYOUTRUNS',
 };
 
 // A citizen's partition: everything GET /v1/me shows is one Query.
@@ -84,12 +90,42 @@ export interface Incentive extends ScheduledIncentive {
   status: 'SCHEDULED' | 'STAGED' | 'PAID' | 'FAILED';
   scheduledAt: string;
   purchaseId?: string;
+  /** While staged: the run holding it, and its instruction (the partner's reference). */
+  runId?: string;
+  instructionId?: string;
+  paidAt?: string;
+  failedReason?: string;
 }
+/** The GSI1 keys of an incentive that is due for payment (scheduled, or failed before). */
+export const incentiveDueKeys = (i: { accountId: string; kind: string; n: number; dueDate: string }) => ({
+  GSI1PK: partitions.incentivesDue(shardOf(i.accountId, DUE_SHARDS)),
+  GSI1SK: `${i.dueDate}#${i.accountId}#${i.kind}#${i.n}`,
+});
 export const incentive = item<Incentive>()({
   type: 'Incentive',
   key: ({ accountId, kind, n }: { accountId: string; kind: string; n: number }) => ({
     PK: `ACCOUNT#${accountId}`,
     SK: `INCENTIVE#${kind}#${n}`,
+  }),
+  // Sparse: a staged or paid incentive leaves the due index (store/payouts.ts).
+  indexes: (i) => (i.status === 'SCHEDULED' || i.status === 'FAILED' ? incentiveDueKeys(i) : {}),
+});
+/** The participant's bank account or e-wallet for incentives (account number sealed). */
+export const payoutAccount = item<PayoutAccount>()({
+  type: 'PayoutAccount',
+  key: ({ accountId }: { accountId: string }) => ({ PK: `ACCOUNT#${accountId}`, SK: 'PAYOUTACCOUNT' }),
+});
+/** One participant per partner account number: one agent's wallet cannot collect for many. */
+export const payoutNumberMarker = item<{ accountId: string }>()({
+  type: 'PayoutNumberMarker',
+  key: ({ numberHash }: { numberHash: string }) => ({ PK: `PAYOUTNUMBER#${numberHash}`, SK: 'PAYOUTNUMBER' }),
+});
+/** What the programme paid a participant: one entry per paid instruction, never twice. */
+export const payoutEntry = item<PayoutEntry>()({
+  type: 'PayoutEntry',
+  key: ({ accountId, instructionId }: { accountId: string; instructionId: string }) => ({
+    PK: `ACCOUNT#${accountId}`,
+    SK: `PAYOUT#${instructionId}`,
   }),
 });
 export const surveyAnswers = item<{ answers: Record<string, unknown>; at: string }>()({
@@ -261,6 +297,28 @@ export const voucher = item<{ purchaseId: string; partnerId?: string; institutio
   key: ({ code }: { code: string }) => ({ PK: `VOUCHER#${code}`, SK: 'VOUCHER' }),
 });
 
+export const payoutRun = item<PayoutRun>()({
+  type: 'PayoutRun',
+  key: ({ runId }: { runId: string }) => ({ PK: `PAYOUTRUN#${runId}`, SK: 'RUN' }),
+  indexes: (r) => ({ GSI1PK: partitions.payoutRuns, GSI1SK: `${r.createdAt}#${r.runId}` }),
+});
+/** A batch of one partner's instructions: one queue message, its tally kept here. */
+export const payoutBatch = item<PayoutBatch>()({
+  type: 'PayoutBatch',
+  key: ({ runId, batchId }: { runId: string; batchId: string }) => ({
+    PK: `PAYOUTRUN#${runId}`,
+    SK: `BATCH#${batchId}`,
+  }),
+});
+/** A batch's instructions share a partition: the dispatcher reads them in one Query. */
+export const payoutInstruction = item<PayoutInstruction>()({
+  type: 'PayoutInstruction',
+  key: ({ runId, batchId, instructionId }: { runId: string; batchId: string; instructionId: string }) => ({
+    PK: `PAYOUTRUN#${runId}#${batchId}`,
+    SK: `INSTRUCTION#${instructionId}`,
+  }),
+});
+
 export const ITEM_TYPES = [
   account,
   profile,
@@ -268,6 +326,9 @@ export const ITEM_TYPES = [
   participant,
   ledgerEntry,
   incentive,
+  payoutAccount,
+  payoutNumberMarker,
+  payoutEntry,
   surveyAnswers,
   emailMarker,
   phoneMarker,
@@ -294,6 +355,9 @@ export const ITEM_TYPES = [
   course,
   purchase,
   voucher,
+  payoutRun,
+  payoutBatch,
+  payoutInstruction,
 ] as const;
 
 /** The declaration an item belongs to, by its key (and tag), or undefined. */

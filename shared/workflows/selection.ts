@@ -135,11 +135,3 @@ export function selectionDefinition(resource: (task: SelectionTask) => string) {
     },
   };
 }
-
-/** Every workflow of the app, by name: what the CDK app deploys and the local stack runs. */
-export const workflows = {
-  // Every task of a workflow runs with the same declared uses (shared/uses.ts).
-  selection: { definition: selectionDefinition, tasks: selectionTasks, uses: { table: 'write' } },
-} as const;
-
-export type WorkflowName = keyof typeof workflows;

@@ -12,7 +12,8 @@ import { deployedRoutes, routes } from '#shared/contracts/routes.ts';
 import { schedules } from '#shared/schedules.ts';
 import { TABLE } from '#shared/store/table.ts';
 import { environmentFor, mergeUses, routeUses, type Uses } from '#shared/uses.ts';
-import { selectionDefinition, selectionTasks, workflows } from '#shared/workflows/selection.ts';
+import { workflows } from '#shared/workflows/registry.ts';
+import { selectionDefinition, selectionTasks } from '#shared/workflows/selection.ts';
 
 // One synthesis (with real esbuild bundling) for the whole file.
 let stack: PrakerjaStack;

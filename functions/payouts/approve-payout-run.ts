@@ -1,0 +1,45 @@
+import { runView } from '#functions/payouts/views.ts';
+import { clock } from '#shared/clock.ts';
+import { config } from '#shared/config.ts';
+import { approvePayoutRun } from '#shared/contracts/payouts.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { Problem, problems } from '#shared/http/problem.ts';
+import { allBatches, getRun, moveRun, totalsOf } from '#shared/store/payouts.ts';
+import { startExecution } from '#shared/workflows/client.ts';
+import type { PayoutDisburseInput } from '#shared/workflows/payout.ts';
+
+// Maker-checker: the approver must not be the administrator who created the run; the
+// condition on the update makes that hold against any race.
+export const handler = httpHandler(approvePayoutRun, async ({ params, principal }) => {
+  const run = await getRun(params.runId);
+  if (!run) throw problems.notFound('No such payout run.');
+  if (run.createdBy === principal.accountId)
+    throw new Problem('own-run', 'A run is approved by another administrator than the one who created it.');
+  const now = clock.now().toISOString();
+  const resumed = run.status === 'DISBURSING' && run.approvedBy === principal.accountId;
+  if (!resumed) {
+    const moved = await moveRun(
+      run.runId,
+      'AWAITING_APPROVAL',
+      'DISBURSING',
+      { approvedBy: principal.accountId, approvedAt: now },
+      { expression: 'createdBy <> :me', values: { ':me': principal.accountId } },
+    );
+    if (!moved) throw new Problem('run-not-awaiting-approval', `The run is ${run.status}.`);
+  }
+  const input: PayoutDisburseInput = {
+    phase: 'disburse',
+    runId: run.runId,
+    pollSeconds: config.payoutPollSeconds,
+    enqueue: { cursor: null, done: false },
+  };
+  // The same name and input again is the same execution (an approval retried after a fault).
+  await startExecution(config.payoutStateMachineArn, `disburse-${run.runId}`, input);
+  const approved = {
+    ...run,
+    status: 'DISBURSING' as const,
+    approvedBy: principal.accountId,
+    approvedAt: run.approvedAt ?? now,
+  };
+  return { status: 202, body: runView(approved, totalsOf(await allBatches(run.runId))) };
+});

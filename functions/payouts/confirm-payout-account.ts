@@ -1,0 +1,44 @@
+import { payoutAccountView } from '#functions/payouts/views.ts';
+import { clock } from '#shared/clock.ts';
+import { confirmPayoutAccount } from '#shared/contracts/payouts.ts';
+import { hashCode } from '#shared/crypto.ts';
+import { judgeCode } from '#shared/domain/verification.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { Problem, problems } from '#shared/http/problem.ts';
+import {
+  countWrongPayoutCode,
+  getPayoutAccount,
+  verifyPayoutAccount,
+} from '#shared/store/payout-accounts.ts';
+
+const locked = () => new Problem('code-locked', 'Five wrong codes: link the account again for a new code.');
+const notPending = () =>
+  new Problem('payout-account-not-pending', 'The payout account is not waiting for a code.');
+
+export const handler = httpHandler(confirmPayoutAccount, async ({ body, principal }) => {
+  const account = await getPayoutAccount(principal.accountId);
+  if (!account) throw problems.notFound('No payout account: link one first.');
+  if (account.status !== 'PENDING_VERIFICATION') throw notPending();
+  const now = clock.now();
+  const presented = account.otp ? hashCode(body.otp, account.otp.salt) : '';
+  const verdict = judgeCode(account.otp, presented, now.getTime());
+  if (verdict === 'locked') throw locked();
+  if (verdict === 'expired')
+    throw new Problem('code-expired', 'The code has expired: link the account again.');
+  if (verdict === 'invalid') {
+    // A wrong guess counts only if it took one of the tries left (concurrent guesses race).
+    if (!(await countWrongPayoutCode(principal.accountId))) throw locked();
+    throw new Problem('invalid-code', 'The code does not match.');
+  }
+  if ((await verifyPayoutAccount(account, now)) === 'not-pending') throw notPending();
+  const { otp: _, ...rest } = account;
+  return {
+    status: 200,
+    body: payoutAccountView({
+      ...rest,
+      status: 'VERIFIED',
+      verifiedAt: now.toISOString(),
+      version: account.version + 1,
+    }),
+  };
+});

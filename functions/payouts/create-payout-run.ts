@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { runView } from '#functions/payouts/views.ts';
+import { clock } from '#shared/clock.ts';
+import { config } from '#shared/config.ts';
+import { createPayoutRun } from '#shared/contracts/payouts.ts';
+import { emptyTally, periodEnd, periodOpen } from '#shared/domain/payouts.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { Problem } from '#shared/http/problem.ts';
+import { DUE_SHARDS } from '#shared/store/items.ts';
+import { payableTotal } from '#shared/store/payout-staging.ts';
+import { insertRun, type PayoutRun } from '#shared/store/payouts.ts';
+import { startExecution } from '#shared/workflows/client.ts';
+import type { PayoutStageInput } from '#shared/workflows/payout.ts';
+
+export const handler = httpHandler(createPayoutRun, async ({ body, principal }) => {
+  const now = clock.now();
+  const end = periodEnd(body.period)!;
+  if (!periodOpen(body.period, now))
+    throw new Problem('period-not-open', 'A run pays what is due up to the current month at the latest.');
+  // The budget is checked before anything is staged; staging itself never passes it.
+  const due = await payableTotal(end);
+  if (due.amountIdr > body.budgetIdr)
+    throw new Problem(
+      'over-budget',
+      `Rp ${due.amountIdr} is due to ${due.count} incentives, over the budget.`,
+      {
+        extensions: { dueIdr: due.amountIdr, dueCount: due.count },
+      },
+    );
+  const run: PayoutRun = {
+    runId: randomUUID(),
+    period: body.period,
+    periodEnd: end,
+    budgetIdr: body.budgetIdr,
+    stagedIdr: 0,
+    status: 'STAGING',
+    createdBy: principal.accountId,
+    createdAt: now.toISOString(),
+  };
+  await insertRun(run);
+  const input: PayoutStageInput = {
+    phase: 'stage',
+    runId: run.runId,
+    shardList: Array.from({ length: DUE_SHARDS }, (_, i) => i),
+    pageSize: 200,
+    pagesPerCall: 10,
+  };
+  await startExecution(config.payoutStateMachineArn, `stage-${run.runId}`, input);
+  return { status: 202, body: runView(run, { all: emptyTally(), byPartner: {} }) };
+});

@@ -1,0 +1,28 @@
+import { payoutQueueName } from '#shared/payments/partners.ts';
+import { sendBatch } from '#shared/queues.ts';
+import { batchPage } from '#shared/store/payouts.ts';
+import { workflowTask } from '#shared/workflows/task.ts';
+
+/** Batches (queue messages) per call: a page of the run's batch items. */
+const BATCHES_PER_CALL = 500;
+
+// Disbursement begins: each batch becomes one message on its partner's queue. A retried
+// call may send a batch twice; the dispatcher finds its instructions settled and pays
+// nothing twice.
+export const handler = workflowTask(
+  'payouts.EnqueuePage',
+  async ({ runId, cursor }: { runId: string; cursor: Record<string, unknown> | null }) => {
+    const { batches, next } = await batchPage(runId, cursor ?? undefined, BATCHES_PER_CALL);
+    const byQueue = new Map<string, { runId: string; batchId: string; partnerCode: string }[]>();
+    for (const b of batches.filter((b) => b.pending > 0)) {
+      const queue = payoutQueueName(b.partnerCode);
+      byQueue.set(queue, [
+        ...(byQueue.get(queue) ?? []),
+        { runId, batchId: b.batchId, partnerCode: b.partnerCode },
+      ]);
+    }
+    await Promise.all([...byQueue].map(([queue, bodies]) => sendBatch(queue, bodies)));
+    return { cursor: next ?? null, done: !next, sent: batches.length };
+  },
+  (input, out) => ({ runId: input.runId, sent: out.sent }),
+);

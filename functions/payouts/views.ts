@@ -1,0 +1,33 @@
+import type { RunTally } from '#shared/domain/payouts.ts';
+import type { PayoutAccount } from '#shared/store/payout-accounts.ts';
+import type { PayoutInstruction, PayoutRun, RunTotals } from '#shared/store/payouts.ts';
+
+// What the payout routes show (their response schemas allow-list the fields).
+
+export function payoutAccountView(a: PayoutAccount) {
+  return a;
+}
+
+const tallyView = (t: RunTally) => ({
+  instructions: t.instructions,
+  amountIdr: t.amountIdr,
+  byStatus: { PAID: t.paid, FAILED: t.failed, PENDING: t.pending },
+  paidIdr: t.paidIdr,
+  failedIdr: t.failedIdr,
+});
+
+export function runView(run: PayoutRun, totals: RunTotals) {
+  return {
+    ...run,
+    totals: {
+      ...tallyView(totals.all),
+      byPartner: Object.fromEntries(
+        Object.entries(totals.byPartner).map(([code, t]) => [code, tallyView(t)]),
+      ),
+    },
+  };
+}
+
+export function instructionView(i: PayoutInstruction) {
+  return { ...i, incentive: { kind: i.incentiveKind, n: i.incentiveN, dueDate: i.dueDate } };
+}

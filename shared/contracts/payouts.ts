@@ -1,0 +1,242 @@
+import { z } from 'zod';
+import { PageQuery, page } from '#shared/contracts/common.ts';
+import { route } from '#shared/http/contract.ts';
+
+// Payout accounts (citizens) and payout runs (administrators: an admin stages, a second
+// administrator with the approver role approves; maker-checker).
+const tags = ['payouts'];
+
+export const PayoutAccountView = z
+  .object({
+    partnerCode: z.string(),
+    accountNumberMasked: z.string(),
+    status: z.enum(['PENDING_VERIFICATION', 'VERIFIED', 'REJECTED']),
+    reason: z.string().optional(),
+    requestedAt: z.string(),
+    verifiedAt: z.string().optional(),
+  })
+  .meta({ id: 'PayoutAccount' });
+
+export const putPayoutAccount = route({
+  operationId: 'putPayoutAccount',
+  method: 'PUT',
+  path: '/v1/me/payout-account',
+  access: 'citizen',
+  handler: 'payouts/put-payout-account',
+  uses: { table: 'write', payments: true },
+  summary:
+    "Link a bank account or e-wallet (the registered phone) for incentives: the partner checks the holder's name and NIK, then an SMS code confirms it",
+  tags,
+  body: z
+    .strictObject({
+      partnerCode: z.string().regex(/^[a-z][a-z0-9-]{1,31}$/, 'a payment partner code, e.g. bni'),
+      accountNumber: z.string().regex(/^\+?\d{6,20}$/, 'digits, or a phone number +628...'),
+    })
+    .meta({ id: 'PutPayoutAccount' }),
+  responses: { 202: { description: 'Checked with the partner', schema: PayoutAccountView } },
+  problems: [
+    'validation',
+    'not-participant',
+    'partner-not-live',
+    'payout-in-progress',
+    'duplicate-payout-account',
+    'payout-account-changed',
+    'partner-unavailable',
+  ],
+});
+
+export const confirmPayoutAccount = route({
+  operationId: 'confirmPayoutAccount',
+  method: 'POST',
+  path: '/v1/me/payout-account/confirmation',
+  access: 'citizen',
+  handler: 'payouts/confirm-payout-account',
+  event: 'PayoutAccountLinked',
+  uses: { table: 'write' },
+  summary: 'The SMS code sent after the partner matched the account: the account is verified',
+  tags,
+  body: z.strictObject({ otp: z.string().regex(/^\d{6}$/, 'expected 6 digits') }),
+  responses: { 200: { description: 'Verified', schema: PayoutAccountView } },
+  problems: [
+    'validation',
+    'not-found',
+    'invalid-code',
+    'code-expired',
+    'code-locked',
+    'payout-account-not-pending',
+  ],
+});
+
+const Tally = z.object({
+  instructions: z.number().int(),
+  amountIdr: z.number().int(),
+  byStatus: z.object({ PAID: z.number().int(), FAILED: z.number().int(), PENDING: z.number().int() }),
+  paidIdr: z.number().int(),
+  failedIdr: z.number().int(),
+});
+
+export const PayoutRunView = z
+  .object({
+    runId: z.string(),
+    period: z.string(),
+    budgetIdr: z.number().int(),
+    status: z.enum(['STAGING', 'AWAITING_APPROVAL', 'DISBURSING', 'COMPLETED', 'COMPLETED_WITH_FAILURES']),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    approvedBy: z.string().optional(),
+    approvedAt: z.string().optional(),
+    completedAt: z.string().optional(),
+    budgetReached: z.boolean().optional(),
+    totals: Tally.extend({ byPartner: z.record(z.string(), Tally) }),
+    reconciliation: z
+      .object({
+        at: z.string(),
+        matched: z.number().int(),
+        missingAtPartner: z.number().int(),
+        unknownAtPartner: z.number().int(),
+        amountMismatches: z.number().int(),
+      })
+      .optional(),
+  })
+  .meta({ id: 'PayoutRun' });
+
+const RunParams = z.object({ runId: z.string().regex(/^[0-9a-f-]{36}$/, 'a run id') });
+
+export const createPayoutRun = route({
+  operationId: 'createPayoutRun',
+  method: 'POST',
+  path: '/v1/admin/payout-runs',
+  access: 'admin',
+  handler: 'payouts/create-payout-run',
+  event: 'PayoutRunCreated',
+  uses: { table: 'write', workflows: { payout: 'start' } },
+  summary:
+    'Stage every incentive due up to the end of the period whose participant has a verified payout account; refused over the budget',
+  tags,
+  idempotent: 'required',
+  body: z
+    .strictObject({
+      period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM'),
+      budgetIdr: z.number().int().min(1).max(1_000_000_000_000_000),
+    })
+    .meta({ id: 'CreatePayoutRun' }),
+  responses: { 202: { description: 'Staging', schema: PayoutRunView } },
+  problems: ['validation', 'over-budget', 'period-not-open'],
+});
+
+export const approvePayoutRun = route({
+  operationId: 'approvePayoutRun',
+  method: 'POST',
+  path: '/v1/admin/payout-runs/{runId}/approval',
+  access: 'approver',
+  handler: 'payouts/approve-payout-run',
+  event: 'PayoutRunApproved',
+  uses: { table: 'write', workflows: { payout: 'start' } },
+  summary: 'The second administrator approves a staged run (not the one who created it): disbursement starts',
+  tags,
+  idempotent: 'required',
+  params: RunParams,
+  responses: { 202: { description: 'Disbursing', schema: PayoutRunView } },
+  problems: ['not-found', 'own-run', 'run-not-awaiting-approval'],
+});
+
+export const getPayoutRun = route({
+  operationId: 'getPayoutRun',
+  method: 'GET',
+  path: '/v1/admin/payout-runs/{runId}',
+  access: 'staff',
+  handler: 'payouts/get-payout-run',
+  uses: { table: 'read' },
+  summary: 'A payout run with its totals, all and per payment partner',
+  tags,
+  params: RunParams,
+  responses: { 200: { description: 'The run', schema: PayoutRunView } },
+  problems: ['not-found'],
+});
+
+export const listPayoutRuns = route({
+  operationId: 'listPayoutRuns',
+  method: 'GET',
+  path: '/v1/admin/payout-runs',
+  access: 'staff',
+  handler: 'payouts/list-payout-runs',
+  uses: { table: 'read' },
+  summary: 'Payout runs, newest first',
+  tags,
+  query: PageQuery,
+  responses: { 200: { description: 'Runs', schema: page(PayoutRunView.omit({ totals: true })) } },
+});
+
+export const InstructionView = z
+  .object({
+    instructionId: z.string(),
+    accountId: z.string(),
+    partnerCode: z.string(),
+    accountNumberMasked: z.string(),
+    amountIdr: z.number().int(),
+    status: z.enum(['PENDING', 'PAID', 'FAILED']),
+    incentive: z.object({ kind: z.enum(['incentive', 'survey']), n: z.number().int(), dueDate: z.string() }),
+    partnerReference: z.string().optional(),
+    reason: z.string().optional(),
+    settledAt: z.string().optional(),
+  })
+  .meta({ id: 'PayoutInstruction' });
+
+export const listPayoutInstructions = route({
+  operationId: 'listPayoutInstructions',
+  method: 'GET',
+  path: '/v1/admin/payout-runs/{runId}/instructions',
+  access: 'staff',
+  handler: 'payouts/list-payout-instructions',
+  uses: { table: 'read' },
+  summary: "A run's instructions with their status and the partner's reference",
+  tags,
+  params: RunParams,
+  query: PageQuery,
+  responses: { 200: { description: 'Instructions', schema: page(InstructionView) } },
+  problems: ['validation', 'not-found'],
+});
+
+export const ReconciliationView = z
+  .object({
+    at: z.string(),
+    matched: z.number().int(),
+    missingAtPartner: z.number().int(),
+    unknownAtPartner: z.number().int(),
+    amountMismatches: z.number().int(),
+    byPartner: z.record(
+      z.string(),
+      z.object({
+        matched: z.number().int(),
+        missingAtPartner: z.number().int(),
+        unknownAtPartner: z.number().int(),
+        amountMismatches: z.number().int(),
+      }),
+    ),
+    differences: z.array(
+      z.object({
+        instructionId: z.string(),
+        partnerCode: z.string(),
+        kind: z.enum(['missingAtPartner', 'unknownAtPartner', 'amountMismatch']),
+        ourAmountIdr: z.number().int().optional(),
+        partnerAmountIdr: z.number().int().optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'Reconciliation' });
+
+export const reconcilePayoutRun = route({
+  operationId: 'reconcilePayoutRun',
+  method: 'POST',
+  path: '/v1/admin/payout-runs/{runId}/reconciliation',
+  access: 'admin',
+  handler: 'payouts/reconcile-payout-run',
+  uses: { table: 'write', payments: true },
+  summary:
+    "Compare the run with each partner's settlement reports: matched, missing at the partner, unknown at the partner, amount mismatches",
+  tags,
+  idempotent: 'required',
+  params: RunParams,
+  responses: { 200: { description: 'The comparison', schema: ReconciliationView } },
+  problems: ['not-found', 'run-not-settled', 'partner-unavailable'],
+});

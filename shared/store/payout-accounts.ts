@@ -1,0 +1,215 @@
+import { createHmac } from 'node:crypto';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { encrypt } from '#shared/crypto.ts';
+import type { PayoutAccountStatus } from '#shared/domain/payouts.ts';
+import type { StoredCode } from '#shared/domain/verification.ts';
+import { MAX_CODE_ATTEMPTS } from '#shared/domain/verification.ts';
+import { secrets } from '#shared/secrets.ts';
+import { AccountInactive, activeAccountCheck } from '#shared/store/accounts.ts';
+import { db, tableName } from '#shared/store/client.ts';
+import { incentive, payoutAccount, payoutNumberMarker } from '#shared/store/items.ts';
+import { type OutboxMessage, outboxPut } from '#shared/store/outbox.ts';
+import { queryAll } from '#shared/store/paginate.ts';
+import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
+
+// A participant's payout account: one item in their partition (the number sealed with
+// the data key, a keyed hash for its uniqueness marker) and a marker that gives each
+// partner account number to one participant only. A change is refused while a run holds
+// one of the participant's incentives: the transaction checks each of them.
+export interface PayoutAccount {
+  accountId: string;
+  partnerCode: string;
+  accountNumberSealed: string;
+  accountNumberMasked: string;
+  numberHash: string;
+  status: PayoutAccountStatus;
+  reason?: string;
+  otp?: StoredCode;
+  /** Bumped by every change: staging checks the version it read is still the one. */
+  version: number;
+  requestedAt: string;
+  verifiedAt?: string;
+}
+
+export class PayoutInProgress extends Error {}
+export class PayoutNumberTaken extends Error {}
+export class ConcurrentChange extends Error {}
+
+/** The keyed hash of a partner account number (the lookup key: not guessable offline). */
+export async function payoutNumberHash(partnerCode: string, accountNumber: string): Promise<string> {
+  const key = Buffer.from((await secrets()).lookupKey, 'base64');
+  return createHmac('sha256', key).update(`payout|${partnerCode}|${accountNumber}`).digest('base64url');
+}
+
+export async function getPayoutAccount(accountId: string): Promise<PayoutAccount | undefined> {
+  const out = await db().send(
+    new GetCommand({ TableName: tableName(), Key: payoutAccount.key({ accountId }), ConsistentRead: true }),
+  );
+  return payoutAccount.parse(out.Item);
+}
+
+export interface PayoutAccountChange {
+  partnerCode: string;
+  accountNumber: string;
+  accountNumberMasked: string;
+  status: PayoutAccountStatus;
+  reason?: string;
+  otp?: StoredCode;
+  /** The SMS with the code, when the partner's inquiry matched. */
+  message?: OutboxMessage;
+}
+
+/**
+ * Replaces the participant's payout account, in one transaction: the account item (on
+ * condition its version is still the one read), the number's marker (unless another
+ * participant holds it), the old marker released, each of the participant's incentives
+ * checked not to be staged, the account active, and the SMS.
+ */
+export async function changePayoutAccount(
+  accountId: string,
+  change: PayoutAccountChange,
+  previous: PayoutAccount | undefined,
+  now: Date,
+): Promise<PayoutAccount> {
+  const TableName = tableName();
+  const numberHash = await payoutNumberHash(change.partnerCode, change.accountNumber);
+  const { PK, SKPrefix } = incentive.partition({ accountId });
+  const incentives = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :i)',
+    ExpressionAttributeValues: { ':pk': PK, ':i': SKPrefix },
+    ProjectionExpression: 'PK, SK, #status',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ConsistentRead: true,
+  });
+  if (incentives.some((i) => i.status === 'STAGED')) throw new PayoutInProgress();
+  const next: PayoutAccount = {
+    accountId,
+    partnerCode: change.partnerCode,
+    accountNumberSealed: await encrypt(change.accountNumber),
+    accountNumberMasked: change.accountNumberMasked,
+    numberHash,
+    status: change.status,
+    ...(change.reason ? { reason: change.reason } : {}),
+    ...(change.otp ? { otp: change.otp } : {}),
+    version: (previous?.version ?? 0) + 1,
+    requestedAt: now.toISOString(),
+  };
+  // A rejected number takes no marker: trying someone else's number must not block them.
+  const claimsNumber = change.status !== 'REJECTED';
+  const marker: TransactItem[] = claimsNumber
+    ? [
+        {
+          Put: {
+            TableName,
+            Item: payoutNumberMarker.item({ accountId }, { numberHash }),
+            ConditionExpression: 'attribute_not_exists(PK) OR accountId = :me',
+            ExpressionAttributeValues: { ':me': accountId },
+          },
+        },
+      ]
+    : [];
+  const checks = incentives.map(
+    (i): TransactItem => ({
+      ConditionCheck: {
+        TableName,
+        Key: { PK: String(i.PK), SK: String(i.SK) },
+        ConditionExpression: '#status <> :staged',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':staged': 'STAGED' },
+      },
+    }),
+  );
+  const releases: TransactItem[] =
+    previous && (previous.numberHash !== numberHash || !claimsNumber)
+      ? [
+          {
+            Delete: {
+              TableName,
+              Key: payoutNumberMarker.key({ numberHash: previous.numberHash }),
+              ConditionExpression: 'attribute_not_exists(PK) OR accountId = :me',
+              ExpressionAttributeValues: { ':me': accountId },
+            },
+          },
+        ]
+      : [];
+  const items: TransactItem[] = [
+    {
+      Put: {
+        TableName,
+        Item: payoutAccount.item(next),
+        ConditionExpression: previous ? 'version = :v' : 'attribute_not_exists(PK)',
+        ...(previous ? { ExpressionAttributeValues: { ':v': previous.version } } : {}),
+      },
+    },
+    activeAccountCheck(accountId, now),
+    ...marker,
+    ...checks,
+    ...releases,
+    ...(change.message ? [outboxPut(change.message, now)] : []),
+  ];
+  try {
+    await transact(items);
+  } catch (error) {
+    if (!(error instanceof ConditionFailed)) throw error;
+    if (error.index === 1) throw new AccountInactive();
+    if (claimsNumber && error.index === 2) throw new PayoutNumberTaken();
+    const firstCheck = 2 + marker.length;
+    if (error.index >= firstCheck && error.index < firstCheck + checks.length) throw new PayoutInProgress();
+    // The account changed since it was read: a concurrent change won.
+    throw new ConcurrentChange();
+  }
+  return next;
+}
+
+export type ConfirmOutcome = 'verified' | 'not-pending';
+
+/** The code matched: verified, on condition the code is still the one judged. */
+export async function verifyPayoutAccount(a: PayoutAccount, now: Date): Promise<ConfirmOutcome> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: payoutAccount.key({ accountId: a.accountId }),
+        UpdateExpression: 'SET #status = :verified, verifiedAt = :at, version = version + :one REMOVE otp',
+        ConditionExpression: '#status = :pending AND otp.#hash = :hash AND otp.attempts < :max',
+        ExpressionAttributeNames: { '#status': 'status', '#hash': 'hash' },
+        ExpressionAttributeValues: {
+          ':verified': 'VERIFIED',
+          ':pending': 'PENDING_VERIFICATION',
+          ':hash': a.otp?.hash ?? '',
+          ':max': MAX_CODE_ATTEMPTS,
+          ':at': now.toISOString(),
+          ':one': 1,
+        },
+      }),
+    );
+    return 'verified';
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return 'not-pending';
+    throw error;
+  }
+}
+
+/** A wrong code takes one of the tries left; false when none was left. */
+export async function countWrongPayoutCode(accountId: string): Promise<boolean> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: payoutAccount.key({ accountId }),
+        UpdateExpression: 'SET otp.attempts = otp.attempts + :one',
+        ConditionExpression: '#status = :pending AND otp.attempts < :max',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':pending': 'PENDING_VERIFICATION',
+          ':max': MAX_CODE_ATTEMPTS,
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}

@@ -1,0 +1,121 @@
+import { tableName } from '#shared/store/client.ts';
+import { incentive, incentiveDueKeys, payoutEntry, payoutInstruction } from '#shared/store/items.ts';
+import type { PayoutInstruction } from '#shared/store/payouts.ts';
+import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
+
+// Recording a partner's answer: the instruction, the incentive and (for a payment) the
+// payout ledger entry in one transaction, on condition the instruction is still
+// unsettled. A redelivered message, a retried call or a second dispatcher finds it
+// settled and writes nothing: no incentive is recorded paid twice.
+
+const incentiveKey = (i: PayoutInstruction) =>
+  incentive.key({ accountId: i.accountId, kind: i.incentiveKind, n: i.incentiveN });
+
+function settleInstruction(i: PayoutInstruction, set: string, values: Record<string, unknown>): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: payoutInstruction.key(i),
+      UpdateExpression: `SET #status = :to, settledAt = :at, ${set}`,
+      ConditionExpression: '#status = :pending',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':pending': 'PENDING', ...values },
+    },
+  };
+}
+
+/** 'settled' now, or 'already' when another delivery recorded it first. */
+export type Settled = 'settled' | 'already';
+
+export async function settlePaid(
+  i: PayoutInstruction,
+  paid: { partnerReference: string; paidAt: string },
+  now: Date,
+): Promise<Settled> {
+  const at = now.toISOString();
+  try {
+    await transact([
+      settleInstruction(i, 'partnerReference = :ref', {
+        ':to': 'PAID',
+        ':at': at,
+        ':ref': paid.partnerReference,
+      }),
+      {
+        Update: {
+          TableName: tableName(),
+          Key: incentiveKey(i),
+          UpdateExpression: 'SET #status = :paid, paidAt = :at',
+          ConditionExpression: '#status = :staged AND instructionId = :iid',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':paid': 'PAID',
+            ':staged': 'STAGED',
+            ':iid': i.instructionId,
+            ':at': at,
+          },
+        },
+      },
+      {
+        Put: {
+          TableName: tableName(),
+          Item: payoutEntry.item({
+            accountId: i.accountId,
+            instructionId: i.instructionId,
+            runId: i.runId,
+            partnerCode: i.partnerCode,
+            amountIdr: i.amountIdr,
+            partnerReference: paid.partnerReference,
+            incentiveKind: i.incentiveKind,
+            incentiveN: i.incentiveN,
+            at,
+          }),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    ]);
+    return 'settled';
+  } catch (error) {
+    if (error instanceof ConditionFailed) return 'already';
+    throw error;
+  }
+}
+
+/** Not paid (the partner refused, or had no record after every retry): the incentive
+ *  returns to due for the next run. */
+export async function settleFailed(i: PayoutInstruction, reason: string, now: Date): Promise<Settled> {
+  const at = now.toISOString();
+  try {
+    const due = incentiveDueKeys({
+      accountId: i.accountId,
+      kind: i.incentiveKind,
+      n: i.incentiveN,
+      dueDate: i.dueDate,
+    });
+    await transact([
+      settleInstruction(i, 'reason = :reason', { ':to': 'FAILED', ':at': at, ':reason': reason }),
+      {
+        Update: {
+          TableName: tableName(),
+          Key: incentiveKey(i),
+          // Back in the due index under its own due date.
+          UpdateExpression:
+            'SET #status = :failed, failedReason = :reason, GSI1PK = :pk, GSI1SK = :sk REMOVE runId, instructionId',
+          ConditionExpression: '#status = :staged AND instructionId = :iid',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':failed': 'FAILED',
+            ':staged': 'STAGED',
+            ':iid': i.instructionId,
+            ':reason': reason,
+            ':pk': due.GSI1PK,
+            ':sk': due.GSI1SK,
+          },
+        },
+      },
+    ]);
+    return 'settled';
+  } catch (error) {
+    if (error instanceof ConditionFailed) return 'already';
+    throw error;
+  }
+}
