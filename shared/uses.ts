@@ -48,13 +48,13 @@ export function mergeUses(...all: Uses[]): Uses {
 /**
  * A route's own declaration plus what the HTTP layer does for it: checking a token or a
  * partner's sealed secret reads the key material; a signed partner request takes a
- * rate-limit token and remembers its signature, and an idempotent route keeps its
- * answers, all in the table.
+ * rate-limit token and remembers its signature, an idempotent route keeps its answers,
+ * and a route that declares `audit` writes its audit record, all in the table.
  */
 export function routeUses(route: RouteContract): Uses {
   const framework: Uses = {};
   if (route.access !== 'public') framework.secrets = true;
-  if (route.access === 'platform' || route.access === 'payment' || route.idempotent)
+  if (route.access === 'platform' || route.access === 'payment' || route.idempotent || route.audit)
     framework.table = 'write';
   return mergeUses(route.uses, framework);
 }

@@ -35,5 +35,9 @@ export const handler = httpHandler(transitionPartner, async ({ params, body, pri
       throw new Problem('invalid-transition', 'The partner moved meanwhile; read it again.');
     throw error;
   }
-  return { status: 200, body: partnerView({ ...partner, status: to, ...(criteria ? { criteria } : {}) }) };
+  return {
+    status: 200,
+    body: partnerView({ ...partner, status: to, ...(criteria ? { criteria } : {}) }),
+    audit: { from: partner.status },
+  };
 });

@@ -39,6 +39,12 @@ export const importExclusions = route({
       .meta({ description: `One of: ${EXCLUSION_LISTS.join(', ')}`, examples: ['civil-servants'] }),
   }),
   body: ListEntriesBody,
+  // The list and its counts only: never a NIK.
+  audit: {
+    kind: 'list.imported',
+    subject: 'response.list',
+    detail: { received: 'response.received', imported: 'response.imported' },
+  },
   responses: { 200: { description: 'Imported', schema: ImportResult } },
   problems: ['validation', 'not-found'],
 });
@@ -55,6 +61,12 @@ export const importLaidOff = route({
   idempotent: true,
   maxBodyBytes: BULK_BODY_BYTES,
   body: ListEntriesBody,
+  // The list and its counts only: never a NIK.
+  audit: {
+    kind: 'list.imported',
+    subject: 'response.list',
+    detail: { received: 'response.received', imported: 'response.imported' },
+  },
   responses: { 200: { description: 'Imported', schema: ImportResult } },
   problems: ['validation'],
 });

@@ -57,6 +57,11 @@ export const createPartner = route({
         .meta({ description: 'Signed requests per second this partner may make; more get 429' }),
     })
     .meta({ id: 'CreatePartner' }),
+  audit: {
+    kind: 'partner.created',
+    subject: 'response.partnerId',
+    detail: { code: 'response.code', kind: 'response.kind', status: 'response.status' },
+  },
   responses: { 201: { description: 'Registered', schema: PartnerView } },
   problems: ['validation', 'duplicate-partner-code'],
 });
@@ -79,6 +84,8 @@ export const transitionPartner = route({
       criteria: CriteriaSchema.optional(),
     })
     .meta({ id: 'PartnerTransition' }),
+  // `from` is added by the handler (the state it found).
+  audit: { kind: 'partner.transition', subject: 'params.partnerId', detail: { to: 'response.status' } },
   responses: { 200: { description: 'Moved', schema: PartnerView } },
   problems: ['validation', 'not-found', 'invalid-transition', 'criteria-not-met'],
 });
@@ -93,6 +100,8 @@ export const issuePartnerKey = route({
   summary: 'Issue a signing key; the secret is shown once. Two keys may be active during rotation',
   tags,
   params: PartnerParams,
+  // The key id, never the secret.
+  audit: { kind: 'partner.key-issued', subject: 'params.partnerId', detail: { keyId: 'response.keyId' } },
   responses: {
     201: {
       description: 'Issued',
@@ -112,6 +121,7 @@ export const revokePartnerKey = route({
   summary: 'Revoke a signing key at once',
   tags,
   params: PartnerParams.extend({ keyId: z.string().min(1).max(64) }),
+  audit: { kind: 'partner.key-revoked', subject: 'params.partnerId', detail: { keyId: 'params.keyId' } },
   responses: {
     200: { description: 'Revoked', schema: z.object({ keyId: z.string(), status: z.literal('REVOKED') }) },
   },

@@ -1,4 +1,5 @@
 import * as accounts from '#shared/contracts/accounts.ts';
+import * as audit from '#shared/contracts/audit.ts';
 import * as catalog from '#shared/contracts/catalog.ts';
 import * as docs from '#shared/contracts/docs.ts';
 import * as lists from '#shared/contracts/lists.ts';
@@ -28,6 +29,7 @@ export const routes: RouteContract[] = [
   ...contracts(purchases),
   ...contracts(reports),
   ...contracts(payouts),
+  ...contracts(audit),
   ...contracts(docs),
   ...contracts(local),
 ];

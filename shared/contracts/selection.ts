@@ -64,6 +64,11 @@ export const startSelection = route({
   idempotent: true,
   params: WaveIdParams,
   body: StartSelectionBody,
+  audit: {
+    kind: 'selection.started',
+    subject: 'params.waveId',
+    detail: { executionId: 'response.executionId', seed: 'response.seed' },
+  },
   responses: {
     202: {
       description: 'Started',

@@ -73,6 +73,16 @@ export const createWave = route({
   tags,
   idempotent: true,
   body: CreateWaveBody,
+  audit: {
+    kind: 'wave.created',
+    subject: 'response.waveId',
+    detail: {
+      name: 'response.name',
+      quota: 'response.quota',
+      opensAt: 'response.opensAt',
+      closesAt: 'response.closesAt',
+    },
+  },
   responses: { 201: { description: 'Created', schema: WaveView } },
   problems: ['validation', 'quota-pool-insufficient'],
 });

@@ -13,6 +13,25 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
  */
 export type Access = 'public' | 'citizen' | 'admin' | 'staff' | 'approver' | 'platform' | 'payment';
 
+/**
+ * Where an audit record's subject or detail field is read: the path parameters, the
+ * request body, or the response body (`response.waveId`: the id of what was created).
+ */
+export type AuditField = `${'params' | 'body' | 'response'}.${string}`;
+
+/**
+ * The audit record a first success of the route writes (shared/store/audit.ts): every
+ * administrator write declares one (test/unit/audit-routes.test.ts). `detail` names the
+ * few fields worth keeping, never personal data (no NIK, no account number, no secret).
+ */
+export interface AuditDeclaration {
+  /** Dotted: `wave.created`, `partner.transition`, ... */
+  kind: string;
+  /** The id acted on. */
+  subject: AuditField;
+  detail?: Record<string, AuditField>;
+}
+
 export interface ResponseSpec {
   description: string;
   schema?: z.ZodType;
@@ -51,6 +70,8 @@ export interface RouteContract<
   maxBodyBytes?: number;
   /** The business event a first success of this route is (a metric, shared/observability.ts). */
   event?: BusinessEvent;
+  /** The audit record a first success writes (not an idempotent replay, not a refusal). */
+  audit?: AuditDeclaration;
   /** Present only on the local stack. */
   localOnly?: boolean;
 }

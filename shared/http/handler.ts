@@ -4,13 +4,14 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { authenticate, type Principal } from '#shared/http/auth.ts';
-import type { Infer, RouteContract } from '#shared/http/contract.ts';
+import type { AuditField, Infer, RouteContract } from '#shared/http/contract.ts';
 import { corsHeaders } from '#shared/http/cors.ts';
 import { idempotent, readIdempotencyKey } from '#shared/http/idempotency.ts';
 import { authenticatePartner } from '#shared/http/partner-auth.ts';
 import { type FieldError, Problem, problems, serverErrorBody } from '#shared/http/problem.ts';
 import { logger } from '#shared/logger.ts';
 import { count, publishInvocation, tracer, withInvocation } from '#shared/observability.ts';
+import { type AuditDetail, recordAudit } from '#shared/store/audit.ts';
 import { InvalidCursor } from '#shared/store/cursor.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -30,6 +31,9 @@ export interface HttpReply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** More audit detail than the contract's fields (e.g. the state a move left); never
+   *  personal data. Only written when the route declares `audit`. */
+  audit?: AuditDetail;
 }
 
 /**
@@ -88,10 +92,12 @@ export function httpHandler<
       };
       const execute = () =>
         run(request as HttpRequest<Infer<B>, Infer<Q>, Infer<P>>)
-          .then((reply) => {
-            // Counted where the work is done: an idempotent replay does not get here.
+          .then(async ({ audit: extra, ...reply }) => {
+            // Counted and audited where the work is done: an idempotent replay does not get here.
             if (contract.event && reply.status < 300) count(contract.event);
-            return allowListed(contract, reply);
+            const allowed = allowListed(contract, reply);
+            if (contract.audit && allowed.status < 300) await audit(contract, request, allowed, extra);
+            return allowed;
           })
           .catch(refusalToReply);
       const key = contract.idempotent ? readIdempotencyKey(headers) : undefined;
@@ -121,6 +127,58 @@ export function httpHandler<
   return middy(core)
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }));
+}
+
+const MAX_DETAIL_TEXT = 200;
+
+/** A declared field of the request or the reply: a string, number, boolean or null. */
+function fieldOf(
+  field: AuditField,
+  sources: { params: unknown; body: unknown; response: unknown },
+): string | number | boolean | null {
+  const [where, ...path] = field.split('.') as [keyof typeof sources, ...string[]];
+  let value: unknown = sources[where];
+  for (const name of path)
+    value =
+      value !== null && typeof value === 'object' && Object.hasOwn(value, name)
+        ? (value as Record<string, unknown>)[name]
+        : undefined;
+  if (typeof value === 'string') return value.slice(0, MAX_DETAIL_TEXT);
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  return null;
+}
+
+/**
+ * The route's audit record, after its first success. The action is done by then: a
+ * record that cannot be written is logged as an error (an alarm's business), not turned
+ * into a failure that would make the client repeat the action.
+ */
+async function audit(
+  contract: RouteContract,
+  request: { params: unknown; body: unknown; principal: Principal },
+  reply: HttpReply,
+  extra: AuditDetail | undefined,
+): Promise<void> {
+  const declared = contract.audit!;
+  const sources = { params: request.params, body: request.body, response: reply.body };
+  const detail: AuditDetail = { ...extra };
+  for (const [name, field] of Object.entries(declared.detail ?? {})) detail[name] = fieldOf(field, sources);
+  const entry = {
+    actor: request.principal.accountId,
+    role: request.principal.role,
+    kind: declared.kind,
+    subject: String(fieldOf(declared.subject, sources) ?? ''),
+    detail,
+  };
+  try {
+    await recordAudit(entry);
+  } catch (error) {
+    logger.error('audit record not written', {
+      kind: entry.kind,
+      subject: entry.subject,
+      error: error as Error,
+    });
+  }
 }
 
 /**

@@ -9,8 +9,21 @@ export type RawItem = Record<string, unknown>;
 // A type, not an interface: a key is also a plain record (BatchGet's Keys).
 export type Key = { PK: string; SK: string };
 
-/** What `parse` removes: the table's keys and the type tag are the store's, not the value's. */
-const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'type'];
+/** What `parse` removes: the table's keys, the type tag and the audit index's filter
+ *  attributes (items.ts `auditIndex`) are the store's, not the value's. */
+const KEY_ATTRIBUTES = [
+  'PK',
+  'SK',
+  'GSI1PK',
+  'GSI1SK',
+  'GSI2PK',
+  'GSI2SK',
+  'GSI3PK',
+  'GSI3SK',
+  'type',
+  'auditActor',
+  'auditKind',
+];
 
 export class NotThisItem extends Error {}
 

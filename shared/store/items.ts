@@ -4,6 +4,7 @@ import type { ScheduledIncentive } from '#shared/domain/purchases.ts';
 import type { Wave } from '#shared/domain/waves.ts';
 import type { Account } from '#shared/store/accounts.ts';
 import type { ApplicationItem } from '#shared/store/applicants.ts';
+import type { AuditRecord } from '#shared/store/audit.ts';
 import type { Course } from '#shared/store/courses.ts';
 import type { FamilyInWave } from '#shared/store/draw.ts';
 import { item, type RawItem } from '#shared/store/item.ts';
@@ -46,7 +47,31 @@ export const partitions = {
   purchases: (partnerId: string) => `PURCHASES#${partnerId}`,
   incentivesDue: (shard: number) => `INCENTIVE-DUE#${shard}`,
   payoutRuns: 'PAYOUTRUNS',
+  /** The audit trail's hour (`yyyy-mm-ddThh`, UTC): see `auditIndex`. */
+  audit: (hour: string) => `AUDIT#${hour}`,
 };
+
+/** The hour partition of an ISO 8601 UTC time: `2026-04-11T08:15:00.000Z` -> `2026-04-11T08`. */
+export const hourOf = (at: string) => at.slice(0, 13);
+
+/**
+ * The audit index keys (GSI1, shared/store/audit.ts): every item type that is part of
+ * the audit trail (audit records, ledger entries, ...) is written with these, so it is
+ * listed there without a second write. One partition per UTC hour: a partition takes at
+ * most 1,000 writes a second, and at payout rates (hundreds of thousands of ledger
+ * movements a run) a single day or a single "AUDIT" partition would throttle the very
+ * transactions that move the money; an hour spreads them over time, and a reader walks
+ * the hours newest first. `auditActor` and `auditKind` are what the trail filters on
+ * (plain attributes, read only by the index's FilterExpression; `parse` drops them).
+ */
+export function auditIndex(entry: { at: string; id: string; actor: string; kind: string }) {
+  return {
+    GSI1PK: partitions.audit(hourOf(entry.at)),
+    GSI1SK: `${entry.at}#${entry.id}`,
+    auditActor: entry.actor,
+    auditKind: entry.kind,
+  };
+}
 
 // A citizen's partition: everything GET /v1/me shows is one Query.
 export const account = item<Account>()({
@@ -84,6 +109,14 @@ export const ledgerEntry = item<LedgerEntry>()({
     PK: `ACCOUNT#${accountId}`,
     SK: `LEDGER#${entryId}`,
   }),
+  // In the audit trail as `money.<kind>` (shared/store/audit.ts `auditViews`).
+  indexes: (e) =>
+    auditIndex({
+      at: e.at,
+      id: `LEDGER#${e.accountId}#${e.entryId}`,
+      actor: 'system',
+      kind: `money.${e.kind}`,
+    }),
 });
 export interface Incentive extends ScheduledIncentive {
   accountId: string;
@@ -280,6 +313,12 @@ export const partnerAudit = item<AuditEntry>()({
     SK: `AUDIT#${at}#${id}`,
   }),
 });
+/** An administrator's (or the system's, or a partner's) action: append-only (store/audit.ts). */
+export const auditRecord = item<AuditRecord>()({
+  type: 'AuditRecord',
+  key: ({ id }: { id: string }) => ({ PK: `AUDIT#${id}`, SK: 'AUDIT' }),
+  indexes: (r) => auditIndex({ at: r.at, id: r.id, actor: r.actor, kind: r.kind }),
+});
 export const course = item<Course>()({
   type: 'Course',
   key: ({ partnerId, courseId }: { partnerId: string; courseId: string }) => ({
@@ -352,6 +391,7 @@ export const ITEM_TYPES = [
   partnerCode,
   partnerCredential,
   partnerAudit,
+  auditRecord,
   course,
   purchase,
   voucher,
