@@ -23,6 +23,8 @@ export interface StackInfo {
   apiUrl: string;
   dynamoEndpoint: string;
   sqsEndpoint: string;
+  /** The local Step Functions endpoint (DescribeExecution also counts state transitions). */
+  workflowsEndpoint: string;
   /** The local SES v2 and SNS stand-ins (one port for both). */
   notificationsEndpoint: string;
   /** The outbox sender's on-failure destination, on the SQS emulator. */
@@ -120,6 +122,7 @@ export async function startStack(options: StackOptions) {
     apiUrl: `http://127.0.0.1:${port}`,
     dynamoEndpoint: dynamo.endpoint,
     sqsEndpoint: queues.address,
+    workflowsEndpoint: workflows.endpoint,
     notificationsEndpoint: notifications.endpoint,
     failureQueueUrl: outbox.failureQueueUrl,
     tableName,

@@ -28,6 +28,8 @@ interface Execution {
   output?: string;
   error?: string;
   cause?: string;
+  /** States entered (Step Functions bills each transition): what the benchmarks read. */
+  stateTransitions: number;
 }
 
 type Handler = (input: unknown) => Promise<unknown>;
@@ -74,6 +76,7 @@ export async function startWorkflows(functionsDir: URL, options: { retryInterval
       status: 'RUNNING',
       startDate: Date.now(),
       input: body.input ?? '{}',
+      stateTransitions: 0,
     };
     executions.set(executionArn, execution);
     const run = found.machine.run(JSON.parse(execution.input), {
@@ -82,6 +85,10 @@ export async function startWorkflows(functionsDir: URL, options: { retryInterval
         retryIntervalOverrides: found.retryIntervalOverrides,
       },
     });
+    void (async () => {
+      for await (const event of run.eventLogs)
+        if (event.type === 'StateEntered') execution.stateTransitions++;
+    })().catch(() => {});
     run.result.then(
       (output) =>
         Object.assign(execution, {
@@ -117,6 +124,8 @@ export async function startWorkflows(functionsDir: URL, options: { retryInterval
         input: e.input,
         ...(e.output ? { output: e.output } : {}),
         ...(e.error ? { error: e.error, cause: e.cause } : {}),
+        // Not in the AWS API (the SDK ignores it): the local count of transitions.
+        stateTransitions: e.stateTransitions,
       },
     };
   };

@@ -8,6 +8,7 @@ import {
   account as accountItem,
   application,
   participant as participantItem,
+  payoutAccount as payoutAccountItem,
   profile as profileItem,
 } from '#shared/store/items.ts';
 import { accountItems } from '#shared/store/profiles.ts';
@@ -46,6 +47,8 @@ export const handler = httpHandler(getMe, async ({ principal }) => {
             purchaseDeadline: participant.purchaseDeadline,
           }
         : null,
+      // The response schema shows the partner, the masked number, the status and reason.
+      payoutAccount: pick(items, payoutAccountItem) ?? null,
     },
   };
 });

@@ -155,6 +155,14 @@ export const Me = z
         purchaseDeadline: z.string(),
       })
       .nullable(),
+    payoutAccount: z
+      .object({
+        partnerCode: z.string(),
+        accountNumberMasked: z.string(),
+        status: z.enum(['PENDING_VERIFICATION', 'VERIFIED', 'REJECTED']),
+        reason: z.string().optional(),
+      })
+      .nullable(),
   })
   .meta({ id: 'Me' });
 

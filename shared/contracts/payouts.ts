@@ -23,6 +23,11 @@ export const putPayoutAccount = route({
   path: '/v1/me/payout-account',
   access: 'citizen',
   handler: 'payouts/put-payout-account',
+  audit: {
+    kind: 'payout-account.changed',
+    subject: 'response.partnerCode',
+    detail: { status: 'response.status' },
+  },
   uses: { table: 'write', payments: true },
   summary:
     "Link a bank account or e-wallet (the registered phone) for incentives: the partner checks the holder's name and NIK, then an SMS code confirms it",
@@ -51,6 +56,7 @@ export const confirmPayoutAccount = route({
   path: '/v1/me/payout-account/confirmation',
   access: 'citizen',
   handler: 'payouts/confirm-payout-account',
+  audit: { kind: 'payout-account.verified', subject: 'response.partnerCode' },
   event: 'PayoutAccountLinked',
   uses: { table: 'write' },
   summary: 'The SMS code sent after the partner matched the account: the account is verified',
@@ -108,6 +114,11 @@ export const createPayoutRun = route({
   path: '/v1/admin/payout-runs',
   access: 'admin',
   handler: 'payouts/create-payout-run',
+  audit: {
+    kind: 'payout-run.created',
+    subject: 'response.runId',
+    detail: { period: 'response.period', budgetIdr: 'response.budgetIdr' },
+  },
   event: 'PayoutRunCreated',
   uses: { table: 'write', workflows: { payout: 'start' } },
   summary:
@@ -130,6 +141,7 @@ export const approvePayoutRun = route({
   path: '/v1/admin/payout-runs/{runId}/approval',
   access: 'approver',
   handler: 'payouts/approve-payout-run',
+  audit: { kind: 'payout-run.approved', subject: 'params.runId' },
   event: 'PayoutRunApproved',
   uses: { table: 'write', workflows: { payout: 'start' } },
   summary: 'The second administrator approves a staged run (not the one who created it): disbursement starts',
@@ -231,6 +243,16 @@ export const reconcilePayoutRun = route({
   path: '/v1/admin/payout-runs/{runId}/reconciliation',
   access: 'admin',
   handler: 'payouts/reconcile-payout-run',
+  audit: {
+    kind: 'payout-run.reconciled',
+    subject: 'params.runId',
+    detail: {
+      matched: 'response.matched',
+      missingAtPartner: 'response.missingAtPartner',
+      unknownAtPartner: 'response.unknownAtPartner',
+      amountMismatches: 'response.amountMismatches',
+    },
+  },
   uses: { table: 'write', payments: true },
   summary:
     "Compare the run with each partner's settlement reports: matched, missing at the partner, unknown at the partner, amount mismatches",

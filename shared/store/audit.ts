@@ -5,8 +5,9 @@ import { clock } from '#shared/clock.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { IndexCursor, InvalidCursor, sealCursor, startOf } from '#shared/store/cursor.ts';
 import type { ItemType, RawItem } from '#shared/store/item.ts';
-import { auditRecord, hourOf, ledgerEntry, partitions } from '#shared/store/items.ts';
+import { auditRecord, hourOf, ledgerEntry, partitions, payoutEntry } from '#shared/store/items.ts';
 import type { LedgerEntry } from '#shared/store/ledger.ts';
+import type { PayoutEntry } from '#shared/store/payouts.ts';
 import type { TransactItem } from '#shared/store/transact.ts';
 
 // The audit trail: every administrator action and every money movement, append-only,
@@ -77,6 +78,16 @@ export const auditViews: AuditSource[] = [
       balanceAfterIdr: e.balanceAfterIdr,
       counterparty: e.counterparty,
       ...(e.waveId ? { waveId: e.waveId } : {}),
+    },
+  })),
+  source(payoutEntry, (e: PayoutEntry) => ({
+    role: 'payment',
+    subject: e.accountId,
+    detail: {
+      amountIdr: e.amountIdr,
+      runId: e.runId,
+      instructionId: e.instructionId,
+      partnerReference: e.partnerReference,
     },
   })),
 ];

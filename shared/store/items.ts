@@ -160,6 +160,14 @@ export const payoutEntry = item<PayoutEntry>()({
     PK: `ACCOUNT#${accountId}`,
     SK: `PAYOUT#${instructionId}`,
   }),
+  // In the audit trail as `money.incentive-payout`, actor the partner that paid.
+  indexes: (e) =>
+    auditIndex({
+      at: e.at,
+      id: `PAYOUT#${e.instructionId}`,
+      actor: `partner:${e.partnerCode}`,
+      kind: 'money.incentive-payout',
+    }),
 });
 export const surveyAnswers = item<{ answers: Record<string, unknown>; at: string }>()({
   type: 'SurveyAnswers',

@@ -1,3 +1,4 @@
+import { PAYMENT_PARTNERS, payoutQueueName } from '#shared/payments/partners.ts';
 import type { Uses } from '#shared/uses.ts';
 import { payoutDefinition, payoutTasks } from '#shared/workflows/payout.ts';
 import { selectionDefinition, selectionTasks } from '#shared/workflows/selection.ts';
@@ -17,5 +18,12 @@ export type WorkflowName = 'selection' | 'payout';
 export const workflows: Record<WorkflowName, Workflow> = {
   selection: { definition: selectionDefinition, tasks: selectionTasks, uses: { table: 'write' } },
   // Enqueueing sends to every partner's disbursement queue (shared/queues.ts).
-  payout: { definition: payoutDefinition, tasks: payoutTasks, uses: { table: 'write' } },
+  payout: {
+    definition: payoutDefinition,
+    tasks: payoutTasks,
+    uses: {
+      table: 'write',
+      queues: Object.fromEntries(PAYMENT_PARTNERS.map((p) => [payoutQueueName(p.code), 'send' as const])),
+    },
+  },
 };

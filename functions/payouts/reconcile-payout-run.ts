@@ -1,0 +1,41 @@
+import { clock } from '#shared/clock.ts';
+import { reconcilePayoutRun } from '#shared/contracts/payouts.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { Problem, problems } from '#shared/http/problem.ts';
+import { paymentPartners } from '#shared/payments/https.ts';
+import { PartnerTimeout, PartnerUnavailable, type SettlementLine } from '#shared/payments/port.ts';
+import { compare, daysBetween, reportedLines } from '#shared/payouts/reconcile.ts';
+import { allBatches, batchInstructions, getRun, setRunFields } from '#shared/store/payouts.ts';
+
+export const handler = httpHandler(reconcilePayoutRun, async ({ params }) => {
+  const run = await getRun(params.runId);
+  if (!run) throw problems.notFound('No such payout run.');
+  if (run.status !== 'COMPLETED' && run.status !== 'COMPLETED_WITH_FAILURES')
+    throw new Problem('run-not-settled', `The run is ${run.status}: reconcile it once it has completed.`);
+  const batches = await allBatches(run.runId);
+  const instructions = (
+    await Promise.all(batches.map((b) => batchInstructions(run.runId, b.batchId)))
+  ).flat();
+  const now = clock.now();
+  // Reports by the day the partner paid: from the approval to today.
+  const days = daysBetween(run.approvedAt ?? run.createdAt, now.toISOString());
+  const codes = [...new Set(batches.map((b) => b.partnerCode))];
+  let reported: Map<string, Map<string, SettlementLine>>;
+  try {
+    reported = new Map(
+      await Promise.all(
+        codes.map(
+          async (code) => [code, await reportedLines(paymentPartners(), code, run.runId, days)] as const,
+        ),
+      ),
+    );
+  } catch (error) {
+    if (error instanceof PartnerTimeout || error instanceof PartnerUnavailable)
+      throw new Problem('partner-unavailable', 'A payment partner did not send its report: try again later.');
+    throw error;
+  }
+  const result = { at: now.toISOString(), ...compare(instructions, reported) };
+  const { byPartner: _, differences: __, ...summary } = result;
+  await setRunFields(run.runId, { reconciliation: summary });
+  return { status: 200, body: result };
+});

@@ -1,0 +1,162 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  accountNumberProblem,
+  backoffMs,
+  emptyTally,
+  finalStatus,
+  instructionId,
+  maskAccountNumber,
+  periodEnd,
+  periodOpen,
+  runOfInstruction,
+  sameHolder,
+} from '#shared/domain/payouts.ts';
+import type { SettlementLine } from '#shared/payments/port.ts';
+import { compare, daysBetween } from '#shared/payouts/reconcile.ts';
+import type { PayoutInstruction } from '#shared/store/payouts.ts';
+
+describe('payout rules', () => {
+  it('a period ends on its last day, leap years included; malformed periods have none', () => {
+    expect(periodEnd('2024-02')).toBe('2024-02-29');
+    expect(periodEnd('2023-02')).toBe('2023-02-28');
+    expect(periodEnd('2026-12')).toBe('2026-12-31');
+    for (const bad of ['2026-13', '2026-00', '26-01', '2026-1', '__proto__', ''])
+      expect(periodEnd(bad)).toBeUndefined();
+  });
+
+  it('a run may pay up to the current month, never a future one', () => {
+    const now = new Date('2026-12-01T10:00:00Z');
+    expect(periodOpen('2026-12', now)).toBe(true);
+    expect(periodOpen('2021-01', now)).toBe(true);
+    expect(periodOpen('2027-01', now)).toBe(false);
+  });
+
+  it('a bank number is digits; an e-wallet is the registered phone', () => {
+    expect(accountNumberProblem('bank', '1234567890', '+6281200000000')).toBeUndefined();
+    expect(accountNumberProblem('bank', '+6281200000000', '+6281200000000')).toBeDefined();
+    expect(accountNumberProblem('e-wallet', '+6281200000000', '+6281200000000')).toBeUndefined();
+    expect(accountNumberProblem('e-wallet', '+6281299999999', '+6281200000000')).toBeDefined();
+  });
+
+  it('holder names match across case, accents and punctuation, and never when empty', () => {
+    expect(sameHolder('Siti Nurhaliza', 'SITI  NURHALIZA')).toBe(true);
+    expect(sameHolder('José Ramírez', 'JOSE RAMIREZ')).toBe(true);
+    expect(sameHolder("Dewi O'Neil", 'DEWI O NEIL')).toBe(true);
+    expect(sameHolder('Siti Nurhaliza', 'Siti Aminah')).toBe(false);
+    expect(sameHolder('', '')).toBe(false);
+  });
+
+  it('a masked number shows its last four digits only', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{10,16}$/), (n) => {
+        const masked = maskAccountNumber(n);
+        expect(masked).toHaveLength(n.length);
+        expect(masked.slice(-4)).toBe(n.slice(-4));
+        expect(masked.slice(0, -4)).toMatch(/^\*+$/);
+      }),
+    );
+    expect(maskAccountNumber('+6281234565678')).toBe('+6281*****5678');
+  });
+
+  it('an instruction id is the same for the same incentive in the same run, and names its run', () => {
+    const run = '6f1c2a34-1111-4222-8333-444455556666';
+    const a = instructionId(run, 'acc', 'incentive', 1);
+    expect(instructionId(run, 'acc', 'incentive', 1)).toBe(a);
+    expect(instructionId(run, 'acc', 'incentive', 2)).not.toBe(a);
+    expect(runOfInstruction(a)).toBe(run);
+  });
+
+  it('backoff stays within its cap and grows with the attempt', () => {
+    fc.assert(
+      fc.property(fc.nat(30), fc.double({ min: 0, max: 0.999999, noNaN: true }), (attempt, r) => {
+        const ms = backoffMs(attempt, 100, 2000, () => r);
+        expect(ms).toBeGreaterThanOrEqual(0);
+        expect(ms).toBeLessThanOrEqual(2000);
+      }),
+    );
+    expect(backoffMs(3, 100, 10_000, () => 0.999999)).toBeLessThanOrEqual(800);
+  });
+
+  it('a run ends only when nothing is pending', () => {
+    expect(finalStatus({ ...emptyTally(), pending: 1 })).toBeUndefined();
+    expect(finalStatus({ ...emptyTally(), paid: 3 })).toBe('COMPLETED');
+    expect(finalStatus({ ...emptyTally(), paid: 3, failed: 1 })).toBe('COMPLETED_WITH_FAILURES');
+  });
+});
+
+describe('reconciliation', () => {
+  const run = 'run-1';
+  const instruction = (
+    n: number,
+    status: PayoutInstruction['status'],
+    amountIdr = 600_000,
+  ): PayoutInstruction => ({
+    instructionId: `${run}-${n}`,
+    runId: run,
+    batchId: 'b',
+    accountId: `a${n}`,
+    incentiveKind: 'incentive',
+    incentiveN: 1,
+    dueDate: '2021-01-01',
+    partnerCode: 'bni',
+    accountNumberSealed: 'x',
+    accountNumberMasked: '****',
+    amountIdr,
+    status,
+  });
+  const line = (n: number, amountIdr = 600_000): SettlementLine => ({
+    reference: `${run}-${n}`,
+    partnerReference: `p${n}`,
+    accountNumber: '1',
+    amountIdr,
+    paidAt: '2021-01-01T00:00:00Z',
+  });
+
+  it('matches, and names what is missing, unknown or of another amount', () => {
+    const ours = [
+      instruction(1, 'PAID'),
+      instruction(2, 'PAID'),
+      instruction(3, 'FAILED'),
+      instruction(4, 'PAID'),
+    ];
+    const reported = new Map([
+      ['bni', new Map([line(1), line(3), line(4, 500_000)].map((l) => [l.reference, l]))],
+    ]);
+    const result = compare(ours, reported);
+    expect(result).toMatchObject({
+      matched: 1,
+      missingAtPartner: 1,
+      unknownAtPartner: 1,
+      amountMismatches: 1,
+    });
+    expect(result.differences.map((d) => [d.instructionId, d.kind])).toEqual([
+      ['run-1-2', 'missingAtPartner'],
+      ['run-1-4', 'amountMismatch'],
+      ['run-1-3', 'unknownAtPartner'],
+    ]);
+  });
+
+  it('two books that agree have no difference', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 10_000_000 }), { maxLength: 50 }), (amounts) => {
+        const ours = amounts.map((a, n) => instruction(n, 'PAID', a));
+        const reported = new Map([['bni', new Map(amounts.map((a, n) => [`${run}-${n}`, line(n, a)]))]]);
+        expect(compare(ours, reported)).toMatchObject({
+          matched: amounts.length,
+          missingAtPartner: 0,
+          unknownAtPartner: 0,
+          amountMismatches: 0,
+        });
+      }),
+    );
+  });
+
+  it('reads every day from the approval to today', () => {
+    expect(daysBetween('2026-11-30T23:00:00Z', '2026-12-02T01:00:00Z')).toEqual([
+      '2026-11-30',
+      '2026-12-01',
+      '2026-12-02',
+    ]);
+  });
+});
