@@ -53,6 +53,7 @@ export const PROBLEM_TYPES = {
   'not-completed': { status: 409, title: 'Course not completed' },
   'already-reviewed': { status: 409, title: 'Already reviewed' },
   'already-answered': { status: 409, title: 'Survey already answered' },
+  'account-exists': { status: 409, title: 'Account number already held' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency-Key reused' },
   'rate-limited': { status: 429, title: 'Too many requests' },
