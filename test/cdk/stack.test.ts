@@ -100,7 +100,11 @@ describe('data', () => {
     for (const field of ['jwtKey', 'lookupKey', 'dataKey'])
       expect(text).toContain(`${field}\\":\\"{{resolve:secretsmanager:`);
     // Every generated part is 43 base64 characters: exactly 32 bytes once decoded.
-    for (const [, s] of ofType('AWS::SecretsManager::Secret').filter(([id]) => id !== secretId)) {
+    const parts = ofType('AWS::SecretsManager::Secret').filter(
+      ([id]) => id !== secretId && id.startsWith('Keys'),
+    );
+    expect(parts).toHaveLength(3);
+    for (const [, s] of parts) {
       expect(s.Properties.GenerateSecretString).toMatchObject({
         PasswordLength: 43,
         ExcludePunctuation: true,
