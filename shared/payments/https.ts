@@ -196,10 +196,10 @@ export function httpsPaymentPartners(options: HttpsPaymentPartnersOptions): Paym
   const refused = (code: string, operation: string, answer: Answer) =>
     new PartnerRequestRefused(`${code} ${operation}: unexpected HTTP ${answer.status}`, answer.status);
 
-  function expect<T>(schema: z.ZodType<T>, code: string, operation: string, answer: Answer): T {
-    const parsed = schema.safeParse(answer.body);
-    if (!parsed.success) throw refused(code, operation, answer);
-    return parsed.data;
+  function answerAs<T>(schema: z.ZodType<T>, code: string, operation: string, answer: Answer): T {
+    const result = schema.safeParse(answer.body);
+    if (!result.success) throw refused(code, operation, answer);
+    return result.data;
   }
 
   return {
@@ -212,7 +212,7 @@ export function httpsPaymentPartners(options: HttpsPaymentPartnersOptions): Paym
       });
       if (answer.status !== 200 && answer.status !== 404) throw refused(code, 'inquiry', answer);
       if (answer.status === 404) return { found: false };
-      return expect(InquiryAnswer, code, 'inquiry', answer);
+      return answerAs(InquiryAnswer, code, 'inquiry', answer);
     },
 
     async disburse(code: string, request: Disbursement): Promise<DisbursementResult> {
@@ -223,8 +223,8 @@ export function httpsPaymentPartners(options: HttpsPaymentPartnersOptions): Paym
         amountIdr,
       });
       if (answer.status === 409) return { status: 'REJECTED', reference, reason: 'reference-conflict' };
-      if (answer.status === 200) return expect(Paid, code, 'disbursement', answer);
-      if (answer.status === 422) return expect(Rejected, code, 'disbursement', answer);
+      if (answer.status === 200) return answerAs(Paid, code, 'disbursement', answer);
+      if (answer.status === 422) return answerAs(Rejected, code, 'disbursement', answer);
       throw refused(code, 'disbursement', answer);
     },
 
@@ -232,7 +232,7 @@ export function httpsPaymentPartners(options: HttpsPaymentPartnersOptions): Paym
       const answer = await call(code, 'status', 'GET', `/v1/disbursements/${encodeURIComponent(reference)}`);
       if (answer.status === 404) return { status: 'NOT_FOUND', reference };
       if (answer.status !== 200) throw refused(code, 'status', answer);
-      return expect(Outcome, code, 'status', answer);
+      return answerAs(Outcome, code, 'status', answer);
     },
 
     async settlementReport(code: string, day: string, cursor?: string): Promise<SettlementReport> {
@@ -243,7 +243,7 @@ export function httpsPaymentPartners(options: HttpsPaymentPartnersOptions): Paym
       const qs = query.size ? `?${query}` : '';
       const answer = await call(code, 'settlement', 'GET', `/v1/settlements/${day}${qs}`);
       if (answer.status !== 200) throw refused(code, 'settlement', answer);
-      return expect(Settlement, code, 'settlement', answer);
+      return answerAs(Settlement, code, 'settlement', answer);
     },
   };
 }
