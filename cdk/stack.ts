@@ -7,6 +7,7 @@ import { Firewall } from '#cdk/constructs/firewall.ts';
 import { Keys } from '#cdk/constructs/keys.ts';
 import { Notifications } from '#cdk/constructs/notifications.ts';
 import { Observability } from '#cdk/constructs/observability.ts';
+import { PaymentPartners } from '#cdk/constructs/payment-partners.ts';
 import { Schedules } from '#cdk/constructs/schedules.ts';
 import { Workflows } from '#cdk/constructs/workflows.ts';
 import { deployedRoutes } from '#shared/contracts/routes.ts';
@@ -15,6 +16,8 @@ export interface PrakerjaStackProps extends StackProps {
   emailDomain: string;
   /** The web front end's origin, the only one the API's CORS allows. */
   webOrigin: string;
+  /** Base URL of each payment partner's disbursement API, by code. */
+  paymentPartnerEndpoints: Record<string, string>;
 }
 
 export class PrakerjaStack extends Stack {
@@ -25,9 +28,15 @@ export class PrakerjaStack extends Stack {
     super(scope, id, props);
     const keys = new Keys(this, 'Keys');
     const data = new Data(this, 'Data', { key: keys.key });
+    const payments = new PaymentPartners(this, 'PaymentPartners', {
+      key: keys.key,
+      endpoints: props.paymentPartnerEndpoints,
+    });
     const base = {
       table: data.table,
       secret: keys.secret,
+      paymentSecret: payments.secret,
+      paymentEndpoints: payments.endpoints,
       email: { domain: props.emailDomain, from: `Prakerja <no-reply@${props.emailDomain}>` },
     };
     // Workflows first: routes that start or read them are granted their state machines.
@@ -60,6 +69,14 @@ export class PrakerjaStack extends Stack {
   }
 }
 
+/** `prakerja:paymentPartnerEndpoints`: an object of code -> URL (or its JSON, from `-c`). */
+function readEndpoints(value: unknown): Record<string, string> {
+  const parsed = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+  if (typeof parsed !== 'object' || parsed === null)
+    throw new Error('missing context prakerja:paymentPartnerEndpoints (see cdk.json)');
+  return Object.fromEntries(Object.entries(parsed).map(([code, url]) => [code, String(url)]));
+}
+
 /** The app as `cdk synth` builds it; tests build it the same way. */
 export function buildApp(context: Record<string, unknown> = {}): { app: App; stack: PrakerjaStack } {
   const app = new App({ context });
@@ -73,6 +90,7 @@ export function buildApp(context: Record<string, unknown> = {}): { app: App; sta
     env: { account: read('account'), region: read('region') },
     emailDomain: read('emailDomain'),
     webOrigin: read('webOrigin'),
+    paymentPartnerEndpoints: readEndpoints(app.node.tryGetContext('prakerja:paymentPartnerEndpoints')),
   });
   // cdk-nag 3 is a policy validation plugin: any unacknowledged finding fails synth.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -52,6 +52,7 @@ console.log(
     `  DynamoDB Local ${info.dynamoEndpoint}   table ${info.tableName}`,
     `  SQS (fauxqs)   ${info.sqsEndpoint}   failed outbox batches: ${info.failureQueueUrl}`,
     `  SES/SNS        ${info.notificationsEndpoint}   (what was sent: ${info.apiUrl}/_local/sent?to=...)`,
+    `  Payments       ${info.paymentPartnersEndpoint}/{code}/v1   (ledger: ${info.apiUrl}/_local/payment-partners/{code}/ledger)`,
     `  credentials    ${resolve(dir, 'stack.json')}`,
     'Ctrl-C stops it.',
   ].join('\n'),

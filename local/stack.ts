@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import { createAdapter } from '#local/adapter.ts';
 import { ensureTable, startDynamo, startQueues } from '#local/engines.ts';
 import { startNotificationStandIns } from '#local/notifications.ts';
+import { startPaymentPartnerSimulator } from '#local/payment-partners.ts';
 import { startSchedules } from '#local/schedules.ts';
 import { type SeededAdmin, seedAdmins, seedPartners } from '#local/seed.ts';
 import { startStreamConsumer } from '#local/streams.ts';
 import { localStateMachineArn, startWorkflows } from '#local/workflows.ts';
 import { outboxConsumer } from '#shared/consumers.ts';
 import { routes } from '#shared/contracts/routes.ts';
+import type { PartnerKey } from '#shared/payments/https.ts';
+import { PAYMENT_PARTNERS } from '#shared/payments/partners.ts';
 
 export interface StackOptions {
   /** Where keys.json, stack.json and (unless inMemory) the DynamoDB files live. */
@@ -32,6 +35,11 @@ export interface StackInfo {
   tableName: string;
   admins: SeededAdmin[];
   partners: Awaited<ReturnType<typeof seedPartners>>;
+  /** The payment-partner simulator's root: each partner under /{code}, its control
+   *  interface under /_control (local/payment-partners.ts). */
+  paymentPartnersEndpoint: string;
+  /** The programme's signing key per payment partner (what PAYMENT_PARTNER_KEYS holds). */
+  paymentPartnerKeys: Record<string, PartnerKey>;
 }
 
 interface LocalKeys {
@@ -40,21 +48,34 @@ interface LocalKeys {
   dataKey: string;
   adminPassword: string;
   approverPassword: string;
+  /** The programme's key at each payment partner (the simulator checks them). */
+  paymentPartnerKeys: Record<string, PartnerKey>;
 }
 
 /** Key material for this machine's stack, made once and kept beside the data it protects. */
 function localKeys(dir: string): LocalKeys {
   const file = join(dir, 'keys.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalKeys;
   const random = () => randomBytes(32).toString('base64');
-  const keys = {
-    jwtKey: random(),
-    lookupKey: random(),
-    dataKey: random(),
-    adminPassword: randomBytes(12).toString('base64url'),
-    approverPassword: randomBytes(12).toString('base64url'),
+  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalKeys>) : {};
+  const keys: LocalKeys = {
+    jwtKey: existing.jwtKey ?? random(),
+    lookupKey: existing.lookupKey ?? random(),
+    dataKey: existing.dataKey ?? random(),
+    adminPassword: existing.adminPassword ?? randomBytes(12).toString('base64url'),
+    approverPassword: existing.approverPassword ?? randomBytes(12).toString('base64url'),
+    // A key per payment partner; an older keys.json gains those it lacks.
+    paymentPartnerKeys: Object.fromEntries(
+      PAYMENT_PARTNERS.map(({ code }) => [
+        code,
+        existing.paymentPartnerKeys?.[code] ?? {
+          keyId: `prakerja-${code}-${randomBytes(4).toString('hex')}`,
+          secret: randomBytes(32).toString('base64url'),
+        },
+      ]),
+    ),
   };
-  writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  if (JSON.stringify(existing) !== JSON.stringify(keys))
+    writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
   return keys;
 }
 
@@ -65,11 +86,16 @@ export async function startStack(options: StackOptions) {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
 
   const functionsDir = new URL('../functions/', import.meta.url);
-  const [dynamo, queues, workflows, notifications] = await Promise.all([
+  const [dynamo, queues, workflows, notifications, payments] = await Promise.all([
     startDynamo(dataDir),
     startQueues(),
     startWorkflows(functionsDir),
     startNotificationStandIns(),
+    // The partners' books are theirs: on disk beside the stack's, unless in memory.
+    startPaymentPartnerSimulator({
+      keys: keys.paymentPartnerKeys,
+      ...(options.inMemory ? {} : { dir: join(options.dir, 'payment-partners') }),
+    }),
   ]);
   const tableName = 'prakerja';
   Object.assign(process.env, {
@@ -87,6 +113,9 @@ export async function startStack(options: StackOptions) {
     JWT_KEY: keys.jwtKey,
     LOOKUP_KEY: keys.lookupKey,
     DATA_KEY: keys.dataKey,
+    PAYMENT_PARTNER_ENDPOINTS: JSON.stringify(payments.endpoints),
+    PAYMENT_PARTNER_KEYS: JSON.stringify(keys.paymentPartnerKeys),
+    PAYMENT_SIMULATOR_ENDPOINT: payments.endpoint,
     POWERTOOLS_DEV: process.env.POWERTOOLS_DEV ?? 'false',
   });
   await ensureTable(dynamo.client, tableName);
@@ -128,6 +157,8 @@ export async function startStack(options: StackOptions) {
     tableName,
     admins,
     partners,
+    paymentPartnersEndpoint: payments.endpoint,
+    paymentPartnerKeys: keys.paymentPartnerKeys,
   };
   writeFileSync(join(options.dir, 'stack.json'), JSON.stringify(info, null, 2), { mode: 0o600 });
 
@@ -139,6 +170,7 @@ export async function startStack(options: StackOptions) {
       await new Promise((resolve) => server.close(resolve));
       await outbox.stop();
       await notifications.stop();
+      await payments.stop();
       await queues.stop();
       await workflows.stop();
       dynamo.process.kill('SIGTERM');

@@ -32,6 +32,29 @@ export const config = {
   get snsEndpoint(): string | undefined {
     return process.env.SNS_ENDPOINT;
   },
+  /** Base URL of each payment partner's disbursement API, by code (shared/payments/https.ts). */
+  get paymentPartnerEndpoints(): Record<string, string> {
+    const text = process.env.PAYMENT_PARTNER_ENDPOINTS;
+    if (!text) throw new Error('missing environment variable PAYMENT_PARTNER_ENDPOINTS');
+    const parsed = JSON.parse(text) as unknown;
+    if (typeof parsed !== 'object' || parsed === null)
+      throw new Error('PAYMENT_PARTNER_ENDPOINTS is not an object');
+    return Object.fromEntries(Object.entries(parsed).filter(([, url]) => typeof url === 'string'));
+  },
+  /** Secrets Manager ARN of the programme's keys per payment partner on AWS; locally
+   *  they come from PAYMENT_PARTNER_KEYS. */
+  get paymentPartnersSecretArn(): string | undefined {
+    return process.env.PAYMENT_PARTNERS_SECRET_ARN || undefined;
+  },
+  /** How long a payment partner may take to answer before the call is a PartnerTimeout. */
+  get paymentTimeoutMs(): number {
+    const value = Number(process.env.PAYMENT_TIMEOUT_MS);
+    return Number.isFinite(value) && value > 0 ? value : 5000;
+  },
+  /** Set only locally: the payment-partner simulator's root (its /_control interface). */
+  get paymentSimulatorEndpoint(): string | undefined {
+    return process.env.PAYMENT_SIMULATOR_ENDPOINT;
+  },
   get selectionStateMachineArn(): string {
     return required('SELECTION_STATE_MACHINE_ARN');
   },

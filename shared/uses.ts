@@ -38,6 +38,7 @@ export function mergeUses(...all: Uses[]): Uses {
     if (uses.secrets) out.secrets = true;
     if (uses.email) out.email = true;
     if (uses.sms) out.sms = true;
+    if (uses.payments) out.payments = true;
     for (const [name, access] of Object.entries(uses.workflows ?? {}) as [WorkflowName, 'read' | 'start'][]) {
       out.workflows = { ...out.workflows, [name]: stronger(out.workflows?.[name], access) };
     }
@@ -67,6 +68,10 @@ export function environmentFor(
     secretsArn: string;
     stateMachineArn: (name: WorkflowName) => string;
     emailFrom: string;
+    /** The payment partners' credentials secret and base URLs (cdk/constructs/payment-partners.ts). */
+    paymentSecretArn?: string;
+    paymentEndpoints?: Record<string, string>;
+    paymentTimeoutMs?: number;
   },
 ): Record<string, string> {
   const env: Record<string, string> = {};
@@ -75,6 +80,11 @@ export function environmentFor(
   for (const name of Object.keys(uses.workflows ?? {}) as WorkflowName[])
     env[`${name.toUpperCase()}_STATE_MACHINE_ARN`] = values.stateMachineArn(name);
   if (uses.email) env.EMAIL_FROM = values.emailFrom;
+  if (uses.payments) {
+    env.PAYMENT_PARTNER_ENDPOINTS = JSON.stringify(values.paymentEndpoints ?? {});
+    env.PAYMENT_PARTNERS_SECRET_ARN = values.paymentSecretArn ?? '';
+    env.PAYMENT_TIMEOUT_MS = String(values.paymentTimeoutMs ?? 5000);
+  }
   return env;
 }
 

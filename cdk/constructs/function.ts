@@ -20,6 +20,10 @@ export interface AppResources {
   machines?: ReadonlyMap<WorkflowName, IStateMachine>;
   /** SES identity the emails are sent from, and the From header. */
   email?: { domain: string; from: string };
+  /** The programme's keys per payment partner (cdk/constructs/payment-partners.ts). */
+  paymentSecret?: ISecret;
+  /** Base URL of each payment partner's disbursement API, by code. */
+  paymentEndpoints?: Record<string, string>;
 }
 
 export interface AppFunctionProps {
@@ -74,6 +78,8 @@ export function appFunction(scope: Construct, id: string, props: AppFunctionProp
         secretsArn: props.resources.secret.secretArn,
         stateMachineArn: (name) => machine(props.resources, name).stateMachineArn,
         emailFrom: props.resources.email?.from ?? '',
+        paymentSecretArn: props.resources.paymentSecret?.secretArn ?? '',
+        paymentEndpoints: props.resources.paymentEndpoints ?? {},
       }),
     },
     bundling: {
@@ -114,6 +120,11 @@ function grantUses(fn: NodejsFunction, uses: Uses, resources: AppResources): voi
   if (uses.table === 'read') resources.table.grantReadData(fn);
   if (uses.table === 'write') resources.table.grantReadWriteData(fn);
   if (uses.secrets) resources.secret.grantRead(fn);
+  if (uses.payments) {
+    if (!resources.paymentSecret || !resources.paymentEndpoints)
+      throw new Error(`${fn.node.path} calls the payment partners but none are configured`);
+    resources.paymentSecret.grantRead(fn);
+  }
   for (const [name, access] of Object.entries(uses.workflows ?? {}) as [WorkflowName, string][]) {
     const sm = machine(resources, name);
     sm.grantRead(fn);

@@ -163,3 +163,101 @@ export const readSenderFaults = route({
   localOnly: true,
   responses: { 200: { description: 'The switch', schema: SenderFaults } },
 });
+
+// --- the payment-partner simulator (local/payment-partners.ts) ----------------------
+
+const PartnerCode = z.object({ code: z.string().min(1).max(32) });
+
+export const PaymentFaults = z.object({
+  failureRate: z.number(),
+  timeoutRate: z.number(),
+  latencyMs: z.number(),
+  rejectAccounts: z.array(z.string()),
+});
+
+export const setPaymentFaults = route({
+  operationId: 'localSetPaymentFaults',
+  method: 'POST',
+  path: '/_local/payment-partners/{code}/faults',
+  access: 'public',
+  handler: '_local/set-payment-faults',
+  uses: {},
+  summary: 'How the simulated payment partner behaves from now on (every field defaults to no fault)',
+  tags,
+  localOnly: true,
+  params: PartnerCode,
+  body: z.strictObject({
+    failureRate: z.number().min(0).max(1).default(0),
+    timeoutRate: z.number().min(0).max(1).default(0),
+    latencyMs: z.number().int().min(0).max(60_000).default(0),
+    rejectAccounts: z.array(z.string().min(1).max(64)).max(1000).default([]),
+  }),
+  responses: { 200: { description: 'The faults now', schema: PaymentFaults } },
+  problems: ['not-found'],
+});
+
+export const openPaymentAccount = route({
+  operationId: 'localOpenPaymentAccount',
+  method: 'POST',
+  path: '/_local/payment-partners/{code}/accounts',
+  access: 'public',
+  handler: '_local/open-payment-account',
+  uses: {},
+  summary: 'Open an account at the simulated payment partner, for a named holder',
+  tags,
+  localOnly: true,
+  params: PartnerCode,
+  body: z.strictObject({
+    accountNumber: z.string().min(1).max(64),
+    holderName: z.string().min(1).max(200),
+    nik: z.string().regex(/^\d{16}$/),
+    kycVerified: z.boolean().default(true),
+  }),
+  responses: {
+    201: {
+      description: 'The account (the partner keeps only a hash of the NIK)',
+      schema: z.object({
+        partnerCode: z.string(),
+        accountNumber: z.string(),
+        holderName: z.string(),
+        kycVerified: z.boolean(),
+        balanceIdr: z.number(),
+      }),
+    },
+  },
+  problems: ['not-found', 'account-exists'],
+});
+
+export const PaymentLedgerLine = z.object({
+  reference: z.string(),
+  accountNumber: z.string(),
+  amountIdr: z.number(),
+  partnerReference: z.string(),
+  paidAt: z.string(),
+});
+
+export const readPaymentLedger = route({
+  operationId: 'localReadPaymentLedger',
+  method: 'GET',
+  path: '/_local/payment-partners/{code}/ledger',
+  access: 'public',
+  handler: '_local/read-payment-ledger',
+  uses: {},
+  summary: 'What the simulated payment partner actually paid, and the faults it answered',
+  tags,
+  localOnly: true,
+  params: PartnerCode,
+  responses: {
+    200: {
+      description: "The partner's ledger",
+      schema: z.object({
+        items: z.array(PaymentLedgerLine),
+        totalIdr: z.number(),
+        paidCount: z.number(),
+        failures: z.number(),
+        timeouts: z.object({ beforeMoving: z.number(), afterMoving: z.number(), otherCalls: z.number() }),
+      }),
+    },
+  },
+  problems: ['not-found'],
+});

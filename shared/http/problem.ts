@@ -65,6 +65,7 @@ export const PROBLEM_TYPES = {
   'run-not-awaiting-approval': { status: 409, title: 'Run not awaiting approval' },
   'run-not-settled': { status: 409, title: 'Run not settled' },
   'partner-unavailable': { status: 503, title: 'Payment partner unavailable' },
+  'account-exists': { status: 409, title: 'Account number already held' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency-Key reused' },
   'rate-limited': { status: 429, title: 'Too many requests' },

@@ -61,3 +61,15 @@ export interface PaymentPartnerPort {
   status(code: string, reference: string): Promise<StatusResult>;
   settlementReport(code: string, day: string, cursor?: string): Promise<SettlementReport>;
 }
+
+/** Refused as a bad request (400, 401, 403, or an answer outside the protocol): a bug or a
+ *  configuration error (keys, endpoint) that retrying does not fix. */
+export class PartnerRequestRefused extends Error {
+  override name = 'PartnerRequestRefused';
+  constructor(
+    message: string,
+    readonly httpStatus: number,
+  ) {
+    super(message);
+  }
+}

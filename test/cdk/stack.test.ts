@@ -101,12 +101,37 @@ describe('data', () => {
     for (const field of ['jwtKey', 'lookupKey', 'dataKey'])
       expect(text).toContain(`${field}\\":\\"{{resolve:secretsmanager:`);
     // Every generated part is 43 base64 characters: exactly 32 bytes once decoded.
-    for (const [, s] of ofType('AWS::SecretsManager::Secret').filter(([id]) => id !== secretId)) {
+    const parts = ofType('AWS::SecretsManager::Secret').filter(
+      ([id]) => id !== secretId && id.startsWith('Keys'),
+    );
+    expect(parts).toHaveLength(3);
+    for (const [, s] of parts) {
       expect(s.Properties.GenerateSecretString).toMatchObject({
         PasswordLength: 43,
         ExcludePunctuation: true,
       });
     }
+  });
+});
+
+describe('payment partners', () => {
+  it("keeps the partners' credentials in one secret encrypted with the customer key, endpoints from cdk.json", () => {
+    const partners = stack.node.findChild('PaymentPartners');
+    const secretId = logicalId(partners.node.findChild('Credentials').node.defaultChild as CfnElement);
+    const secret = resources[secretId]!;
+    expect(secret.DeletionPolicy).toBe('Retain');
+    expect(resources[getAtt(secret.Properties.KmsKeyId)!]!.Type).toBe('AWS::KMS::Key');
+    expect(secret.Properties.SecretString).toBeUndefined();
+    expect((partners as unknown as { endpoints: Record<string, string> }).endpoints).toEqual(
+      cdkContext['prakerja:paymentPartnerEndpoints'],
+    );
+  });
+
+  it('refuses at synth a partner without an https endpoint', () => {
+    const endpoints = { ...cdkContext['prakerja:paymentPartnerEndpoints'], bni: 'http://bni.example' };
+    expect(() => buildApp({ ...cdkContext, 'prakerja:paymentPartnerEndpoints': endpoints })).toThrow(
+      /bni needs an https/,
+    );
   });
 });
 
@@ -328,7 +353,9 @@ describe('grants and environment, from what each function declares it uses', () 
       const has = (action: string) => actions.includes(action);
       expect(has('dynamodb:Query'), `${handler} reads`).toBe(!!uses!.table);
       expect(has('dynamodb:PutItem'), `${handler} writes`).toBe(uses!.table === 'write');
-      expect(has('secretsmanager:GetSecretValue'), `${handler} secrets`).toBe(!!uses!.secrets);
+      expect(has('secretsmanager:GetSecretValue'), `${handler} secrets`).toBe(
+        !!uses!.secrets || !!uses!.payments,
+      );
       expect(has('states:StartExecution'), `${handler} starts`).toBe(
         Object.values(uses!.workflows ?? {}).includes('start'),
       );
@@ -338,7 +365,7 @@ describe('grants and environment, from what each function declares it uses', () 
       const [, cfn] = functions.find(([id]) => id === logicalId(fn.node.defaultChild as CfnElement))!;
       const env = Object.keys(cfn.Properties.Environment.Variables);
       const resourceEnv = env.filter((name) =>
-        /^(TABLE_NAME|SECRETS_ARN|EMAIL_FROM|\w+_STATE_MACHINE_ARN)$/.test(name),
+        /^(TABLE_NAME|SECRETS_ARN|EMAIL_FROM|\w+_STATE_MACHINE_ARN|PAYMENT_\w+)$/.test(name),
       );
       expect(resourceEnv.sort(), handler).toEqual(
         Object.keys(
