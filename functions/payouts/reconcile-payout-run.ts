@@ -17,8 +17,14 @@ export const handler = httpHandler(reconcilePayoutRun, async ({ params }) => {
     await Promise.all(batches.map((b) => batchInstructions(run.runId, b.batchId)))
   ).flat();
   const now = clock.now();
-  // Reports by the day the partner paid: from the approval to today.
-  const days = daysBetween(run.approvedAt ?? run.createdAt, now.toISOString());
+  // The reports of every day the partner paid (on its clock), and of every day from the
+  // approval to today (on ours), for what it paid that we did not record.
+  const days = [
+    ...new Set([
+      ...instructions.flatMap((i) => (i.partnerPaidAt ? [i.partnerPaidAt.slice(0, 10)] : [])),
+      ...daysBetween(run.approvedAt ?? run.createdAt, now.toISOString()),
+    ]),
+  ].sort();
   const codes = [...new Set(batches.map((b) => b.partnerCode))];
   let reported: Map<string, Map<string, SettlementLine>>;
   try {

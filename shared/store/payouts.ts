@@ -49,6 +49,8 @@ export interface PayoutInstruction {
   amountIdr: number;
   status: InstructionStatus;
   partnerReference?: string;
+  /** When the partner says it paid, on its clock (its settlement report's day). */
+  partnerPaidAt?: string;
   reason?: string;
   settledAt?: string;
 }

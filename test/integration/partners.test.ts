@@ -107,7 +107,7 @@ describe('partner registry', () => {
       cursor = page.body.nextCursor;
     } while (cursor);
     expect(seen.find((p) => p.code === 'tokopedia')).toMatchObject({ status: 'LIVE' });
-    expect(seen.find((p) => p.code === 'bri')).toMatchObject({ status: 'MOU_SIGNED' });
+    expect(seen.find((p) => p.code === 'mandiri')).toMatchObject({ status: 'MOU_SIGNED' });
   });
 });
 

@@ -1,0 +1,141 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { encrypt } from '#shared/crypto.ts';
+import { maskAccountNumber } from '#shared/domain/payouts.ts';
+import { paymentPartnerSpec } from '#shared/payments/partners.ts';
+import { incentive, payoutAccount } from '#shared/store/items.ts';
+import { call, latestCode, stack, uniquePhone } from '#test/support/api.ts';
+import { documentClient, stackDirOf } from '#test/support/applicants.ts';
+
+// Payouts in tests: payout accounts linked over HTTP, runs waited on, and many payable
+// incentives written as the review and the link would leave them (through the item
+// declarations), with the matching accounts opened at the partners' simulators.
+
+export const LIVE_PAYMENT_PARTNERS = ['bni', 'gopay', 'ovo', 'linkaja', 'dana'];
+
+/** The stack's data key in this process, so fixtures seal account numbers as it does. */
+function useStackKeys() {
+  const keys = JSON.parse(readFileSync(join(stackDirOf(inject('stackLogFile')), 'keys.json'), 'utf8'));
+  Object.assign(process.env, { JWT_KEY: keys.jwtKey, LOOKUP_KEY: keys.lookupKey, DATA_KEY: keys.dataKey });
+}
+
+export const accountNumberFor = (code: string) =>
+  paymentPartnerSpec(code)?.kind === 'bank' ? String(randomInt(10 ** 11, 10 ** 12)) : uniquePhone();
+
+export async function setFaults(code: string, faults: Record<string, unknown> = {}) {
+  const r = await call('POST', `/_local/payment-partners/${code}/faults`, { body: faults });
+  if (r.status !== 200) throw new Error(`faults ${code}: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
+export async function ledgerOf(code: string) {
+  const r = await call('GET', `/_local/payment-partners/${code}/ledger`);
+  return r.body as {
+    items: { reference: string; amountIdr: number; accountNumber: string }[];
+    totalIdr: number;
+    paidCount: number;
+  };
+}
+
+/** Links and confirms a payout account over HTTP; answers the confirmation. */
+export async function linkPayoutAccount(
+  token: string,
+  phone: string,
+  partnerCode: string,
+  accountNumber: string,
+) {
+  const put = await call('PUT', '/v1/me/payout-account', { token, body: { partnerCode, accountNumber } });
+  if (put.status !== 202 || put.body.status !== 'PENDING_VERIFICATION')
+    throw new Error(`link: ${put.status} ${JSON.stringify(put.body)}`);
+  const otp = await latestCode(phone, 'payout-account-otp');
+  return call('POST', '/v1/me/payout-account/confirmation', { token, body: { otp } });
+}
+
+export async function waitForRun(token: string, runId: string, statuses: string[], timeoutMs = 300_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await call('GET', `/v1/admin/payout-runs/${runId}`, { token });
+    if (statuses.includes(r.body?.status)) return r.body;
+    if (Date.now() > deadline)
+      throw new Error(`run ${runId} still ${r.body?.status}: ${JSON.stringify(r.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+export interface Payable {
+  accountId: string;
+  partnerCode: string;
+  accountNumber: string;
+  incentives: { kind: 'incentive' | 'survey'; n: number; amountIdr: number }[];
+}
+
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+/** `count` participants with a verified payout account at one of `partners` (round
+ *  robin) and incentives due on `dueDate`: one post-training incentive each, and a survey
+ *  incentive for every other one. */
+export async function seedPayables(count: number, dueDate: string, partners = LIVE_PAYMENT_PARTNERS) {
+  useStackKeys();
+  const at = new Date().toISOString();
+  const payables: Payable[] = Array.from({ length: count }, (_, n) => {
+    const partnerCode = partners[n % partners.length]!;
+    return {
+      accountId: randomUUID(),
+      partnerCode,
+      accountNumber: accountNumberFor(partnerCode),
+      incentives: [
+        { kind: 'incentive' as const, n: 1, amountIdr: 600_000 },
+        ...(n % 2 ? [{ kind: 'survey' as const, n: 1, amountIdr: 50_000 }] : []),
+      ],
+    };
+  });
+  const items = [];
+  for (const p of payables) {
+    items.push(
+      payoutAccount.item({
+        accountId: p.accountId,
+        partnerCode: p.partnerCode,
+        accountNumberSealed: await encrypt(p.accountNumber),
+        accountNumberMasked: maskAccountNumber(p.accountNumber),
+        numberHash: `test-${p.accountId}`,
+        status: 'VERIFIED',
+        version: 1,
+        requestedAt: at,
+        verifiedAt: at,
+      }),
+      ...p.incentives.map((i) =>
+        incentive.item({ accountId: p.accountId, ...i, dueDate, status: 'SCHEDULED', scheduledAt: at }),
+      ),
+    );
+  }
+  const client = documentClient(stack());
+  for (let i = 0; i < items.length; i += 25) {
+    let request: Record<string, unknown>[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (request.length) {
+      const out = await client.send(
+        new BatchWriteCommand({ RequestItems: { [stack().tableName]: request } }),
+      );
+      request = (out.UnprocessedItems?.[stack().tableName] ?? []) as Record<string, unknown>[];
+    }
+  }
+  await eachLimited(payables, 16, async (p) => {
+    const r = await call('POST', `/_local/payment-partners/${p.partnerCode}/accounts`, {
+      body: {
+        accountNumber: p.accountNumber,
+        holderName: 'Warga Uji',
+        nik: String(randomInt(10 ** 15, 10 ** 16)),
+      },
+    });
+    if (r.status !== 201) throw new Error(`open account: ${r.status} ${JSON.stringify(r.body)}`);
+  });
+  return payables;
+}
