@@ -80,17 +80,13 @@ export const handler = (event: SQSEvent) => observed('payouts.dispatch', () => d
 async function dispatch(event: SQSEvent) {
   const killed: { fault?: InjectedFault } = {};
   const processor = new BatchProcessor(EventType.SQS);
-  try {
-    return await processPartialResponse(
-      event,
-      (record: SQSRecord) => dispatchBatch(record, killed),
-      processor,
-      {
-        processInParallel: true,
-      },
-    );
-  } finally {
-    // A killed dispatcher answers nothing: every message of the invocation comes back.
-    if (killed.fault) throw killed.fault;
-  }
+  const response = await processPartialResponse(
+    event,
+    (record: SQSRecord) => dispatchBatch(record, killed),
+    processor,
+    { processInParallel: true, throwOnFullBatchFailure: false },
+  );
+  // A killed dispatcher answers nothing: every message of the invocation comes back.
+  if (killed.fault) throw killed.fault;
+  return response;
 }

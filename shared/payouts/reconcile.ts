@@ -59,7 +59,8 @@ export function compare(
   const differences: Difference[] = [];
   const note = (code: string, key: keyof Counts, difference?: Difference) => {
     all[key]++;
-    (byPartner[code] ??= zero())[key]++;
+    byPartner[code] ??= zero();
+    byPartner[code][key]++;
     if (difference && differences.length < MAX_LISTED) differences.push(difference);
   };
   const ours = new Map(instructions.map((i) => [i.instructionId, i]));

@@ -220,7 +220,10 @@ async function claimBatch(run: PayoutRun, shard: number, batch: Payable[], now: 
           return { staged: 0, amountIdr: 0, budgetReached: false, stopped: true };
         // Over the budget: claim the due-date-first part that still fits, or nothing.
         let room = fresh.budgetIdr - fresh.stagedIdr;
-        const fits = list.filter((p) => (room -= p.incentive.amountIdr) >= 0);
+        const fits = list.filter((p) => {
+          room -= p.incentive.amountIdr;
+          return room >= 0;
+        });
         if (!fits.length) return { staged: 0, amountIdr: 0, budgetReached: true, stopped: false };
         const outcome = await claimBatch(run, shard, fits, now);
         return { ...outcome, budgetReached: true };

@@ -179,7 +179,8 @@ export function totalsOf(batches: PayoutBatch[]): RunTotals {
   const all = emptyTally();
   const byPartner: PartnerTotals = {};
   for (const b of batches) {
-    const partner = (byPartner[b.partnerCode] ??= emptyTally());
+    const partner = byPartner[b.partnerCode] ?? emptyTally();
+    byPartner[b.partnerCode] = partner;
     for (const key of Object.keys(all) as (keyof RunTally)[]) {
       all[key] += b[key];
       partner[key] += b[key];
