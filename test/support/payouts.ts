@@ -7,8 +7,10 @@ import { encrypt } from '#shared/crypto.ts';
 import { maskAccountNumber } from '#shared/domain/payouts.ts';
 import { paymentPartnerSpec } from '#shared/payments/partners.ts';
 import { incentive, payoutAccount } from '#shared/store/items.ts';
+import type { StackInfo } from '#local/stack.ts';
 import { call, latestCode, stack, uniquePhone } from '#test/support/api.ts';
 import { documentClient, stackDirOf } from '#test/support/applicants.ts';
+import { request } from '#test/support/http.ts';
 
 // Payouts in tests: payout accounts linked over HTTP, runs waited on, and many payable
 // incentives written as the review and the link would leave them (through the item
@@ -17,8 +19,8 @@ import { documentClient, stackDirOf } from '#test/support/applicants.ts';
 export const LIVE_PAYMENT_PARTNERS = ['bni', 'gopay', 'ovo', 'linkaja', 'dana'];
 
 /** The stack's data key in this process, so fixtures seal account numbers as it does. */
-function useStackKeys() {
-  const keys = JSON.parse(readFileSync(join(stackDirOf(inject('stackLogFile')), 'keys.json'), 'utf8'));
+function useStackKeys(dir: string) {
+  const keys = JSON.parse(readFileSync(join(dir, 'keys.json'), 'utf8'));
   Object.assign(process.env, { JWT_KEY: keys.jwtKey, LOOKUP_KEY: keys.lookupKey, DATA_KEY: keys.dataKey });
 }
 
@@ -83,8 +85,18 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
 /** `count` participants with a verified payout account at one of `partners` (round
  *  robin) and incentives due on `dueDate`: one post-training incentive each, and a survey
  *  incentive for every other one. */
-export async function seedPayables(count: number, dueDate: string, partners = LIVE_PAYMENT_PARTNERS) {
-  useStackKeys();
+export function seedPayables(count: number, dueDate: string, partners = LIVE_PAYMENT_PARTNERS) {
+  return seedPayablesInto({ info: stack(), dir: stackDirOf(inject('stackLogFile')) }, count, dueDate, partners);
+}
+
+/** `seedPayables` for a given stack (the benchmarks start their own). */
+export async function seedPayablesInto(
+  target: { info: StackInfo; dir: string },
+  count: number,
+  dueDate: string,
+  partners = LIVE_PAYMENT_PARTNERS,
+) {
+  useStackKeys(target.dir);
   const at = new Date().toISOString();
   const payables: Payable[] = Array.from({ length: count }, (_, n) => {
     const partnerCode = partners[n % partners.length]!;

@@ -1,0 +1,250 @@
+// npm run bench:payouts [-- --n=20000]
+// Stages and disburses N instructions on a fresh local stack (the same workflow, queues
+// and dispatchers the CDK app deploys), first with well-behaved partners, then with 30%
+// of partner calls failing. Prints instructions per second per partner, end-to-end time,
+// write units per paid instruction, DynamoDB calls and Step Functions state transitions
+// per instruction (the cost driver on AWS). Baseline, in the same run: the same
+// settlement transactions (instruction, incentive, payout entry) straight to DynamoDB
+// Local at the dispatchers' concurrency; the raw engine rate is single-item puts.
+import { randomUUID } from 'node:crypto';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PAYMENT_PARTNERS } from '#shared/payments/partners.ts';
+import { incentive, payoutEntry, payoutInstruction } from '#shared/store/items.ts';
+import { readMetrics, totals } from '#test/bench/metrics.ts';
+import { argNumber, round, runPool } from '#test/bench/stats.ts';
+import { documentClient } from '#test/support/applicants.ts';
+import { request } from '#test/support/http.ts';
+import { LIVE_PAYMENT_PARTNERS, seedPayablesInto } from '#test/support/payouts.ts';
+import { spawnStack } from '#test/support/spawn-stack.ts';
+
+const n = argNumber('n', 4000);
+// Two instructions for every other participant: n instructions need 2n/3 participants.
+const participants = Math.ceil((n * 2) / 3);
+const stack = await spawnStack({ LOG_LEVEL: 'INFO', PAYOUT_VISIBILITY_TIMEOUT_S: '20' });
+const api = (method: string, path: string, options: Parameters<typeof request>[3] = {}) =>
+  request(stack.info.apiUrl, method, path, options);
+const signIn = async (role: string) => {
+  const a = stack.info.admins.find((x) => x.role === role)!;
+  return (await api('POST', '/v1/sessions', { body: { email: a.email, password: a.password } })).body
+    .accessToken;
+};
+
+async function transitionsOf(executionName: string): Promise<number> {
+  const r = await fetch(stack.info.workflowsEndpoint, {
+    method: 'POST',
+    headers: {
+      'x-amz-target': 'AWSStepFunctions.DescribeExecution',
+      'content-type': 'application/x-amz-json-1.0',
+    },
+    body: JSON.stringify({
+      executionArn: `arn:aws:states:ap-southeast-3:000000000000:execution:payout:${executionName}`,
+    }),
+  });
+  return ((await r.json()) as { stateTransitions?: number }).stateTransitions ?? 0;
+}
+
+async function waitFor(token: string, runId: string, statuses: string[]) {
+  for (;;) {
+    const r = await api('GET', `/v1/admin/payout-runs/${runId}`, { token });
+    if (statuses.includes(r.body.status)) return r.body;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function scenario(label: string, period: string, failureRate: number) {
+  await seedPayablesInto(stack, participants, `${period}-15`);
+  for (const code of LIVE_PAYMENT_PARTNERS)
+    await api('POST', `/_local/payment-partners/${code}/faults`, { body: { failureRate } });
+  const [admin, approver] = [await signIn('admin'), await signIn('approver')];
+  const started = performance.now();
+  const created = await api('POST', '/v1/admin/payout-runs', {
+    token: admin,
+    body: { period, budgetIdr: 10 ** 13 },
+    headers: { 'idempotency-key': randomUUID() },
+  });
+  if (created.status !== 202) throw new Error(`create: ${created.status} ${JSON.stringify(created.body)}`);
+  const runId = created.body.runId as string;
+  const staged = await waitFor(admin, runId, ['AWAITING_APPROVAL']);
+  const stagingSeconds = (performance.now() - started) / 1000;
+  const approvedAt = performance.now();
+  await api('POST', `/v1/admin/payout-runs/${runId}/approval`, {
+    token: approver,
+    headers: { 'idempotency-key': randomUUID() },
+  });
+  const done = await waitFor(admin, runId, ['COMPLETED', 'COMPLETED_WITH_FAILURES']);
+  const disburseSeconds = (performance.now() - approvedAt) / 1000;
+  const e2eSeconds = (performance.now() - started) / 1000;
+  const instructions = staged.totals.instructions as number;
+  const transitions = (await transitionsOf(`stage-${runId}`)) + (await transitionsOf(`disburse-${runId}`));
+  const perPartner = Object.fromEntries(
+    Object.entries(done.totals.byPartner as Record<string, { instructions: number }>).map(([code, t]) => [
+      code,
+      round(t.instructions / disburseSeconds),
+    ]),
+  );
+  console.log(
+    `${label}: ${instructions} instructions staged in ${round(stagingSeconds)} s, disbursed in ${round(disburseSeconds)} s ` +
+      `(${done.status}: ${done.totals.byStatus.PAID} paid, ${done.totals.byStatus.FAILED} failed); ` +
+      `${transitions} state transitions`,
+  );
+  console.log(
+    `  instructions/s per partner (each drains at its own concurrency): ${JSON.stringify(perPartner)}`,
+  );
+  return {
+    runId,
+    instructions,
+    paid: done.totals.byStatus.PAID as number,
+    e2eSeconds,
+    disburseSeconds,
+    transitions,
+    perPartner,
+  };
+}
+
+try {
+  const clean = await scenario('no faults', '2021-01', 0);
+  const faulty = await scenario('30% failures', '2021-02', 0.3);
+  for (const code of LIVE_PAYMENT_PARTNERS)
+    await api('POST', `/_local/payment-partners/${code}/faults`, { body: {} });
+
+  const lines = readMetrics(stack.logFile, (op) => op.startsWith('payouts.'));
+  const used = totals(lines);
+  const paid = clean.paid + faulty.paid;
+  const instructions = clean.instructions + faulty.instructions;
+  const wcuPerPaid = (used.ConsumedWriteCapacity ?? 0) / paid;
+  const callsPerOp = (used.DynamoDBCalls ?? 0) / instructions;
+  const transitionsPerInstruction = (clean.transitions + faulty.transitions) / instructions;
+
+  // Baseline: the settlement transaction of each instruction straight to DynamoDB Local,
+  // at the dispatchers' total concurrency, on items written for it.
+  const db = documentClient(stack.info);
+  const concurrency = PAYMENT_PARTNERS.filter((p) => LIVE_PAYMENT_PARTNERS.includes(p.code)).reduce(
+    (sum, p) => sum + p.maxConcurrency * 8,
+    0,
+  );
+  const TableName = stack.info.tableName;
+  const ids = Array.from({ length: clean.instructions }, () => randomUUID());
+  await runPool(ids.length, 32, async (i) => {
+    const accountId = ids[i]!;
+    await db.send(
+      new PutCommand({
+        TableName,
+        Item: incentive.item({
+          accountId,
+          kind: 'incentive',
+          n: 1,
+          amountIdr: 600_000,
+          dueDate: '2021-01-15',
+          status: 'STAGED',
+          scheduledAt: '',
+          instructionId: accountId,
+        }),
+      }),
+    );
+    await db.send(
+      new PutCommand({
+        TableName,
+        Item: payoutInstruction.item({
+          instructionId: accountId,
+          runId: 'base',
+          batchId: 'b',
+          accountId,
+          incentiveKind: 'incentive',
+          incentiveN: 1,
+          dueDate: '2021-01-15',
+          partnerCode: 'bni',
+          accountNumberSealed: '',
+          accountNumberMasked: '',
+          amountIdr: 600_000,
+          status: 'PENDING',
+        }),
+      }),
+    );
+  });
+  let started = performance.now();
+  await runPool(ids.length, concurrency, async (i) => {
+    const accountId = ids[i]!;
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName,
+              Key: payoutInstruction.key({ runId: 'base', batchId: 'b', instructionId: accountId }),
+              UpdateExpression: 'SET #s = :paid',
+              ConditionExpression: '#s = :pending',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: { ':paid': 'PAID', ':pending': 'PENDING' },
+            },
+          },
+          {
+            Update: {
+              TableName,
+              Key: incentive.key({ accountId, kind: 'incentive', n: 1 }),
+              UpdateExpression: 'SET #s = :paid',
+              ConditionExpression: '#s = :staged',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: { ':paid': 'PAID', ':staged': 'STAGED' },
+            },
+          },
+          {
+            Put: {
+              TableName,
+              Item: payoutEntry.item({
+                accountId,
+                instructionId: accountId,
+                runId: 'base',
+                partnerCode: 'bni',
+                amountIdr: 600_000,
+                partnerReference: 'x',
+                incentiveKind: 'incentive',
+                incentiveN: 1,
+                at: new Date().toISOString(),
+              }),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+        ],
+      }),
+    );
+  });
+  const baselinePerSecond = ids.length / ((performance.now() - started) / 1000);
+  started = performance.now();
+  await runPool(ids.length, concurrency, async (i) => {
+    await db.send(new PutCommand({ TableName, Item: { PK: `RAW#${ids[i]}`, SK: 'RAW', amountIdr: 1 } }));
+  });
+  const rawPerSecond = ids.length / ((performance.now() - started) / 1000);
+  const cleanPerSecond = clean.instructions / clean.disburseSeconds;
+
+  console.log(
+    `\ndisbursement without faults: ${round(cleanPerSecond)} instructions/s; with 30% failures: ${round(faulty.instructions / faulty.disburseSeconds)}/s`,
+  );
+  console.log(
+    `baseline: the settlement transactions straight to DynamoDB Local at concurrency ${concurrency}: ${round(baselinePerSecond)}/s`,
+  );
+  console.log(`raw engine: single-item puts at the same concurrency: ${round(rawPerSecond)}/s`);
+  console.log(
+    `capacity: ${round(wcuPerPaid, 2)} WCU per paid instruction (as DynamoDB Local reports), ${round(callsPerOp, 2)} DynamoDB calls per instruction`,
+  );
+  console.log(`Step Functions: ${round(transitionsPerInstruction, 4)} state transitions per instruction`);
+  console.log(
+    JSON.stringify({
+      bench: 'payouts',
+      instructions,
+      cleanInstructionsPerSecond: round(cleanPerSecond),
+      faultyInstructionsPerSecond: round(faulty.instructions / faulty.disburseSeconds),
+      perPartner: clean.perPartner,
+      e2eSeconds: round(clean.e2eSeconds),
+      faultyE2eSeconds: round(faulty.e2eSeconds),
+      wcuPerPaidInstruction: round(wcuPerPaid, 2),
+      transitionsPerInstruction: round(transitionsPerInstruction, 4),
+      baselinePerSecond: round(baselinePerSecond),
+      rawPerSecond: round(rawPerSecond),
+      ratio: round(cleanPerSecond / baselinePerSecond, 3),
+      rawRatio: round(cleanPerSecond / rawPerSecond, 3),
+      callsPerOp: round(callsPerOp, 2),
+    }),
+  );
+} finally {
+  await stack.stop();
+}
