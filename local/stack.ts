@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import { createAdapter } from '#local/adapter.ts';
 import { ensureTable, startDynamo, startQueues } from '#local/engines.ts';
 import { startNotificationStandIns } from '#local/notifications.ts';
+import { startQueueConsumers } from '#local/queues.ts';
 import { startSchedules } from '#local/schedules.ts';
 import { type SeededAdmin, seedAdmins, seedPartners } from '#local/seed.ts';
 import { startStreamConsumer } from '#local/streams.ts';
 import { localStateMachineArn, startWorkflows } from '#local/workflows.ts';
+import { queueUrlVariable } from '#shared/config.ts';
 import { outboxConsumer } from '#shared/consumers.ts';
 import { routes } from '#shared/contracts/routes.ts';
+import { queueConsumers } from '#shared/queues.ts';
 
 export interface StackOptions {
   /** Where keys.json, stack.json and (unless inMemory) the DynamoDB files live. */
@@ -27,6 +30,8 @@ export interface StackInfo {
   notificationsEndpoint: string;
   /** The outbox sender's on-failure destination, on the SQS emulator. */
   failureQueueUrl: string;
+  /** Each consumed queue (shared/queues.ts) and its DLQ, on the SQS emulator. */
+  queues: Record<string, { url: string; dlqUrl: string }>;
   tableName: string;
   admins: SeededAdmin[];
   partners: Awaited<ReturnType<typeof seedPartners>>;
@@ -96,6 +101,17 @@ export async function startStack(options: StackOptions) {
     region: process.env.AWS_REGION ?? 'ap-southeast-3',
     checkpointFile: dataDir ? join(options.dir, 'streams.json') : undefined,
   });
+  // The queue consumers, as their SQS event source mappings run them on AWS; every
+  // function that declares a queue finds its URL where the CDK app puts it.
+  const visibility = Number(process.env.PAYOUT_VISIBILITY_TIMEOUT_S);
+  const consumed = await startQueueConsumers({
+    consumers: queueConsumers,
+    functionsDir,
+    sqsEndpoint: queues.address,
+    region: process.env.AWS_REGION ?? 'ap-southeast-3',
+    visibilityTimeoutSeconds: visibility > 0 ? visibility : undefined,
+  });
+  for (const [name, url] of consumed.queueUrls) process.env[queueUrlVariable(name)] = url;
 
   const admins: SeededAdmin[] = [
     { email: 'admin@prakerja.local', password: keys.adminPassword, role: 'admin' },
@@ -120,6 +136,9 @@ export async function startStack(options: StackOptions) {
     sqsEndpoint: queues.address,
     notificationsEndpoint: notifications.endpoint,
     failureQueueUrl: outbox.failureQueueUrl,
+    queues: Object.fromEntries(
+      [...consumed.queueUrls].map(([name, url]) => [name, { url, dlqUrl: consumed.dlqUrls.get(name)! }]),
+    ),
     tableName,
     admins,
     partners,
@@ -133,6 +152,7 @@ export async function startStack(options: StackOptions) {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await outbox.stop();
+      await consumed.stop();
       await notifications.stop();
       await queues.stop();
       await workflows.stop();

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { queueUrlVariable } from '#shared/config.ts';
 import type { RouteContract } from '#shared/http/contract.ts';
 import type { WorkflowName } from '#shared/workflows/selection.ts';
 
@@ -41,6 +42,7 @@ export function mergeUses(...all: Uses[]): Uses {
     for (const [name, access] of Object.entries(uses.workflows ?? {}) as [WorkflowName, 'read' | 'start'][]) {
       out.workflows = { ...out.workflows, [name]: stronger(out.workflows?.[name], access) };
     }
+    for (const name of Object.keys(uses.queues ?? {})) out.queues = { ...out.queues, [name]: 'send' };
   }
   return out;
 }
@@ -67,6 +69,8 @@ export function environmentFor(
     secretsArn: string;
     stateMachineArn: (name: WorkflowName) => string;
     emailFrom: string;
+    /** Required when a function sends to queues. */
+    queueUrl?: (name: string) => string;
   },
 ): Record<string, string> {
   const env: Record<string, string> = {};
@@ -75,6 +79,10 @@ export function environmentFor(
   for (const name of Object.keys(uses.workflows ?? {}) as WorkflowName[])
     env[`${name.toUpperCase()}_STATE_MACHINE_ARN`] = values.stateMachineArn(name);
   if (uses.email) env.EMAIL_FROM = values.emailFrom;
+  for (const name of Object.keys(uses.queues ?? {})) {
+    if (!values.queueUrl) throw new Error(`queue ${name} is used but no queue URLs were given`);
+    env[queueUrlVariable(name)] = values.queueUrl(name);
+  }
   return env;
 }
 
