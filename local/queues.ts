@@ -286,7 +286,9 @@ export async function startQueueConsumers(options: QueueConsumersOptions) {
       return;
     }
     const done = records.filter((r) => !failed.has(r.messageId));
-    if (done.length) count.deleted += await remove(queueUrl, done);
+    // Not `count.deleted += await ...`: that would read the counter before another poller adds to it.
+    const deleted = done.length ? await remove(queueUrl, done) : 0;
+    count.deleted += deleted;
   }
 
   /** One of a queue's maxConcurrency pollers: receive, invoke, delete, again. */
