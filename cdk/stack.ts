@@ -7,9 +7,11 @@ import { Firewall } from '#cdk/constructs/firewall.ts';
 import { Keys } from '#cdk/constructs/keys.ts';
 import { Notifications } from '#cdk/constructs/notifications.ts';
 import { Observability } from '#cdk/constructs/observability.ts';
+import { Queues } from '#cdk/constructs/queues.ts';
 import { Schedules } from '#cdk/constructs/schedules.ts';
 import { Workflows } from '#cdk/constructs/workflows.ts';
 import { deployedRoutes } from '#shared/contracts/routes.ts';
+import { queueConsumers } from '#shared/queues.ts';
 
 export interface PrakerjaStackProps extends StackProps {
   emailDomain: string;
@@ -20,17 +22,21 @@ export interface PrakerjaStackProps extends StackProps {
 export class PrakerjaStack extends Stack {
   readonly api: Api;
   readonly workflows: Workflows;
+  readonly queues: Queues;
 
   constructor(scope: Construct, id: string, props: PrakerjaStackProps) {
     super(scope, id, props);
     const keys = new Keys(this, 'Keys');
     const data = new Data(this, 'Data', { key: keys.key });
-    const base = {
+    const core = {
       table: data.table,
       secret: keys.secret,
       email: { domain: props.emailDomain, from: `Prakerja <no-reply@${props.emailDomain}>` },
     };
-    // Workflows first: routes that start or read them are granted their state machines.
+    // Queues first: workflow tasks and routes that send to them are granted them.
+    this.queues = new Queues(this, 'Queues', { consumers: queueConsumers, resources: core, key: keys.key });
+    const base = { ...core, queues: this.queues.queues };
+    // Workflows next: routes that start or read them are granted their state machines.
     this.workflows = new Workflows(this, 'Workflows', { resources: base });
     const resources = { ...base, machines: this.workflows.machines };
     this.api = new Api(this, 'Api', { routes: deployedRoutes, resources, webOrigin: props.webOrigin });
@@ -52,9 +58,10 @@ export class PrakerjaStack extends Stack {
         notifications.sender,
         ...this.workflows.functions,
         ...schedules.functions,
+        ...this.queues.functions,
       ],
       table: data.table,
-      deadLetters: [notifications.failed],
+      deadLetters: [notifications.failed, ...this.queues.deadLetters],
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: observability.topic.topicArn });
   }
