@@ -30,6 +30,7 @@ export class Queues extends Construct {
   readonly queues = new Map<string, IQueue>();
   readonly deadLetters: Queue[] = [];
   readonly functions: NodejsFunction[] = [];
+  private readonly byHandler = new Map<string, { fn: NodejsFunction; consumer: QueueConsumer }>();
 
   constructor(scope: Construct, id: string, props: QueuesProps) {
     super(scope, id);
@@ -56,14 +57,7 @@ export class Queues extends Construct {
         visibilityTimeout: Duration.seconds(consumer.visibilityTimeoutSeconds),
         deadLetterQueue: { queue: dlq, maxReceiveCount: consumer.maxReceiveCount },
       });
-      // One function per queue: its own logs, throttle alarm and concurrency per partner.
-      const fn = appFunction(this, `${name}Consumer`, {
-        handler: consumer.handler,
-        uses: consumer.uses,
-        resources: props.resources,
-        timeout: Duration.seconds(consumer.timeoutSeconds),
-        memorySize: consumer.memorySize,
-      });
+      const fn = this.consumerFunction(consumer, props.resources);
       fn.addEventSource(
         new SqsEventSource(queue, {
           batchSize: consumer.batchSize,
@@ -76,7 +70,6 @@ export class Queues extends Construct {
       );
       this.queues.set(consumer.queue, queue);
       this.deadLetters.push(dlq);
-      this.functions.push(fn);
     }
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -86,5 +79,33 @@ export class Queues extends Construct {
       this,
       Stack.of(this).getLogicalId(props.resources.table.node.defaultChild as CfnElement),
     );
+  }
+
+  /**
+   * One function per handler module, with a mapping per queue: the mapping's maximum
+   * concurrency bounds each queue (as the local poller does), and the stack stays below
+   * CloudFormation's 500 resources (a function is five: itself, role, policy, logs, alarm).
+   * Consumers that share a handler must agree on what the function is.
+   */
+  private consumerFunction(consumer: QueueConsumer, resources: AppResources): NodejsFunction {
+    const known = this.byHandler.get(consumer.handler);
+    if (known) {
+      const same = (c: QueueConsumer) => JSON.stringify([c.timeoutSeconds, c.memorySize, c.uses]);
+      if (same(known.consumer) !== same(consumer))
+        throw new Error(
+          `${consumer.queue}: consumers of ${consumer.handler} differ in timeout, memory or uses`,
+        );
+      return known.fn;
+    }
+    const fn = appFunction(this, functionId(consumer.handler), {
+      handler: consumer.handler,
+      uses: consumer.uses,
+      resources,
+      timeout: Duration.seconds(consumer.timeoutSeconds),
+      memorySize: consumer.memorySize,
+    });
+    this.byHandler.set(consumer.handler, { fn, consumer });
+    this.functions.push(fn);
+    return fn;
   }
 }
