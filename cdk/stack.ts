@@ -8,9 +8,11 @@ import { Keys } from '#cdk/constructs/keys.ts';
 import { Notifications } from '#cdk/constructs/notifications.ts';
 import { Observability } from '#cdk/constructs/observability.ts';
 import { PaymentPartners } from '#cdk/constructs/payment-partners.ts';
+import { Queues } from '#cdk/constructs/queues.ts';
 import { Schedules } from '#cdk/constructs/schedules.ts';
 import { Workflows } from '#cdk/constructs/workflows.ts';
 import { deployedRoutes } from '#shared/contracts/routes.ts';
+import { queueConsumers } from '#shared/queues.ts';
 
 export interface PrakerjaStackProps extends StackProps {
   emailDomain: string;
@@ -23,6 +25,7 @@ export interface PrakerjaStackProps extends StackProps {
 export class PrakerjaStack extends Stack {
   readonly api: Api;
   readonly workflows: Workflows;
+  readonly queues: Queues;
 
   constructor(scope: Construct, id: string, props: PrakerjaStackProps) {
     super(scope, id, props);
@@ -32,14 +35,17 @@ export class PrakerjaStack extends Stack {
       key: keys.key,
       endpoints: props.paymentPartnerEndpoints,
     });
-    const base = {
+    const core = {
       table: data.table,
       secret: keys.secret,
       paymentSecret: payments.secret,
       paymentEndpoints: payments.endpoints,
       email: { domain: props.emailDomain, from: `Prakerja <no-reply@${props.emailDomain}>` },
     };
-    // Workflows first: routes that start or read them are granted their state machines.
+    // Queues first: workflow tasks and routes that send to them are granted them.
+    this.queues = new Queues(this, 'Queues', { consumers: queueConsumers, resources: core, key: keys.key });
+    const base = { ...core, queues: this.queues.queues };
+    // Workflows next: routes that start or read them are granted their state machines.
     this.workflows = new Workflows(this, 'Workflows', { resources: base });
     const resources = { ...base, machines: this.workflows.machines };
     this.api = new Api(this, 'Api', { routes: deployedRoutes, resources, webOrigin: props.webOrigin });
@@ -61,9 +67,10 @@ export class PrakerjaStack extends Stack {
         notifications.sender,
         ...this.workflows.functions,
         ...schedules.functions,
+        ...this.queues.functions,
       ],
       table: data.table,
-      deadLetters: [notifications.failed],
+      deadLetters: [notifications.failed, ...this.queues.deadLetters],
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: observability.topic.topicArn });
   }

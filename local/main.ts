@@ -51,6 +51,7 @@ console.log(
     `  API            ${info.apiUrl}   (OpenAPI: ${info.apiUrl}/openapi.json)`,
     `  DynamoDB Local ${info.dynamoEndpoint}   table ${info.tableName}`,
     `  SQS (fauxqs)   ${info.sqsEndpoint}   failed outbox batches: ${info.failureQueueUrl}`,
+    `  queues         ${Object.keys(info.queues).join(', ')}   (each with a -dlq)`,
     `  SES/SNS        ${info.notificationsEndpoint}   (what was sent: ${info.apiUrl}/_local/sent?to=...)`,
     `  Payments       ${info.paymentPartnersEndpoint}/{code}/v1   (ledger: ${info.apiUrl}/_local/payment-partners/{code}/ledger)`,
     `  credentials    ${resolve(dir, 'stack.json')}`,

@@ -6,14 +6,17 @@ import { createAdapter } from '#local/adapter.ts';
 import { ensureTable, startDynamo, startQueues } from '#local/engines.ts';
 import { startNotificationStandIns } from '#local/notifications.ts';
 import { startPaymentPartnerSimulator } from '#local/payment-partners.ts';
+import { startQueueConsumers } from '#local/queues.ts';
 import { startSchedules } from '#local/schedules.ts';
 import { type SeededAdmin, seedAdmins, seedPartners } from '#local/seed.ts';
 import { startStreamConsumer } from '#local/streams.ts';
 import { localStateMachineArn, startWorkflows } from '#local/workflows.ts';
+import { queueUrlVariable } from '#shared/config.ts';
 import { outboxConsumer } from '#shared/consumers.ts';
 import { routes } from '#shared/contracts/routes.ts';
 import type { PartnerKey } from '#shared/payments/https.ts';
 import { PAYMENT_PARTNERS } from '#shared/payments/partners.ts';
+import { queueConsumers } from '#shared/queues.ts';
 
 export interface StackOptions {
   /** Where keys.json, stack.json and (unless inMemory) the DynamoDB files live. */
@@ -32,6 +35,8 @@ export interface StackInfo {
   notificationsEndpoint: string;
   /** The outbox sender's on-failure destination, on the SQS emulator. */
   failureQueueUrl: string;
+  /** Each consumed queue (shared/queues.ts) and its DLQ, on the SQS emulator. */
+  queues: Record<string, { url: string; dlqUrl: string }>;
   tableName: string;
   admins: SeededAdmin[];
   partners: Awaited<ReturnType<typeof seedPartners>>;
@@ -129,6 +134,17 @@ export async function startStack(options: StackOptions) {
     region: process.env.AWS_REGION ?? 'ap-southeast-3',
     checkpointFile: dataDir ? join(options.dir, 'streams.json') : undefined,
   });
+  // The queue consumers, as their SQS event source mappings run them on AWS; every
+  // function that declares a queue finds its URL where the CDK app puts it.
+  const visibility = Number(process.env.PAYOUT_VISIBILITY_TIMEOUT_S);
+  const consumed = await startQueueConsumers({
+    consumers: queueConsumers,
+    functionsDir,
+    sqsEndpoint: queues.address,
+    region: process.env.AWS_REGION ?? 'ap-southeast-3',
+    visibilityTimeoutSeconds: visibility > 0 ? visibility : undefined,
+  });
+  for (const [name, url] of consumed.queueUrls) process.env[queueUrlVariable(name)] = url;
 
   const admins: SeededAdmin[] = [
     { email: 'admin@prakerja.local', password: keys.adminPassword, role: 'admin' },
@@ -154,6 +170,9 @@ export async function startStack(options: StackOptions) {
     workflowsEndpoint: workflows.endpoint,
     notificationsEndpoint: notifications.endpoint,
     failureQueueUrl: outbox.failureQueueUrl,
+    queues: Object.fromEntries(
+      [...consumed.queueUrls].map(([name, url]) => [name, { url, dlqUrl: consumed.dlqUrls.get(name)! }]),
+    ),
     tableName,
     admins,
     partners,
@@ -169,6 +188,7 @@ export async function startStack(options: StackOptions) {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await outbox.stop();
+      await consumed.stop();
       await notifications.stop();
       await payments.stop();
       await queues.stop();

@@ -65,7 +65,20 @@ export const config = {
   get payoutPollSeconds(): number {
     return Number(process.env.PAYOUT_POLL_SECONDS ?? 30);
   },
+  /** Set only locally: fauxqs (local/engines.ts). */
+  get sqsEndpoint(): string | undefined {
+    return process.env.SQS_ENDPOINT;
+  },
+  /** The URL of a queue (shared/queues.ts) the function declared it sends to. */
+  queueUrl(name: string): string {
+    return required(queueUrlVariable(name));
+  },
 };
+
+/** The environment variable naming a queue's URL: `payouts-bni` -> `PAYOUTS_BNI_QUEUE_URL`. */
+export function queueUrlVariable(name: string): string {
+  return `${name.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}_QUEUE_URL`;
+}
 
 /** An AWS client's options: the region, and a local endpoint with dummy credentials if one is set. */
 export function clientOptions(endpoint: string | undefined) {

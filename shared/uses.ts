@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { queueUrlVariable } from '#shared/config.ts';
 import type { RouteContract } from '#shared/http/contract.ts';
 import type { WorkflowName } from '#shared/workflows/registry.ts';
 
@@ -42,6 +43,7 @@ export function mergeUses(...all: Uses[]): Uses {
     for (const [name, access] of Object.entries(uses.workflows ?? {}) as [WorkflowName, 'read' | 'start'][]) {
       out.workflows = { ...out.workflows, [name]: stronger(out.workflows?.[name], access) };
     }
+    for (const name of Object.keys(uses.queues ?? {})) out.queues = { ...out.queues, [name]: 'send' };
   }
   return out;
 }
@@ -72,6 +74,8 @@ export function environmentFor(
     paymentSecretArn?: string;
     paymentEndpoints?: Record<string, string>;
     paymentTimeoutMs?: number;
+    /** Required when a function sends to queues. */
+    queueUrl?: (name: string) => string;
   },
 ): Record<string, string> {
   const env: Record<string, string> = {};
@@ -84,6 +88,10 @@ export function environmentFor(
     env.PAYMENT_PARTNER_ENDPOINTS = JSON.stringify(values.paymentEndpoints ?? {});
     env.PAYMENT_PARTNERS_SECRET_ARN = values.paymentSecretArn ?? '';
     env.PAYMENT_TIMEOUT_MS = String(values.paymentTimeoutMs ?? 5000);
+  }
+  for (const name of Object.keys(uses.queues ?? {})) {
+    if (!values.queueUrl) throw new Error(`queue ${name} is used but no queue URLs were given`);
+    env[queueUrlVariable(name)] = values.queueUrl(name);
   }
   return env;
 }

@@ -6,6 +6,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { environmentFor, type Uses } from '#shared/uses.ts';
@@ -24,6 +25,8 @@ export interface AppResources {
   paymentSecret?: ISecret;
   /** Base URL of each payment partner's disbursement API, by code. */
   paymentEndpoints?: Record<string, string>;
+  /** The declared queues (shared/queues.ts) by name, for the functions that send to them. */
+  queues?: ReadonlyMap<string, IQueue>;
 }
 
 export interface AppFunctionProps {
@@ -80,6 +83,7 @@ export function appFunction(scope: Construct, id: string, props: AppFunctionProp
         emailFrom: props.resources.email?.from ?? '',
         paymentSecretArn: props.resources.paymentSecret?.secretArn ?? '',
         paymentEndpoints: props.resources.paymentEndpoints ?? {},
+        queueUrl: (name) => queue(props.resources, name).queueUrl,
       }),
     },
     bundling: {
@@ -115,6 +119,12 @@ function machine(resources: AppResources, name: WorkflowName): IStateMachine {
   return found;
 }
 
+function queue(resources: AppResources, name: string): IQueue {
+  const found = resources.queues?.get(name);
+  if (!found) throw new Error(`queue ${name} is used before it is built`);
+  return found;
+}
+
 /** Exactly the grants `uses` declares; the CDK test compares each policy with it. */
 function grantUses(fn: NodejsFunction, uses: Uses, resources: AppResources): void {
   if (uses.table === 'read') resources.table.grantReadData(fn);
@@ -130,6 +140,7 @@ function grantUses(fn: NodejsFunction, uses: Uses, resources: AppResources): voi
     sm.grantRead(fn);
     if (access === 'start') sm.grantStartExecution(fn);
   }
+  for (const name of Object.keys(uses.queues ?? {})) queue(resources, name).grantSendMessages(fn);
   const { account, region, partition } = Stack.of(fn);
   if (uses.email) {
     if (!resources.email) throw new Error(`${fn.node.path} sends email but no SES identity is configured`);

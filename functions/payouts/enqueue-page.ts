@@ -1,5 +1,5 @@
 import { payoutQueueName } from '#shared/payments/partners.ts';
-import { sendBatch } from '#shared/queues.ts';
+import { sendBatch } from '#shared/queues-client.ts';
 import { batchPage } from '#shared/store/payouts.ts';
 import { workflowTask } from '#shared/workflows/task.ts';
 

@@ -5,10 +5,11 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkPathVariables } from '#cdk/constructs/api.ts';
-import { handlerOf } from '#cdk/constructs/function.ts';
+import { functionId, handlerOf } from '#cdk/constructs/function.ts';
 import { buildApp, type PrakerjaStack } from '#cdk/stack.ts';
 import { consumers, outboxConsumer } from '#shared/consumers.ts';
 import { deployedRoutes, routes } from '#shared/contracts/routes.ts';
+import { dlqName, queueConsumers } from '#shared/queues.ts';
 import { schedules } from '#shared/schedules.ts';
 import { TABLE } from '#shared/store/table.ts';
 import { environmentFor, mergeUses, routeUses, type Uses } from '#shared/uses.ts';
@@ -235,7 +236,9 @@ describe('functions', () => {
   });
 
   it('send new Outbox items from the stream with the mapping the local poller runs (shared/consumers.ts)', () => {
-    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(
+      ([, m]) => m.Properties.EventSourceArn['Fn::GetAtt']?.[1] === 'StreamArn',
+    );
     expect(mappings).toHaveLength(1);
     const [, mapping] = mappings[0]!;
     expect(getAtt(mapping.Properties.EventSourceArn)).toBe(ofType('AWS::DynamoDB::Table')[0]![0]);
@@ -271,6 +274,67 @@ describe('functions', () => {
         ]),
       },
     });
+  });
+});
+
+describe('queues', () => {
+  it('builds every declared queue consumer (shared/queues.ts): queue, DLQ, mapping and function', () => {
+    const sqsMappings = ofType('AWS::Lambda::EventSourceMapping').filter(
+      ([, m]) => resources[getAtt(m.Properties.EventSourceArn)!]?.Type === 'AWS::SQS::Queue',
+    );
+    expect(sqsMappings).toHaveLength(queueConsumers.length);
+    for (const consumer of queueConsumers) {
+      const queueId = logicalId(stack.queues.queues.get(consumer.queue)!.node.defaultChild as CfnElement);
+      const queue = resources[queueId]!;
+      expect(queue.Properties).toMatchObject({
+        VisibilityTimeout: consumer.visibilityTimeoutSeconds,
+        RedrivePolicy: { maxReceiveCount: consumer.maxReceiveCount },
+      });
+      expect(resources[getAtt(queue.Properties.KmsMasterKeyId)!]!.Type).toBe('AWS::KMS::Key');
+      const dlqId = getAtt(queue.Properties.RedrivePolicy.deadLetterTargetArn)!;
+      expect(dlqId).toContain(functionId(dlqName(consumer.queue)));
+      expect(resources[dlqId]!.Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600 });
+      expect(resources[getAtt(resources[dlqId]!.Properties.KmsMasterKeyId)!]!.Type).toBe('AWS::KMS::Key');
+      // Both refuse plain HTTP.
+      for (const id of [queueId, dlqId])
+        expect(
+          ofType('AWS::SQS::QueuePolicy').some(
+            ([, p]) =>
+              p.Properties.Queues.some((q: any) => q.Ref === id) &&
+              JSON.stringify(p.Properties.PolicyDocument).includes('aws:SecureTransport'),
+          ),
+          `${id} enforces SSL`,
+        ).toBe(true);
+      const [, mapping] = sqsMappings.find(([, m]) => getAtt(m.Properties.EventSourceArn) === queueId)!;
+      expect(mapping.Properties).toMatchObject({
+        BatchSize: consumer.batchSize,
+        ScalingConfig: { MaximumConcurrency: consumer.maxConcurrency },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      expect(mapping.Properties.MaximumBatchingWindowInSeconds).toBe(consumer.maxBatchingWindowSeconds);
+      const fnId = mapping.Properties.FunctionName.Ref;
+      expect(resources[fnId]!.Properties).toMatchObject({
+        Timeout: consumer.timeoutSeconds,
+        MemorySize: consumer.memorySize,
+      });
+      const fn = stack.queues.functions.find((f) => logicalId(f.node.defaultChild as CfnElement) === fnId)!;
+      expect(handlerOf.get(fn)).toBe(consumer.handler);
+      // Its DLQ alarms when a message lands there.
+      const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+      expect(
+        alarms.some(
+          (a) =>
+            a.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+            a.Dimensions?.some((d: any) => getAtt(d.Value) === dlqId),
+        ),
+        `${consumer.queue} DLQ alarm`,
+      ).toBe(true);
+    }
+  });
+
+  it('gives consumers that share a handler the same uses (they share its function)', () => {
+    for (const c of queueConsumers)
+      for (const d of queueConsumers.filter((d) => d.handler === c.handler)) expect(d.uses).toEqual(c.uses);
   });
 });
 
@@ -334,8 +398,16 @@ describe('grants and environment, from what each function declares it uses', () 
     ...Object.values(workflows).flatMap((w) => Object.values(w.tasks).map((h) => [h, w.uses] as const)),
     ...schedules.map((s) => [s.handler, s.uses] as const),
     ...consumers.map((c) => [c.handler, c.uses] as const),
+    ...queueConsumers.map((c) => [c.handler, c.uses] as const),
   ]);
   const STREAM = /^dynamodb:(DescribeStream|GetRecords|GetShardIterator|ListStreams)$/;
+  const ON_FAILURE = new Set<string>();
+  beforeAll(() => {
+    for (const [, m] of ofType('AWS::Lambda::EventSourceMapping')) {
+      const destination = getAtt(m.Properties.DestinationConfig?.OnFailure?.Destination);
+      if (destination) ON_FAILURE.add(destination);
+    }
+  });
 
   it('grants each function exactly its declared uses and names exactly those resources in its environment', () => {
     const functions = ofType('AWS::Lambda::Function');
@@ -362,14 +434,33 @@ describe('grants and environment, from what each function declares it uses', () 
       expect(has('states:DescribeExecution'), `${handler} describes`).toBe(!!uses!.workflows);
       expect(has('ses:SendEmail'), `${handler} email`).toBe(!!uses!.email);
       expect(has('sns:Publish'), `${handler} sms`).toBe(!!uses!.sms);
+      // Sending to exactly the declared queues (receiving from a consumed queue, and sending to
+      // a stream mapping's on-failure destination, are the event source's own grants).
+      const sends = ofType('AWS::IAM::Policy')
+        .filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleId))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
+        .filter((st: any) => [st.Action].flat().includes('sqs:SendMessage'))
+        .flatMap((st: any) => [st.Resource].flat().map(getAtt))
+        .filter((id: string | undefined) => !ON_FAILURE.has(id!));
+      expect(sends.sort(), `${handler} queues`).toEqual(
+        Object.keys(uses!.queues ?? {})
+          .map((name) => logicalId(stack.queues.queues.get(name)!.node.defaultChild as CfnElement))
+          .sort(),
+      );
       const [, cfn] = functions.find(([id]) => id === logicalId(fn.node.defaultChild as CfnElement))!;
       const env = Object.keys(cfn.Properties.Environment.Variables);
       const resourceEnv = env.filter((name) =>
-        /^(TABLE_NAME|SECRETS_ARN|EMAIL_FROM|\w+_STATE_MACHINE_ARN|PAYMENT_\w+)$/.test(name),
+        /^(TABLE_NAME|SECRETS_ARN|EMAIL_FROM|\w+_STATE_MACHINE_ARN|PAYMENT_\w+|\w+_QUEUE_URL)$/.test(name),
       );
       expect(resourceEnv.sort(), handler).toEqual(
         Object.keys(
-          environmentFor(uses!, { tableName: '', secretsArn: '', stateMachineArn: () => '', emailFrom: '' }),
+          environmentFor(uses!, {
+            tableName: '',
+            secretsArn: '',
+            stateMachineArn: () => '',
+            emailFrom: '',
+            queueUrl: () => '',
+          }),
         ).sort(),
       );
       checked += 1;

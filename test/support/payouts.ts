@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
+import type { StackInfo } from '#local/stack.ts';
 import { encrypt } from '#shared/crypto.ts';
 import { maskAccountNumber } from '#shared/domain/payouts.ts';
 import { paymentPartnerSpec } from '#shared/payments/partners.ts';
 import { incentive, payoutAccount } from '#shared/store/items.ts';
-import type { StackInfo } from '#local/stack.ts';
 import { call, latestCode, stack, uniquePhone } from '#test/support/api.ts';
 import { documentClient, stackDirOf } from '#test/support/applicants.ts';
 import { request } from '#test/support/http.ts';
@@ -86,7 +86,12 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
  *  robin) and incentives due on `dueDate`: one post-training incentive each, and a survey
  *  incentive for every other one. */
 export function seedPayables(count: number, dueDate: string, partners = LIVE_PAYMENT_PARTNERS) {
-  return seedPayablesInto({ info: stack(), dir: stackDirOf(inject('stackLogFile')) }, count, dueDate, partners);
+  return seedPayablesInto(
+    { info: stack(), dir: stackDirOf(inject('stackLogFile')) },
+    count,
+    dueDate,
+    partners,
+  );
 }
 
 /** `seedPayables` for a given stack (the benchmarks start their own). */

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { routes } from '#shared/contracts/routes.ts';
 import { secrets } from '#shared/secrets.ts';
-import { AccessDenied, mergeUses, requireTable, routeUses, runWithUses } from '#shared/uses.ts';
+import {
+  AccessDenied,
+  environmentFor,
+  mergeUses,
+  requireTable,
+  routeUses,
+  runWithUses,
+} from '#shared/uses.ts';
 
 // The local stack enforces each function's declared uses as IAM would on AWS.
 describe('declared uses', () => {
@@ -43,5 +50,16 @@ describe('declared uses', () => {
         { sms: true },
       ),
     ).toEqual({ table: 'write', workflows: { selection: 'start' }, sms: true });
+  });
+
+  it('merges the queues sent to, and names each one in the environment', () => {
+    const uses = mergeUses({ queues: { 'payouts-bni': 'send' } }, { queues: { 'payouts-gopay': 'send' } });
+    expect(uses).toEqual({ queues: { 'payouts-bni': 'send', 'payouts-gopay': 'send' } });
+    const values = { tableName: '', secretsArn: '', stateMachineArn: () => '', emailFrom: '' };
+    expect(environmentFor(uses, { ...values, queueUrl: (name) => `url:${name}` })).toEqual({
+      PAYOUTS_BNI_QUEUE_URL: 'url:payouts-bni',
+      PAYOUTS_GOPAY_QUEUE_URL: 'url:payouts-gopay',
+    });
+    expect(() => environmentFor(uses, values)).toThrow(/no queue URLs/);
   });
 });
