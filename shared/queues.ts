@@ -43,7 +43,8 @@ export const payoutQueues: QueueConsumer[] = PAYMENT_PARTNERS.map((partner) => (
   maxReceiveCount: 5,
   timeoutSeconds: 50,
   memorySize: 512,
-  uses: { table: 'write', payments: true },
+  // Secrets: the data key opens the sealed account numbers.
+  uses: { table: 'write', secrets: true, payments: true },
 }));
 
 /** Every queue consumer (the CDK test checks each one's mapping and grants). */

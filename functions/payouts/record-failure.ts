@@ -8,7 +8,11 @@ import { workflowTask } from '#shared/workflows/task.ts';
 export const handler = workflowTask(
   'payouts.RecordFailure',
   async ({ runId, error }: { runId: string; error: { Error?: string; Cause?: string } }) => {
-    logger.error('payout run step failed', { runId, error: error.Error });
+    logger.error('payout run step failed', {
+      runId,
+      error: error.Error,
+      cause: String(error.Cause ?? '').slice(0, 500),
+    });
     await setRunFields(runId, {
       failure: { error: error.Error ?? 'unknown', cause: String(error.Cause ?? '').slice(0, 500) },
     });

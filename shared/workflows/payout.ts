@@ -44,6 +44,7 @@ const retryTransient = [
 const failTo = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }];
 
 export function payoutDefinition(resource: (task: PayoutTask) => string) {
+  // A Task state is named after its task: the local runner maps states to handlers by name.
   const task = (name: PayoutTask, rest: object) => ({
     Type: 'Task',
     Resource: resource(name),
@@ -57,7 +58,7 @@ export function payoutDefinition(resource: (task: PayoutTask) => string) {
     States: {
       Phase: {
         Type: 'Choice',
-        Choices: [{ Variable: '$.phase', StringEquals: 'disburse', Next: 'Enqueue' }],
+        Choices: [{ Variable: '$.phase', StringEquals: 'disburse', Next: 'EnqueuePage' }],
         Default: 'Stage',
       },
       Stage: {
@@ -96,7 +97,7 @@ export function payoutDefinition(resource: (task: PayoutTask) => string) {
         Catch: failTo,
         End: true,
       }),
-      Enqueue: task('EnqueuePage', {
+      EnqueuePage: task('EnqueuePage', {
         Parameters: { 'runId.$': '$.runId', 'cursor.$': '$.enqueue.cursor' },
         ResultPath: '$.enqueue',
         Catch: failTo,
@@ -104,7 +105,7 @@ export function payoutDefinition(resource: (task: PayoutTask) => string) {
       }),
       EnqueueMore: {
         Type: 'Choice',
-        Choices: [{ Variable: '$.enqueue.done', BooleanEquals: false, Next: 'Enqueue' }],
+        Choices: [{ Variable: '$.enqueue.done', BooleanEquals: false, Next: 'EnqueuePage' }],
         Default: 'WaitForDispatchers',
       },
       WaitForDispatchers: { Type: 'Wait', SecondsPath: '$.pollSeconds', Next: 'Progress' },

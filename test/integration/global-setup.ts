@@ -5,7 +5,9 @@ import { type SpawnedStack, spawnStack } from '#test/support/spawn-stack.ts';
 let stack: SpawnedStack | undefined;
 
 export async function setup(project: TestProject) {
-  stack = await spawnStack();
+  // Payout dispatch on test time: partners that time out are given up on after 300 ms,
+  // and an unsettled queue message comes back after 5 s instead of a minute.
+  stack = await spawnStack({ PAYMENT_TIMEOUT_MS: '300', PAYOUT_VISIBILITY_TIMEOUT_S: '5' });
   project.provide('stack', stack.info);
   project.provide('stackLogFile', stack.logFile);
 }

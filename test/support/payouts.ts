@@ -134,24 +134,28 @@ export async function seedPayablesInto(
       ),
     );
   }
-  const client = documentClient(stack());
+  const client = documentClient(target.info);
+  const { tableName } = target.info;
   for (let i = 0; i < items.length; i += 25) {
-    let request: Record<string, unknown>[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    while (request.length) {
-      const out = await client.send(
-        new BatchWriteCommand({ RequestItems: { [stack().tableName]: request } }),
-      );
-      request = (out.UnprocessedItems?.[stack().tableName] ?? []) as Record<string, unknown>[];
+    let writes: Record<string, unknown>[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (writes.length) {
+      const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: writes } }));
+      writes = (out.UnprocessedItems?.[tableName] ?? []) as Record<string, unknown>[];
     }
   }
   await eachLimited(payables, 16, async (p) => {
-    const r = await call('POST', `/_local/payment-partners/${p.partnerCode}/accounts`, {
-      body: {
-        accountNumber: p.accountNumber,
-        holderName: 'Warga Uji',
-        nik: String(randomInt(10 ** 15, 10 ** 16)),
+    const r = await request(
+      target.info.apiUrl,
+      'POST',
+      `/_local/payment-partners/${p.partnerCode}/accounts`,
+      {
+        body: {
+          accountNumber: p.accountNumber,
+          holderName: 'Warga Uji',
+          nik: `3171${String(randomInt(0, 10 ** 12)).padStart(12, '0')}`,
+        },
       },
-    });
+    );
     if (r.status !== 201) throw new Error(`open account: ${r.status} ${JSON.stringify(r.body)}`);
   });
   return payables;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectionDefinition, selectionTasks } from '#shared/workflows/selection.ts';
+import { workflows } from '#shared/workflows/registry.ts';
 import { checkWorkflows, forbiddenFeatures } from '../../scripts/check-workflows.ts';
 
 describe('workflow definitions', () => {
@@ -9,17 +9,25 @@ describe('workflow definitions', () => {
     expect(result.forbidden).toEqual([]);
   });
 
-  it('every Task state of the selection has a handler module', () => {
-    const tasks: string[] = [];
-    const walk = (states: Record<string, any>) => {
-      for (const [name, state] of Object.entries(states)) {
-        if (state.Type === 'Task') tasks.push(name);
-        if (state.ItemProcessor) walk(state.ItemProcessor.States);
-      }
-    };
-    walk(selectionDefinition((t) => t).States);
-    expect(tasks.sort()).toEqual(Object.keys(selectionTasks).sort());
-  });
+  // The local runner maps a Task state to its handler by the state's name, the CDK app by
+  // its Resource: both must name the same task.
+  it.each(Object.entries(workflows))(
+    'every Task state of %s is named after its handler',
+    (_name, workflow) => {
+      const tasks: string[] = [];
+      const walk = (states: Record<string, any>) => {
+        for (const [name, state] of Object.entries(states)) {
+          if (state.Type === 'Task') {
+            tasks.push(name);
+            expect(state.Resource).toBe(name);
+          }
+          if (state.ItemProcessor) walk(state.ItemProcessor.States);
+        }
+      };
+      walk(workflow.definition((t) => t).States);
+      expect(tasks.sort()).toEqual(Object.keys(workflow.tasks).sort());
+    },
+  );
 
   const state = (extra: Record<string, unknown>) => ({
     StartAt: 'A',
