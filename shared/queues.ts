@@ -36,7 +36,8 @@ export const dlqName = (queue: string) => `${queue}-dlq`;
 export const payoutQueues: QueueConsumer[] = PAYMENT_PARTNERS.map((partner) => ({
   queue: payoutQueueName(partner.code),
   handler: 'payouts/dispatch',
-  batchSize: 5,
+  // Messages per invocation, each a batch of up to 40 instructions.
+  batchSize: 2,
   maxConcurrency: partner.maxConcurrency,
   // Locally shorter for tests: local/queues.ts takes an override (PAYOUT_VISIBILITY_TIMEOUT_S).
   visibilityTimeoutSeconds: 60,

@@ -27,6 +27,12 @@ const Message = z.object({
 /** Instructions of one message in flight with the partner at once. */
 const IN_FLIGHT = 8;
 const MAX_RECEIVES = payoutQueues[0]?.maxReceiveCount ?? 5;
+/** A message's work stops well before it becomes visible again (and before the function
+ *  times out): what is left pending comes back with the message. Locally the stack may
+ *  shorten the visibility timeout (PAYOUT_VISIBILITY_TIMEOUT_S). */
+const visibilityS =
+  Number(process.env.PAYOUT_VISIBILITY_TIMEOUT_S) || (payoutQueues[0]?.visibilityTimeoutSeconds ?? 60);
+const WORK_BUDGET_MS = Math.min(visibilityS, payoutQueues[0]?.timeoutSeconds ?? 50) * 500;
 
 async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
   let next = 0;
@@ -37,7 +43,11 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
   );
 }
 
-async function dispatchBatch(record: SQSRecord, killed: { fault?: InjectedFault }): Promise<void> {
+async function dispatchBatch(
+  record: SQSRecord,
+  killed: { fault?: InjectedFault },
+  deadline: number,
+): Promise<void> {
   const message = Message.parse(JSON.parse(record.body));
   const lastDelivery = Number(record.attributes.ApproximateReceiveCount) >= MAX_RECEIVES;
   const instructions = await batchInstructions(message.runId, message.batchId);
@@ -46,7 +56,7 @@ async function dispatchBatch(record: SQSRecord, killed: { fault?: InjectedFault 
     instructions.filter((i) => i.status === 'PENDING'),
     IN_FLIGHT,
     async (i) => {
-      if (killed.fault) return;
+      if (killed.fault || Date.now() > deadline) return;
       const outcome = await resolveInstruction(paymentPartners(), i, await decrypt(i.accountNumberSealed), {
         attempts: 3,
         baseMs: 100,
@@ -79,12 +89,14 @@ export const handler = (event: SQSEvent) => observed('payouts.dispatch', () => d
 
 async function dispatch(event: SQSEvent) {
   const killed: { fault?: InjectedFault } = {};
+  const deadline = Date.now() + WORK_BUDGET_MS;
   const processor = new BatchProcessor(EventType.SQS);
+  // One message at a time: its instructions are already IN_FLIGHT at once with the partner.
   const response = await processPartialResponse(
     event,
-    (record: SQSRecord) => dispatchBatch(record, killed),
+    (record: SQSRecord) => dispatchBatch(record, killed, deadline),
     processor,
-    { processInParallel: true, throwOnFullBatchFailure: false },
+    { processInParallel: false, throwOnFullBatchFailure: false },
   );
   // A killed dispatcher answers nothing: every message of the invocation comes back.
   if (killed.fault) throw killed.fault;

@@ -5,9 +5,9 @@ import { type SpawnedStack, spawnStack } from '#test/support/spawn-stack.ts';
 let stack: SpawnedStack | undefined;
 
 export async function setup(project: TestProject) {
-  // Payout dispatch on test time: partners that time out are given up on after 300 ms,
-  // and an unsettled queue message comes back after 5 s instead of a minute.
-  stack = await spawnStack({ PAYMENT_TIMEOUT_MS: '300', PAYOUT_VISIBILITY_TIMEOUT_S: '5' });
+  // Payout dispatch on test time: a partner that does not answer is given up on after 1 s,
+  // and an unsettled queue message comes back after 12 s instead of a minute.
+  stack = await spawnStack({ PAYMENT_TIMEOUT_MS: '1000', PAYOUT_VISIBILITY_TIMEOUT_S: '12' });
   project.provide('stack', stack.info);
   project.provide('stackLogFile', stack.logFile);
 }
