@@ -1,4 +1,5 @@
 import { App, type CfnElement, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { Api } from '#cdk/constructs/api.ts';
@@ -13,6 +14,7 @@ import { Schedules } from '#cdk/constructs/schedules.ts';
 import { Workflows } from '#cdk/constructs/workflows.ts';
 import { deployedRoutes } from '#shared/contracts/routes.ts';
 import { queueConsumers } from '#shared/queues.ts';
+import type { WorkflowName } from '#shared/workflows/registry.ts';
 
 export interface PrakerjaStackProps extends StackProps {
   emailDomain: string;
@@ -37,6 +39,7 @@ export class PrakerjaStack extends Stack {
     });
     const core = {
       table: data.table,
+      logs: new LogGroup(this, 'FunctionLogs', { retention: RetentionDays.ONE_MONTH }),
       secret: keys.secret,
       paymentSecret: payments.secret,
       paymentEndpoints: payments.endpoints,
@@ -50,13 +53,15 @@ export class PrakerjaStack extends Stack {
     const resources = { ...base, machines: this.workflows.machines };
     this.api = new Api(this, 'Api', { routes: deployedRoutes, resources, webOrigin: props.webOrigin });
     new Firewall(this, 'Firewall', { stage: this.api.api.deploymentStage });
-    const selection = this.workflows.machines.get('selection')!;
-    for (const handler of ['selection/start-selection', 'selection/get-selection']) {
-      const fn = this.api.functions.get(handler)!;
-      Validations.of(fn.role!).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${this.region}:${this.account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${this.getLogicalId(selection.node.defaultChild as CfnElement)}"}]}]}:*]`,
-        reason: "Describing the selection state machine's own executions (StateMachine.grantRead).",
-      });
+    // Every route that starts or reads a workflow may describe that machine's executions.
+    for (const route of deployedRoutes) {
+      for (const name of Object.keys(route.uses.workflows ?? {}) as WorkflowName[]) {
+        const machine = this.workflows.machines.get(name)!;
+        Validations.of(this.api.functions.get(route.handler)!.role!).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${this.region}:${this.account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${this.getLogicalId(machine.node.defaultChild as CfnElement)}"}]}]}:*]`,
+          reason: `Describing the ${name} state machine's own executions (StateMachine.grantRead).`,
+        });
+      }
     }
     const schedules = new Schedules(this, 'Schedules', { resources });
     const notifications = new Notifications(this, 'Notifications', { resources, key: keys.key });

@@ -36,13 +36,15 @@ export const dlqName = (queue: string) => `${queue}-dlq`;
 export const payoutQueues: QueueConsumer[] = PAYMENT_PARTNERS.map((partner) => ({
   queue: payoutQueueName(partner.code),
   handler: 'payouts/dispatch',
-  // Messages per invocation, each a batch of up to 40 instructions.
-  batchSize: 2,
+  // One message (a batch of up to 40 instructions) per invocation: its work fits the
+  // function's timeout (see functions/payouts/dispatch.ts).
+  batchSize: 1,
   maxConcurrency: partner.maxConcurrency,
   // Locally shorter for tests: local/queues.ts takes an override (PAYOUT_VISIBILITY_TIMEOUT_S).
-  visibilityTimeoutSeconds: 60,
+  // Twice the timeout: a message is never seen again while its first delivery still runs.
+  visibilityTimeoutSeconds: 240,
   maxReceiveCount: 5,
-  timeoutSeconds: 50,
+  timeoutSeconds: 120,
   memorySize: 512,
   // Secrets: the data key opens the sealed account numbers.
   uses: { table: 'write', secrets: true, payments: true },

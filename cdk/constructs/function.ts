@@ -4,7 +4,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { type ILogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -17,6 +17,9 @@ const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.met
 /** What functions may be granted: the deployment's table, key material, workflows, sender. */
 export interface AppResources {
   table: ITable;
+  /** The functions' one log group (every line names its function): one group per function
+   *  would cost ~60 of the stack's 500 CloudFormation resources. */
+  logs?: ILogGroup;
   secret: ISecret;
   machines?: ReadonlyMap<WorkflowName, IStateMachine>;
   /** SES identity the emails are sent from, and the From header. */
@@ -55,7 +58,8 @@ export function functionId(handler: string): string {
  * esbuild (no Docker), source maps, X-Ray, and its own log group with a retention.
  */
 export function appFunction(scope: Construct, id: string, props: AppFunctionProps): NodejsFunction {
-  const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
+  const logGroup =
+    props.resources.logs ?? new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
   // Our own role instead of AWSLambdaBasicExecutionRole: it may write to its log group only.
   const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
   logGroup.grantWrite(role);

@@ -5,6 +5,7 @@ import {
   ComparisonOperator,
   type IMetric,
   MathExpression,
+  Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -58,16 +59,20 @@ export class Observability extends Construct {
       5,
       'The API answered 5xx: a handler failed (bad input is always a 4xx problem).',
     );
-    // One alarm per function: metric math is limited to 10 metrics an alarm, and a
-    // throttled function is the thing to raise concurrency for.
-    for (const fn of props.functions) {
-      alarm(
-        `${fn.node.id}Throttles`,
-        fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
-        1,
-        `Lambda throttled invocations of ${fn.node.path}.`,
-      );
-    }
+    // One alarm on the account's Lambda throttles (the metric without a dimension sums
+    // every function): one per function would cost ~60 of the stack's 500 resources; the
+    // function to raise concurrency for is named by the per-function metric it sums.
+    alarm(
+      'LambdaThrottles',
+      new Metric({
+        namespace: 'AWS/Lambda',
+        metricName: 'Throttles',
+        period: FIVE_MINUTES,
+        statistic: 'Sum',
+      }),
+      1,
+      `Lambda throttled invocations of one of the ${props.functions.length} functions (see each one's Throttles metric).`,
+    );
     alarm(
       'TableThrottles',
       tableThrottles(props.table),

@@ -34,7 +34,12 @@ export const handler = httpHandler(approvePayoutRun, async ({ params, principal 
     enqueue: { cursor: null, done: false },
   };
   // The same name and input again is the same execution (an approval retried after a fault).
-  await startExecution(config.payoutStateMachineArn, `disburse-${run.runId}`, input);
+  await startExecution(config.payoutStateMachineArn, `disburse-${run.runId}`, input).catch((error: Error) => {
+    // Its disbursement ran and ended (a failed one is for an operator, not a second approval).
+    if (error.name === 'ExecutionAlreadyExists')
+      throw new Problem('run-not-awaiting-approval', 'The disbursement of this run has already ended.');
+    throw error;
+  });
   const approved = {
     ...run,
     status: 'DISBURSING' as const,

@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { clock } from '#shared/clock.ts';
+import { config } from '#shared/config.ts';
 import { decrypt } from '#shared/crypto.ts';
 import { faults, type InjectedFault } from '#shared/faults.ts';
 import { logger } from '#shared/logger.ts';
@@ -27,27 +28,40 @@ const Message = z.object({
 /** Instructions of one message in flight with the partner at once. */
 const IN_FLIGHT = 8;
 const MAX_RECEIVES = payoutQueues[0]?.maxReceiveCount ?? 5;
-/** A message's work stops well before it becomes visible again (and before the function
- *  times out): what is left pending comes back with the message. Locally the stack may
- *  shorten the visibility timeout (PAYOUT_VISIBILITY_TIMEOUT_S). */
-const visibilityS =
-  Number(process.env.PAYOUT_VISIBILITY_TIMEOUT_S) || (payoutQueues[0]?.visibilityTimeoutSeconds ?? 60);
-const WORK_BUDGET_MS = Math.min(visibilityS, payoutQueues[0]?.timeoutSeconds ?? 50) * 500;
-
-async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
+const RETRIES = { attempts: 3, baseMs: 100, capMs: 2000 };
+/**
+ * A message's work must end before the function times out and before the message becomes
+ * visible again (locally the stack may shorten that: PAYOUT_VISIBILITY_TIMEOUT_S): no
+ * instruction is started later than its worst case (every attempt and status query timing
+ * out, plus backoff and the last delivery's status query) before that end. What is left
+ * pending comes back with the message.
+ */
+function workDeadline(started: number): number {
+  const consumer = payoutQueues[0]!;
+  const visibilityS = Number(process.env.PAYOUT_VISIBILITY_TIMEOUT_S) || consumer.visibilityTimeoutSeconds;
+  const endMs = Math.min(consumer.timeoutSeconds, visibilityS / 2) * 1000;
+  const backoffMs = Array.from({ length: RETRIES.attempts - 1 }, (_, a) =>
+    Math.min(RETRIES.capMs, RETRIES.baseMs * 2 ** a),
+  ).reduce((sum, ms) => sum + ms, 0);
+  const worstMs = (2 * RETRIES.attempts + 1) * config.paymentTimeoutMs + backoffMs;
+  return started + Math.max(1000, endMs - worstMs);
 }
 
-async function dispatchBatch(
-  record: SQSRecord,
-  killed: { fault?: InjectedFault },
-  deadline: number,
-): Promise<void> {
+/** `work` on every item, `limit` at once; every item's work ends before the first error is
+ *  thrown (no partner call is left running unawaited). */
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const errors: unknown[] = [];
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!).catch((error: unknown) => errors.push(error));
+    }),
+  );
+  if (errors.length) throw errors[0];
+}
+
+async function dispatchBatch(record: SQSRecord, killed: { fault?: InjectedFault }): Promise<void> {
+  const deadline = workDeadline(Date.now());
   const message = Message.parse(JSON.parse(record.body));
   const lastDelivery = Number(record.attributes.ApproximateReceiveCount) >= MAX_RECEIVES;
   const instructions = await batchInstructions(message.runId, message.batchId);
@@ -58,9 +72,7 @@ async function dispatchBatch(
     async (i) => {
       if (killed.fault || Date.now() > deadline) return;
       const outcome = await resolveInstruction(paymentPartners(), i, await decrypt(i.accountNumberSealed), {
-        attempts: 3,
-        baseMs: 100,
-        capMs: 2000,
+        ...RETRIES,
         lastDelivery,
       });
       try {
@@ -89,12 +101,11 @@ export const handler = (event: SQSEvent) => observed('payouts.dispatch', () => d
 
 async function dispatch(event: SQSEvent) {
   const killed: { fault?: InjectedFault } = {};
-  const deadline = Date.now() + WORK_BUDGET_MS;
   const processor = new BatchProcessor(EventType.SQS);
   // One message at a time: its instructions are already IN_FLIGHT at once with the partner.
   const response = await processPartialResponse(
     event,
-    (record: SQSRecord) => dispatchBatch(record, killed, deadline),
+    (record: SQSRecord) => dispatchBatch(record, killed),
     processor,
     { processInParallel: false, throwOnFullBatchFailure: false },
   );

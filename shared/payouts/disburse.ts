@@ -1,6 +1,7 @@
 import { backoffMs } from '#shared/domain/payouts.ts';
 import {
   type DisbursementResult,
+  PartnerRequestRefused,
   PartnerTimeout,
   PartnerUnavailable,
   type PaymentPartnerPort,
@@ -57,6 +58,17 @@ export async function resolveInstruction(
   policy: RetryPolicy,
 ): Promise<Outcome> {
   let why = 'no attempt';
+  // Failed before under another reference: if that payment went through late after all,
+  // it is this one (nothing is sent again).
+  if (i.previous) {
+    const earlier = await askStatus(port, {
+      ...i,
+      partnerCode: i.previous.partnerCode,
+      instructionId: i.previous.reference,
+    });
+    if (!earlier) return { kind: 'unresolved', why: 'the earlier reference could not be checked' };
+    if (earlier.status === 'PAID') return outcomeOf(earlier);
+  }
   for (let attempt = 0; attempt < policy.attempts; attempt++) {
     if (attempt) await sleep(backoffMs(attempt - 1, policy.baseMs, policy.capMs));
     try {

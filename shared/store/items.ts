@@ -128,6 +128,10 @@ export interface Incentive extends ScheduledIncentive {
   instructionId?: string;
   paidAt?: string;
   failedReason?: string;
+  /** The reference of its last failed instruction, and that instruction's partner: the
+   *  next run asks whether a late payment went through under it before paying again. */
+  lastReference?: string;
+  lastPartner?: string;
 }
 /** The GSI1 keys of an incentive that is due for payment (scheduled, or failed before). */
 export const incentiveDueKeys = (i: { accountId: string; kind: string; n: number; dueDate: string }) => ({

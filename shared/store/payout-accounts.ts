@@ -120,7 +120,8 @@ export async function changePayoutAccount(
     }),
   );
   const releases: TransactItem[] =
-    previous && (previous.numberHash !== numberHash || !claimsNumber)
+    // Only a number the partner matched took a marker (a rejected one never did).
+    previous && previous.status !== 'REJECTED' && (previous.numberHash !== numberHash || !claimsNumber)
       ? [
           {
             Delete: {

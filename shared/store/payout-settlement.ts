@@ -27,9 +27,21 @@ function settleInstruction(i: PayoutInstruction, set: string, values: Record<str
 /** 'settled' now, or 'already' when another delivery recorded it first. */
 export type Settled = 'settled' | 'already';
 
+/** The instruction was pending but its incentive or payout entry was not as staging left
+ *  them: never settled silently; the message fails and ends in the DLQ (alarmed). */
+export class SettlementAnomaly extends Error {
+  override name = 'SettlementAnomaly';
+}
+
+function settledOrAnomaly(error: unknown, i: PayoutInstruction): Settled {
+  if (!(error instanceof ConditionFailed)) throw error;
+  if (error.index === 0) return 'already';
+  throw new SettlementAnomaly(`instruction ${i.instructionId}: transaction item ${error.index} refused`);
+}
+
 export async function settlePaid(
   i: PayoutInstruction,
-  paid: { partnerReference: string; paidAt: string },
+  paid: { partnerReference: string; paidAt: string; amountIdr: number },
   now: Date,
 ): Promise<Settled> {
   const at = now.toISOString();
@@ -63,7 +75,8 @@ export async function settlePaid(
             instructionId: i.instructionId,
             runId: i.runId,
             partnerCode: i.partnerCode,
-            amountIdr: i.amountIdr,
+            // What the partner says it moved (reconciliation flags a difference from ours).
+            amountIdr: paid.amountIdr,
             partnerReference: paid.partnerReference,
             incentiveKind: i.incentiveKind,
             incentiveN: i.incentiveN,
@@ -75,8 +88,7 @@ export async function settlePaid(
     ]);
     return 'settled';
   } catch (error) {
-    if (error instanceof ConditionFailed) return 'already';
-    throw error;
+    return settledOrAnomaly(error, i);
   }
 }
 
@@ -99,7 +111,7 @@ export async function settleFailed(i: PayoutInstruction, reason: string, now: Da
           Key: incentiveKey(i),
           // Back in the due index under its own due date.
           UpdateExpression:
-            'SET #status = :failed, failedReason = :reason, GSI1PK = :pk, GSI1SK = :sk REMOVE runId, instructionId',
+            'SET #status = :failed, failedReason = :reason, lastReference = :iid, lastPartner = :partner, GSI1PK = :pk, GSI1SK = :sk REMOVE runId, instructionId',
           ConditionExpression: '#status = :staged AND instructionId = :iid',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -107,6 +119,7 @@ export async function settleFailed(i: PayoutInstruction, reason: string, now: Da
             ':staged': 'STAGED',
             ':iid': i.instructionId,
             ':reason': reason,
+            ':partner': i.partnerCode,
             ':pk': due.GSI1PK,
             ':sk': due.GSI1SK,
           },
@@ -115,7 +128,6 @@ export async function settleFailed(i: PayoutInstruction, reason: string, now: Da
     ]);
     return 'settled';
   } catch (error) {
-    if (error instanceof ConditionFailed) return 'already';
-    throw error;
+    return settledOrAnomaly(error, i);
   }
 }

@@ -15,6 +15,7 @@ import {
   payoutRun,
 } from '#shared/store/items.ts';
 import { pages } from '#shared/store/paginate.ts';
+import { findPartnerByCode } from '#shared/store/partners.ts';
 import type { PayoutAccount } from '#shared/store/payout-accounts.ts';
 import type { PayoutInstruction, PayoutRun } from '#shared/store/payouts.ts';
 import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
@@ -43,16 +44,21 @@ interface Payable {
   account: PayoutAccount;
 }
 
-/** The page's incentives whose participant has a verified payout account. */
+/** Whether each payment partner is LIVE now (a suspended one is paid through by nobody). */
+async function livePartners(codes: string[]): Promise<Set<string>> {
+  const partners = await Promise.all(codes.map((code) => findPartnerByCode(code)));
+  return new Set(partners.filter((p) => p?.kind === 'payment' && p.status === 'LIVE').map((p) => p!.code));
+}
+
+/** The page's incentives whose participant has a verified payout account at a LIVE partner. */
 async function payable(items: RawItem[]): Promise<Payable[]> {
   const incentives = items.filter((i) => incentive.matches(i)).map((i) => incentive.parse(i));
   const ids = [...new Set(incentives.map((i) => i.accountId))];
-  const accounts = new Map(
-    (await getMany(ids.map((accountId) => payoutAccount.key({ accountId }))))
-      .map((raw) => payoutAccount.parse(raw))
-      .filter((a) => a.status === 'VERIFIED')
-      .map((a) => [a.accountId, a]),
-  );
+  const verified = (await getMany(ids.map((accountId) => payoutAccount.key({ accountId }))))
+    .map((raw) => payoutAccount.parse(raw))
+    .filter((a) => a.status === 'VERIFIED');
+  const live = await livePartners([...new Set(verified.map((a) => a.partnerCode))]);
+  const accounts = new Map(verified.filter((a) => live.has(a.partnerCode)).map((a) => [a.accountId, a]));
   return incentives.flatMap((i) => {
     const account = accounts.get(i.accountId);
     return account ? [{ incentive: i, account }] : [];
@@ -109,7 +115,7 @@ export type ClaimOutcome = { staged: number; amountIdr: number; budgetReached: b
 async function claimBatch(run: PayoutRun, shard: number, batch: Payable[], now: Date): Promise<ClaimOutcome> {
   const TableName = tableName();
   let list = batch;
-  const batchId = `${batch[0]!.account.partnerCode}.${shard}.${randomUUID().slice(0, 8)}`;
+  let batchId = `${batch[0]!.account.partnerCode}.${shard}.${randomUUID()}`;
   for (let attempt = 0; list.length && attempt < 50; attempt++) {
     const amountIdr = list.reduce((sum, p) => sum + p.incentive.amountIdr, 0);
     const instructions = list.map(
@@ -126,6 +132,9 @@ async function claimBatch(run: PayoutRun, shard: number, batch: Payable[], now: 
         accountNumberMasked: a.accountNumberMasked,
         amountIdr: i.amountIdr,
         status: 'PENDING',
+        ...(i.lastReference && i.lastPartner
+          ? { previous: { reference: i.lastReference, partnerCode: i.lastPartner } }
+          : {}),
       }),
     );
     const accounts = [...new Map(list.map((p) => [p.account.accountId, p.account])).values()];
@@ -159,6 +168,7 @@ async function claimBatch(run: PayoutRun, shard: number, batch: Payable[], now: 
             pending: list.length,
             paidIdr: 0,
             failedIdr: 0,
+            settled: 0,
           }),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
@@ -228,7 +238,10 @@ async function claimBatch(run: PayoutRun, shard: number, batch: Payable[], now: 
         const outcome = await claimBatch(run, shard, fits, now);
         return { ...outcome, budgetReached: true };
       }
-      if (at >= 2 && at < 2 + 2 * list.length) {
+      if (at === 1) {
+        // A batch id taken (as unlikely as a UUID collision): another id.
+        batchId = `${batch[0]!.account.partnerCode}.${shard}.${randomUUID()}`;
+      } else if (at >= 2 && at < 2 + 2 * list.length) {
         // Taken by another run, or no longer due: leave it out.
         const drop = list[Math.floor((at - 2) / 2)]!;
         list = list.filter((p) => p !== drop);

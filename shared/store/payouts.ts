@@ -28,6 +28,8 @@ export interface PayoutRun {
 }
 
 export interface PayoutBatch extends RunTally {
+  /** Paid + failed: a tally write never lowers it (a slower duplicate cannot undo one). */
+  settled: number;
   runId: string;
   batchId: string;
   partnerCode: string;
@@ -48,6 +50,8 @@ export interface PayoutInstruction {
   accountNumberMasked: string;
   amountIdr: number;
   status: InstructionStatus;
+  /** The incentive's last failed instruction (reference and partner), if any. */
+  previous?: { reference: string; partnerCode: string };
   partnerReference?: string;
   /** When the partner says it paid, on its clock (its settlement report's day). */
   partnerPaidAt?: string;
@@ -223,17 +227,24 @@ export async function writeBatchTally(
   tally: RunTally,
   now: Date,
 ) {
-  const entries = Object.entries({ ...tally, updatedAt: now.toISOString() });
-  await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: payoutBatch.key(batch),
-      UpdateExpression: `SET ${entries.map(([k]) => `#${k} = :${k}`).join(', ')}`,
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeNames: Object.fromEntries(entries.map(([k]) => [`#${k}`, k])),
-      ExpressionAttributeValues: Object.fromEntries(entries.map(([k, v]) => [`:${k}`, v])),
-    }),
-  );
+  const settled = tally.paid + tally.failed;
+  const entries = Object.entries({ ...tally, settled, updatedAt: now.toISOString() });
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: payoutBatch.key(batch),
+        UpdateExpression: `SET ${entries.map(([k]) => `#${k} = :${k}`).join(', ')}`,
+        ConditionExpression:
+          'attribute_exists(PK) AND (attribute_not_exists(#settled) OR #settled <= :settled)',
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([k]) => [`#${k}`, k])),
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([k, v]) => [`:${k}`, v])),
+      }),
+    );
+  } catch (error) {
+    // A newer tally is already there.
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
 }
 
 /** Where a listing of a run's instructions stopped: in which batch, after which item. */

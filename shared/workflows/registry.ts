@@ -5,7 +5,7 @@ import { selectionDefinition, selectionTasks } from '#shared/workflows/selection
 
 export interface Workflow {
   /** The ASL definition, each Task's Resource from `resource` (a Lambda ARN on AWS). */
-  definition: (resource: (task: string) => string) => { States: Record<string, unknown> };
+  definition: (resource: (task: string) => string) => { Comment: string; States: Record<string, unknown> };
   /** Task state name -> handler module under functions/. */
   tasks: Readonly<Record<string, string>>;
   /** Every task of a workflow runs with the workflow's declared uses (shared/uses.ts). */

@@ -14,7 +14,6 @@ import { schedules } from '#shared/schedules.ts';
 import { TABLE } from '#shared/store/table.ts';
 import { environmentFor, mergeUses, routeUses, type Uses } from '#shared/uses.ts';
 import { workflows } from '#shared/workflows/registry.ts';
-import { selectionDefinition, selectionTasks } from '#shared/workflows/selection.ts';
 
 // One synthesis (with real esbuild bundling) for the whole file.
 let stack: PrakerjaStack;
@@ -230,8 +229,12 @@ describe('functions', () => {
         TracingConfig: { Mode: 'Active' },
         Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
       });
+      // Every function logs to the one log group, which has a retention.
       const logs = resources[fn.Properties.LoggingConfig.LogGroup.Ref]!;
       expect(logs.Properties.RetentionInDays).toBeGreaterThan(0);
+      expect(fn.Properties.LoggingConfig.LogGroup.Ref).toBe(
+        functions[0]![1].Properties.LoggingConfig.LogGroup.Ref,
+      );
     }
   });
 
@@ -339,23 +342,28 @@ describe('queues', () => {
 });
 
 describe('workflows and schedules', () => {
-  it('deploys the selection definition the local stack runs, each task on its own Lambda', () => {
+  it('deploys each workflow definition the local stack runs, each task on its own Lambda', () => {
     const machines = ofType('AWS::StepFunctions::StateMachine');
-    expect(machines).toHaveLength(1);
-    const [, machine] = machines[0]!;
-    const local = selectionDefinition((task) => `\${${task}}`);
-    const deployed = JSON.parse(machine.Properties.DefinitionString);
-    expect(deployed).toEqual(JSON.parse(JSON.stringify(local)));
-    const substitutions = machine.Properties.DefinitionSubstitutions;
-    expect(Object.keys(substitutions).sort()).toEqual(Object.keys(selectionTasks).sort());
+    expect(machines).toHaveLength(Object.keys(workflows).length);
     const fnIds = new Set(
       stack.workflows.functions.map((fn) => logicalId(fn.node.defaultChild as CfnElement)),
     );
-    for (const value of Object.values(substitutions)) expect(fnIds.has(getAtt(value)!)).toBe(true);
-    expect(machine.Properties).toMatchObject({
-      StateMachineType: 'STANDARD',
-      TracingConfiguration: { Enabled: true },
-    });
+    for (const [name, workflow] of Object.entries(workflows)) {
+      const local = workflow.definition((task) => `\${${task}}`);
+      const found = machines.find(
+        ([, m]) => JSON.parse(m.Properties.DefinitionString).Comment === local.Comment,
+      );
+      expect(found, name).toBeDefined();
+      const [, machine] = found!;
+      expect(JSON.parse(machine.Properties.DefinitionString)).toEqual(JSON.parse(JSON.stringify(local)));
+      const substitutions = machine.Properties.DefinitionSubstitutions;
+      expect(Object.keys(substitutions).sort()).toEqual(Object.keys(workflow.tasks).sort());
+      for (const value of Object.values(substitutions)) expect(fnIds.has(getAtt(value)!)).toBe(true);
+      expect(machine.Properties).toMatchObject({
+        StateMachineType: 'STANDARD',
+        TracingConfiguration: { Enabled: true },
+      });
+    }
   });
 
   it('lets start-selection start executions and get-selection read them', () => {
@@ -484,8 +492,10 @@ describe('observability', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
     expect(alarms.some((a) => a.MetricName === '5XXError' && a.Namespace === 'AWS/ApiGateway')).toBe(true);
+    // One alarm over every function's throttles: the account-level metric, no dimension.
     const throttled = alarms.filter((a) => a.MetricName === 'Throttles' && a.Namespace === 'AWS/Lambda');
-    expect(throttled).toHaveLength(ofType('AWS::Lambda::Function').length);
+    expect(throttled).toHaveLength(1);
+    expect(throttled[0].Dimensions).toBeUndefined();
     const tableAlarm = alarms.find((a) =>
       a.Metrics?.some((m: any) => /ThrottleEvents/.test(JSON.stringify(m))),
     );

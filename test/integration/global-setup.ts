@@ -5,9 +5,9 @@ import { type SpawnedStack, spawnStack } from '#test/support/spawn-stack.ts';
 let stack: SpawnedStack | undefined;
 
 export async function setup(project: TestProject) {
-  // Payout dispatch on test time: a partner that does not answer is given up on after 1 s,
-  // and an unsettled queue message comes back after 12 s instead of a minute.
-  stack = await spawnStack({ PAYMENT_TIMEOUT_MS: '1000', PAYOUT_VISIBILITY_TIMEOUT_S: '12' });
+  // Payout dispatch on test time: a partner that does not answer is given up on after
+  // 500 ms, and an unsettled queue message comes back after 20 s instead of 4 minutes.
+  stack = await spawnStack({ PAYMENT_TIMEOUT_MS: '500', PAYOUT_VISIBILITY_TIMEOUT_S: '20' });
   project.provide('stack', stack.info);
   project.provide('stackLogFile', stack.logFile);
 }
