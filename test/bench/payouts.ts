@@ -20,7 +20,13 @@ import { spawnStack } from '#test/support/spawn-stack.ts';
 const n = argNumber('n', 4000);
 // Two instructions for every other participant: n instructions need 2n/3 participants.
 const participants = Math.ceil((n * 2) / 3);
-const stack = await spawnStack({ LOG_LEVEL: 'INFO', PAYOUT_VISIBILITY_TIMEOUT_S: '20' });
+const stack = await spawnStack({
+  LOG_LEVEL: 'INFO',
+  PAYOUT_VISIBILITY_TIMEOUT_S: '20',
+  PAYMENT_TIMEOUT_MS: '1000',
+  // The workflow looks at a disbursing run every 5 s (30 s on AWS): each look is 3 transitions.
+  PAYOUT_POLL_SECONDS: '5',
+});
 const api = (method: string, path: string, options: Parameters<typeof request>[3] = {}) =>
   request(stack.info.apiUrl, method, path, options);
 const signIn = async (role: string) => {
