@@ -78,7 +78,22 @@ async function scenario(label: string, period: string, failureRate: number) {
     headers: { 'idempotency-key': randomUUID() },
   });
   const done = await waitFor(admin, runId, ['COMPLETED', 'COMPLETED_WITH_FAILURES']);
-  const disburseSeconds = (performance.now() - approvedAt) / 1000;
+  const untilFinishedSeconds = (performance.now() - approvedAt) / 1000;
+  // The dispatchers' own time: from the approval to the last instruction settled (the
+  // workflow notices the end at its next look, up to PAYOUT_POLL_SECONDS later).
+  let lastSettled = 0;
+  let cursor: string | null = null;
+  do {
+    const page = await api(
+      'GET',
+      `/v1/admin/payout-runs/${runId}/instructions?limit=500${cursor ? `&cursor=${cursor}` : ''}`,
+      { token: admin },
+    );
+    for (const i of page.body.items as { settledAt?: string }[])
+      lastSettled = Math.max(lastSettled, Date.parse(i.settledAt ?? '0'));
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  const disburseSeconds = (lastSettled - Date.parse(done.approvedAt)) / 1000;
   const e2eSeconds = (performance.now() - started) / 1000;
   const instructions = staged.totals.instructions as number;
   const transitions = (await transitionsOf(`stage-${runId}`)) + (await transitionsOf(`disburse-${runId}`));
@@ -90,6 +105,7 @@ async function scenario(label: string, period: string, failureRate: number) {
   );
   console.log(
     `${label}: ${instructions} instructions staged in ${round(stagingSeconds)} s, disbursed in ${round(disburseSeconds)} s ` +
+      `(the run finished ${round(untilFinishedSeconds)} s after the approval) ` +
       `(${done.status}: ${done.totals.byStatus.PAID} paid, ${done.totals.byStatus.FAILED} failed); ` +
       `${transitions} state transitions`,
   );
