@@ -1,4 +1,3 @@
-import { payoutAccountView } from '#functions/payouts/views.ts';
 import { clock } from '#shared/clock.ts';
 import { putPayoutAccount } from '#shared/contracts/payouts.ts';
 import { decrypt } from '#shared/crypto.ts';
@@ -90,7 +89,7 @@ export const handler = httpHandler(putPayoutAccount, async ({ body, principal })
       pick(items, payoutAccount),
       now,
     );
-    return { status: 202, body: payoutAccountView(saved) };
+    return { status: 202, body: saved };
   } catch (error) {
     if (error instanceof PayoutInProgress)
       throw new Problem(

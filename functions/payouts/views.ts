@@ -1,12 +1,7 @@
 import type { RunTally } from '#shared/domain/payouts.ts';
-import type { PayoutAccount } from '#shared/store/payout-accounts.ts';
 import type { PayoutInstruction, PayoutRun, RunTotals } from '#shared/store/payouts.ts';
 
 // What the payout routes show (their response schemas allow-list the fields).
-
-export function payoutAccountView(a: PayoutAccount) {
-  return a;
-}
 
 const tallyView = (t: RunTally) => ({
   instructions: t.instructions,

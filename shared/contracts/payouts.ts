@@ -73,6 +73,14 @@ export const confirmPayoutAccount = route({
   ],
 });
 
+/** What a reconciliation counts (for the whole run, and per partner). */
+const ReconciliationCounts = z.object({
+  matched: z.number().int(),
+  missingAtPartner: z.number().int(),
+  unknownAtPartner: z.number().int(),
+  amountMismatches: z.number().int(),
+});
+
 const Tally = z.object({
   instructions: z.number().int(),
   amountIdr: z.number().int(),
@@ -94,15 +102,7 @@ export const PayoutRunView = z
     completedAt: z.string().optional(),
     budgetReached: z.boolean().optional(),
     totals: Tally.extend({ byPartner: z.record(z.string(), Tally) }),
-    reconciliation: z
-      .object({
-        at: z.string(),
-        matched: z.number().int(),
-        missingAtPartner: z.number().int(),
-        unknownAtPartner: z.number().int(),
-        amountMismatches: z.number().int(),
-      })
-      .optional(),
+    reconciliation: ReconciliationCounts.extend({ at: z.string() }).optional(),
   })
   .meta({ id: 'PayoutRun' });
 
@@ -209,33 +209,19 @@ export const listPayoutInstructions = route({
   problems: ['validation', 'not-found'],
 });
 
-export const ReconciliationView = z
-  .object({
-    at: z.string(),
-    matched: z.number().int(),
-    missingAtPartner: z.number().int(),
-    unknownAtPartner: z.number().int(),
-    amountMismatches: z.number().int(),
-    byPartner: z.record(
-      z.string(),
-      z.object({
-        matched: z.number().int(),
-        missingAtPartner: z.number().int(),
-        unknownAtPartner: z.number().int(),
-        amountMismatches: z.number().int(),
-      }),
-    ),
-    differences: z.array(
-      z.object({
-        instructionId: z.string(),
-        partnerCode: z.string(),
-        kind: z.enum(['missingAtPartner', 'unknownAtPartner', 'amountMismatch']),
-        ourAmountIdr: z.number().int().optional(),
-        partnerAmountIdr: z.number().int().optional(),
-      }),
-    ),
-  })
-  .meta({ id: 'Reconciliation' });
+export const ReconciliationView = ReconciliationCounts.extend({
+  at: z.string(),
+  byPartner: z.record(z.string(), ReconciliationCounts),
+  differences: z.array(
+    z.object({
+      instructionId: z.string(),
+      partnerCode: z.string(),
+      kind: z.enum(['missingAtPartner', 'unknownAtPartner', 'amountMismatch']),
+      ourAmountIdr: z.number().int().optional(),
+      partnerAmountIdr: z.number().int().optional(),
+    }),
+  ),
+}).meta({ id: 'Reconciliation' });
 
 export const reconcilePayoutRun = route({
   operationId: 'reconcilePayoutRun',

@@ -42,9 +42,13 @@ function outcomeOf(result: DisbursementResult): Outcome {
 }
 
 /** The partner's record of the reference, or undefined when it could not be asked. */
-async function askStatus(port: PaymentPartnerPort, i: PayoutInstruction): Promise<StatusResult | undefined> {
+async function askStatus(
+  port: PaymentPartnerPort,
+  code: string,
+  reference: string,
+): Promise<StatusResult | undefined> {
   try {
-    return await port.status(i.partnerCode, i.instructionId);
+    return await port.status(code, reference);
   } catch (error) {
     if (error instanceof PartnerTimeout || error instanceof PartnerUnavailable) return undefined;
     throw error;
@@ -61,11 +65,7 @@ export async function resolveInstruction(
   // Failed before under another reference: if that payment went through late after all,
   // it is this one (nothing is sent again).
   if (i.previous) {
-    const earlier = await askStatus(port, {
-      ...i,
-      partnerCode: i.previous.partnerCode,
-      instructionId: i.previous.reference,
-    });
+    const earlier = await askStatus(port, i.previous.partnerCode, i.previous.reference);
     if (!earlier) return { kind: 'unresolved', why: 'the earlier reference could not be checked' };
     if (earlier.status === 'PAID') return outcomeOf(earlier);
   }
@@ -86,13 +86,13 @@ export async function resolveInstruction(
       }
       if (!(error instanceof PartnerTimeout)) throw error;
       // The money may have moved: ask before sending it again.
-      const status = await askStatus(port, i);
+      const status = await askStatus(port, i.partnerCode, i.instructionId);
       if (status && status.status !== 'NOT_FOUND') return outcomeOf(status);
       why = status ? 'timed out before the partner recorded it' : 'timed out, status unknown';
     }
   }
   if (policy.lastDelivery) {
-    const status = await askStatus(port, i);
+    const status = await askStatus(port, i.partnerCode, i.instructionId);
     if (status?.status === 'NOT_FOUND') return { kind: 'rejected', reason: 'partner-unavailable' };
     if (status) return outcomeOf(status);
   }

@@ -104,6 +104,16 @@ export async function getRun(runId: string): Promise<PayoutRun | undefined> {
   return payoutRun.parse(out.Item);
 }
 
+/** `SET #a = :a, ...` for each field, with its names and values. */
+function setFields(fields: Record<string, unknown>) {
+  const entries = Object.entries(fields);
+  return {
+    UpdateExpression: `SET ${entries.map(([k]) => `#${k} = :${k}`).join(', ')}`,
+    ExpressionAttributeNames: Object.fromEntries(entries.map(([k]) => [`#${k}`, k])),
+    ExpressionAttributeValues: Object.fromEntries(entries.map(([k, v]) => [`:${k}`, v])),
+  };
+}
+
 /** Moves the run from one status to the next; false when it was not in `from`. */
 export async function moveRun(
   runId: string,
@@ -112,23 +122,19 @@ export async function moveRun(
   set: Record<string, unknown> = {},
   extraCondition?: { expression: string; values: Record<string, unknown> },
 ): Promise<boolean> {
-  const names: Record<string, string> = { '#status': 'status' };
-  const values: Record<string, unknown> = { ':from': from, ':to': to, ...extraCondition?.values };
-  const sets = ['#status = :to'];
-  for (const [name, value] of Object.entries(set)) {
-    names[`#${name}`] = name;
-    values[`:${name}`] = value;
-    sets.push(`#${name} = :${name}`);
-  }
+  const update = setFields({ ...set, status: to });
   try {
     await db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: runKey(runId),
-        UpdateExpression: `SET ${sets.join(', ')}`,
+        ...update,
         ConditionExpression: `#status = :from${extraCondition ? ` AND ${extraCondition.expression}` : ''}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ExpressionAttributeValues: {
+          ...update.ExpressionAttributeValues,
+          ':from': from,
+          ...extraCondition?.values,
+        },
       }),
     );
     return true;
@@ -139,15 +145,12 @@ export async function moveRun(
 }
 
 export async function setRunFields(runId: string, set: Record<string, unknown>): Promise<void> {
-  const entries = Object.entries(set);
   await db().send(
     new UpdateCommand({
       TableName: tableName(),
       Key: runKey(runId),
-      UpdateExpression: `SET ${entries.map(([k]) => `#${k} = :${k}`).join(', ')}`,
+      ...setFields(set),
       ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeNames: Object.fromEntries(entries.map(([k]) => [`#${k}`, k])),
-      ExpressionAttributeValues: Object.fromEntries(entries.map(([k, v]) => [`:${k}`, v])),
     }),
   );
 }
@@ -228,17 +231,14 @@ export async function writeBatchTally(
   now: Date,
 ) {
   const settled = tally.paid + tally.failed;
-  const entries = Object.entries({ ...tally, settled, updatedAt: now.toISOString() });
   try {
     await db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: payoutBatch.key(batch),
-        UpdateExpression: `SET ${entries.map(([k]) => `#${k} = :${k}`).join(', ')}`,
+        ...setFields({ ...tally, settled, updatedAt: now.toISOString() }),
         ConditionExpression:
           'attribute_exists(PK) AND (attribute_not_exists(#settled) OR #settled <= :settled)',
-        ExpressionAttributeNames: Object.fromEntries(entries.map(([k]) => [`#${k}`, k])),
-        ExpressionAttributeValues: Object.fromEntries(entries.map(([k, v]) => [`:${k}`, v])),
       }),
     );
   } catch (error) {

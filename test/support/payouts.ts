@@ -8,6 +8,7 @@ import { encrypt } from '#shared/crypto.ts';
 import { maskAccountNumber } from '#shared/domain/payouts.ts';
 import { paymentPartnerSpec } from '#shared/payments/partners.ts';
 import { incentive, payoutAccount } from '#shared/store/items.ts';
+import { runPool } from '#test/bench/stats.ts';
 import { call, latestCode, stack, uniquePhone } from '#test/support/api.ts';
 import { documentClient, stackDirOf } from '#test/support/applicants.ts';
 import { request } from '#test/support/http.ts';
@@ -73,15 +74,6 @@ export interface Payable {
   incentives: { kind: 'incentive' | 'survey'; n: number; amountIdr: number }[];
 }
 
-async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
-}
-
 /** `count` participants with a verified payout account at one of `partners` (round
  *  robin) and incentives due on `dueDate`: one post-training incentive each, and a survey
  *  incentive for every other one. */
@@ -143,7 +135,8 @@ export async function seedPayablesInto(
       writes = (out.UnprocessedItems?.[tableName] ?? []) as Record<string, unknown>[];
     }
   }
-  await eachLimited(payables, 16, async (p) => {
+  await runPool(payables.length, 16, async (n) => {
+    const p = payables[n]!;
     const r = await request(
       target.info.apiUrl,
       'POST',
