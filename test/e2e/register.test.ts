@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations, launchBrowser, newPage, screenshot } from './support/browser.ts';
@@ -23,7 +22,7 @@ describe('the registration page', () => {
     await screenshot(page, 'citizen-register');
     await page.getByRole('button', { name: 'Switch to English' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Create a Prakerja account');
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('en');
     expect(faults).toEqual([]);
     await context.close();
   });
