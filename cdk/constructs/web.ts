@@ -131,10 +131,11 @@ export class Web extends Construct {
     });
     this.acknowledgeDistributionFindings();
 
-    // Two deployments of one build, for two Cache-Control values. The HTML one prunes
-    // everything but assets/; the assets one never prunes.
+    // Two deployments of one build, for two Cache-Control values. The pages' one prunes
+    // everything but assets/; the assets' one never prunes, so a page loaded before a
+    // deploy still finds its (old, hashed) scripts.
     const site = webBuild();
-    new BucketDeployment(this, 'Assets', {
+    const assets = new BucketDeployment(this, 'Assets', {
       sources: [site],
       destinationBucket: this.bucket,
       exclude: ['*'],
@@ -148,6 +149,8 @@ export class Web extends Construct {
       exclude: ['assets/*'],
       cacheControl: [CacheControl.fromString(WEB_CACHE_CONTROL.revalidate)],
     });
+    // The new pages name the new assets: those go first.
+    pages.node.addDependency(assets);
     this.acknowledgeDeploymentFindings(pages);
   }
 
