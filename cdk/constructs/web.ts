@@ -176,8 +176,9 @@ export class Web extends Construct {
       {
         id: 'AwsSolutions-CFR4',
         reason:
-          'The default *.cloudfront.net certificate: CloudFront fixes its minimum TLS version. A custom ' +
-          'domain (prakerja:webOrigin) brings its own certificate and TLSv1.2_2021.',
+          'The default *.cloudfront.net certificate, for which CloudFront fixes the minimum TLS version. ' +
+          'A custom domain (prakerja:webOrigin) needs its own us-east-1 certificate, set up outside this ' +
+          'stack, with TLSv1.2_2021 as the minimum.',
       },
     );
   }
