@@ -115,7 +115,7 @@ export default function ProfilePage() {
           maxLength={16}
           autocomplete="off"
           required
-          error={e.nik ?? check.message}
+          error={check.message ?? e.nik}
         />
         <p class="ok" aria-live="polite">
           {check.ok ? t('nikOk') : ''}
