@@ -159,7 +159,10 @@ describe('a citizen in the browser', () => {
     try {
       const admin = stackAdmin();
       const token = await signIn(admin.email, admin.password);
-      const result = await runSelection(inject('stack'), token, waveId, { seed: `e2e-citizen-${serial}`, segments: 1 });
+      const result = await runSelection(inject('stack'), token, waveId, {
+        seed: `e2e-citizen-${serial}`,
+        segments: 1,
+      });
       expect(result).toMatchObject({ status: 'SUCCEEDED', selected: 1 });
     } finally {
       await call('DELETE', '/_local/clock');

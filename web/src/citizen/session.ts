@@ -1,8 +1,6 @@
-import { KK_MESSAGES, NIK_MESSAGES } from '#shared/domain/nik.ts';
 import { ApiProblem, api, type RequestOptions, sessionStore } from '../lib/api.ts';
-import { currentLang } from '../lib/i18n.ts';
 import { navigate } from '../lib/router.ts';
-import { type CitizenKey, kkReasonText, nikReasonText, t } from './strings.ts';
+import { type CitizenKey, t } from './strings.ts';
 
 // The citizen's session (tab only) and the email being verified after registration.
 export const citizenSession = sessionStore('citizen');
@@ -13,17 +11,32 @@ export const pendingEmail = {
   set: (email: string) => sessionStorage.setItem(PENDING_EMAIL, email),
 };
 
+/** A page's own words for a server's field error it knows (e.g. the NIK reasons). */
+export type FieldText = (field: string, message: string) => string | undefined;
+
+export interface CitizenRequestOptions extends RequestOptions {
+  fieldText?: FieldText;
+}
+
 /** A call without a session (register, verify, sign in); problems placed for the form. */
-export async function publicApi<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+export async function publicApi<T>(
+  method: string,
+  path: string,
+  { fieldText, ...options }: CitizenRequestOptions = {},
+): Promise<T> {
   try {
     return await api<T>(method, path, options);
   } catch (error) {
-    throw error instanceof ApiProblem ? placeProblem(error) : error;
+    throw error instanceof ApiProblem ? placeProblem(error, fieldText) : error;
   }
 }
 
 /** A signed-in call; an expired or refused token sends the citizen back to sign in. */
-export async function meApi<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+export async function meApi<T>(
+  method: string,
+  path: string,
+  { fieldText, ...options }: CitizenRequestOptions = {},
+): Promise<T> {
   try {
     return await api<T>(method, path, { ...options, session: citizenSession.get() });
   } catch (error) {
@@ -31,7 +44,7 @@ export async function meApi<T>(method: string, path: string, options: RequestOpt
       citizenSession.set(null);
       navigate('/sign-in');
     }
-    throw error instanceof ApiProblem ? placeProblem(error) : error;
+    throw error instanceof ApiProblem ? placeProblem(error, fieldText) : error;
   }
 }
 
@@ -46,29 +59,21 @@ const FIELD_OF_SLUG: Record<string, string> = {
   'code-locked': 'code',
 };
 
-const reasonOf = <R extends string>(messages: Record<R, string>, message: string) =>
-  (Object.keys(messages) as R[]).find((reason) => messages[reason] === message);
-
-/** One field error in the citizen's language: the NIK/KK reason, else the field's rule. */
-function fieldText(path: string, message: string): string {
+/** One field error in the citizen's language: the page's words, else the field's rule. */
+function fieldWords(path: string, message: string, own?: FieldText): string {
   const field = path.replace(/^(body|query|params)\./, '');
-  const lang = currentLang();
-  const nik = field === 'nik' ? reasonOf(NIK_MESSAGES, message) : undefined;
-  if (nik) return nikReasonText[lang][nik];
-  const kk = field === 'kk' ? reasonOf(KK_MESSAGES, message) : undefined;
-  if (kk) return kkReasonText[lang][kk];
   const key = `field.${field}`;
-  return t.has(key) ? t(key as CitizenKey) : message;
+  return own?.(field, message) ?? (t.has(key) ? t(key as CitizenKey) : message);
 }
 
 /**
  * The problem as the citizen's forms show it: every field error in the citizen's words,
  * and a problem about one field (a duplicate email, a wrong code) put beside that field.
  */
-export function placeProblem(problem: ApiProblem): ApiProblem {
+export function placeProblem(problem: ApiProblem, own?: FieldText): ApiProblem {
   const field = FIELD_OF_SLUG[problem.slug];
   const errors = problem.errors.length
-    ? problem.errors.map((e) => ({ path: e.path, message: fieldText(e.path, e.message) }))
+    ? problem.errors.map((e) => ({ path: e.path, message: fieldWords(e.path, e.message, own) }))
     : field
       ? [{ path: field, message: problemText(problem) }]
       : [];
