@@ -72,7 +72,8 @@ export function createWebServer(distDir: string = WEB_DIST.pathname) {
   };
 }
 
-/** `/` and `/admin/` are their index.html; nothing outside the dist folder is reachable. */
+/** A folder (`/`, `/admin`, `/admin/`) is its index.html, as the CloudFront Function maps
+ *  it; nothing outside the dist folder is reachable. */
 function resolveFile(root: string, pathname: string): string | undefined {
   let decoded: string;
   try {
@@ -81,11 +82,10 @@ function resolveFile(root: string, pathname: string): string | undefined {
     return undefined;
   }
   if (decoded.includes('\0')) return undefined;
-  const relative = decoded.endsWith('/') ? `${decoded}index.html` : decoded;
-  const file = normalize(join(root, relative));
-  if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) return undefined;
-  if (!existsSync(file) || !statSync(file).isFile()) return undefined;
-  return file;
+  let file = normalize(join(root, decoded));
+  if (!`${file}${sep}`.startsWith(root.endsWith(sep) ? root : root + sep)) return undefined;
+  if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+  return existsSync(file) && statSync(file).isFile() ? file : undefined;
 }
 
 /** Accept-Encoding allows gzip: listed with a q-value above 0, or unlisted and `*` allowed. */

@@ -8,39 +8,44 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptsGzip, createWebServer } from '#local/web.ts';
 import { WEB_CACHE_CONTROL } from '#shared/http/web-headers.ts';
 
-// The local stand-in for S3 + CloudFront: gzip when the browser accepts it, as CloudFront does.
+// The local stand-in for S3 + CloudFront: the same headers, nothing but web/dist, and
+// gzip when the browser accepts it, as CloudFront compresses.
 const dist = mkdtempSync(join(tmpdir(), 'web-dist-'));
+mkdirSync(join(dist, 'admin'));
+mkdirSync(join(dist, 'assets'));
+writeFileSync(join(dist, 'index.html'), '<h1>citizen</h1>');
+writeFileSync(join(dist, 'admin', 'index.html'), '<h1>admin</h1>');
+writeFileSync(join(dist, 'assets', 'app-abc123.js'), 'console.log(1)');
+writeFileSync(join(tmpdir(), 'secret.txt'), 'outside');
 const script = `export const words = ${JSON.stringify('kata '.repeat(2000))};\n`;
-let server: Server;
-let base: string;
+writeFileSync(join(dist, 'assets', 'words-abc123.js'), script);
+writeFileSync(join(dist, 'assets', 'logo-abc123.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
 
+let server: Server;
+let port: number;
 beforeAll(async () => {
-  mkdirSync(join(dist, 'assets'));
-  writeFileSync(join(dist, 'index.html'), '<!doctype html><title>x</title>');
-  writeFileSync(join(dist, 'assets', 'app-abc123.js'), script);
-  writeFileSync(join(dist, 'assets', 'logo-abc123.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
   const serve = createWebServer(dist);
   server = createServer((req, res) => {
-    if (!serve(req, res, new URL(req.url!, 'http://x').pathname)) res.writeHead(404).end();
+    if (!serve(req, res, new URL(req.url ?? '/', 'http://x').pathname)) {
+      res.writeHead(404);
+      res.end();
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  port = (server.address() as AddressInfo).port;
 });
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-/** A raw GET (fetch would decode the body and hide the encoding's length). */
-async function get(path: string, acceptEncoding?: string) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>(
+// Raw paths: fetch() would normalise the dot segments away before they reach the server.
+function get(path: string, method = 'GET') {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
     (resolve, reject) => {
-      const req = request(`${base}${path}`, {
-        headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {},
-      });
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
+      const req = request({ host: '127.0.0.1', port, path, method }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
       });
       req.on('error', reject);
       req.end();
@@ -49,8 +54,70 @@ async function get(path: string, acceptEncoding?: string) {
 }
 
 describe('the local web server', () => {
+  it('serves / and /admin/ with the security headers and revalidated HTML', async () => {
+    for (const [path, body] of [
+      ['/', 'citizen'],
+      ['/admin/', 'admin'],
+      ['/admin', 'admin'],
+    ] as const) {
+      const r = await get(path);
+      expect(r.status).toBe(200);
+      expect(r.body).toContain(body);
+      expect(r.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(r.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(r.headers['x-frame-options']).toBe('DENY');
+      expect(r.headers['strict-transport-security']).toContain('max-age=');
+      expect(r.headers['x-content-type-options']).toBe('nosniff');
+      expect(r.headers['cache-control']).toBe(WEB_CACHE_CONTROL.revalidate);
+    }
+  });
+
+  it('caches hashed assets for good and names the API in config.json', async () => {
+    const asset = await get('/assets/app-abc123.js');
+    expect(asset.headers['cache-control']).toBe(WEB_CACHE_CONTROL.immutable);
+    expect(asset.headers['content-type']).toContain('text/javascript');
+    const config = await get('/config.json');
+    expect(JSON.parse(config.body)).toEqual({ apiUrl: '' });
+  });
+
+  it.each([
+    '/../secret.txt',
+    '/%2e%2e/secret.txt',
+    '/assets/..%2f..%2fsecret.txt',
+    '/%00index.html',
+    '/%E0%A4%A',
+    '/nope.js',
+  ])('serves nothing outside the build for %s', async (path) => {
+    const r = await get(path);
+    expect(r.status).toBe(404);
+    expect(r.body).not.toContain('outside');
+  });
+
+  it('answers HEAD without a body and leaves other methods to the API', async () => {
+    const head = await get('/', 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    expect((await get('/', 'POST')).status).toBe(404);
+  });
+});
+
+/** A raw GET with Accept-Encoding (fetch would decode the body and hide the encoding). */
+function getEncoded(path: string, acceptEncoding?: string) {
+  return new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+    const headers = acceptEncoding ? { 'accept-encoding': acceptEncoding } : {};
+    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the local web server compresses', () => {
   it('gzips a hashed script for a browser that accepts gzip, with its length and cache policy', async () => {
-    const r = await get('/assets/app-abc123.js', 'gzip, deflate, br');
+    const r = await getEncoded('/assets/words-abc123.js', 'gzip, deflate, br');
     expect(r.headers['content-encoding']).toBe('gzip');
     expect(r.headers.vary).toBe('accept-encoding');
     expect(r.headers['cache-control']).toBe(WEB_CACHE_CONTROL.immutable);
@@ -60,19 +127,19 @@ describe('the local web server', () => {
   });
 
   it('sends the file as it is without Accept-Encoding, and never gzips an image', async () => {
-    const plain = await get('/assets/app-abc123.js');
+    const plain = await getEncoded('/assets/words-abc123.js');
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.body.toString()).toBe(script);
-    const image = await get('/assets/logo-abc123.png', 'gzip');
+    const image = await getEncoded('/assets/logo-abc123.png', 'gzip');
     expect(image.headers['content-encoding']).toBeUndefined();
     expect(image.body.length).toBe(4);
   });
 
   it('gzips the page too, which always revalidates', async () => {
-    const r = await get('/', 'gzip');
+    const r = await getEncoded('/', 'gzip');
     expect(r.headers['content-encoding']).toBe('gzip');
     expect(r.headers['cache-control']).toBe(WEB_CACHE_CONTROL.revalidate);
-    expect(gunzipSync(r.body).toString()).toContain('<title>x</title>');
+    expect(gunzipSync(r.body).toString()).toContain('citizen');
   });
 
   it.each([

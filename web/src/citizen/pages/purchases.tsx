@@ -14,6 +14,8 @@ interface Purchase {
   priceIdr: number;
   status: string;
   createdAt: string;
+  voucherCode?: string;
+  certificateNumber?: string;
   reviewed: boolean;
 }
 interface Page {
@@ -55,6 +57,16 @@ export default function PurchasesPage() {
                 {t.has(`purchase.${p.status}`) ? t(`purchase.${p.status}` as CitizenKey) : p.status}
               </strong>
             </p>
+            {p.voucherCode && (
+              <p>
+                {t('voucher')}: <strong class="code">{p.voucherCode}</strong>
+              </p>
+            )}
+            {p.certificateNumber && (
+              <p>
+                {t('certificate')}: {p.certificateNumber}
+              </p>
+            )}
             {p.status === 'COMPLETED' &&
               (p.reviewed ? (
                 <p class="ok">{t('reviewed')}</p>
