@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { isValidCardNumber } from '#shared/domain/draw.ts';
 import { adminToken, call, latestCode, signIn, uniqueEmail, uniquePhone } from '#test/support/api.ts';
 import { validKk, validNik } from '#test/support/nik.ts';
+import { seeded } from '#test/support/partners.ts';
+import { post, putCourse } from '#test/support/purchases.ts';
 import { runSelection } from '#test/support/selection.ts';
 import { axeViolations, launchBrowser, newPage, screenshot } from './support/browser.ts';
 
@@ -10,8 +12,9 @@ import { axeViolations, launchBrowser, newPage, screenshot } from './support/bro
 // stack: register, verify both codes (read from the local outbox), sign in, personal data
 // with the NIK checked as it is typed, join a wave the administrator opened, and, once the
 // test has closed and drawn the wave through the API, the card on the home page; then the
-// payout account and the incentives. Every page is checked with axe-core and pictured.
-// (The purchases and surveys pages wait for GET /v1/me/purchases and /v1/me/surveys.)
+// payout account, a course bought on a platform (through the API) reviewed on the
+// purchases page, a survey answered, and the incentives those scheduled. Every page is
+// checked with axe-core and pictured.
 
 const { apiUrl } = inject('stack');
 const password = 'correct horse battery';
@@ -206,11 +209,81 @@ describe('a citizen in the browser', () => {
     expect(faults).toEqual([]);
   });
 
-  it('shows the incentives page', async () => {
+  it('shows a course bought on Tokopedia, takes its review (after a rating the server refuses) and a survey', async () => {
+    // The platform sells, the participant confirms with the SMS code, trains, completes.
+    const tokopedia = seeded('tokopedia');
+    const courseId = `e2e-${serial}`;
+    await putCourse(tokopedia, courseId, 750_000);
+    const me = await call('GET', '/v1/me', { token: await signIn(citizen.email, password) });
+    const created = await post(tokopedia, '/v1/partner/purchases', {
+      cardNumber: me.body.participant.cardNumber,
+      courseId,
+    });
+    expect(created.status).toBe(201);
+    const purchaseId = created.body.purchaseId;
+    const otp = await latestCode(citizen.phone, 'purchase-otp');
+    const paid = await post(tokopedia, `/v1/partner/purchases/${purchaseId}/confirmation`, { otp });
+    expect(paid.status).toBe(200);
+    const { voucherCode } = paid.body;
+    expect(
+      (await post(tokopedia, `/v1/partner/purchases/${purchaseId}/redemption`, { voucherCode })).status,
+    ).toBe(200);
+    const completion = { completedAt: new Date().toISOString(), certificateNumber: `SERT-${serial}` };
+    expect((await post(tokopedia, `/v1/partner/purchases/${purchaseId}/completion`, completion)).status).toBe(
+      200,
+    );
+
+    await page.getByRole('link', { name: 'Kembali ke beranda' }).click();
+    await poll(() => page.locator('section.card .balance').textContent()).toBe('Rp 2.750.000');
+    await page.getByRole('link', { name: 'Pelatihan saya' }).click();
+    await poll(() => heading().textContent()).toBe('Pelatihan saya');
+    const item = page.locator('ul.purchases li');
+    await poll(() => item.textContent()).toContain(`Kursus ${courseId}`);
+    expect(await item.textContent()).toContain('Selesai');
+    expect(await item.textContent()).toContain(`SERT-${serial}`);
+    expect((await item.textContent())?.replace(/\s/g, ' ')).toContain('Rp 750.000');
+    await checkPage('purchases');
+
+    const rating = page.getByLabel('Nilai (1 sampai 5)');
+    await rating.fill('6');
+    await page.getByLabel('Komentar').fill('Bermanfaat');
+    await page.getByRole('button', { name: 'Kirim ulasan' }).click();
+    await poll(() => page.locator(`#review-${purchaseId}-rating-error`).textContent()).toBe(
+      'Beri nilai 1 sampai 5.',
+    );
+    expect(await rating.getAttribute('aria-invalid')).toBe('true');
+    await checkPage('purchases-rating-refused');
+    await rating.fill('5');
+    await page.getByRole('button', { name: 'Kirim ulasan' }).click();
+    await poll(() => item.textContent()).toContain('Sudah diulas. Insentif dijadwalkan.');
+
+    await page.getByRole('link', { name: 'Kembali ke beranda' }).click();
+    await page.getByRole('link', { name: 'Survei', exact: true }).click();
+    await poll(() => heading().textContent()).toBe('Survei');
+    const first = page.locator('#survey-1');
+    await first.waitFor();
+    expect(await page.locator('#survey-2').count()).toBe(1);
+    await checkPage('surveys');
+    await first.getByLabel('Ya', { exact: true }).check();
+    await first.getByLabel('Seberapa berguna pelatihannya (1-5)?').fill('4');
+    await first.getByRole('button', { name: 'Kirim survei' }).click();
+    await poll(() => page.locator('ul.surveys li').first().textContent()).toContain('Sudah diisi');
+    expect(faults.filter((f) => !isExpectedRefusal(f, 400))).toEqual([]);
+    faults.length = 0;
+  });
+
+  it('lists the incentives the review and the survey scheduled', async () => {
     await page.getByRole('link', { name: 'Kembali ke beranda' }).click();
     await page.getByRole('link', { name: 'Insentif', exact: true }).click();
     await poll(() => heading().textContent()).toBe('Insentif');
-    await poll(() => page.locator('main').textContent()).toContain('Belum ada insentif.');
+    const rows = page.locator('main tbody tr');
+    await poll(() => rows.count()).toBe(2);
+    const text = (await page.locator('main table').textContent())?.replace(/\s/g, ' ');
+    expect(text).toContain('Insentif pasca pelatihan');
+    expect(text).toContain('Rp 600.000');
+    expect(text).toContain('Insentif survei');
+    expect(text).toContain('Rp 50.000');
+    expect(text).toContain('Dijadwalkan');
     await checkPage('incentives');
     expect(faults).toEqual([]);
   });
