@@ -1,11 +1,14 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { WEB_CACHE_CONTROL, webSecurityHeaders } from '#shared/http/web-headers.ts';
 
 // The local stand-in for S3 + CloudFront: serves the built web front end (web/dist, from
 // `npm run build:web`) at `/` with the same security headers and caching rules, and
-// `/config.json` naming the API (same origin here, so empty).
+// `/config.json` naming the API (same origin here, so empty). Text files go gzipped to a
+// browser that accepts it, as CloudFront compresses them, so a throttled page load here
+// moves the bytes a phone would.
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -15,11 +18,23 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
+/** What CloudFront compresses: text, not images that are compressed already. */
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.svg']);
+
 export const WEB_DIST = new URL('../web/dist/', import.meta.url);
 
 export function createWebServer(distDir: string = WEB_DIST.pathname) {
   const root = normalize(distDir);
   const security = webSecurityHeaders('');
+  // Each file gzipped once per version of it (the dist folder is rebuilt under a running stack).
+  const gzipped = new Map<string, { mtimeMs: number; body: Buffer }>();
+  const gzipOf = (file: string, mtimeMs: number): Buffer => {
+    const cached = gzipped.get(file);
+    if (cached?.mtimeMs === mtimeMs) return cached.body;
+    const body = gzipSync(readFileSync(file), { level: 9 });
+    gzipped.set(file, { mtimeMs, body });
+    return body;
+  };
   /** Answers a GET or HEAD for a file of the front end; false when it is not one. */
   return function serveWeb(req: IncomingMessage, res: ServerResponse, pathname: string): boolean {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
@@ -35,12 +50,22 @@ export function createWebServer(distDir: string = WEB_DIST.pathname) {
     const file = resolveFile(root, pathname);
     if (!file) return false;
     const immutable = pathname.startsWith('/assets/');
-    res.writeHead(200, {
+    const stat = statSync(file);
+    const headers: Record<string, string> = {
       ...security,
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'content-length': String(statSync(file).size),
       'cache-control': immutable ? WEB_CACHE_CONTROL.immutable : WEB_CACHE_CONTROL.revalidate,
-    });
+    };
+    if (COMPRESSIBLE.has(extname(file))) {
+      headers.vary = 'accept-encoding';
+      if (acceptsGzip(req.headers['accept-encoding'])) {
+        const body = gzipOf(file, stat.mtimeMs);
+        res.writeHead(200, { ...headers, 'content-encoding': 'gzip', 'content-length': String(body.length) });
+        res.end(req.method === 'HEAD' ? undefined : body);
+        return true;
+      }
+    }
+    res.writeHead(200, { ...headers, 'content-length': String(stat.size) });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);
     return true;
@@ -61,4 +86,16 @@ function resolveFile(root: string, pathname: string): string | undefined {
   if (!`${file}${sep}`.startsWith(root.endsWith(sep) ? root : root + sep)) return undefined;
   if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
   return existsSync(file) && statSync(file).isFile() ? file : undefined;
+}
+
+/** Accept-Encoding allows gzip: listed with a q-value above 0, or unlisted and `*` allowed. */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  const value = Array.isArray(header) ? header.join(',') : (header ?? '');
+  const weights = new Map<string, number>();
+  for (const part of value.split(',')) {
+    const [coding = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    weights.set(coding.trim(), q === undefined ? 1 : Number(q.slice(2)) || 0);
+  }
+  return (weights.get('gzip') ?? weights.get('*') ?? 0) > 0;
 }

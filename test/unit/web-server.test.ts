@@ -3,11 +3,13 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebServer } from '#local/web.ts';
+import { acceptsGzip, createWebServer } from '#local/web.ts';
 import { WEB_CACHE_CONTROL } from '#shared/http/web-headers.ts';
 
-// The local stand-in for S3 + CloudFront: the same headers, and nothing but web/dist.
+// The local stand-in for S3 + CloudFront: the same headers, nothing but web/dist, and
+// gzip when the browser accepts it, as CloudFront compresses.
 const dist = mkdtempSync(join(tmpdir(), 'web-dist-'));
 mkdirSync(join(dist, 'admin'));
 mkdirSync(join(dist, 'assets'));
@@ -15,6 +17,9 @@ writeFileSync(join(dist, 'index.html'), '<h1>citizen</h1>');
 writeFileSync(join(dist, 'admin', 'index.html'), '<h1>admin</h1>');
 writeFileSync(join(dist, 'assets', 'app-abc123.js'), 'console.log(1)');
 writeFileSync(join(tmpdir(), 'secret.txt'), 'outside');
+const script = `export const words = ${JSON.stringify('kata '.repeat(2000))};\n`;
+writeFileSync(join(dist, 'assets', 'words-abc123.js'), script);
+writeFileSync(join(dist, 'assets', 'logo-abc123.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
 
 let server: Server;
 let port: number;
@@ -93,5 +98,60 @@ describe('the local web server', () => {
     expect(head.status).toBe(200);
     expect(head.body).toBe('');
     expect((await get('/', 'POST')).status).toBe(404);
+  });
+});
+
+/** A raw GET with Accept-Encoding (fetch would decode the body and hide the encoding). */
+function getEncoded(path: string, acceptEncoding?: string) {
+  return new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+    const headers = acceptEncoding ? { 'accept-encoding': acceptEncoding } : {};
+    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the local web server compresses', () => {
+  it('gzips a hashed script for a browser that accepts gzip, with its length and cache policy', async () => {
+    const r = await getEncoded('/assets/words-abc123.js', 'gzip, deflate, br');
+    expect(r.headers['content-encoding']).toBe('gzip');
+    expect(r.headers.vary).toBe('accept-encoding');
+    expect(r.headers['cache-control']).toBe(WEB_CACHE_CONTROL.immutable);
+    expect(Number(r.headers['content-length'])).toBe(r.body.length);
+    expect(r.body.length).toBeLessThan(script.length / 10);
+    expect(gunzipSync(r.body).toString()).toBe(script);
+  });
+
+  it('sends the file as it is without Accept-Encoding, and never gzips an image', async () => {
+    const plain = await getEncoded('/assets/words-abc123.js');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toBe(script);
+    const image = await getEncoded('/assets/logo-abc123.png', 'gzip');
+    expect(image.headers['content-encoding']).toBeUndefined();
+    expect(image.body.length).toBe(4);
+  });
+
+  it('gzips the page too, which always revalidates', async () => {
+    const r = await getEncoded('/', 'gzip');
+    expect(r.headers['content-encoding']).toBe('gzip');
+    expect(r.headers['cache-control']).toBe(WEB_CACHE_CONTROL.revalidate);
+    expect(gunzipSync(r.body).toString()).toContain('citizen');
+  });
+
+  it.each([
+    ['gzip', true],
+    ['br, gzip;q=0.5', true],
+    ['GZIP', true],
+    ['gzip;q=0', false],
+    ['br', false],
+    ['*', true],
+    ['gzip;q=0, *', false],
+    ['', false],
+  ])('reads Accept-Encoding %j as gzip allowed: %s', (header, allowed) => {
+    expect(acceptsGzip(header)).toBe(allowed);
   });
 });

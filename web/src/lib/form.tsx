@@ -68,6 +68,8 @@ function focusFirstError(formId: string, errors: FieldErrors) {
 
 interface FieldProps {
   name: string;
+  /** The control's id; `f-<name>` by default. Needed when a page repeats a form. */
+  id?: string;
   label: string;
   hint?: string;
   error?: string | undefined;
@@ -85,8 +87,8 @@ interface FieldProps {
   disabled?: boolean;
 }
 
-export function Field({ name, label, hint, error, ...input }: FieldProps) {
-  const id = `f-${name.replace(/\W/g, '-')}`;
+export function Field({ name, id: ownId, label, hint, error, ...input }: FieldProps) {
+  const id = ownId ?? `f-${name.replace(/\W/g, '-')}`;
   const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
     <div class={error ? 'field invalid' : 'field'}>

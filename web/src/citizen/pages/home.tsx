@@ -4,7 +4,7 @@ import { useData } from '../../lib/data.ts';
 import { formatDate, formatIdr } from '../../lib/format.ts';
 import { currentLang } from '../../lib/i18n.ts';
 import { meApi, problemText } from '../session.ts';
-import { t } from '../strings.ts';
+import { type CitizenKey, t } from '../strings.ts';
 import type { Me, Wave } from '../types.ts';
 
 export default function HomePage() {
@@ -74,7 +74,7 @@ function Card({ participant }: { participant: NonNullable<Me['participant']> }) 
         <dt>{t('deadline')}</dt>
         <dd>{formatDate(participant.purchaseDeadline, currentLang())}</dd>
         <dt>{t('status')}</dt>
-        <dd>{participant.status}</dd>
+        <dd>{label('participant', participant.status)}</dd>
       </dl>
     </section>
   );
@@ -108,10 +108,10 @@ function WaveList(props: { me: Me; waves: Wave[]; ready: boolean; onJoined(): vo
           const outcome = outcomeOf(w.waveId);
           return (
             <li key={w.waveId}>
-              <strong>{w.name}</strong> <span class="tag">{w.status}</span>{' '}
+              <strong>{w.name}</strong> <span class="tag">{label('waveStatus', w.status)}</span>{' '}
               {formatDate(w.opensAt, currentLang())} – {formatDate(w.closesAt, currentLang())}{' '}
               {outcome ? (
-                <span class="outcome">{t('outcome', { outcome })}</span>
+                <span class="outcome">{t('outcome', { outcome: label('outcome', outcome) })}</span>
               ) : (
                 w.status === 'OPEN' &&
                 props.ready &&
@@ -127,4 +127,10 @@ function WaveList(props: { me: Me; waves: Wave[]; ready: boolean; onJoined(): vo
       </ul>
     </>
   );
+}
+
+/** An API enum in the citizen's words; an unknown value as it came. */
+function label(kind: 'participant' | 'waveStatus' | 'outcome', value: string): string {
+  const key = `${kind}.${value}`;
+  return t.has(key) ? t(key as CitizenKey) : value;
 }

@@ -56,7 +56,9 @@ export default function PayoutAccountPage() {
           </p>
           <p class={account.status === 'VERIFIED' ? 'ok' : ''}>
             {t('status')}: <strong>{t(`payout.${account.status}` as CitizenKey)}</strong>
-            {account.reason ? ` (${account.reason})` : ''}
+            {account.reason
+              ? ` (${t.has(`payoutReason.${account.reason}`) ? t(`payoutReason.${account.reason}` as CitizenKey) : account.reason})`
+              : ''}
           </p>
         </div>
       )}

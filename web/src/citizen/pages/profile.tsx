@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
-import { validateNik } from '#shared/domain/nik.ts';
+import { KK_MESSAGES, NIK_MESSAGES, validateNik } from '#shared/domain/nik.ts';
 import { PROVINCES } from '#shared/domain/provinces.ts';
 import { Field, FormMessage, formValues, Select, Submit, useForm } from '../../lib/form.tsx';
 import { currentLang } from '../../lib/i18n.ts';
 import { navigate } from '../../lib/router.ts';
 import { meApi, problemText } from '../session.ts';
-import { type CitizenKey, nikReasonText, t } from '../strings.ts';
+import { type CitizenKey, kkReasonText, nikReasonText, t } from '../strings.ts';
 
 const EDUCATION = [
   'none',
@@ -52,6 +52,18 @@ function nikCheck(c: Claims): { ok: boolean; message?: string } {
   return { ok: false, message: reasons.map((r) => nikReasonText[currentLang()][r]).join(' ') };
 }
 
+const reasonOf = <R extends string>(messages: Record<R, string>, message: string) =>
+  (Object.keys(messages) as R[]).find((reason) => messages[reason] === message);
+
+/** The server's NIK and KK reasons (the shared module's words) in the citizen's language. */
+function reasonText(field: string, message: string): string | undefined {
+  const lang = currentLang();
+  const nik = field === 'nik' ? reasonOf(NIK_MESSAGES, message) : undefined;
+  if (nik) return nikReasonText[lang][nik];
+  const kk = field === 'kk' ? reasonOf(KK_MESSAGES, message) : undefined;
+  return kk && kkReasonText[lang][kk];
+}
+
 export default function ProfilePage() {
   const form = useForm('profile');
   const [claims, setClaims] = useState<Claims>({ nik: '', birthDate: '', gender: '', provinceCode: '' });
@@ -78,7 +90,7 @@ export default function ProfilePage() {
     };
     if (check.message) return form.setErrors({ nik: check.message });
     void form.submit(async () => {
-      await meApi('PUT', '/v1/me/profile', { body });
+      await meApi('PUT', '/v1/me/profile', { body, fieldText: reasonText });
       navigate('/home');
     }, problemText);
   };
@@ -115,7 +127,7 @@ export default function ProfilePage() {
           maxLength={16}
           autocomplete="off"
           required
-          error={e.nik ?? check.message}
+          error={check.message ?? e.nik}
         />
         <p class="ok" aria-live="polite">
           {check.ok ? t('nikOk') : ''}

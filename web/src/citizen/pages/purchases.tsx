@@ -108,6 +108,7 @@ function ReviewForm({ purchaseId, onDone }: { purchaseId: string; onDone(): void
       <FormMessage message={form.message} />
       <Field
         name="rating"
+        id={`${formId}-rating`}
         label={t('rating')}
         type="number"
         min={1}
@@ -115,7 +116,13 @@ function ReviewForm({ purchaseId, onDone }: { purchaseId: string; onDone(): void
         required
         error={form.errors.rating}
       />
-      <Field name="comment" label={t('comment')} maxLength={500} error={form.errors.comment} />
+      <Field
+        name="comment"
+        id={`${formId}-comment`}
+        label={t('comment')}
+        maxLength={500}
+        error={form.errors.comment}
+      />
       <Submit busy={form.busy}>{t('sendReview')}</Submit>
     </form>
   );

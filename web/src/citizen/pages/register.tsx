@@ -1,7 +1,7 @@
-import { api, newIdempotencyKey } from '../../lib/api.ts';
+import { newIdempotencyKey } from '../../lib/api.ts';
 import { Field, FormMessage, formValues, Submit, useForm } from '../../lib/form.tsx';
 import { navigate } from '../../lib/router.ts';
-import { pendingEmail, problemText } from '../session.ts';
+import { pendingEmail, problemText, publicApi } from '../session.ts';
 import { t } from '../strings.ts';
 
 // The first page a citizen sees in a wave's rush: four fields, no other request than the
@@ -15,7 +15,7 @@ export function RegisterPage() {
     event.preventDefault();
     const values = formValues(event.currentTarget as HTMLFormElement);
     void form.submit(async () => {
-      await api('POST', '/v1/accounts', { body: values, idempotencyKey });
+      await publicApi('POST', '/v1/accounts', { body: values, idempotencyKey });
       idempotencyKey = newIdempotencyKey();
       pendingEmail.set(String(values.email));
       navigate('/verify');

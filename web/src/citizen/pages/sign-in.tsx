@@ -1,7 +1,7 @@
-import { api, type Session } from '../../lib/api.ts';
+import type { Session } from '../../lib/api.ts';
 import { Field, FormMessage, formValues, Submit, useForm } from '../../lib/form.tsx';
 import { navigate } from '../../lib/router.ts';
-import { citizenSession, pendingEmail, problemText } from '../session.ts';
+import { citizenSession, pendingEmail, problemText, publicApi } from '../session.ts';
 import { t } from '../strings.ts';
 
 export default function SignInPage() {
@@ -10,7 +10,7 @@ export default function SignInPage() {
     event.preventDefault();
     const values = formValues(event.currentTarget as HTMLFormElement);
     void form.submit(async () => {
-      const session = await api<{ accessToken: string; role: string }>('POST', '/v1/sessions', {
+      const session = await publicApi<{ accessToken: string; role: string }>('POST', '/v1/sessions', {
         body: values,
       });
       citizenSession.set({ token: session.accessToken, role: session.role } satisfies Session);

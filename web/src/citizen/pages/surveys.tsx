@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import { newIdempotencyKey } from '../../lib/api.ts';
 import { useData } from '../../lib/data.ts';
 import { Field, FormMessage, formValues, Submit, useForm } from '../../lib/form.tsx';
@@ -35,7 +36,8 @@ export default function SurveysPage() {
 function SurveyForm({ n, onDone }: { n: number; onDone(): void }) {
   const formId = `survey-${n}`;
   const form = useForm(formId);
-  const idempotencyKey = newIdempotencyKey();
+  // One key per form, not per render: a retry after a lost answer repeats the same action.
+  const [idempotencyKey] = useState(newIdempotencyKey);
   const onSubmit = (event: Event) => {
     event.preventDefault();
     const v = formValues(event.currentTarget as HTMLFormElement);
@@ -63,6 +65,7 @@ function SurveyForm({ n, onDone }: { n: number; onDone(): void }) {
       </fieldset>
       <Field
         name="usefulness"
+        id={`${formId}-usefulness`}
         label={t('qUseful')}
         type="number"
         min={1}
@@ -70,7 +73,13 @@ function SurveyForm({ n, onDone }: { n: number; onDone(): void }) {
         required
         error={form.errors['answers.usefulness']}
       />
-      <Field name="note" label={t('qNote')} maxLength={500} error={form.errors['answers.note']} />
+      <Field
+        name="note"
+        id={`${formId}-note`}
+        label={t('qNote')}
+        maxLength={500}
+        error={form.errors['answers.note']}
+      />
       <Submit busy={form.busy}>{t('sendSurvey')}</Submit>
     </form>
   );

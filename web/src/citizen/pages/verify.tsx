@@ -1,8 +1,7 @@
 import { useState } from 'preact/hooks';
-import { api } from '../../lib/api.ts';
 import { Field, FormMessage, formValues, Submit, useForm } from '../../lib/form.tsx';
 import { navigate } from '../../lib/router.ts';
-import { pendingEmail, problemText } from '../session.ts';
+import { pendingEmail, problemText, publicApi } from '../session.ts';
 import { t } from '../strings.ts';
 
 type Channel = 'email' | 'phone';
@@ -14,13 +13,13 @@ function ChannelForm({ channel, email, onDone }: { channel: Channel; email: stri
     event.preventDefault();
     const { code } = formValues(event.currentTarget as HTMLFormElement);
     void form.submit(async () => {
-      await api('POST', '/v1/accounts/verify', { body: { email, channel, code } });
+      await publicApi('POST', '/v1/accounts/verify', { body: { email, channel, code } });
       onDone();
     }, problemText);
   };
   const resend = () =>
     void form.submit(async () => {
-      await api('POST', '/v1/accounts/codes', { body: { email, channel } });
+      await publicApi('POST', '/v1/accounts/codes', { body: { email, channel } });
       setNote(t('resent'));
     }, problemText);
   return (
