@@ -19,7 +19,7 @@ export class ApiProblem extends Error {
 }
 
 // The API's origin: same origin on the local stack; on AWS, /config.json next to the
-// pages names API Gateway's URL. Fetched once, in parallel with the first render.
+// pages names API Gateway's URL. Fetched once, at the first call.
 let apiBase: Promise<string> | undefined;
 export function apiUrl(): Promise<string> {
   apiBase ??= fetch('/config.json', { cache: 'no-cache' })
