@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 
 // Small pieces the console's pages share, beside lib/form.tsx.
@@ -98,5 +99,15 @@ export function CopyText({
         {state === 'copied' ? copied : state === 'failed' ? failed : ''}
       </span>
     </div>
+  );
+}
+
+/** A wide table's box: scrolls sideways on a narrow screen, reachable by keyboard to scroll it. */
+export function Scroll({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take the focus to scroll by keyboard
+    <section class="scroll" aria-label={label} tabIndex={0}>
+      {children}
+    </section>
   );
 }

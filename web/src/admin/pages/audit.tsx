@@ -3,7 +3,7 @@ import type { ApiProblem } from '../../lib/api.ts';
 import { Field, FormMessage, formValues, Submit, useForm } from '../../lib/form.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { currentLang } from '../../lib/i18n.ts';
-import { localToIso } from '../fields.tsx';
+import { localToIso, Scroll } from '../fields.tsx';
 import { adminApi, problemText } from '../session.ts';
 import { t } from '../strings.ts';
 import type { AuditItem, Page } from '../types.ts';
@@ -98,7 +98,7 @@ export default function AuditPage() {
       {problem && <p role="alert">{problemText(problem)}</p>}
       {query !== null && !form.busy && !items.length && <p>{t('audit.none')}</p>}
       {items.length > 0 && (
-        <div class="scroll">
+        <Scroll label={t('audit.title')}>
           <table>
             <caption>{t('audit.caption', { n: items.length })}</caption>
             <thead>
@@ -132,7 +132,7 @@ export default function AuditPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </Scroll>
       )}
       {cursor && (
         <button type="button" disabled={loading} onClick={more}>

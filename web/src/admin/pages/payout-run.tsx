@@ -3,6 +3,7 @@ import type { ApiProblem } from '../../lib/api.ts';
 import { useData } from '../../lib/data.ts';
 import { formatDate, formatDateTime, formatIdr } from '../../lib/format.ts';
 import { currentLang } from '../../lib/i18n.ts';
+import { Scroll } from '../fields.tsx';
 import { useIdempotencyKey } from '../idempotency.ts';
 import { usePoll } from '../poll.ts';
 import { adminApi, currentAccountId, may, problemText } from '../session.ts';
@@ -19,7 +20,10 @@ export default function PayoutRunPage({ params }: PageProps) {
   const base = `/v1/admin/payout-runs/${encodeURIComponent(runId)}`;
   const run = useData(() => adminApi<PayoutRun>('GET', base), runId);
   const r = run.data;
+  // Every 2 s while it moves; while it waits for an approver (who may approve it from
+  // another browser), every 5 s so that this page sees the approval too.
   usePoll(!!r && MOVING.has(r.status), run.reload);
+  usePoll(r?.status === 'AWAITING_APPROVAL', run.reload, 5000);
   const lang = currentLang();
   return (
     <section>
@@ -98,7 +102,7 @@ function Totals({ run }: { run: PayoutRun }) {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([code, tally]) => [code, code.toUpperCase(), tally]);
   return (
-    <div class="scroll">
+    <Scroll label={t('runs.totals')}>
       <table class="run-totals">
         <caption>{t('runs.totals')}</caption>
         <thead>
@@ -146,7 +150,7 @@ function Totals({ run }: { run: PayoutRun }) {
           </tr>
         </tfoot>
       </table>
-    </div>
+    </Scroll>
   );
 }
 
@@ -316,7 +320,7 @@ function Instructions({ base }: { base: string }) {
       {(first.error || problem) && <p role="alert">{problemText((first.error ?? problem)!)}</p>}
       {first.data && !items.length && <p>{t('runs.noInstructions')}</p>}
       {items.length > 0 && (
-        <div class="scroll">
+        <Scroll label={t('runs.instructionsTitle')}>
           <table>
             <caption>{t('runs.instructionsShown', { n: items.length, pages: pages.length })}</caption>
             <thead>
@@ -352,7 +356,7 @@ function Instructions({ base }: { base: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </Scroll>
       )}
       {cursor && (
         <button type="button" onClick={more}>

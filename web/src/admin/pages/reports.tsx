@@ -1,5 +1,6 @@
 import { useData } from '../../lib/data.ts';
 import { formatIdr } from '../../lib/format.ts';
+import { Scroll } from '../fields.tsx';
 import { adminApi, problemText } from '../session.ts';
 import { t } from '../strings.ts';
 import type { PurchaseReport, Totals } from '../types.ts';
@@ -58,7 +59,7 @@ export default function ReportsPage() {
       {report.error && <p role="alert">{problemText(report.error)}</p>}
       {r && (
         <>
-          <div class="scroll">
+          <Scroll label={t('reports.caption')}>
             <table>
               <caption>{t('reports.caption')}</caption>
               <Head first={t('reports.platform')} />
@@ -88,13 +89,13 @@ export default function ReportsPage() {
                 </tr>
               </tfoot>
             </table>
-          </div>
+          </Scroll>
           {r.platforms
             .filter((p) => p.institutions.length > 0)
             .map((p) => (
               <details key={p.partnerId}>
                 <summary>{t('reports.institutionsOf', { platform: p.name })}</summary>
-                <div class="scroll">
+                <Scroll label={t('reports.institutionsOf', { platform: p.name })}>
                   <table>
                     <Head first={t('reports.institution')} />
                     <tbody>
@@ -106,7 +107,7 @@ export default function ReportsPage() {
                       ))}
                     </tbody>
                   </table>
-                </div>
+                </Scroll>
               </details>
             ))}
         </>

@@ -179,7 +179,7 @@ function VerifyCommand({ waveId }: { waveId: string }) {
     apiUrl().then((url) => setBase(url || location.origin));
   }, []);
   if (!base) return null;
-  const command = `PRAKERJA_TOKEN=<token> npx tsx scripts/verify-draw.ts --api ${base} --wave ${waveId} --save draw.json`;
+  const command = `PRAKERJA_TOKEN=$ADMIN_TOKEN npx tsx scripts/verify-draw.ts --api ${base} --wave ${waveId} --save draw.json`;
   return (
     <div class="panel">
       <h2>{t('selection.verify')}</h2>
