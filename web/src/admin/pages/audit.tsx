@@ -52,6 +52,8 @@ export default function AuditPage() {
     const base = params.toString();
     void form.submit(async () => {
       setQuery(base);
+      setItems([]);
+      setCursor(null);
       await fetchFrom(base, null, []);
     }, problemText);
   };
