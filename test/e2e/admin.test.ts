@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { registerCitizen } from '#test/support/api.ts';
+import { registerCitizen, stack } from '#test/support/api.ts';
+import { loadApplicants, stackDirOf, syntheticApplicants } from '#test/support/applicants.ts';
 import { validNik } from '#test/support/nik.ts';
 import { seedPayables } from '#test/support/payouts.ts';
 import { axeViolations, launchBrowser, newPage, screenshot } from './support/browser.ts';
@@ -66,7 +67,7 @@ const localInput = (date: Date) => {
 };
 
 describe('the administrator console', () => {
-  it('signs an admin in, creates a wave that shows in the list, draws its funnel and runs its selection', async () => {
+  it('signs an admin in, creates a wave that shows in the list, draws its funnel and runs its draw', async () => {
     const { page, context } = await consolePage('waves');
     await signIn(page, admin);
     expect(await page.getByTestId('role').textContent()).toBe('Peran: Admin');
@@ -85,7 +86,7 @@ describe('the administrator console', () => {
     await page.getByLabel('Nama').fill(name);
     await page.getByLabel('Dibuka').fill(localInput(new Date(now - 3 * 86_400_000)));
     await page.getByLabel('Ditutup').fill(localInput(new Date(now - 86_400_000)));
-    await page.getByLabel('Kuota', { exact: true }).fill('250');
+    await page.getByLabel('Kuota', { exact: true }).fill('30');
     await page.getByLabel('Saldo pelatihan').fill('3500000');
     await page.getByRole('button', { name: 'Buat gelombang' }).click();
     await page.getByText(`Gelombang ${name} dibuat.`).waitFor();
@@ -94,10 +95,17 @@ describe('the administrator console', () => {
     expect(await row.textContent()).toContain('Rp 3.500.000');
     expect(await row.textContent()).toContain('Ditutup');
 
+    // Applicants are not the point here: 60 applications written as joining leaves them
+    // (three to a family card, so the cap excludes some).
+    const href = await row.getByRole('link', { name }).getAttribute('href');
+    const waveId = decodeURIComponent(href!.replace('#/waves/', ''));
+    const applicants = syntheticApplicants(60, { seed: Date.now() % 100_000, familySize: 3 });
+    await loadApplicants(stack(), stackDirOf(inject('stackLogFile')), waveId, applicants);
+
     await row.getByRole('link', { name }).click();
     await page.locator('main h1', { hasText: name }).waitFor();
     await page.locator('.funnel-chart svg .ct-bar').first().waitFor({ state: 'attached' });
-    expect(await page.locator('.funnel-chart').getAttribute('aria-label')).toContain('Bergabung: 0');
+    expect(await page.locator('.funnel-chart').getAttribute('aria-label')).toContain('Bergabung: 60');
     expect(await page.getByRole('row', { name: /Bergabung/ }).count()).toBe(1);
     await accessible(page, 'wave-funnel');
 
@@ -109,15 +117,18 @@ describe('the administrator console', () => {
     await expect
       .poll(() => page.getByTestId('selection-status').textContent(), { timeout: 30_000 })
       .toBe('Berhasil');
-    const waveId = decodeURIComponent(page.url().split('#/waves/')[1]!.split('/')[0]!);
     expect(await page.locator('.copy code').textContent()).toBe(
       `PRAKERJA_TOKEN=$ADMIN_TOKEN npx tsx scripts/verify-draw.ts --api ${apiUrl} --wave ${waveId} --save draw.json`,
     );
+    await page.getByRole('row', { name: 'Pelamar 60', exact: true }).waitFor();
+    await page.getByRole('row', { name: 'Terpilih 30', exact: true }).waitFor();
     await accessible(page, 'selection');
 
     // After the draw the funnel has every stage.
     await page.getByRole('link', { name: 'Kembali ke gelombang' }).click();
     await expect.poll(() => page.locator('.funnel-chart svg .ct-bar').count(), UI).toBe(6);
+    await page.getByRole('row', { name: 'Terpilih 30', exact: true }).waitFor();
+    await accessible(page, 'wave-funnel-drawn');
 
     // The English switch, remembered across pages.
     await page.getByRole('button', { name: 'Switch to English' }).click();
