@@ -44,7 +44,8 @@ const pending = new Set<() => Promise<void>>();
 /** Puts the stack back as it was found: the real clock, no partner faults; stops a stack
  *  the demo started. Safe to call twice (the CLI calls it on Ctrl-C). */
 export async function cleanUp(): Promise<void> {
-  const tasks = [...pending];
+  // The last added first: the clock and the partners before the stack is stopped.
+  const tasks = [...pending].reverse();
   pending.clear();
   for (const task of tasks) await task().catch(() => {});
 }

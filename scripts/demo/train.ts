@@ -96,7 +96,7 @@ const COMMENTS = [
 
 export async function aftercare(ctx: Context, citizens: Citizen[]) {
   const completers = citizens.filter((c) => c.purchase?.completed);
-  const phase = ctx.progress.phase('reviews and payout accounts', completers.length);
+  const phase = ctx.progress.phase('reviews, accounts', completers.length);
   let linked = 0;
   await pool(completers, ctx.concurrency, async (c) => {
     const p = c.plan;
