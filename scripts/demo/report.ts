@@ -60,6 +60,16 @@ ${rows(
       rupiah(p.paidIdr),
       count(p.failed),
       rupiah(p.failedIdr),
+    ])
+    .concat([
+      [
+        'total',
+        count(run.totals.instructions),
+        count(run.totals.byStatus.PAID),
+        rupiah(run.totals.paidIdr),
+        count(run.totals.byStatus.FAILED),
+        rupiah(run.totals.failedIdr),
+      ],
     ]),
   ['partner', 'instructions', 'paid', 'paid (Rp)', 'failed', 'failed (Rp)'],
 )}
