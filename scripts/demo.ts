@@ -40,13 +40,14 @@ if (n < 1) {
 const seed = values.seed ?? randomBytes(4).toString('hex');
 
 let stopping = false;
-process.on('SIGINT', () => {
-  if (stopping) process.exit(130);
-  stopping = true;
-  interrupted.value = true;
-  console.error('\ninterrupted: restoring the clock and the partners, stopping what the demo started...');
-  void cleanUp().finally(() => process.exit(130));
-});
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.on(signal, () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    interrupted.value = true;
+    console.error(`\n${signal}: restoring the clock and the partners, stopping what the demo started...`);
+    void cleanUp().finally(() => process.exit(130));
+  });
 
 try {
   await runDemo({
