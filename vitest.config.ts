@@ -19,6 +19,18 @@ export default defineConfig({
         },
       },
       {
+        // Browser tests: Debian's Chromium driven by playwright-core against a stack of their
+        // own that serves the built web front end.
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/e2e/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
         // The synth bundles ~43 functions one after another: 160 s alone on the shared
         // 2-core machine, over 180 s beside the integration project.
         test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 600_000 },

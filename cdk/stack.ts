@@ -1,4 +1,4 @@
-import { App, type CfnElement, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { App, type CfnElement, CfnOutput, Lazy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
@@ -11,6 +11,7 @@ import { Observability } from '#cdk/constructs/observability.ts';
 import { PaymentPartners } from '#cdk/constructs/payment-partners.ts';
 import { Queues } from '#cdk/constructs/queues.ts';
 import { Schedules } from '#cdk/constructs/schedules.ts';
+import { Web } from '#cdk/constructs/web.ts';
 import { Workflows } from '#cdk/constructs/workflows.ts';
 import { deployedRoutes } from '#shared/contracts/routes.ts';
 import { queueConsumers } from '#shared/queues.ts';
@@ -18,8 +19,9 @@ import type { WorkflowName } from '#shared/workflows/registry.ts';
 
 export interface PrakerjaStackProps extends StackProps {
   emailDomain: string;
-  /** The web front end's origin, the only one the API's CORS allows. */
-  webOrigin: string;
+  /** The web front end's origin, the only one the API's CORS allows: a custom domain in
+   *  front of the distribution; by default the distribution's own `https://<domain>`. */
+  webOrigin?: string;
   /** Base URL of each payment partner's disbursement API, by code. */
   paymentPartnerEndpoints: Record<string, string>;
 }
@@ -28,6 +30,7 @@ export class PrakerjaStack extends Stack {
   readonly api: Api;
   readonly workflows: Workflows;
   readonly queues: Queues;
+  readonly web: Web;
 
   constructor(scope: Construct, id: string, props: PrakerjaStackProps) {
     super(scope, id, props);
@@ -51,8 +54,12 @@ export class PrakerjaStack extends Stack {
     // Workflows next: routes that start or read them are granted their state machines.
     this.workflows = new Workflows(this, 'Workflows', { resources: base });
     const resources = { ...base, machines: this.workflows.machines };
-    this.api = new Api(this, 'Api', { routes: deployedRoutes, resources, webOrigin: props.webOrigin });
+    // No cycle: the distribution's CSP names the API's origin from the RestApi id only, while
+    // the CORS origin (preflights, gateway responses, WEB_ORIGIN) names the distribution.
+    const webOrigin = props.webOrigin ?? Lazy.string({ produce: () => this.web.origin });
+    this.api = new Api(this, 'Api', { routes: deployedRoutes, resources, webOrigin });
     new Firewall(this, 'Firewall', { stage: this.api.api.deploymentStage });
+    this.web = new Web(this, 'Web', { apiOrigin: this.api.origin, apiUrl: this.api.api.url });
     // Every route that starts or reads a workflow may describe that machine's executions.
     for (const route of deployedRoutes) {
       for (const name of Object.keys(route.uses.workflows ?? {}) as WorkflowName[]) {
@@ -78,6 +85,7 @@ export class PrakerjaStack extends Stack {
       deadLetters: [notifications.failed, ...this.queues.deadLetters],
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: observability.topic.topicArn });
+    new CfnOutput(this, 'WebUrl', { value: this.web.origin });
   }
 }
 
@@ -97,11 +105,15 @@ export function buildApp(context: Record<string, unknown> = {}): { app: App; sta
     if (typeof value !== 'string') throw new Error(`missing context prakerja:${key} (see cdk.json)`);
     return value;
   };
+  const optional = (key: string) => {
+    const value = app.node.tryGetContext(`prakerja:${key}`);
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
   // A fixed account and region: synth needs no credentials and makes no lookups.
   const stack = new PrakerjaStack(app, 'Prakerja', {
     env: { account: read('account'), region: read('region') },
     emailDomain: read('emailDomain'),
-    webOrigin: read('webOrigin'),
+    webOrigin: optional('webOrigin'),
     paymentPartnerEndpoints: readEndpoints(app.node.tryGetContext('prakerja:paymentPartnerEndpoints')),
   });
   // cdk-nag 3 is a policy validation plugin: any unacknowledged finding fails synth.

@@ -29,7 +29,14 @@ function compile(contract: RouteContract): CompiledRoute {
   return { contract, pattern: new RegExp(`^${source}$`), paramNames };
 }
 
-export function createAdapter(routes: RouteContract[], functionsDir: URL): Server {
+/** Answers a request for a static file (the web front end) or returns false. */
+export type StaticServer = (req: IncomingMessage, res: ServerResponse, pathname: string) => boolean;
+
+export function createAdapter(
+  routes: RouteContract[],
+  functionsDir: URL,
+  serveStatic?: StaticServer,
+): Server {
   const compiled = routes.map(compile);
   // One Lambda per handler module, with what all its routes use (as the CDK app grants).
   const usesOf = (handler: string) =>
@@ -57,6 +64,8 @@ export function createAdapter(routes: RouteContract[], functionsDir: URL): Serve
         res.writeHead(204, preflightHeaders(req.headers.origin, methods));
         return res.end();
       }
+      // What no route claims may be a page of the web front end (CloudFront's, on AWS).
+      if (!candidates.length && serveStatic?.(req, res, url.pathname)) return;
       const match = candidates.find((r) => r.contract.method === method);
       if (!match)
         return sendProblem(

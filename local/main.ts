@@ -48,6 +48,7 @@ const { info } = stack;
 console.log(
   [
     `Prakerja backend ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `  Web            ${info.apiUrl}/   (citizens)   ${info.apiUrl}/admin/   (administrators)`,
     `  API            ${info.apiUrl}   (OpenAPI: ${info.apiUrl}/openapi.json)`,
     `  DynamoDB Local ${info.dynamoEndpoint}   table ${info.tableName}`,
     `  SQS (fauxqs)   ${info.sqsEndpoint}   failed outbox batches: ${info.failureQueueUrl}`,

@@ -10,6 +10,7 @@ import { startQueueConsumers } from '#local/queues.ts';
 import { startSchedules } from '#local/schedules.ts';
 import { type SeededAdmin, seedAdmins, seedPartners } from '#local/seed.ts';
 import { startStreamConsumer } from '#local/streams.ts';
+import { createWebServer } from '#local/web.ts';
 import { localStateMachineArn, startWorkflows } from '#local/workflows.ts';
 import { queueUrlVariable } from '#shared/config.ts';
 import { outboxConsumer } from '#shared/consumers.ts';
@@ -153,7 +154,7 @@ export async function startStack(options: StackOptions) {
   await seedAdmins(admins);
   const partners = await seedPartners();
 
-  const server = createAdapter(routes, functionsDir);
+  const server = createAdapter(routes, functionsDir, createWebServer());
   const timers = startSchedules(functionsDir);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

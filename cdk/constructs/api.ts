@@ -23,7 +23,8 @@ export interface ApiProps {
   routes: RouteContract[];
   /** What the functions may be granted, as each route's `uses` declares. */
   resources: AppResources & { table: Table };
-  /** The web front end's origin: the only one CORS allows (shared/http/cors.ts). */
+  /** The web front end's origin: the only one CORS allows (shared/http/cors.ts). May be a
+   *  token (the distribution's domain). */
   webOrigin: string;
   stageName?: string;
 }
@@ -38,7 +39,8 @@ export class Api extends Construct {
   readonly api: RestApi;
   /** Functions by handler module path. */
   readonly functions = new Map<string, NodejsFunction>();
-  private readonly webOrigin: string;
+  /** The one origin CORS allows (a token when it is the distribution's). */
+  readonly webOrigin: string;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -88,6 +90,13 @@ export class Api extends Construct {
       }
     }
     this.acknowledgeNagFindings(props.resources.table);
+  }
+
+  /** `https://<id>.execute-api.<region>.<suffix>`: the API's origin, from the RestApi id
+   *  alone (not `url`, which names the stage, whose deployment depends on the CORS origin). */
+  get origin(): string {
+    const stack = Stack.of(this);
+    return `https://${this.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
   }
 
   private acknowledgeNagFindings(table: Table): void {

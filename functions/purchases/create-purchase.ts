@@ -31,6 +31,7 @@ export const handler = httpHandler(createPurchase, async ({ body, principal }) =
     purchaseId: randomUUID(),
     partnerId: principal.partnerId!,
     courseId: course.courseId,
+    courseTitle: course.title,
     institution: course.institution,
     priceIdr: course.priceIdr,
     accountId: participant.accountId,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SIGNED } from '#shared/contracts/catalog.ts';
-import { Digits16, IsoDateTime } from '#shared/contracts/common.ts';
+import { Digits16, IsoDateTime, PageQuery, page } from '#shared/contracts/common.ts';
 import { MapKey, MultiLine, SingleLine } from '#shared/contracts/text.ts';
 import { route } from '#shared/http/contract.ts';
 
@@ -194,7 +194,7 @@ export const listIncentives = route({
   method: 'GET',
   path: '/v1/me/incentives',
   access: 'citizen',
-  handler: 'purchases/list-incentives',
+  handler: 'purchases/citizen-reads',
   uses: { table: 'read' },
   summary: "The participant's incentives with their due dates",
   tags,
@@ -239,4 +239,65 @@ export const answerSurvey = route({
     },
   },
   problems: ['validation', 'not-found', 'not-completed', 'already-answered'],
+});
+
+// The citizen's own purchases and surveys, for the dashboard. Served, with
+// `listIncentives`, by one handler module (one Lambda: the stack's resources are few).
+
+export const MyPurchaseView = z
+  .object({
+    purchaseId: z.string(),
+    courseId: z.string(),
+    courseTitle: z.string(),
+    platform: z.object({ code: z.string(), name: z.string() }),
+    institution: z.object({ id: z.string(), name: z.string() }).optional(),
+    priceIdr: z.number().int(),
+    status: z.enum(['PENDING_OTP', 'PAID', 'REDEEMED', 'COMPLETED', 'CANCELLED']),
+    createdAt: z.string(),
+    paidAt: z.string().optional(),
+    redeemedAt: z.string().optional(),
+    cancelledAt: z.string().optional(),
+    completedAt: z.string().optional(),
+    certificateNumber: z.string().optional(),
+    voucherCode: z
+      .string()
+      .optional()
+      .describe('Only while PAID: the participant redeems it at the training institution'),
+    reviewed: z.boolean(),
+  })
+  .meta({ id: 'MyPurchase' });
+
+export const listMyPurchases = route({
+  operationId: 'listMyPurchases',
+  method: 'GET',
+  path: '/v1/me/purchases',
+  access: 'citizen',
+  handler: 'purchases/citizen-reads',
+  uses: { table: 'read' },
+  summary: "The participant's own purchases, newest first, with their state and whether they are reviewed",
+  tags,
+  query: PageQuery,
+  responses: { 200: { description: 'Purchases', schema: page(MyPurchaseView) } },
+  problems: ['validation'],
+});
+
+export const MySurveyView = z.object({
+  n: z.number().int(),
+  status: z.enum(['NOT_YET', 'OPEN', 'ANSWERED']),
+  answeredAt: z.string().optional(),
+});
+
+export const listMySurveys = route({
+  operationId: 'listMySurveys',
+  method: 'GET',
+  path: '/v1/me/surveys',
+  access: 'citizen',
+  handler: 'purchases/citizen-reads',
+  uses: { table: 'read' },
+  summary:
+    "The scheme's surveys 1..surveyCount: NOT_YET before the first completed course, then OPEN until answered (none for a citizen who is not a participant)",
+  tags,
+  responses: {
+    200: { description: 'Surveys', schema: z.object({ items: z.array(MySurveyView) }) },
+  },
 });

@@ -63,3 +63,23 @@ export function incentivesAfterReview(scheme: Scheme, reviewedAt: Date): Schedul
     };
   });
 }
+
+export type SurveyStatus =
+  | { n: number; status: 'ANSWERED'; answeredAt: string }
+  | { n: number; status: 'OPEN' | 'NOT_YET' };
+
+/** Surveys 1..surveyCount as the participant stands: answered ones with their time, the
+ *  others open once a first course is completed (as `POST /v1/me/surveys/{n}` requires). */
+export function surveyStatuses(
+  surveyCount: number,
+  completedCourses: number,
+  answered: { n: number; at: string }[],
+): SurveyStatus[] {
+  const answeredAt = new Map(answered.map((a) => [a.n, a.at]));
+  return Array.from({ length: surveyCount }, (_, i): SurveyStatus => {
+    const n = i + 1;
+    const at = answeredAt.get(n);
+    if (at !== undefined) return { n, status: 'ANSWERED', answeredAt: at };
+    return { n, status: completedCourses > 0 ? 'OPEN' : 'NOT_YET' };
+  });
+}

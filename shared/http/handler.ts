@@ -129,6 +129,27 @@ export function httpHandler<
     .use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
+type Served = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/**
+ * One handler module for several routes: the CDK app makes one function per module (the
+ * stack's resources are few), and API Gateway's event names the route it matched
+ * (`httpMethod` and `resource`, the contract's path template), as the local adapter's does.
+ */
+export function routesHandler(...served: [RouteContract, Served][]): Served {
+  const byRoute = new Map(
+    served.map(([contract, handler]) => [`${contract.method} ${contract.path}`, handler]),
+  );
+  return async (event, context) => {
+    const handler = byRoute.get(`${event.httpMethod} ${event.resource}`);
+    if (handler) return handler(event, context);
+    // Not wired to this function: a deployment fault, never the caller's.
+    logger.error('no route of this module', { method: event.httpMethod, resource: event.resource });
+    const origin = event.headers?.origin ?? event.headers?.Origin;
+    return toResult(toProblemReply(new Error('unrouted')), context.awsRequestId, corsHeaders(origin));
+  };
+}
+
 const MAX_DETAIL_TEXT = 200;
 
 /** A declared field of the request or the reply: a string, number, boolean or null. */

@@ -54,7 +54,7 @@ export async function startOf<T>(list: string, cursor: string | undefined, shape
 const KeyPart = z.string().min(1).max(512);
 /** Where a Query on GSI1 stopped (waves, partners). */
 export const IndexCursor = z.strictObject({ PK: KeyPart, SK: KeyPart, GSI1PK: KeyPart, GSI1SK: KeyPart });
-/** Where a Query on the applicant index (GSI2) stopped. */
+/** Where a Query on GSI2 stopped (a wave's applicants, a participant's purchases). */
 export const ApplicantIndexCursor = z.strictObject({
   PK: KeyPart,
   SK: KeyPart,

@@ -45,6 +45,8 @@ export const partitions = {
     `DRAW#${waveId}#${pool}#${bucket.toString(16).padStart(2, '0')}`,
   purchaseDue: (shard: number) => `PURCHASE-DUE#${shard}`,
   purchases: (partnerId: string) => `PURCHASES#${partnerId}`,
+  /** A participant's own purchases (GSI2), in order of `<createdAt>#<purchaseId>`. */
+  accountPurchases: (accountId: string) => `ACCOUNT-PURCHASES#${accountId}`,
   incentivesDue: (shard: number) => `INCENTIVE-DUE#${shard}`,
   payoutRuns: 'PAYOUTRUNS',
   /** The audit trail's hour (`yyyy-mm-ddThh`, UTC): see `auditIndex`. */
@@ -341,7 +343,14 @@ export const course = item<Course>()({
 export const purchase = item<Purchase>()({
   type: 'Purchase',
   key: ({ purchaseId }: { purchaseId: string }) => ({ PK: `PURCHASE#${purchaseId}`, SK: 'PURCHASE' }),
-  indexes: (p) => ({ GSI1PK: partitions.purchases(p.partnerId), GSI1SK: `${p.createdAt}#${p.purchaseId}` }),
+  // GSI1: the platform's purchases (the PMO's reports); GSI2: the participant's own
+  // (GET /v1/me/purchases). Both keys are fixed at creation, so updates never move them.
+  indexes: (p) => ({
+    GSI1PK: partitions.purchases(p.partnerId),
+    GSI1SK: `${p.createdAt}#${p.purchaseId}`,
+    GSI2PK: partitions.accountPurchases(p.accountId),
+    GSI2SK: `${p.createdAt}#${p.purchaseId}`,
+  }),
 });
 export const voucher = item<{ purchaseId: string; partnerId?: string; institutionId: string }>()({
   type: 'Voucher',

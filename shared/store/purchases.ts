@@ -1,13 +1,18 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { newVoucherCode, type PurchaseStatus, type ScheduledIncentive } from '#shared/domain/purchases.ts';
 import { MAX_CODE_ATTEMPTS, type StoredCode } from '#shared/domain/verification.ts';
 import { AccountInactive, activeAccountCheck } from '#shared/store/accounts.ts';
+import { getMany } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
+import { InvalidCursor } from '#shared/store/cursor.ts';
+import type { Key } from '#shared/store/item.ts';
 import {
   card,
+  course as courseItem,
   incentive as incentiveItem,
   participant as participantItem,
   partitions,
+  partner as partnerItem,
   purchase as purchaseItem,
   surveyAnswers,
   voucher,
@@ -26,6 +31,8 @@ export interface Purchase {
   purchaseId: string;
   partnerId: string;
   courseId: string;
+  /** The course's title when it was sold (absent on purchases made before it was kept). */
+  courseTitle?: string;
   institution: { id: string; name: string };
   priceIdr: number;
   accountId: string;
@@ -462,4 +469,74 @@ export async function recordSurvey(
     if (error instanceof ConditionFailed) return false;
     throw error;
   }
+}
+
+/**
+ * A page of the participant's own purchases, newest first: one Query of their partition
+ * of GSI2 (`ACCOUNT-PURCHASES#<accountId>`, written with the purchase itself, full items
+ * projected). Like every index read it is eventually consistent: a move made a moment
+ * ago may show a moment later. `start` is where the previous page stopped.
+ */
+export async function ownPurchasesPage(
+  accountId: string,
+  start: Record<string, unknown> | undefined,
+  limit: number,
+): Promise<{ items: Purchase[]; next: Record<string, unknown> | undefined }> {
+  const pk = partitions.accountPurchases(accountId);
+  // A sealed cursor is only ever this list's; this keeps the Query in the partition anyway.
+  if (start && start.GSI2PK !== pk) throw new InvalidCursor();
+  const out = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'GSI2',
+      KeyConditionExpression: 'GSI2PK = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: start,
+    }),
+  );
+  return { items: (out.Items ?? []).map((i) => purchaseItem.parse(i)), next: out.LastEvaluatedKey };
+}
+
+/** The platforms that sold `purchases` (code and name), and the titles of the courses of
+ *  those that do not carry their own: one BatchGet for a page (100 keys a request). */
+export async function sellersOf(purchases: Purchase[]): Promise<{
+  platforms: Map<string, { code: string; name: string }>;
+  courseTitles: Map<string, string>;
+}> {
+  const keys = new Map<string, Key>();
+  for (const p of purchases) {
+    keys.set(`P:${p.partnerId}`, partnerItem.key({ partnerId: p.partnerId }));
+    if (p.courseTitle === undefined)
+      keys.set(
+        `C:${p.partnerId}#${p.courseId}`,
+        courseItem.key({ partnerId: p.partnerId, courseId: p.courseId }),
+      );
+  }
+  const platforms = new Map<string, { code: string; name: string }>();
+  const courseTitles = new Map<string, string>();
+  for (const raw of keys.size ? await getMany([...keys.values()]) : []) {
+    if (partnerItem.matches(raw)) {
+      const { partnerId, code, name } = partnerItem.parse(raw);
+      platforms.set(partnerId, { code, name });
+    } else if (courseItem.matches(raw)) {
+      const { partnerId, courseId, title } = courseItem.parse(raw);
+      courseTitles.set(`${partnerId}#${courseId}`, title);
+    }
+  }
+  return { platforms, courseTitles };
+}
+
+/** The surveys the participant has answered, with when: their `SURVEY#<n>` items (the
+ *  answers are not read back out). */
+export async function answeredSurveys(accountId: string): Promise<{ n: number; at: string }[]> {
+  const { PK, SKPrefix } = surveyAnswers.partition({ accountId });
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :s)',
+    ExpressionAttributeValues: { ':pk': PK, ':s': SKPrefix },
+    ProjectionExpression: 'PK, SK, #type, #at',
+    ExpressionAttributeNames: { '#type': 'type', '#at': 'at' },
+  });
+  return items.map((i) => ({ n: Number(surveyAnswers.partsOf(i).n), at: surveyAnswers.parse(i).at }));
 }

@@ -6,9 +6,16 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkPathVariables } from '#cdk/constructs/api.ts';
 import { functionId, handlerOf } from '#cdk/constructs/function.ts';
+import { ADMIN_INDEX_FUNCTION } from '#cdk/constructs/web.ts';
 import { buildApp, type PrakerjaStack } from '#cdk/stack.ts';
 import { consumers, outboxConsumer } from '#shared/consumers.ts';
 import { deployedRoutes, routes } from '#shared/contracts/routes.ts';
+import {
+  contentSecurityPolicy,
+  WEB_CACHE_CONTROL,
+  WEB_SECURITY_HEADERS,
+  webSecurityHeaders,
+} from '#shared/http/web-headers.ts';
 import { dlqName, queueConsumers } from '#shared/queues.ts';
 import { schedules } from '#shared/schedules.ts';
 import { TABLE } from '#shared/store/table.ts';
@@ -18,7 +25,10 @@ import { workflows } from '#shared/workflows/registry.ts';
 // One synthesis (with real esbuild bundling) for the whole file.
 let stack: PrakerjaStack;
 let template: Template;
-let resources: Record<string, { Type: string; Properties: any; DeletionPolicy?: string }>;
+let resources: Record<
+  string,
+  { Type: string; Properties: any; DeletionPolicy?: string; DependsOn?: string | string[] }
+>;
 const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
 
 beforeAll(() => {
@@ -28,6 +38,9 @@ beforeAll(() => {
 });
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+/** The app's own functions: all but BucketDeployment's handler (aws-cdk-lib's, for the web). */
+const BUCKET_DEPLOYMENT = /^CustomCDKBucketDeployment/;
+const appFunctions = () => ofType('AWS::Lambda::Function').filter(([id]) => !BUCKET_DEPLOYMENT.test(id));
 const logicalId = (element: CfnElement | undefined) => stack.getLogicalId(element!);
 const getAtt = (value: any): string | undefined => value?.['Fn::GetAtt']?.[0];
 
@@ -166,20 +179,39 @@ describe('api', () => {
     expect(stack.api.functions.size).toBe(new Set(deployedRoutes.map((r) => r.handler)).size);
   });
 
-  it('answers preflights for the web origin only, and lets it read gateway refusals', () => {
-    const origin = "'https://prakerja.example'";
+  it("answers preflights for the web origin only (the distribution's), and lets it read gateway refusals", () => {
+    const [distributionId] = ofType('AWS::CloudFront::Distribution')[0]!;
+    const origin = { 'Fn::Join': ['', ["'https://", { 'Fn::GetAtt': [distributionId, 'DomainName'] }, "'"]] };
     const options = ofType('AWS::ApiGateway::Method').filter(
       ([, m]) => m.Properties.HttpMethod === 'OPTIONS',
     );
     expect(options.length).toBeGreaterThan(0);
     for (const [, m] of options) {
       const headers = m.Properties.Integration.IntegrationResponses[0].ResponseParameters;
-      expect(headers['method.response.header.Access-Control-Allow-Origin']).toBe(origin);
+      expect(headers['method.response.header.Access-Control-Allow-Origin']).toEqual(origin);
     }
-    for (const [, r] of ofType('AWS::ApiGateway::GatewayResponse'))
-      expect(r.Properties.ResponseParameters['gatewayresponse.header.Access-Control-Allow-Origin']).toBe(
+    const refusals = ofType('AWS::ApiGateway::GatewayResponse');
+    expect(refusals.length).toBeGreaterThan(0);
+    for (const [, r] of refusals)
+      expect(r.Properties.ResponseParameters['gatewayresponse.header.Access-Control-Allow-Origin']).toEqual(
         origin,
       );
+    // The handlers compare the request's Origin with the same value.
+    for (const [, fn] of appFunctions().filter(([, f]) => f.Properties.Environment.Variables.WEB_ORIGIN))
+      expect(fn.Properties.Environment.Variables.WEB_ORIGIN).toEqual({
+        'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]],
+      });
+    expect(JSON.stringify(options)).not.toContain("'*'");
+  });
+
+  it('takes the CORS origin from prakerja:webOrigin when it is given (a custom domain)', () => {
+    // Construction only, no bundling: the origin the API was given.
+    const custom = buildApp({
+      ...cdkContext,
+      'prakerja:webOrigin': 'https://prakerja.example',
+      'aws:cdk:bundling-stacks': [],
+    }).stack;
+    expect(custom.api.webOrigin).toBe('https://prakerja.example');
   });
 
   it('logs, traces and throttles the stage', () => {
@@ -220,7 +252,7 @@ describe('api', () => {
 
 describe('functions', () => {
   it('run Node 24 on arm64 with X-Ray, source maps and a log group with retention', () => {
-    const functions = ofType('AWS::Lambda::Function');
+    const functions = appFunctions();
     expect(functions.length).toBeGreaterThan(stack.api.functions.size);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
@@ -418,7 +450,7 @@ describe('grants and environment, from what each function declares it uses', () 
   });
 
   it('grants each function exactly its declared uses and names exactly those resources in its environment', () => {
-    const functions = ofType('AWS::Lambda::Function');
+    const functions = appFunctions();
     let checked = 0;
     for (const fn of stack.node.findAll()) {
       if (!(fn instanceof NodejsFunction)) continue;
@@ -500,6 +532,194 @@ describe('observability', () => {
       a.Metrics?.some((m: any) => /ThrottleEvents/.test(JSON.stringify(m))),
     );
     expect(tableAlarm).toBeDefined();
+  });
+});
+
+describe('web', () => {
+  const distribution = () => ofType('AWS::CloudFront::Distribution')[0]!;
+  const apiId = () => logicalId(stack.api.api.node.defaultChild as CfnElement);
+  /** A Fn::Join with each reference written `${Id}`, to compare with the shared strings. */
+  const joined = (value: any): string =>
+    typeof value === 'string'
+      ? value
+      : value['Fn::Join'][1]
+          .map((part: any) => (typeof part === 'string' ? part : `\${${part.Ref}}`))
+          .join('');
+
+  it('serves the front end from one distribution, HTTPS only, HTTP/2 and 3, index.html at /', () => {
+    expect(ofType('AWS::CloudFront::Distribution')).toHaveLength(1);
+    const config = distribution()[1].Properties.DistributionConfig;
+    expect(config).toMatchObject({
+      DefaultRootObject: 'index.html',
+      HttpVersion: 'http2and3',
+      DefaultCacheBehavior: { ViewerProtocolPolicy: 'redirect-to-https', AllowedMethods: ['GET', 'HEAD'] },
+    });
+    expect(config.CacheBehaviors ?? []).toEqual([]);
+    expect(resources[config.Logging.Bucket['Fn::GetAtt'][0]]!.Type).toBe('AWS::S3::Bucket');
+  });
+
+  it('sends the security headers of shared/http/web-headers.ts, the CSP connecting to the API origin', () => {
+    const policyId =
+      distribution()[1].Properties.DistributionConfig.DefaultCacheBehavior.ResponseHeadersPolicyId.Ref;
+    const policy = resources[policyId]!;
+    expect(policy.Type).toBe('AWS::CloudFront::ResponseHeadersPolicy');
+    const config = policy.Properties.ResponseHeadersPolicyConfig;
+    const security = config.SecurityHeadersConfig;
+    const apiOrigin = `https://\${${apiId()}}.execute-api.${stack.region}.\${AWS::URLSuffix}`;
+    const csp = joined(security.ContentSecurityPolicy.ContentSecurityPolicy);
+    expect(csp).toBe(contentSecurityPolicy(apiOrigin));
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain(`connect-src 'self' ${apiOrigin};`);
+    const headers = webSecurityHeaders(apiOrigin);
+    const hsts = WEB_SECURITY_HEADERS.strictTransportSecurity;
+    expect(security).toMatchObject({
+      StrictTransportSecurity: {
+        AccessControlMaxAgeSec: hsts.maxAgeSeconds,
+        IncludeSubdomains: true,
+        Preload: true,
+        Override: true,
+      },
+      FrameOptions: { FrameOption: 'DENY', Override: true },
+      ContentTypeOptions: { Override: true },
+      ReferrerPolicy: { ReferrerPolicy: headers['referrer-policy'], Override: true },
+    });
+    expect(headers['strict-transport-security']).toBe(
+      `max-age=${hsts.maxAgeSeconds}; includeSubDomains; preload`,
+    );
+    expect(headers['x-frame-options']).toBe('DENY');
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(config.CustomHeadersConfig.Items).toEqual([
+      { Header: 'permissions-policy', Value: headers['permissions-policy'], Override: true },
+    ]);
+  });
+
+  it('keeps the bucket private: public access blocked, TLS only, readable by this distribution through OAC only', () => {
+    const config = distribution()[1].Properties.DistributionConfig;
+    expect(config.Origins).toHaveLength(1);
+    const [origin] = config.Origins;
+    const bucketId = origin.DomainName['Fn::GetAtt'][0];
+    expect(origin.DomainName['Fn::GetAtt'][1]).toBe('RegionalDomainName');
+    expect(origin.S3OriginConfig.OriginAccessIdentity).toBe('');
+    expect(
+      resources[getAtt(origin.OriginAccessControlId)!]!.Properties.OriginAccessControlConfig,
+    ).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
+    const bucket = resources[bucketId]!;
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [expect.anything()] },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LoggingConfiguration: { DestinationBucketName: expect.anything() },
+    });
+    expect(bucket.Properties.WebsiteConfiguration).toBeUndefined();
+    const [, policy] = ofType('AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === bucketId)!;
+    const statements = policy.Properties.PolicyDocument.Statement;
+    const allows = statements.filter((st: any) => st.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    expect(allows[0]).toMatchObject({
+      Action: 's3:GetObject',
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Condition: { StringEquals: { 'AWS:SourceArn': expect.anything() } },
+    });
+    expect(JSON.stringify(allows[0].Condition)).toContain(`{"Ref":"${distribution()[0]}"}`);
+    expect(
+      statements.some(
+        (st: any) => st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false',
+      ),
+    ).toBe(true);
+  });
+
+  it('maps /admin and /admin/ to the console page in a viewer-request function', () => {
+    const [association] =
+      distribution()[1].Properties.DistributionConfig.DefaultCacheBehavior.FunctionAssociations;
+    expect(association.EventType).toBe('viewer-request');
+    const fn = resources[getAtt(association.FunctionARN)!]!;
+    expect(fn.Properties.FunctionCode).toBe(ADMIN_INDEX_FUNCTION);
+    expect(fn.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+    const handler = new Function(`${ADMIN_INDEX_FUNCTION}; return handler;`)() as (e: unknown) => {
+      uri: string;
+    };
+    const uri = (path: string) => handler({ request: { uri: path } }).uri;
+    expect(uri('/admin')).toBe('/admin/index.html');
+    expect(uri('/admin/')).toBe('/admin/index.html');
+    expect(uri('/')).toBe('/');
+    expect(uri('/assets/app-1234.js')).toBe('/assets/app-1234.js');
+    expect(uri('/administrator')).toBe('/administrator');
+  });
+
+  it('deploys the build: hashed assets cached for a year, the pages and config.json (the API URL) revalidated', () => {
+    const all = ofType('Custom::CDKBucketDeployment');
+    const deployments = all.map(([, d]) => d.Properties);
+    expect(deployments).toHaveLength(2);
+    const assets = deployments.find((d) => d.Include?.includes('assets/*'))!;
+    expect(assets).toMatchObject({
+      Exclude: ['*'],
+      Prune: false,
+      SystemMetadata: { 'cache-control': WEB_CACHE_CONTROL.immutable },
+    });
+    const pages = deployments.find((d) => d !== assets)!;
+    // The pages are copied after the assets they name.
+    const [assetsId] = all.find(([, d]) => d.Properties === assets)!;
+    expect([all.find(([, d]) => d.Properties === pages)![1].DependsOn].flat()).toContain(assetsId);
+    expect(pages).toMatchObject({
+      Exclude: ['assets/*'],
+      Prune: true,
+      SystemMetadata: { 'cache-control': WEB_CACHE_CONTROL.revalidate },
+    });
+    // The build, and config.json whose apiUrl is resolved at deploy: the API id and its stage.
+    expect(pages.SourceObjectKeys).toHaveLength(2);
+    expect(pages.SourceObjectKeys[0]).toBe(assets.SourceObjectKeys[0]);
+    const stageId = logicalId(stack.api.api.deploymentStage.node.defaultChild as CfnElement);
+    expect(Object.values(pages.SourceMarkers[1])).toEqual(
+      expect.arrayContaining([{ Ref: apiId() }, { Ref: stageId }]),
+    );
+    for (const d of deployments)
+      expect(d.DestinationBucketName.Ref).toBe(logicalId(stack.web.bucket.node.defaultChild as CfnElement));
+    // BucketDeployment's handler is the only function that is not the app's.
+    expect(ofType('AWS::Lambda::Function').filter(([id]) => BUCKET_DEPLOYMENT.test(id))).toHaveLength(1);
+  });
+});
+
+describe('template', () => {
+  it("stays under CloudFormation's 500 resources", () => {
+    expect(Object.keys(resources).length).toBeLessThan(500);
+  });
+
+  it('has no dependency cycle (the CSP names the API, the API names the distribution)', () => {
+    const ids = new Set(Object.keys(resources));
+    const refs = (value: any, found: Set<string>): Set<string> => {
+      if (Array.isArray(value)) for (const v of value) refs(v, found);
+      else if (value && typeof value === 'object')
+        for (const [key, v] of Object.entries(value)) {
+          if (key === 'Ref' && ids.has(v as string)) found.add(v as string);
+          else if (key === 'Fn::GetAtt') found.add((v as string[])[0]!);
+          else refs(v, found);
+        }
+      return found;
+    };
+    const edges = new Map(
+      Object.entries(template.toJSON().Resources as Record<string, any>).map(([id, r]) => [
+        id,
+        [...refs(r.Properties ?? {}, new Set([r.DependsOn ?? []].flat()))],
+      ]),
+    );
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (id: string, path: string[]): void => {
+      if (state.get(id) === 'done') return;
+      if (state.get(id) === 'open') throw new Error(`cycle: ${[...path, id].join(' -> ')}`);
+      state.set(id, 'open');
+      for (const next of edges.get(id) ?? []) visit(next, [...path, id]);
+      state.set(id, 'done');
+    };
+    for (const id of edges.keys()) visit(id, []);
   });
 });
 

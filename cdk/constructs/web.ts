@@ -1,0 +1,253 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { AssetHashType, type CfnElement, DockerImage, Duration, Stack, Validations } from 'aws-cdk-lib';
+import {
+  AllowedMethods,
+  Distribution,
+  Function as EdgeFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  type HeadersFrameOption,
+  type HeadersReferrerPolicy,
+  HttpVersion,
+  ResponseHeadersPolicy,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, CacheControl, type ISource, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+import { contentSecurityPolicy, WEB_CACHE_CONTROL, WEB_SECURITY_HEADERS } from '#shared/http/web-headers.ts';
+
+export interface WebProps {
+  /** The API's origin (`https://<id>.execute-api.<region>.<suffix>`): the CSP's connect-src. */
+  apiOrigin: string;
+  /** The API's base URL (with the stage), written to /config.json for the pages. */
+  apiUrl: string;
+}
+
+const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
+const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+
+/** S3 REST origins have no directory index: `/admin` and `/admin/` are the console's page
+ *  (`/` is the distribution's default root object). */
+export const ADMIN_INDEX_FUNCTION = `function handler(event) {
+  var request = event.request;
+  if (request.uri === '/admin' || request.uri === '/admin/') request.uri = '/admin/index.html';
+  return request;
+}`;
+
+/**
+ * The web front end (web/, built by Vite) in a private bucket behind CloudFront, which
+ * reaches it through Origin Access Control only, answers HTTPS only (HTTP/2 and 3), and
+ * adds the security headers of shared/http/web-headers.ts (the local stack's static
+ * server sends the same). Hashed `assets/*` are cached for a year; the HTML and
+ * `/config.json` (the API's URL) revalidate on every load.
+ */
+export class Web extends Construct {
+  readonly bucket: Bucket;
+  readonly distribution: Distribution;
+
+  constructor(scope: Construct, id: string, props: WebProps) {
+    super(scope, id);
+    // One bucket for the access logs of both the site bucket and the distribution.
+    // CloudFront's standard logs are written with an ACL, hence OBJECT_WRITER.
+    const logs = new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.OBJECT_WRITER,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+    });
+    Validations.of(logs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket holds the access logs: logging its own access would log the logging.',
+    });
+    // Not versioned: every object is rebuilt from the repository at each deploy, and old
+    // hashed assets are kept (no prune) for pages loaded before a deploy.
+    this.bucket = new Bucket(this, 'Site', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 's3/',
+    });
+
+    const hsts = WEB_SECURITY_HEADERS.strictTransportSecurity;
+    if (WEB_SECURITY_HEADERS.contentTypeOptions !== 'nosniff')
+      throw new Error('CloudFront sends only nosniff');
+    const headers = new ResponseHeadersPolicy(this, 'Headers', {
+      comment: 'Prakerja web: shared/http/web-headers.ts',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: {
+          contentSecurityPolicy: contentSecurityPolicy(props.apiOrigin),
+          override: true,
+        },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.seconds(hsts.maxAgeSeconds),
+          includeSubdomains: hsts.includeSubdomains,
+          preload: hsts.preload,
+          override: true,
+        },
+        frameOptions: {
+          frameOption: WEB_SECURITY_HEADERS.frameOptions as HeadersFrameOption,
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        referrerPolicy: {
+          referrerPolicy: WEB_SECURITY_HEADERS.referrerPolicy as HeadersReferrerPolicy,
+          override: true,
+        },
+      },
+      customHeadersBehavior: {
+        customHeaders: [
+          { header: 'permissions-policy', value: WEB_SECURITY_HEADERS.permissionsPolicy, override: true },
+        ],
+      },
+    });
+    const adminIndex = new EdgeFunction(this, 'AdminIndex', {
+      code: FunctionCode.fromInline(ADMIN_INDEX_FUNCTION),
+      runtime: FunctionRuntime.JS_2_0,
+      comment: 'Serve /admin/index.html for /admin and /admin/',
+    });
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: 'Prakerja web front end',
+      defaultRootObject: 'index.html',
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      enableLogging: true,
+      logBucket: logs,
+      logFilePrefix: 'cloudfront/',
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+        // The managed CachingOptimized policy honours the objects' Cache-Control (set below).
+        compress: true,
+        responseHeadersPolicy: headers,
+        functionAssociations: [{ function: adminIndex, eventType: FunctionEventType.VIEWER_REQUEST }],
+      },
+    });
+    this.acknowledgeDistributionFindings();
+
+    // Two deployments of one build, for two Cache-Control values. The pages' one prunes
+    // everything but assets/; the assets' one never prunes, so a page loaded before a
+    // deploy still finds its (old, hashed) scripts.
+    const site = webBuild();
+    const assets = new BucketDeployment(this, 'Assets', {
+      sources: [site],
+      destinationBucket: this.bucket,
+      exclude: ['*'],
+      include: ['assets/*'],
+      prune: false,
+      cacheControl: [CacheControl.fromString(WEB_CACHE_CONTROL.immutable)],
+    });
+    const pages = new BucketDeployment(this, 'Pages', {
+      sources: [site, Source.jsonData('config.json', { apiUrl: props.apiUrl })],
+      destinationBucket: this.bucket,
+      exclude: ['assets/*'],
+      cacheControl: [CacheControl.fromString(WEB_CACHE_CONTROL.revalidate)],
+    });
+    // The new pages name the new assets: those go first.
+    pages.node.addDependency(assets);
+    this.acknowledgeDeploymentFindings(pages);
+  }
+
+  /** `https://<domain>`: the origin the pages are served from. */
+  get origin(): string {
+    return `https://${this.distribution.distributionDomainName}`;
+  }
+
+  private acknowledgeDistributionFindings(): void {
+    Validations.of(this.distribution).acknowledge(
+      {
+        id: 'AwsSolutions-CFR1',
+        reason:
+          'Static public pages of a national programme: Indonesians abroad (migrant workers) use it ' +
+          'too, and eligibility is decided by the API, not by where a page is loaded from.',
+      },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'A CloudFront web ACL must live in us-east-1 and this stack is regional; the distribution ' +
+          'serves static files only, while the API, where requests cost work, has its own WAF (firewall.ts).',
+      },
+      {
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'The default *.cloudfront.net certificate, for which CloudFront fixes the minimum TLS version. ' +
+          'A custom domain (prakerja:webOrigin) needs its own us-east-1 certificate, set up outside this ' +
+          'stack, with TLSv1.2_2021 as the minimum.',
+      },
+    );
+  }
+
+  /** BucketDeployment's own handler: the Lambda (Python, with the AWS CLI) that aws-cdk-lib
+   *  provides, once per stack, with the grants it needs to copy the assets into the bucket. */
+  private acknowledgeDeploymentFindings(deployment: BucketDeployment): void {
+    const handler = deployment.handlerRole.node.scope!;
+    const siteId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnElement);
+    const assets = Stack.of(this).synthesizer.bootstrapQualifier ?? 'hnb659fds';
+    Validations.of(handler).acknowledge(
+      {
+        id: 'AwsSolutions-L1',
+        reason:
+          "BucketDeployment's handler runtime is chosen by aws-cdk-lib, which moves it with its releases.",
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: "BucketDeployment's handler writes its own logs, with the policy AWS documents for it.",
+      },
+      ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: `BucketDeployment's grants (Bucket.grantRead/grantReadWrite) on the CDK asset bucket and the site bucket only.`,
+      })),
+      {
+        id: `AwsSolutions-IAM5[Resource::<${siteId}.Arn>/*]`,
+        reason: "BucketDeployment writes and prunes the site bucket's objects.",
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-${assets}-assets-${Stack.of(this).account}-${Stack.of(this).region}/*]`,
+        reason: "BucketDeployment reads the web build's zip from the CDK asset bucket.",
+      },
+    );
+  }
+}
+
+/**
+ * The web front end built by Vite straight into the asset's output directory at synth,
+ * so a fresh clone synthesizes without `npm run build:web`. Local bundling only: the
+ * Docker image is never used (tryBundle always succeeds or throws).
+ */
+function webBuild(): ISource {
+  return Source.asset(WEB_DIR, {
+    exclude: ['dist'],
+    // The hash of the built files: a dependency upgrade that changes them redeploys.
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:24'),
+      local: {
+        tryBundle(outputDir: string): boolean {
+          const vite = spawnSync(
+            'npx',
+            [
+              'vite',
+              'build',
+              '--config',
+              `${WEB_DIR}vite.config.ts`,
+              '--outDir',
+              outputDir,
+              '--emptyOutDir',
+              '--logLevel',
+              'warn',
+            ],
+            { cwd: ROOT_DIR, stdio: ['ignore', process.stderr, 'inherit'] },
+          );
+          if (vite.status !== 0) throw new Error(`vite build failed (${vite.status ?? vite.signal})`);
+          return true;
+        },
+      },
+    },
+  });
+}

@@ -1,0 +1,16 @@
+import type { TestProject } from 'vitest/node';
+import { type SpawnedStack, spawnStack } from '#test/support/spawn-stack.ts';
+
+// The browser tests get a stack of their own (in-memory, free ports), serving the web
+// front end that `npm test` built (pretest: npm run build:web), as `npm start` does.
+let stack: SpawnedStack | undefined;
+
+export async function setup(project: TestProject) {
+  stack = await spawnStack({ PAYMENT_TIMEOUT_MS: '500', PAYOUT_VISIBILITY_TIMEOUT_S: '20' });
+  project.provide('stack', stack.info);
+  project.provide('stackLogFile', stack.logFile);
+}
+
+export async function teardown() {
+  await stack?.stop();
+}

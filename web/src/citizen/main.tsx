@@ -1,0 +1,83 @@
+import type { ComponentType } from 'preact';
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { setLang, useLang } from '../lib/i18n.ts';
+import { navigate, useRoute } from '../lib/router.ts';
+import { RegisterPage } from './pages/register.tsx';
+import { citizenSession } from './session.ts';
+import { t } from './strings.ts';
+import '../styles.css';
+
+// The citizen app. Registration is the first page and comes in the first bundle; every
+// other page is its own chunk, loaded when the citizen gets there.
+type PageModule = () => Promise<{ default: ComponentType }>;
+const pages: Record<string, PageModule> = {
+  '/verify': () => import('./pages/verify.tsx'),
+  '/sign-in': () => import('./pages/sign-in.tsx'),
+  '/home': () => import('./pages/home.tsx'),
+  '/profile': () => import('./pages/profile.tsx'),
+  '/purchases': () => import('./pages/purchases.tsx'),
+  '/surveys': () => import('./pages/surveys.tsx'),
+  '/payout-account': () => import('./pages/payout-account.tsx'),
+  '/incentives': () => import('./pages/incentives.tsx'),
+};
+
+function Lazy({ load }: { load: PageModule }) {
+  const [Page, setPage] = useState<ComponentType | null>(null);
+  useEffect(() => {
+    let live = true;
+    setPage(null);
+    load().then((m) => live && setPage(() => m.default));
+    return () => {
+      live = false;
+    };
+  }, [load]);
+  return Page ? <Page /> : <p aria-live="polite">{t('loading')}</p>;
+}
+
+function App() {
+  const lang = useLang();
+  const route = useRoute();
+  const signedIn = citizenSession.get() !== null;
+  const load = pages[route];
+  return (
+    <>
+      <button type="button" class="skip" onClick={skipToMain}>
+        {t('skip')}
+      </button>
+      <header class="bar">
+        <a class="brand" href={signedIn ? '#/home' : '#/'}>
+          {t('appName')}
+        </a>
+        <nav aria-label="akun">
+          <button
+            type="button"
+            class="link"
+            lang={lang === 'id' ? 'en' : 'id'}
+            aria-label={t('switchLangLabel')}
+            onClick={() => setLang(lang === 'id' ? 'en' : 'id')}
+          >
+            {t('switchLang')}
+          </button>
+          {signedIn && (
+            <button type="button" class="link" onClick={signOut}>
+              {t('signOut')}
+            </button>
+          )}
+        </nav>
+      </header>
+      <main id="main">{load ? <Lazy load={load} /> : <RegisterPage />}</main>
+    </>
+  );
+}
+
+function skipToMain() {
+  document.querySelector<HTMLElement>('main h1')?.focus();
+}
+
+function signOut() {
+  citizenSession.set(null);
+  navigate('/sign-in');
+}
+
+render(<App />, document.getElementById('app')!);
