@@ -50,8 +50,11 @@ describe('npm run demo', () => {
     expect(result.selection.selected).toBe(Math.min(result.quota, result.selection.eligible));
     expect(counts.at(-1)).toBeGreaterThan(0);
 
-    // The first run met the faults, the retry paid the rest, and nothing differs.
-    expect(result.runs.map((r) => r.status)).toEqual(['COMPLETED_WITH_FAILURES', 'COMPLETED']);
+    // The first run met the faults, the retry paid the rest (checked per participant below;
+    // the shared stack may hold other tests' incentives too), and nothing differs.
+    expect(result.runs).toHaveLength(2);
+    expect(result.runs[0]!.status).toBe('COMPLETED_WITH_FAILURES');
+    expect(result.runs[1]!.totals.byStatus.PAID).toBeGreaterThan(0);
     for (const run of result.runs) {
       const r = run.reconciliation!;
       expect(r.missingAtPartner + r.unknownAtPartner + r.amountMismatches).toBe(0);
