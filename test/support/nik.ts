@@ -25,39 +25,47 @@ export interface Identity {
   provinceCode: string;
 }
 
+/** A whole number in [min, max): crypto's by default; the demo passes a seeded one. */
+export type RandomInt = (min: number, max: number) => number;
+const cryptoInt: RandomInt = (min, max) => randomInt(min, max);
+
 const two = (n: number) => String(n).padStart(2, '0');
 
-export function validNik({ birthDate, gender, provinceCode, regency, district, serial }: NikParts): string {
+export function validNik(
+  { birthDate, gender, provinceCode, regency, district, serial }: NikParts,
+  random: RandomInt = cryptoInt,
+): string {
   const [year, month, day] = birthDate.split('-');
   const dd = Number(day) + (gender === 'F' ? 40 : 0);
   return (
     provinceCode +
-    two(regency ?? randomInt(1, 100)) +
-    two(district ?? randomInt(1, 100)) +
+    two(regency ?? random(1, 100)) +
+    two(district ?? random(1, 100)) +
     two(dd) +
     month +
     year!.slice(2) +
-    String(serial ?? randomInt(1, 10_000)).padStart(4, '0')
+    String(serial ?? random(1, 10_000)).padStart(4, '0')
   );
 }
 
 /** A KK: region, an issue date, a serial that is never 0000. */
-export function validKk(provinceCode: string = pick(PROVINCE_CODES)): string {
-  const issued = `${two(randomInt(1, 29))}${two(randomInt(1, 13))}${two(randomInt(0, 25))}`;
-  return `${provinceCode}${two(randomInt(1, 100))}${two(randomInt(1, 100))}${issued}${String(randomInt(1, 10_000)).padStart(4, '0')}`;
+export function validKk(provinceCode: string = pick(PROVINCE_CODES), random: RandomInt = cryptoInt): string {
+  const issued = `${two(random(1, 29))}${two(random(1, 13))}${two(random(0, 25))}`;
+  return `${provinceCode}${two(random(1, 100))}${two(random(1, 100))}${issued}${String(random(1, 10_000)).padStart(4, '0')}`;
 }
 
 /** A random adult (born 1965-2004) with a consistent NIK and a KK from the same province. */
 export function randomIdentity(
   overrides: Partial<Omit<NikParts, 'regency' | 'district' | 'serial'>> = {},
+  random: RandomInt = cryptoInt,
 ): Identity {
   const birthDate =
-    overrides.birthDate ?? `${randomInt(1965, 2005)}-${two(randomInt(1, 13))}-${two(randomInt(1, 29))}`;
-  const gender = overrides.gender ?? (randomInt(2) ? 'F' : 'M');
-  const provinceCode = overrides.provinceCode ?? pick(PROVINCE_CODES);
+    overrides.birthDate ?? `${random(1965, 2005)}-${two(random(1, 13))}-${two(random(1, 29))}`;
+  const gender = overrides.gender ?? (random(0, 2) ? 'F' : 'M');
+  const provinceCode = overrides.provinceCode ?? pick(PROVINCE_CODES, random);
   return {
-    nik: validNik({ birthDate, gender, provinceCode }),
-    kk: validKk(provinceCode),
+    nik: validNik({ birthDate, gender, provinceCode }, random),
+    kk: validKk(provinceCode, random),
     birthDate,
     gender,
     provinceCode,
@@ -89,6 +97,6 @@ export function profileBody(identity: Identity = randomIdentity(), overrides: Re
   };
 }
 
-function pick<T>(list: readonly T[]): T {
-  return list[randomInt(list.length)]!;
+function pick<T>(list: readonly T[], random: RandomInt = cryptoInt): T {
+  return list[random(0, list.length)]!;
 }

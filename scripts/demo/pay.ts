@@ -1,0 +1,172 @@
+import { type Api, DemoError, describe, idempotency } from './client.ts';
+import type { Citizen, Context } from './context.ts';
+import { SCHEME } from './enroll.ts';
+import { rupiah } from './format.ts';
+import { PAYOUT_PARTNERS } from './plan.ts';
+
+// The admin stages the month's payout run, the approver approves it while the payment
+// partners misbehave (503s, timeouts, a few refused accounts); the run ends with failures,
+// the faults are cleared, a retry run pays the rest, and both runs are reconciled with
+// the partners' settlement reports.
+
+export interface Tally {
+  instructions: number;
+  amountIdr: number;
+  byStatus: { PAID: number; FAILED: number; PENDING: number };
+  paidIdr: number;
+  failedIdr: number;
+}
+
+export interface Reconciliation {
+  matched: number;
+  missingAtPartner: number;
+  unknownAtPartner: number;
+  amountMismatches: number;
+  byPartner: Record<string, Omit<Reconciliation, 'byPartner'>>;
+}
+
+export interface Run {
+  label: string;
+  runId: string;
+  period: string;
+  budgetIdr: number;
+  status: string;
+  totals: Tally & { byPartner: Record<string, Tally> };
+  seconds: number;
+  faults: string;
+  reconciliation?: Reconciliation;
+}
+
+export interface Faults {
+  failureRate: number;
+  timeoutRate: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function setFaults(api: Api, code: string, faults: Record<string, unknown>) {
+  await api.expect(`set ${code}'s faults`, [200], 'POST', `/_local/payment-partners/${code}/faults`, {
+    body: faults,
+  });
+}
+
+export async function clearFaults(api: Api) {
+  for (const code of PAYOUT_PARTNERS) await setFaults(api, code, {});
+}
+
+async function runOnce(
+  ctx: Context,
+  label: string,
+  budgetIdr: number,
+  beforeApproval: () => Promise<void>,
+  faults: string,
+): Promise<Run> {
+  const phase = ctx.progress.phase(label);
+  const started = performance.now();
+  const period = new Date().toISOString().slice(0, 7);
+  const create = (budget: number) =>
+    ctx.api.call('POST', '/v1/admin/payout-runs', {
+      token: ctx.admin,
+      headers: idempotency(),
+      body: { period, budgetIdr: budget },
+    });
+  let created = await create(budgetIdr);
+  if (created.status === 409 && String(created.body?.type).endsWith('/over-budget')) {
+    // Other incentives of this stack fall due too (an earlier demo, tests): they are paid alike.
+    ctx.say(
+      `  ${label}: ${rupiah(created.body.dueIdr)} due in this stack (the demo's: ${rupiah(budgetIdr)}); budget raised`,
+    );
+    budgetIdr = created.body.dueIdr;
+    created = await create(budgetIdr);
+  }
+  if (created.status !== 202) throw new DemoError(`stage the payout run: ${describe(created)}`);
+  const runId = created.body.runId as string;
+  const read = () =>
+    ctx.api.expect<Omit<Run, 'label' | 'seconds' | 'faults'>>(
+      'read the payout run',
+      [200],
+      'GET',
+      `/v1/admin/payout-runs/${runId}`,
+      {
+        token: ctx.admin,
+      },
+    );
+  const until = async (statuses: string[], note: string) => {
+    const deadline = Date.now() + 30 * 60_000;
+    for (;;) {
+      const run = await read();
+      const t = run.totals;
+      phase.set(t.byStatus.PAID + t.byStatus.FAILED, t.instructions, `${run.status} ${note}`);
+      if (statuses.includes(run.status)) return run;
+      if (Date.now() > deadline)
+        throw new DemoError(`payout run ${runId} still ${run.status} after 30 minutes`);
+      await sleep(500);
+    }
+  };
+  const staged = await until(['AWAITING_APPROVAL'], '');
+  await beforeApproval();
+  // The second person: the approver (the admin may not approve, nor anyone their own run).
+  const approver = await ctx.api.admin('approver');
+  await ctx.api.expect('approve the payout run', [202], 'POST', `/v1/admin/payout-runs/${runId}/approval`, {
+    token: approver,
+    headers: idempotency(),
+  });
+  const done = await until(['COMPLETED', 'COMPLETED_WITH_FAILURES'], faults);
+  phase.end(
+    `${done.status}: ${done.totals.byStatus.PAID} paid (${rupiah(done.totals.paidIdr)}), ${done.totals.byStatus.FAILED} failed of ${staged.totals.instructions}`,
+  );
+  return { ...done, label, seconds: (performance.now() - started) / 1000, faults };
+}
+
+export async function payouts(ctx: Context, citizens: Citizen[], faults: Faults): Promise<Run[]> {
+  const linked = citizens.filter((c) => c.reviewed && c.linked);
+  const dueIdr = linked.reduce(
+    (sum, c) => sum + SCHEME.incentiveIdr + SCHEME.surveyIncentiveIdr * c.surveys,
+    0,
+  );
+  if (!dueIdr) {
+    ctx.say('no reviewed participant linked an account: no payout run');
+    return [];
+  }
+  const refused = linked.filter((c) => c.plan.rejectedInFirstRun);
+  if (!refused.length) refused.push(linked[0]!);
+  const described = `(faults: ${Math.round(faults.failureRate * 100)}% 503s, ${Math.round(faults.timeoutRate * 100)}% timeouts, ${refused.length} accounts refused)`;
+  const first = await runOnce(
+    ctx,
+    'payout run',
+    dueIdr,
+    async () => {
+      for (const code of PAYOUT_PARTNERS)
+        await setFaults(ctx.api, code, {
+          ...faults,
+          rejectAccounts: refused.filter((c) => c.plan.payoutPartner === code).map((c) => c.accountNumber),
+        });
+    },
+    described,
+  );
+  await clearFaults(ctx.api);
+  const runs = [first];
+  if (first.totals.byStatus.FAILED > 0)
+    runs.push(await runOnce(ctx, 'retry run', first.totals.failedIdr, async () => {}, '(no faults)'));
+  const phase = ctx.progress.phase('reconciliation', runs.length);
+  for (const run of runs) {
+    run.reconciliation = await ctx.api.expect<Reconciliation>(
+      'reconcile the payout run',
+      [200],
+      'POST',
+      `/v1/admin/payout-runs/${run.runId}/reconciliation`,
+      { token: ctx.admin, headers: idempotency() },
+    );
+    phase.tick();
+  }
+  const differences = runs.reduce(
+    (n, r) =>
+      n +
+      r.reconciliation!.missingAtPartner +
+      r.reconciliation!.unknownAtPartner +
+      r.reconciliation!.amountMismatches,
+    0,
+  );
+  phase.end(`${runs.map((r) => r.reconciliation!.matched).join(' + ')} matched, ${differences} differences`);
+  return runs;
+}
