@@ -1,7 +1,6 @@
 import { backoffMs } from '#shared/domain/payouts.ts';
 import {
   type DisbursementResult,
-  PartnerRequestRefused,
   PartnerTimeout,
   PartnerUnavailable,
   type PaymentPartnerPort,
