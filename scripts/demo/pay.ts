@@ -93,10 +93,16 @@ async function runOnce(
     );
   const until = async (statuses: string[], note: string) => {
     const deadline = Date.now() + 30 * 60_000;
+    let settled = -1;
+    let stillSince = Date.now();
     for (;;) {
       const run = await read();
       const t = run.totals;
-      phase.set(t.byStatus.PAID + t.byStatus.FAILED, t.instructions, `${run.status} ${note}`);
+      const done = t.byStatus.PAID + t.byStatus.FAILED;
+      if (done !== settled) [settled, stillSince] = [done, Date.now()];
+      // A batch the faults left unsettled comes back only when its visibility timeout ends.
+      const waiting = Date.now() - stillSince > 10_000 ? ' · waiting for SQS to redeliver a batch' : '';
+      phase.set(done, t.instructions, `${run.status} ${note}${waiting}`);
       if (statuses.includes(run.status)) return run;
       if (Date.now() > deadline)
         throw new DemoError(`payout run ${runId} still ${run.status} after 30 minutes`);
