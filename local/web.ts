@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
 import { WEB_CACHE_CONTROL, webSecurityHeaders } from '#shared/http/web-headers.ts';
 
@@ -67,7 +68,8 @@ export function createWebServer(distDir: string = WEB_DIST.pathname) {
     }
     res.writeHead(200, { ...headers, 'content-length': String(stat.size) });
     if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
+    // The file may vanish under a rebuild (emptyOutDir): end this answer, not the stack.
+    else pipeline(createReadStream(file), res).catch(() => res.destroy());
     return true;
   };
 }

@@ -26,4 +26,19 @@ describe('the registration page', () => {
     expect(faults).toEqual([]);
     await context.close();
   });
+
+  it('shrugs off crafted routes: a prototype name, a broken escape, a dot segment', async () => {
+    const { page, faults, context } = await newPage(browser);
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    await page.goto(`${apiUrl}/#constructor`);
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Daftar akun Prakerja');
+    for (const hash of ['#/waves/%E0%A4', '#/waves/..', '#/payout-runs/.']) {
+      await page.goto(`${apiUrl}/admin/${hash}`);
+      await expect.poll(() => page.locator('h1').count()).toBeGreaterThan(0);
+    }
+    expect(requested.filter((path) => path.startsWith('/v1/'))).toEqual([]);
+    expect(faults).toEqual([]);
+    await context.close();
+  });
 });

@@ -3,6 +3,7 @@ import { MAX_ENTRIES } from '#shared/contracts/lists.ts';
 import { ROLES_BY_ACCESS as SERVER_ROLES } from '#shared/http/auth.ts';
 import { validNik } from '#test/support/nik.ts';
 import { chunks, nikFormReason, parseNikFile } from '../../web/src/admin/csv.ts';
+import { keyKeeper } from '../../web/src/admin/key-keeper.ts';
 import { MAX_NIKS_PER_CALL } from '../../web/src/admin/limits.ts';
 import { ROLES_BY_ACCESS as CONSOLE_ROLES } from '../../web/src/admin/roles.ts';
 
@@ -62,5 +63,35 @@ describe('the administrator console', () => {
     const items = Array.from({ length: 25_001 }, (_, i) => i);
     expect(chunks(items, MAX_NIKS_PER_CALL).map((c) => c.length)).toEqual([10_000, 10_000, 5_001]);
     expect(chunks([], 10)).toEqual([]);
+  });
+
+  it('keeps a submission’s Idempotency-Key across retries, and starts afresh after an answer the server keeps', async () => {
+    let n = 0;
+    const keeper = keyKeeper(() => `k${++n}`);
+    const seen: string[] = [];
+    const fail = (problem: object) => (key: string) => {
+      seen.push(key);
+      return Promise.reject(problem);
+    };
+    const ok = (key: string) => {
+      seen.push(key);
+      return Promise.resolve(key);
+    };
+    const body = { seed: 'gelombang-7' };
+    // A lost answer (network, a 5xx, or the first request still running): the same key again.
+    for (const problem of [
+      { status: 0, slug: 'network' },
+      { status: 503 },
+      { status: 409, slug: 'idempotency-in-progress' },
+    ])
+      await expect(keeper.send(body, fail(problem))).rejects.toBe(problem);
+    expect(seen).toEqual(['k1', 'k1', 'k1']);
+    // A refusal the server stores under the key (409 wave-not-closed): the next click is new work.
+    await expect(keeper.send(body, fail({ status: 409, slug: 'wave-not-closed' }))).rejects.toBeTruthy();
+    expect(await keeper.send(body, ok)).toBe('k2');
+    // After a success the same body is a new submission; a changed body always is.
+    expect(await keeper.send(body, ok)).toBe('k3');
+    await expect(keeper.send(body, fail({ status: 0 }))).rejects.toBeTruthy();
+    expect(await keeper.send({ seed: 'other' }, ok)).toBe('k5');
   });
 });

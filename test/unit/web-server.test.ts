@@ -65,6 +65,7 @@ describe('the local web server', () => {
       expect(r.body).toContain(body);
       expect(r.headers['content-security-policy']).toContain("frame-ancestors 'none'");
       expect(r.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(r.headers['content-security-policy']).toContain("form-action 'none'");
       expect(r.headers['x-frame-options']).toBe('DENY');
       expect(r.headers['strict-transport-security']).toContain('max-age=');
       expect(r.headers['x-content-type-options']).toBe('nosniff');

@@ -58,12 +58,23 @@ function match(path: string): { def: RouteDef; params: Record<string, string> } 
     const found = def.pattern.exec(path);
     if (!found) continue;
     const params: Record<string, string> = {};
-    def.keys.forEach((key, i) => {
-      params[key] = decodeURIComponent(found[i + 1]!);
-    });
+    for (const [i, key] of def.keys.entries()) {
+      const value = decodeParam(found[i + 1]!);
+      // A crafted `#/waves/..` must not become a dot segment in an API path.
+      if (value === undefined || value === '.' || value === '..') return undefined;
+      params[key] = value;
+    }
     return { def, params };
   }
   return undefined;
+}
+
+function decodeParam(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 let navigated = false;

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { setLang, useLang } from '../lib/i18n.ts';
 import { navigate, useRoute } from '../lib/router.ts';
 import { RegisterPage } from './pages/register.tsx';
-import { citizenSession } from './session.ts';
+import { citizenSession, pendingEmail } from './session.ts';
 import { t } from './strings.ts';
 import '../styles.css';
 
@@ -39,7 +39,8 @@ function App() {
   const lang = useLang();
   const route = useRoute();
   const signedIn = citizenSession.get() !== null;
-  const load = pages[route];
+  // Own keys only: `#constructor` is not a page.
+  const load = Object.hasOwn(pages, route) ? pages[route] : undefined;
   return (
     <>
       <button type="button" class="skip" onClick={skipToMain}>
@@ -77,6 +78,8 @@ function skipToMain() {
 
 function signOut() {
   citizenSession.set(null);
+  // A shared phone or an internet café: the next person does not see this email.
+  pendingEmail.clear();
   navigate('/sign-in');
 }
 

@@ -9,6 +9,7 @@ const PENDING_EMAIL = 'prakerja.citizen.pendingEmail';
 export const pendingEmail = {
   get: () => sessionStorage.getItem(PENDING_EMAIL) ?? '',
   set: (email: string) => sessionStorage.setItem(PENDING_EMAIL, email),
+  clear: () => sessionStorage.removeItem(PENDING_EMAIL),
 };
 
 /** A page's own words for a server's field error it knows (e.g. the NIK reasons). */

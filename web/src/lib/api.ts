@@ -22,10 +22,18 @@ export class ApiProblem extends Error {
 // pages names API Gateway's URL. Fetched once, at the first call.
 let apiBase: Promise<string> | undefined;
 export function apiUrl(): Promise<string> {
+  // A failed fetch is not remembered (a weak signal must not break the tab until reload),
+  // and only an explicit "" means the same origin.
   apiBase ??= fetch('/config.json', { cache: 'no-cache' })
-    .then((r) => (r.ok ? (r.json() as Promise<{ apiUrl?: string }>) : {}))
-    .then((c: { apiUrl?: string }) => (c.apiUrl ?? '').replace(/\/$/, ''))
-    .catch(() => '');
+    .then((r) => (r.ok ? (r.json() as Promise<{ apiUrl?: unknown }>) : Promise.reject(new Error('config'))))
+    .then((c) => {
+      if (typeof c.apiUrl !== 'string') throw new Error('config');
+      return c.apiUrl.replace(/\/$/, '');
+    })
+    .catch((error: unknown) => {
+      apiBase = undefined;
+      throw error;
+    });
   return apiBase;
 }
 

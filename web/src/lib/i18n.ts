@@ -37,6 +37,8 @@ export type Dictionary<K extends string> = Record<K, string>;
 /** `t('key', {n: 3})` in the current language; `{name}` placeholders are filled in. */
 export function translator<K extends string>(dictionaries: Record<Lang, Dictionary<K>>) {
   const t = (key: K, vars: Record<string, string | number> = {}): string =>
-    dictionaries[lang][key].replace(/\{(\w+)\}/g, (_m, name: string) => String(vars[name] ?? `{${name}}`));
+    (dictionaries[lang][key] ?? key).replace(/\{(\w+)\}/g, (_m, name: string) =>
+      String(vars[name] ?? `{${name}}`),
+    );
   return Object.assign(t, { has: (key: string): key is K => Object.hasOwn(dictionaries[lang], key) });
 }

@@ -29,6 +29,8 @@ interface Progress {
 }
 
 const SHOWN_REJECTIONS = 200;
+// 50 MB is about three million NIKs: far above any agency's list, and it stays in one tab.
+const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
 export default function ListsPage() {
   const form = useForm('import-list');
@@ -46,6 +48,7 @@ export default function ListsPage() {
     setFileError(undefined);
     keys.clear();
     if (!file) return;
+    if (file.size > MAX_FILE_BYTES) return setFileError(t('lists.tooLarge'));
     const result = parseNikFile(await file.text());
     setParsed(result);
     if (!result.niks.length) setFileError(t('lists.noNiks'));
@@ -58,6 +61,7 @@ export default function ListsPage() {
       form.setErrors({ file: t('lists.chooseFile') });
       return;
     }
+    const element = event.currentTarget as HTMLFormElement;
     const parts = chunks(parsed.niks, MAX_NIKS_PER_CALL);
     void form.submit(async () => {
       let state: Progress = { total: parsed.niks.length, sent: 0, received: 0, imported: 0, done: false };
@@ -79,6 +83,9 @@ export default function ListsPage() {
       }
       setProgress({ ...state, done: true });
       keys.clear();
+      // The NIKs are through: none stays in the page (state or the file input).
+      setParsed(null);
+      element.reset();
     }, problemText);
   };
 

@@ -81,11 +81,9 @@ function CreatePartner() {
       rateLimitPerSecond: numberOf(v.rateLimitPerSecond),
     };
     void form.submit(async () => {
-      const partner = await adminApi<Partner>('POST', '/v1/admin/partners', {
-        body,
-        idempotencyKey: idempotency.keyFor(body),
-      });
-      idempotency.done();
+      const partner = await idempotency.send(body, (idempotencyKey) =>
+        adminApi<Partner>('POST', '/v1/admin/partners', { body, idempotencyKey }),
+      );
       navigate(`/partners/${encodeURIComponent(partner.partnerId)}`);
     }, problemText);
   };

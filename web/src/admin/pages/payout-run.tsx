@@ -200,8 +200,9 @@ function Approve({ run, base, onDone }: { run: PayoutRun; base: string; onDone: 
   const own = currentAccountId() === run.createdBy;
   const approve = () =>
     action.run(async () => {
-      await adminApi('POST', `${base}/approval`, { idempotencyKey: idempotency.keyFor(run.runId) });
-      idempotency.done();
+      await idempotency.send(run.runId, (idempotencyKey) =>
+        adminApi('POST', `${base}/approval`, { idempotencyKey }),
+      );
       onDone();
     });
   return (
@@ -226,9 +227,11 @@ function Reconcile({ run, base }: { run: PayoutRun; base: string }) {
   const reconcile = () =>
     action.run(async () => {
       // One key per click, the same on a retry after a failure; a later click compares anew.
-      const key = idempotency.keyFor(run.runId);
-      setResult(await adminApi<Reconciliation>('POST', `${base}/reconciliation`, { idempotencyKey: key }));
-      idempotency.done();
+      setResult(
+        await idempotency.send(run.runId, (idempotencyKey) =>
+          adminApi<Reconciliation>('POST', `${base}/reconciliation`, { idempotencyKey }),
+        ),
+      );
     });
   const counts = result ?? run.reconciliation;
   return (

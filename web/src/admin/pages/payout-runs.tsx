@@ -78,11 +78,9 @@ function StageRun() {
     const v = formValues(event.currentTarget as HTMLFormElement);
     const body = { period: v.period, budgetIdr: numberOf(v.budgetIdr) };
     void form.submit(async () => {
-      const run = await adminApi<PayoutRun>('POST', '/v1/admin/payout-runs', {
-        body,
-        idempotencyKey: idempotency.keyFor(body),
-      });
-      idempotency.done();
+      const run = await idempotency.send(body, (idempotencyKey) =>
+        adminApi<PayoutRun>('POST', '/v1/admin/payout-runs', { body, idempotencyKey }),
+      );
       navigate(`/payout-runs/${run.runId}`);
     }, problemText);
   };

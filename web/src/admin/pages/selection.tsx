@@ -58,8 +58,7 @@ function StartSelection({
     event.preventDefault();
     const body = { seed: String(formValues(event.currentTarget as HTMLFormElement).seed ?? '') };
     void form.submit(async () => {
-      await adminApi('POST', path, { body, idempotencyKey: idempotency.keyFor(body) });
-      idempotency.done();
+      await idempotency.send(body, (idempotencyKey) => adminApi('POST', path, { body, idempotencyKey }));
       onStarted();
     }, problemText);
   };

@@ -84,11 +84,9 @@ function CreateWave({ onCreated }: { onCreated: () => void }) {
     };
     setCreated(null);
     void form.submit(async () => {
-      const wave = await adminApi<Wave>('POST', '/v1/admin/waves', {
-        body,
-        idempotencyKey: idempotency.keyFor(body),
-      });
-      idempotency.done();
+      const wave = await idempotency.send(body, (idempotencyKey) =>
+        adminApi<Wave>('POST', '/v1/admin/waves', { body, idempotencyKey }),
+      );
       element.reset();
       setCreated(wave);
       onCreated();
