@@ -142,6 +142,23 @@ export const listPartners = route({
   problems: ['validation'],
 });
 
+export const PartnerDetailView = PartnerView.extend({
+  keys: z.array(
+    z.object({ keyId: z.string(), status: z.enum(['ACTIVE', 'REVOKED']), createdAt: z.string() }),
+  ),
+  audit: z.array(
+    z.object({
+      at: z.string(),
+      by: z.string(),
+      action: z.string(),
+      from: z.string().optional(),
+      to: z.string().optional(),
+      keyId: z.string().optional(),
+      note: z.string().optional(),
+    }),
+  ),
+});
+
 export const getPartner = route({
   operationId: 'getPartner',
   method: 'GET',
@@ -155,22 +172,7 @@ export const getPartner = route({
   responses: {
     200: {
       description: 'The partner',
-      schema: PartnerView.extend({
-        keys: z.array(
-          z.object({ keyId: z.string(), status: z.enum(['ACTIVE', 'REVOKED']), createdAt: z.string() }),
-        ),
-        audit: z.array(
-          z.object({
-            at: z.string(),
-            by: z.string(),
-            action: z.string(),
-            from: z.string().optional(),
-            to: z.string().optional(),
-            keyId: z.string().optional(),
-            note: z.string().optional(),
-          }),
-        ),
-      }),
+      schema: PartnerDetailView,
     },
   },
   problems: ['not-found'],

@@ -18,6 +18,12 @@ const PlatformRow = TotalsSchema.extend({
   institutions: z.array(TotalsSchema.extend({ id: z.string(), name: z.string() })),
 });
 
+export const PurchaseReportView = z.object({
+  platforms: z.array(PlatformRow),
+  privatePlatforms: TotalsSchema,
+  governmentPlatform: TotalsSchema,
+});
+
 export const purchaseReport = route({
   operationId: 'purchaseReport',
   method: 'GET',
@@ -31,11 +37,7 @@ export const purchaseReport = route({
   responses: {
     200: {
       description: 'The report',
-      schema: z.object({
-        platforms: z.array(PlatformRow),
-        privatePlatforms: TotalsSchema,
-        governmentPlatform: TotalsSchema,
-      }),
+      schema: PurchaseReportView,
     },
   },
 });

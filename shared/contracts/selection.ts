@@ -132,6 +132,12 @@ export const exportSelection = route({
   problems: ['validation', 'not-found'],
 });
 
+export const FunnelView = z.object({
+  waveId: z.string(),
+  quota: Count,
+  stages: z.array(z.object({ stage: z.string(), count: Count })),
+});
+
 export const getFunnel = route({
   operationId: 'getFunnel',
   method: 'GET',
@@ -145,11 +151,7 @@ export const getFunnel = route({
   responses: {
     200: {
       description: 'The funnel',
-      schema: z.object({
-        waveId: z.string(),
-        quota: Count,
-        stages: z.array(z.object({ stage: z.string(), count: Count })),
-      }),
+      schema: FunnelView,
     },
   },
   problems: ['not-found'],

@@ -1,177 +1,36 @@
-// What the console reads from the API (shared/contracts/*.ts); only the fields shown.
+import type { z } from 'zod';
+import type { AuditItem as AuditItemView } from '#shared/contracts/audit.ts';
+import type { CriteriaSchema, PartnerDetailView, PartnerView } from '#shared/contracts/partners.ts';
+import type { InstructionView, PayoutRunView, ReconciliationView } from '#shared/contracts/payouts.ts';
+import type { PurchaseReportView } from '#shared/contracts/reports.ts';
+import type { FunnelView, SelectionView } from '#shared/contracts/selection.ts';
+import type { SchemeSchema, WaveView } from '#shared/contracts/waves.ts';
+
+// What the console reads from the API: the contracts' own response schemas, as types only
+// (erased by the build, so neither zod nor the contracts reach the browser).
+type Output<S> = S extends z.ZodType ? z.output<S> : never;
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
 
-export interface Scheme {
-  trainingBalanceIdr: number;
-  incentiveIdr: number;
-  incentiveMonths: number;
-  surveyIncentiveIdr: number;
-  surveyCount: number;
-}
-
-export interface Wave {
-  waveId: string;
-  name: string;
-  opensAt: string;
-  closesAt: string;
-  quota: number;
-  reservedQuota: number;
-  quotaFromPool: number;
-  purchaseDeadlineDays: number;
-  minAge: number;
-  maxAge?: number;
-  excludeOtherAidRecipients: boolean;
-  scheme: Scheme;
-  status: 'SCHEDULED' | 'OPEN' | 'CLOSED' | 'SELECTING' | 'ANNOUNCED';
-}
-
-export interface Funnel {
-  waveId: string;
-  quota: number;
-  stages: { stage: string; count: number }[];
-}
-
-export interface Selection {
-  waveId: string;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
-  seed: string;
-  startedAt: string;
-  finishedAt: string | null;
-  applicants: number;
-  eligible: number;
-  priorityEligible: number;
-  selected: number;
-  reservedSelected: number;
-  notSelected: number;
-  excludedByReason: Record<string, number>;
-  error?: string;
-}
-
-export interface Criteria {
-  nationalCoverage: boolean;
-  adequateSystems: boolean;
-  dataSecurity: boolean;
-  pseRegistered: boolean;
-}
-
-export interface Partner {
-  partnerId: string;
-  name: string;
-  kind: 'platform' | 'payment';
-  code: string;
-  status: string;
-  criteria: Criteria | null;
-  activeKeys: number;
-  rateLimitPerSecond: number;
-  createdAt: string;
-}
-
-export interface PartnerDetail extends Partner {
-  keys: { keyId: string; status: 'ACTIVE' | 'REVOKED'; createdAt: string }[];
-  audit: {
-    at: string;
-    by: string;
-    action: string;
-    from?: string;
-    to?: string;
-    keyId?: string;
-    note?: string;
-  }[];
-}
-
-export interface Tally {
-  instructions: number;
-  amountIdr: number;
-  byStatus: { PAID: number; FAILED: number; PENDING: number };
-  paidIdr: number;
-  failedIdr: number;
-}
-
-export interface ReconciliationCounts {
-  matched: number;
-  missingAtPartner: number;
-  unknownAtPartner: number;
-  amountMismatches: number;
-}
-
-export type RunStatus =
-  | 'STAGING'
-  | 'AWAITING_APPROVAL'
-  | 'DISBURSING'
-  | 'COMPLETED'
-  | 'COMPLETED_WITH_FAILURES';
-
-export interface PayoutRun {
-  runId: string;
-  period: string;
-  budgetIdr: number;
-  status: RunStatus;
-  createdBy: string;
-  createdAt: string;
-  approvedBy?: string;
-  approvedAt?: string;
-  completedAt?: string;
-  budgetReached?: boolean;
-  totals: Tally & { byPartner: Record<string, Tally> };
-  reconciliation?: ReconciliationCounts & { at: string };
-}
-
-export interface Instruction {
-  instructionId: string;
-  partnerCode: string;
-  accountNumberMasked: string;
-  amountIdr: number;
-  status: 'PENDING' | 'PAID' | 'FAILED';
-  incentive: { kind: 'incentive' | 'survey'; n: number; dueDate: string };
-  partnerReference?: string;
-  reason?: string;
-  settledAt?: string;
-}
-
-export interface Reconciliation extends ReconciliationCounts {
-  at: string;
-  byPartner: Record<string, ReconciliationCounts>;
-  differences: {
-    instructionId: string;
-    partnerCode: string;
-    kind: 'missingAtPartner' | 'unknownAtPartner' | 'amountMismatch';
-    ourAmountIdr?: number;
-    partnerAmountIdr?: number;
-  }[];
-}
-
-export interface AuditItem {
-  at: string;
-  actor: string;
-  role: string;
-  kind: string;
-  subject: string;
-  detail: Record<string, unknown>;
-}
-
-export interface Totals {
-  purchases: number;
-  paid: number;
-  redemptions: number;
-  completions: number;
-  cancellations: number;
-  amountIdr: number;
-}
-
-export interface PurchaseReport {
-  platforms: (Totals & {
-    partnerId: string;
-    code: string;
-    name: string;
-    feeFree: boolean;
-    institutions: (Totals & { id: string; name: string })[];
-  })[];
-  privatePlatforms: Totals;
-  governmentPlatform: Totals;
-}
+export type Scheme = Output<typeof SchemeSchema>;
+export type Wave = Output<typeof WaveView>;
+export type Funnel = Output<typeof FunnelView>;
+export type Selection = Output<typeof SelectionView>;
+export type Criteria = Output<typeof CriteriaSchema>;
+export type Partner = Output<typeof PartnerView>;
+export type PartnerDetail = Output<typeof PartnerDetailView>;
+export type PayoutRun = Output<typeof PayoutRunView>;
+export type RunStatus = PayoutRun['status'];
+export type Tally = Omit<PayoutRun['totals'], 'byPartner'>;
+export type Instruction = Output<typeof InstructionView>;
+export type Reconciliation = Output<typeof ReconciliationView>;
+export type ReconciliationCounts = Omit<Reconciliation, 'at' | 'byPartner' | 'differences'>;
+export type AuditItem = Output<typeof AuditItemView>;
+export type PurchaseReport = Output<typeof PurchaseReportView>;
+export type Totals = PurchaseReport['privatePlatforms'];
 
 /** What the shell gives each page: the parameters of its route (`/waves/:waveId`). */
 export interface PageProps {

@@ -1,21 +1,17 @@
-// What the citizen pages read from the API (API.md); only the fields shown.
-export interface Me {
-  accountId: string;
-  fullName: string;
-  email: string;
-  phone: string;
-  verification: { email: boolean; phone: boolean };
-  profile: { nikMasked: string } | null;
-  profileComplete: boolean;
-  waves: Array<{ waveId: string; outcome: string }>;
-  participant: { cardNumber: string; balanceIdr: number; status: string; purchaseDeadline: string } | null;
-  payoutAccount: { partnerCode: string; accountNumberMasked: string; status: string; reason?: string } | null;
-}
+import type { z } from 'zod';
+import type { Me as MeView } from '#shared/contracts/accounts.ts';
+import type { IncentiveView, MyPurchaseView, MySurveyView } from '#shared/contracts/purchases.ts';
+import type { WaveView } from '#shared/contracts/waves.ts';
 
-export interface Wave {
-  waveId: string;
-  name: string;
-  status: string;
-  opensAt: string;
-  closesAt: string;
+// What the citizen pages read from the API: the contracts' response schemas, as types
+// only (erased by the build: neither zod nor the contracts reach the browser).
+export type Me = z.output<typeof MeView>;
+export type Wave = z.output<typeof WaveView>;
+export type Purchase = z.output<typeof MyPurchaseView>;
+export type Survey = z.output<typeof MySurveyView>;
+export type Incentive = z.output<typeof IncentiveView>;
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
 }

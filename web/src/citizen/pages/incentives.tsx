@@ -3,13 +3,7 @@ import { formatDate, formatIdr } from '../../lib/format.ts';
 import { currentLang } from '../../lib/i18n.ts';
 import { meApi, problemText } from '../session.ts';
 import { type CitizenKey, t } from '../strings.ts';
-
-interface Incentive {
-  kind: 'incentive' | 'survey';
-  amountIdr: number;
-  dueDate: string;
-  status: string;
-}
+import type { Incentive } from '../types.ts';
 
 export default function IncentivesPage() {
   const list = useData(() => meApi<{ items: Incentive[] }>('GET', '/v1/me/incentives'));

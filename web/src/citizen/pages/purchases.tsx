@@ -6,35 +6,25 @@ import { formatDate, formatIdr } from '../../lib/format.ts';
 import { currentLang } from '../../lib/i18n.ts';
 import { meApi, problemText } from '../session.ts';
 import { type CitizenKey, t } from '../strings.ts';
+import type { Page, Purchase } from '../types.ts';
 
-interface Purchase {
-  purchaseId: string;
-  courseTitle: string;
-  platform: { code: string; name: string };
-  priceIdr: number;
-  status: string;
-  createdAt: string;
-  voucherCode?: string;
-  certificateNumber?: string;
-  reviewed: boolean;
-}
-interface Page {
-  items: Purchase[];
-  nextCursor: string | null;
-}
+type PurchasePage = Page<Purchase>;
 
 export default function PurchasesPage() {
   const [pages, setPages] = useState<Purchase[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const first = useData(async () => {
-    const page = await meApi<Page>('GET', '/v1/me/purchases?limit=20');
+    const page = await meApi<PurchasePage>('GET', '/v1/me/purchases?limit=20');
     setPages(page.items);
     setCursor(page.nextCursor);
     return page;
   });
   const more = async () => {
     if (!cursor) return;
-    const page = await meApi<Page>('GET', `/v1/me/purchases?limit=20&cursor=${encodeURIComponent(cursor)}`);
+    const page = await meApi<PurchasePage>(
+      'GET',
+      `/v1/me/purchases?limit=20&cursor=${encodeURIComponent(cursor)}`,
+    );
     setPages([...pages, ...page.items]);
     setCursor(page.nextCursor);
   };

@@ -4,11 +4,7 @@ import { useData } from '../../lib/data.ts';
 import { Field, FormMessage, formValues, Submit, useForm } from '../../lib/form.tsx';
 import { meApi, problemText } from '../session.ts';
 import { type CitizenKey, t } from '../strings.ts';
-
-interface Survey {
-  n: number;
-  status: 'OPEN' | 'ANSWERED' | 'NOT_YET';
-}
+import type { Survey } from '../types.ts';
 
 export default function SurveysPage() {
   const list = useData(() => meApi<{ items: Survey[] }>('GET', '/v1/me/surveys'));
