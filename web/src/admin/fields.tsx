@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
+import { FieldFrame, fieldId } from '../lib/form.tsx';
 
 // Small pieces the console's pages share, beside lib/form.tsx.
 
@@ -16,40 +17,11 @@ export function numberOf(value: string | boolean | undefined): number | undefine
   return Number(value);
 }
 
-export function TextArea({
-  name,
-  label,
-  error,
-  hint,
-}: {
-  name: string;
-  label: string;
-  error?: string | undefined;
-  hint?: string;
-}) {
-  const id = `f-${name.replace(/\W/g, '-')}`;
-  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+export function TextArea(props: { name: string; label: string; error?: string | undefined; hint?: string }) {
   return (
-    <div class={error ? 'field invalid' : 'field'}>
-      <label for={id}>{label}</label>
-      {hint && (
-        <p class="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      <textarea
-        id={id}
-        name={name}
-        rows={3}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={described || undefined}
-      />
-      {error && (
-        <p class="error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
+    <FieldFrame id={fieldId(props.name)} label={props.label} hint={props.hint} error={props.error}>
+      {(a11y) => <textarea name={props.name} rows={3} {...a11y} />}
+    </FieldFrame>
   );
 }
 

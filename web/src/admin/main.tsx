@@ -1,7 +1,7 @@
-import type { ComponentType } from 'preact';
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { setLang, useLang } from '../lib/i18n.ts';
+import { LazyPage, type PageModule as Loader } from '../lib/lazy.tsx';
 import { navigate, useRoute } from '../lib/router.ts';
 import { SignInPage } from './pages/sign-in.tsx';
 import type { ConsoleAccess } from './roles.ts';
@@ -13,7 +13,7 @@ import './admin.css';
 
 // The administrator console. Sign-in is in the first chunk; every other page is its own
 // chunk, and the chart library is loaded only by the wave page that draws the funnel.
-type PageModule = () => Promise<{ default: ComponentType<PageProps> }>;
+type PageModule = Loader<PageProps>;
 
 interface RouteDef {
   pattern: RegExp;
@@ -75,33 +75,6 @@ function decodeParam(raw: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-let navigated = false;
-
-function Lazy({ load, params }: { load: PageModule; params: Record<string, string> }) {
-  const [Page, setPage] = useState<ComponentType<PageProps> | null>(null);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    let live = true;
-    setPage(null);
-    setFailed(false);
-    load().then(
-      (m) => {
-        if (!live) return;
-        setPage(() => m.default);
-        // After a navigation, the new page's heading takes the focus (not on the first page).
-        if (navigated) requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus());
-        navigated = true;
-      },
-      () => live && setFailed(true),
-    );
-    return () => {
-      live = false;
-    };
-  }, [load]);
-  if (failed) return <p role="alert">{t('loadFailed')}</p>;
-  return Page ? <Page params={params} /> : <p aria-live="polite">{t('loading')}</p>;
 }
 
 function App() {
@@ -169,7 +142,13 @@ function App() {
             <p>{t('notAllowed')}</p>
           </section>
         ) : found ? (
-          <Lazy key={path} load={found.def.load} params={found.params} />
+          <LazyPage
+            key={path}
+            load={found.def.load}
+            props={{ params: found.params }}
+            loading={t('loading')}
+            failed={t('loadFailed')}
+          />
         ) : null}
       </main>
     </>

@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'preact/hooks';
 import { type ApiProblem, api, type RequestOptions, type Session, sessionStore } from '../lib/api.ts';
+import { changeSignal } from '../lib/change-signal.ts';
 import { formatIdr } from '../lib/format.ts';
 import { navigate } from '../lib/router.ts';
 import { allows, type ConsoleAccess } from './roles.ts';
@@ -8,25 +8,16 @@ import { t } from './strings.ts';
 // The administrator's session: this tab only, apart from the citizen's. Signing in or
 // out re-renders the shell even when the route stays the same.
 const store = sessionStore('admin');
-const listeners = new Set<() => void>();
+const sessionChanged = changeSignal();
 export const adminSession = {
   get: store.get,
   set(session: Session | null) {
     store.set(session);
-    for (const listener of listeners) listener();
+    sessionChanged.notify();
   },
 };
 
-export function useSessionChanges(): void {
-  const [, bump] = useState(0);
-  useEffect(() => {
-    const listener = () => bump((n) => n + 1);
-    listeners.add(listener);
-    return () => {
-      listeners.delete(listener);
-    };
-  }, []);
-}
+export const useSessionChanges = sessionChanged.useChanges;
 
 export function currentRole(): string | undefined {
   return adminSession.get()?.role;

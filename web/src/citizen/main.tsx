@@ -1,7 +1,6 @@
-import type { ComponentType } from 'preact';
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
 import { setLang, useLang } from '../lib/i18n.ts';
+import { LazyPage, type PageModule } from '../lib/lazy.tsx';
 import { navigate, useRoute } from '../lib/router.ts';
 import { RegisterPage } from './pages/register.tsx';
 import { citizenSession, pendingEmail } from './session.ts';
@@ -10,8 +9,7 @@ import '../styles.css';
 
 // The citizen app. Registration is the first page and comes in the first bundle; every
 // other page is its own chunk, loaded when the citizen gets there.
-type PageModule = () => Promise<{ default: ComponentType }>;
-const pages: Record<string, PageModule> = {
+const pages: Record<string, PageModule<object>> = {
   '/verify': () => import('./pages/verify.tsx'),
   '/sign-in': () => import('./pages/sign-in.tsx'),
   '/home': () => import('./pages/home.tsx'),
@@ -21,19 +19,6 @@ const pages: Record<string, PageModule> = {
   '/payout-account': () => import('./pages/payout-account.tsx'),
   '/incentives': () => import('./pages/incentives.tsx'),
 };
-
-function Lazy({ load }: { load: PageModule }) {
-  const [Page, setPage] = useState<ComponentType | null>(null);
-  useEffect(() => {
-    let live = true;
-    setPage(null);
-    load().then((m) => live && setPage(() => m.default));
-    return () => {
-      live = false;
-    };
-  }, [load]);
-  return Page ? <Page /> : <p aria-live="polite">{t('loading')}</p>;
-}
 
 function App() {
   const lang = useLang();
@@ -67,7 +52,13 @@ function App() {
           )}
         </nav>
       </header>
-      <main id="main">{load ? <Lazy load={load} /> : <RegisterPage />}</main>
+      <main id="main">
+        {load ? (
+          <LazyPage load={load} props={{}} loading={t('loading')} failed={t('loadFailed')} />
+        ) : (
+          <RegisterPage />
+        )}
+      </main>
     </>
   );
 }

@@ -10,6 +10,7 @@ const id = {
   switchLangLabel: 'Switch to English',
   signOut: 'Keluar',
   loading: 'Memuat…',
+  loadFailed: 'Halaman tidak termuat. Periksa jaringan Anda lalu muat ulang.',
   back: 'Kembali ke beranda',
   // register
   registerTitle: 'Daftar akun Prakerja',
@@ -232,6 +233,7 @@ const en: Dictionary<Key> = {
   switchLangLabel: 'Ganti ke Bahasa Indonesia',
   signOut: 'Sign out',
   loading: 'Loading…',
+  loadFailed: 'The page did not load. Check your network and reload.',
   back: 'Back to home',
   registerTitle: 'Create a Prakerja account',
   registerIntro: 'Free. Have an email and a mobile number at hand: we send a code to each.',

@@ -87,8 +87,26 @@ interface FieldProps {
   disabled?: boolean;
 }
 
-export function Field({ name, id: ownId, label, hint, error, ...input }: FieldProps) {
-  const id = ownId ?? `f-${name.replace(/\W/g, '-')}`;
+/** The control's id: the field's name made safe, unless the page names it (repeated forms). */
+export function fieldId(name: string): string {
+  return `f-${name.replace(/\W/g, '-')}`;
+}
+
+interface ControlA11y {
+  id: string;
+  'aria-invalid': 'true' | undefined;
+  'aria-describedby': string | undefined;
+}
+
+/** Label, hint and error around one control, which gets the ids that tie them together. */
+export function FieldFrame(props: {
+  id: string;
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  children: (a11y: ControlA11y) => ComponentChildren;
+}) {
+  const { id, label, hint, error } = props;
   const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
     <div class={error ? 'field invalid' : 'field'}>
@@ -98,19 +116,25 @@ export function Field({ name, id: ownId, label, hint, error, ...input }: FieldPr
           {hint}
         </p>
       )}
-      <input
-        id={id}
-        name={name}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={described || undefined}
-        {...(input as InputHTMLAttributes<HTMLInputElement>)}
-      />
+      {props.children({
+        id,
+        'aria-invalid': error ? 'true' : undefined,
+        'aria-describedby': described || undefined,
+      })}
       {error && (
         <p class="error" id={`${id}-error`}>
           {error}
         </p>
       )}
     </div>
+  );
+}
+
+export function Field({ name, id, label, hint, error, ...input }: FieldProps) {
+  return (
+    <FieldFrame id={id ?? fieldId(name)} label={label} hint={hint} error={error}>
+      {(a11y) => <input name={name} {...a11y} {...(input as InputHTMLAttributes<HTMLInputElement>)} />}
+    </FieldFrame>
   );
 }
 
@@ -125,29 +149,18 @@ interface SelectProps {
 }
 
 export function Select({ name, label, error, options, ...select }: SelectProps) {
-  const id = `f-${name.replace(/\W/g, '-')}`;
   return (
-    <div class={error ? 'field invalid' : 'field'}>
-      <label for={id}>{label}</label>
-      <select
-        id={id}
-        name={name}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        {...(select as SelectHTMLAttributes<HTMLSelectElement>)}
-      >
-        {options.map(([value, text]) => (
-          <option key={value} value={value}>
-            {text}
-          </option>
-        ))}
-      </select>
-      {error && (
-        <p class="error" id={`${id}-error`}>
-          {error}
-        </p>
+    <FieldFrame id={fieldId(name)} label={label} error={error}>
+      {(a11y) => (
+        <select name={name} {...a11y} {...(select as SelectHTMLAttributes<HTMLSelectElement>)}>
+          {options.map(([value, text]) => (
+            <option key={value} value={value}>
+              {text}
+            </option>
+          ))}
+        </select>
       )}
-    </div>
+    </FieldFrame>
   );
 }
 

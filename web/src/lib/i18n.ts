@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { changeSignal } from './change-signal.ts';
 
 // Bahasa Indonesia first; English is a switch the citizen makes, remembered on the device.
 export type Lang = 'id' | 'en';
@@ -6,7 +6,7 @@ const STORAGE_KEY = 'prakerja.lang';
 
 let lang: Lang = localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'id';
 document.documentElement.lang = lang;
-const listeners = new Set<() => void>();
+const langChanged = changeSignal();
 
 export function currentLang(): Lang {
   return lang;
@@ -16,19 +16,12 @@ export function setLang(next: Lang): void {
   lang = next;
   localStorage.setItem(STORAGE_KEY, next);
   document.documentElement.lang = next;
-  for (const listener of listeners) listener();
+  langChanged.notify();
 }
 
 /** Re-renders the caller when the language changes (the app root calls it). */
 export function useLang(): Lang {
-  const [, bump] = useState(0);
-  useEffect(() => {
-    const listener = () => bump((n) => n + 1);
-    listeners.add(listener);
-    return () => {
-      listeners.delete(listener);
-    };
-  }, []);
+  langChanged.useChanges();
   return lang;
 }
 
