@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { FieldFrame, fieldId } from '../lib/form.tsx';
+import { t } from './strings.ts';
 
 // Small pieces the console's pages share, beside lib/form.tsx.
 
@@ -81,5 +82,27 @@ export function Scroll({ label, children }: { label: string; children: Component
     <section class="scroll" aria-label={label} tabIndex={0}>
       {children}
     </section>
+  );
+}
+
+/** First and next page of a cursor-paged list (the cursor itself is the API's, sealed). */
+export function Pager(props: {
+  cursor: string | null;
+  nextCursor: string | null | undefined;
+  go(cursor: string | null): void;
+}) {
+  return (
+    <p class="pager">
+      {props.cursor && (
+        <button type="button" onClick={() => props.go(null)}>
+          {t('firstPage')}
+        </button>
+      )}
+      {props.nextCursor && (
+        <button type="button" onClick={() => props.go(props.nextCursor!)}>
+          {t('nextPage')}
+        </button>
+      )}
+    </p>
   );
 }

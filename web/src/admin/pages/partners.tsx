@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { useData } from '../../lib/data.ts';
 import { Field, FormMessage, formValues, Select, Submit, useForm } from '../../lib/form.tsx';
 import { navigate } from '../../lib/router.ts';
-import { numberOf } from '../fields.tsx';
+import { numberOf, Pager } from '../fields.tsx';
 import { useIdempotencyKey } from '../idempotency.ts';
 import { adminApi, may, problemText } from '../session.ts';
 import { label, t } from '../strings.ts';
@@ -51,18 +51,7 @@ export default function PartnersPage() {
           </tbody>
         </table>
       )}
-      <p class="pager">
-        {cursor && (
-          <button type="button" onClick={() => setCursor(null)}>
-            {t('firstPage')}
-          </button>
-        )}
-        {partners.data?.nextCursor && (
-          <button type="button" onClick={() => setCursor(partners.data!.nextCursor)}>
-            {t('nextPage')}
-          </button>
-        )}
-      </p>
+      <Pager cursor={cursor} nextCursor={partners.data?.nextCursor} go={setCursor} />
       {may('admin') && <CreatePartner />}
     </section>
   );

@@ -4,7 +4,7 @@ import { Field, FormMessage, formValues, Submit, useForm } from '../../lib/form.
 import { formatDateTime, formatIdr } from '../../lib/format.ts';
 import { currentLang } from '../../lib/i18n.ts';
 import { navigate } from '../../lib/router.ts';
-import { numberOf } from '../fields.tsx';
+import { numberOf, Pager } from '../fields.tsx';
 import { useIdempotencyKey } from '../idempotency.ts';
 import { adminApi, may, problemText } from '../session.ts';
 import { label, t } from '../strings.ts';
@@ -52,18 +52,7 @@ export default function PayoutRunsPage() {
           </tbody>
         </table>
       )}
-      <p class="pager">
-        {cursor && (
-          <button type="button" onClick={() => setCursor(null)}>
-            {t('firstPage')}
-          </button>
-        )}
-        {runs.data?.nextCursor && (
-          <button type="button" onClick={() => setCursor(runs.data!.nextCursor)}>
-            {t('nextPage')}
-          </button>
-        )}
-      </p>
+      <Pager cursor={cursor} nextCursor={runs.data?.nextCursor} go={setCursor} />
       {may('admin') && <StageRun />}
     </section>
   );
