@@ -13,7 +13,7 @@ export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 const badDate = (message: string) =>
   problems.validation([{ path: 'completedAt', message }], 'The completion date is not possible.');
 
-export const handler = httpHandler(completePurchase, async ({ params, body, principal }) => {
+export const handler = httpHandler(completePurchase, async ({ params, body, principal, idempotency }) => {
   const purchase = await ownPurchase(principal, params.purchaseId);
   const now = clock.now();
   const completedAt = Date.parse(body.completedAt);
@@ -22,7 +22,8 @@ export const handler = httpHandler(completePurchase, async ({ params, body, prin
     throw new Problem('not-redeemed', 'Only a redeemed purchase can be completed.');
   if (purchase.redeemedAt && completedAt < Date.parse(purchase.redeemedAt))
     throw badDate(`must not be before the redemption (${purchase.redeemedAt})`);
-  if (!(await complete(purchase, body.completedAt, body.certificateNumber, now)))
+  const reply = { status: 200, body: purchaseView({ ...purchase, status: 'COMPLETED', ...body }) };
+  if (!(await complete(purchase, body.completedAt, body.certificateNumber, now, idempotency?.record(reply))))
     throw new Problem('not-redeemed', 'Only a redeemed purchase can be completed.');
-  return { status: 200, body: purchaseView({ ...purchase, status: 'COMPLETED', ...body }) };
+  return reply;
 });

@@ -21,7 +21,7 @@ const REFUSED = {
   'participation-revoked': ['participation-revoked', 'The participation of this card has been revoked.'],
 } as const;
 
-export const handler = httpHandler(confirmPurchase, async ({ params, body, principal }) => {
+export const handler = httpHandler(confirmPurchase, async ({ params, body, principal, idempotency }) => {
   const purchase = await ownPurchase(principal, params.purchaseId);
   if (purchase.status !== 'PENDING_OTP') throw notPending();
   const now = clock.now();
@@ -30,19 +30,22 @@ export const handler = httpHandler(confirmPurchase, async ({ params, body, princ
   if (verdict === 'locked') throw locked();
   if (verdict === 'expired') throw new Problem('code-expired', 'The code has expired: start a new purchase.');
   if (verdict === 'invalid') {
-    // A wrong guess counts only if it got one of the tries left (concurrent guesses race).
-    const counted = await countWrongOtp(purchase.purchaseId);
+    // A wrong guess counts only if it got one of the tries left (concurrent guesses race);
+    // its refusal is kept with the count, so a repeat of it does not count again.
+    const wrong = new Problem('invalid-code', 'The code does not match.');
+    const counted = await countWrongOtp(purchase.purchaseId, idempotency?.record(wrong));
     if (counted === 'locked') throw locked();
     if (counted === 'not-pending') throw notPending();
-    throw new Problem('invalid-code', 'The code does not match.');
+    throw wrong;
   }
-  const paid = await pay(purchase, now);
-  if (typeof paid === 'string') throw new Problem(REFUSED[paid][0], REFUSED[paid][1]);
-  return {
+  const answer = (paid: { voucherCode: string; balanceAfterIdr: number }) => ({
     status: 200,
     body: purchaseView(
       { ...purchase, status: 'PAID', voucherCode: paid.voucherCode, paidAt: now.toISOString() },
       { balanceAfterIdr: paid.balanceAfterIdr },
     ),
-  };
+  });
+  const paid = await pay(purchase, now, (paid) => idempotency?.record(answer(paid)) ?? []);
+  if (typeof paid === 'string') throw new Problem(REFUSED[paid][0], REFUSED[paid][1]);
+  return answer(paid);
 });

@@ -6,8 +6,7 @@ import { type PurchaseRefusal, purchaseRefusal } from '#shared/domain/purchases.
 import { httpHandler } from '#shared/http/handler.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
 import { issueCode } from '#shared/store/accounts.ts';
-import { getCourse } from '#shared/store/courses.ts';
-import { cardHolder, insertPurchase, type Purchase } from '#shared/store/purchases.ts';
+import { cardHolderAndCourse, insertPurchase, type Purchase } from '#shared/store/purchases.ts';
 
 const REFUSALS: Record<PurchaseRefusal, string> = {
   'participation-revoked': 'The participation of this card has been revoked.',
@@ -16,11 +15,12 @@ const REFUSALS: Record<PurchaseRefusal, string> = {
   'insufficient-balance': 'The card balance does not cover the price.',
 };
 
-export const handler = httpHandler(createPurchase, async ({ body, principal }) => {
-  const [participant, course] = await Promise.all([
-    cardHolder(body.cardNumber),
-    getCourse(principal.partnerId!, body.courseId),
-  ]);
+export const handler = httpHandler(createPurchase, async ({ body, principal, idempotency }) => {
+  const { participant, course } = await cardHolderAndCourse(
+    body.cardNumber,
+    principal.partnerId!,
+    body.courseId,
+  );
   if (!participant) throw problems.notFound('No such card.');
   if (!course) throw problems.notFound('No such course of this platform.');
   const now = clock.now();
@@ -40,6 +40,7 @@ export const handler = httpHandler(createPurchase, async ({ body, principal }) =
     createdAt: now.toISOString(),
     otp: stored,
   };
-  await insertPurchase(purchase, participant.phone, code, now);
-  return { status: 201, body: purchaseView(purchase) };
+  const reply = { status: 201, body: purchaseView(purchase) };
+  await insertPurchase(purchase, participant.phone, code, now, idempotency?.record(reply));
+  return reply;
 });

@@ -8,7 +8,7 @@ import { AccountInactive } from '#shared/store/accounts.ts';
 import { getPurchase, participantOf, reviewPurchase as review } from '#shared/store/purchases.ts';
 import { getWave } from '#shared/store/waves.ts';
 
-export const handler = httpHandler(reviewPurchase, async ({ params, body, principal }) => {
+export const handler = httpHandler(reviewPurchase, async ({ params, body, principal, idempotency }) => {
   const purchase = await getPurchase(params.purchaseId);
   // Another citizen's purchase does not exist for this one.
   if (purchase?.accountId !== principal.accountId) throw problems.notFound('No such purchase.');
@@ -18,14 +18,17 @@ export const handler = httpHandler(reviewPurchase, async ({ params, body, princi
   const wave = participant ? await getWave(participant.waveId) : undefined;
   const now = clock.now();
   const incentives = wave ? incentivesAfterReview(wave.scheme, now) : [];
-  const outcome = await review(purchase, body, incentives, now).catch(async (error) => {
-    throw error instanceof AccountInactive ? await inactiveAccount(principal.accountId) : error;
-  });
-  if (outcome === 'already-reviewed') throw new Problem('already-reviewed', 'This course has been reviewed.');
-  if (outcome === 'not-completed')
-    throw new Problem('not-completed', 'Review a course once it is completed.');
-  return {
+  const reply = {
     status: 201,
     body: { purchaseId: purchase.purchaseId, rating: body.rating, reviewedAt: now.toISOString() },
   };
+  const outcome = await review(purchase, body, incentives, now, idempotency?.record(reply)).catch(
+    async (error) => {
+      throw error instanceof AccountInactive ? await inactiveAccount(principal.accountId) : error;
+    },
+  );
+  if (outcome === 'already-reviewed') throw new Problem('already-reviewed', 'This course has been reviewed.');
+  if (outcome === 'not-completed')
+    throw new Problem('not-completed', 'Review a course once it is completed.');
+  return reply;
 });

@@ -38,6 +38,7 @@ export const createPurchase = route({
   summary: `Start paying for one of the platform's courses with a Prakerja card; the participant gets an SMS code. ${SIGNED}`,
   tags,
   idempotent: true,
+  keepsInTransaction: true,
   body: z
     .strictObject({ cardNumber: Digits16, courseId: z.string().min(1).max(64) })
     .meta({ id: 'CreatePurchase' }),
@@ -78,6 +79,7 @@ export const confirmPurchase = route({
   summary: `The participant's SMS code: debits the balance exactly once and issues the voucher. ${SIGNED}`,
   tags,
   idempotent: true,
+  keepsInTransaction: true,
   params: PurchaseParams,
   body: z.strictObject({ otp: z.string().regex(/^\d{6}$/, 'expected 6 digits') }),
   responses: { 200: { description: 'Paid', schema: PurchaseView } },
@@ -105,6 +107,7 @@ export const redeemPurchase = route({
   summary: `The voucher presented at the training institution: training starts. ${SIGNED}`,
   tags,
   idempotent: true,
+  keepsInTransaction: true,
   params: PurchaseParams,
   body: z.strictObject({ voucherCode: z.string().min(1).max(32) }),
   responses: { 200: { description: 'Redeemed', schema: PurchaseView } },
@@ -130,6 +133,7 @@ export const cancelPurchase = route({
   summary: `Cancel before redemption; a paid purchase's balance is restored. ${SIGNED}`,
   tags,
   idempotent: true,
+  keepsInTransaction: true,
   params: PurchaseParams,
   responses: { 200: { description: 'Cancelled', schema: PurchaseView } },
   problems: ['not-found', 'not-cancellable', ...signedProblems],
@@ -146,6 +150,7 @@ export const completePurchase = route({
   summary: `The training is finished and certified; only after redemption. ${SIGNED}`,
   tags,
   idempotent: true,
+  keepsInTransaction: true,
   params: PurchaseParams,
   body: z.strictObject({
     completedAt: IsoDateTime.describe(
@@ -168,6 +173,7 @@ export const reviewPurchase = route({
   summary: "Rate and review a completed course; the first review schedules the scheme's incentives",
   tags,
   idempotent: true,
+  keepsInTransaction: true,
   params: PurchaseParams,
   body: z.strictObject({
     rating: z.number().int().min(1).max(5),

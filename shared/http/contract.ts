@@ -66,6 +66,10 @@ export interface RouteContract<
   problems?: ProblemSlug[];
   /** Accepts an Idempotency-Key header; `required`: refuses a request without one. */
   idempotent?: boolean | 'required';
+  /** Its work is one transaction, which also keeps the Idempotency-Key's answer (and a
+   *  partner's signature): every success goes through `request.idempotency.record(reply)`
+   *  (shared/http/idempotency.ts), so keeping costs no call of its own. */
+  keepsInTransaction?: true;
   /** A larger body limit than the API's 64 KiB, for bulk imports. */
   maxBodyBytes?: number;
   /** The business event a first success of this route is (a metric, shared/observability.ts). */

@@ -6,7 +6,12 @@ import type { z } from 'zod';
 import { authenticate, type Principal } from '#shared/http/auth.ts';
 import type { AuditField, Infer, RouteContract } from '#shared/http/contract.ts';
 import { corsHeaders } from '#shared/http/cors.ts';
-import { idempotent, readIdempotencyKey } from '#shared/http/idempotency.ts';
+import {
+  idempotent,
+  idempotentInTransaction,
+  type KeptInTransaction,
+  readIdempotencyKey,
+} from '#shared/http/idempotency.ts';
 import { authenticatePartner } from '#shared/http/partner-auth.ts';
 import { type FieldError, Problem, problems, serverErrorBody } from '#shared/http/problem.ts';
 import { logger } from '#shared/logger.ts';
@@ -25,6 +30,9 @@ export interface HttpRequest<B, Q, P> {
   /** Lower-cased header names. */
   headers: Record<string, string>;
   requestId: string;
+  /** On a route that `keepsInTransaction`, when the request carries an Idempotency-Key:
+   *  the items that keep its answer, for the route's own transaction. */
+  idempotency?: KeptInTransaction;
 }
 
 export interface HttpReply {
@@ -67,12 +75,17 @@ export function httpHandler<
       // Credentials first: a caller without them learns nothing about the input schema.
       // A public route has no principal and its `run` never reads one; the cast keeps one
       // variable typed for every access level (not a stored shape: store/items.ts parses those).
+      const partner =
+        contract.access === 'platform' || contract.access === 'payment'
+          ? await authenticatePartner(event, headers, contract.access, {
+              idempotent: !!contract.idempotent,
+              deferSignature: !!contract.keepsInTransaction,
+            })
+          : undefined;
       const principal =
         contract.access === 'public'
           ? (undefined as unknown as Principal)
-          : contract.access === 'platform' || contract.access === 'payment'
-            ? await authenticatePartner(event, headers, contract.access, !!contract.idempotent)
-            : await authenticate(headers.authorization, contract.access);
+          : (partner?.principal ?? (await authenticate(headers.authorization, contract.access)));
       const body = contract.body
         ? validate(contract.body, readJson(event, contract.maxBodyBytes ?? MAX_BODY_BYTES), 'body')
         : undefined;
@@ -90,8 +103,8 @@ export function httpHandler<
         headers,
         requestId: event.requestContext?.requestId ?? '',
       };
-      const execute = () =>
-        run(request as HttpRequest<Infer<B>, Infer<Q>, Infer<P>>)
+      const execute = (idempotency?: KeptInTransaction) =>
+        run({ ...request, idempotency } as HttpRequest<Infer<B>, Infer<Q>, Infer<P>>)
           .then(async ({ audit: extra, ...reply }) => {
             // Counted and audited where the work is done: an idempotent replay does not get here.
             if (contract.event && reply.status < 300) count(contract.event);
@@ -107,18 +120,26 @@ export function httpHandler<
         ((principal?.partnerId && event.httpMethod === 'POST') || contract.idempotent === 'required')
       )
         throw problems.validation([{ path: 'Idempotency-Key', message: 'required on this route' }]);
-      reply = key
-        ? await idempotent(
-            {
-              // Anonymous callers cannot be told apart: each request is its own scope.
-              scope: principal?.accountId,
-              operationId: contract.operationId,
-              key,
-              request: `${event.httpMethod} ${event.path}\n${event.body ?? ''}`,
-            },
-            execute,
-          )
-        : await execute();
+      const call = key && {
+        // Anonymous callers cannot be told apart: each request is its own scope.
+        scope: principal?.accountId,
+        operationId: contract.operationId,
+        key,
+        request: `${event.httpMethod} ${event.path}\n${event.body ?? ''}`,
+      };
+      reply = !call
+        ? await execute()
+        : contract.keepsInTransaction
+          ? await idempotentInTransaction(
+              { ...call, signature: partner?.signature },
+              (reply) => {
+                if (reply instanceof Problem) return toProblemReply(reply);
+                const { audit: _, ...answer } = reply;
+                return allowListed(contract, answer);
+              },
+              execute,
+            )
+          : await idempotent(call, () => execute());
     } catch (error) {
       reply = toProblemReply(error);
     }

@@ -294,16 +294,6 @@ export const acceptedSignature = item<{ idempotencyKey: string; expiresAtEpoch: 
   type: 'AcceptedSignature',
   key: ({ hash }: { hash: string }) => ({ PK: `SIGNATURE#${hash}`, SK: 'SIGNATURE' }),
 });
-/** A partner's requests in one second (store/rate-limit.ts). */
-export const rateWindow = item<{ used: number; expiresAtEpoch: number }>()({
-  type: 'RateWindow',
-  key: ({ partnerId, second }: { partnerId: string; second: number }) => ({
-    PK: `RATE#${partnerId}`,
-    SK: String(second),
-  }),
-  untagged: true,
-});
-
 export const partner = item<Partner>()({
   type: 'Partner',
   key: ({ partnerId }: { partnerId: string }) => ({ PK: `PARTNER#${partnerId}`, SK: 'PARTNER' }),
@@ -407,7 +397,6 @@ export const ITEM_TYPES = [
   outbox,
   idempotency,
   acceptedSignature,
-  rateWindow,
   partner,
   partnerCode,
   partnerCredential,

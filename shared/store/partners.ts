@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { clock } from '#shared/clock.ts';
 import { decrypt, encrypt } from '#shared/crypto.ts';
 import {
   type Criteria,
@@ -296,3 +297,48 @@ export async function listCredentials(partnerId: string): Promise<Credential[]> 
   });
   return items.map((i) => partnerCredential.parse(i));
 }
+
+/**
+ * How long a container trusts what it read of a signing key and of its partner (the
+ * signed request's two reads): a revoked key, or a partner no longer LIVE (or with a new
+ * rate), is refused by every container within this long. Read on the backend clock, so
+ * the local stack's /_local/clock can pass it.
+ */
+export const PARTNER_CACHE_TTL_MS = 5_000;
+/** Bounds the memory a flood of keys could take (a miss is not kept anyway). */
+const MAX_CACHED = 10_000;
+
+interface Cached<T> {
+  atMs: number;
+  value: Promise<T | undefined>;
+}
+
+/** One read per id and TTL in this container, concurrent askers sharing it; an absent
+ *  item or a failed read is not kept (a key issued a moment ago works at once). */
+function cachedRead<T>(
+  cache: Map<string, Cached<T>>,
+  id: string,
+  read: (id: string) => Promise<T | undefined>,
+): Promise<T | undefined> {
+  const now = clock.nowMs();
+  const hit = cache.get(id);
+  // A clock moved back makes an entry look young: only an age in [0, TTL) is fresh.
+  if (hit && now >= hit.atMs && now - hit.atMs < PARTNER_CACHE_TTL_MS) return hit.value;
+  const entry: Cached<T> = { atMs: now, value: read(id) };
+  cache.delete(id);
+  cache.set(id, entry);
+  const forget = () => {
+    if (cache.get(id) === entry) cache.delete(id);
+  };
+  entry.value.then((value) => value === undefined && forget(), forget);
+  if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
+  return entry.value;
+}
+
+const credentials = new Map<string, Cached<Credential & { secret: string }>>();
+const partners = new Map<string, Cached<Partner>>();
+
+/** getCredential, at most PARTNER_CACHE_TTL_MS old. */
+export const cachedCredential = (keyId: string) => cachedRead(credentials, keyId, getCredential);
+/** getPartner, at most PARTNER_CACHE_TTL_MS old. */
+export const cachedPartner = (partnerId: string) => cachedRead(partners, partnerId, getPartner);

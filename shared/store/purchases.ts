@@ -1,11 +1,18 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { newVoucherCode, type PurchaseStatus, type ScheduledIncentive } from '#shared/domain/purchases.ts';
 import { MAX_CODE_ATTEMPTS, type StoredCode } from '#shared/domain/verification.ts';
 import { AccountInactive, activeAccountCheck } from '#shared/store/accounts.ts';
 import { getMany } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
+import type { Course } from '#shared/store/courses.ts';
 import { InvalidCursor } from '#shared/store/cursor.ts';
-import type { Key } from '#shared/store/item.ts';
+import type { Key, RawItem } from '#shared/store/item.ts';
 import {
   card,
   course as courseItem,
@@ -58,6 +65,37 @@ export async function cardHolder(cardNumber: string): Promise<ParticipantItem | 
   return marker ? participantOf(marker.accountId) : undefined;
 }
 
+/**
+ * A purchase's two starting points: the card's holder and the platform's course. The
+ * card marker and the course in one BatchGet (eventually consistent, as a Get of each
+ * was), then the holder's participant item, read consistently.
+ */
+export async function cardHolderAndCourse(
+  cardNumber: string,
+  partnerId: string,
+  courseId: string,
+): Promise<{ participant?: ParticipantItem; course?: Course }> {
+  let keys: Record<string, unknown>[] | undefined = [
+    card.key({ cardNumber }),
+    courseItem.key({ partnerId, courseId }),
+  ];
+  const found: RawItem[] = [];
+  for (let attempt = 0; keys?.length; attempt++) {
+    if (attempt) await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
+    const out: BatchGetCommandOutput = await db().send(
+      new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys } } }),
+    );
+    found.push(...(out.Responses?.[tableName()] ?? []));
+    keys = out.UnprocessedKeys?.[tableName()]?.Keys;
+  }
+  const marker = found.find((i) => card.matches(i));
+  const course = found.find((i) => courseItem.matches(i));
+  return {
+    participant: marker ? await participantOf(card.parse(marker).accountId) : undefined,
+    course: course ? courseItem.parse(course) : undefined,
+  };
+}
+
 export async function participantOf(accountId: string): Promise<ParticipantItem | undefined> {
   const out = await db().send(
     new GetCommand({ TableName: tableName(), Key: participantKey(accountId), ConsistentRead: true }),
@@ -78,6 +116,7 @@ export async function insertPurchase(
   phone: string,
   code: string,
   now: Date,
+  more: TransactItem[] = [],
 ): Promise<void> {
   await transact([
     {
@@ -91,6 +130,7 @@ export async function insertPurchase(
       { to: phone, channel: 'sms', template: 'purchase-otp', code, data: { priceIdr: purchase.priceIdr } },
       now,
     ),
+    ...more,
   ]);
 }
 
@@ -99,21 +139,26 @@ export async function insertPurchase(
  * purchase still waits for it, so concurrent guesses stop at exactly MAX_CODE_ATTEMPTS
  * and a guess that lost to the right code is told so (never an update on a removed code).
  */
-export async function countWrongOtp(purchaseId: string): Promise<'counted' | 'locked' | 'not-pending'> {
+export async function countWrongOtp(
+  purchaseId: string,
+  /** More items for the same write (the refusal's Idempotency-Key record): a transaction. */
+  more: TransactItem[] = [],
+): Promise<'counted' | 'locked' | 'not-pending'> {
+  const count = {
+    TableName: tableName(),
+    Key: purchaseKey(purchaseId),
+    UpdateExpression: 'SET otp.attempts = otp.attempts + :one',
+    ConditionExpression: '#status = :pending AND otp.attempts < :max',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':one': 1, ':pending': 'PENDING_OTP', ':max': MAX_CODE_ATTEMPTS },
+  };
   try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: purchaseKey(purchaseId),
-        UpdateExpression: 'SET otp.attempts = otp.attempts + :one',
-        ConditionExpression: '#status = :pending AND otp.attempts < :max',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':one': 1, ':pending': 'PENDING_OTP', ':max': MAX_CODE_ATTEMPTS },
-      }),
-    );
+    if (more.length) await transact([{ Update: count }, ...more]);
+    else await db().send(new UpdateCommand(count));
     return 'counted';
   } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    if (!(error instanceof ConditionFailed) && (error as Error).name !== 'ConditionalCheckFailedException')
+      throw error;
     return (await getPurchase(purchaseId))?.status === 'PENDING_OTP' ? 'locked' : 'not-pending';
   }
 }
@@ -135,6 +180,8 @@ export type ConfirmRefusal =
 export async function confirmPurchase(
   purchase: Purchase,
   now: Date,
+  /** More items for the transaction, given what it would answer (an Idempotency-Key record). */
+  more: (paid: { voucherCode: string; balanceAfterIdr: number }) => TransactItem[] = () => [],
 ): Promise<{ voucherCode: string; balanceAfterIdr: number } | ConfirmRefusal> {
   const at = now.toISOString();
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -203,6 +250,7 @@ export async function confirmPurchase(
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
+      ...more({ voucherCode, balanceAfterIdr }),
     ];
     try {
       await transact(items);
@@ -271,14 +319,43 @@ async function move(
   }
 }
 
-export const redeemPurchase = (p: Purchase, now: Date) =>
-  move(p.purchaseId, 'PAID', 'REDEEMED', { redeemedAt: now.toISOString() });
+/**
+ * PAID -> REDEEMED, on condition the voucher code is this purchase's (a check in the same
+ * transaction, not a read before it). 'voucher-mismatch' when the code is not (unknown or
+ * another purchase's: the caller tells which), 'not-paid' when the purchase moved.
+ */
+export async function redeemPurchase(
+  p: Purchase,
+  voucherCode: string,
+  now: Date,
+  more: TransactItem[] = [],
+): Promise<'redeemed' | 'voucher-mismatch' | 'not-paid'> {
+  const voucherIsThis: TransactItem = {
+    ConditionCheck: {
+      TableName: tableName(),
+      Key: voucher.key({ code: voucherCode }),
+      ConditionExpression: 'purchaseId = :id',
+      ExpressionAttributeValues: { ':id': p.purchaseId },
+    },
+  };
+  try {
+    const moved = await move(p.purchaseId, 'PAID', 'REDEEMED', { redeemedAt: now.toISOString() }, [
+      voucherIsThis,
+      ...more,
+    ]);
+    return moved ? 'redeemed' : 'not-paid';
+  } catch (error) {
+    if (error instanceof ConditionFailed && error.index === 1) return 'voucher-mismatch';
+    throw error;
+  }
+}
 
 /** Before redemption: a paid purchase is cancelled with its balance restored (ledger
  *  entry, the participant free to buy again); a pending one simply ends. */
-export async function cancelPurchase(p: Purchase, now: Date): Promise<boolean> {
+export async function cancelPurchase(p: Purchase, now: Date, more: TransactItem[] = []): Promise<boolean> {
   const at = now.toISOString();
-  if (p.status === 'PENDING_OTP') return move(p.purchaseId, 'PENDING_OTP', 'CANCELLED', { cancelledAt: at });
+  if (p.status === 'PENDING_OTP')
+    return move(p.purchaseId, 'PENDING_OTP', 'CANCELLED', { cancelledAt: at }, more);
   for (let attempt = 0; attempt < 5; attempt++) {
     const participant = await participantOf(p.accountId);
     if (!participant) return false;
@@ -307,6 +384,7 @@ export async function cancelPurchase(p: Purchase, now: Date): Promise<boolean> {
           counterparty: `partner:${p.partnerId}`,
           at,
         }),
+        ...more,
       ]);
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error; // the balance moved: read again
@@ -316,7 +394,13 @@ export async function cancelPurchase(p: Purchase, now: Date): Promise<boolean> {
 }
 
 /** REDEEMED -> COMPLETED: the participant may buy the next course. */
-export const completePurchase = (p: Purchase, completedAt: string, certificateNumber: string, now: Date) =>
+export const completePurchase = (
+  p: Purchase,
+  completedAt: string,
+  certificateNumber: string,
+  now: Date,
+  more: TransactItem[] = [],
+) =>
   move(
     p.purchaseId,
     'REDEEMED',
@@ -332,6 +416,7 @@ export const completePurchase = (p: Purchase, completedAt: string, certificateNu
           ExpressionAttributeValues: { ':id': p.purchaseId, ':one': 1 },
         },
       },
+      ...more,
     ],
   );
 
@@ -346,6 +431,7 @@ export async function reviewPurchase(
   review: { rating: number; comment: string },
   incentives: ScheduledIncentive[],
   now: Date,
+  more: TransactItem[] = [],
 ): Promise<'reviewed' | 'not-completed' | 'already-reviewed'> {
   const at = now.toISOString();
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -399,6 +485,7 @@ export async function reviewPurchase(
         ...scheduling,
         // The reviewer's account must still be active (a deleted account's token writes nothing).
         activeAccountCheck(p.accountId, now),
+        ...more,
       ]);
       return 'reviewed';
     } catch (error) {

@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { db } from '#shared/store/client.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -11,23 +12,49 @@ export class ConditionFailed extends Error {
   }
 }
 
+/**
+ * An item whose failed condition is its own answer, whichever transaction it was added
+ * to (e.g. an Idempotency-Key record: "this key was used"): the transaction throws
+ * `failed(...)` instead of ConditionFailed, so the store function it was handed to lets
+ * it through untouched, and `committed` is called when the transaction commits.
+ */
+export interface Guard {
+  /** `old` is the item as it was (when its write asked for ALL_OLD on failure). */
+  failed(old: Record<string, unknown> | undefined): Error;
+  committed?(): void;
+}
+
+const guards = new WeakMap<TransactItem, Guard>();
+
+export function guarded(item: TransactItem, guard: Guard): TransactItem {
+  guards.set(item, guard);
+  return item;
+}
+
 const MAX_CONFLICT_RETRIES = 8;
 
 /**
  * Writes all items or none. A failed condition is reported with the index of the item,
- * so callers can tell "email taken" from "phone taken". Conflicts with a concurrent
- * transaction on the same items are retried with jittered backoff: they are not answers.
+ * so callers can tell "email taken" from "phone taken" (a guarded item's failure first,
+ * as its own error). Conflicts with a concurrent transaction on the same items are
+ * retried with jittered backoff: they are not answers.
  */
 export async function transact(items: TransactItem[], token?: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await db().send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: token }));
+      for (const item of items) guards.get(item)?.committed?.();
       return;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
-      const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-      if (failed >= 0) throw new ConditionFailed(failed);
+      const failedAt = reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+      for (const i of failedAt) {
+        const guard = items[i] && guards.get(items[i]);
+        const old = reasons[i]?.Item;
+        if (guard) throw guard.failed(old ? unmarshall(old) : undefined);
+      }
+      if (failedAt.length) throw new ConditionFailed(failedAt[0]!);
       const conflict = reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError');
       if (!conflict || attempt >= MAX_CONFLICT_RETRIES) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
