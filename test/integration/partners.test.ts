@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { adminToken, call, stack } from '#test/support/api.ts';
+import { PARTNER_CACHE_TTL_MS } from '#shared/store/partners.ts';
 import { CRITERIA, onboardedPartner, seeded, signed } from '#test/support/partners.ts';
 
 const course = (title = 'Pemasaran digital') =>
@@ -12,6 +13,18 @@ const course = (title = 'Pemasaran digital') =>
     category: 'marketing',
   });
 const now = () => Math.floor(Date.now() / 1000);
+
+/** Runs `check` with the backend clock moved just past the partner cache's TTL: a
+ *  revocation or suspension must hold by then in every container (README "For partners"). */
+async function afterCacheTtl(check: () => Promise<void>): Promise<void> {
+  try {
+    const later = new Date(Date.now() + PARTNER_CACHE_TTL_MS + 1000).toISOString();
+    await call('POST', '/_local/clock', { body: { now: later } });
+    await check();
+  } finally {
+    await call('DELETE', '/_local/clock');
+  }
+}
 
 describe('partner registry', () => {
   it('walks the onboarding lifecycle, refuses skipped steps and LIVE without the four criteria, and audits every move', async () => {
@@ -112,7 +125,7 @@ describe('partner registry', () => {
 });
 
 describe('partner keys', () => {
-  it('holds two keys during rotation, refuses a third, and refuses a revoked key at once', async () => {
+  it('holds two keys during rotation, refuses a third, and refuses a revoked key within the cache TTL', async () => {
     const { partnerId, token, key: first } = await onboardedPartner('platform');
     const second = await call('POST', `/v1/admin/partners/${partnerId}/credentials`, { token });
     expect(second.status).toBe(201);
@@ -128,8 +141,10 @@ describe('partner keys', () => {
       token,
     });
     expect(revoked.status).toBe(200);
-    expect((await put(first)).status).toBe(401);
-    expect((await put(second.body)).status).toBe(200);
+    await afterCacheTtl(async () => {
+      expect((await put(first)).status).toBe(401);
+      expect((await put(second.body)).status).toBe(200);
+    });
     expect(
       (await call('DELETE', `/v1/admin/partners/${partnerId}/credentials/${first.keyId}`, { token })).status,
     ).toBe(404);
@@ -212,9 +227,38 @@ describe('request signing', () => {
       token: live.token,
       body: { to: 'SUSPENDED', note: 'suspected fraud' },
     });
-    const suspended = await signed(live.key, { method: 'PUT', path, body: course() });
-    expect(suspended.status).toBe(403);
-    expect(suspended.body.type).toMatch(/forbidden$/);
+    await afterCacheTtl(async () => {
+      const suspended = await signed(live.key, { method: 'PUT', path, body: course() });
+      expect(suspended.status).toBe(403);
+      expect(suspended.body.type).toMatch(/forbidden$/);
+    });
+  });
+
+  it('refuses a revoked key and a suspended partner on the purchase routes within the cache TTL', async () => {
+    const { partnerId, token, key } = await onboardedPartner('platform');
+    const purchases = () =>
+      signed(key, {
+        method: 'POST',
+        path: '/v1/partner/purchases',
+        body: JSON.stringify({ cardNumber: '0000000000000000', courseId: 'none' }),
+        idempotencyKey: crypto.randomUUID(),
+      });
+    // Cached by this request: the revocation below must still reach it.
+    expect((await purchases()).status).toBe(404);
+    await call('DELETE', `/v1/admin/partners/${partnerId}/credentials/${key.keyId}`, { token });
+    await afterCacheTtl(async () => {
+      expect((await purchases()).status).toBe(401);
+      expect((await signed(key, { method: 'GET', path: '/v1/partner/purchases/x' })).status).toBe(401);
+    });
+
+    const live = await onboardedPartner('platform');
+    const get = () => signed(live.key, { method: 'GET', path: '/v1/partner/purchases/none' });
+    expect((await get()).status).toBe(404);
+    await call('POST', `/v1/admin/partners/${live.partnerId}/transitions`, {
+      token: live.token,
+      body: { to: 'SUSPENDED', note: 'suspected fraud' },
+    });
+    await afterCacheTtl(async () => expect((await get()).status).toBe(403));
   });
 
   it("keeps each platform's catalog its own", async () => {
