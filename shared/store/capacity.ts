@@ -118,7 +118,10 @@ function valueBytes(value: unknown): number {
  * Counts every call of `client` (and its capacity) into the running invocation, or into
  * `into` when given (a benchmark's baseline, which runs outside any handler).
  */
-export function meterCalls(client: DynamoDBClient, into?: () => Invocation | undefined): void {
+export function meterCalls(
+  client: Pick<DynamoDBClient, 'middlewareStack'>,
+  into?: () => Invocation | undefined,
+): void {
   const target = into ?? currentInvocation;
   client.middlewareStack.add(
     (next, context) => async (args) => {
