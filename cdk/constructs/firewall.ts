@@ -1,6 +1,7 @@
 import type { Stage } from 'aws-cdk-lib/aws-apigateway';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { MAX_RATE_PER_SECOND } from '#shared/domain/partners.ts';
 import { PROBLEM_BASE } from '#shared/http/problem.ts';
 
 export const PARTNER_KEY_HEADER = 'x-prakerja-key-id';
@@ -8,7 +9,10 @@ export const PARTNER_PATH = '/v1/partner/';
 
 export interface FirewallProps {
   stage: Stage;
-  /** Requests per minute one partner key may make on /v1/partner/ routes. */
+  /** Requests per minute one partner key may make on /v1/partner/ routes. By default the
+   *  highest rate a partner may be agreed: WAF is the global ceiling and never blocks a
+   *  partner within its own rate (a static rule cannot read each partner's); the agreed
+   *  rate itself is counted per function container (shared/http/rate-limit.ts). */
   partnerKeyLimit?: number;
   /** Requests per 5 minutes from one IP address on every other route. */
   ipLimit?: number;
@@ -90,7 +94,7 @@ export class Firewall extends Construct {
           visibilityConfig: visibility('partner-key-rate'),
           statement: {
             rateBasedStatement: {
-              limit: props.partnerKeyLimit ?? 3000,
+              limit: props.partnerKeyLimit ?? MAX_RATE_PER_SECOND * 60,
               evaluationWindowSec: 60,
               aggregateKeyType: 'CUSTOM_KEYS',
               customKeys: [{ header: { name: PARTNER_KEY_HEADER, textTransformations: none } }],

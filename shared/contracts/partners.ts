@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PageQuery, page } from '#shared/contracts/common.ts';
 import { MultiLine, SingleLine } from '#shared/contracts/text.ts';
-import { PARTNER_STATUSES } from '#shared/domain/partners.ts';
+import { MAX_RATE_PER_SECOND, PARTNER_STATUSES } from '#shared/domain/partners.ts';
 import { route } from '#shared/http/contract.ts';
 
 const tags = ['partners'];
@@ -52,7 +52,7 @@ export const createPartner = route({
         .number()
         .int()
         .min(1)
-        .max(10_000)
+        .max(MAX_RATE_PER_SECOND)
         .default(100)
         .meta({ description: 'Signed requests per second this partner may make; more get 429' }),
     })

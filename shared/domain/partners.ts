@@ -57,3 +57,6 @@ export function transitionRefusal(
 
 /** At most two keys at once: the old and the new, while a partner rotates. */
 export const MAX_ACTIVE_KEYS = 2;
+/** The highest `rateLimitPerSecond` a partner may be agreed (WAF's per-key ceiling is sized
+ *  from it: cdk/constructs/firewall.ts). */
+export const MAX_RATE_PER_SECOND = 10_000;

@@ -1,14 +1,18 @@
-// npm run bench:purchases [-- --n=2000 --concurrency=32]
-// N full purchase flows over HTTP, as platforms make them (signed requests): create ->
-// confirm with the participant's SMS code -> redeem the voucher -> complete. Participants
-// are written straight into DynamoDB Local first (as the selection issues them); codes are
-// read from the local outbox outside the timed steps. Baseline in the same run: the raw
-// rate of DynamoDB Local for 4-item transactions like the confirmation's.
+// npm run bench:purchases [-- --n=2000 --concurrency=32 --warmup=200]
+// N full purchase flows over HTTP, as platforms make them (signed requests, a fresh
+// Idempotency-Key each): create -> confirm with the participant's SMS code -> redeem the
+// voucher -> complete, spread over the 8 seeded platforms. Participants are written
+// straight into DynamoDB Local first (as the selection issues them). The flows run in two
+// timed phases, every create, then confirm -> redeem -> complete, and the SMS codes are
+// read from the local outbox between them, outside the timings. Baseline in the same run
+// (test/bench/purchases-baseline.ts): the same store calls straight to DynamoDB Local,
+// in the same two phases at the same concurrency; both sides are warmed up first.
 import { randomUUID } from 'node:crypto';
-import { BatchWriteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { newCardNumber } from '#shared/domain/draw.ts';
 import { card, participant } from '#shared/store/items.ts';
 import { readMetrics, totals } from '#test/bench/metrics.ts';
+import { type BenchParticipant, baselineRunner } from '#test/bench/purchases-baseline.ts';
 import { argNumber, Latencies, round, runPool } from '#test/bench/stats.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import { request } from '#test/support/http.ts';
@@ -17,15 +21,15 @@ import { sendSigned } from '../../scripts/sign-request.ts';
 
 const n = argNumber('n', 2000);
 const concurrency = argNumber('concurrency', 32);
+const warmup = argNumber('warmup', Math.min(200, n));
 const stack = await spawnStack({ LOG_LEVEL: 'INFO' });
 const { apiUrl, tableName } = stack.info;
 const client = documentClient(stack.info);
+const isPurchaseStep = (op: string) => op.endsWith('Purchase');
 
 try {
-  // The flows spread over the 8 seeded platforms, each under its own rate limit (100/s).
-  const keys = stack.info.partners
-    .filter((p) => p.kind === 'platform')
-    .map((p) => ({ keyId: p.keyId, secret: p.secret }));
+  const platforms = stack.info.partners.filter((p) => p.kind === 'platform');
+  const keys = platforms.map((p) => ({ keyId: p.keyId, secret: p.secret }));
   for (const key of keys) {
     const course = await sendSigned(apiUrl, key, {
       method: 'PUT',
@@ -41,35 +45,39 @@ try {
     if (course.status >= 300) throw new Error(`course: ${course.status}`);
   }
 
-  // Participants, as the selection writes them.
-  const participants = Array.from({ length: n }, (_, i) => ({
-    accountId: randomUUID(),
-    cardNumber: newCardNumber(),
-    phone: `+6289${String(100_000_000 + i).slice(-9)}`,
-  }));
+  // Participants, as the selection writes them: warm-up and timed ones for each side.
+  let serial = 0;
   const deadline = new Date(Date.now() + 30 * 86_400_000).toISOString();
-  for (let i = 0; i < participants.length; i += 12) {
-    const items = participants.slice(i, i + 12).flatMap((p) => [
-      {
-        ...participant.key(p),
-        type: participant.type,
-        ...p,
-        waveId: 'bench',
-        balanceIdr: 3_500_000,
-        status: 'ACTIVE',
-        purchaseDeadline: deadline,
-        email: `${p.accountId}@example.com`,
-      },
-      card.item({ accountId: p.accountId }, p),
-    ]);
-    await client.send(
-      new BatchWriteCommand({
-        RequestItems: { [tableName]: items.map((Item) => ({ PutRequest: { Item } })) },
-      }),
-    );
-  }
+  const seed = async (count: number): Promise<BenchParticipant[]> => {
+    const made = Array.from({ length: count }, () => ({
+      accountId: randomUUID(),
+      cardNumber: newCardNumber(),
+      phone: `+6289${String(100_000_000 + serial++).slice(-9)}`,
+    }));
+    for (let i = 0; i < made.length; i += 12) {
+      let writes: Record<string, unknown>[] = made.slice(i, i + 12).flatMap((p) =>
+        [
+          {
+            ...participant.key(p),
+            type: participant.type,
+            ...p,
+            waveId: 'bench',
+            balanceIdr: 3_500_000,
+            status: 'ACTIVE',
+            purchaseDeadline: deadline,
+            email: `${p.accountId}@example.com`,
+          },
+          card.item({ accountId: p.accountId }, p),
+        ].map((Item) => ({ PutRequest: { Item } })),
+      );
+      while (writes.length) {
+        const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: writes } }));
+        writes = (out.UnprocessedItems?.[tableName] ?? []) as Record<string, unknown>[];
+      }
+    }
+    return made;
+  };
 
-  const latencies = new Latencies();
   const post = (key: (typeof keys)[number], path: string, body?: unknown) =>
     sendSigned(apiUrl, key, {
       method: 'POST',
@@ -77,93 +85,115 @@ try {
       ...(body ? { body: JSON.stringify(body) } : {}),
       idempotencyKey: randomUUID(),
     });
-  const step = async (name: string, run: () => Promise<{ status: number; body: any }>) => {
-    const r = await latencies.time(name, run);
-    if (r.status >= 300) throw new Error(`${name}: ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body;
-  };
-  let failures = 0;
-  const started = performance.now();
-  await runPool(n, concurrency, async (i) => {
-    const p = participants[i]!;
-    const key = keys[i % keys.length]!;
-    try {
-      const created = await step('create', () =>
-        post(key, '/v1/partner/purchases', { cardNumber: p.cardNumber, courseId: 'bench' }),
-      );
-      const outbox = await request(apiUrl, 'GET', `/_local/outbox?to=${encodeURIComponent(p.phone)}`);
-      const otp = outbox.body.items.find((m: { template: string }) => m.template === 'purchase-otp').code;
-      const paid = await step('confirm', () =>
-        post(key, `/v1/partner/purchases/${created.purchaseId}/confirmation`, { otp }),
-      );
-      await step('redeem', () =>
-        post(key, `/v1/partner/purchases/${created.purchaseId}/redemption`, {
-          voucherCode: paid.voucherCode,
-        }),
-      );
-      await step('complete', () =>
-        post(key, `/v1/partner/purchases/${created.purchaseId}/completion`, {
-          completedAt: new Date().toISOString(),
-          certificateNumber: 'B',
-        }),
-      );
-    } catch (error) {
+  const overHttp = async (participants: BenchParticipant[]) => {
+    const latencies = new Latencies();
+    let failures = 0;
+    const fail = (error: unknown) => {
       failures++;
       if (failures < 5) console.error(String(error));
-    }
-  });
-  const seconds = (performance.now() - started) / 1000;
-  const flowsPerSecond = (n - failures) / seconds;
+    };
+    const step = async (name: string, run: () => Promise<{ status: number; body: any }>) => {
+      const r = await latencies.time(name, run);
+      if (r.status >= 300) throw new Error(`${name}: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body;
+    };
+    const keyOf = (i: number) => keys[i % keys.length]!;
+    const created: (string | undefined)[] = [];
+    let started = performance.now();
+    await runPool(participants.length, concurrency, async (i) => {
+      const body = { cardNumber: participants[i]!.cardNumber, courseId: 'bench' };
+      created[i] = await step('create', () => post(keyOf(i), '/v1/partner/purchases', body)).then(
+        (b) => b.purchaseId,
+        fail,
+      );
+    });
+    let seconds = (performance.now() - started) / 1000;
+    // The load generator's own reads, between the timed phases.
+    const codes: string[] = [];
+    await runPool(participants.length, concurrency, async (i) => {
+      const to = encodeURIComponent(participants[i]!.phone);
+      const outbox = await request(apiUrl, 'GET', `/_local/outbox?to=${to}`);
+      codes[i] = outbox.body.items.find((m: { template: string }) => m.template === 'purchase-otp')?.code;
+    });
+    started = performance.now();
+    await runPool(participants.length, concurrency, async (i) => {
+      const id = created[i];
+      if (!id) return;
+      const base = `/v1/partner/purchases/${id}`;
+      try {
+        const paid = await step('confirm', () => post(keyOf(i), `${base}/confirmation`, { otp: codes[i] }));
+        await step('redeem', () => post(keyOf(i), `${base}/redemption`, { voucherCode: paid.voucherCode }));
+        await step('complete', () =>
+          post(keyOf(i), `${base}/completion`, {
+            completedAt: new Date().toISOString(),
+            certificateNumber: 'B',
+          }),
+        );
+      } catch (error) {
+        fail(error);
+      }
+    });
+    seconds += (performance.now() - started) / 1000;
+    return { seconds, failures, latencies: latencies.summary() };
+  };
 
-  // Capacity and calls per flow, from the metrics the handlers publish.
-  const used = totals(readMetrics(stack.logFile, (op) => op.endsWith('Purchase')));
-  const wcu = used.ConsumedWriteCapacity ?? 0;
-  const rcu = used.ConsumedReadCapacity ?? 0;
-  const calls = used.DynamoDBCalls ?? 0;
+  const baseline = await baselineRunner(stack);
+  const partnerIds = platforms.map((p) => p.id);
 
-  // Baseline: 4-item transactions (purchase, participant, ledger, voucher) straight to DynamoDB Local.
-  const rawN = Math.min(n, 2000);
-  const rawStarted = performance.now();
-  await runPool(rawN, concurrency, async () => {
-    const id = randomUUID();
-    await client.send(
-      new TransactWriteCommand({
-        TransactItems: ['PURCHASE', 'PARTICIPANT', 'LEDGER', 'VOUCHER'].map((kind) => ({
-          Put: { TableName: tableName, Item: { PK: `RAW#${id}`, SK: kind, payload: 'x'.repeat(200) } },
-        })),
-      }),
+  // Warm-up, not timed: JIT, module loads, connections, the partner caches.
+  await overHttp(await seed(warmup));
+  await baseline.run(await seed(warmup), partnerIds, concurrency);
+  const warmSteps = readMetrics(stack.logFile, isPurchaseStep).length;
+
+  const http = await overHttp(await seed(n));
+  const flows = n - http.failures;
+  const flowsPerSecond = flows / http.seconds;
+  // Capacity and calls per flow, from the metrics the handlers publish (timed run only).
+  const used = totals(readMetrics(stack.logFile, isPurchaseStep).slice(warmSteps));
+  const perFlow = (metric: string, digits = 1) => round((used[metric] ?? 0) / Math.max(flows, 1), digits);
+
+  const base = await baseline.run(await seed(n), partnerIds, concurrency);
+  const rawPerSecond = await baseline.raw(Math.min(n, 2000), concurrency);
+
+  console.log(
+    `${flows} flows (${http.failures} failed) in ${round(http.seconds)} s at concurrency ${concurrency}: ${round(flowsPerSecond)} flows/s`,
+  );
+  for (const [name, s] of Object.entries(http.latencies))
+    console.log(
+      `  ${name.padEnd(9)} p50 ${s.p50} ms  p99 ${s.p99} ms  (baseline ${base.latencies[name]?.p50} / ${base.latencies[name]?.p99} ms)`,
     );
-  });
-  const rawPerSecond = rawN / ((performance.now() - rawStarted) / 1000);
-
-  const summary = latencies.summary();
   console.log(
-    `${n - failures} flows (${failures} failed) in ${round(seconds)} s at concurrency ${concurrency}: ${round(flowsPerSecond)} flows/s`,
+    `per flow over HTTP: ${perFlow('DynamoDBCalls')} DynamoDB calls, ${perFlow('BilledWriteUnits')} WRU and ${perFlow('BilledReadUnits')} RRU as AWS bills them (${perFlow('ConsumedWriteCapacity')} WCU, ${perFlow('ConsumedReadCapacity')} RCU as DynamoDB Local reports them)`,
   );
-  for (const [name, s] of Object.entries(summary))
-    console.log(`  ${name.padEnd(9)} p50 ${s.p50} ms  p99 ${s.p99} ms`);
   console.log(
-    `consumed per flow: ${round(wcu / n, 1)} WCU, ${round(rcu / n, 1)} RCU (as DynamoDB Local reports them), ${round(calls / n, 1)} DynamoDB calls`,
+    `baseline, the same store calls straight to DynamoDB Local: ${base.flowsPerSecond} flows/s, ${base.callsPerFlow} calls, ${base.billedWritePerFlow} WRU, ${base.billedReadPerFlow} RRU per flow`,
   );
-  console.log(`baseline: ${round(rawPerSecond)} raw 4-item transactions/s straight to DynamoDB Local`);
+  console.log(`raw engine: ${rawPerSecond} 4-item transactions/s at concurrency ${concurrency}`);
+  const p99OverP50 = Object.fromEntries(
+    Object.entries(http.latencies).map(([k, s]) => [k, round(s.p99 / Math.max(s.p50, 0.1), 2)]),
+  );
   console.log(
     JSON.stringify({
       bench: 'purchases',
-      flows: n - failures,
-      failures,
+      flows,
+      failures: http.failures,
       concurrency,
       flowsPerSecond: round(flowsPerSecond),
-      p50: Object.fromEntries(Object.entries(summary).map(([k, s]) => [k, s.p50])),
-      p99: Object.fromEntries(Object.entries(summary).map(([k, s]) => [k, s.p99])),
-      wcuPerFlow: round(wcu / n, 1),
-      rcuPerFlow: round(rcu / n, 1),
-      rawTransactionsPerSecond: round(rawPerSecond),
-      ratio: round(flowsPerSecond / rawPerSecond, 4),
+      baselineFlowsPerSecond: base.flowsPerSecond,
+      rawTransactionsPerSecond: rawPerSecond,
+      p50: Object.fromEntries(Object.entries(http.latencies).map(([k, s]) => [k, s.p50])),
+      p99: Object.fromEntries(Object.entries(http.latencies).map(([k, s]) => [k, s.p99])),
+      p99OverP50,
+      billedWritePerFlow: perFlow('BilledWriteUnits'),
+      billedReadPerFlow: perFlow('BilledReadUnits'),
+      baselineBilledWritePerFlow: base.billedWritePerFlow,
+      baselineCallsPerFlow: base.callsPerFlow,
+      ratio: round(flowsPerSecond / base.flowsPerSecond, 3),
       rawRatio: round(flowsPerSecond / rawPerSecond, 4),
-      callsPerOp: round(calls / Math.max(n - failures, 1), 1),
+      callsPerOp: perFlow('DynamoDBCalls', 2),
     }),
   );
-  if (failures) process.exitCode = 1;
+  if (http.failures) process.exitCode = 1;
 } finally {
   await stack.stop();
 }
