@@ -9,7 +9,7 @@ import { getWave } from '#shared/store/waves.ts';
 
 // Survey incentives (DOMAIN.md: Rp 50,000 per survey, 3 or 2 surveys by scheme), paid
 // like the training incentive only after a first completed course.
-export const handler = httpHandler(answerSurvey, async ({ params, body, principal }) => {
+export const handler = httpHandler(answerSurvey, async ({ params, body, principal, idempotency }) => {
   const participant = (await participantOf(principal.accountId)) as
     | (Awaited<ReturnType<typeof participantOf>> & { completedCourses?: number })
     | undefined;
@@ -26,13 +26,7 @@ export const handler = httpHandler(answerSurvey, async ({ params, body, principa
     amountIdr: wave.scheme.surveyIncentiveIdr,
     dueDate: now.toISOString().slice(0, 10),
   };
-  const recorded = await recordSurvey(principal.accountId, incentive, body.answers, now).catch(
-    async (error) => {
-      throw error instanceof AccountInactive ? await inactiveAccount(principal.accountId) : error;
-    },
-  );
-  if (!recorded) throw new Problem('already-answered', `Survey ${params.n} has been answered.`);
-  return {
+  const reply = {
     status: 201,
     body: {
       n: params.n,
@@ -44,4 +38,12 @@ export const handler = httpHandler(answerSurvey, async ({ params, body, principa
       },
     },
   };
+  const kept = idempotency?.record(reply);
+  const recorded = await recordSurvey(principal.accountId, incentive, body.answers, now, kept).catch(
+    async (error) => {
+      throw error instanceof AccountInactive ? await inactiveAccount(principal.accountId) : error;
+    },
+  );
+  if (!recorded) throw new Problem('already-answered', `Survey ${params.n} has been answered.`);
+  return reply;
 });

@@ -227,6 +227,7 @@ export const answerSurvey = route({
     "Answer survey n (1..the scheme's surveyCount) after the first completed course; schedules its incentive",
   tags,
   idempotent: true,
+  keepsInTransaction: true,
   params: z.object({ n: z.coerce.number().int().min(1).max(10) }),
   body: z
     .strictObject({

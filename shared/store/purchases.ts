@@ -530,6 +530,7 @@ export async function recordSurvey(
   incentive: ScheduledIncentive,
   answers: Record<string, unknown>,
   now: Date,
+  more: TransactItem[] = [],
 ): Promise<boolean> {
   const at = now.toISOString();
   try {
@@ -549,6 +550,7 @@ export async function recordSurvey(
         },
       },
       activeAccountCheck(accountId, now),
+      ...more,
     ]);
     return true;
   } catch (error) {

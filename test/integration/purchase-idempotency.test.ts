@@ -58,7 +58,7 @@ const ledger = async (p: TestParticipant, kind: string) =>
 const balance = async (p: TestParticipant) => (await participantsOf(stack(), [p.accountId]))[0]!.balanceIdr;
 
 describe('idempotent repeats of the purchase routes', () => {
-  it('create, confirm, redeem, complete and review each answer a repeat with the first answer, acting once', async () => {
+  it('create, confirm, redeem, complete, review and a survey each answer a repeat with the first answer, acting once', async () => {
     const p = await participant();
     const created = await sendTwice('/v1/partner/purchases', { cardNumber: p.cardNumber, courseId: 'idem' });
     expect(created.status).toBe(201);
@@ -90,6 +90,22 @@ describe('idempotent repeats of the purchase routes', () => {
     expect(again.status).toBe(201);
     expect(again.body).toEqual(reviewed.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
+
+    const surveyKey = randomUUID();
+    const survey = () =>
+      call('POST', '/v1/me/surveys/1', {
+        token: p.token,
+        body: { answers: { q1: 'ya' } },
+        headers: { 'idempotency-key': surveyKey },
+      });
+    const answered = await survey();
+    const answeredAgain = await survey();
+    expect(answered.status).toBe(201);
+    expect(answeredAgain.status).toBe(201);
+    expect(answeredAgain.body).toEqual(answered.body);
+    expect(answeredAgain.headers.get('idempotent-replayed')).toBe('true');
+    const other = await call('POST', '/v1/me/surveys/1', { token: p.token, body: { answers: { q1: 'x' } } });
+    expect(other.body.type).toMatch(/already-answered$/);
   });
 
   it('a cancellation repeated gets its first answer and refunds once', async () => {
