@@ -1,4 +1,4 @@
-// npm run bench:purchases [-- --n=2000 --concurrency=32 --warmup=200]
+// npm run bench:purchases [-- --n=2000 --concurrency=32 --warmup=200 --rounds=4]
 // N full purchase flows over HTTP, as platforms make them (signed requests, a fresh
 // Idempotency-Key each): create -> confirm with the participant's SMS code -> redeem the
 // voucher -> complete, spread over the 8 seeded platforms. Participants are written
@@ -6,7 +6,8 @@
 // timed phases, every create, then confirm -> redeem -> complete, and the SMS codes are
 // read from the local outbox between them, outside the timings. Baseline in the same run
 // (test/bench/purchases-baseline.ts): the same store calls straight to DynamoDB Local,
-// in the same two phases at the same concurrency; both sides are warmed up first.
+// in the same two phases at the same concurrency; both sides are warmed up first, then
+// take turns (`rounds` shares of the flows each).
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -23,6 +24,7 @@ import { sendSigned } from '../../scripts/sign-request.ts';
 const n = argNumber('n', 2000);
 const concurrency = argNumber('concurrency', 32);
 const warmup = argNumber('warmup', Math.min(200, n));
+const rounds = argNumber('rounds', 4);
 const stack = await spawnStack({ LOG_LEVEL: 'INFO' });
 const { apiUrl, tableName } = stack.info;
 const client = documentClient(stack.info);
@@ -86,8 +88,7 @@ try {
       ...(body ? { body: JSON.stringify(body) } : {}),
       idempotencyKey: randomUUID(),
     });
-  const overHttp = async (participants: BenchParticipant[]) => {
-    const latencies = new Latencies();
+  const overHttp = async (participants: BenchParticipant[], latencies = new Latencies()) => {
     let failures = 0;
     const fail = (error: unknown) => {
       failures++;
@@ -135,7 +136,7 @@ try {
       }
     });
     seconds += (performance.now() - started) / 1000;
-    return { seconds, failures, latencies: latencies.summary() };
+    return { seconds, failures };
   };
 
   const baseline = await baselineRunner(stack);
@@ -146,43 +147,61 @@ try {
   await baseline.run(await seed(warmup), partnerIds, concurrency);
   const warmSteps = readMetrics(stack.logFile, isPurchaseStep).length;
 
+  // The two sides take turns, a share of the flows each, so that the load of the machine
+  // (shared, and drifting) weighs on both alike.
+  const httpLatencies = new Latencies();
+  const baseLatencies = new Latencies();
+  const http = { seconds: 0, failures: 0 };
+  const base = { seconds: 0, calls: 0, billedWrite: 0, billedRead: 0 };
   // The load generator's own delays (signing, parsing, GC): if they made the tail, it
   // would show here rather than in the stack.
   const generatorDelay = monitorEventLoopDelay({ resolution: 10 });
-  generatorDelay.enable();
-  const http = await overHttp(await seed(n));
-  generatorDelay.disable();
+  const share = Math.ceil(n / rounds);
+  for (let done = 0; done < n; done += share) {
+    const count = Math.min(share, n - done);
+    const [forHttp, forBaseline] = [await seed(count), await seed(count)];
+    generatorDelay.enable();
+    const h = await overHttp(forHttp, httpLatencies);
+    generatorDelay.disable();
+    http.seconds += h.seconds;
+    http.failures += h.failures;
+    const b = await baseline.run(forBaseline, partnerIds, concurrency, baseLatencies);
+    base.seconds += b.seconds;
+    base.calls += b.calls;
+    base.billedWrite += b.billedWrite;
+    base.billedRead += b.billedRead;
+  }
   const flows = n - http.failures;
   const flowsPerSecond = flows / http.seconds;
   // Capacity and calls per flow, from the metrics the handlers publish (timed run only).
   const used = totals(readMetrics(stack.logFile, isPurchaseStep).slice(warmSteps));
   const perFlow = (metric: string, digits = 1) => round((used[metric] ?? 0) / Math.max(flows, 1), digits);
+  const latencies = { http: httpLatencies.summary(), base: baseLatencies.summary() };
+  const baseFlowsPerSecond = round(n / base.seconds);
+  const basePerFlow = (total: number, digits = 1) => round(total / n, digits);
 
-  const base = await baseline.run(await seed(n), partnerIds, concurrency);
   const rawPerSecond = await baseline.raw(Math.min(n, 2000), concurrency);
 
   console.log(
     `${flows} flows (${http.failures} failed) in ${round(http.seconds)} s at concurrency ${concurrency}: ${round(flowsPerSecond)} flows/s`,
   );
-  for (const [name, s] of Object.entries(http.latencies))
+  for (const [name, s] of Object.entries(latencies.http))
     console.log(
-      `  ${name.padEnd(9)} p50 ${s.p50} ms  p99 ${s.p99} ms  (baseline ${base.latencies[name]?.p50} / ${base.latencies[name]?.p99} ms)`,
+      `  ${name.padEnd(9)} p50 ${s.p50} ms  p99 ${s.p99} ms  (baseline ${latencies.base[name]?.p50} / ${latencies.base[name]?.p99} ms)`,
     );
   console.log(
     `per flow over HTTP: ${perFlow('DynamoDBCalls')} DynamoDB calls, ${perFlow('BilledWriteUnits')} WRU and ${perFlow('BilledReadUnits')} RRU as AWS bills them (${perFlow('ConsumedWriteCapacity')} WCU, ${perFlow('ConsumedReadCapacity')} RCU as DynamoDB Local reports them)`,
   );
   console.log(
-    `baseline, the same store calls straight to DynamoDB Local: ${base.flowsPerSecond} flows/s, ${base.callsPerFlow} calls, ${base.billedWritePerFlow} WRU, ${base.billedReadPerFlow} RRU per flow`,
+    `baseline, the same store calls straight to DynamoDB Local: ${baseFlowsPerSecond} flows/s, ${basePerFlow(base.calls, 2)} calls, ${basePerFlow(base.billedWrite)} WRU, ${basePerFlow(base.billedRead)} RRU per flow`,
   );
   console.log(`raw engine: ${rawPerSecond} 4-item transactions/s at concurrency ${concurrency}`);
-  const tail = (latencies: typeof http.latencies) =>
-    Object.fromEntries(
-      Object.entries(latencies).map(([k, s]) => [k, round(s.p99 / Math.max(s.p50, 0.1), 2)]),
-    );
-  const p99OverP50 = tail(http.latencies);
+  const tail = (summary: typeof latencies.http) =>
+    Object.fromEntries(Object.entries(summary).map(([k, s]) => [k, round(s.p99 / Math.max(s.p50, 0.1), 2)]));
+  const p99OverP50 = tail(latencies.http);
   const generatorP99Ms = round(generatorDelay.percentile(99) / 1e6);
   console.log(
-    `load generator's event-loop delay over HTTP: p50 ${round(generatorDelay.percentile(50) / 1e6)} ms, p99 ${generatorP99Ms} ms; p99/p50 per step ${JSON.stringify(p99OverP50)} (baseline ${JSON.stringify(tail(base.latencies))})`,
+    `load generator's event-loop delay over HTTP: p50 ${round(generatorDelay.percentile(50) / 1e6)} ms, p99 ${generatorP99Ms} ms; p99/p50 per step ${JSON.stringify(p99OverP50)} (baseline ${JSON.stringify(tail(latencies.base))})`,
   );
   console.log(
     JSON.stringify({
@@ -191,18 +210,18 @@ try {
       failures: http.failures,
       concurrency,
       flowsPerSecond: round(flowsPerSecond),
-      baselineFlowsPerSecond: base.flowsPerSecond,
+      baselineFlowsPerSecond: baseFlowsPerSecond,
       rawTransactionsPerSecond: rawPerSecond,
-      p50: Object.fromEntries(Object.entries(http.latencies).map(([k, s]) => [k, s.p50])),
-      p99: Object.fromEntries(Object.entries(http.latencies).map(([k, s]) => [k, s.p99])),
+      p50: Object.fromEntries(Object.entries(latencies.http).map(([k, s]) => [k, s.p50])),
+      p99: Object.fromEntries(Object.entries(latencies.http).map(([k, s]) => [k, s.p99])),
       p99OverP50,
-      baselineP99OverP50: tail(base.latencies),
+      baselineP99OverP50: tail(latencies.base),
       generatorDelayP99Ms: generatorP99Ms,
       billedWritePerFlow: perFlow('BilledWriteUnits'),
       billedReadPerFlow: perFlow('BilledReadUnits'),
-      baselineBilledWritePerFlow: base.billedWritePerFlow,
-      baselineCallsPerFlow: base.callsPerFlow,
-      ratio: round(flowsPerSecond / base.flowsPerSecond, 3),
+      baselineBilledWritePerFlow: basePerFlow(base.billedWrite),
+      baselineCallsPerFlow: basePerFlow(base.calls, 2),
+      ratio: round(flowsPerSecond / baseFlowsPerSecond, 3),
       rawRatio: round(flowsPerSecond / rawPerSecond, 4),
       callsPerOp: perFlow('DynamoDBCalls', 2),
     }),
