@@ -13,10 +13,11 @@ import { guarded, type TransactItem, transact } from '#shared/store/transact.ts'
 
 // Idempotency-Key (Stripe's semantics, API.md): the first response to a key is kept for
 // 24 hours and returned to every repeat with the same request; the same key with another
-// request is 422; a repeat while the first is still running is 409. 5xx answers are not
-// kept, so a retry after a fault does the work again.
+// request is 422; a repeat while the first is still running is 409 (or, where the record
+// is written in the route's own transaction, the first answer once it is in). 5xx answers
+// are not kept, so a retry after a fault does the work again. `run` answers refusals as
+// replies (they are kept); what it throws is a fault.
 const KEEP_S = 24 * 3600;
-/** `run` answers refusals as replies (they are kept); what it throws is a fault. */
 /** A run that has not finished after this long is taken to have died; its key is free again. */
 const LOCK_MS = 30_000;
 
