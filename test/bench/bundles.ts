@@ -1,4 +1,4 @@
-// npm run bench:bundles [-- --runs=7]
+// npm run bench:bundles [-- --runs=7] [-- --only=accounts/]
 // Builds every function's bundle with the CDK app's own options (cdk/constructs/bundling.ts),
 // then imports each in fresh Node processes with the environment its Lambda gets, and
 // prints its size (minified index.mjs without the map, and gzipped), its largest packages
@@ -23,6 +23,8 @@ import { buildApp } from '#cdk/stack.ts';
 import { argNumber, round } from '#test/bench/stats.ts';
 
 const runs = argNumber('runs', 5);
+/** Only the functions whose handler contains this text (a quicker look at a few). */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? '';
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 if (Number(process.versions.node.split('.')[0]) < 24)
   throw new Error('run with Node 24 (npm run bench:bundles)');
@@ -87,19 +89,26 @@ function packages(metafile: Metafile): [string, number][] {
   return [...bytes].sort((a, b) => b[1] - a[1]);
 }
 
-/** Milliseconds to import `file` in a fresh process (Node already up), median of the runs. */
-async function initMs(file: string, environment: Record<string, string>): Promise<number> {
-  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now() - t);`;
-  const times: number[] = [];
+/** Milliseconds to import `file` in a fresh process (Node already up): wall clock, and the
+ *  CPU time it took (steadier than the wall clock on a shared machine), medians of the runs. */
+async function initMs(
+  file: string,
+  environment: Record<string, string>,
+): Promise<{ ms: number; cpuMs: number }> {
+  const script = `const c = process.cpuUsage(), t = performance.now();
+await import(${JSON.stringify(pathToFileURL(file).href)});
+const u = process.cpuUsage(c);
+console.log(JSON.stringify({ ms: performance.now() - t, cpuMs: (u.user + u.system) / 1000 }));`;
+  const samples: { ms: number; cpuMs: number }[] = [];
   for (let i = 0; i < runs; i += 1) {
     const { stdout } = await run(
       process.execPath,
       ['--enable-source-maps', '--input-type=module', '--eval', script],
       { env: environment, cwd: dir },
     );
-    times.push(Number(stdout.trim()));
+    samples.push(JSON.parse(stdout.trim().split('\n').at(-1)!));
   }
-  return median(times);
+  return { ms: median(samples.map((s) => s.ms)), cpuMs: median(samples.map((s) => s.cpuMs)) };
 }
 
 const median = (values: number[]) => {
@@ -114,6 +123,7 @@ interface Measured {
   kb: number;
   gzipKb: number;
   initMs: number;
+  initCpuMs: number;
   largest: string;
 }
 
@@ -124,24 +134,25 @@ async function measure(b: Bundle): Promise<Measured> {
     .slice(0, 4)
     .map(([name, bytes]) => `${name} ${kb(bytes).toFixed(0)}`)
     .join(', ');
-  const environment = { ...lambdaEnvironment(b.name), ...b.environment };
+  const init = await initMs(file, { ...lambdaEnvironment(b.name), ...b.environment });
   return {
     name: b.name,
     kb: kb(code.byteLength),
     gzipKb: kb(gzipSync(code).byteLength),
-    initMs: await initMs(file, environment),
+    initMs: init.ms,
+    initCpuMs: init.cpuMs,
     largest,
   };
 }
 
 try {
-  const functions = appBundles();
+  const functions = appBundles().filter((b) => b.name.includes(only));
   const empty = join(dir, 'empty', 'index.mjs');
   mkdirSync(join(dir, 'empty'));
   writeFileSync(empty, 'export {};\n');
   // Warm-up: the first spawns pay for a cold file cache.
   await initMs(empty, lambdaEnvironment('empty'));
-  const emptyMs = await initMs(empty, lambdaEnvironment('empty'));
+  const emptyInit = await initMs(empty, lambdaEnvironment('empty'));
   const baseline = await measure({
     name: 'baseline: DynamoDB client + GetItem',
     entry: root('test/bench/bundles-baseline.ts'),
@@ -152,15 +163,16 @@ try {
   measured.sort((a, b) => b.kb - a.kb);
 
   const line = (m: Measured) =>
-    `${m.kb.toFixed(0).padStart(5)} KB ${m.gzipKb.toFixed(0).padStart(4)} KB gz ${m.initMs.toFixed(0).padStart(5)} ms  ${m.name.padEnd(36)} ${m.largest}`;
+    `${m.kb.toFixed(0).padStart(5)} KB ${m.gzipKb.toFixed(0).padStart(4)} KB gz ${m.initMs.toFixed(0).padStart(5)} ms ${m.initCpuMs.toFixed(0).padStart(5)} ms cpu  ${m.name.padEnd(36)} ${m.largest}`;
   console.log(
     `bundles (index.mjs without its map; init = import in a fresh Node ${process.version}, median of ${runs}; budget ${BUNDLE_BUDGET_KB} KB)`,
   );
   for (const m of measured) console.log(line(m));
   console.log(line(baseline));
-  console.log(`empty ES module: ${emptyMs.toFixed(1)} ms`);
+  console.log(`empty ES module: ${emptyInit.ms.toFixed(1)} ms, ${emptyInit.cpuMs.toFixed(1)} ms cpu`);
 
   const medianInitMs = median(measured.map((m) => m.initMs));
+  const medianInitCpuMs = median(measured.map((m) => m.initCpuMs));
   console.log(
     JSON.stringify({
       bench: 'bundles',
@@ -174,9 +186,12 @@ try {
       medianInitMs: round(medianInitMs),
       baselineKb: round(baseline.kb),
       baselineInitMs: round(baseline.initMs),
-      emptyInitMs: round(emptyMs),
+      emptyInitMs: round(emptyInit.ms),
+      medianInitCpuMs: round(medianInitCpuMs),
+      baselineInitCpuMs: round(baseline.initCpuMs),
       ratio: round(medianInitMs / baseline.initMs, 2),
-      rawRatio: round(medianInitMs / emptyMs, 2),
+      rawRatio: round(medianInitMs / emptyInit.ms, 2),
+      cpuRatio: round(medianInitCpuMs / baseline.initCpuMs, 2),
       callsPerOp: 0,
     }),
   );
