@@ -23,6 +23,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { treeCpuMs } from '#test/bench/process-cpu.ts';
 import { round, runPool } from '#test/bench/stats.ts';
 import { profileBody, randomIdentity } from '#test/support/nik.ts';
 import type { SpawnedStack } from '#test/support/spawn-stack.ts';
@@ -50,6 +51,8 @@ export async function rawBaseline(stack: SpawnedStack, waveId: string) {
   const items = await import('#shared/store/items.ts');
   const { outboxPut } = await import('#shared/store/outbox.ts');
   const { getWave, insertApplication } = await import('#shared/store/waves.ts');
+  const { withInvocation } = await import('#shared/observability.ts');
+  const { meterCalls } = await import('#shared/store/capacity.ts');
 
   const TableName = stack.info.tableName;
   const client = DynamoDBDocumentClient.from(
@@ -61,6 +64,9 @@ export async function rawBaseline(stack: SpawnedStack, waveId: string) {
     }),
     { marshallOptions: { removeUndefinedValues: true } },
   );
+  // Its calls and capacity count into the running citizen's invocation, as a handler's do
+  // (the store's own client, which the join's transaction goes through, does the same).
+  meterCalls(client);
   const transact = (TransactItems: NonNullable<TransactWriteCommand['input']['TransactItems']>) =>
     client.send(new TransactWriteCommand({ TransactItems }));
   const wave = (await getWave(waveId))!;
@@ -278,12 +284,29 @@ export async function rawBaseline(stack: SpawnedStack, waveId: string) {
     });
   }
 
-  /** Citizens per second of the minimal work, after `warmUp` untimed ones. */
+  /** Citizens per second of the minimal work, after `warmUp` untimed ones; and per
+   *  citizen, its DynamoDB calls and the capacity DynamoDB would bill. */
   async function citizensPerSecond(n: number, concurrency: number, hashing: boolean, warmUp: number) {
     await runPool(warmUp, concurrency, (i) => minimalCitizen(i, hashing));
+    const sum = { calls: 0, billedWrite: 0, billedRead: 0 };
+    const cpu = treeCpuMs();
     const started = performance.now();
-    await runPool(n, concurrency, (i) => minimalCitizen(i, hashing));
-    return round(n / ((performance.now() - started) / 1000));
+    await runPool(n, concurrency, async (i) => {
+      const { invocation, result } = withInvocation(() => minimalCitizen(i, hashing));
+      await result;
+      sum.calls += invocation.calls;
+      sum.billedWrite += invocation.billedWrite;
+      sum.billedRead += invocation.billedRead;
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const cpuMs = cpu === undefined ? undefined : treeCpuMs()! - cpu;
+    return {
+      perSecond: round(n / seconds),
+      cpuMsPerCitizen: cpuMs === undefined ? null : round(cpuMs / n),
+      callsPerCitizen: round(sum.calls / n, 2),
+      billedWriteUnits: round(sum.billedWrite / n, 2),
+      billedReadUnits: round(sum.billedRead / n, 2),
+    };
   }
 
   /** The raw engine: single-item puts (about an account's size) at `concurrency`. */

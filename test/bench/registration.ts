@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { hashPassword, verifyPassword } from '#shared/crypto.ts';
 import { type MetricLine, readMetrics, totals } from '#test/bench/metrics.ts';
+import { treeCpuMs } from '#test/bench/process-cpu.ts';
 import { MINIMAL_CALLS, rawBaseline } from '#test/bench/registration-raw.ts';
 import { argNumber, Latencies, round, runPool } from '#test/bench/stats.ts';
 import { type CallOptions, request } from '#test/support/http.ts';
@@ -108,7 +109,8 @@ try {
         ['phone', phone, 'verify-phone'],
       ] as const) {
         // The load generator's own read, outside the timed steps (and not a handler's call).
-        const outbox = await call('GET', `/_local/outbox?to=${encodeURIComponent(to)}`);
+        const read = () => call('GET', `/_local/outbox?to=${encodeURIComponent(to)}`);
+        const outbox = latencies ? await latencies.time('outbox', read) : await read();
         const code = outbox.body.items.find((m: { template: string }) => m.template === template)?.code;
         await step(`verify-${channel}`, 'POST', '/v1/accounts/verify', { email, channel, code });
       }
@@ -128,9 +130,15 @@ try {
   const before = readMetrics(stack.logFile, isStep).length;
 
   const latencies = new Latencies();
+  const cpu = treeCpuMs();
   const started = performance.now();
   await runPool(n, concurrency, (i) => citizen(i, latencies));
-  const seconds = (performance.now() - started) / 1000;
+  const wall = (performance.now() - started) / 1000;
+  const httpCpuMs = cpu === undefined ? undefined : treeCpuMs()! - cpu;
+  // The load generator's outbox reads are not the citizens' work: each worker's share of
+  // them comes off the wall time (they stay in the CPU figure, which is conservative).
+  const { outbox, ...stepLatencies } = latencies.summary();
+  const seconds = wall - latencies.total('outbox') / 1000 / concurrency;
   const registered = n - failures;
   // Only the timed citizens' requests (metric lines are written as each request ends).
   const used = perCitizen(readMetrics(stack.logFile, isStep).slice(before), registered);
@@ -156,29 +164,50 @@ try {
     concurrency,
     warmUp,
     seconds: round(seconds),
+    wallSeconds: round(wall),
     citizensPerSecond: round(perSecond),
-    latencyMs: latencies.summary(),
+    latencyMs: stepLatencies,
+    outboxReadMs: outbox,
+    // CPU of this process, the stack and DynamoDB Local while each side ran, per citizen.
+    cpuMsPerCitizen: httpCpuMs === undefined ? null : round(httpCpuMs / Math.max(registered, 1)),
+    baselineCpuMsPerCitizen: withHashing.cpuMsPerCitizen,
+    baselineWithoutHashingCpuMsPerCitizen: withoutHashing.cpuMsPerCitizen,
     ...used,
     hashCpuMs: hash.cpuMs,
     hashWallMs: hash.wallMs,
     hashesPerCitizen: HASHES_PER_CITIZEN,
-    baselineCitizensPerSecond: withHashing,
-    baselineWithoutHashingPerSecond: withoutHashing,
+    baselineCitizensPerSecond: withHashing.perSecond,
+    baselineWithoutHashingPerSecond: withoutHashing.perSecond,
+    baselineCallsPerCitizen: withHashing.callsPerCitizen,
+    baselineBilledWriteUnits: withHashing.billedWriteUnits,
+    baselineBilledReadUnits: withHashing.billedReadUnits,
     citizensPerSecondLessHashing: round(perSecondLessHashing),
     rawPutsPerSecond: putsPerSecond,
     // HTTP vs the minimal work with the same scrypt calls.
-    ratio: round(perSecond / withHashing, 3),
+    ratio: round(perSecond / withHashing.perSecond, 3),
     // HTTP less its hashing CPU vs the minimal work without hashing.
-    ratioWithoutHashing: round(perSecondLessHashing / withoutHashing, 3),
+    ratioWithoutHashing: round(perSecondLessHashing / withoutHashing.perSecond, 3),
     // HTTP vs the engine doing the minimal number of calls as single-item puts.
     rawRatio: round(perSecond / (putsPerSecond / MINIMAL_CALLS), 3),
+    // The same comparisons in CPU per citizen, which other work on the machine moves less.
+    cpuRatio:
+      httpCpuMs === undefined || withHashing.cpuMsPerCitizen === null
+        ? null
+        : round(withHashing.cpuMsPerCitizen / (httpCpuMs / registered), 3),
+    cpuRatioWithoutHashing:
+      httpCpuMs === undefined || withoutHashing.cpuMsPerCitizen === null
+        ? null
+        : round(
+            withoutHashing.cpuMsPerCitizen / (httpCpuMs / registered - HASHES_PER_CITIZEN * hash.cpuMs),
+            3,
+          ),
     callsPerOp: used.calls,
   };
   console.log(
     `\n${registered} citizens registered and joined in ${figures.seconds} s: ${figures.citizensPerSecond}/s over HTTP (after ${warmUp} warm-up citizens)`,
   );
   console.log(
-    `minimal work straight to DynamoDB Local: ${withHashing}/s with the same scrypt calls (ratio ${figures.ratio}), ${withoutHashing}/s without`,
+    `minimal work straight to DynamoDB Local: ${withHashing.perSecond}/s with the same scrypt calls (ratio ${figures.ratio}), ${withoutHashing.perSecond}/s without; ${withHashing.callsPerCitizen} calls, billed ${withHashing.billedWriteUnits} WRU, ${withHashing.billedReadUnits} RRU per citizen`,
   );
   console.log(
     `password hash: ${hash.cpuMs} ms CPU (${hash.wallMs} ms wall) each, ${HASHES_PER_CITIZEN} per citizen; HTTP less its hashing ${figures.citizensPerSecondLessHashing}/s (ratio without hashing ${figures.ratioWithoutHashing})`,
@@ -189,6 +218,10 @@ try {
   console.log(
     `per citizen: ${used.calls} DynamoDB calls ${JSON.stringify(used.callsPerRequest)} per request; billed ${used.billedWriteUnits ?? '?'} WRU, ${used.billedReadUnits ?? '?'} RRU; DynamoDB Local reports ${used.localWcu} WCU, ${used.localRcu} RCU`,
   );
+  if (figures.cpuMsPerCitizen !== null)
+    console.log(
+      `CPU per citizen (this process, the stack, DynamoDB Local): ${figures.cpuMsPerCitizen} ms over HTTP, ${withHashing.cpuMsPerCitizen} ms baseline with hashing (cpuRatio ${figures.cpuRatio}), ${withoutHashing.cpuMsPerCitizen} ms without (vs HTTP less its hashing: ${figures.cpuRatioWithoutHashing})`,
+    );
   console.table(figures.latencyMs);
   console.log(JSON.stringify(figures));
 } finally {
