@@ -62,12 +62,12 @@ export async function claimSignIn(email: string, now: Date): Promise<SignInAttem
     live: 'attribute_exists(accountId) AND (attribute_not_exists(expiresAtEpoch) OR expiresAtEpoch > :nowS)',
     values: { ':nowS': epochSeconds(t) },
   };
-  const fast = await quickClaim(marker, t);
+  const quick = await quickClaim(marker, t);
   // The marker as the claim left it (ALL_NEW), or as it stood when refused (ALL_OLD).
-  const found = fast.item && emailMarker.parse(fast.item);
-  if (fast.done) return attempt(marker, { granted: true, lockedUntil: 0 }, now, found);
+  const found = quick.item && emailMarker.parse(quick.item);
+  if (quick.done) return attempt(marker, { granted: true, lockedUntil: 0 }, now, found);
   if (found && !isExpired(found, t))
-    return attempt(marker, await versionedClaim(marker, fast.item, t), now, found);
+    return attempt(marker, await versionedClaim(marker, quick.item, t), now, found);
 
   const counter: Holder = {
     Key: signInCounter.key({ email }),
