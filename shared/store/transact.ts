@@ -5,9 +5,14 @@ import { db } from '#shared/store/client.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** Thrown when the item at `index` failed its condition: the caller maps it to a refusal. */
+/** Thrown when the item at `index` failed its condition: the caller maps it to a refusal.
+ *  `item` is that item as it stood, when the transaction item asked for it
+ *  (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`): why it failed, without a read. */
 export class ConditionFailed extends Error {
-  constructor(readonly index: number) {
+  constructor(
+    readonly index: number,
+    readonly item?: Record<string, unknown>,
+  ) {
     super(`condition failed on transaction item ${index}`);
   }
 }
@@ -49,12 +54,15 @@ export async function transact(items: TransactItem[], token?: string): Promise<v
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       const failedAt = reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+      const oldAt = (i: number) => {
+        const old = reasons[i]?.Item;
+        return old ? unmarshall(old) : undefined;
+      };
       for (const i of failedAt) {
         const guard = items[i] && guards.get(items[i]);
-        const old = reasons[i]?.Item;
-        if (guard) throw guard.failed(old ? unmarshall(old) : undefined);
+        if (guard) throw guard.failed(oldAt(i));
       }
-      if (failedAt.length) throw new ConditionFailed(failedAt[0]!);
+      if (failedAt.length) throw new ConditionFailed(failedAt[0]!, oldAt(failedAt[0]!));
       const conflict = reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError');
       if (!conflict || attempt >= MAX_CONFLICT_RETRIES) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
