@@ -62,12 +62,16 @@ export const handler = segmentTask('announce', async (page, wave, state, pageNum
         ),
       );
   }
-  await writeNotSelected(notDrawn, progress);
-  for (const o of notDrawn) count({ ...o, key: '' });
-  await eachLimited(drawn, 16, async ([a, s]) => {
-    count({ outcome: await issue(a, s, wave, now), pool: s.pool, key: s.key });
-    progress();
-  });
+  // The batches and the transactions go at once: neither waits for the other.
+  await Promise.all([
+    writeNotSelected(notDrawn, progress).then(() => {
+      for (const o of notDrawn) count({ ...o, key: '' });
+    }),
+    eachLimited(drawn, 16, async ([a, s]) => {
+      count({ outcome: await issue(a, s, wave, now), pool: s.pool, key: s.key });
+      progress();
+    }),
+  ]);
   return { counts };
 });
 

@@ -65,15 +65,26 @@ export function segmentTask(
     let histogram = state.histogram;
     let page = state.page ?? 0;
     let cursor: SegmentCursor | null = state.cursor ?? { slice: 0 };
-    for (let pages = 0; cursor && pages < state.pagesPerCall; pages++) {
-      const read = await applicantPage(state.waveId, state.segment, state.segments, cursor, state.pageSize);
+    const read = (at: SegmentCursor) =>
+      applicantPage(state.waveId, state.segment, state.segments, at, state.pageSize);
+    // The next page is read while this one is worked on: two pages in memory at most.
+    let reading = read(cursor);
+    for (let pages = 0; pages < state.pagesPerCall; pages++) {
+      const current = await reading;
+      const more = current.next && pages + 1 < state.pagesPerCall;
+      if (more) {
+        reading = read(current.next!);
+        // Awaited on the next turn; a failed page before then must not leave it unhandled.
+        reading.catch(() => undefined);
+      }
       // An empty read (the segment's last slices hold nobody) is no page.
-      if (read.items.length) {
-        const result = await work(read.items, wave, state, page++);
+      if (current.items.length) {
+        const result = await work(current.items, wave, state, page++);
         addCounts(counts, result.counts);
         if (result.histogram) histogram = addHistogram(histogram ?? emptyHistogram(), result.histogram);
       }
-      cursor = read.next;
+      cursor = current.next;
+      if (!more) break;
     }
     const next: SegmentState = {
       ...state,

@@ -92,7 +92,8 @@ describe('selection pages', () => {
     const applicants = syntheticApplicants(60, { seed: 503 });
     const waveId = await closedWave(10);
     await loadApplicants(stack(), stackDirOf(inject('stackLogFile')), waveId, applicants);
-    // After the page's 50 not-drawn are written (two batches), before its drawn are issued.
+    // Once 30 of the page's outcomes are written (a batch of 25 not-drawn at least): the
+    // retried page writes that batch again.
     const armed = await call('POST', '/_local/faults', {
       body: { point: 'selection.announce', segment: 0, afterItems: 30, times: 1 },
     });
