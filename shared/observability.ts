@@ -36,9 +36,12 @@ export type BusinessEvent =
   | 'PayoutFailed';
 
 export interface Invocation {
-  /** DynamoDB capacity as the engine reports it, and the number of calls. */
+  /** DynamoDB capacity as the engine reports it, as DynamoDB bills it (store/capacity.ts),
+   *  and the number of calls. */
   read: number;
   write: number;
+  billedRead: number;
+  billedWrite: number;
   calls: number;
   events: Partial<Record<BusinessEvent, number>>;
 }
@@ -49,9 +52,18 @@ export function currentInvocation(): Invocation | undefined {
   return current.getStore();
 }
 
+export const newInvocation = (): Invocation => ({
+  read: 0,
+  write: 0,
+  billedRead: 0,
+  billedWrite: 0,
+  calls: 0,
+  events: {},
+});
+
 /** Runs one invocation's work, collecting what it consumed and caused. */
 export function withInvocation<T>(run: () => Promise<T>): { invocation: Invocation; result: Promise<T> } {
-  const invocation: Invocation = { read: 0, write: 0, calls: 0, events: {} };
+  const invocation = newInvocation();
   return { invocation, result: current.run(invocation, run) };
 }
 
@@ -88,6 +100,8 @@ export function publishInvocation(
   for (const [key, value] of Object.entries(metadata)) metrics.addMetadata(key, String(value));
   metrics.addMetric('ConsumedReadCapacity', MetricUnit.Count, invocation.read);
   metrics.addMetric('ConsumedWriteCapacity', MetricUnit.Count, invocation.write);
+  metrics.addMetric('BilledReadUnits', MetricUnit.Count, invocation.billedRead);
+  metrics.addMetric('BilledWriteUnits', MetricUnit.Count, invocation.billedWrite);
   metrics.addMetric('DynamoDBCalls', MetricUnit.Count, invocation.calls);
   if (latencyMs !== undefined) metrics.addMetric('Latency', MetricUnit.Milliseconds, latencyMs);
   for (const [event, n] of Object.entries(invocation.events)) metrics.addMetric(event, MetricUnit.Count, n);

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '#shared/config.ts';
 import { tracer } from '#shared/observability.ts';
-import { recordCall, recordCapacity } from '#shared/store/capacity.ts';
+import { meterCalls } from '#shared/store/capacity.ts';
 import { requireTable } from '#shared/uses.ts';
 
 let documentClient: DynamoDBDocumentClient | undefined;
@@ -18,20 +18,13 @@ export function db(): DynamoDBDocumentClient {
     maxAttempts: 5,
   });
   client.middlewareStack.add(
-    (next, context) => async (args) => {
+    (next, context) => (args) => {
       requireTable(context.commandName ?? '');
-      recordCall();
-      const input = args.input as { ReturnConsumedCapacity?: string };
-      input.ReturnConsumedCapacity ??= 'TOTAL';
-      const out = await next(args);
-      recordCapacity(
-        context.commandName ?? '',
-        (out.output as { ConsumedCapacity?: never }).ConsumedCapacity,
-      );
-      return out;
+      return next(args);
     },
-    { step: 'initialize', name: 'consumedCapacity' },
+    { step: 'initialize', name: 'requireTable', priority: 'high' },
   );
+  meterCalls(client);
   tracer.captureAWSv3Client(client);
   documentClient = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return documentClient;

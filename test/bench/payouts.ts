@@ -3,16 +3,12 @@
 // and dispatchers the CDK app deploys), first with well-behaved partners, then with 30%
 // of partner calls failing. Prints instructions per second per partner, end-to-end time,
 // write units per paid instruction, DynamoDB calls and Step Functions state transitions
-// per instruction (the cost driver on AWS). Baseline, in the same run: the same
-// settlement transactions (instruction, incentive, payout entry) straight to DynamoDB
-// Local at the dispatchers' concurrency; the raw engine rate is single-item puts.
+// per instruction (the cost driver on AWS). Baseline, in the same run: each instruction's
+// partner call and settlement transaction straight to the engines (payouts-baseline.ts).
 import { randomUUID } from 'node:crypto';
-import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { PAYMENT_PARTNERS } from '#shared/payments/partners.ts';
-import { incentive, payoutEntry, payoutInstruction } from '#shared/store/items.ts';
 import { readMetrics, totals } from '#test/bench/metrics.ts';
-import { argNumber, round, runPool } from '#test/bench/stats.ts';
-import { documentClient } from '#test/support/applicants.ts';
+import { measureBaseline } from '#test/bench/payouts-baseline.ts';
+import { argNumber, round } from '#test/bench/stats.ts';
 import { request } from '#test/support/http.ts';
 import { LIVE_PAYMENT_PARTNERS, seedPayablesInto } from '#test/support/payouts.ts';
 import { spawnStack } from '#test/support/spawn-stack.ts';
@@ -137,116 +133,21 @@ try {
   const callsPerOp = (used.DynamoDBCalls ?? 0) / instructions;
   const transitionsPerInstruction = (clean.transitions + faulty.transitions) / instructions;
 
-  // Baseline: the settlement transaction of each instruction straight to DynamoDB Local,
-  // at the dispatchers' total concurrency, on items written for it.
-  const db = documentClient(stack.info);
-  const concurrency = PAYMENT_PARTNERS.filter((p) => LIVE_PAYMENT_PARTNERS.includes(p.code)).reduce(
-    (sum, p) => sum + p.maxConcurrency * 8,
-    0,
-  );
-  const TableName = stack.info.tableName;
-  const ids = Array.from({ length: clean.instructions }, () => randomUUID());
-  await runPool(ids.length, 32, async (i) => {
-    const accountId = ids[i]!;
-    await db.send(
-      new PutCommand({
-        TableName,
-        Item: incentive.item({
-          accountId,
-          kind: 'incentive',
-          n: 1,
-          amountIdr: 600_000,
-          dueDate: '2021-01-15',
-          status: 'STAGED',
-          scheduledAt: '',
-          instructionId: accountId,
-        }),
-      }),
-    );
-    await db.send(
-      new PutCommand({
-        TableName,
-        Item: payoutInstruction.item({
-          instructionId: accountId,
-          runId: 'base',
-          batchId: 'b',
-          accountId,
-          incentiveKind: 'incentive',
-          incentiveN: 1,
-          dueDate: '2021-01-15',
-          partnerCode: 'bni',
-          accountNumberSealed: '',
-          accountNumberMasked: '',
-          amountIdr: 600_000,
-          status: 'PENDING',
-        }),
-      }),
-    );
-  });
-  let started = performance.now();
-  await runPool(ids.length, concurrency, async (i) => {
-    const accountId = ids[i]!;
-    await db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName,
-              Key: payoutInstruction.key({ runId: 'base', batchId: 'b', instructionId: accountId }),
-              UpdateExpression: 'SET #s = :paid',
-              ConditionExpression: '#s = :pending',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: { ':paid': 'PAID', ':pending': 'PENDING' },
-            },
-          },
-          {
-            Update: {
-              TableName,
-              Key: incentive.key({ accountId, kind: 'incentive', n: 1 }),
-              UpdateExpression: 'SET #s = :paid',
-              ConditionExpression: '#s = :staged',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: { ':paid': 'PAID', ':staged': 'STAGED' },
-            },
-          },
-          {
-            Put: {
-              TableName,
-              Item: payoutEntry.item({
-                accountId,
-                instructionId: accountId,
-                runId: 'base',
-                partnerCode: 'bni',
-                amountIdr: 600_000,
-                partnerReference: 'x',
-                incentiveKind: 'incentive',
-                incentiveN: 1,
-                at: new Date().toISOString(),
-              }),
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-        ],
-      }),
-    );
-  });
-  const baselinePerSecond = ids.length / ((performance.now() - started) / 1000);
-  started = performance.now();
-  await runPool(ids.length, concurrency, async (i) => {
-    await db.send(new PutCommand({ TableName, Item: { PK: `RAW#${ids[i]}`, SK: 'RAW', amountIdr: 1 } }));
-  });
-  const rawPerSecond = ids.length / ((performance.now() - started) / 1000);
+  const billedPerPaid = (used.BilledWriteUnits ?? 0) / paid;
+  const baseline = await measureBaseline(stack, clean.instructions);
+  const { perSecond: baselinePerSecond, rawPerSecond, concurrency } = baseline;
   const cleanPerSecond = clean.instructions / clean.disburseSeconds;
 
   console.log(
     `\ndisbursement without faults: ${round(cleanPerSecond)} instructions/s; with 30% failures: ${round(faulty.instructions / faulty.disburseSeconds)}/s`,
   );
   console.log(
-    `baseline: the settlement transactions straight to DynamoDB Local at concurrency ${concurrency}: ${round(baselinePerSecond)}/s`,
+    `baseline: each instruction's partner call and settlement transaction straight to the engines, each partner at its dispatch concurrency (${concurrency} in all): ${round(baselinePerSecond)}/s`,
   );
   console.log(`raw engine: single-item puts at the same concurrency: ${round(rawPerSecond)}/s`);
   console.log(
-    `capacity: ${round(wcuPerPaid, 2)} WCU per paid instruction (as DynamoDB Local reports), ${round(callsPerOp, 2)} DynamoDB calls per instruction`,
+    `capacity: ${round(billedPerPaid, 2)} WRU per paid instruction as DynamoDB bills it (baseline ${baseline.billedWritePerPaid}; ${round(wcuPerPaid, 2)} as DynamoDB Local reports), ` +
+      `${round(callsPerOp, 2)} DynamoDB calls per instruction (baseline ${baseline.callsPerPaid})`,
   );
   console.log(`Step Functions: ${round(transitionsPerInstruction, 4)} state transitions per instruction`);
   console.log(
@@ -259,6 +160,8 @@ try {
       e2eSeconds: round(clean.e2eSeconds),
       faultyE2eSeconds: round(faulty.e2eSeconds),
       wcuPerPaidInstruction: round(wcuPerPaid, 2),
+      billedWruPerPaidInstruction: round(billedPerPaid, 2),
+      baselineBilledWruPerPaid: baseline.billedWritePerPaid,
       transitionsPerInstruction: round(transitionsPerInstruction, 4),
       baselinePerSecond: round(baselinePerSecond),
       rawPerSecond: round(rawPerSecond),
