@@ -25,7 +25,9 @@ import {
 import { EXCLUSION_LISTS } from '#shared/domain/lists.ts';
 import { type NikFlags, screeningReasons } from '#shared/domain/screening.ts';
 import type { Wave } from '#shared/domain/waves.ts';
+import { newInvocation } from '#shared/observability.ts';
 import { segmentSlices } from '#shared/store/applicants.ts';
+import { meterCalls } from '#shared/store/capacity.ts';
 import type { RawItem } from '#shared/store/item.ts';
 import {
   application,
@@ -40,7 +42,6 @@ import { PRIORITY_LISTS } from '#shared/store/lists.ts';
 import { outcomeOf, participantTransaction } from '#shared/store/participants.ts';
 import type { Outcome } from '#shared/store/selection.ts';
 import type { Application } from '#shared/store/waves.ts';
-import { getUnits, putUnits, queryUnits, transactionUnits } from '#test/bench/billed.ts';
 import { runPool } from '#test/bench/stats.ts';
 
 export interface BaselineResult {
@@ -68,15 +69,14 @@ export async function minimalSelection(
   segments: number,
   pageSize: number,
 ): Promise<BaselineResult> {
-  let calls = 0;
-  let wru = 0;
-  let rru = 0;
+  // Calls and capacity as the workflow's tasks count theirs (store/capacity.ts).
+  const meter = newInvocation();
+  meterCalls(client, () => meter);
   const batchGet = async (keys: Record<string, unknown>[], consistent: boolean, projection?: string) => {
     const found: RawItem[] = [];
     await runPool(Math.ceil(keys.length / 100), 8, async (i) => {
       let request: Record<string, unknown>[] | undefined = keys.slice(i * 100, (i + 1) * 100);
       while (request?.length) {
-        calls++;
         const out = await client.send(
           new BatchGetCommand({
             RequestItems: {
@@ -89,10 +89,8 @@ export async function minimalSelection(
           }),
         );
         const items = out.Responses?.[TableName] ?? [];
-        const left = (out.UnprocessedKeys?.[TableName]?.Keys ?? []) as Record<string, unknown>[];
-        rru += getUnits(items, request.length - items.length - left.length, consistent);
         found.push(...items);
-        request = left;
+        request = out.UnprocessedKeys?.[TableName]?.Keys as Record<string, unknown>[] | undefined;
       }
     });
     return found;
@@ -106,7 +104,6 @@ export async function minimalSelection(
     for (const slice of segmentSlices(segment, segments)) {
       let start: Record<string, unknown> | undefined;
       do {
-        calls++;
         const out = await client.send(
           new QueryCommand({
             TableName,
@@ -121,7 +118,6 @@ export async function minimalSelection(
           }),
         );
         start = out.LastEvaluatedKey;
-        rru += queryUnits(out.Items ?? [], false);
         const page = (out.Items ?? []).map((i) => application.parse(i));
         if (!page.length) continue;
         const flags = new Map(page.map((a) => [a.nikHash, { lists: [], priorities: [] } as NikFlags]));
@@ -198,9 +194,7 @@ export async function minimalSelection(
   await Promise.all([
     runPool(batches.length, segments * 4, async (i) => {
       let requests = batches[i]!.map((Item) => ({ PutRequest: { Item } }));
-      wru += batches[i]!.reduce((n, item) => n + putUnits(item), 0);
       while (requests.length) {
-        calls++;
         const out = await client.send(new BatchWriteCommand({ RequestItems: { [TableName]: requests } }));
         requests = (out.UnprocessedItems?.[TableName] ?? []) as typeof requests;
       }
@@ -208,8 +202,6 @@ export async function minimalSelection(
     runPool(drawn.length, segments * 16, async (i) => {
       const s = drawn[i]!;
       const items = participantTransaction(s.application, wave, s.pool, now, newCardNumber());
-      wru += transactionUnits(items as never);
-      calls++;
       await client.send(new TransactWriteCommand({ TransactItems: items }));
       selected++;
     }),
@@ -219,8 +211,8 @@ export async function minimalSelection(
     selected,
     eligible: eligible.length,
     ms: { screen: screenMs, cut: cutMs, announce: announceMs },
-    calls,
-    billedWriteUnits: wru,
-    billedReadUnits: rru,
+    calls: meter.calls,
+    billedWriteUnits: meter.billedWrite,
+    billedReadUnits: meter.billedRead,
   };
 }

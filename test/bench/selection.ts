@@ -74,7 +74,14 @@ try {
   const options = { seed, segments, pageSize, pagesPerCall };
   // Warm-up: the Lambdas' modules and clients, DynamoDB Local's JIT; neither timed.
   await runSelection(stack.info, token, waves.warmEngine.waveId, options, 600_000);
-  await minimalSelection(client, stack.info.tableName, waves.warmBase, seed, segments, pageSize);
+  await minimalSelection(
+    documentClient(stack.info),
+    stack.info.tableName,
+    waves.warmBase,
+    seed,
+    segments,
+    pageSize,
+  );
 
   started = performance.now();
   const result = await runSelection(stack.info, token, waves.engine.waveId, options, 6 * 3_600_000);
@@ -86,7 +93,14 @@ try {
   );
 
   started = performance.now();
-  const base = await minimalSelection(client, stack.info.tableName, waves.base, seed, segments, pageSize);
+  const base = await minimalSelection(
+    documentClient(stack.info),
+    stack.info.tableName,
+    waves.base,
+    seed,
+    segments,
+    pageSize,
+  );
   const baseSeconds = (performance.now() - started) / 1000;
 
   // Each workflow task publishes its consumption as metrics, with the wave as metadata.
