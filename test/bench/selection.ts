@@ -10,7 +10,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Wave } from '#shared/domain/waves.ts';
 import { readMetrics, totals } from '#test/bench/metrics.ts';
 import { minimalSelection } from '#test/bench/selection-baseline.ts';
-import { argNumber, round } from '#test/bench/stats.ts';
+import { argNumber, round, runPool } from '#test/bench/stats.ts';
 import {
   documentClient,
   loadApplicants,
@@ -42,11 +42,12 @@ async function prepare(waveId: string, applicants: SyntheticApplicant[], waveQuo
   await loadApplicants(stack.info, stack.dir, waveId, applicants);
   // Every 20th on an exclusion list, every 20th (another) on the laid-off list.
   const every = Math.max(1, Math.round(1 / listed));
-  for (let i = 0; i < applicants.length; i += every) {
+  await runPool(Math.ceil(applicants.length / every), 16, async (k) => {
+    const i = k * every;
     await putNikFlag(stack.info, hash('nik', applicants[i]!.nik), { list: 'civil-servants' });
     const other = applicants[i + Math.floor(every / 2)];
     if (other) await putNikFlag(stack.info, hash('nik', other.nik), { priority: 'laid-off' });
-  }
+  });
   return wave;
 }
 
