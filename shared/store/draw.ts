@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { clock } from '#shared/clock.ts';
 import { type Candidate, drawKey, type Histogram, KK_CAP, type Pool } from '#shared/domain/draw.ts';
 import { eachLimited } from '#shared/store/applicants.ts';
 import { getMany } from '#shared/store/batch.ts';
@@ -12,6 +13,10 @@ import { drawPage, drawSummary, familyCard } from '#shared/store/items.ts';
 // retried page writes the same item again, and a resumed run never reads a stale one.
 
 export type Counts = Record<string, number>;
+
+/** The working state outlives its selection by 30 days (the table's TTL removes it):
+ *  the outcomes and the selection record are what stays. */
+const expiresAtEpoch = () => Math.floor(clock.nowMs() / 1000) + 30 * 86_400;
 
 /** A bucket's attribute on a page item: `b00` .. `bff`. */
 export const bucketAttribute = (bucket: number) => `b${bucket.toString(16).padStart(2, '0')}`;
@@ -57,7 +62,10 @@ export async function writeDrawPage(ref: PageRef, screened: Screened[]): Promise
     }
   }
   await db().send(
-    new PutCommand({ TableName: tableName(), Item: { ...pageKey(ref), type: drawPage.type, ...page } }),
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...pageKey(ref), type: drawPage.type, ...page, expiresAtEpoch: expiresAtEpoch() },
+    }),
   );
 }
 
@@ -140,7 +148,12 @@ export async function writeDrawSummary(waveId: string, run: number, segment: num
   await db().send(
     new PutCommand({
       TableName: tableName(),
-      Item: { ...summaryKey(waveId, run, segment), type: drawSummary.type, ...summary },
+      Item: {
+        ...summaryKey(waveId, run, segment),
+        type: drawSummary.type,
+        ...summary,
+        expiresAtEpoch: expiresAtEpoch(),
+      },
     }),
   );
 }
