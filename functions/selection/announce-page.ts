@@ -20,19 +20,16 @@ import { segmentTask } from '#shared/workflows/segment-task.ts';
 // Counts come from the outcomes, so a retried page counts what an earlier try did.
 export const handler = segmentTask('announce', async (page, wave, state, pageNumber) => {
   const cutoffs = state.cutoffs!;
-  const screened = await readDrawPage(
-    { waveId: wave.waveId, run: state.run, segment: state.segment, page: pageNumber },
-    state.seed,
-  );
+  const ids = page.map((a) => a.accountId);
+  const [screened, decided] = await Promise.all([
+    readDrawPage(
+      { waveId: wave.waveId, run: state.run, segment: state.segment, page: pageNumber },
+      state.seed,
+    ),
+    state.run > 1 ? readOutcomes(wave.waveId, ids) : new Map<string, Outcome>(),
+  ]);
   if (!screened || screened.size !== page.length || page.some((a) => !screened.has(a.accountId)))
     throw new Error(`page ${state.segment}/${pageNumber} differs from the one screened`);
-  const decided =
-    state.run > 1
-      ? await readOutcomes(
-          wave.waveId,
-          page.map((a) => a.accountId),
-        )
-      : new Map();
   const counts: Counts = {};
   const count = (o: Pick<Outcome, 'outcome' | 'pool'> & { key: string }) => {
     const name = o.outcome === 'SELECTED' ? 'selected' : 'notSelected';

@@ -9,6 +9,7 @@ import {
   writeDrawSummary,
 } from '#shared/store/draw.ts';
 import { nikFlagsOf } from '#shared/store/lists.ts';
+import type { Outcome } from '#shared/store/selection.ts';
 import { segmentTask } from '#shared/workflows/segment-task.ts';
 
 // Step 1: screen each applicant against the wave's rules and every list as it stands
@@ -19,19 +20,17 @@ import { segmentTask } from '#shared/workflows/segment-task.ts';
 export const handler = segmentTask(
   'screen',
   async (page, wave, state, pageNumber) => {
-    const flags = await nikFlagsOf(page.map((a) => a.nikHash));
-    // A resumed run keeps what an earlier attempt decided: its applicants stay as screened.
-    const decided =
-      state.run > 1
-        ? await readOutcomes(
-            wave.waveId,
-            page.map((a) => a.accountId),
-          )
-        : new Map();
-    const placesLeft = await familyPlacesLeft(
-      wave.waveId,
-      page.map((a) => a.kkHash),
-    );
+    const ids = page.map((a) => a.accountId);
+    // Three reads at once: the NIKs' flags, the cards' earlier participants, and (a resumed
+    // run) what an earlier attempt decided, which stands: those applicants stay as screened.
+    const [flags, placesLeft, decided] = await Promise.all([
+      nikFlagsOf(page.map((a) => a.nikHash)),
+      familyPlacesLeft(
+        wave.waveId,
+        page.map((a) => a.kkHash),
+      ),
+      state.run > 1 ? readOutcomes(wave.waveId, ids) : new Map<string, Outcome>(),
+    ]);
     const screened: (Screened & { kkHash: string; kept?: boolean })[] = page.map((a) => {
       const key = drawKey(state.seed, a.accountId);
       const before = decided.get(a.accountId);
