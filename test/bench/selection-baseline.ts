@@ -126,18 +126,23 @@ export async function minimalSelection(
           ...PRIORITY_LISTS.map((list) => priorityFlag.key({ nikHash, list })),
           participation.key({ nikHash }),
         ]);
-        for (const item of await batchGet(keys, false, 'PK, SK, waveId')) {
+        const cards = [...new Set(page.map((a) => a.kkHash))];
+        // The flags and the cards at once, as the workflow reads them.
+        const [flagItems, cardItems] = await Promise.all([
+          batchGet(keys, false, 'PK, SK, waveId'),
+          batchGet(
+            cards.map((kkHash) => familyCard.key({ kkHash })),
+            true,
+          ),
+        ]);
+        for (const item of flagItems) {
           const nik = flags.get(participation.partsOf(item).nikHash)!;
           if (participation.matches(item)) nik.participatedIn = participation.parse(item).waveId;
           else if (listFlag.matches(item)) nik.lists.push(listFlag.partsOf(item).list);
           else if (priorityFlag.matches(item)) nik.priorities.push(priorityFlag.partsOf(item).list);
         }
-        const cards = [...new Set(page.map((a) => a.kkHash))];
         for (const kk of cards) placesLeft.set(kk, KK_CAP);
-        for (const item of await batchGet(
-          cards.map((kkHash) => familyCard.key({ kkHash })),
-          true,
-        ))
+        for (const item of cardItems)
           placesLeft.set(
             familyCard.partsOf(item).kkHash,
             KK_CAP - (familyCard.parse(item).participants ?? 0),
