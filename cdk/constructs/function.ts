@@ -3,12 +3,13 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type ILogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { BUNDLING } from '#cdk/constructs/bundling.ts';
 import { environmentFor, type Uses } from '#shared/uses.ts';
 import type { WorkflowName } from '#shared/workflows/registry.ts';
 
@@ -55,7 +56,7 @@ export function functionId(handler: string): string {
 
 /**
  * Every Lambda function of the app: Node 24 on arm64, an ESM bundle built by the local
- * esbuild (no Docker), source maps, X-Ray, and its own log group with a retention.
+ * esbuild (no Docker) with `BUNDLING`, source maps, X-Ray, and its own log group with a retention.
  */
 export function appFunction(scope: Construct, id: string, props: AppFunctionProps): NodejsFunction {
   const logGroup =
@@ -90,19 +91,7 @@ export function appFunction(scope: Construct, id: string, props: AppFunctionProp
         queueUrl: (name) => queue(props.resources, name).queueUrl,
       }),
     },
-    bundling: {
-      format: OutputFormat.ESM,
-      target: 'node24',
-      mainFields: ['module', 'main'],
-      // Some CommonJS dependencies call require(); ESM has none unless we make one.
-      banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      minify: true,
-      sourceMap: true,
-      sourceMapMode: SourceMapMode.DEFAULT,
-      sourcesContent: false,
-      // The AWS SDK is bundled too: the deployed code runs the versions the tests ran.
-      externalModules: [],
-    },
+    bundling: BUNDLING,
   });
   grantUses(fn, props.uses, props.resources);
   handlerOf.set(fn, props.handler);

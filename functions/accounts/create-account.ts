@@ -4,14 +4,15 @@ import { createAccount } from '#shared/contracts/accounts.ts';
 import { hashPassword } from '#shared/crypto.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { Problem } from '#shared/http/problem.ts';
-import { codeMessage, DuplicateAccount, insertAccount, issueCode } from '#shared/store/accounts.ts';
+import { codeMessage, codeSalt, DuplicateAccount, insertAccount, issueCode } from '#shared/store/accounts.ts';
 
 export const handler = httpHandler(createAccount, async ({ body }) => {
   const now = clock.now();
-  const emailCode = issueCode(now.getTime());
-  const phoneCode = issueCode(now.getTime());
+  const accountId = randomUUID();
+  const emailCode = issueCode(now.getTime(), codeSalt(body.email, 'email'));
+  const phoneCode = issueCode(now.getTime(), codeSalt(body.email, 'phone'));
   const account = {
-    accountId: randomUUID(),
+    accountId,
     fullName: body.fullName,
     email: body.email,
     phone: body.phone,

@@ -4,8 +4,8 @@ import { hashPassword, verifyPassword } from '#shared/crypto.ts';
 import { issueToken, TOKEN_LIFETIME_S } from '#shared/http/auth.ts';
 import { type HttpReply, httpHandler } from '#shared/http/handler.ts';
 import { Problem } from '#shared/http/problem.ts';
-import { findAccountByEmail } from '#shared/store/accounts.ts';
-import { claimCheck, noticeBackOff, signInSucceeded } from '#shared/store/sign-in-throttle.ts';
+import { signInRecord } from '#shared/store/accounts.ts';
+import { claimSignIn } from '#shared/store/sign-in-throttle.ts';
 
 // Hashing a dummy password for unknown emails keeps the timing of both refusals alike.
 const dummyHash = hashPassword('not-a-real-password');
@@ -22,30 +22,25 @@ function rateLimited(retryAfterMs: number): HttpReply {
   };
 }
 
-// Every password check is claimed on the email's counter first (known or not, so the
-// back-off reveals nobody); see shared/domain/sign-in.ts for the windows.
+// Every password check is claimed on the email's back-off first (known or not, so the
+// back-off reveals nobody); the claim on a registered email's marker also reads what the
+// check needs, so a right password costs one DynamoDB call (store/sign-in-throttle.ts).
 export const handler = httpHandler(createSession, async ({ body }) => {
   const now = clock.now();
-  const [account, claim] = await Promise.all([
-    findAccountByEmail(body.email, now),
-    claimCheck(body.email, now),
-  ]);
-  if (!claim.granted) return rateLimited(claim.retryAfterMs);
+  const attempt = await claimSignIn(body.email, now);
+  if (!attempt.claim.granted) return rateLimited(attempt.claim.retryAfterMs);
+  const account = await signInRecord(body.email, attempt.marker, now);
   const valid = await verifyPassword(body.password, account?.passwordHash ?? (await dummyHash));
   if (!account || !valid) {
-    if (claim.lockedUntil) {
-      const until = new Date(claim.lockedUntil).toISOString();
-      const message = account && {
-        to: account.email,
-        channel: 'email' as const,
-        template: 'sign-in-locked',
-        data: { lockedUntil: until },
-      };
-      await noticeBackOff(body.email, message, now);
-    }
+    const lockedUntil = attempt.claim.lockedUntil && new Date(attempt.claim.lockedUntil).toISOString();
+    await attempt.failed(
+      account && lockedUntil
+        ? { to: body.email, channel: 'email', template: 'sign-in-locked', data: { lockedUntil } }
+        : undefined,
+    );
     throw new Problem('invalid-credentials', 'The email or the password is wrong.');
   }
-  await signInSucceeded(body.email);
+  await attempt.succeeded();
   const accessToken = await issueToken({ accountId: account.accountId, role: account.role });
   return { status: 200, body: { accessToken, role: account.role, expiresIn: TOKEN_LIFETIME_S } };
 });

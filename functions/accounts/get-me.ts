@@ -3,6 +3,7 @@ import { getMe } from '#shared/contracts/accounts.ts';
 import { isExpired } from '#shared/domain/accounts.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { problems } from '#shared/http/problem.ts';
+import { getEmailMarker } from '#shared/store/accounts.ts';
 import { pick, pickAll } from '#shared/store/item.ts';
 import {
   account as accountItem,
@@ -20,6 +21,9 @@ export const handler = httpHandler(getMe, async ({ principal }) => {
   const account = pick(items, accountItem);
   // An expired unverified account is gone, whether or not the TTL has deleted it yet.
   if (!account || isExpired(account, clock.nowMs())) throw problems.notFound('The account no longer exists.');
+  // Until both channels are verified, each one's flag is on the email marker.
+  const complete = account.emailVerified && account.phoneVerified;
+  const flags = complete ? account : ((await getEmailMarker(account.email, clock.now())) ?? account);
   const profile = pick(items, profileItem);
   const participant = pick(items, participantItem);
   // The selection's decision sits beside the application; undecided, it is still JOINED.
@@ -37,7 +41,7 @@ export const handler = httpHandler(getMe, async ({ principal }) => {
       email: account.email,
       phone: account.phone,
       role: account.role,
-      verification: { email: account.emailVerified, phone: account.phoneVerified },
+      verification: { email: flags.emailVerified === true, phone: flags.phoneVerified === true },
       // The response schema (ProfileView) names what of the stored profile is shown.
       profile: profile ?? null,
       profileComplete: profile !== undefined,

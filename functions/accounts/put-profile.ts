@@ -2,7 +2,7 @@ import { clock } from '#shared/clock.ts';
 import { putProfile } from '#shared/contracts/accounts.ts';
 import { KK_MESSAGES, NIK_MESSAGES, validateKk, validateNik } from '#shared/domain/nik.ts';
 import { isProvinceCode } from '#shared/domain/provinces.ts';
-import { inactiveAccount, requireActiveAccount } from '#shared/http/account-guard.ts';
+import { accountProblem, inactiveAccount } from '#shared/http/account-guard.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
 import { AccountInactive } from '#shared/store/accounts.ts';
@@ -23,11 +23,12 @@ export const handler = httpHandler(putProfile, async ({ body, principal }) => {
     throw new Problem('invalid-kk', 'The family card number is malformed.', { errors });
   }
   // Only a verified, live account may claim a NIK: no squatting from a throwaway account.
-  await requireActiveAccount(principal.accountId);
+  // The save's transaction checks the account, and its failure says why (no read first).
   try {
     return { status: 200, body: await saveProfile(principal.accountId, body, clock.now()) };
   } catch (error) {
-    if (error instanceof AccountInactive) throw await inactiveAccount(principal.accountId);
+    if (error instanceof AccountInactive)
+      throw (error.state && accountProblem(error.state)) || (await inactiveAccount(principal.accountId));
     if (error instanceof DuplicateNik) throw new Problem('duplicate-nik', 'Another account holds this NIK.');
     if (error instanceof NikLocked) {
       throw new Problem('nik-locked', 'The NIK cannot change once the account has joined a wave.');

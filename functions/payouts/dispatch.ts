@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { clock } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
 import { decrypt } from '#shared/crypto.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { instructionView } from '#functions/payouts/views.ts';
 import { listPayoutInstructions } from '#shared/contracts/payouts.ts';
 import { httpHandler } from '#shared/http/handler.ts';

@@ -15,7 +15,8 @@ import {
   profile as profileItem,
 } from '#shared/store/items.ts';
 import { accountItems } from '#shared/store/profiles.ts';
-import { getWave, insertApplication, JoinRefused } from '#shared/store/waves.ts';
+import { cachedWave } from '#shared/store/wave-cache.ts';
+import { insertApplication, JoinRefused } from '#shared/store/waves.ts';
 
 const REFUSALS: Record<JoinRefusal, string> = {
   'not-verified': 'Verify your email and phone first.',
@@ -25,8 +26,10 @@ const REFUSALS: Record<JoinRefusal, string> = {
   'wave-not-open': 'This wave is not open for joining.',
 };
 
+// Two calls: one Query of the account's partition (account, profile, applications,
+// participant) and the transaction; the wave comes from the container's cache.
 export const handler = httpHandler(joinWave, async ({ params, principal }) => {
-  const [items, wave] = await Promise.all([accountItems(principal.accountId), getWave(params.waveId)]);
+  const [items, wave] = await Promise.all([accountItems(principal.accountId), cachedWave(params.waveId)]);
   if (!wave) throw problems.notFound('No such wave.');
   const now = clock.now();
   const account = pick(items, accountItem);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoDateTime, page } from '#shared/contracts/common.ts';
 import { route } from '#shared/http/contract.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SingleLine } from '#shared/contracts/text.ts';
 import { route } from '#shared/http/contract.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EXCLUSION_LISTS } from '#shared/domain/lists.ts';
 import { route } from '#shared/http/contract.ts';
 

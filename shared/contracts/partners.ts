@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PageQuery, page } from '#shared/contracts/common.ts';
 import { MultiLine, SingleLine } from '#shared/contracts/text.ts';
 import { PARTNER_STATUSES } from '#shared/domain/partners.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SIGNED } from '#shared/contracts/catalog.ts';
 import { Digits16, IsoDateTime, PageQuery, page } from '#shared/contracts/common.ts';
 import { MapKey, MultiLine, SingleLine } from '#shared/contracts/text.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { route } from '#shared/http/contract.ts';
 
 const TotalsSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Free text from citizens, partners and administrators. It is stored as given (no HTML
 // escaping here: whoever displays it escapes it for their medium), but bounded, and

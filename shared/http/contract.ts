@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ProblemSlug } from '#shared/http/problem.ts';
 import type { BusinessEvent } from '#shared/observability.ts';
 import type { Uses } from '#shared/uses.ts';

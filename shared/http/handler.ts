@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { authenticate, type Principal } from '#shared/http/auth.ts';
 import type { AuditField, Infer, RouteContract } from '#shared/http/contract.ts';
 import { corsHeaders } from '#shared/http/cors.ts';

@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdempotencyKey, ProblemSchema } from '#shared/contracts/common.ts';
 import { deployedRoutes } from '#shared/contracts/routes.ts';
 import type { RouteContract } from '#shared/http/contract.ts';

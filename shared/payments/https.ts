@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { clientOptions, config } from '#shared/config.ts';
 import { sign } from '#shared/domain/signing.ts';
 import { logger } from '#shared/logger.ts';

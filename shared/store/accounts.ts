@@ -1,12 +1,19 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { hashCode } from '#shared/crypto.ts';
-import { epochSeconds, isExpired, UNVERIFIED_ACCOUNT_TTL_S } from '#shared/domain/accounts.ts';
-import { CODE_TTL_MS, MAX_CODE_ATTEMPTS, type StoredCode } from '#shared/domain/verification.ts';
+import {
+  type AccountState,
+  accountState,
+  epochSeconds,
+  isExpired,
+  UNVERIFIED_ACCOUNT_TTL_S,
+} from '#shared/domain/accounts.ts';
+import { CODE_TTL_MS, type StoredCode } from '#shared/domain/verification.ts';
 import type { Role } from '#shared/http/auth.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { account as accountItem, emailMarker, phoneMarker } from '#shared/store/items.ts';
 import { type OutboxMessage, outboxPut } from '#shared/store/outbox.ts';
+import type { SignInState } from '#shared/store/sign-in-throttle.ts';
 import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
 
 export type Channel = 'email' | 'phone';
@@ -21,14 +28,48 @@ export interface Account {
   emailVerified: boolean;
   phoneVerified: boolean;
   createdAt: string;
+  /** The first codes, given to insertAccount: stored on the email marker, not here. */
   codes?: Partial<Record<Channel, StoredCode>>;
   /** The TTL attribute while a channel is unverified (see domain/accounts.ts). */
   expiresAtEpoch?: number;
   disabled?: boolean;
 }
 
-/** A transaction's check on the caller's account failed: gone, unverified or disabled. */
-export class AccountInactive extends Error {}
+/**
+ * The email's uniqueness marker, which is also the sign-in and verification record: it
+ * names the account and carries what a sign-in and a verification need, keyed by the
+ * email the request names, so neither looks anything up first. The password hash, role
+ * and phone are copied at registration (no route changes them). The channels' codes and
+ * flags live here until both are verified: the transaction that verifies the second one
+ * sets both flags on the account (which is what account checks read) and removes the
+ * expiry of all three items. The sign-in back-off lives here too (store/sign-in-throttle.ts).
+ */
+export interface EmailMarker extends Partial<SignInState> {
+  accountId: string;
+  expiresAtEpoch?: number;
+  passwordHash?: string;
+  role?: Role;
+  phone?: string;
+  emailVerified?: boolean;
+  phoneVerified?: boolean;
+  /** The unverified channels' codes (store/verification.ts). */
+  codes?: Partial<Record<Channel, StoredCode>>;
+}
+
+/** A transaction's check on the caller's account failed: gone, unverified or disabled
+ *  (`state`, from the account as it stood, when the check returned it). */
+export class AccountInactive extends Error {
+  constructor(readonly state?: AccountState) {
+    super(`account ${state ?? 'inactive'}`);
+  }
+}
+
+/** The account check's failure as AccountInactive, its state read from the item it returned. */
+export function accountInactive(old: Record<string, unknown> | undefined, now: Date): AccountInactive {
+  const state = accountState(accountItem.parse(old), now.getTime());
+  // 'active' means it changed back since: the caller reads it again.
+  return new AccountInactive(state === 'active' ? undefined : state);
+}
 
 export class DuplicateAccount extends Error {
   constructor(readonly field: 'email' | 'phone') {
@@ -36,10 +77,16 @@ export class DuplicateAccount extends Error {
   }
 }
 
+/** An account code's salt: known from the email the request names, so a verification can
+ *  hash the presented code before anything is read (unique per live account and channel). */
+export const codeSalt = (email: string, channel: Channel) => `${email}:${channel}`;
+
 /** A fresh 6-digit code: the clear code goes in the message, only its hash is stored. */
-export function issueCode(nowMs: number): { code: string; stored: StoredCode } {
+export function issueCode(
+  nowMs: number,
+  salt = randomBytes(12).toString('base64url'),
+): { code: string; stored: StoredCode } {
   const code = randomInt(0, 1_000_000).toString().padStart(6, '0');
-  const salt = randomBytes(12).toString('base64url');
   return {
     code,
     stored: { hash: hashCode(code, salt), salt, expiresAt: nowMs + CODE_TTL_MS, attempts: 0, sentAt: nowMs },
@@ -73,7 +120,19 @@ export async function insertAccount(account: Account, messages: OutboxMessage[],
       {
         Put: {
           TableName,
-          Item: emailMarker.item({ accountId, ...expiry }, account),
+          Item: emailMarker.item(
+            {
+              accountId,
+              ...expiry,
+              passwordHash: account.passwordHash,
+              role: account.role,
+              phone: account.phone,
+              emailVerified: account.emailVerified,
+              phoneVerified: account.phoneVerified,
+              codes: account.codes,
+            },
+            account,
+          ),
           ...free,
         },
       },
@@ -87,7 +146,8 @@ export async function insertAccount(account: Account, messages: OutboxMessage[],
       {
         Put: {
           TableName,
-          Item: accountItem.item({ ...account, ...expiry }),
+          // The codes live on the email marker, which the verification writes.
+          Item: accountItem.item({ ...account, codes: undefined, ...expiry }),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
@@ -109,79 +169,38 @@ export async function getAccount(accountId: string, now: Date): Promise<Account 
   return isExpired(account, now.getTime()) ? undefined : account;
 }
 
-export async function findAccountByEmail(email: string, now: Date): Promise<Account | undefined> {
-  const out = await db().send(new GetCommand({ TableName: tableName(), Key: emailMarker.key({ email }) }));
+/** The email's marker, or undefined when it is absent or has expired. */
+export async function getEmailMarker(email: string, now: Date): Promise<EmailMarker | undefined> {
+  const out = await db().send(
+    new GetCommand({ TableName: tableName(), Key: emailMarker.key({ email }), ConsistentRead: true }),
+  );
   const marker = emailMarker.parse(out.Item);
-  if (!marker || isExpired(marker, now.getTime())) return undefined;
+  return marker && !isExpired(marker, now.getTime()) ? marker : undefined;
+}
+
+export async function findAccountByEmail(email: string, now: Date): Promise<Account | undefined> {
+  const marker = await getEmailMarker(email, now);
+  if (!marker) return undefined;
   const account = await getAccount(marker.accountId, now);
   // An expired account's marker may since belong to a newer one: only the holder counts.
   return account?.email === email ? account : undefined;
 }
 
-const verifiedField = { email: 'emailVerified', phone: 'phoneVerified' } as const;
-const notExpired = '(attribute_not_exists(expiresAtEpoch) OR expiresAtEpoch > :now)';
-
-/**
- * Marks the channel verified if the code is still the one that was judged and unlocked.
- * Verifying the second channel also removes the expiry from the account and its two
- * markers, in the same transaction; the other channel's state read is part of the
- * condition, so two channels verified at once cannot both skip that.
- */
-export async function markVerified(
-  account: Account,
-  channel: Channel,
-  codeHash: string,
+/** What a sign-in checks, from the email's marker; a marker written before it carried
+ *  them leads to the account. */
+export async function signInRecord(
+  email: string,
+  marker: EmailMarker | undefined,
   now: Date,
-): Promise<boolean> {
-  const TableName = tableName();
-  const other = verifiedField[channel === 'email' ? 'phone' : 'email'];
-  const me = { ':me': account.accountId };
-  let current: Account | undefined = account;
-  for (let attempt = 0; attempt < 3 && current; attempt++) {
-    const completes: boolean = current[other] === true;
-    const items: TransactItem[] = [
-      {
-        Update: {
-          TableName,
-          Key: accountItem.key(account),
-          UpdateExpression: `SET ${verifiedField[channel]} = :true REMOVE codes.#c${completes ? ', expiresAtEpoch' : ''}`,
-          ConditionExpression: `codes.#c.#h = :hash AND codes.#c.attempts < :max AND #other = :completes AND ${notExpired}`,
-          ExpressionAttributeNames: { '#c': channel, '#h': 'hash', '#other': other },
-          ExpressionAttributeValues: {
-            ':true': true,
-            ':hash': codeHash,
-            ':max': MAX_CODE_ATTEMPTS,
-            ':completes': completes,
-            ':now': epochSeconds(now.getTime()),
-          },
-        },
-      },
-    ];
-    if (completes) {
-      for (const key of [emailMarker.key(account), phoneMarker.key(account)]) {
-        items.push({
-          Update: {
-            TableName,
-            Key: key,
-            UpdateExpression: 'REMOVE expiresAtEpoch',
-            ConditionExpression: 'accountId = :me',
-            ExpressionAttributeValues: me,
-          },
-        });
-      }
-    }
-    try {
-      await transact(items);
-      return true;
-    } catch (error) {
-      if (!(error instanceof ConditionFailed)) throw error;
-      // Only the other channel changing since the read is worth another go.
-      current = await getAccount(account.accountId, now);
-      if (current?.[other] === completes) return false;
-    }
-  }
-  return false;
+): Promise<Pick<Account, 'accountId' | 'role' | 'passwordHash'> | undefined> {
+  if (!marker) return undefined;
+  const { accountId, role, passwordHash } = marker;
+  if (role && passwordHash) return { accountId, role, passwordHash };
+  const account = await getAccount(accountId, now);
+  return account?.email === email ? account : undefined;
 }
+
+const notExpired = '(attribute_not_exists(expiresAtEpoch) OR expiresAtEpoch > :now)';
 
 /** For a citizen's write: the account exists, has not expired, is verified and not disabled. */
 export function activeAccountCheck(accountId: string, now: Date): TransactItem {
@@ -191,62 +210,8 @@ export function activeAccountCheck(accountId: string, now: Date): TransactItem {
       Key: accountItem.key({ accountId }),
       ConditionExpression: `attribute_exists(PK) AND emailVerified = :true AND phoneVerified = :true AND (attribute_not_exists(disabled) OR disabled = :false) AND ${notExpired}`,
       ExpressionAttributeValues: { ':true': true, ':false': false, ':now': epochSeconds(now.getTime()) },
+      // Why it failed comes back with the failure (accountInactive), not from a read.
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
-}
-
-/** Counts a wrong try; the condition keeps concurrent guesses from passing the limit. */
-export async function countWrongTry(accountId: string, channel: Channel): Promise<boolean> {
-  return conditionalUpdate({
-    TableName: tableName(),
-    Key: accountItem.key({ accountId }),
-    UpdateExpression: 'SET codes.#c.attempts = codes.#c.attempts + :one',
-    ConditionExpression: 'codes.#c.attempts < :max',
-    ExpressionAttributeNames: { '#c': channel },
-    ExpressionAttributeValues: { ':one': 1, ':max': MAX_CODE_ATTEMPTS },
-  });
-}
-
-/** Replaces the code of a channel and queues its message, unless one was sent within `minGapMs`. */
-export async function replaceCode(
-  account: Account,
-  channel: Channel,
-  now: Date,
-  minGapMs: number,
-): Promise<boolean> {
-  const { code, stored } = issueCode(now.getTime());
-  try {
-    await transact([
-      {
-        Update: {
-          TableName: tableName(),
-          Key: accountItem.key(account),
-          UpdateExpression: 'SET codes.#c = :code',
-          ConditionExpression: `${verifiedField[channel]} = :false AND (attribute_not_exists(codes.#c) OR codes.#c.sentAt < :recent) AND ${notExpired}`,
-          ExpressionAttributeNames: { '#c': channel },
-          ExpressionAttributeValues: {
-            ':code': stored,
-            ':false': false,
-            ':recent': now.getTime() - minGapMs,
-            ':now': epochSeconds(now.getTime()),
-          },
-        },
-      },
-      outboxPut(codeMessage(account, channel, code), now),
-    ]);
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionFailed) return false;
-    throw error;
-  }
-}
-
-async function conditionalUpdate(input: ConstructorParameters<typeof UpdateCommand>[0]): Promise<boolean> {
-  try {
-    await db().send(new UpdateCommand(input));
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
 }

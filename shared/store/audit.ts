@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { clock } from '#shared/clock.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { IndexCursor, InvalidCursor, sealCursor, startOf } from '#shared/store/cursor.ts';

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { secrets } from '#shared/secrets.ts';
 
 // Pagination cursors are sealed: base64url(JSON of where the list stopped) + "." +

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ScheduledIncentive } from '#shared/domain/purchases.ts';
 import type { Wave } from '#shared/domain/waves.ts';
-import type { Account } from '#shared/store/accounts.ts';
+import type { Account, EmailMarker } from '#shared/store/accounts.ts';
 import type { ApplicationItem } from '#shared/store/applicants.ts';
 import type { AuditRecord } from '#shared/store/audit.ts';
 import type { Course } from '#shared/store/courses.ts';
@@ -206,7 +206,8 @@ interface Marker {
   accountId: string;
   expiresAtEpoch?: number;
 }
-export const emailMarker = item<Marker>()({
+/** Also the sign-in record: what a sign-in and a verification read (store/accounts.ts). */
+export const emailMarker = item<EmailMarker>()({
   type: 'EmailMarker',
   key: ({ email }: { email: string }) => ({ PK: `EMAIL#${email}`, SK: 'EMAIL' }),
 });

@@ -1,9 +1,8 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { encrypt, lookupHash } from '#shared/crypto.ts';
 import type { Declarations } from '#shared/domain/eligibility.ts';
 import { type Gender, maskKk, maskNik } from '#shared/domain/nik.ts';
-import { AccountInactive, activeAccountCheck } from '#shared/store/accounts.ts';
-import { db, tableName } from '#shared/store/client.ts';
+import { accountInactive, activeAccountCheck } from '#shared/store/accounts.ts';
+import { tableName } from '#shared/store/client.ts';
 import type { RawItem } from '#shared/store/item.ts';
 import { account, nikMarker, profile } from '#shared/store/items.ts';
 import { queryAll } from '#shared/store/paginate.ts';
@@ -49,13 +48,6 @@ export interface StoredProfile extends ProfileView {
 export class DuplicateNik extends Error {}
 export class NikLocked extends Error {}
 
-export async function getProfile(accountId: string): Promise<StoredProfile | undefined> {
-  const out = await db().send(
-    new GetCommand({ TableName: tableName(), Key: profile.key({ accountId }), ConsistentRead: true }),
-  );
-  return profile.parse(out.Item);
-}
-
 /** For the wave-join transaction: locks the NIK, and fails unless the profile exists. */
 export function lockNikItem(accountId: string): TransactItem {
   return {
@@ -98,10 +90,11 @@ export async function saveProfile(accountId: string, input: ProfileInput, now: D
     kkMasked: maskKk(input.kk),
     updatedAt: now.toISOString(),
   };
-  // The profile read decides which condition the write carries; if a concurrent change
-  // invalidates it, the write fails and is planned again from a fresh read.
+  // The write assumes the profile is as last seen (first: none yet). If it is not, the
+  // failed condition returns the profile as it stands (ALL_OLD) and the write is planned
+  // again from that, without a read; so is the account check's, which says why.
+  let current: StoredProfile | undefined;
   for (let attempt = 1; ; attempt++) {
-    const current = await getProfile(accountId);
     const oldHash = current?.nikHash;
     if (oldHash !== undefined && oldHash !== nikHash && current?.nikLocked) throw new NikLocked();
     try {
@@ -111,9 +104,10 @@ export async function saveProfile(accountId: string, input: ProfileInput, now: D
       return { ...fields, createdAt: current?.createdAt ?? fields.updatedAt };
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
-      if (error.index === 0) throw new AccountInactive();
+      if (error.index === 0) throw accountInactive(error.item, now);
       if (error.index === 1) throw new DuplicateNik();
       if (attempt >= MAX_ATTEMPTS) throw error;
+      if (error.index === 2) current = profile.parse(error.item);
     }
   }
 }
@@ -163,6 +157,7 @@ function profileWrite(
         ConditionExpression: condition,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     },
   ];

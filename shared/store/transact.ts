@@ -1,12 +1,18 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { db } from '#shared/store/client.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** Thrown when the item at `index` failed its condition: the caller maps it to a refusal. */
+/** Thrown when the item at `index` failed its condition: the caller maps it to a refusal.
+ *  `item` is that item as it stood, when the transaction item asked for it
+ *  (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`): why it failed, without a read. */
 export class ConditionFailed extends Error {
-  constructor(readonly index: number) {
+  constructor(
+    readonly index: number,
+    readonly item?: Record<string, unknown>,
+  ) {
     super(`condition failed on transaction item ${index}`);
   }
 }
@@ -27,7 +33,10 @@ export async function transact(items: TransactItem[], token?: string): Promise<v
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-      if (failed >= 0) throw new ConditionFailed(failed);
+      if (failed >= 0) {
+        const old = reasons[failed]?.Item;
+        throw new ConditionFailed(failed, old ? unmarshall(old) : undefined);
+      }
       const conflict = reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError');
       if (!conflict || attempt >= MAX_CONFLICT_RETRIES) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));

@@ -1,14 +1,39 @@
-// The baseline of bench:registration: the same DynamoDB reads and writes per citizen,
-// through the same store functions, straight to DynamoDB Local: no HTTP, no handler,
-// no validation, no JWT and no scrypt.
+// The baselines of bench:registration, measured in the same run against the same DynamoDB
+// Local, straight from this process: no HTTP, no handler, no validation.
+// - `minimalCitizen`: the minimal work for the same business outcome, one citizen: the
+//   same items written with the same conditions, and only the reads the outcome needs,
+//   as plain commands (not through the store functions, so a store that does more than
+//   this shows in the ratio). Nine calls: the registration transaction; the email's
+//   verifying update (the code lives on the email marker, which the request names); the
+//   marker and the transaction that verifies the phone and completes the account; the
+//   sign-in claim, which reads what the password check needs, and its reset; the profile
+//   transaction; the account's partition and the join transaction (the wave is read once,
+//   as the join route caches it). With `hashing`, the same scrypt calls as the route (one
+//   hash at registration, one check at sign-in).
+// - `putsPerSecond`: the raw engine rate, single-item puts at the same concurrency.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { treeCpuMs } from '#test/bench/process-cpu.ts';
 import { round, runPool } from '#test/bench/stats.ts';
 import { profileBody, randomIdentity } from '#test/support/nik.ts';
 import type { SpawnedStack } from '#test/support/spawn-stack.ts';
 
-export async function measureRaw(stack: SpawnedStack, waveId: string, n: number, concurrency: number) {
+export const MINIMAL_CALLS = 9;
+const PASSWORD = 'correct horse battery';
+/** Each baseline citizen's own phone number, across every run of this process. */
+let phones = 0;
+
+export async function rawBaseline(stack: SpawnedStack, waveId: string) {
   const keys = JSON.parse(readFileSync(join(stack.dir, 'keys.json'), 'utf8'));
   Object.assign(process.env, {
     TABLE_NAME: stack.info.tableName,
@@ -17,61 +42,288 @@ export async function measureRaw(stack: SpawnedStack, waveId: string, n: number,
     LOOKUP_KEY: keys.lookupKey,
     DATA_KEY: keys.dataKey,
   });
-  const { codeMessage, findAccountByEmail, insertAccount, issueCode, markVerified } = await import(
-    '#shared/store/accounts.ts'
-  );
-  const { accountItems, saveProfile } = await import('#shared/store/profiles.ts');
-  const { pick } = await import('#shared/store/item.ts');
-  const { profile: profileItem } = await import('#shared/store/items.ts');
+  // Imported once the environment names the stack's table and keys.
+  const { encrypt, hashCode, hashPassword, lookupHash, verifyPassword } = await import('#shared/crypto.ts');
+  const { issueToken } = await import('#shared/http/auth.ts');
+  const { maskKk, maskNik } = await import('#shared/domain/nik.ts');
+  const { UNVERIFIED_ACCOUNT_TTL_S } = await import('#shared/domain/accounts.ts');
+  const { codeSalt, issueCode } = await import('#shared/store/accounts.ts');
+  const items = await import('#shared/store/items.ts');
+  const { outboxPut } = await import('#shared/store/outbox.ts');
   const { getWave, insertApplication } = await import('#shared/store/waves.ts');
+  const { withInvocation } = await import('#shared/observability.ts');
+  const { meterCalls } = await import('#shared/store/capacity.ts');
 
-  const started = performance.now();
-  await runPool(n, concurrency, async (i) => {
+  const TableName = stack.info.tableName;
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: stack.info.dynamoEndpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 5,
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  // Its calls and capacity count into the running citizen's invocation, as a handler's do
+  // (the store's own client, which the join's transaction goes through, does the same).
+  meterCalls(client);
+  const transact = (TransactItems: NonNullable<TransactWriteCommand['input']['TransactItems']>) =>
+    client.send(new TransactWriteCommand({ TransactItems }));
+  const wave = (await getWave(waveId))!;
+  const active = (accountId: string, nowS: number) => ({
+    ConditionCheck: {
+      TableName,
+      Key: items.account.key({ accountId }),
+      ConditionExpression:
+        'attribute_exists(PK) AND emailVerified = :true AND phoneVerified = :true AND (attribute_not_exists(disabled) OR disabled = :false) AND (attribute_not_exists(expiresAtEpoch) OR expiresAtEpoch > :now)',
+      ExpressionAttributeValues: { ':true': true, ':false': false, ':now': nowS },
+    },
+  });
+
+  async function minimalCitizen(i: number, hashing: boolean): Promise<void> {
     const now = new Date();
-    const email = `raw-${i}-${randomUUID()}@example.com`;
-    const emailCode = issueCode(now.getTime());
-    const phoneCode = issueCode(now.getTime());
-    const account = {
-      accountId: randomUUID(),
-      fullName: 'Warga Raw',
-      email,
-      phone: `+6287${String(i).padStart(9, '0')}`,
-      passwordHash: 'scrypt$not$hashed-in-the-baseline',
-      role: 'citizen' as const,
-      emailVerified: false,
-      phoneVerified: false,
-      createdAt: now.toISOString(),
-      codes: { email: emailCode.stored, phone: phoneCode.stored },
+    const t = now.getTime();
+    const nowS = Math.floor(t / 1000);
+    const accountId = randomUUID();
+    const email = `raw-${i}-${accountId}@example.com`;
+    const phone = `+6287${String(phones++).padStart(9, '0')}`;
+    const passwordHash = hashing ? await hashPassword(PASSWORD) : 'scrypt$bm90$aGFzaGVk';
+    const codes = {
+      email: issueCode(t, codeSalt(email, 'email')),
+      phone: issueCode(t, codeSalt(email, 'phone')),
     };
-    await insertAccount(
-      account,
-      [codeMessage(account, 'email', emailCode.code), codeMessage(account, 'phone', phoneCode.code)],
-      now,
+    const expiresAtEpoch = nowS + UNVERIFIED_ACCOUNT_TTL_S;
+    const free = {
+      ConditionExpression: 'attribute_not_exists(PK) OR expiresAtEpoch <= :now',
+      ExpressionAttributeValues: { ':now': nowS },
+    };
+    const flags = { emailVerified: false, phoneVerified: false };
+    // 1. The account, its two markers and its two code messages.
+    await transact([
+      {
+        Put: {
+          TableName,
+          Item: items.emailMarker.item(
+            {
+              accountId,
+              expiresAtEpoch,
+              passwordHash,
+              role: 'citizen',
+              phone,
+              ...flags,
+              codes: { email: codes.email.stored, phone: codes.phone.stored },
+            },
+            { email },
+          ),
+          ...free,
+        },
+      },
+      { Put: { TableName, Item: items.phoneMarker.item({ accountId, expiresAtEpoch }, { phone }), ...free } },
+      {
+        Put: {
+          TableName,
+          Item: items.account.item({
+            accountId,
+            fullName: 'Warga Raw',
+            email,
+            phone,
+            passwordHash,
+            role: 'citizen',
+            ...flags,
+            createdAt: now.toISOString(),
+            expiresAtEpoch,
+          }),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      outboxPut({ to: email, channel: 'email', template: 'verify-email', code: codes.email.code }, now),
+      outboxPut({ to: phone, channel: 'sms', template: 'verify-phone', code: codes.phone.code }, now),
+    ]);
+    // 2. The email: one update of the marker, the code's rules its condition.
+    const code = (channel: 'email' | 'phone') => ({
+      ':hash': hashCode(codes[channel].code, codeSalt(email, channel)),
+      ':max': 5,
+      ':nowMs': t,
+      ':now': nowS,
+      ':true': true,
+    });
+    const rightCode =
+      'attribute_exists(accountId) AND (attribute_not_exists(expiresAtEpoch) OR expiresAtEpoch > :now) AND codes.#c.#h = :hash AND codes.#c.attempts < :max AND codes.#c.expiresAt >= :nowMs';
+    await client.send(
+      new UpdateCommand({
+        TableName,
+        Key: items.emailMarker.key({ email }),
+        UpdateExpression: 'SET emailVerified = :true REMOVE codes.#c',
+        ConditionExpression: `${rightCode} AND phoneVerified <> :true`,
+        ExpressionAttributeNames: { '#c': 'email', '#h': 'hash' },
+        ExpressionAttributeValues: code('email'),
+      }),
     );
-    await markVerified((await findAccountByEmail(email, now))!, 'email', emailCode.stored.hash, now);
-    await markVerified((await findAccountByEmail(email, now))!, 'phone', phoneCode.stored.hash, now);
-    await findAccountByEmail(email, now);
-    const { nik, kk, ...rest } = profileBody(randomIdentity());
-    const profile = { nik, kk, ...rest } as Parameters<typeof saveProfile>[1];
-    await saveProfile(account.accountId, profile, now);
-    const [items] = await Promise.all([accountItems(account.accountId), getWave(waveId)]);
-    const stored = pick(items, profileItem)!;
-    const { birthDate, gender, provinceCode, workStatus, declarations } = profile;
+    // 3-4. The phone completes the account: the marker names it, one transaction verifies.
+    const marker = await client.send(
+      new GetCommand({ TableName, Key: items.emailMarker.key({ email }), ConsistentRead: true }),
+    );
+    const id = marker.Item!.accountId as string;
+    await transact([
+      {
+        Update: {
+          TableName,
+          Key: items.emailMarker.key({ email }),
+          UpdateExpression: 'SET phoneVerified = :true REMOVE codes.#c, expiresAtEpoch',
+          ConditionExpression: `${rightCode} AND emailVerified = :true AND accountId = :me`,
+          ExpressionAttributeNames: { '#c': 'phone', '#h': 'hash' },
+          ExpressionAttributeValues: { ...code('phone'), ':me': id },
+        },
+      },
+      {
+        Update: {
+          TableName,
+          Key: items.account.key({ accountId: id }),
+          UpdateExpression: 'SET emailVerified = :true, phoneVerified = :true REMOVE expiresAtEpoch',
+          ConditionExpression:
+            'attribute_exists(PK) AND (attribute_not_exists(expiresAtEpoch) OR expiresAtEpoch > :now)',
+          ExpressionAttributeValues: { ':true': true, ':now': nowS },
+        },
+      },
+      {
+        Update: {
+          TableName,
+          Key: items.phoneMarker.key({ phone: marker.Item!.phone as string }),
+          UpdateExpression: 'REMOVE expiresAtEpoch',
+          ConditionExpression: 'accountId = :me',
+          ExpressionAttributeValues: { ':me': id },
+        },
+      },
+    ]);
+    // 5-6. Sign-in: the back-off's claim on the marker returns what the check needs; the
+    // right password starts the count again.
+    const claim = await client.send(
+      new UpdateCommand({
+        TableName,
+        Key: items.emailMarker.key({ email }),
+        UpdateExpression:
+          'SET failures = if_not_exists(failures, :zero) + :one, v = if_not_exists(v, :zero) + :one, forgetAt = :forget',
+        ConditionExpression:
+          'attribute_exists(accountId) AND (attribute_not_exists(failures) OR failures < :quick) AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :t)',
+        ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':quick': 4, ':t': t, ':forget': t + 86_400_000 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    if (hashing && !(await verifyPassword(PASSWORD, claim.Attributes!.passwordHash as string)))
+      throw new Error('the baseline hashed a password it cannot check');
+    await client.send(
+      new UpdateCommand({
+        TableName,
+        Key: items.emailMarker.key({ email }),
+        UpdateExpression: 'SET failures = :zero, lockedUntil = :zero, v = v + :one',
+        ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+      }),
+    );
+    await issueToken({ accountId, role: 'citizen' });
+    // 7. Profile: the account active, the NIK marker claimed, the profile written.
+    const body = profileBody(randomIdentity());
+    const { nik, kk, ...personal } = body;
+    const [nikHash, kkHash, nikSealed, kkSealed] = await Promise.all([
+      lookupHash('nik', nik),
+      lookupHash('kk', kk),
+      encrypt(nik),
+      encrypt(kk),
+    ]);
+    await transact([
+      active(accountId, nowS),
+      {
+        Put: {
+          TableName,
+          Item: items.nikMarker.item({ accountId }, { nikHash }),
+          ConditionExpression: 'attribute_not_exists(PK) OR accountId = :me',
+          ExpressionAttributeValues: { ':me': accountId },
+        },
+      },
+      {
+        Put: {
+          TableName,
+          Item: items.profile.item({
+            ...personal,
+            accountId,
+            nikSealed,
+            nikHash,
+            nikMasked: maskNik(nik),
+            kkSealed,
+            kkHash,
+            kkMasked: maskKk(kk),
+            updatedAt: now.toISOString(),
+            createdAt: now.toISOString(),
+          }),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    ]);
+    // 8-9. Join: the account's partition, then the application's transaction.
+    const partition = await client.send(
+      new QueryCommand({
+        TableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': items.account.key({ accountId }).PK },
+        ConsistentRead: true,
+      }),
+    );
+    const profile = items.profile.parse(partition.Items!.find((item) => item.SK === 'PROFILE'));
     await insertApplication({
-      birthDate,
-      gender,
-      provinceCode,
-      workStatus,
-      declarations,
-      accountId: account.accountId,
-      waveId,
+      accountId,
+      waveId: wave.waveId,
       joinedAt: now.toISOString(),
       email,
-      phone: account.phone,
-      nikHash: stored.nikHash,
-      kkHash: stored.kkHash,
+      phone,
+      nikHash: profile!.nikHash,
+      kkHash: profile!.kkHash,
+      birthDate: profile!.birthDate,
+      gender: profile!.gender,
+      provinceCode: profile!.provinceCode,
+      workStatus: profile!.workStatus,
+      declarations: profile!.declarations,
     });
-  });
-  const seconds = (performance.now() - started) / 1000;
-  return { rawPerSecond: round(n / seconds) };
+  }
+
+  /** Citizens per second of the minimal work, after `warmUp` untimed ones; and per
+   *  citizen, its DynamoDB calls and the capacity DynamoDB would bill. */
+  async function citizensPerSecond(n: number, concurrency: number, hashing: boolean, warmUp: number) {
+    await runPool(warmUp, concurrency, (i) => minimalCitizen(i, hashing));
+    const sum = { calls: 0, billedWrite: 0, billedRead: 0 };
+    const cpu = treeCpuMs();
+    const started = performance.now();
+    await runPool(n, concurrency, async (i) => {
+      const { invocation, result } = withInvocation(() => minimalCitizen(i, hashing));
+      await result;
+      sum.calls += invocation.calls;
+      sum.billedWrite += invocation.billedWrite;
+      sum.billedRead += invocation.billedRead;
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const cpuMs = cpu === undefined ? undefined : treeCpuMs()! - cpu;
+    return {
+      perSecond: round(n / seconds),
+      cpuMsPerCitizen: cpuMs === undefined ? null : round(cpuMs / n),
+      callsPerCitizen: round(sum.calls / n, 2),
+      billedWriteUnits: round(sum.billedWrite / n, 2),
+      billedReadUnits: round(sum.billedRead / n, 2),
+    };
+  }
+
+  /** The raw engine: single-item puts (about an account's size) at `concurrency`. */
+  async function putsPerSecond(n: number, concurrency: number) {
+    const put = async (i: number) => {
+      await client.send(
+        new PutCommand({
+          TableName,
+          Item: { PK: `RAWPUT#${i}#${randomUUID()}`, SK: 'X', pad: 'x'.repeat(600) },
+        }),
+      );
+    };
+    await runPool(200, concurrency, put);
+    const started = performance.now();
+    await runPool(n, concurrency, put);
+    return round(n / ((performance.now() - started) / 1000));
+  }
+
+  return { minimalCitizen, citizensPerSecond, putsPerSecond };
 }

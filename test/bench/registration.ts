@@ -1,21 +1,62 @@
-// npm run bench:registration [-- --n=5000 --concurrency=32]
+// npm run bench:registration [-- --n=2000 --concurrency=32 --warmup=64]
 // N citizens go through account -> verify email -> verify phone -> sign in -> profile ->
-// join over HTTP against a fresh local stack. In the same run, the same DynamoDB writes
-// are issued straight to DynamoDB Local through the store layer (no HTTP, no handler, no
-// scrypt): the baseline the HTTP figure is compared with.
+// join over HTTP against a fresh local stack, after `warmup` untimed ones. In the same run:
+// the minimal work for the same outcome straight to DynamoDB Local, once with the same
+// scrypt calls and once without (test/bench/registration-raw.ts), the raw engine rate
+// (single-item puts), and the CPU one password hash costs, timed alone in this process.
 import { randomUUID } from 'node:crypto';
-import { readMetrics, totals } from '#test/bench/metrics.ts';
-import { measureRaw } from '#test/bench/registration-raw.ts';
+import { hashPassword, verifyPassword } from '#shared/crypto.ts';
+import { type MetricLine, readMetrics, totals } from '#test/bench/metrics.ts';
+import { treeCpuMs } from '#test/bench/process-cpu.ts';
+import { MINIMAL_CALLS, rawBaseline } from '#test/bench/registration-raw.ts';
 import { argNumber, Latencies, round, runPool } from '#test/bench/stats.ts';
 import { type CallOptions, request } from '#test/support/http.ts';
 import { profileBody, randomIdentity } from '#test/support/nik.ts';
 import { spawnStack } from '#test/support/spawn-stack.ts';
 
-const n = argNumber('n', 5000);
+const n = argNumber('n', 2000);
 const concurrency = argNumber('concurrency', 32);
+const warmUp = argNumber('warmup', 64);
+/** Password hashes per citizen over HTTP: one at registration, one check at sign-in. */
+const HASHES_PER_CITIZEN = 2;
+const STEPS = ['createAccount', 'verifyAccount', 'createSession', 'putProfile', 'joinWave'];
 const stack = await spawnStack({ LOG_LEVEL: 'INFO' });
 const call = (method: string, path: string, options?: CallOptions) =>
   request(stack.info.apiUrl, method, path, options);
+
+/** CPU (user + system) and wall milliseconds per password hash, alone in this process. */
+async function hashCost(count: number) {
+  const password = 'correct horse battery';
+  const stored = await hashPassword(password);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  for (let i = 0; i < count; i++) await (i % 2 ? verifyPassword(password, stored) : hashPassword(password));
+  const used = process.cpuUsage(cpu);
+  return {
+    cpuMs: round((used.user + used.system) / 1000 / count, 1),
+    wallMs: round((performance.now() - started) / count, 1),
+  };
+}
+
+/** Per-citizen sums of the metrics, and each step's DynamoDB calls per request. */
+function perCitizen(lines: MetricLine[], citizens: number) {
+  const sum = totals(lines);
+  const per = (name: string, digits = 2) =>
+    sum[name] === undefined ? null : round(sum[name] / Math.max(citizens, 1), digits);
+  const callsPerRequest: Record<string, number> = {};
+  for (const step of STEPS) {
+    const mine = lines.filter((l) => l.operation === step);
+    callsPerRequest[step] = round((totals(mine).DynamoDBCalls ?? 0) / Math.max(mine.length, 1), 2);
+  }
+  return {
+    calls: per('DynamoDBCalls', 2) ?? 0,
+    callsPerRequest,
+    billedWriteUnits: per('BilledWriteUnits'),
+    billedReadUnits: per('BilledReadUnits'),
+    localWcu: per('ConsumedWriteCapacity'),
+    localRcu: per('ConsumedReadCapacity'),
+  };
+}
 
 try {
   const admin = stack.info.admins.find((a) => a.role === 'admin')!;
@@ -43,10 +84,8 @@ try {
   if (wave.status !== 201) throw new Error(`wave: ${wave.status} ${JSON.stringify(wave.body)}`);
   const waveId = wave.body.waveId as string;
 
-  const latencies = new Latencies();
   let failures = 0;
-  const started = performance.now();
-  await runPool(n, concurrency, async (i) => {
+  const citizen = async (i: number, latencies?: Latencies) => {
     const email = `bench-${i}-${randomUUID()}@example.com`;
     const phone = `+6285${String(i).padStart(9, '0')}`;
     const password = 'correct horse battery';
@@ -58,7 +97,8 @@ try {
       token?: string,
       ok = [200, 201],
     ) => {
-      const r = await latencies.time(name, () => call(method, path, { body, token }));
+      const send = () => call(method, path, { body, token });
+      const r = latencies ? await latencies.time(name, send) : await send();
       if (!ok.includes(r.status)) throw new Error(`${name}: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body;
     };
@@ -68,7 +108,9 @@ try {
         ['email', email, 'verify-email'],
         ['phone', phone, 'verify-phone'],
       ] as const) {
-        const outbox = await call('GET', `/_local/outbox?to=${encodeURIComponent(to)}`);
+        // The load generator's own read, outside the timed steps (and not a handler's call).
+        const read = () => call('GET', `/_local/outbox?to=${encodeURIComponent(to)}`);
+        const outbox = latencies ? await latencies.time('outbox', read) : await read();
         const code = outbox.body.items.find((m: { template: string }) => m.template === template)?.code;
         await step(`verify-${channel}`, 'POST', '/v1/accounts/verify', { email, channel, code });
       }
@@ -79,44 +121,107 @@ try {
       failures += 1;
       if (failures <= 3) console.error(String(error));
     }
-  });
-  const seconds = (performance.now() - started) / 1000;
+  };
+
+  // Warm-up: the stack's containers, its caches (the wave) and DynamoDB Local's JIT.
+  await runPool(warmUp, concurrency, (i) => citizen(1e6 + i));
+  failures = 0;
+  const isStep = (op: string) => STEPS.includes(op);
+  const before = readMetrics(stack.logFile, isStep).length;
+
+  const latencies = new Latencies();
+  const cpu = treeCpuMs();
+  const started = performance.now();
+  await runPool(n, concurrency, (i) => citizen(i, latencies));
+  const wall = (performance.now() - started) / 1000;
+  const httpCpuMs = cpu === undefined ? undefined : treeCpuMs()! - cpu;
+  // The load generator's outbox reads are not the citizens' work: each worker's share of
+  // them comes off the wall time (they stay in the CPU figure, which is conservative).
+  const { outbox, ...stepLatencies } = latencies.summary();
+  const seconds = wall - latencies.total('outbox') / 1000 / concurrency;
   const registered = n - failures;
+  // Only the timed citizens' requests (metric lines are written as each request ends).
+  const used = perCitizen(readMetrics(stack.logFile, isStep).slice(before), registered);
 
-  // Capacity and calls per registration, from the metrics the handlers publish.
-  const steps = new Set(['createAccount', 'verifyAccount', 'createSession', 'putProfile', 'joinWave']);
-  const used = totals(readMetrics(stack.logFile, (op) => steps.has(op)));
-  const wcu = used.ConsumedWriteCapacity ?? 0;
-  const rcu = used.ConsumedReadCapacity ?? 0;
-  const calls = used.DynamoDBCalls ?? 0;
+  // Baselines, after the HTTP run (and its stack idle): each warmed up before it is timed.
+  const raw = await rawBaseline(stack, waveId);
+  const baselineN = Math.min(n, 1000);
+  const withHashing = await raw.citizensPerSecond(baselineN, concurrency, true, warmUp);
+  const withoutHashing = await raw.citizensPerSecond(baselineN, concurrency, false, warmUp);
+  const putsPerSecond = await raw.putsPerSecond(20_000, concurrency);
+  const hash = await hashCost(40);
 
-  const { rawPerSecond } = await measureRaw(stack, waveId, Math.min(n, 2000), concurrency);
   const perSecond = registered / seconds;
+  // The HTTP run less its hashing: its wall time less the hashes' CPU spread over the
+  // machine's cores (the run is CPU-bound on them), compared with the baseline that hashes nothing.
+  const cores = (await import('node:os')).availableParallelism();
+  const hashSeconds = (registered * HASHES_PER_CITIZEN * hash.cpuMs) / 1000 / cores;
+  const perSecondLessHashing = registered / Math.max(seconds - hashSeconds, 1e-3);
   const figures = {
     bench: 'registration',
     citizens: registered,
     failures,
     concurrency,
+    warmUp,
     seconds: round(seconds),
+    wallSeconds: round(wall),
     citizensPerSecond: round(perSecond),
-    latencyMs: latencies.summary(),
-    wcuPerCitizen: round(wcu / Math.max(registered, 1), 2),
-    rcuPerCitizen: round(rcu / Math.max(registered, 1), 2),
-    rawCitizensPerSecond: round(rawPerSecond),
-    ratio: round(perSecond / rawPerSecond, 3),
-    // The baseline is the raw engine doing the same writes: both ratios are that one.
-    rawRatio: round(perSecond / rawPerSecond, 3),
-    callsPerOp: round(calls / Math.max(registered, 1), 1),
+    latencyMs: stepLatencies,
+    outboxReadMs: outbox,
+    // CPU of this process, the stack and DynamoDB Local while each side ran, per citizen.
+    cpuMsPerCitizen: httpCpuMs === undefined ? null : round(httpCpuMs / Math.max(registered, 1)),
+    baselineCpuMsPerCitizen: withHashing.cpuMsPerCitizen,
+    baselineWithoutHashingCpuMsPerCitizen: withoutHashing.cpuMsPerCitizen,
+    ...used,
+    hashCpuMs: hash.cpuMs,
+    hashWallMs: hash.wallMs,
+    hashesPerCitizen: HASHES_PER_CITIZEN,
+    baselineCitizensPerSecond: withHashing.perSecond,
+    baselineWithoutHashingPerSecond: withoutHashing.perSecond,
+    baselineCallsPerCitizen: withHashing.callsPerCitizen,
+    baselineBilledWriteUnits: withHashing.billedWriteUnits,
+    baselineBilledReadUnits: withHashing.billedReadUnits,
+    citizensPerSecondLessHashing: round(perSecondLessHashing),
+    rawPutsPerSecond: putsPerSecond,
+    // HTTP vs the minimal work with the same scrypt calls.
+    ratio: round(perSecond / withHashing.perSecond, 3),
+    // HTTP less its hashing CPU vs the minimal work without hashing.
+    ratioWithoutHashing: round(perSecondLessHashing / withoutHashing.perSecond, 3),
+    // HTTP vs the engine doing the minimal number of calls as single-item puts.
+    rawRatio: round(perSecond / (putsPerSecond / MINIMAL_CALLS), 3),
+    // The same comparisons in CPU per citizen, which other work on the machine moves less.
+    cpuRatio:
+      httpCpuMs === undefined || withHashing.cpuMsPerCitizen === null
+        ? null
+        : round(withHashing.cpuMsPerCitizen / (httpCpuMs / registered), 3),
+    cpuRatioWithoutHashing:
+      httpCpuMs === undefined || withoutHashing.cpuMsPerCitizen === null
+        ? null
+        : round(
+            withoutHashing.cpuMsPerCitizen / (httpCpuMs / registered - HASHES_PER_CITIZEN * hash.cpuMs),
+            3,
+          ),
+    callsPerOp: used.calls,
   };
   console.log(
-    `\n${registered} citizens registered and joined in ${figures.seconds} s: ${figures.citizensPerSecond}/s over HTTP`,
+    `\n${registered} citizens registered and joined in ${figures.seconds} s: ${figures.citizensPerSecond}/s over HTTP (after ${warmUp} warm-up citizens)`,
   );
   console.log(
-    `raw DynamoDB Local, same writes without HTTP/handlers: ${figures.rawCitizensPerSecond}/s (ratio ${figures.ratio})`,
+    `minimal work straight to DynamoDB Local: ${withHashing.perSecond}/s with the same scrypt calls (ratio ${figures.ratio}), ${withoutHashing.perSecond}/s without; ${withHashing.callsPerCitizen} calls, billed ${withHashing.billedWriteUnits} WRU, ${withHashing.billedReadUnits} RRU per citizen`,
   );
   console.log(
-    `consumed per citizen: ${figures.wcuPerCitizen} WCU, ${figures.rcuPerCitizen} RCU (as DynamoDB Local reports them), ${figures.callsPerOp} DynamoDB calls`,
+    `password hash: ${hash.cpuMs} ms CPU (${hash.wallMs} ms wall) each, ${HASHES_PER_CITIZEN} per citizen; HTTP less its hashing ${figures.citizensPerSecondLessHashing}/s (ratio without hashing ${figures.ratioWithoutHashing})`,
   );
+  console.log(
+    `raw engine: ${putsPerSecond} single-item puts/s at concurrency ${concurrency} (rawRatio ${figures.rawRatio}, as if each of the ${MINIMAL_CALLS} calls were one put)`,
+  );
+  console.log(
+    `per citizen: ${used.calls} DynamoDB calls ${JSON.stringify(used.callsPerRequest)} per request; billed ${used.billedWriteUnits ?? '?'} WRU, ${used.billedReadUnits ?? '?'} RRU; DynamoDB Local reports ${used.localWcu} WCU, ${used.localRcu} RCU`,
+  );
+  if (figures.cpuMsPerCitizen !== null)
+    console.log(
+      `CPU per citizen (this process, the stack, DynamoDB Local): ${figures.cpuMsPerCitizen} ms over HTTP, ${withHashing.cpuMsPerCitizen} ms baseline with hashing (cpuRatio ${figures.cpuRatio}), ${withoutHashing.cpuMsPerCitizen} ms without (vs HTTP less its hashing: ${figures.cpuRatioWithoutHashing})`,
+    );
   console.table(figures.latencyMs);
   console.log(JSON.stringify(figures));
 } finally {

@@ -26,6 +26,11 @@ export class Latencies {
     }
   }
 
+  /** Milliseconds spent in `step`, all samples together. */
+  total(step: string): number {
+    return (this.samples.get(step) ?? []).reduce((a, b) => a + b, 0);
+  }
+
   summary(): Record<string, { p50: number; p99: number; count: number }> {
     const out: Record<string, { p50: number; p99: number; count: number }> = {};
     for (const [step, list] of this.samples) {

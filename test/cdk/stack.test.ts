@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
-import type { CfnElement } from 'aws-cdk-lib';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { type CfnElement, Stage } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkPathVariables } from '#cdk/constructs/api.ts';
+import { BUNDLE_BUDGET_KB, NOT_REACHED_ON_LAMBDA } from '#cdk/constructs/bundling.ts';
 import { functionId, handlerOf } from '#cdk/constructs/function.ts';
 import { ADMIN_INDEX_FUNCTION } from '#cdk/constructs/web.ts';
 import { buildApp, type PrakerjaStack } from '#cdk/stack.ts';
@@ -722,6 +726,56 @@ describe('template', () => {
       state.set(id, 'done');
     };
     for (const id of edges.keys()) visit(id, []);
+  });
+});
+
+describe('bundles', () => {
+  /** Each app function's deployed index.mjs (its source map apart), from the staged asset. */
+  const bundles = () =>
+    stack.node
+      .findAll()
+      .filter((fn): fn is NodejsFunction => fn instanceof NodejsFunction)
+      .map((fn) => {
+        const asset = fn.node.findChild('Code') as Asset;
+        const code = readFileSync(join(Stage.of(stack)!.outdir, asset.assetPath, 'index.mjs'));
+        return {
+          handler: handlerOf.get(fn)!,
+          code,
+          kb: code.byteLength / 1024,
+          gzipKb: gzipSync(code).byteLength / 1024,
+        };
+      })
+      .sort((a, b) => b.kb - a.kb);
+
+  it(`keeps every function's minified bundle within ${BUNDLE_BUDGET_KB} KB`, () => {
+    const all = bundles();
+    expect(all).toHaveLength(appFunctions().length);
+    // Printed for the README: what each function would deploy, minified and gzipped.
+    console.log(
+      [
+        `Function bundles (index.mjs, budget ${BUNDLE_BUDGET_KB} KB):`,
+        ...all.map(
+          (b) => `${b.kb.toFixed(0).padStart(5)} KB  ${b.gzipKb.toFixed(0).padStart(4)} KB gz  ${b.handler}`,
+        ),
+      ].join('\n'),
+    );
+    expect(
+      all.filter((b) => b.kb > BUNDLE_BUDGET_KB).map((b) => `${b.handler} ${b.kb.toFixed(0)} KB`),
+    ).toEqual([]);
+  });
+
+  it('imports what it leaves out of the bundle only lazily, on paths Lambda never takes', () => {
+    // AWS_PROFILE would make the credential chain skip the environment's keys for those paths.
+    for (const [id, fn] of appFunctions())
+      expect(Object.keys(fn.Properties.Environment?.Variables ?? {}), id).not.toContain('AWS_PROFILE');
+    for (const { handler, code } of bundles()) {
+      const text = code.toString('utf8');
+      for (const name of NOT_REACHED_ON_LAMBDA) {
+        // `import("x")` may stay; `import ... from "x"` or `import "x"` would fail at load.
+        const eager = new RegExp(`(?:from|import)\\s*["']${name.replace(/[/.]/g, '\\$&')}["']`);
+        expect(eager.test(text), `${handler} imports ${name} eagerly`).toBe(false);
+      }
+    }
   });
 });
 
