@@ -32,7 +32,8 @@ export interface StreamConsumer {
 
 export const outboxConsumer: StreamConsumer = {
   handler: 'notifications/send-outbox',
-  filter: { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['Outbox'] } } } },
+  // Outcome items carry a not-selected applicant's notice (store/participants.ts).
+  filter: { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['Outbox', 'Outcome'] } } } },
   batchSize: 25,
   startingPosition: 'TRIM_HORIZON',
   retryAttempts: 5,

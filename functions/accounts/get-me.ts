@@ -8,6 +8,7 @@ import { pick, pickAll } from '#shared/store/item.ts';
 import {
   account as accountItem,
   application,
+  outcome as outcomeItem,
   participant as participantItem,
   payoutAccount as payoutAccountItem,
   profile as profileItem,
@@ -25,9 +26,11 @@ export const handler = httpHandler(getMe, async ({ principal }) => {
   const flags = complete ? account : ((await getEmailMarker(account.email, clock.now())) ?? account);
   const profile = pick(items, profileItem);
   const participant = pick(items, participantItem);
-  const waves = pickAll(items, application).map(({ waveId, outcome, joinedAt }) => ({
+  // The selection's decision sits beside the application; undecided, it is still JOINED.
+  const decided = new Map(pickAll(items, outcomeItem).map((o) => [o.waveId, o.outcome]));
+  const waves = pickAll(items, application).map(({ waveId, joinedAt }) => ({
     waveId,
-    outcome,
+    outcome: decided.get(waveId) ?? 'JOINED',
     joinedAt,
   }));
   return {

@@ -6,7 +6,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { clientOptions, config } from '#shared/config.ts';
 import { logger } from '#shared/logger.ts';
 import { count, observed, tracer } from '#shared/observability.ts';
-import { outbox } from '#shared/store/items.ts';
+import { outbox, outcome } from '#shared/store/items.ts';
 import type { OutboxMessage } from '#shared/store/outbox.ts';
 import { requireUse } from '#shared/uses.ts';
 
@@ -57,10 +57,21 @@ async function send(message: OutboxMessage): Promise<void> {
   }
 }
 
-function messageOf(record: DynamoDBRecord): OutboxMessage {
+function messageOf(record: DynamoDBRecord): OutboxMessage | undefined {
   // The stream's image type (aws-lambda) and the SDK's AttributeValue differ only in name.
   const image = unmarshall(record.dynamodb?.NewImage as Record<string, AttributeValue>);
-  return outbox.parse(image);
+  if (!outcome.matches(image)) return outbox.parse(image);
+  // A selection outcome: only a not-selected one carries a notice (the selected are told
+  // by outbox items of their issuing transaction).
+  const { notice } = outcome.parse(image);
+  return notice
+    ? {
+        to: notice.to,
+        channel: 'email',
+        template: 'selection-not-selected',
+        data: { waveName: notice.waveName },
+      }
+    : undefined;
 }
 
 export const handler = (event: DynamoDBStreamEvent) => observed('sendOutbox', () => sendAll(event));
@@ -70,6 +81,7 @@ async function sendAll(event: DynamoDBStreamEvent): Promise<DynamoDBBatchRespons
     const id = record.dynamodb?.SequenceNumber ?? '';
     try {
       const message = messageOf(record);
+      if (!message) continue;
       await send(message);
       count('MessageSent');
       // Ids and outcomes only: never the address or the code.

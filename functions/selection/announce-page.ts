@@ -1,52 +1,89 @@
 import { clock } from '#shared/clock.ts';
-import { type Cutoffs, isReserved, isSelected, type Pool } from '#shared/domain/draw.ts';
+import { isReserved, isSelected } from '#shared/domain/draw.ts';
 import type { Wave } from '#shared/domain/waves.ts';
 import { faults } from '#shared/faults.ts';
 import { count as metric } from '#shared/observability.ts';
-import { type ApplicationItem, eachLimited, readApplications } from '#shared/store/applicants.ts';
-import { issueParticipant, markNotSelected } from '#shared/store/participants.ts';
-import { type Counts, segmentTask } from '#shared/workflows/segment-task.ts';
+import { type ApplicationItem, eachLimited, readOutcomes } from '#shared/store/applicants.ts';
+import { type Counts, readDrawPage, type Screened } from '#shared/store/draw.ts';
+import {
+  issueParticipant,
+  markNotSelected,
+  outcomeOf,
+  writeNotSelected,
+} from '#shared/store/participants.ts';
+import type { Outcome } from '#shared/store/selection.ts';
+import { segmentTask } from '#shared/workflows/segment-task.ts';
 
-// Step 4: with the cut-offs known, each applicant's outcome follows from its own key:
-// the drawn become participants, everyone else is told they were not selected. Counts
-// come from the outcomes as stored, so a retried page counts what an earlier try did.
-export const handler = segmentTask('announce', async (page, wave, state) => {
+// Step 3: with the cut-offs known, each applicant's outcome follows from its own key and
+// the page item the screen step wrote: the drawn become participants (one transaction
+// each), everyone else is told they were not selected (one item each, in batches).
+// Counts come from the outcomes, so a retried page counts what an earlier try did.
+export const handler = segmentTask('announce', async (page, wave, state, pageNumber) => {
   const cutoffs = state.cutoffs!;
+  const ids = page.map((a) => a.accountId);
+  const [screened, decided] = await Promise.all([
+    readDrawPage(
+      { waveId: wave.waveId, run: state.run, segment: state.segment, page: pageNumber },
+      state.seed,
+    ),
+    state.run > 1 ? readOutcomes(wave.waveId, ids) : new Map<string, Outcome>(),
+  ]);
+  if (!screened || screened.size !== page.length || page.some((a) => !screened.has(a.accountId)))
+    throw new Error(`page ${state.segment}/${pageNumber} differs from the one screened`);
   const counts: Counts = {};
-  const count = (name: string) => {
+  const count = (o: Pick<Outcome, 'outcome' | 'pool'> & { key: string }) => {
+    const name = o.outcome === 'SELECTED' ? 'selected' : 'notSelected';
     counts[name] = (counts[name] ?? 0) + 1;
+    if (o.outcome === 'SELECTED' && isReserved(o, cutoffs))
+      counts.reservedSelected = (counts.reservedSelected ?? 0) + 1;
   };
   let done = 0;
-  const applications = await readApplications(
-    wave.waveId,
-    page.map((a) => a.accountId),
-  );
-  await eachLimited(applications, 16, async (a) => {
-    const pool: Pool = a.priority ? 'priority' : 'general';
-    if ((await decide(a, pool, wave, cutoffs)) === 'SELECTED') {
-      count('selected');
-      if (isReserved({ key: a.drawKey!, pool }, cutoffs)) count('reservedSelected');
-    } else count('notSelected');
-    faults.check('selection.announce', { segment: state.segment, done: ++done });
-  });
-  return counts;
+  const progress = (n = 1) => {
+    for (let i = 0; i < n; i++) faults.check('selection.announce', { segment: state.segment, done: ++done });
+  };
+  const now = clock.now();
+  const drawn: [ApplicationItem, Screened][] = [];
+  const notDrawn: Outcome[] = [];
+  for (const a of page) {
+    const s = screened.get(a.accountId)!;
+    const before = decided.get(a.accountId);
+    if (before) count({ ...before, key: s.key });
+    else if (!s.reason && isSelected(s, cutoffs)) drawn.push([a, s]);
+    else
+      notDrawn.push(
+        outcomeOf(
+          a,
+          wave,
+          { outcome: 'NOT_SELECTED', pool: s.pool, eligible: !s.reason, reason: s.reason ?? 'not-drawn' },
+          now,
+        ),
+      );
+  }
+  // The batches and the transactions go at once: neither waits for the other.
+  await Promise.all([
+    writeNotSelected(notDrawn, progress).then(() => {
+      for (const o of notDrawn) count({ ...o, key: '' });
+    }),
+    eachLimited(drawn, 16, async ([a, s]) => {
+      count({ outcome: await issue(a, s, wave, now), pool: s.pool, key: s.key });
+      progress();
+    }),
+  ]);
+  return { counts };
 });
 
-async function decide(a: ApplicationItem, pool: Pool, wave: Wave, cutoffs: Cutoffs) {
-  if (a.outcome !== 'JOINED') return a.outcome;
-  const now = clock.now();
-  // Someone decided it between our read and our write: what they stored stands.
-  const storedOutcome = async () => (await readApplications(wave.waveId, [a.accountId]))[0]!.outcome;
-  let reason = a.screenReasons?.[0] ?? a.reason ?? 'not-drawn';
-  if (a.eligible && isSelected({ key: a.drawKey!, pool }, cutoffs)) {
-    const issued = await issueParticipant(a, wave, pool, now);
-    if (issued === 'issued') {
-      metric('ParticipantIssued');
-      return 'SELECTED';
-    }
-    if (issued === 'decided-before') return storedOutcome();
-    reason = issued; // a family or NIK condition refused it at the last moment
+async function issue(a: ApplicationItem, s: Screened, wave: Wave, now: Date) {
+  // Someone decided it before this try (an earlier try of this page): what is stored stands.
+  const stored = async () => (await readOutcomes(wave.waveId, [a.accountId])).get(a.accountId)!.outcome;
+  const issued = await issueParticipant(a, wave, s.pool, now);
+  if (issued === 'issued') {
+    metric('ParticipantIssued');
+    return 'SELECTED' as const;
   }
-  const marked = await markNotSelected(a, wave, reason, now);
-  return marked === 'decided-before' ? storedOutcome() : 'NOT_SELECTED';
+  if (issued === 'decided-before') return stored();
+  // A family or NIK condition refused it at the last moment.
+  const marked = await markNotSelected(
+    outcomeOf(a, wave, { outcome: 'NOT_SELECTED', pool: s.pool, eligible: true, reason: issued }, now),
+  );
+  return marked === 'decided-before' ? stored() : ('NOT_SELECTED' as const);
 }

@@ -1,38 +1,34 @@
-import { drawHistogram, findCutoffs } from '#shared/store/draw.ts';
+import { addHistogram, cutoffsFromHistogram, emptyHistogram } from '#shared/domain/draw.ts';
+import { bucketCandidates, readDrawSummaries } from '#shared/store/draw.ts';
 import { saveCutoffs } from '#shared/store/selection.ts';
 import { getWave } from '#shared/store/waves.ts';
-import { addCounts, type Counts, type SegmentState } from '#shared/workflows/segment-task.ts';
+import { addCounts, type Counts } from '#shared/workflows/segment-task.ts';
 import { workflowTask } from '#shared/workflows/task.ts';
 
-// Step 3: count the draw index per bucket, check it holds every eligible applicant the
-// tally counted (an index lags its table; the state machine retries until it agrees),
-// and find the cut-offs: the reserved quota among the priority pool, then the rest.
-export class IndexLagging extends Error {
-  override name = 'IndexLagging';
-}
-
+// Step 2: sum the segments' histograms and find the cut-offs: the reserved quota among
+// the priority pool, then the rest. Only the one or two buckets where a quota is
+// crossed are read, key by key, from the page items.
 export interface CutInput {
   waveId: string;
-  tallied: SegmentState[];
+  seed: string;
+  run: number;
+  segments: number;
 }
 
 export const handler = workflowTask(
   'cut',
-  async ({ waveId, tallied }: CutInput) => {
+  async ({ waveId, seed, run, segments }: CutInput) => {
     const wave = await getWave(waveId);
     if (!wave) throw new Error(`wave ${waveId} not found`);
     const counts: Counts = {};
-    for (const segment of tallied) addCounts(counts, segment.counts);
-    const histogram = await drawHistogram(waveId);
-    const indexed = (pool: 'priority' | 'general') => histogram[pool].reduce((a, b) => a + b, 0);
-    const priority = counts.priorityEligible ?? 0;
-    const general = (counts.eligible ?? 0) - priority;
-    if (indexed('priority') !== priority || indexed('general') !== general) {
-      throw new IndexLagging(
-        `index holds ${indexed('priority')}+${indexed('general')}, tally ${priority}+${general}`,
-      );
+    const histogram = emptyHistogram();
+    for (const summary of await readDrawSummaries(waveId, run, segments)) {
+      addCounts(counts, summary.counts);
+      addHistogram(histogram, summary.histogram);
     }
-    const cutoffs = await findCutoffs(waveId, histogram, wave.quota, wave.reservedQuota);
+    const cutoffs = await cutoffsFromHistogram(histogram, wave.quota, wave.reservedQuota, (bucket) =>
+      bucketCandidates(waveId, run, segments, seed, bucket),
+    );
     await saveCutoffs(waveId, cutoffs);
     return { cutoffs, counts };
   },

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { exportSelection } from '#shared/contracts/selection.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { problems } from '#shared/http/problem.ts';
-import { applicantPage, readApplications, type SegmentCursor } from '#shared/store/applicants.ts';
+import { applicantPage, readOutcomes, type SegmentCursor } from '#shared/store/applicants.ts';
 import { ApplicantIndexCursor, sealCursor, startOf } from '#shared/store/cursor.ts';
 import { getWave } from '#shared/store/waves.ts';
 
@@ -20,20 +20,24 @@ export const handler = httpHandler(exportSelection, async ({ params, query }) =>
   const list = `selection-export:${wave.waveId}`;
   const cursor = (await startOf(list, query.cursor, ExportCursor)) ?? { slice: 0 };
   const page = await applicantPage(wave.waveId, 0, 1, cursor, query.limit);
-  const applications = await readApplications(
+  const outcomes = await readOutcomes(
     wave.waveId,
     page.items.map((a) => a.accountId),
   );
   return {
     status: 200,
     body: {
-      items: applications.map((a) => ({
-        accountId: a.accountId,
-        pool: a.priority ? ('priority' as const) : ('general' as const),
-        eligible: a.eligible === true,
-        outcome: a.outcome,
-        ...(a.outcome === 'NOT_SELECTED' && a.reason ? { reason: a.reason } : {}),
-      })),
+      // Not yet decided (the selection has not announced it): still JOINED.
+      items: page.items.map(({ accountId }) => {
+        const o = outcomes.get(accountId);
+        return {
+          accountId,
+          pool: o?.pool ?? ('general' as const),
+          eligible: o?.eligible === true,
+          outcome: o?.outcome ?? ('JOINED' as const),
+          ...(o?.outcome === 'NOT_SELECTED' && o.reason ? { reason: o.reason } : {}),
+        };
+      }),
       nextCursor: await sealCursor(list, page.next),
     },
   };

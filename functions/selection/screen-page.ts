@@ -1,34 +1,84 @@
-import { drawKey, familyRank } from '#shared/domain/draw.ts';
+import { bucketOf, drawKey, emptyHistogram, familyPlaces, type Pool } from '#shared/domain/draw.ts';
 import { screeningReasons } from '#shared/domain/screening.ts';
-import { eachLimited } from '#shared/store/applicants.ts';
-import { offerFamilyPlaces, recordScreening } from '#shared/store/draw.ts';
-import { nikFlags } from '#shared/store/lists.ts';
+import { readOutcomes } from '#shared/store/applicants.ts';
+import {
+  type Counts,
+  familyPlacesLeft,
+  type Screened,
+  writeDrawPage,
+  writeDrawSummary,
+} from '#shared/store/draw.ts';
+import { nikFlagsOf } from '#shared/store/lists.ts';
+import type { Outcome } from '#shared/store/selection.ts';
 import { segmentTask } from '#shared/workflows/segment-task.ts';
 
 // Step 1: screen each applicant against the wave's rules and every list as it stands
-// now, give each a draw key, and offer the screened-in a place of their family card.
-export const handler = segmentTask('screen', async (page, wave, state) => {
-  const offers: { kkHash: string; rank: string }[] = [];
-  await eachLimited(page, 16, async (application) => {
-    // Decided by an earlier run of this selection: keep what that run recorded.
-    const decided = application.outcome !== 'JOINED' && application.drawKey !== undefined;
-    const flags = decided ? undefined : await nikFlags(application.nikHash);
-    const key = application.drawKey ?? drawKey(state.seed, application.accountId);
-    const priority = flags ? flags.priorities.includes('laid-off') : application.priority === true;
-    const reasons = flags ? screeningReasons(application, wave, flags) : (application.screenReasons ?? []);
-    if (!decided)
-      await recordScreening(wave.waveId, application.accountId, {
-        drawKey: key,
-        priority,
-        screenReasons: reasons,
-      });
-    if (reasons.length === 0) {
-      offers.push({
-        kkHash: application.kkHash,
-        rank: familyRank({ key, pool: priority ? 'priority' : 'general' }),
-      });
+// now, give each a draw key, and settle each family card's places: a page holds whole
+// families (store/applicants.ts), so a card's members meet here and nowhere else. The
+// page's result is one item (its eligible by draw bucket, the others with their reason);
+// nothing is written per applicant. The segment's histogram goes to its summary item.
+export const handler = segmentTask(
+  'screen',
+  async (page, wave, state, pageNumber) => {
+    const ids = page.map((a) => a.accountId);
+    // Three reads at once: the NIKs' flags, the cards' earlier participants, and (a resumed
+    // run) what an earlier attempt decided, which stands: those applicants stay as screened.
+    const [flags, placesLeft, decided] = await Promise.all([
+      nikFlagsOf(page.map((a) => a.nikHash)),
+      familyPlacesLeft(
+        wave.waveId,
+        page.map((a) => a.kkHash),
+      ),
+      state.run > 1 ? readOutcomes(wave.waveId, ids) : new Map<string, Outcome>(),
+    ]);
+    const screened: (Screened & { kkHash: string; kept?: boolean })[] = page.map((a) => {
+      const key = drawKey(state.seed, a.accountId);
+      const before = decided.get(a.accountId);
+      if (before) {
+        const reason = before.eligible ? undefined : before.reason;
+        return {
+          accountId: a.accountId,
+          key,
+          pool: before.pool,
+          kkHash: a.kkHash,
+          kept: before.eligible,
+          ...(reason ? { reason } : {}),
+        };
+      }
+      const nik = flags.get(a.nikHash)!;
+      const pool: Pool = nik.priorities.includes('laid-off') ? 'priority' : 'general';
+      const [reason] = screeningReasons(a, wave, nik);
+      return { accountId: a.accountId, key, pool, kkHash: a.kkHash, ...(reason ? { reason } : {}) };
+    });
+    const families = new Map<string, typeof screened>();
+    for (const s of screened) if (!s.reason) families.set(s.kkHash, [...(families.get(s.kkHash) ?? []), s]);
+    for (const [kkHash, members] of families) {
+      const placed = familyPlaces(members, placesLeft.get(kkHash)!);
+      for (const m of members) if (!placed.has(m)) m.reason = 'kk-cap';
     }
-  });
-  await offerFamilyPlaces(wave.waveId, offers);
-  return { screened: page.length };
-});
+    await writeDrawPage(
+      { waveId: wave.waveId, run: state.run, segment: state.segment, page: pageNumber },
+      screened,
+    );
+
+    const counts: Counts = { applicants: page.length };
+    const histogram = emptyHistogram();
+    for (const s of screened) {
+      if (s.reason) {
+        counts[`excluded:${s.reason}`] = (counts[`excluded:${s.reason}`] ?? 0) + 1;
+        continue;
+      }
+      counts.eligible = (counts.eligible ?? 0) + 1;
+      if (s.pool === 'priority') counts.priorityEligible = (counts.priorityEligible ?? 0) + 1;
+      histogram[s.pool][bucketOf(s.key)]!++;
+    }
+    return { counts, histogram };
+  },
+  // The histogram (512 numbers) is kept out of the Map's output: 40 segments of it would
+  // crowd Step Functions' 256 KB state. The cut reads the summaries instead.
+  async (state) => {
+    const { histogram = emptyHistogram(), ...rest } = state;
+    await writeDrawSummary(state.waveId, state.run, state.segment, { counts: state.counts, histogram });
+    return rest;
+  },
+);

@@ -60,6 +60,7 @@ export const handler = httpHandler(startSelection, async ({ params, body, princi
   const input: SelectionInput = {
     waveId: wave.waveId,
     seed: body.seed,
+    run: attempt,
     segments,
     segmentList: Array.from({ length: segments }, (_, i) => i),
     pageSize: body.pageSize,

@@ -68,9 +68,90 @@ export const familyRank = (c: Pick<Candidate, 'key' | 'pool'>): string =>
 /** At most this many participants per KK, across all waves (DOMAIN.md). */
 export const KK_CAP = 2;
 
-/** The `free` best of a family's candidates, given the ranks kept so far and a newcomer. */
-export function keepFamilyPlaces(kept: string[], newcomer: string, free: number): string[] {
-  return [...new Set([...kept, newcomer])].sort().slice(0, Math.max(0, free));
+/**
+ * Which of one family's screened-in members keep its `free` places: the best ranks, after
+ * any a resumed run already decided eligible (what was decided stands). Every member of a
+ * card is screened in one page, so this needs nothing but the family itself.
+ */
+export function familyPlaces<T extends Pick<Candidate, 'key' | 'pool'> & { kept?: boolean }>(
+  members: T[],
+  free: number,
+): Set<T> {
+  const order = (m: T) => `${m.kept ? '0' : '1'}${familyRank(m)}`;
+  const ranked = [...members].sort((a, b) => (order(a) < order(b) ? -1 : 1));
+  return new Set(ranked.slice(0, Math.max(0, free)));
+}
+
+/** Eligible applicants per pool and draw bucket: what the cut walks instead of the keys. */
+export type Histogram = Record<Pool, number[]>;
+
+export const emptyHistogram = (): Histogram => ({
+  priority: new Array(DRAW_BUCKETS).fill(0),
+  general: new Array(DRAW_BUCKETS).fill(0),
+});
+
+export function addHistogram(into: Histogram, more: Histogram): Histogram {
+  for (const pool of ['priority', 'general'] as const)
+    for (let b = 0; b < DRAW_BUCKETS; b++) into[pool][b]! += more[pool][b] ?? 0;
+  return into;
+}
+
+/**
+ * The cut-offs of `referenceCutoffs`, found from the histogram and the keys of at most
+ * two buckets: walk the buckets in key order until the reserved quota (priority pool),
+ * then the rest of the quota (everyone left), is crossed, and read that bucket's keys
+ * (`keysOf`, both pools) for the exact last key taken.
+ */
+export async function cutoffsFromHistogram(
+  histogram: Histogram,
+  quota: number,
+  reservedQuota: number,
+  keysOf: (bucket: number) => Promise<Candidate[]>,
+): Promise<Cutoffs> {
+  const loaded = new Map<number, Candidate[]>();
+  const bucket = async (b: number) => {
+    if (!loaded.has(b))
+      loaded.set(
+        b,
+        [...(await keysOf(b))].sort((x, y) => (x.key < y.key ? -1 : 1)),
+      );
+    return loaded.get(b)!;
+  };
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const priorityTotal = sum(histogram.priority);
+  const total = priorityTotal + sum(histogram.general);
+
+  const reservedCount = Math.min(reservedQuota, quota, priorityTotal);
+  const cut: Cutoffs = { reserved: '', general: '' };
+  let reservedBucket = -1;
+  if (reservedCount > 0) {
+    let before = 0;
+    reservedBucket = 0;
+    while (before + histogram.priority[reservedBucket]! < reservedCount)
+      before += histogram.priority[reservedBucket++]!;
+    const priority = (await bucket(reservedBucket)).filter((c) => c.pool === 'priority');
+    cut.reserved = priority[reservedCount - before - 1]!.key;
+  }
+
+  const generalCount = Math.min(quota - reservedCount, total - reservedCount);
+  if (generalCount <= 0) return cut;
+  let taken = 0;
+  for (let b = 0; b < DRAW_BUCKETS; b++) {
+    // Everyone not taken by the reserved quota: the reserved bucket's priority keys after
+    // the reserved cut-off count here, those before it do not.
+    const left =
+      b === reservedBucket
+        ? (await bucket(b)).filter((c) => !isReserved(c, cut)).length
+        : histogram.general[b]! + (b < reservedBucket ? 0 : histogram.priority[b]!);
+    if (taken + left < generalCount) {
+      taken += left;
+      continue;
+    }
+    const rest = (await bucket(b)).filter((c) => !isReserved(c, cut));
+    cut.general = rest[generalCount - taken - 1]!.key;
+    return cut;
+  }
+  throw new Error('the draw holds fewer keys than its histogram');
 }
 
 /** Luhn check digit of a string of digits. */

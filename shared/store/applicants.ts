@@ -1,12 +1,14 @@
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { getMany } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { APPLICANT_SHARDS, application, partitions } from '#shared/store/items.ts';
+import { APPLICANT_SHARDS, application, familyPrefix, outcome, partitions } from '#shared/store/items.ts';
+import type { Outcome } from '#shared/store/selection.ts';
 import type { Application } from '#shared/store/waves.ts';
 
 // A wave's applicants, split for parallel work. The applicant index has 16 shard
-// partitions; each is cut again by the first hex digit of the account id (a UUID), so
-// there are 256 slices. Segment s of S takes every slice j with j % S == s: any number
+// partitions; each is cut again by the first hex digit of its sort key, so there are
+// 256 slices. Both come from the family card's hash (items.ts `applicantSlot`): a card's
+// members are in one slice, side by side. Segment s of S takes every slice j with j % S == s: any number
 // of segments from 1 to 256 covers every applicant exactly once.
 export const SLICES = APPLICANT_SHARDS * 16;
 export const MAX_SEGMENTS = SLICES;
@@ -24,23 +26,20 @@ export function segmentSlices(segment: number, segments: number): { shard: numbe
   return slices;
 }
 
-/** The stored application: what the citizen brought at join time and what selection
- *  has written on it so far. */
-export interface ApplicationItem extends Application {
-  outcome: 'JOINED' | 'SELECTED' | 'NOT_SELECTED';
-  drawKey?: string;
-  priority?: boolean;
-  screenReasons?: string[];
-  /** Set once the family-card cap is settled: eligible for the draw, or why not. */
-  eligible?: boolean;
-  reason?: string;
-}
+/** The stored application: what the citizen brought at join time. Selection writes its
+ *  decision to the outcome item beside it, never on it. */
+export type ApplicationItem = Application;
+
+/** The index key of an applicant's index entry: where a page reads on after it. */
+const indexKey = (i: Record<string, unknown>) => ({ PK: i.PK, SK: i.SK, GSI2PK: i.GSI2PK, GSI2SK: i.GSI2SK });
 
 /**
  * Up to `limit` applicants of one segment from where `cursor` stopped, going on across
- * the segment's slices, and where to go on (null when the segment is done). Reads the
- * applicant index, which holds what the citizen brought at join time; what selection
- * writes is read back with `readApplications`.
+ * the segment's slices, and where to go on (null when the segment is done). A page ends
+ * with a whole family: when `limit` falls inside a slice, the page reads on to the last
+ * member of its last family card (the index sorts a card's members together), so a page
+ * may hold a few more than `limit`. Reads the applicant index, which holds what the
+ * citizen brought at join time; selection writes nothing to it.
  */
 export async function applicantPage(
   waveId: string,
@@ -50,36 +49,49 @@ export async function applicantPage(
   limit: number,
 ): Promise<{ items: ApplicationItem[]; next: SegmentCursor | null }> {
   const slices = segmentSlices(segment, segments);
-  const items: ApplicationItem[] = [];
+  const raw: Record<string, unknown>[] = [];
   let at: SegmentCursor | null = cursor;
-  while (at && items.length < limit) {
-    const slice: { shard: number; prefix: string } | undefined = slices[at.slice];
-    if (!slice) return { items, next: null };
-    const out: QueryCommandOutput = await db().send(
+  const query = (pk: string, prefix: string, start: Record<string, unknown> | undefined, Limit?: number) =>
+    db().send(
       new QueryCommand({
         TableName: tableName(),
         IndexName: 'GSI2',
         KeyConditionExpression: 'GSI2PK = :pk AND begins_with(GSI2SK, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': partitions.applicants(waveId, slice.shard),
-          ':prefix': slice.prefix,
-        },
-        ExclusiveStartKey: at.start,
-        Limit: limit - items.length,
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        ExclusiveStartKey: start,
+        ...(Limit ? { Limit } : {}),
       }),
     );
-    items.push(...(out.Items ?? []).map((i) => application.parse(i)));
-    if (out.LastEvaluatedKey) at = { slice: at.slice, start: out.LastEvaluatedKey };
-    else at = at.slice + 1 < slices.length ? { slice: at.slice + 1 } : null;
+  while (at && raw.length < limit) {
+    const slice: { shard: number; prefix: string } | undefined = slices[at.slice];
+    if (!slice) return { items: raw.map((i) => application.parse(i)), next: null };
+    const pk = partitions.applicants(waveId, slice.shard);
+    const out: QueryCommandOutput = await query(pk, slice.prefix, at.start, limit - raw.length);
+    raw.push(...(out.Items ?? []));
+    if (!out.LastEvaluatedKey) {
+      at = at.slice + 1 < slices.length ? { slice: at.slice + 1 } : null;
+      continue;
+    }
+    // Stopped inside the slice: read on to the end of the last family card.
+    const last = application.parse(raw.at(-1)!);
+    let start: Record<string, unknown> | undefined = out.LastEvaluatedKey;
+    while (start) {
+      const rest: QueryCommandOutput = await query(pk, familyPrefix(last.kkHash), start);
+      raw.push(...(rest.Items ?? []));
+      start = rest.LastEvaluatedKey;
+    }
+    at = { slice: at.slice, start: indexKey(raw.at(-1)!) };
   }
-  return { items, next: at };
+  return { items: raw.map((i) => application.parse(i)), next: at };
 }
 
-/** The applications themselves, read consistently: an index lags its table, and each
- *  step must see what the step before wrote. */
-export async function readApplications(waveId: string, accountIds: string[]): Promise<ApplicationItem[]> {
-  const items = await getMany(accountIds.map((accountId) => application.key({ accountId, waveId })));
-  return items.map((i) => application.parse(i));
+/** The selection's decisions on these applicants, by account id (read consistently). */
+export async function readOutcomes(waveId: string, accountIds: string[]): Promise<Map<string, Outcome>> {
+  const items = await getMany(
+    accountIds.map((accountId) => outcome.key({ accountId, waveId })),
+    { inFlight: 4 },
+  );
+  return new Map(items.map((i) => outcome.parse(i)).map((o) => [o.accountId, o]));
 }
 
 /** Runs `work` over `items` with at most `width` in flight: one page, bounded memory. */

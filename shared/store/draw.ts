@@ -1,247 +1,190 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  bucketOf,
-  type Cutoffs,
-  DRAW_BUCKETS,
-  familyRank,
-  KK_CAP,
-  keepFamilyPlaces,
-  type Pool,
-} from '#shared/domain/draw.ts';
+import { GetCommand, PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { clock } from '#shared/clock.ts';
+import { type Candidate, drawKey, type Histogram, KK_CAP, type Pool } from '#shared/domain/draw.ts';
 import { eachLimited } from '#shared/store/applicants.ts';
 import { getMany } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { application, familyCard, familyInWave, partitions } from '#shared/store/items.ts';
-import { countAll, pages } from '#shared/store/paginate.ts';
+import { drawPage, drawSummary, familyCard } from '#shared/store/items.ts';
 
-// The draw's state in the table: the family-card places of a wave, the draw index
-// (GSI3, eligible applicants in key order), and the cut-offs computed by walking it.
+// The draw's working state in the table, kept off the applications (and so off the
+// applicant index): one page item per screened page, holding who of it is eligible
+// grouped by draw bucket and why the others are not, and one summary per segment with
+// its counts and histogram. Keys name the run (`attempt`), the segment and the page, so a
+// retried page writes the same item again, and a resumed run never reads a stale one.
 
-/** Screening's results on the application; the same values on a retry. */
-export async function recordScreening(
-  waveId: string,
-  accountId: string,
-  result: { drawKey: string; priority: boolean; screenReasons: string[] },
-): Promise<void> {
+export type Counts = Record<string, number>;
+
+/** The working state outlives its selection by 30 days (the table's TTL removes it):
+ *  the outcomes and the selection record are what stays. */
+const expiresAtEpoch = () => Math.floor(clock.nowMs() / 1000) + 30 * 86_400;
+
+/** A bucket's attribute on a page item: `b00` .. `bff`. */
+export const bucketAttribute = (bucket: number) => `b${bucket.toString(16).padStart(2, '0')}`;
+const POOL_CODE = { priority: 'p', general: 'g' } as const;
+const poolOf = (code: string): Pool => (code === 'p' ? 'priority' : 'general');
+
+export interface DrawPage {
+  /** Excluded applicants: account id -> pool code and reason (`gkk-cap`). */
+  excluded: Record<string, string>;
+  /** Eligible applicants per bucket attribute: pool code and account id, space-separated. */
+  [bucket: `b${string}`]: string;
+}
+
+export interface DrawSummary {
+  counts: Counts;
+  histogram: Histogram;
+}
+
+/** A screened applicant: eligible with a pool, or excluded for a reason. */
+export interface Screened {
+  accountId: string;
+  key: string;
+  pool: Pool;
+  reason?: string;
+}
+
+interface PageRef {
+  waveId: string;
+  run: number;
+  segment: number;
+  page: number;
+}
+const pageKey = (p: PageRef) =>
+  drawPage.key({ waveId: p.waveId, run: String(p.run), segment: String(p.segment), page: String(p.page) });
+
+export async function writeDrawPage(ref: PageRef, screened: Screened[]): Promise<void> {
+  const page: DrawPage = { excluded: {} };
+  for (const s of screened) {
+    if (s.reason) page.excluded[s.accountId] = `${POOL_CODE[s.pool]}${s.reason}`;
+    else {
+      const name = `b${s.key.slice(0, 2)}` as const;
+      page[name] = `${page[name] ? `${page[name]} ` : ''}${POOL_CODE[s.pool]}${s.accountId}`;
+    }
+  }
   await db().send(
-    new UpdateCommand({
+    new PutCommand({
       TableName: tableName(),
-      Key: application.key({ accountId, waveId }),
-      UpdateExpression: 'SET drawKey = :key, priority = :priority, screenReasons = :reasons',
-      ExpressionAttributeValues: {
-        ':key': result.drawKey,
-        ':priority': result.priority,
-        ':reasons': result.screenReasons,
+      Item: { ...pageKey(ref), type: drawPage.type, ...page, expiresAtEpoch: expiresAtEpoch() },
+    }),
+  );
+}
+
+/** The page's screening, by account id, as the screen step wrote it: every applicant of
+ *  the page is either excluded or in one bucket. */
+export async function readDrawPage(ref: PageRef, seed: string): Promise<Map<string, Screened> | undefined> {
+  const out = await db().send(
+    new GetCommand({ TableName: tableName(), Key: pageKey(ref), ConsistentRead: true }),
+  );
+  if (!out.Item) return undefined;
+  const page = drawPage.parse(out.Item);
+  const screened = new Map<string, Screened>();
+  for (const [accountId, code] of Object.entries(page.excluded))
+    screened.set(accountId, {
+      accountId,
+      key: drawKey(seed, accountId),
+      pool: poolOf(code[0]!),
+      reason: code.slice(1),
+    });
+  for (const [name, value] of Object.entries(page)) {
+    if (!/^b[0-9a-f]{2}$/.test(name)) continue;
+    for (const entry of String(value).split(' ')) {
+      const accountId = entry.slice(1);
+      screened.set(accountId, { accountId, key: drawKey(seed, accountId), pool: poolOf(entry[0]!) });
+    }
+  }
+  return screened;
+}
+
+/**
+ * The eligible of one draw bucket, over every page of the run: only that bucket's
+ * attribute is returned (ProjectionExpression), so the cut reads a few hundredths of
+ * the pages' bytes over the network.
+ */
+export async function bucketCandidates(
+  waveId: string,
+  run: number,
+  segments: number,
+  seed: string,
+  bucket: number,
+): Promise<Candidate[]> {
+  const found: Candidate[] = [];
+  await eachLimited(
+    Array.from({ length: segments }, (_, s) => s),
+    16,
+    async (segment) => {
+      const { PK, SKPrefix } = drawPage.partition({ waveId, run: String(run), segment: String(segment) });
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out: QueryCommandOutput = await db().send(
+          new QueryCommand({
+            TableName: tableName(),
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :page)',
+            ExpressionAttributeValues: { ':pk': PK, ':page': SKPrefix },
+            ExpressionAttributeNames: { '#b': bucketAttribute(bucket) },
+            ProjectionExpression: '#b',
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          const value = item[bucketAttribute(bucket)];
+          if (typeof value !== 'string') continue;
+          for (const entry of value.split(' ')) {
+            const accountId = entry.slice(1);
+            found.push({ accountId, key: drawKey(seed, accountId), pool: poolOf(entry[0]!) });
+          }
+        }
+        start = out.LastEvaluatedKey;
+      } while (start);
+    },
+  );
+  return found;
+}
+
+const summaryKey = (waveId: string, run: number, segment: number) =>
+  drawSummary.key({ waveId, run: String(run), segment: String(segment) });
+
+export async function writeDrawSummary(waveId: string, run: number, segment: number, summary: DrawSummary) {
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...summaryKey(waveId, run, segment),
+        type: drawSummary.type,
+        ...summary,
+        expiresAtEpoch: expiresAtEpoch(),
       },
     }),
   );
 }
 
-export interface FamilyInWave {
-  free: number;
-  kept: string[];
-  version: number;
+/** Every segment's summary of the run; throws if one is missing (its segment never finished). */
+export async function readDrawSummaries(
+  waveId: string,
+  run: number,
+  segments: number,
+): Promise<DrawSummary[]> {
+  const keys = Array.from({ length: segments }, (_, s) => summaryKey(waveId, run, s));
+  const items = await getMany(keys);
+  if (items.length !== segments) throw new Error(`${segments - items.length} segment summaries missing`);
+  return items.map((i) => drawSummary.parse(i));
 }
 
-/** This wave's family items of the given cards, by KK hash. */
-async function familiesInWave(waveId: string, kkHashes: string[]): Promise<Map<string, FamilyInWave>> {
-  const items = await getMany([...new Set(kkHashes)].map((kkHash) => familyInWave.key({ kkHash, waveId })));
-  return new Map(items.map((i) => [familyInWave.partsOf(i).kkHash, familyInWave.parse(i)]));
-}
-
-/** Places left on each card: the cap less its participants of earlier waves. */
-async function placesLeft(kkHashes: string[]): Promise<Map<string, number>> {
+/**
+ * Places each family card has left for this wave: the cap less its participants of
+ * other waves. Participants this wave already issued (a resumed run) are not counted
+ * against it: they are decided, and keep the places they took.
+ */
+export async function familyPlacesLeft(waveId: string, kkHashes: string[]): Promise<Map<string, number>> {
   const left = new Map(kkHashes.map((kk) => [kk, KK_CAP]));
-  for (const item of await getMany([...new Set(kkHashes)].map((kkHash) => familyCard.key({ kkHash })))) {
-    left.set(familyCard.partsOf(item).kkHash, KK_CAP - (familyCard.parse(item).participants ?? 0));
+  const items = await getMany(
+    [...new Set(kkHashes)].map((kkHash) => familyCard.key({ kkHash })),
+    { inFlight: 4 },
+  );
+  for (const item of items) {
+    const card = familyCard.parse(item);
+    const ours = [...(card.members ?? [])].filter((m) => m.startsWith(`${waveId}#`)).length;
+    left.set(familyCard.partsOf(item).kkHash, KK_CAP - ((card.participants ?? 0) - ours));
   }
   return left;
-}
-
-/**
- * Offers screened-in applicants the places of their family cards. The wave's family
- * item keeps the ranks of the best candidates only (as many as the card has places
- * left), so whichever order parallel segments arrive in, the same members keep the
- * places. Optimistic: read a page's families at once, then write each on condition of
- * the version read, and read again the few that moved meanwhile.
- */
-export async function offerFamilyPlaces(
-  waveId: string,
-  offers: { kkHash: string; rank: string }[],
-): Promise<void> {
-  let pending = offers;
-  while (pending.length) {
-    const kks = pending.map((o) => o.kkHash);
-    const families = await familiesInWave(waveId, kks);
-    const missing = kks.filter((kk) => !families.has(kk));
-    const left = missing.length ? await placesLeft(missing) : new Map<string, number>();
-    const conflicted: typeof offers = [];
-    // One offer per card at a time: two members of a card on one page would race each other.
-    const seen = new Set<string>();
-    const now = pending.filter((o) => !seen.has(o.kkHash) && seen.add(o.kkHash));
-    const later = pending.filter((o) => !now.includes(o));
-    await eachLimited(now, 16, async ({ kkHash, rank }) => {
-      const family = families.get(kkHash);
-      const free = family?.free ?? left.get(kkHash)!;
-      const kept = family?.kept ?? [];
-      const next = keepFamilyPlaces(kept, rank, free);
-      if (family && next.join() === kept.join()) return;
-      try {
-        await db().send(
-          new PutCommand({
-            TableName: tableName(),
-            Item: familyInWave.item(
-              { free, kept: next, version: (family?.version ?? 0) + 1 },
-              { kkHash, waveId },
-            ),
-            ConditionExpression: family ? 'version = :v' : 'attribute_not_exists(PK)',
-            ...(family ? { ExpressionAttributeValues: { ':v': family.version } } : {}),
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        conflicted.push({ kkHash, rank });
-      }
-    });
-    pending = [...conflicted, ...later];
-  }
-}
-
-/** The ranks holding places on each of the given cards in this wave. */
-export async function familyPlaces(waveId: string, kkHashes: string[]): Promise<Map<string, string[]>> {
-  const families = await familiesInWave(waveId, kkHashes);
-  return new Map([...families].map(([kk, f]) => [kk, f.kept]));
-}
-
-export const holdsFamilyPlace = (places: string[], c: { key: string; pool: Pool }) =>
-  places.includes(familyRank(c));
-
-/** An eligible applicant enters the draw index; a capped one is told why. */
-export async function recordEligibility(
-  waveId: string,
-  accountId: string,
-  result: { eligible: true; key: string; pool: Pool } | { eligible: false; reason: string },
-): Promise<void> {
-  const Key = application.key({ accountId, waveId });
-  const update = result.eligible
-    ? {
-        UpdateExpression: 'SET eligible = :yes, GSI3PK = :pk, GSI3SK = :key',
-        ExpressionAttributeValues: {
-          ':yes': true,
-          ':pk': partitions.draw(waveId, result.pool, bucketOf(result.key)),
-          ':key': result.key,
-        },
-      }
-    : {
-        UpdateExpression: 'SET eligible = :no, reason = :reason',
-        ExpressionAttributeValues: { ':no': false, ':reason': result.reason },
-      };
-  await db().send(new UpdateCommand({ TableName: tableName(), Key, ...update }));
-}
-
-/** How many keys a draw partition holds, optionally only those after `after`. */
-async function countKeys(waveId: string, pool: Pool, bucket: number, after = ''): Promise<number> {
-  return countAll({
-    IndexName: 'GSI3',
-    KeyConditionExpression: after ? 'GSI3PK = :pk AND GSI3SK > :after' : 'GSI3PK = :pk',
-    ExpressionAttributeValues: {
-      ':pk': partitions.draw(waveId, pool, bucket),
-      ...(after ? { ':after': after } : {}),
-    },
-  });
-}
-
-/** The first `limit` keys of a draw partition after `after`, in order. */
-async function firstKeys(waveId: string, pool: Pool, bucket: number, limit: number, after = '') {
-  const found: string[] = [];
-  if (limit <= 0) return found;
-  const query = {
-    IndexName: 'GSI3',
-    KeyConditionExpression: after ? 'GSI3PK = :pk AND GSI3SK > :after' : 'GSI3PK = :pk',
-    ExpressionAttributeValues: {
-      ':pk': partitions.draw(waveId, pool, bucket),
-      ...(after ? { ':after': after } : {}),
-    },
-    ProjectionExpression: 'GSI3SK',
-    Limit: limit,
-  };
-  for await (const page of pages(query)) {
-    // The index projects keys only: GSI3SK is the draw key itself.
-    found.push(...(page.Items ?? []).map((i) => String(i.GSI3SK)));
-    if (found.length >= limit) break;
-  }
-  return found.slice(0, limit);
-}
-
-export type Histogram = Record<Pool, number[]>;
-
-/** Keys per bucket and pool, counted in the index. */
-export async function drawHistogram(waveId: string): Promise<Histogram> {
-  const histogram: Histogram = {
-    priority: new Array(DRAW_BUCKETS).fill(0),
-    general: new Array(DRAW_BUCKETS).fill(0),
-  };
-  const jobs = (['priority', 'general'] as const).flatMap((pool) =>
-    Array.from({ length: DRAW_BUCKETS }, (_, bucket) => ({ pool, bucket })),
-  );
-  await eachLimited(jobs, 16, async ({ pool, bucket }) => {
-    histogram[pool][bucket] = await countKeys(waveId, pool, bucket);
-  });
-  return histogram;
-}
-
-/**
- * The cut-offs of `referenceCutoffs`, found in the index without reading it whole:
- * walk the buckets in key order with the histogram until the quota is crossed, then
- * read the keys of that one bucket to find the exact last key taken.
- */
-export async function findCutoffs(
-  waveId: string,
-  histogram: Histogram,
-  quota: number,
-  reservedQuota: number,
-): Promise<Cutoffs> {
-  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-  const priorityTotal = sum(histogram.priority);
-  const total = priorityTotal + sum(histogram.general);
-
-  const reservedCount = Math.min(reservedQuota, quota, priorityTotal);
-  let reserved = '';
-  let reservedBucket = -1;
-  if (reservedCount > 0) {
-    let before = 0;
-    reservedBucket = 0;
-    while (before + histogram.priority[reservedBucket]! < reservedCount)
-      before += histogram.priority[reservedBucket++]!;
-    const need = reservedCount - before;
-    reserved = (await firstKeys(waveId, 'priority', reservedBucket, need)).at(-1)!;
-  }
-
-  const generalCount = Math.min(quota - reservedCount, total - reservedCount);
-  if (generalCount <= 0) return { reserved, general: '' };
-  // Everyone not taken by the reserved quota: the general pool and the priority keys
-  // after the reserved cut-off.
-  const afterReserved = (bucket: number) =>
-    bucket < reservedBucket
-      ? 0
-      : bucket === reservedBucket
-        ? countKeys(waveId, 'priority', bucket, reserved)
-        : histogram.priority[bucket]!;
-  let taken = 0;
-  for (let bucket = 0; bucket < DRAW_BUCKETS; bucket++) {
-    const inBucket = histogram.general[bucket]! + (await afterReserved(bucket));
-    if (taken + inBucket < generalCount) {
-      taken += inBucket;
-      continue;
-    }
-    const need = generalCount - taken;
-    const after = bucket === reservedBucket ? reserved : '';
-    const merged = [
-      ...(await firstKeys(waveId, 'general', bucket, need)),
-      ...(bucket < reservedBucket ? [] : await firstKeys(waveId, 'priority', bucket, need, after)),
-    ].sort();
-    return { reserved, general: merged[need - 1]! };
-  }
-  throw new Error('draw index holds fewer keys than its histogram');
 }

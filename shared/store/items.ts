@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Pool } from '#shared/domain/draw.ts';
 import type { ScheduledIncentive } from '#shared/domain/purchases.ts';
 import type { Wave } from '#shared/domain/waves.ts';
 import type { Account, EmailMarker } from '#shared/store/accounts.ts';
 import type { ApplicationItem } from '#shared/store/applicants.ts';
 import type { AuditRecord } from '#shared/store/audit.ts';
 import type { Course } from '#shared/store/courses.ts';
-import type { FamilyInWave } from '#shared/store/draw.ts';
+import type { DrawPage, DrawSummary } from '#shared/store/draw.ts';
 import { item, type RawItem } from '#shared/store/item.ts';
 import type { LedgerEntry } from '#shared/store/ledger.ts';
 import type { OutboxMessage } from '#shared/store/outbox.ts';
@@ -17,7 +16,7 @@ import type { PayoutBatch, PayoutEntry, PayoutInstruction, PayoutRun } from '#sh
 import type { StoredProfile } from '#shared/store/profiles.ts';
 import type { Purchase } from '#shared/store/purchases.ts';
 import type { QuotaPool } from '#shared/store/quota-pool.ts';
-import type { SelectionRecord } from '#shared/store/selection.ts';
+import type { Outcome, SelectionRecord } from '#shared/store/selection.ts';
 import type { SignInCounter } from '#shared/store/sign-in-throttle.ts';
 
 // Every item type of the single table (README "Single table"), declared once: its key,
@@ -41,8 +40,6 @@ export const partitions = {
   partners: 'PARTNERS',
   partnerKeys: (partnerId: string) => `PARTNERKEYS#${partnerId}`,
   applicants: (waveId: string, shard: number) => `WAVE#${waveId}#${shard}`,
-  draw: (waveId: string, pool: Pool, bucket: number) =>
-    `DRAW#${waveId}#${pool}#${bucket.toString(16).padStart(2, '0')}`,
   purchaseDue: (shard: number) => `PURCHASE-DUE#${shard}`,
   purchases: (partnerId: string) => `PURCHASES#${partnerId}`,
   /** A participant's own purchases (GSI2), in order of `<createdAt>#<purchaseId>`. */
@@ -84,16 +81,37 @@ export const profile = item<StoredProfile>()({
   type: 'Profile',
   key: ({ accountId }: { accountId: string }) => ({ PK: `ACCOUNT#${accountId}`, SK: 'PROFILE' }),
 });
+/**
+ * Where an applicant sits in the wave's applicant index (GSI2): the shard and the slice
+ * come from the family card's hash, and the sort key starts with the card, so a card's
+ * members are next to each other in one slice and selection screens a family whole.
+ */
+export function applicantSlot(kkHash: string): { shard: number; prefix: string } {
+  const slot = shardOf(kkHash, 256);
+  return { shard: slot % APPLICANT_SHARDS, prefix: (slot >> 4).toString(16) };
+}
+/** The applicant index's sort key of one family card's members: `<slice><kkHash>#`. */
+export const familyPrefix = (kkHash: string) => `${applicantSlot(kkHash).prefix}${kkHash}#`;
 export const application = item<ApplicationItem>()({
   type: 'Application',
   key: ({ accountId, waveId }: { accountId: string; waveId: string }) => ({
     PK: `ACCOUNT#${accountId}`,
     SK: `APPLICATION#${waveId}`,
   }),
-  // GSI3 (the draw) is set later, by the screening's update (store/draw.ts).
+  // Written once, at join: selection writes its results elsewhere (the outcome item), so
+  // it never rewrites this item and its index entry (GSI2 projects everything).
   indexes: (a) => ({
-    GSI2PK: partitions.applicants(a.waveId, shardOf(a.accountId, APPLICANT_SHARDS)),
-    GSI2SK: a.accountId,
+    GSI2PK: partitions.applicants(a.waveId, applicantSlot(a.kkHash).shard),
+    GSI2SK: `${familyPrefix(a.kkHash)}${a.accountId}`,
+  }),
+});
+/** The selection's decision on an application: in no index, written once by the announce
+ *  step (a not-drawn one in a batch, a drawn one in the issuing transaction). */
+export const outcome = item<Outcome>()({
+  type: 'Outcome',
+  key: ({ accountId, waveId }: { accountId: string; waveId: string }) => ({
+    PK: `ACCOUNT#${accountId}`,
+    SK: `OUTCOME#${waveId}`,
   }),
 });
 export const participant = item<ParticipantItem>()({
@@ -211,19 +229,12 @@ export const signInCounter = item<SignInCounter>()({
   untagged: true,
 });
 
-/** How many participants a family card (KK) has had, across all waves. */
-export const familyCard = item<{ participants: number }>()({
+/** How many participants a family card (KK) has had, across all waves, and who
+ *  (`<waveId>#<accountId>`): a resumed selection tells its own wave's from earlier ones. */
+export const familyCard = item<{ participants: number; members?: Set<string> }>()({
   type: 'Family',
   key: ({ kkHash }: { kkHash: string }) => ({ PK: `KK#${kkHash}`, SK: 'PARTICIPANTS' }),
   untagged: true,
-});
-/** The family's candidates in one wave's draw, while it is screened. */
-export const familyInWave = item<FamilyInWave>()({
-  type: 'FamilyInWave',
-  key: ({ kkHash, waveId }: { kkHash: string; waveId: string }) => ({
-    PK: `KK#${kkHash}`,
-    SK: `WAVE#${waveId}`,
-  }),
 });
 
 export const wave = item<Wave>()({
@@ -239,6 +250,23 @@ export const selection = item<SelectionRecord>()({
 export const selectionLock = item<{ waveId: string; since: string }>()({
   type: 'Lock',
   key: (_: Record<string, never>) => ({ PK: 'LOCK#SELECTION', SK: 'LOCK' }),
+});
+/** One screened page of a selection run: who of it is eligible, by draw bucket, and why
+ *  the others are not. The cut reads only the boundary buckets' attributes of these. */
+export const drawPage = item<DrawPage>()({
+  type: 'DrawPage',
+  key: ({ waveId, run, segment, page }: { waveId: string; run: string; segment: string; page: string }) => ({
+    PK: `DRAW#${waveId}#${run}#${segment}`,
+    SK: `PAGE#${page}`,
+  }),
+});
+/** A segment's screening tally: counts and the eligible per pool and draw bucket. */
+export const drawSummary = item<DrawSummary>()({
+  type: 'DrawSummary',
+  key: ({ waveId, run, segment }: { waveId: string; run: string; segment: string }) => ({
+    PK: `DRAW#${waveId}#${run}#${segment}`,
+    SK: 'SUMMARY',
+  }),
 });
 export const quotaPool = item<Partial<QuotaPool>>()({
   type: 'QuotaPool',
@@ -374,6 +402,7 @@ export const ITEM_TYPES = [
   account,
   profile,
   application,
+  outcome,
   participant,
   ledgerEntry,
   incentive,
@@ -387,10 +416,11 @@ export const ITEM_TYPES = [
   card,
   signInCounter,
   familyCard,
-  familyInWave,
   wave,
   selection,
   selectionLock,
+  drawPage,
+  drawSummary,
   quotaPool,
   listFlag,
   priorityFlag,

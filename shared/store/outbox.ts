@@ -17,14 +17,15 @@ export interface OutboxMessage {
 
 const KEEP_S = 24 * 3600;
 
-export function outboxPut(message: OutboxMessage, now: Date): TransactItem {
+/** `id` names the message where a retry must not make a second one. */
+export function outboxPut(message: OutboxMessage, now: Date, id: string = randomUUID()): TransactItem {
   const sentAt = now.toISOString();
   return {
     Put: {
       TableName: tableName(),
       Item: outbox.item(
         { ...message, sentAt, expiresAtEpoch: Math.floor(now.getTime() / 1000) + KEEP_S },
-        { to: message.to, sentAt, id: randomUUID() },
+        { to: message.to, sentAt, id },
       ),
     },
   };

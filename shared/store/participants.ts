@@ -1,14 +1,16 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { KK_CAP, newCardNumber, type Pool } from '#shared/domain/draw.ts';
 import type { Wave } from '#shared/domain/waves.ts';
 import type { ApplicationItem } from '#shared/store/applicants.ts';
+import { putMany } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import {
-  application as applicationItem,
   card,
   DEADLINE_SHARDS,
   familyCard,
   listFlag,
+  outcome as outcomeItem,
   participant as participantItem,
   participation,
   partitions,
@@ -16,6 +18,7 @@ import {
 import { ledgerPut } from '#shared/store/ledger.ts';
 import { outboxPut } from '#shared/store/outbox.ts';
 import { poolReturn } from '#shared/store/quota-pool.ts';
+import type { Outcome } from '#shared/store/selection.ts';
 import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // Participants: issued by the selection's announce step, revoked by the deadline sweep.
@@ -54,110 +57,135 @@ export type IssueResult = 'issued' | 'decided-before' | 'previous-participant' |
 
 const DAY_MS = 86_400_000;
 
-const decided = (
+/** The outcome item of a decided applicant. */
+export function outcomeOf(
   application: ApplicationItem,
+  wave: Wave,
+  decision: { outcome: 'SELECTED' | 'NOT_SELECTED'; pool: Pool; eligible: boolean; reason?: string },
   now: Date,
-  outcome: string,
-  reason?: string,
-): TransactItem => ({
-  Update: {
+): Outcome {
+  return {
+    accountId: application.accountId,
+    waveId: wave.waveId,
+    ...decision,
+    decidedAt: now.toISOString(),
+    ...(decision.outcome === 'NOT_SELECTED'
+      ? { notice: { to: application.email, waveName: wave.name } }
+      : {}),
+  };
+}
+
+const firstOutcome = (o: Outcome): TransactItem => ({
+  Put: {
     TableName: tableName(),
-    Key: applicationItem.key(application),
-    UpdateExpression: `SET outcome = :outcome, decidedAt = :now${reason ? ', reason = :reason' : ''}`,
-    ConditionExpression: 'outcome = :joined',
-    ExpressionAttributeValues: {
-      ':outcome': outcome,
-      ':joined': 'JOINED',
-      ':now': now.toISOString(),
-      ...(reason ? { ':reason': reason } : {}),
-    },
+    Item: outcomeItem.item(o),
+    ConditionExpression: 'attribute_not_exists(PK)',
   },
 });
 
 /**
- * Makes a drawn applicant a participant: the application's outcome, the participant
- * with card and balance, the card marker, the family count (at most 2 per KK), the
- * NIK's participation marker, the balance's ledger entry and the notifications.
+ * The writes that make a drawn applicant a participant, all or nothing: the outcome (on
+ * condition nothing was decided), the participant with card and balance, the card marker,
+ * the family count (at most 2 per KK), the NIK's participation marker, the balance's
+ * ledger entry and the notifications. 8 items: 16 write units and 2 index writes.
  */
+export function participantTransaction(
+  application: ApplicationItem,
+  wave: Wave,
+  pool: Pool,
+  now: Date,
+  cardNumber: string,
+): TransactItem[] {
+  const TableName = tableName();
+  const { accountId } = application;
+  const selectedAt = now.toISOString();
+  const purchaseDeadline = new Date(now.getTime() + wave.purchaseDeadlineDays * DAY_MS).toISOString();
+  const balanceIdr = wave.scheme.trainingBalanceIdr;
+  const participant: Participant = {
+    accountId,
+    waveId: wave.waveId,
+    cardNumber,
+    balanceIdr,
+    status: 'ACTIVE',
+    selectedAt,
+    purchaseDeadline,
+    nikHash: application.nikHash,
+    email: application.email,
+    phone: application.phone,
+    pool,
+  };
+  const message = { waveName: wave.name, cardNumber, balanceIdr, purchaseDeadline };
+  // The notices are named by the wave: a retry cannot make a second one.
+  const noticeId = `selection-selected#${wave.waveId}`;
+  return [
+    firstOutcome(outcomeOf(application, wave, { outcome: 'SELECTED', pool, eligible: true }, now)),
+    {
+      Put: {
+        TableName,
+        Item: participantItem.item(participant),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    {
+      Put: {
+        TableName,
+        Item: card.item({ accountId }, { cardNumber }),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    {
+      Update: {
+        TableName,
+        Key: familyCard.key(application),
+        UpdateExpression: 'ADD participants :one, members :member',
+        ConditionExpression: 'attribute_not_exists(participants) OR participants < :cap',
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':cap': KK_CAP,
+          ':member': new Set([`${wave.waveId}#${accountId}`]),
+        },
+      },
+    },
+    {
+      Put: {
+        TableName,
+        Item: participation.item({ waveId: wave.waveId, at: selectedAt }, application),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    ledgerPut({
+      accountId,
+      entryId: `${selectedAt}#training-credit`,
+      kind: 'training-credit',
+      amountIdr: balanceIdr,
+      balanceAfterIdr: balanceIdr,
+      counterparty: 'treasury',
+      at: selectedAt,
+      waveId: wave.waveId,
+    }),
+    outboxPut(
+      { to: application.phone, channel: 'sms', template: 'selection-selected', data: message },
+      now,
+      noticeId,
+    ),
+    outboxPut(
+      { to: application.email, channel: 'email', template: 'selection-selected', data: message },
+      now,
+      noticeId,
+    ),
+  ];
+}
+
+/** Makes a drawn applicant a participant (`participantTransaction`), at most once. */
 export async function issueParticipant(
   application: ApplicationItem,
   wave: Wave,
   pool: Pool,
   now: Date,
 ): Promise<IssueResult> {
-  const TableName = tableName();
-  const { accountId } = application;
-  const selectedAt = now.toISOString();
-  const purchaseDeadline = new Date(now.getTime() + wave.purchaseDeadlineDays * DAY_MS).toISOString();
-  const balanceIdr = wave.scheme.trainingBalanceIdr;
   for (;;) {
-    const cardNumber = newCardNumber();
-    const participant: Participant = {
-      accountId,
-      waveId: wave.waveId,
-      cardNumber,
-      balanceIdr,
-      status: 'ACTIVE',
-      selectedAt,
-      purchaseDeadline,
-      nikHash: application.nikHash,
-      email: application.email,
-      phone: application.phone,
-      pool,
-    };
-    const message = { waveName: wave.name, cardNumber, balanceIdr, purchaseDeadline };
     try {
-      await transact([
-        decided(application, now, 'SELECTED'),
-        {
-          Put: {
-            TableName,
-            Item: participantItem.item(participant),
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
-        {
-          Put: {
-            TableName,
-            Item: card.item({ accountId }, { cardNumber }),
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
-        {
-          Update: {
-            TableName,
-            Key: familyCard.key(application),
-            UpdateExpression: 'ADD participants :one',
-            ConditionExpression: 'attribute_not_exists(participants) OR participants < :cap',
-            ExpressionAttributeValues: { ':one': 1, ':cap': KK_CAP },
-          },
-        },
-        {
-          Put: {
-            TableName,
-            Item: participation.item({ waveId: wave.waveId, at: selectedAt }, application),
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
-        ledgerPut({
-          accountId,
-          entryId: `${selectedAt}#training-credit`,
-          kind: 'training-credit',
-          amountIdr: balanceIdr,
-          balanceAfterIdr: balanceIdr,
-          counterparty: 'treasury',
-          at: selectedAt,
-          waveId: wave.waveId,
-        }),
-        outboxPut(
-          { to: application.phone, channel: 'sms', template: 'selection-selected', data: message },
-          now,
-        ),
-        outboxPut(
-          { to: application.email, channel: 'email', template: 'selection-selected', data: message },
-          now,
-        ),
-      ]);
+      await transact(participantTransaction(application, wave, pool, now, newCardNumber()));
       return 'issued';
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
@@ -169,24 +197,27 @@ export async function issueParticipant(
   }
 }
 
-/** The applicant was not drawn (or was excluded): told so, free to join a later wave. */
-export async function markNotSelected(application: ApplicationItem, wave: Wave, reason: string, now: Date) {
+/**
+ * Applicants not drawn (or excluded), told so and free to join a later wave: one item
+ * each, written in batches. Unconditional: the outcome follows from the seed and the
+ * data, so a retried page writes the same decision again; the notice rides on the item
+ * and is sent once, when the item is first inserted (the stream sender takes inserts).
+ */
+export async function writeNotSelected(outcomes: Outcome[], each?: (written: number) => void): Promise<void> {
+  await putMany(
+    outcomes.map((o) => outcomeItem.item(o)),
+    { inFlight: 4, ...(each ? { each: (written) => each(written.length) } : {}) },
+  );
+}
+
+/** One applicant not selected on condition that nothing was decided for it before (a
+ *  drawn applicant its family or NIK refused at the last moment). */
+export async function markNotSelected(decision: Outcome) {
   try {
-    await transact([
-      decided(application, now, 'NOT_SELECTED', reason),
-      outboxPut(
-        {
-          to: application.email,
-          channel: 'email',
-          template: 'selection-not-selected',
-          data: { waveName: wave.name },
-        },
-        now,
-      ),
-    ]);
+    await db().send(new PutCommand(firstOutcome(decision).Put!));
     return 'not-selected' as const;
   } catch (error) {
-    if (!(error instanceof ConditionFailed)) throw error;
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
     return 'decided-before' as const;
   }
 }

@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Cutoffs } from '#shared/domain/draw.ts';
+import type { Cutoffs, Pool } from '#shared/domain/draw.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { selection, selectionLock, wave } from '#shared/store/items.ts';
 import { ConditionFailed, transact } from '#shared/store/transact.ts';
@@ -35,6 +35,20 @@ export interface SelectionRecord {
   error?: string;
   cutoffs?: Cutoffs;
   counts?: SelectionCounts;
+}
+
+/** A selection's decision on one applicant (the outcome item, store/items.ts). */
+export interface Outcome {
+  accountId: string;
+  waveId: string;
+  outcome: 'SELECTED' | 'NOT_SELECTED';
+  pool: Pool;
+  eligible: boolean;
+  reason?: string;
+  decidedAt: string;
+  /** A not-selected applicant's notice rides on the item: the outbox sender, fed by the
+   *  table's stream, mails it when the item is first written (one write, not two). */
+  notice?: { to: string; waveName: string };
 }
 
 export class SelectionRefused extends Error {

@@ -11,11 +11,9 @@ export const TABLE = {
     // Waves by opening time (few items, one partition is fine); participants who have
     // not bought a first course, by purchase deadline, in 16 shards.
     { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'ALL' },
-    // A wave's applicants, sharded so the join path has no hot partition.
+    // A wave's applicants, sharded so the join path has no hot partition, sorted by family
+    // card. Written once per application, at join: the selection writes nothing here.
     { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'ALL' },
-    // A wave's draw: eligible applicants in draw-key order, bucketed by the key's first
-    // byte. Keys only: the draw counts and cuts here, and reads nothing else.
-    { name: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: 'KEYS_ONLY' },
   ],
 } as const;
 

@@ -9,7 +9,6 @@ import {
   application as applicationItem,
   participant,
   partitions,
-  shardOf,
   wave as waveItem,
 } from '#shared/store/items.ts';
 import { countAll } from '#shared/store/paginate.ts';
@@ -23,10 +22,6 @@ import { ConditionFailed, type TransactItem, transact } from '#shared/store/tran
 // APPLICANT_SHARDS partitions. For the same reason the wave keeps no applicant counter
 // (one hot item taking every join); counts are derived from the shards when asked.
 export { APPLICANT_SHARDS };
-
-export function applicantShard(accountId: string): number {
-  return shardOf(accountId, APPLICANT_SHARDS);
-}
 
 /** The wave, with `before` (e.g. the quota pool's shards it draws on) in one transaction. */
 export async function insertWave(wave: Wave, before: TransactItem[] = []): Promise<void> {
@@ -103,7 +98,7 @@ export async function insertApplication(application: Application): Promise<void>
       {
         Put: {
           TableName,
-          Item: applicationItem.item({ outcome: 'JOINED', ...application }),
+          Item: applicationItem.item(application),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },

@@ -3,13 +3,12 @@
 // and inline Maps only: the newer ASL features are silently ignored by the local
 // interpreter, and scripts/check-workflows.ts (run by the unit tests) rejects them.
 //
-//   Screen (Map over segments, page loop) -> Tally (same) -> Cut -> Announce (same) -> Finish
+//   Screen (Map over segments, page loop) -> Cut -> Announce (same) -> Finish
 //   any failure -> RecordFailure -> SelectionFailed
 
 /** Task state name -> handler module under functions/. */
 export const selectionTasks = {
   ScreenPage: 'selection/screen-page',
-  TallyPage: 'selection/tally-page',
   Cut: 'selection/cut',
   AnnouncePage: 'selection/announce-page',
   Finish: 'selection/finish',
@@ -24,6 +23,8 @@ export const MAX_PARALLEL_SEGMENTS = 40;
 export interface SelectionInput {
   waveId: string;
   seed: string;
+  /** The selection's attempt (1, then 2 for a resumed run...): names the run's page items. */
+  run: number;
   segments: number;
   /** [0, 1, ..., segments - 1]: what the Maps iterate over. */
   segmentList: number[];
@@ -53,6 +54,7 @@ function segmentLoop(page: SelectionTask, resource: (task: SelectionTask) => str
     ItemSelector: {
       'waveId.$': '$.waveId',
       'seed.$': '$.seed',
+      'run.$': '$.run',
       'segments.$': '$.segments',
       'pageSize.$': '$.pageSize',
       'pagesPerCall.$': '$.pagesPerCall',
@@ -91,22 +93,22 @@ export function selectionDefinition(resource: (task: SelectionTask) => string) {
     Comment: "A wave's selection: screening, family-card cap, reserved quota, seeded draw, announcement",
     StartAt: 'Screen',
     States: {
-      Screen: { ...segmentLoop('ScreenPage', resource), ResultPath: null, Next: 'Tally' },
-      Tally: { ...segmentLoop('TallyPage', resource), ResultPath: '$.tallied', Next: 'Cut' },
+      // Each segment's counts and histogram go to its summary item; the Map keeps no output.
+      Screen: { ...segmentLoop('ScreenPage', resource), ResultPath: null, Next: 'Cut' },
       Cut: {
         Type: 'Task',
         Resource: resource('Cut'),
-        Parameters: { 'waveId.$': '$.waveId', 'tallied.$': '$.tallied' },
+        Parameters: {
+          'waveId.$': '$.waveId',
+          'seed.$': '$.seed',
+          'run.$': '$.run',
+          'segments.$': '$.segments',
+        },
         ResultPath: '$.draw',
-        Retry: [
-          { ErrorEquals: ['IndexLagging'], IntervalSeconds: 5, BackoffRate: 1.5, MaxAttempts: 10 },
-          ...retryTransient,
-        ],
+        Retry: retryTransient,
         Catch: failTo,
-        Next: 'DropTally',
+        Next: 'Announce',
       },
-      // The per-segment tallies are summed into $.draw.counts; keep the state small.
-      DropTally: { Type: 'Pass', Result: null, ResultPath: '$.tallied', Next: 'Announce' },
       Announce: {
         ...segmentLoop('AnnouncePage', resource, { 'cutoffs.$': '$.draw.cutoffs' }),
         ResultPath: '$.announced',

@@ -169,18 +169,30 @@ describe('PUT /v1/me/profile and GET /v1/me', () => {
     const { doc, TableName } = table();
     const PK = `ACCOUNT#${citizen.accountId}`;
     const joinedAt = '2024-03-01T00:00:00.000Z';
-    await doc.send(
-      new PutCommand({
-        TableName,
-        Item: { PK, SK: 'APPLICATION#w1', waveId: 'w1', outcome: 'NOT_SELECTED', joinedAt },
-      }),
-    );
-    await doc.send(
-      new PutCommand({
-        TableName,
-        Item: { PK, SK: 'APPLICATION#w2', waveId: 'w2', outcome: 'SELECTED', joinedAt },
-      }),
-    );
+    // The applications, and the selection's decisions beside them (w3: not yet decided).
+    for (const [waveId, outcome] of [
+      ['w1', 'NOT_SELECTED'],
+      ['w2', 'SELECTED'],
+      ['w3', undefined],
+    ] as const) {
+      await doc.send(
+        new PutCommand({ TableName, Item: { PK, SK: `APPLICATION#${waveId}`, waveId, joinedAt } }),
+      );
+      if (outcome)
+        await doc.send(
+          new PutCommand({
+            TableName,
+            Item: {
+              PK,
+              SK: `OUTCOME#${waveId}`,
+              type: 'Outcome',
+              waveId,
+              accountId: citizen.accountId,
+              outcome,
+            },
+          }),
+        );
+    }
     const participant = {
       cardNumber: '5200000000000001',
       balanceIdr: 3_500_000,
@@ -194,6 +206,7 @@ describe('PUT /v1/me/profile and GET /v1/me', () => {
     expect(r.body.waves).toEqual([
       { waveId: 'w1', outcome: 'NOT_SELECTED', joinedAt },
       { waveId: 'w2', outcome: 'SELECTED', joinedAt },
+      { waveId: 'w3', outcome: 'JOINED', joinedAt },
     ]);
     expect(r.body.participant).toEqual(participant);
   });

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { familyPrefix } from '#shared/store/items.ts';
 import { adminToken, type Citizen, call, registerCitizen, signIn, stack } from '#test/support/api.ts';
 import { profileBody, randomIdentity } from '#test/support/nik.ts';
 
@@ -238,12 +239,17 @@ describe('waves', () => {
     expect(application.Item).toMatchObject({
       waveId: wave.waveId,
       accountId: citizens[0]!.accountId,
-      outcome: 'JOINED',
       GSI2PK: expect.stringMatching(new RegExp(`^WAVE#${wave.waveId}#([0-9]|1[0-5])$`)),
-      GSI2SK: citizens[0]!.accountId,
       nikHash: expect.any(String),
       kkHash: expect.any(String),
     });
+    // Sorted by family card (a slice digit, the card's hash), then the account: a card's
+    // members sit together, so selection screens a family whole. No outcome on it: the
+    // selection writes its decision to an item of its own.
+    expect(application.Item!.GSI2SK).toBe(
+      `${familyPrefix(application.Item!.kkHash)}${citizens[0]!.accountId}`,
+    );
+    expect(application.Item!.outcome).toBeUndefined();
     const profile = await db.send(
       new GetCommand({ TableName, Key: { PK: `ACCOUNT#${citizens[0]!.accountId}`, SK: 'PROFILE' } }),
     );

@@ -124,7 +124,6 @@ export async function loadApplicants(
   const hash = stackLookupHash(stackDir);
   const items = applicants.map((a) =>
     application.item({
-      outcome: 'JOINED',
       accountId: a.accountId,
       waveId,
       joinedAt: new Date().toISOString(),

@@ -1,12 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  bucketOf,
   type Candidate,
+  cutoffsFromHistogram,
   drawKey,
+  emptyHistogram,
+  familyPlaces,
   isReserved,
   isSelected,
   isValidCardNumber,
-  keepFamilyPlaces,
   luhnDigit,
   newCardNumber,
   referenceCutoffs,
@@ -66,23 +69,60 @@ describe('the draw', () => {
     );
   });
 
-  it('keeps the same family members whatever order their offers arrive in', () => {
+  it('gives a family card its places by rank, whatever order its members come in, decided ones first', () => {
     fc.assert(
-      fc.property(
-        fc.uniqueArray(fc.string({ minLength: 1 }), { maxLength: 6 }),
-        fc.integer({ min: 0, max: 2 }),
-        (ranks, free) => {
-          const fold = (order: string[]) =>
-            order.reduce((kept, r) => keepFamilyPlaces(kept, r, free), [] as string[]);
-          const expected = [...ranks].sort().slice(0, free);
-          expect(fold(ranks)).toEqual(expected);
-          expect(fold([...ranks].reverse())).toEqual(expected);
-          expect(fold([...ranks, ...ranks])).toEqual(expected); // offered again on a retry
+      fc.property(candidates, fc.integer({ min: -1, max: 3 }), fc.nat(5), (list, free, keptIndex) => {
+        const members = list.slice(0, 6);
+        const expected = [...members]
+          .sort((a, b) => (familyRankOf(a) < familyRankOf(b) ? -1 : 1))
+          .slice(0, Math.max(0, free));
+        expect([...familyPlaces(members, free)].sort(byId)).toEqual([...expected].sort(byId));
+        expect([...familyPlaces([...members].reverse(), free)].sort(byId)).toEqual([...expected].sort(byId));
+        // A member a resumed run already made eligible keeps its place.
+        const kept = members[keptIndex];
+        if (kept && free > 0) {
+          const marked = familyPlaces(
+            members.map((m) => (m === kept ? { ...m, kept: true } : m)),
+            free,
+          );
+          expect(marked.size).toBe(Math.min(free, members.length));
+          expect([...marked].some((m) => m.accountId === kept.accountId)).toBe(true);
+        }
+      }),
+    );
+  });
+
+  it('finds the cut-offs of referenceCutoffs from the histogram and the boundary buckets alone', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        candidates,
+        fc.nat(70),
+        fc.nat(70),
+        fc.integer({ min: 1, max: 4 }),
+        async (list, quota, reserved, spread) => {
+          // Few buckets in use (keys squeezed into the first `spread` buckets) puts many
+          // keys in the boundary bucket, and ties of bucket between the two cut-offs.
+          const squeezed = list.map((c) => ({
+            ...c,
+            key: `${(bucketOf(c.key) % spread).toString(16).padStart(2, '0')}${c.key.slice(2)}`,
+          }));
+          const histogram = emptyHistogram();
+          for (const c of squeezed) histogram[c.pool][bucketOf(c.key)]!++;
+          const read: number[] = [];
+          const cut = await cutoffsFromHistogram(histogram, quota, reserved, async (b) => {
+            read.push(b);
+            return squeezed.filter((c) => bucketOf(c.key) === b);
+          });
+          expect(cut).toEqual(referenceCutoffs(squeezed, quota, reserved));
+          expect(new Set(read).size).toBeLessThanOrEqual(2);
         },
       ),
     );
   });
 });
+
+const familyRankOf = (c: Candidate) => `${c.pool === 'priority' ? '0' : '1'}${c.key}`;
+const byId = (a: Candidate, b: Candidate) => (a.accountId < b.accountId ? -1 : 1);
 
 describe('card numbers', () => {
   it('are 16 digits with a Luhn check digit, and a changed digit fails the check', () => {

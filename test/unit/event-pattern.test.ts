@@ -9,9 +9,11 @@ const record = (eventName: string, type?: string) => ({
 });
 
 describe('the local stream filter', () => {
-  it('passes only inserted Outbox items through the outbox consumer', () => {
+  it('passes only inserted Outbox items (and selection outcomes, which may carry a notice) through the outbox consumer', () => {
     const { filter } = outboxConsumer;
     expect(matchesPattern(filter, record('INSERT', 'Outbox'))).toBe(true);
+    expect(matchesPattern(filter, record('INSERT', 'Outcome'))).toBe(true);
+    expect(matchesPattern(filter, record('MODIFY', 'Outcome'))).toBe(false);
     expect(matchesPattern(filter, record('MODIFY', 'Outbox'))).toBe(false);
     expect(matchesPattern(filter, record('INSERT', 'Account'))).toBe(false);
     expect(matchesPattern(filter, record('REMOVE'))).toBe(false);
