@@ -12,6 +12,8 @@ import { currentInvocation, type Invocation } from '#shared/observability.ts';
 // 2 units per item per KB (writes) or per 4 KB (reads), with items whose size the request
 // does not show (Update, Delete, ConditionCheck, Get) taken as one unit, and never less
 // than the engine's figure; its index writes are standard writes, as the engine reports.
+// Two smaller corrections: a key read where no item is costs its minimum, and a single
+// write refused by its condition is billed one unit; Local reports neither.
 const READS = new Set([
   'GetItemCommand',
   'QueryCommand',
@@ -60,9 +62,32 @@ export function recordCapacity(
   }
   const billed = commandName.startsWith('Transact')
     ? transactionUnits(input as TransactInput, consumed, isRead ? 4096 : 1024)
-    : reported;
+    : Math.max(reported, readMinimum(commandName, input as ReadInput));
   if (isRead) invocation.billedRead += billed;
   else invocation.billedWrite += billed;
+}
+
+type ReadInput = {
+  ConsistentRead?: boolean;
+  RequestItems?: Record<string, { Keys?: unknown[]; ConsistentRead?: boolean }>;
+};
+
+/** A key read costs its minimum even when there is no item there (DynamoDB Local bills
+ *  absent keys nothing): half a unit eventually consistent, one strongly consistent. */
+function readMinimum(commandName: string, input: ReadInput): number {
+  if (commandName === 'GetItemCommand') return input.ConsistentRead ? 1 : 0.5;
+  if (commandName !== 'BatchGetItemCommand') return 0;
+  return Object.values(input.RequestItems ?? {}).reduce(
+    (sum, r) => sum + (r.Keys?.length ?? 0) * (r.ConsistentRead ? 1 : 0.5),
+    0,
+  );
+}
+
+/** A write refused by its condition is still billed (DynamoDB Local reports nothing):
+ *  one unit, the item's size being unknown. */
+const SINGLE_WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
+export function recordRefusedWrite(commandName: string, invocation = currentInvocation()): void {
+  if (invocation && SINGLE_WRITES.has(commandName)) invocation.billedWrite += 1;
 }
 
 function transactionUnits(
@@ -129,7 +154,11 @@ export function meterCalls(
       recordCall(invocation);
       const input = args.input as { ReturnConsumedCapacity?: string };
       input.ReturnConsumedCapacity ??= 'INDEXES';
-      const out = await next(args);
+      const out = await next(args).catch((error: Error) => {
+        if (error.name === 'ConditionalCheckFailedException')
+          recordRefusedWrite(context.commandName ?? '', invocation);
+        throw error;
+      });
       recordCapacity(
         context.commandName ?? '',
         (out.output as { ConsumedCapacity?: never }).ConsumedCapacity,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newInvocation } from '#shared/observability.ts';
-import { itemBytes, recordCapacity } from '#shared/store/capacity.ts';
+import { itemBytes, recordCapacity, recordRefusedWrite } from '#shared/store/capacity.ts';
 
 // Capacity as DynamoDB bills it, from what DynamoDB Local reports (probed on its
 // 2026-05-28 release: a transaction is reported as twice its largest item).
@@ -44,5 +44,22 @@ describe('billed capacity', () => {
     );
     expect(inv.billedWrite).toBe(2 + 8);
     expect(inv.billedRead).toBe(1.5);
+  });
+
+  it('bills absent keys their minimum and refused single writes one unit', () => {
+    const inv = newInvocation();
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => ({ PK: `k${i}` }));
+    recordCapacity(
+      'BatchGetItemCommand',
+      [{ CapacityUnits: 1 }],
+      { RequestItems: { t: { Keys: keys(9) } } },
+      inv,
+    );
+    recordCapacity('GetItemCommand', { CapacityUnits: 0 }, { ConsistentRead: true }, inv);
+    expect(inv.billedRead).toBe(4.5 + 1);
+    expect(inv.read).toBe(1);
+    recordRefusedWrite('UpdateItemCommand', inv);
+    recordRefusedWrite('QueryCommand', inv);
+    expect(inv.billedWrite).toBe(1);
   });
 });
