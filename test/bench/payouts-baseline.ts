@@ -1,18 +1,17 @@
 // The baseline of bench:payouts: the minimal work for the same business outcome, an
 // incentive paid at its partner and recorded, straight to the engines: for each
 // instruction one signed disbursement call to the partner simulator (the same adapter the
-// dispatcher uses) and the same settlement transaction (instruction, incentive, payout
+// dispatcher uses) and the dispatcher's own settlement (`settlePaid`: instruction, incentive, payout
 // entry) on DynamoDB Local, each partner at the dispatchers' concurrency for it. No
 // queue, no workflow, no batch reads or tallies. The raw engine rate beside it is
 // single-item puts at the same concurrency.
 import { randomUUID } from 'node:crypto';
-import { BatchWriteCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { logger } from '#shared/logger.ts';
-import { newInvocation } from '#shared/observability.ts';
 import { httpsPaymentPartners } from '#shared/payments/https.ts';
 import { PAYMENT_PARTNERS } from '#shared/payments/partners.ts';
-import { meterCalls } from '#shared/store/capacity.ts';
-import { incentive, payoutEntry, payoutInstruction } from '#shared/store/items.ts';
+import { incentive, payoutInstruction } from '#shared/store/items.ts';
+import type { PayoutInstruction } from '#shared/store/payouts.ts';
 import { round, runPool } from '#test/bench/stats.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import { LIVE_PAYMENT_PARTNERS, type Payable, seedPayablesInto } from '#test/support/payouts.ts';
@@ -24,9 +23,14 @@ const IN_FLIGHT = 8;
 
 export async function measureBaseline(stack: SpawnedStack, count: number) {
   logger.setLogLevel('WARN'); // the adapter logs every partner call; the stack's log has the run's
+  Object.assign(process.env, {
+    TABLE_NAME: stack.info.tableName,
+    DYNAMODB_ENDPOINT: stack.info.dynamoEndpoint,
+  });
+  // Imported once the environment names the stack's table: the dispatcher's own settlement.
+  const { withInvocation } = await import('#shared/observability.ts');
+  const { settlePaid } = await import('#shared/store/payout-settlement.ts');
   const client = documentClient(stack.info);
-  const meter = newInvocation();
-  meterCalls(client, () => meter);
   const partners = httpsPaymentPartners({
     endpoints: Object.fromEntries(
       LIVE_PAYMENT_PARTNERS.map((code) => [code, `${stack.info.paymentPartnersEndpoint}/${code}`]),
@@ -38,24 +42,9 @@ export async function measureBaseline(stack: SpawnedStack, count: number) {
   // Written outside the timing: what the staging would have left (instructions PENDING,
   // incentives STAGED), with accounts open at the partners.
   const prepare = async (n: number, dueDate: string) => {
-    const payables = (await seedPayablesInto(stack, n, dueDate)).map((p) => ({
-      ...p,
-      instructionId: randomUUID(),
-      amountIdr: p.incentives[0]!.amountIdr,
-    }));
-    const items = payables.flatMap((p) => [
-      incentive.item({
-        accountId: p.accountId,
-        kind: 'incentive',
-        n: 1,
-        amountIdr: p.amountIdr,
-        dueDate,
-        status: 'STAGED',
-        scheduledAt: '',
-        instructionId: p.instructionId,
-      }),
-      payoutInstruction.item({
-        instructionId: p.instructionId,
+    const payables = (await seedPayablesInto(stack, n, dueDate)).map((p) => {
+      const instruction: PayoutInstruction = {
+        instructionId: randomUUID(),
         runId: 'baseline',
         batchId: p.partnerCode,
         accountId: p.accountId,
@@ -65,9 +54,23 @@ export async function measureBaseline(stack: SpawnedStack, count: number) {
         partnerCode: p.partnerCode,
         accountNumberSealed: '',
         accountNumberMasked: '',
-        amountIdr: p.amountIdr,
+        amountIdr: p.incentives[0]!.amountIdr,
         status: 'PENDING',
+      };
+      return { ...p, instruction };
+    });
+    const items = payables.flatMap(({ instruction: i }) => [
+      incentive.item({
+        accountId: i.accountId,
+        kind: 'incentive',
+        n: 1,
+        amountIdr: i.amountIdr,
+        dueDate,
+        status: 'STAGED',
+        scheduledAt: '',
+        instructionId: i.instructionId,
       }),
+      payoutInstruction.item(i),
     ]);
     for (let i = 0; i < items.length; i += 25) {
       let writes: Record<string, unknown>[] = items
@@ -81,71 +84,14 @@ export async function measureBaseline(stack: SpawnedStack, count: number) {
     return payables;
   };
 
-  const pay = async (p: Payable & { instructionId: string; amountIdr: number }) => {
-    const paid = await partners.disburse(p.partnerCode, {
-      reference: p.instructionId,
-      accountNumber: p.accountNumber,
-      amountIdr: p.amountIdr,
+  const pay = async ({ accountNumber, instruction: i }: Payable & { instruction: PayoutInstruction }) => {
+    const paid = await partners.disburse(i.partnerCode, {
+      reference: i.instructionId,
+      accountNumber,
+      amountIdr: i.amountIdr,
     });
-    if (paid.status !== 'PAID') throw new Error(`baseline: ${p.partnerCode} refused ${paid.reason}`);
-    const at = new Date().toISOString();
-    await client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName,
-              Key: payoutInstruction.key({
-                runId: 'baseline',
-                batchId: p.partnerCode,
-                instructionId: p.instructionId,
-              }),
-              UpdateExpression: 'SET #s = :paid, settledAt = :at, partnerReference = :ref',
-              ConditionExpression: '#s = :pending',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: {
-                ':paid': 'PAID',
-                ':pending': 'PENDING',
-                ':at': at,
-                ':ref': paid.partnerReference,
-              },
-            },
-          },
-          {
-            Update: {
-              TableName,
-              Key: incentive.key({ accountId: p.accountId, kind: 'incentive', n: 1 }),
-              UpdateExpression: 'SET #s = :paid, paidAt = :at',
-              ConditionExpression: '#s = :staged AND instructionId = :iid',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: {
-                ':paid': 'PAID',
-                ':staged': 'STAGED',
-                ':iid': p.instructionId,
-                ':at': at,
-              },
-            },
-          },
-          {
-            Put: {
-              TableName,
-              Item: payoutEntry.item({
-                accountId: p.accountId,
-                instructionId: p.instructionId,
-                runId: 'baseline',
-                partnerCode: p.partnerCode,
-                amountIdr: paid.amountIdr,
-                partnerReference: paid.partnerReference,
-                incentiveKind: 'incentive',
-                incentiveN: 1,
-                at,
-              }),
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-        ],
-      }),
-    );
+    if (paid.status !== 'PAID') throw new Error(`baseline: ${i.partnerCode} refused ${paid.reason}`);
+    if ((await settlePaid(i, paid, new Date())) !== 'settled') throw new Error('baseline: settled twice');
   };
 
   // Each partner drains its own share at its own concurrency, all partners at once.
@@ -160,9 +106,9 @@ export async function measureBaseline(stack: SpawnedStack, count: number) {
 
   await payAll(await prepare(Math.min(100, count), '2031-01-15')); // warm-up, not timed
   const payables = await prepare(count, '2031-02-15');
-  Object.assign(meter, newInvocation());
   let started = performance.now();
-  await payAll(payables);
+  const { invocation: meter, result } = withInvocation(() => payAll(payables));
+  await result;
   const perSecond = count / ((performance.now() - started) / 1000);
   const billedWritePerPaid = meter.billedWrite / count;
   const callsPerPaid = meter.calls / count;
