@@ -1,4 +1,4 @@
-import { buildApp } from '#cdk/stack.ts';
+import { buildApp } from '#cdk/app.ts';
 
-// `npx cdk synth`: context (account, region, email domain) comes from cdk.json or -c.
+// `npx cdk synth`: context (stage, account, region, email domain) comes from cdk.json or -c.
 buildApp().app.synth();

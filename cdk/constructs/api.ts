@@ -1,14 +1,18 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
+  type CorsOptions,
+  Deployment,
   EndpointType,
+  type IResource,
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
+  Resource,
   ResponseType,
   RestApi,
+  Stage,
 } from 'aws-cdk-lib/aws-apigateway';
-import type { CfnTable, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -22,74 +26,127 @@ export interface ApiProps {
   /** The routes to deploy (shared/contracts/routes.ts `deployedRoutes`). */
   routes: RouteContract[];
   /** What the functions may be granted, as each route's `uses` declares. */
-  resources: AppResources & { table: Table };
-  /** The web front end's origin: the only one CORS allows (shared/http/cors.ts). May be a
-   *  token (the distribution's domain). */
-  webOrigin: string;
+  resources: AppResources;
+  /** The origins CORS allows: the citizens' pages and the console (tokens when they are the
+   *  distributions' own domains). The first also reads API Gateway's own refusals. */
+  webOrigins: string[];
+  /** The REST API's name, unique in the account and Region (it carries the stage). */
+  name: string;
   stageName?: string;
 }
 
+/** Contexts whose routes stay in the parent stack: the REST API needs a method of its own. */
+const PARENT_CONTEXTS = new Set(['docs']);
+
+/** The bounded context of a handler module: `purchases/create-purchase` -> `purchases`. */
+export const contextOf = (handler: string) => handler.split('/')[0]!;
+
 /**
- * REST API (v1, Lambda proxy: the handlers take APIGatewayProxyEvent) with one method
- * per route contract and one function per handler module. Validation, auth and the
- * 64 KiB body limit happen in the handler (shared/http/handler.ts), so the API has no
- * models, validators or authorizers of its own.
+ * REST API (v1, Lambda proxy: the handlers take APIGatewayProxyEvent) with one method per
+ * route contract and one function per handler module. Validation, auth and the 64 KiB body
+ * limit happen in the handler (shared/http/handler.ts), so the API has no models,
+ * validators or authorizers of its own.
+ *
+ * CloudFormation allows 500 resources per stack, and a route with its handler costs about
+ * seven (method, preflight, permission, path, function, role, policy). So each bounded
+ * context's functions, paths and methods are a nested stack of their own (`contexts`),
+ * on the one REST API: a path that two contexts share stays here, and the deployment and
+ * stage, made here, wait for every context.
  */
 export class Api extends Construct {
   readonly api: RestApi;
+  readonly stage: Stage;
   /** Functions by handler module path. */
   readonly functions = new Map<string, NodejsFunction>();
-  /** The one origin CORS allows (a token when it is the distribution's). */
-  readonly webOrigin: string;
+  /** The nested stack of each bounded context, by context (`accounts`, `payouts`, ...). */
+  readonly contexts = new Map<string, NestedStack>();
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
-    this.webOrigin = props.webOrigin;
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS });
+    checkPathVariables(props.routes);
+    for (const r of props.routes)
+      if (r.localOnly) throw new Error(`${r.operationId} is local-only and cannot be deployed`);
     this.api = new RestApi(this, 'RestApi', {
-      restApiName: 'prakerja',
+      restApiName: props.name,
       endpointTypes: [EndpointType.REGIONAL],
-      // API Gateway writes execution logs through one account-wide role.
-      cloudWatchRole: true,
-      deployOptions: {
-        stageName: props.stageName ?? 'prod',
-        tracingEnabled: true,
-        metricsEnabled: true,
-        // Errors only, and never request bodies: they carry NIKs and passwords.
-        loggingLevel: MethodLoggingLevel.ERROR,
-        dataTraceEnabled: false,
-        accessLogDestination: new LogGroupLogDestination(accessLogs),
-        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
-        // Default for every method; per-client limits are the WAF's (firewall.ts).
-        throttlingRateLimit: 2000,
-        throttlingBurstLimit: 1000,
-      },
-      // Preflights answered by API Gateway itself, from the declaration the local adapter uses.
-      defaultCorsPreflightOptions: {
-        allowOrigins: [props.webOrigin],
-        allowHeaders: [...CORS.allowHeaders],
-        maxAge: Duration.seconds(CORS.maxAgeSeconds),
-        statusCode: 204,
-      },
+      // The account-wide logging role is the account stack's (cdk/stacks/account.ts): a second
+      // stage in the account must not take it over, nor remove it when it is destroyed.
+      cloudWatchRole: false,
+      deploy: false,
     });
-    this.addProblemResponses();
+    this.addProblemResponses(props.webOrigins[0]!);
+    const cors: CorsOptions = {
+      allowOrigins: props.webOrigins,
+      allowHeaders: [...CORS.allowHeaders],
+      maxAge: Duration.seconds(CORS.maxAgeSeconds),
+      statusCode: 204,
+    };
 
-    for (const [handler, routes] of groupByHandler(props.routes)) {
-      const fn = appFunction(this, functionId(handler), {
-        handler,
-        uses: mergeUses(...routes.map(routeUses)),
-        resources: props.resources,
-        environment: { WEB_ORIGIN: props.webOrigin },
-      });
-      this.functions.set(handler, fn);
-      const integration = new LambdaIntegration(fn, { allowTestInvoke: false });
-      for (const r of routes) {
-        this.api.root
-          .resourceForPath(r.path)
-          .addMethod(r.method, integration, { operationName: r.operationId });
-      }
+    const owners = pathOwners(props.routes);
+    // Paths of more than one context (and of the parent's own), made here.
+    const shared = new Map<string, IResource>([['/', this.api.root]]);
+    for (const path of [...owners.keys()].sort(byDepth)) {
+      if (path === '/' || !isParentPath(path, owners)) continue;
+      shared.set(path, shared.get(parentOf(path))!.addResource(lastPart(path)));
     }
-    this.acknowledgeNagFindings(props.resources.table);
+    const functionEnvironment = { WEB_ORIGIN: joinOrigins(props.webOrigins) };
+
+    const byContext = new Map<string, RouteContract[]>();
+    for (const r of props.routes) byContext.set(contextOf(r.handler), [...(byContext.get(contextOf(r.handler)) ?? []), r]);
+    for (const [context, routes] of byContext) {
+      const home = PARENT_CONTEXTS.has(context) ? this : new NestedStack(this, functionId(context));
+      if (home instanceof NestedStack) this.contexts.set(context, home);
+      const resourceFor = pathResolver(home, this.api, shared);
+      for (const [handler, handled] of groupByHandler(routes)) {
+        const fn = appFunction(home, functionId(handler), {
+          handler,
+          uses: mergeUses(...handled.map(routeUses)),
+          resources: props.resources,
+          environment: functionEnvironment,
+          shareRole: true,
+        });
+        this.functions.set(handler, fn);
+        const integration = new LambdaIntegration(fn, { allowTestInvoke: false });
+        for (const r of handled)
+          resourceFor(r.path).addMethod(r.method, integration, { operationName: r.operationId });
+      }
+      // Preflights answered by API Gateway itself, from the declaration the local adapter uses,
+      // on the paths this context owns (shared paths get theirs below).
+      for (const path of new Set(routes.map((r) => r.path)))
+        if (!shared.has(path)) resourceFor(path).addCorsPreflight(cors);
+    }
+    for (const path of new Set(props.routes.map((r) => r.path)))
+      if (shared.has(path)) shared.get(path)!.addCorsPreflight(cors);
+
+    const deployment = new Deployment(this, 'Deployment', {
+      api: this.api,
+      description: 'Every route of shared/contracts/routes.ts',
+    });
+    // A new deployment whenever a route, its handler or the CORS declaration changes: the
+    // methods of the nested stacks are not this RestApi's own, so CDK cannot see them.
+    deployment.addToLogicalId({
+      routes: props.routes.map((r) => [r.method, r.path, r.handler, r.operationId, r.access]),
+      cors: CORS,
+      origins: props.webOrigins,
+    });
+    deployment.node.addDependency(...this.contexts.values(), ...this.api.methods);
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS });
+    this.stage = new Stage(this, 'Stage', {
+      deployment,
+      stageName: props.stageName ?? 'prod',
+      tracingEnabled: true,
+      metricsEnabled: true,
+      // Errors only, and never request bodies: they carry NIKs and passwords.
+      loggingLevel: MethodLoggingLevel.ERROR,
+      dataTraceEnabled: false,
+      accessLogDestination: new LogGroupLogDestination(accessLogs),
+      accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+      // Default for every method, under the Region's account quota (2,500 requests a second
+      // in Jakarta, docs/runbook.md); per-client limits are the WAF's (firewall.ts).
+      throttlingRateLimit: 2000,
+      throttlingBurstLimit: 1000,
+    });
+    this.acknowledgeNagFindings();
   }
 
   /** `https://<id>.execute-api.<region>.<suffix>`: the API's origin, from the RestApi id
@@ -99,21 +156,18 @@ export class Api extends Construct {
     return `https://${this.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
   }
 
-  private acknowledgeNagFindings(table: Table): void {
-    const tableId = Stack.of(this).getLogicalId(table.node.defaultChild as CfnTable);
-    Validations.of(this.api).acknowledge(
+  /** The stage's base URL (`<origin>/<stage>/`). */
+  get url(): string {
+    return this.stage.urlForPath('/');
+  }
+
+  private acknowledgeNagFindings(): void {
+    Validations.of(this).acknowledge(
       {
         id: 'AwsSolutions-APIG2',
         reason:
           'Every handler validates its request with the route contract zod schemas (shared/http/handler.ts).',
       },
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-        reason:
-          "API Gateway's account-wide logging role: this managed policy is the one AWS documents for it.",
-      },
-    );
-    Validations.of(this).acknowledge(
       {
         id: 'AwsSolutions-APIG4',
         reason:
@@ -124,20 +178,12 @@ export class Api extends Construct {
         id: 'AwsSolutions-COG4',
         reason: 'Tokens are issued by this backend (jose), not Cognito; partners sign requests with HMAC.',
       },
-      {
-        id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
-        reason: "The table's own GSIs (GSI1, GSI2), granted by Table.grantReadData/grantReadWriteData.",
-      },
-      ...['kms:GenerateDataKey*', 'kms:ReEncrypt*'].map((action) => ({
-        id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason: 'Writing to the table encrypted with the personal-data key; the resource is that one key.',
-      })),
     );
   }
 
   /** API Gateway's own refusals, as problem documents like the handlers' (no
    *  "Missing Authentication Token" 403 for an unknown route). */
-  private addProblemResponses(): void {
+  private addProblemResponses(webOrigin: string): void {
     const responses = [
       [ResponseType.MISSING_AUTHENTICATION_TOKEN, 404, 'not-found', 'Not found'],
       [ResponseType.REQUEST_TOO_LARGE, 413, 'payload-too-large', 'Payload too large'],
@@ -150,8 +196,8 @@ export class Api extends Construct {
         statusCode: String(status),
         responseHeaders: {
           'Content-Type': "'application/problem+json'",
-          // So that the web front end can read API Gateway's own refusals too.
-          'Access-Control-Allow-Origin': `'${this.webOrigin}'`,
+          // So that the citizens' pages can read API Gateway's own refusals too.
+          'Access-Control-Allow-Origin': `'${webOrigin}'`,
         },
         templates: { 'application/json': JSON.stringify({ type: PROBLEM_BASE + slug, title, status }) },
       });
@@ -159,13 +205,63 @@ export class Api extends Construct {
   }
 }
 
-function groupByHandler(routes: RouteContract[]): Map<string, RouteContract[]> {
-  checkPathVariables(routes);
-  const groups = new Map<string, RouteContract[]>();
+/** WEB_ORIGIN: the allowed origins, comma-separated (shared/http/cors.ts). */
+function joinOrigins(origins: string[]): string {
+  return origins.join(',');
+}
+
+/** Each path of the routes and their prefixes, with the contexts whose routes go through it. */
+export function pathOwners(routes: RouteContract[]): Map<string, Set<string>> {
+  const owners = new Map<string, Set<string>>();
   for (const r of routes) {
-    if (r.localOnly) throw new Error(`${r.operationId} is local-only and cannot be deployed`);
-    groups.set(r.handler, [...(groups.get(r.handler) ?? []), r]);
+    const parts = r.path.split('/').filter(Boolean);
+    for (let i = 0; i <= parts.length; i++) {
+      const path = `/${parts.slice(0, i).join('/')}`;
+      owners.set(path, (owners.get(path) ?? new Set()).add(contextOf(r.handler)));
+    }
   }
+  return owners;
+}
+
+/** A path the parent makes: two contexts go through it, or its one context stays there. */
+function isParentPath(path: string, owners: Map<string, Set<string>>): boolean {
+  const contexts = owners.get(path)!;
+  return contexts.size > 1 || PARENT_CONTEXTS.has([...contexts][0]!);
+}
+
+const byDepth = (a: string, b: string) => a.split('/').length - b.split('/').length || a.localeCompare(b);
+const parentOf = (path: string) => path.slice(0, path.lastIndexOf('/')) || '/';
+const lastPart = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+/** The API Gateway resource of a path as seen from `home`: the parent's own where it made
+ *  it (imported into a nested stack by id), else made in `home` under its parent path. */
+function pathResolver(home: Construct, api: RestApi, shared: Map<string, IResource>) {
+  if (!(home instanceof NestedStack)) return (path: string) => shared.get(path)!;
+  const imported = RestApi.fromRestApiAttributes(home, 'RestApi', {
+    restApiId: api.restApiId,
+    rootResourceId: api.restApiRootResourceId,
+  });
+  const known = new Map<string, IResource>([['/', imported.root]]);
+  const resolve = (path: string): IResource => {
+    const found = known.get(path);
+    if (found) return found;
+    const own = shared.get(path);
+    const made = own
+      ? Resource.fromResourceAttributes(home, `Path${path.replace(/[^A-Za-z0-9]+/g, '_')}`, {
+          resourceId: own.resourceId,
+          restApi: imported,
+          path,
+        })
+      : resolve(parentOf(path)).addResource(lastPart(path));
+    known.set(path, made);
+    return made;
+  };
+  return resolve;
+}
+
+function groupByHandler(routes: RouteContract[]): Map<string, RouteContract[]> {
+  const groups = new Map<string, RouteContract[]>();
+  for (const r of routes) groups.set(r.handler, [...(groups.get(r.handler) ?? []), r]);
   return groups;
 }
 

@@ -1,5 +1,7 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type { Stage } from 'aws-cdk-lib/aws-apigateway';
-import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { MAX_RATE_PER_SECOND } from '#shared/domain/partners.ts';
 import { PROBLEM_BASE } from '#shared/http/problem.ts';
@@ -9,13 +11,16 @@ export const PARTNER_PATH = '/v1/partner/';
 
 export interface FirewallProps {
   stage: Stage;
-  /** Requests per minute one partner key may make on /v1/partner/ routes. By default the
-   *  highest rate a partner may be agreed: WAF is the global ceiling and never blocks a
-   *  partner within its own rate (a static rule cannot read each partner's); the agreed
-   *  rate itself is counted per function container (shared/http/rate-limit.ts). */
-  partnerKeyLimit?: number;
-  /** Requests per 5 minutes from one IP address on every other route. */
+  /** Names the WAF log group (`aws-waf-logs-<name>`), unique in the account and Region. */
+  name: string;
+  /** Requests per 5 minutes from one IP address, whatever it asks: a ceiling no client
+   *  passes, signed or not (a partner's key id is the caller's to choose). */
+  ipCeiling?: number;
+  /** Requests per 5 minutes from one IP address outside /v1/partner/. Generous: many
+   *  citizens share a carrier-grade NAT address. */
   ipLimit?: number;
+  /** Requests per minute one partner key id may make on /v1/partner/ routes. */
+  partnerKeyLimit?: number;
 }
 
 const none = [{ priority: 0, type: 'NONE' }];
@@ -29,21 +34,6 @@ const partnerPath = {
     textTransformations: none,
   },
 };
-const signedPartnerRequest = {
-  andStatement: {
-    statements: [
-      partnerPath,
-      {
-        sizeConstraintStatement: {
-          fieldToMatch: { singleHeader: { Name: PARTNER_KEY_HEADER } },
-          comparisonOperator: 'GT',
-          size: 0,
-          textTransformations: none,
-        },
-      },
-    ],
-  },
-};
 
 const visibility = (name: string) => ({
   cloudWatchMetricsEnabled: true,
@@ -51,15 +41,30 @@ const visibility = (name: string) => ({
   sampledRequestsEnabled: true,
 });
 
+/** AWS's managed rule groups, in order: known bad sources first. Rules that would refuse
+ *  what the API takes are counted instead (the handler validates with zod): the body size
+ *  rule stops at 8 KB, while list imports and surveys send up to 64 KiB. */
+export const MANAGED_RULE_GROUPS = [
+  { name: 'AWSManagedRulesAmazonIpReputationList', count: [] },
+  { name: 'AWSManagedRulesKnownBadInputsRuleSet', count: [] },
+  { name: 'AWSManagedRulesCommonRuleSet', count: ['SizeRestrictions_BODY'] },
+] as const;
+
 /**
- * Per-client throttling in front of the API stage. API Gateway usage plans cannot do it:
- * they key on API keys, and partners authenticate with HMAC signatures (API.md), not
- * API keys. So WAF counts partner requests per `X-Prakerja-Key-Id` (a forged key id only
- * throttles the forger: the signature is checked in the function) and everything else
- * per source IP. Blocked requests get a 429 problem document.
+ * Per-client throttling and AWS's managed rules in front of the API stage. API Gateway
+ * usage plans cannot throttle per client: they key on API keys, and partners authenticate
+ * with HMAC signatures (API.md), not API keys.
+ * - Every request counts against its source IP's ceiling, whatever headers it carries: an
+ *   attacker-chosen `X-Prakerja-Key-Id` passes no rule.
+ * - Outside /v1/partner/ a much lower per-IP limit applies (citizens, administrators).
+ * - On /v1/partner/ each key id also has a ceiling: the highest rate a partner may be
+ *   agreed (its own agreed rate is counted per function container, shared/http/rate-limit.ts).
+ * Blocked requests get a 429 problem document. Every request is logged to CloudWatch Logs,
+ * with the credentials redacted.
  */
 export class Firewall extends Construct {
   readonly acl: CfnWebACL;
+  readonly logs: LogGroup;
 
   constructor(scope: Construct, id: string, props: FirewallProps) {
     super(scope, id);
@@ -72,6 +77,19 @@ export class Firewall extends Construct {
         },
       },
     };
+    const managed = MANAGED_RULE_GROUPS.map((group, i) => ({
+      name: group.name,
+      priority: 10 + i,
+      overrideAction: { none: {} },
+      visibilityConfig: visibility(group.name),
+      statement: {
+        managedRuleGroupStatement: {
+          vendorName: 'AWS',
+          name: group.name,
+          ruleActionOverrides: group.count.map((name) => ({ name, actionToUse: { count: {} } })),
+        },
+      },
+    }));
     this.acl = new CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
@@ -88,8 +106,35 @@ export class Firewall extends Construct {
       },
       rules: [
         {
-          name: 'partner-key-rate',
+          name: 'ip-ceiling',
           priority: 0,
+          action: block,
+          visibilityConfig: visibility('ip-ceiling'),
+          statement: {
+            rateBasedStatement: {
+              limit: props.ipCeiling ?? 100_000,
+              evaluationWindowSec: 300,
+              aggregateKeyType: 'IP',
+            },
+          },
+        },
+        {
+          name: 'ip-rate',
+          priority: 1,
+          action: block,
+          visibilityConfig: visibility('ip-rate'),
+          statement: {
+            rateBasedStatement: {
+              limit: props.ipLimit ?? 2000,
+              evaluationWindowSec: 300,
+              aggregateKeyType: 'IP',
+              scopeDownStatement: { notStatement: { statement: partnerPath } },
+            },
+          },
+        },
+        {
+          name: 'partner-key-rate',
+          priority: 2,
           action: block,
           visibilityConfig: visibility('partner-key-rate'),
           statement: {
@@ -102,27 +147,30 @@ export class Firewall extends Construct {
             },
           },
         },
-        {
-          // Everything the partner rule does not count, unsigned partner calls included.
-          // Generous: many citizens share a carrier-grade NAT address.
-          name: 'ip-rate',
-          priority: 1,
-          action: block,
-          visibilityConfig: visibility('ip-rate'),
-          statement: {
-            rateBasedStatement: {
-              limit: props.ipLimit ?? 2000,
-              evaluationWindowSec: 300,
-              aggregateKeyType: 'IP',
-              scopeDownStatement: { notStatement: { statement: signedPartnerRequest } },
-            },
-          },
-        },
+        ...managed,
       ],
     });
     new CfnWebACLAssociation(this, 'Association', {
       resourceArn: props.stage.stageArn,
       webAclArn: this.acl.attrArn,
+    });
+    // WAF writes only to a log group whose name starts with aws-waf-logs-.
+    this.logs = new LogGroup(this, 'Logs', {
+      logGroupName: `aws-waf-logs-${props.name}`,
+      retention: RetentionDays.THREE_MONTHS,
+    });
+    new CfnLoggingConfiguration(this, 'Logging', {
+      resourceArn: this.acl.attrArn,
+      logDestinationConfigs: [
+        Stack.of(this).formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: this.logs.logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+      // Credentials never reach a log line.
+      redactedFields: ['authorization', 'x-prakerja-signature'].map((name) => ({ singleHeader: { Name: name } })),
     });
   }
 }

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type ILogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -10,6 +11,8 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { BUNDLING } from '#cdk/constructs/bundling.ts';
+import { reservedConcurrencyOf } from '#cdk/constructs/concurrency.ts';
+import { acknowledgeExecutionReads, acknowledgeFunctionFindings } from '#cdk/constructs/findings.ts';
 import { environmentFor, type Uses } from '#shared/uses.ts';
 import type { WorkflowName } from '#shared/workflows/registry.ts';
 
@@ -43,6 +46,10 @@ export interface AppFunctionProps {
   environment?: Record<string, string>;
   memorySize?: number;
   timeout?: Duration;
+  /** Share one role with every function of the stack that declares the same uses: a role
+   *  and its policy are two of CloudFormation's 500 resources per stack. Not for functions
+   *  that event sources grant more to (queue and stream consumers). */
+  shareRole?: boolean;
 }
 
 /** Construct id for a handler module: `accounts/create-account` -> `AccountsCreateAccount`. */
@@ -61,9 +68,9 @@ export function functionId(handler: string): string {
 export function appFunction(scope: Construct, id: string, props: AppFunctionProps): NodejsFunction {
   const logGroup =
     props.resources.logs ?? new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
-  // Our own role instead of AWSLambdaBasicExecutionRole: it may write to its log group only.
-  const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
-  logGroup.grantWrite(role);
+  const role = props.shareRole
+    ? sharedRole(scope, logGroup, props.uses, props.resources)
+    : functionRole(scope, `${id}Role`, logGroup, props.uses, props.resources);
   const fn = new NodejsFunction(scope, id, {
     role,
     entry: root(`functions/${props.handler}.ts`),
@@ -77,6 +84,7 @@ export function appFunction(scope: Construct, id: string, props: AppFunctionProp
     timeout: props.timeout ?? Duration.seconds(10),
     tracing: Tracing.ACTIVE,
     logGroup,
+    reservedConcurrentExecutions: reservedConcurrencyOf(props.handler),
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: props.handler.split('/')[0]!,
@@ -93,14 +101,47 @@ export function appFunction(scope: Construct, id: string, props: AppFunctionProp
     },
     bundling: BUNDLING,
   });
-  grantUses(fn, props.uses, props.resources);
   handlerOf.set(fn, props.handler);
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason:
-      'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions.',
-  });
   return fn;
+}
+
+/** Our own role instead of AWSLambdaBasicExecutionRole: it may write to its log group and
+ *  use what `uses` declares, nothing else. */
+function functionRole(scope: Construct, id: string, logGroup: ILogGroup, uses: Uses, resources: AppResources): Role {
+  const role = new Role(scope, id, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+  logGroup.grantWrite(role);
+  grantUses(role, uses, resources);
+  acknowledgeFunctionFindings(role, resources.table);
+  return role;
+}
+
+const sharedRoles = new WeakMap<Stack, Map<string, Role>>();
+
+/** The stack's one role for these uses (and log group), made on first use. */
+function sharedRole(scope: Construct, logGroup: ILogGroup, uses: Uses, resources: AppResources): IRole {
+  const stack = Stack.of(scope);
+  const roles = sharedRoles.get(stack) ?? new Map<string, Role>();
+  sharedRoles.set(stack, roles);
+  const key = JSON.stringify([stack.resolve(logGroup.logGroupName), canonical(uses)]);
+  const known = roles.get(key);
+  if (known) return known;
+  // Named by what it may do, so adding a function never renames (replaces) another's role.
+  const id = `Role${createHash('sha256').update(key).digest('hex').slice(0, 10)}`;
+  const role = functionRole(stack, id, logGroup, uses, resources);
+  roles.set(key, role);
+  return role;
+}
+
+/** Uses with sorted keys: two declarations that say the same thing share a role. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
+  return value;
 }
 
 /** The handler module each function was built from (for the CDK tests). */
@@ -118,26 +159,51 @@ function queue(resources: AppResources, name: string): IQueue {
   return found;
 }
 
+/**
+ * Secret.grantRead, on the role alone. Secret.grantRead also writes the role into the
+ * customer key's policy (through kms:ViaService), which from a stack other than the data
+ * stack would make the data stack depend on it: a cycle. The key's default policy already
+ * lets the account's IAM policies grant it, so the role's own policy is enough.
+ */
+function grantSecretRead(role: Role, secret: ISecret): void {
+  const { region, urlSuffix } = Stack.of(secret);
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resources: [secret.secretArn],
+    }),
+  );
+  if (secret.encryptionKey)
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [secret.encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.${urlSuffix}` } },
+      }),
+    );
+}
+
 /** Exactly the grants `uses` declares; the CDK test compares each policy with it. */
-function grantUses(fn: NodejsFunction, uses: Uses, resources: AppResources): void {
+function grantUses(fn: Role, uses: Uses, resources: AppResources): void {
   if (uses.table === 'read') resources.table.grantReadData(fn);
   if (uses.table === 'write') resources.table.grantReadWriteData(fn);
-  if (uses.secrets) resources.secret.grantRead(fn);
+  if (uses.secrets) grantSecretRead(fn, resources.secret);
   if (uses.payments) {
     if (!resources.paymentSecret || !resources.paymentEndpoints)
       throw new Error(`${fn.node.path} calls the payment partners but none are configured`);
-    resources.paymentSecret.grantRead(fn);
+    grantSecretRead(fn, resources.paymentSecret);
   }
   for (const [name, access] of Object.entries(uses.workflows ?? {}) as [WorkflowName, string][]) {
     const sm = machine(resources, name);
     sm.grantRead(fn);
+    acknowledgeExecutionReads(fn, sm, name);
     if (access === 'start') sm.grantStartExecution(fn);
   }
   for (const name of Object.keys(uses.queues ?? {})) queue(resources, name).grantSendMessages(fn);
   const { account, region, partition } = Stack.of(fn);
   if (uses.email) {
     if (!resources.email) throw new Error(`${fn.node.path} sends email but no SES identity is configured`);
-    fn.addToRolePolicy(
+    fn.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['ses:SendEmail'],
         resources: [`arn:${partition}:ses:${region}:${account}:identity/${resources.email.domain}`],
@@ -147,22 +213,7 @@ function grantUses(fn: NodejsFunction, uses: Uses, resources: AppResources): voi
   // SMS to a phone number has no resource ARN; excluding every SNS ARN leaves exactly
   // that, and no topic or mobile endpoint can be published to.
   if (uses.sms)
-    fn.addToRolePolicy(
+    fn.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['sns:Publish'], notResources: [`arn:${partition}:sns:*:*:*`] }),
     );
-}
-
-/** The findings every function with read-write access to the table raises, acknowledged
- *  with their reasons on `scope` (the grants are Table.grantReadWriteData's). */
-export function acknowledgeTableAccess(scope: Construct, tableId: string): void {
-  Validations.of(scope).acknowledge(
-    {
-      id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
-      reason: "The table's own GSIs, granted by Table.grantReadData/grantReadWriteData.",
-    },
-    ...['kms:GenerateDataKey*', 'kms:ReEncrypt*'].map((action) => ({
-      id: `AwsSolutions-IAM5[Action::${action}]`,
-      reason: 'Writing to the table encrypted with the personal-data key; the resource is that one key.',
-    })),
-  );
 }

@@ -4,12 +4,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import {
-  type AppResources,
-  acknowledgeTableAccess,
-  appFunction,
-  functionId,
-} from '#cdk/constructs/function.ts';
+import { type AppResources, appFunction, functionId } from '#cdk/constructs/function.ts';
 import { dlqName, type QueueConsumer } from '#shared/queues.ts';
 
 export interface QueuesProps {
@@ -75,10 +70,6 @@ export class Queues extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'The X-Ray actions of the consumer functions have no resource-level permissions.',
     });
-    acknowledgeTableAccess(
-      this,
-      Stack.of(this).getLogicalId(props.resources.table.node.defaultChild as CfnElement),
-    );
   }
 
   /**

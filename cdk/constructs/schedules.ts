@@ -1,19 +1,13 @@
 import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import {
-  type AppResources,
-  acknowledgeTableAccess,
-  appFunction,
-  functionId,
-} from '#cdk/constructs/function.ts';
+import { type AppResources, appFunction, functionId } from '#cdk/constructs/function.ts';
 import { schedules } from '#shared/schedules.ts';
 
 export interface SchedulesProps {
-  resources: AppResources & { table: Table };
+  resources: AppResources;
 }
 
 /** Every job of shared/schedules.ts: a Lambda and an EventBridge rule at its rate. */
@@ -36,9 +30,5 @@ export class Schedules extends Construct {
       });
       this.functions.push(fn);
     }
-    acknowledgeTableAccess(
-      this,
-      Stack.of(this).getLogicalId(props.resources.table.node.defaultChild as CfnElement),
-    );
   }
 }

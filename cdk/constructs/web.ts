@@ -25,16 +25,28 @@ export interface WebProps {
   apiOrigin: string;
   /** The API's base URL (with the stage), written to /config.json for the pages. */
   apiUrl: string;
+  /** The us-east-1 bucket CloudFront writes its standard logs to (cdk/stacks/edge-logs.ts):
+   *  CloudFront delivers none to a bucket in an opt-in Region such as Jakarta. */
+  cloudFrontLogBucket: string;
 }
 
 const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
 const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
-/** S3 REST origins have no directory index: `/admin` and `/admin/` are the console's page
- *  (`/` is the distribution's default root object). */
-export const ADMIN_INDEX_FUNCTION = `function handler(event) {
+/** The console's own origin: S3 REST origins have no directory index, so `/`, `/admin` and
+ *  `/admin/` are the console's page; the hashed assets are the citizens' build's own. */
+export const CONSOLE_INDEX_FUNCTION = `function handler(event) {
   var request = event.request;
-  if (request.uri === '/admin' || request.uri === '/admin/') request.uri = '/admin/index.html';
+  if (request.uri === '/' || request.uri === '/admin' || request.uri === '/admin/') request.uri = '/admin/index.html';
+  return request;
+}`;
+
+/** The citizens' origin does not serve the console: its session must not share their
+ *  origin's sessionStorage, nor their pages' scripts. */
+export const CITIZENS_REQUEST_FUNCTION = `function handler(event) {
+  var request = event.request;
+  if (request.uri === '/admin' || request.uri.indexOf('/admin/') === 0)
+    return { statusCode: 404, statusDescription: 'Not Found' };
   return request;
 }`;
 
@@ -47,17 +59,19 @@ export const ADMIN_INDEX_FUNCTION = `function handler(event) {
  */
 export class Web extends Construct {
   readonly bucket: Bucket;
+  /** The citizens' pages. */
   readonly distribution: Distribution;
+  /** The administrators' console, on an origin of its own. */
+  readonly console: Distribution;
 
   constructor(scope: Construct, id: string, props: WebProps) {
     super(scope, id);
-    // One bucket for the access logs of both the site bucket and the distribution.
-    // CloudFront's standard logs are written with an ACL, hence OBJECT_WRITER.
+    // The site bucket's server access logs (S3 logs to a bucket in its own Region).
     const logs = new Bucket(this, 'AccessLogs', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
-      objectOwnership: ObjectOwnership.OBJECT_WRITER,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ expiration: Duration.days(90) }],
     });
     Validations.of(logs).acknowledge({
@@ -107,29 +121,40 @@ export class Web extends Construct {
         ],
       },
     });
-    const adminIndex = new EdgeFunction(this, 'AdminIndex', {
-      code: FunctionCode.fromInline(ADMIN_INDEX_FUNCTION),
-      runtime: FunctionRuntime.JS_2_0,
-      comment: 'Serve /admin/index.html for /admin and /admin/',
+    const cloudFrontLogs = Bucket.fromBucketAttributes(this, 'CloudFrontLogs', {
+      bucketName: props.cloudFrontLogBucket,
+      region: 'us-east-1',
     });
-    this.distribution = new Distribution(this, 'Distribution', {
-      comment: 'Prakerja web front end',
-      defaultRootObject: 'index.html',
-      httpVersion: HttpVersion.HTTP2_AND_3,
-      enableLogging: true,
-      logBucket: logs,
-      logFilePrefix: 'cloudfront/',
-      defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
-        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-        allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
-        // The managed CachingOptimized policy honours the objects' Cache-Control (set below).
-        compress: true,
-        responseHeadersPolicy: headers,
-        functionAssociations: [{ function: adminIndex, eventType: FunctionEventType.VIEWER_REQUEST }],
-      },
-    });
-    this.acknowledgeDistributionFindings();
+    const distribution = (name: string, comment: string, code: string) =>
+      new Distribution(this, name, {
+        comment,
+        defaultRootObject: 'index.html',
+        httpVersion: HttpVersion.HTTP2_AND_3,
+        enableLogging: true,
+        logBucket: cloudFrontLogs,
+        logFilePrefix: `${name.toLowerCase()}/`,
+        defaultBehavior: {
+          origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+          viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+          // The managed CachingOptimized policy honours the objects' Cache-Control (set below).
+          compress: true,
+          responseHeadersPolicy: headers,
+          functionAssociations: [
+            {
+              function: new EdgeFunction(this, `${name}Request`, {
+                code: FunctionCode.fromInline(code),
+                runtime: FunctionRuntime.JS_2_0,
+                comment,
+              }),
+              eventType: FunctionEventType.VIEWER_REQUEST,
+            },
+          ],
+        },
+      });
+    this.distribution = distribution('Distribution', 'Prakerja citizens', CITIZENS_REQUEST_FUNCTION);
+    this.console = distribution('Console', 'Prakerja administrators console', CONSOLE_INDEX_FUNCTION);
+    for (const d of [this.distribution, this.console]) this.acknowledgeDistributionFindings(d);
 
     // Two deployments of one build, for two Cache-Control values. The pages' one prunes
     // everything but assets/; the assets' one never prunes, so a page loaded before a
@@ -154,13 +179,18 @@ export class Web extends Construct {
     this.acknowledgeDeploymentFindings(pages);
   }
 
-  /** `https://<domain>`: the origin the pages are served from. */
+  /** `https://<domain>`: the origin the citizens' pages are served from. */
   get origin(): string {
     return `https://${this.distribution.distributionDomainName}`;
   }
 
-  private acknowledgeDistributionFindings(): void {
-    Validations.of(this.distribution).acknowledge(
+  /** `https://<domain>`: the console's origin. */
+  get consoleOrigin(): string {
+    return `https://${this.console.distributionDomainName}`;
+  }
+
+  private acknowledgeDistributionFindings(distribution: Distribution): void {
+    Validations.of(distribution).acknowledge(
       {
         id: 'AwsSolutions-CFR1',
         reason:

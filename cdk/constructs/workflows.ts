@@ -1,19 +1,13 @@
 import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import {
-  type AppResources,
-  acknowledgeTableAccess,
-  appFunction,
-  functionId,
-} from '#cdk/constructs/function.ts';
+import { type AppResources, appFunction, functionId } from '#cdk/constructs/function.ts';
 import { type WorkflowName, workflows } from '#shared/workflows/registry.ts';
 
 export interface WorkflowsProps {
-  resources: AppResources & { table: Table };
+  resources: AppResources;
 }
 
 /**
@@ -41,6 +35,8 @@ export class Workflows extends Construct {
           memorySize: 1024,
           uses: workflow.uses,
           resources: props.resources,
+          // A workflow's tasks run with its one declaration: one role for them all.
+          shareRole: true,
         });
         arns[state] = fn.functionArn;
         taskFunctions.push(fn);
@@ -57,7 +53,6 @@ export class Workflows extends Construct {
           level: LogLevel.ALL,
           includeExecutionData: false,
         },
-        timeout: Duration.hours(24),
       });
       for (const fn of taskFunctions) {
         fn.grantInvoke(machine);
@@ -76,9 +71,5 @@ export class Workflows extends Construct {
         'X-Ray and CloudWatch Logs delivery actions of Step Functions, and X-Ray of the task ' +
         'functions, have no resource-level permissions.',
     });
-    acknowledgeTableAccess(
-      this,
-      Stack.of(this).getLogicalId(props.resources.table.node.defaultChild as CfnElement),
-    );
   }
 }

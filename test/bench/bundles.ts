@@ -14,12 +14,13 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build, type Metafile } from 'esbuild';
 import { BUNDLE_BUDGET_KB, esbuildOptions } from '#cdk/constructs/bundling.ts';
 import { handlerOf } from '#cdk/constructs/function.ts';
-import { buildApp } from '#cdk/stack.ts';
+import { buildApp } from '#cdk/app.ts';
 import { argNumber, round } from '#test/bench/stats.ts';
 
 const runs = argNumber('runs', 5);
@@ -39,14 +40,14 @@ interface Bundle {
  *  without bundling: this bench bundles). Unresolved tokens (ARNs, URLs) get a stand-in. */
 function appBundles(): Bundle[] {
   const context = JSON.parse(readFileSync(root('cdk.json'), 'utf8')).context;
-  const { stack } = buildApp({ ...context, 'aws:cdk:bundling-stacks': [] });
-  return stack.node
+  const { app } = buildApp({ ...context, 'aws:cdk:bundling-stacks': [] });
+  return app.node
     .findAll()
     .filter((fn): fn is NodejsFunction => fn instanceof NodejsFunction)
     .map((fn) => {
       const handler = handlerOf.get(fn)!;
       const cfn = fn.node.defaultChild as CfnFunction;
-      const variables = (stack.resolve(cfn.environment) as { variables?: Record<string, unknown> }).variables;
+      const variables = (Stack.of(fn).resolve(cfn.environment) as { variables?: Record<string, unknown> }).variables;
       const environment = Object.fromEntries(
         Object.entries(variables ?? {}).map(([name, value]) => [
           name,

@@ -1,0 +1,28 @@
+import { outboxConsumer } from '#shared/consumers.ts';
+import { payoutQueues } from '#shared/queues.ts';
+import { MAX_PARALLEL_SEGMENTS } from '#shared/workflows/selection.ts';
+
+/**
+ * Concurrency reserved per handler module: the work that must go on while a registration
+ * rush takes every other unit of the account's Lambda concurrency (and that must never
+ * take more than its share). 160 of the account's units in all: the Jakarta default of
+ * 1,000 leaves 840 for the API, and the runbook (docs/runbook.md) asks for more before a
+ * wave opens. A reservation is also a ceiling, so each is the most the function can use.
+ */
+export const RESERVED_CONCURRENCY: Readonly<Record<string, number>> = {
+  // Every partner's queue mapping at its maximum concurrency at once: payouts never wait
+  // behind registrations, and never press a bank harder than agreed.
+  'payouts/dispatch': payoutQueues.reduce((sum, queue) => sum + queue.maxConcurrency, 0),
+  // A page task per segment, every segment at once (the Map's MaxConcurrency).
+  'selection/screen-page': MAX_PARALLEL_SEGMENTS,
+  'selection/announce-page': MAX_PARALLEL_SEGMENTS,
+  // One invocation per stream shard: sign-up codes and purchase codes leave through it.
+  // 50 shards cover the table at its default 40,000 write units (~1,000 a shard).
+  [outboxConsumer.handler]: 50,
+  // A failed run must be recorded even when everything else is throttled.
+  'payouts/record-failure': 2,
+  'selection/record-failure': 2,
+};
+
+/** The reservation of a handler module, if it has one. */
+export const reservedConcurrencyOf = (handler: string): number | undefined => RESERVED_CONCURRENCY[handler];
