@@ -1,7 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ApiStack } from '#cdk/stacks/api.ts';
 import { AccountStack } from '#cdk/stacks/account.ts';
+import { ApiStack } from '#cdk/stacks/api.ts';
 import { DataStack } from '#cdk/stacks/data.ts';
 import { cloudFrontLogBucketName, EdgeLogsStack } from '#cdk/stacks/edge-logs.ts';
 import { WorkflowsStack } from '#cdk/stacks/workflows.ts';
@@ -51,7 +51,8 @@ export function buildApp(context: Record<string, unknown> = {}): PrakerjaApp {
     return typeof value === 'string' && value !== '' ? value : undefined;
   };
   const stage = read('stage');
-  if (!STAGE.test(stage)) throw new Error(`prakerja:stage must match ${STAGE} (got ${JSON.stringify(stage)})`);
+  if (!STAGE.test(stage))
+    throw new Error(`prakerja:stage must match ${STAGE} (got ${JSON.stringify(stage)})`);
   // A fixed account and region: synth needs no credentials and makes no lookups.
   const env = { account: read('account'), region: read('region') };
   const name = (part: string) => `Prakerja-${stage}-${part}`;

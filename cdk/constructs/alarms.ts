@@ -79,7 +79,13 @@ export class Alarms extends Construct {
   /** Executions of a workflow that failed, timed out or were aborted. */
   workflow(machine: IStateMachine, name: string): void {
     const period = { period: FIVE_MINUTES, statistic: 'Sum' };
-    this.add(`${name}Failed`, machine.metricFailed(period), 1, `A ${name} execution failed.`, 'workflow-failed');
+    this.add(
+      `${name}Failed`,
+      machine.metricFailed(period),
+      1,
+      `A ${name} execution failed.`,
+      'workflow-failed',
+    );
     this.add(
       `${name}TimedOut`,
       machine.metricTimedOut(period),
@@ -150,7 +156,12 @@ export class Alarms extends Construct {
   lambdaThrottles(): void {
     this.add(
       'LambdaThrottles',
-      new Metric({ namespace: 'AWS/Lambda', metricName: 'Throttles', period: FIVE_MINUTES, statistic: 'Sum' }),
+      new Metric({
+        namespace: 'AWS/Lambda',
+        metricName: 'Throttles',
+        period: FIVE_MINUTES,
+        statistic: 'Sum',
+      }),
       1,
       "Lambda throttled invocations: the account's concurrency or a reservation is exhausted.",
       'lambda-throttles',
@@ -162,7 +173,13 @@ export class Alarms extends Construct {
   emailReputation(): void {
     const rate = (metricName: string) =>
       new Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: 'Maximum' });
-    this.add('SesBounceRate', rate('Reputation.BounceRate'), 0.04, 'SES bounce rate reached 4%.', 'ses-reputation');
+    this.add(
+      'SesBounceRate',
+      rate('Reputation.BounceRate'),
+      0.04,
+      'SES bounce rate reached 4%.',
+      'ses-reputation',
+    );
     this.add(
       'SesComplaintRate',
       rate('Reputation.ComplaintRate'),

@@ -92,7 +92,8 @@ export class Api extends Construct {
     const functionEnvironment = { WEB_ORIGIN: joinOrigins(props.webOrigins) };
 
     const byContext = new Map<string, RouteContract[]>();
-    for (const r of props.routes) byContext.set(contextOf(r.handler), [...(byContext.get(contextOf(r.handler)) ?? []), r]);
+    for (const r of props.routes)
+      byContext.set(contextOf(r.handler), [...(byContext.get(contextOf(r.handler)) ?? []), r]);
     for (const [context, routes] of byContext) {
       const home = PARENT_CONTEXTS.has(context) ? this : new NestedStack(this, functionId(context));
       if (home instanceof NestedStack) this.contexts.set(context, home);

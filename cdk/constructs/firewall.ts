@@ -170,7 +170,9 @@ export class Firewall extends Construct {
         }),
       ],
       // Credentials never reach a log line.
-      redactedFields: ['authorization', 'x-prakerja-signature'].map((name) => ({ singleHeader: { Name: name } })),
+      redactedFields: ['authorization', 'x-prakerja-signature'].map((name) => ({
+        singleHeader: { Name: name },
+      })),
     });
   }
 }

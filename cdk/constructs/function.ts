@@ -21,8 +21,7 @@ const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.met
 /** What functions may be granted: the deployment's table, key material, workflows, sender. */
 export interface AppResources {
   table: ITable;
-  /** The functions' one log group (every line names its function): one group per function
-   *  would cost ~60 of the stack's 500 CloudFormation resources. */
+  /** The functions' log group; by default one per stack (`FunctionLogs`). */
   logs?: ILogGroup;
   secret: ISecret;
   machines?: ReadonlyMap<WorkflowName, IStateMachine>;
@@ -66,8 +65,7 @@ export function functionId(handler: string): string {
  * esbuild (no Docker) with `BUNDLING`, source maps, X-Ray, and its own log group with a retention.
  */
 export function appFunction(scope: Construct, id: string, props: AppFunctionProps): NodejsFunction {
-  const logGroup =
-    props.resources.logs ?? new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
+  const logGroup = props.resources.logs ?? stackLogGroup(scope);
   const role = props.shareRole
     ? sharedRole(scope, logGroup, props.uses, props.resources)
     : functionRole(scope, `${id}Role`, logGroup, props.uses, props.resources);
@@ -105,9 +103,28 @@ export function appFunction(scope: Construct, id: string, props: AppFunctionProp
   return fn;
 }
 
+const logGroups = new WeakMap<Stack, LogGroup>();
+
+/** The functions' one log group in each stack (every line names its function): one group
+ *  per function would be a resource each, and would keep functions from sharing a role. */
+function stackLogGroup(scope: Construct): LogGroup {
+  const stack = Stack.of(scope);
+  const known = logGroups.get(stack);
+  if (known) return known;
+  const made = new LogGroup(stack, 'FunctionLogs', { retention: RetentionDays.ONE_MONTH });
+  logGroups.set(stack, made);
+  return made;
+}
+
 /** Our own role instead of AWSLambdaBasicExecutionRole: it may write to its log group and
  *  use what `uses` declares, nothing else. */
-function functionRole(scope: Construct, id: string, logGroup: ILogGroup, uses: Uses, resources: AppResources): Role {
+function functionRole(
+  scope: Construct,
+  id: string,
+  logGroup: ILogGroup,
+  uses: Uses,
+  resources: AppResources,
+): Role {
   const role = new Role(scope, id, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
   logGroup.grantWrite(role);
   grantUses(role, uses, resources);

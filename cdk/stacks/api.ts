@@ -42,7 +42,10 @@ export class ApiStack extends Stack {
       webOrigins: [webOrigin, consoleOrigin],
       name: `prakerja-${props.stage}`,
     });
-    this.firewall = new Firewall(this, 'Firewall', { stage: this.api.stage, name: `prakerja-${props.stage}` });
+    this.firewall = new Firewall(this, 'Firewall', {
+      stage: this.api.stage,
+      name: `prakerja-${props.stage}`,
+    });
     this.web = new Web(this, 'Web', {
       apiOrigin: this.api.origin,
       apiUrl: this.api.url,

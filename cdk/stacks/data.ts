@@ -1,6 +1,6 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { AlarmTopic, Alarms } from '#cdk/constructs/alarms.ts';
+import { Alarms, AlarmTopic } from '#cdk/constructs/alarms.ts';
 import { Data } from '#cdk/constructs/data.ts';
 import { Keys } from '#cdk/constructs/keys.ts';
 import { PaymentPartners } from '#cdk/constructs/payment-partners.ts';

@@ -35,9 +35,16 @@ export class WorkflowsStack extends Stack {
   readonly notifications: Notifications;
 
   constructor(scope: Construct, id: string, props: WorkflowsStackProps) {
-    super(scope, id, { ...props, description: 'Prakerja: workflows, queues, schedules and the notice sender' });
+    super(scope, id, {
+      ...props,
+      description: 'Prakerja: workflows, queues, schedules and the notice sender',
+    });
     // Queues first: workflow tasks that send to them are granted them.
-    this.queues = new Queues(this, 'Queues', { consumers: queueConsumers, resources: props.resources, key: props.key });
+    this.queues = new Queues(this, 'Queues', {
+      consumers: queueConsumers,
+      resources: props.resources,
+      key: props.key,
+    });
     const resources = { ...props.resources, queues: this.queues.queues };
     this.workflows = new Workflows(this, 'Workflows', { resources });
     this.schedules = new Schedules(this, 'Schedules', { resources });
