@@ -18,9 +18,9 @@ import { Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build, type Metafile } from 'esbuild';
+import { buildApp } from '#cdk/app.ts';
 import { BUNDLE_BUDGET_KB, esbuildOptions } from '#cdk/constructs/bundling.ts';
 import { handlerOf } from '#cdk/constructs/function.ts';
-import { buildApp } from '#cdk/app.ts';
 import { argNumber, round } from '#test/bench/stats.ts';
 
 const runs = argNumber('runs', 5);
@@ -47,7 +47,8 @@ function appBundles(): Bundle[] {
     .map((fn) => {
       const handler = handlerOf.get(fn)!;
       const cfn = fn.node.defaultChild as CfnFunction;
-      const variables = (Stack.of(fn).resolve(cfn.environment) as { variables?: Record<string, unknown> }).variables;
+      const variables = (Stack.of(fn).resolve(cfn.environment) as { variables?: Record<string, unknown> })
+        .variables;
       const environment = Object.fromEntries(
         Object.entries(variables ?? {}).map(([name, value]) => [
           name,
