@@ -178,16 +178,40 @@ export async function startStack(options: StackOptions) {
         resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
       );
     });
+  let timers: ReturnType<typeof startSchedules> | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      timers?.stop();
+      await Promise.all(
+        servers
+          .filter((server) => server.listening)
+          .map((server) => {
+            server.closeAllConnections();
+            return new Promise((resolve) => server.close(resolve));
+          }),
+      );
+      await outbox.stop();
+      await consumed.stop();
+      await notifications.stop();
+      await payments.stop();
+      await queues.stop();
+      await workflows.stop();
+      dynamo.process.kill('SIGTERM');
+    })();
+    return stopping;
+  };
   let apiUrl: string;
   let consoleUrl: string;
   try {
     apiUrl = await listen(servers[0], options.port);
     consoleUrl = await listen(servers[1], options.consolePort);
   } catch (error) {
-    for (const server of servers) server.close();
+    // A port in use: nothing of this stack is left running (DynamoDB Local is a process).
+    await stop();
     throw error;
   }
-  const timers = startSchedules(functionsDir);
+  timers = startSchedules(functionsDir);
   // Each page calls the API on its own origin; WEB_ORIGIN (one origin or a comma-separated
   // list, e.g. a Vite dev server's) replaces both as what CORS allows.
   process.env.WEB_ORIGIN ||= `${apiUrl},${consoleUrl}`;
@@ -210,25 +234,5 @@ export async function startStack(options: StackOptions) {
   };
   writeFileSync(join(options.dir, 'stack.json'), JSON.stringify(info, null, 2), { mode: 0o600 });
 
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      timers.stop();
-      await Promise.all(
-        servers.map((server) => {
-          server.closeAllConnections();
-          return new Promise((resolve) => server.close(resolve));
-        }),
-      );
-      await outbox.stop();
-      await consumed.stop();
-      await notifications.stop();
-      await payments.stop();
-      await queues.stop();
-      await workflows.stop();
-      dynamo.process.kill('SIGTERM');
-    })();
-    return stopping;
-  };
   return { info, stop, dynamoProcess: dynamo.process };
 }
