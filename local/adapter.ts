@@ -32,11 +32,25 @@ function compile(contract: RouteContract): CompiledRoute {
 /** Answers a request for a static file (the web front end) or returns false. */
 export type StaticServer = (req: IncomingMessage, res: ServerResponse, pathname: string) => boolean;
 
+/** One listener's request handler: the API, then (for what no route claims) its static files. */
+export type ApiListener = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  serveStatic?: StaticServer,
+) => Promise<void>;
+
 export function createAdapter(
   routes: RouteContract[],
   functionsDir: URL,
   serveStatic?: StaticServer,
 ): Server {
+  const listener = createApiListener(routes, functionsDir);
+  return createServer((req, res) => listener(req, res, serveStatic));
+}
+
+/** The API as a request handler that several listeners share (the citizens' site's origin
+ *  and the console's, each with its own static files): one module per handler for both. */
+export function createApiListener(routes: RouteContract[], functionsDir: URL): ApiListener {
   const compiled = routes.map(compile);
   // One Lambda per handler module, with what all its routes use (as the CDK app grants).
   const usesOf = (handler: string) =>
@@ -53,7 +67,7 @@ export function createAdapter(
     return loaded;
   };
 
-  return createServer(async (req, res) => {
+  return async (req, res, serveStatic) => {
     try {
       const url = new URL(req.url ?? '/', 'http://local');
       const method = req.method ?? 'GET';
@@ -62,7 +76,8 @@ export function createAdapter(
       if (method === 'OPTIONS' && candidates.length) {
         const methods = candidates.map((r) => r.contract.method);
         res.writeHead(204, preflightHeaders(req.headers.origin, methods));
-        return res.end();
+        res.end();
+        return;
       }
       // What no route claims may be a page of the web front end (CloudFront's, on AWS).
       if (!candidates.length && serveStatic?.(req, res, url.pathname)) return;
@@ -95,7 +110,7 @@ export function createAdapter(
         );
       }
     }
-  });
+  };
 }
 
 function sendProblem(res: ServerResponse, problem: Problem): void {

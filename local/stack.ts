@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createAdapter } from '#local/adapter.ts';
+import { createApiListener } from '#local/adapter.ts';
 import { ensureTable, startDynamo, startQueues } from '#local/engines.ts';
 import { startNotificationStandIns } from '#local/notifications.ts';
 import { startPaymentPartnerSimulator } from '#local/payment-partners.ts';
@@ -22,12 +23,19 @@ import { queueConsumers } from '#shared/queues.ts';
 export interface StackOptions {
   /** Where keys.json, stack.json and (unless inMemory) the DynamoDB files live. */
   dir: string;
+  /** The citizens' site and the API (0: a free port). */
   port: number;
+  /** The administrators' console, an origin of its own, with the same API (0: a free port). */
+  consolePort: number;
   inMemory: boolean;
 }
 
 export interface StackInfo {
+  /** The API, and the citizens' site at `/`. */
   apiUrl: string;
+  /** The administrators' console at `/`, on an origin of its own (its own sessionStorage),
+   *  with the same API; the citizens' origin answers 404 for `/admin` and `/admin/...`. */
+  consoleUrl: string;
   dynamoEndpoint: string;
   sqsEndpoint: string;
   /** The local Step Functions endpoint (DescribeExecution also counts state transitions). */
@@ -154,18 +162,62 @@ export async function startStack(options: StackOptions) {
   await seedAdmins(admins);
   const partners = await seedPartners();
 
-  const server = createAdapter(routes, functionsDir, createWebServer());
-  const timers = startSchedules(functionsDir);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  // The web front end is served from the API's own origin unless WEB_ORIGIN names another
-  // (e.g. a Vite dev server); that one origin is the only one CORS allows.
-  process.env.WEB_ORIGIN ||= `http://127.0.0.1:${port}`;
+  // Two origins, as two CloudFront distributions of one build: the citizens' site and the
+  // console, each serving the whole API too (the pages call it on their own origin).
+  const api = createApiListener(routes, functionsDir);
+  const citizensWeb = createWebServer(undefined, 'citizens');
+  const consoleWeb = createWebServer(undefined, 'console');
+  const servers = [
+    createServer((req, res) => api(req, res, citizensWeb)),
+    createServer((req, res) => api(req, res, consoleWeb)),
+  ] as const;
+  const listen = (server: Server, port: number) =>
+    new Promise<string>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () =>
+        resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+      );
+    });
+  let timers: ReturnType<typeof startSchedules> | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      timers?.stop();
+      await Promise.all(
+        servers
+          .filter((server) => server.listening)
+          .map((server) => {
+            server.closeAllConnections();
+            return new Promise((resolve) => server.close(resolve));
+          }),
+      );
+      await outbox.stop();
+      await consumed.stop();
+      await notifications.stop();
+      await payments.stop();
+      await queues.stop();
+      await workflows.stop();
+      dynamo.process.kill('SIGTERM');
+    })();
+    return stopping;
+  };
+  let apiUrl: string;
+  let consoleUrl: string;
+  try {
+    apiUrl = await listen(servers[0], options.port);
+    consoleUrl = await listen(servers[1], options.consolePort);
+  } catch (error) {
+    // A port in use: nothing of this stack is left running (DynamoDB Local is a process).
+    await stop();
+    throw error;
+  }
+  timers = startSchedules(functionsDir);
+  // Each page calls the API on its own origin; WEB_ORIGIN (one origin or a comma-separated
+  // list, e.g. a Vite dev server's) replaces both as what CORS allows.
+  process.env.WEB_ORIGIN ||= `${apiUrl},${consoleUrl}`;
   const info: StackInfo = {
-    apiUrl: `http://127.0.0.1:${port}`,
+    apiUrl,
+    consoleUrl,
     dynamoEndpoint: dynamo.endpoint,
     sqsEndpoint: queues.address,
     workflowsEndpoint: workflows.endpoint,
@@ -182,21 +234,5 @@ export async function startStack(options: StackOptions) {
   };
   writeFileSync(join(options.dir, 'stack.json'), JSON.stringify(info, null, 2), { mode: 0o600 });
 
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      timers.stop();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await outbox.stop();
-      await consumed.stop();
-      await notifications.stop();
-      await payments.stop();
-      await queues.stop();
-      await workflows.stop();
-      dynamo.process.kill('SIGTERM');
-    })();
-    return stopping;
-  };
   return { info, stop, dynamoProcess: dynamo.process };
 }

@@ -1,15 +1,22 @@
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, posix, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
 import { WEB_CACHE_CONTROL, webSecurityHeaders } from '#shared/http/web-headers.ts';
 
 // The local stand-in for S3 + CloudFront: serves the built web front end (web/dist, from
-// `npm run build:web`) at `/` with the same security headers and caching rules, and
+// `npm run build:web`) with the same security headers and caching rules, and
 // `/config.json` naming the API (same origin here, so empty). Text files go gzipped to a
 // browser that accepts it, as CloudFront compresses them, so a throttled page load here
 // moves the bytes a phone would.
+//
+// One build, two sites, each on an origin of its own (as two CloudFront distributions of
+// one bucket), so that neither page shares a sessionStorage or a CSP scope with the other:
+// - citizens: every file of the build but the console's (`/admin`, `/admin/...`: not found);
+// - console: its page at `/`, the hashed `/assets/*` and `/config.json`, nothing else
+//   (the citizens' page is not loadable there); `/admin`, `/admin/` and
+//   `/admin/index.html` redirect (301) to `/`.
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -24,7 +31,38 @@ const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.svg']);
 
 export const WEB_DIST = new URL('../web/dist/', import.meta.url);
 
-export function createWebServer(distDir: string = WEB_DIST.pathname) {
+/** Which of the two sites a listener serves. */
+export type WebSite = 'citizens' | 'console';
+
+/** The console's page in the build (one Vite build holds both pages). */
+const CONSOLE_PAGE = 'admin/index.html';
+
+/**
+ * What `site` answers for a GET of `pathname` (config.json aside): a file of the build,
+ * by its path inside it; a redirect; or nothing (not found). Decided on the decoded,
+ * normalised path, so that `/%61dmin/` or `/assets/../admin/` is `/admin/` here too.
+ */
+export function sitePath(
+  site: WebSite,
+  pathname: string,
+): { file: string } | { redirect: string } | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0')) return undefined;
+  // `/a/../b/` is `b`; nothing climbs above the root.
+  const path = posix.normalize(`/${decoded}`).replace(/^\/+|\/+$/g, '');
+  const inConsole = path === 'admin' || path.startsWith('admin/');
+  if (site === 'citizens') return inConsole ? undefined : { file: path };
+  if (path === '') return { file: CONSOLE_PAGE };
+  if (path === 'admin' || path === CONSOLE_PAGE) return { redirect: '/' };
+  return path.startsWith('assets/') ? { file: path } : undefined;
+}
+
+export function createWebServer(distDir: string = WEB_DIST.pathname, site: WebSite = 'citizens') {
   const root = normalize(distDir);
   const security = webSecurityHeaders('');
   // Each file gzipped once per version of it (the dist folder is rebuilt under a running stack).
@@ -48,9 +86,22 @@ export function createWebServer(distDir: string = WEB_DIST.pathname) {
       res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ apiUrl: '' }));
       return true;
     }
-    const file = resolveFile(root, pathname);
+    const target = sitePath(site, pathname);
+    if (!target) return false;
+    if ('redirect' in target) {
+      // The fragment (the console's hash route) is the browser's to keep across a redirect.
+      const query = req.url?.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+      res.writeHead(301, {
+        ...security,
+        location: target.redirect + query,
+        'cache-control': WEB_CACHE_CONTROL.revalidate,
+      });
+      res.end();
+      return true;
+    }
+    const file = resolveFile(root, target.file);
     if (!file) return false;
-    const immutable = pathname.startsWith('/assets/');
+    const immutable = target.file.startsWith('assets/');
     const stat = statSync(file);
     const headers: Record<string, string> = {
       ...security,
@@ -74,17 +125,10 @@ export function createWebServer(distDir: string = WEB_DIST.pathname) {
   };
 }
 
-/** A folder (`/`, `/admin`, `/admin/`) is its index.html, as the CloudFront Function maps
- *  it; nothing outside the dist folder is reachable. */
-function resolveFile(root: string, pathname: string): string | undefined {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(pathname);
-  } catch {
-    return undefined;
-  }
-  if (decoded.includes('\0')) return undefined;
-  let file = normalize(join(root, decoded));
+/** A file of the build by its (decoded) path inside it; a folder is its index.html, as the
+ *  CloudFront Function maps it; nothing outside the dist folder is reachable. */
+function resolveFile(root: string, path: string): string | undefined {
+  let file = normalize(join(root, path));
   if (!`${file}${sep}`.startsWith(root.endsWith(sep) ? root : root + sep)) return undefined;
   if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
   return existsSync(file) && statSync(file).isFile() ? file : undefined;

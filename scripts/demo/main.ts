@@ -103,6 +103,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         seed: options.seed,
         n: options.n,
         apiUrl: target.info.apiUrl,
+        // A stack.json written before the console had its own origin names none.
+        ...(!target.started && target.info.consoleUrl ? { consoleUrl: target.info.consoleUrl } : {}),
         startedStack: target.started,
         startedAt: startedAt.toISOString(),
         reportPath,

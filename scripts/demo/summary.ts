@@ -165,6 +165,8 @@ export function summaryText(r: DemoResult): string {
     ),
   );
   out.push(`  total ${duration(r.seconds)}`);
-  out.push(`\nReport: ${r.reportPath}\n`);
+  out.push(`\nReport: ${r.reportPath}`);
+  if (r.consoleUrl) out.push(`The wave in the console: ${r.consoleUrl}/#/waves/${r.waveId}`);
+  out.push('');
   return out.join('\n');
 }

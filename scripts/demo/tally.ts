@@ -13,6 +13,9 @@ export interface DemoResult {
   seed: string;
   n: number;
   apiUrl: string;
+  /** The running stack's console (its own origin), where the wave can be looked at; none
+   *  for a stack the demo started (stopped at the end). */
+  consoleUrl?: string;
   startedStack: boolean;
   startedAt: string;
   seconds: number;
@@ -84,7 +87,10 @@ export async function readBack(ctx: Context, citizens: Citizen[]) {
 
 export async function summarise(
   ctx: Context,
-  base: Pick<DemoResult, 'seed' | 'n' | 'apiUrl' | 'startedStack' | 'startedAt' | 'reportPath'>,
+  base: Pick<
+    DemoResult,
+    'seed' | 'n' | 'apiUrl' | 'consoleUrl' | 'startedStack' | 'startedAt' | 'reportPath'
+  >,
   wave: Wave,
   selection: Selection,
   sweep: Sweep,

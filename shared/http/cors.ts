@@ -1,7 +1,8 @@
 // CORS for the web front end (API.md: "the API answers CORS preflights for the web front
-// end's own origin only"). One declaration: API Gateway's OPTIONS mock (cdk/constructs/
+// end's own origin only"; the front end now has two, the citizens' site and the
+// administrators' console). One declaration: API Gateway's OPTIONS mock (cdk/constructs/
 // api.ts) and the local adapter answer preflights from it, and every handler's answer
-// carries the origin header only for a request from exactly that origin.
+// carries the origin header only for a request from exactly one of those origins.
 
 export const CORS = {
   allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
@@ -9,19 +10,26 @@ export const CORS = {
   maxAgeSeconds: 600,
 } as const;
 
-/** The one origin allowed (scheme, host and port), from WEB_ORIGIN; none when unset. */
-export function webOrigin(): string | undefined {
-  return process.env.WEB_ORIGIN || undefined;
+/**
+ * The origins allowed (scheme, host and port each), from WEB_ORIGIN: one origin or a
+ * comma-separated list (the citizens' site and the administrators' console each have
+ * their own); none when unset. A trailing slash is not part of an origin and is dropped.
+ */
+export function webOrigins(): string[] {
+  return (process.env.WEB_ORIGIN ?? '')
+    .split(',')
+    .map((origin) => origin.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
 }
 
-/** Headers for an answer to a request from `origin`: none unless it is the web origin. */
+/** Headers for an answer to a request from `origin`: none unless it is one of the web
+ *  origins, and then that origin exactly (a browser accepts one origin, never a list). */
 export function corsHeaders(origin: string | undefined): Record<string, string> {
-  const allowed = webOrigin();
   const vary = { vary: 'origin' };
-  if (!allowed || origin !== allowed) return vary;
+  if (!origin || !webOrigins().includes(origin)) return vary;
   return {
     ...vary,
-    'access-control-allow-origin': allowed,
+    'access-control-allow-origin': origin,
     'access-control-expose-headers': CORS.exposeHeaders.join(', '),
   };
 }

@@ -1,6 +1,8 @@
 // The web front end's response headers, declared once: CloudFront's response headers
 // policy (cdk/constructs/web.ts) and the local stack's static server (local/web.ts)
-// both send exactly these.
+// both send exactly these, on both origins (the citizens' site and the administrators'
+// console): `'self'` in the CSP is each origin itself, so neither page may load or call
+// the other's origin; the API is named by its own origin.
 
 /** Content-Security-Policy: our own files only, and calls to the API's origin. */
 export function contentSecurityPolicy(apiOrigin: string): string {

@@ -9,8 +9,9 @@ import { axeViolations, launchBrowser, newPage, screenshot } from './support/bro
 // The administrator console in a browser: the point of each test happens on screen; the
 // API is used only to set up what the test is not about (payable incentives). The stack
 // is shared with the other e2e files: nothing here moves the clock.
-const { apiUrl, admins } = inject('stack');
-const CONSOLE = `${apiUrl}/admin/`;
+// The console is on an origin of its own (test/e2e/origins.test.ts), which serves the API too.
+const { consoleUrl, admins } = inject('stack');
+const CONSOLE = `${consoleUrl}/`;
 /** How long the screen may take to show what an action did (a loaded 2-core machine). */
 const UI = { timeout: 15_000 };
 const admin = admins.find((a) => a.role === 'admin')!;
@@ -118,7 +119,7 @@ describe('the administrator console', () => {
       .poll(() => page.getByTestId('selection-status').textContent(), { timeout: 30_000 })
       .toBe('Berhasil');
     expect(await page.locator('.copy code').textContent()).toBe(
-      `PRAKERJA_TOKEN=$ADMIN_TOKEN npx tsx scripts/verify-draw.ts --api ${apiUrl} --wave ${waveId} --save draw.json`,
+      `PRAKERJA_TOKEN=$ADMIN_TOKEN npx tsx scripts/verify-draw.ts --api ${consoleUrl} --wave ${waveId} --save draw.json`,
     );
     await page.getByRole('row', { name: 'Pelamar 60', exact: true }).waitFor();
     await page.getByRole('row', { name: 'Terpilih 30', exact: true }).waitFor();

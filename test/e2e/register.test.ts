@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations, launchBrowser, newPage, screenshot } from './support/browser.ts';
 
-const { apiUrl } = inject('stack');
+const { apiUrl, consoleUrl } = inject('stack');
 let browser: Browser;
 
 beforeAll(async () => {
@@ -34,7 +34,7 @@ describe('the registration page', () => {
     await page.goto(`${apiUrl}/#constructor`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Daftar akun Prakerja');
     for (const hash of ['#/waves/%E0%A4', '#/waves/..', '#/payout-runs/.']) {
-      await page.goto(`${apiUrl}/admin/${hash}`);
+      await page.goto(`${consoleUrl}/${hash}`);
       await expect.poll(() => page.locator('h1').count()).toBeGreaterThan(0);
     }
     expect(requested.filter((path) => path.startsWith('/v1/'))).toEqual([]);

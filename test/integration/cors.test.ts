@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { stack } from '#test/support/api.ts';
 
-// The web front end's origin (locally the stack's own, unless WEB_ORIGIN names another)
-// is the only one CORS admits; preflights are answered as API Gateway's mock does.
+// The web front end's origins (locally the stack's two, the citizens' and the console's,
+// unless WEB_ORIGIN names others) are the only ones CORS admits, each named exactly;
+// preflights are answered as API Gateway's mock does.
 const preflight = (path: string, origin: string) =>
   fetch(stack().apiUrl + path, {
     method: 'OPTIONS',
@@ -43,5 +44,19 @@ describe('CORS', () => {
     expect(refused.status).toBe(401);
     expect(refused.headers.get('access-control-allow-origin')).toBe(web);
     expect((await preflight('/v1/no-such-route', web)).status).toBe(404);
+  });
+
+  it("admits the console's origin too, naming it and not the citizens'", async () => {
+    const { consoleUrl } = stack();
+    const r = await preflight('/v1/sessions', consoleUrl);
+    expect(r.status).toBe(204);
+    expect(r.headers.get('access-control-allow-origin')).toBe(consoleUrl);
+    expect(r.headers.get('vary')).toContain('origin');
+    const ok = await fetch(`${stack().apiUrl}/v1/waves`, { headers: { origin: consoleUrl } });
+    expect(ok.headers.get('access-control-allow-origin')).toBe(consoleUrl);
+    // The console's listener serves the same API, for the console's own same-origin calls.
+    const same = await fetch(`${consoleUrl}/v1/waves`, { headers: { origin: consoleUrl } });
+    expect(same.status).toBe(200);
+    expect(same.headers.get('access-control-allow-origin')).toBe(consoleUrl);
   });
 });

@@ -88,6 +88,8 @@ describe('npm run demo', () => {
     const paidIdr = result.runs[0]!.totals.paidIdr.toLocaleString('id-ID');
     expect(html).toContain(`Rp ${paidIdr}`);
     expect(printed).toContain('Funnel');
+    // The console is on its own origin: the summary links the wave there.
+    expect(printed).toContain(`${stack().consoleUrl}/#/waves/${result.waveId}`);
     expect(printed).toContain(`Rp ${paidIdr}`);
   }, 120_000);
 });

@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptsGzip, createWebServer } from '#local/web.ts';
+import { acceptsGzip, createWebServer, sitePath, type WebSite } from '#local/web.ts';
 import { WEB_CACHE_CONTROL } from '#shared/http/web-headers.ts';
 
 // The local stand-in for S3 + CloudFront: the same headers, nothing but web/dist, and
-// gzip when the browser accepts it, as CloudFront compresses.
+// gzip when the browser accepts it, as CloudFront compresses. Two sites of one build, each
+// on an origin of its own: the citizens' (no console) and the console's (nothing else).
 const dist = mkdtempSync(join(tmpdir(), 'web-dist-'));
 mkdirSync(join(dist, 'admin'));
 mkdirSync(join(dist, 'assets'));
@@ -21,26 +22,29 @@ const script = `export const words = ${JSON.stringify('kata '.repeat(2000))};\n`
 writeFileSync(join(dist, 'assets', 'words-abc123.js'), script);
 writeFileSync(join(dist, 'assets', 'logo-abc123.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
 
-let server: Server;
-let port: number;
+const servers: Server[] = [];
+const ports = {} as Record<WebSite, number>;
 beforeAll(async () => {
-  const serve = createWebServer(dist);
-  server = createServer((req, res) => {
-    if (!serve(req, res, new URL(req.url ?? '/', 'http://x').pathname)) {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  for (const site of ['citizens', 'console'] as const) {
+    const serve = createWebServer(dist, site);
+    const server = createServer((req, res) => {
+      if (!serve(req, res, new URL(req.url ?? '/', 'http://x').pathname)) {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    ports[site] = (server.address() as AddressInfo).port;
+  }
 });
-afterAll(() => new Promise((resolve) => server.close(resolve)));
+afterAll(() => Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve)))));
 
 // Raw paths: fetch() would normalise the dot segments away before they reach the server.
-function get(path: string, method = 'GET') {
+function get(path: string, method = 'GET', site: WebSite = 'citizens') {
   return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
     (resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path, method }, (res) => {
+      const req = request({ host: '127.0.0.1', port: ports[site], path, method }, (res) => {
         let body = '';
         res.on('data', (chunk) => {
           body += chunk;
@@ -54,13 +58,13 @@ function get(path: string, method = 'GET') {
 }
 
 describe('the local web server', () => {
-  it('serves / and /admin/ with the security headers and revalidated HTML', async () => {
-    for (const [path, body] of [
-      ['/', 'citizen'],
-      ['/admin/', 'admin'],
-      ['/admin', 'admin'],
+  it("serves each site's page at / with the security headers and revalidated HTML", async () => {
+    for (const [site, path, body] of [
+      ['citizens', '/', 'citizen'],
+      ['citizens', '/index.html', 'citizen'],
+      ['console', '/', 'admin'],
     ] as const) {
-      const r = await get(path);
+      const r = await get(path, 'GET', site);
       expect(r.status).toBe(200);
       expect(r.body).toContain(body);
       expect(r.headers['content-security-policy']).toContain("frame-ancestors 'none'");
@@ -73,12 +77,63 @@ describe('the local web server', () => {
     }
   });
 
-  it('caches hashed assets for good and names the API in config.json', async () => {
-    const asset = await get('/assets/app-abc123.js');
-    expect(asset.headers['cache-control']).toBe(WEB_CACHE_CONTROL.immutable);
-    expect(asset.headers['content-type']).toContain('text/javascript');
-    const config = await get('/config.json');
-    expect(JSON.parse(config.body)).toEqual({ apiUrl: '' });
+  it('caches hashed assets for good and names the API in config.json, on both sites', async () => {
+    for (const site of ['citizens', 'console'] as const) {
+      const asset = await get('/assets/app-abc123.js', 'GET', site);
+      expect(asset.status).toBe(200);
+      expect(asset.headers['cache-control']).toBe(WEB_CACHE_CONTROL.immutable);
+      expect(asset.headers['content-type']).toContain('text/javascript');
+      const config = await get('/config.json', 'GET', site);
+      expect(JSON.parse(config.body)).toEqual({ apiUrl: '' });
+    }
+  });
+
+  it.each([
+    '/admin',
+    '/admin/',
+    '/admin/index.html',
+    '/admin/nope.js',
+    '/%61dmin/',
+    '/admin%2findex.html',
+    '/assets/..%2fadmin/index.html',
+  ])("does not serve the console on the citizens' site: %s", async (path) => {
+    const r = await get(path);
+    expect(r.status).toBe(404);
+    expect(r.body).not.toContain('admin');
+  });
+
+  it.each(['/index.html', '/nope.js', '/admin/nope.js', '/assets/', '/..%2findex.html'])(
+    'serves nothing but its page and the assets on the console site: %s',
+    async (path) => {
+      const r = await get(path, 'GET', 'console');
+      expect(r.status).toBe(404);
+      expect(r.body).not.toContain('citizen');
+    },
+  );
+
+  it.each([
+    ['/admin', '/'],
+    ['/admin/', '/'],
+    ['/admin/index.html', '/'],
+    ['/admin/?lang=en', '/?lang=en'],
+  ])("redirects the console site's %s to %s", async (path, location) => {
+    for (const method of ['GET', 'HEAD']) {
+      const r = await get(path, method, 'console');
+      expect(r.status).toBe(301);
+      expect(r.headers.location).toBe(location);
+      expect(r.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(r.body).toBe('');
+    }
+  });
+
+  it('decides on the decoded, normalised path', () => {
+    expect(sitePath('citizens', '/')).toEqual({ file: '' });
+    expect(sitePath('citizens', '/assets/../admin/')).toBeUndefined();
+    expect(sitePath('citizens', '/administrators.html')).toEqual({ file: 'administrators.html' });
+    expect(sitePath('console', '/')).toEqual({ file: 'admin/index.html' });
+    expect(sitePath('console', '/assets/app-abc123.js')).toEqual({ file: 'assets/app-abc123.js' });
+    expect(sitePath('console', '/assets/../index.html')).toBeUndefined();
+    expect(sitePath('console', '/%E0%A4%A')).toBeUndefined();
   });
 
   it.each([
@@ -106,7 +161,7 @@ describe('the local web server', () => {
 function getEncoded(path: string, acceptEncoding?: string) {
   return new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
     const headers = acceptEncoding ? { 'accept-encoding': acceptEncoding } : {};
-    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
+    const req = request({ host: '127.0.0.1', port: ports.citizens, path, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));

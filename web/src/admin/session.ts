@@ -5,8 +5,9 @@ import { navigate } from '../lib/router.ts';
 import { allows, type ConsoleAccess } from './roles.ts';
 import { t } from './strings.ts';
 
-// The administrator's session: this tab only, apart from the citizen's. Signing in or
-// out re-renders the shell even when the route stays the same.
+// The administrator's session: this tab only, and the console's origin only (the citizens'
+// pages are on another origin: another sessionStorage). Signing in or out re-renders the
+// shell even when the route stays the same.
 const store = sessionStore('admin');
 const sessionChanged = changeSignal();
 export const adminSession = {
