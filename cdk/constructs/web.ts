@@ -33,19 +33,28 @@ export interface WebProps {
 const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
 const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The console's own origin: S3 REST origins have no directory index, so `/`, `/admin` and
- *  `/admin/` are the console's page; the hashed assets are the citizens' build's own. */
+/** The console's own origin, as the local stack's console listener (local/web.ts): the
+ *  console's page at `/` (S3 REST origins have no directory index), old `/admin/` links
+ *  moved there, its assets and config, and nothing of the citizens' pages. Paths are
+ *  compared decoded, as S3 decodes them (`/%61dmin/` is `/admin/`). */
 export const CONSOLE_INDEX_FUNCTION = `function handler(event) {
   var request = event.request;
-  if (request.uri === '/' || request.uri === '/admin' || request.uri === '/admin/') request.uri = '/admin/index.html';
-  return request;
+  var uri;
+  try { uri = decodeURIComponent(request.uri); } catch (e) { return { statusCode: 400, statusDescription: 'Bad Request' }; }
+  if (uri === '/') { request.uri = '/admin/index.html'; return request; }
+  if (uri === '/admin' || uri === '/admin/' || uri === '/admin/index.html')
+    return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/' } } };
+  if (uri === '/config.json' || (uri.indexOf('/assets/') === 0 && uri.indexOf('..') < 0)) return request;
+  return { statusCode: 404, statusDescription: 'Not Found' };
 }`;
 
 /** The citizens' origin does not serve the console: its session must not share their
- *  origin's sessionStorage, nor their pages' scripts. */
+ *  origin's sessionStorage, nor their pages' scripts (compared decoded, as S3 decodes). */
 export const CITIZENS_REQUEST_FUNCTION = `function handler(event) {
   var request = event.request;
-  if (request.uri === '/admin' || request.uri.indexOf('/admin/') === 0)
+  var uri;
+  try { uri = decodeURIComponent(request.uri); } catch (e) { return { statusCode: 400, statusDescription: 'Bad Request' }; }
+  if (uri === '/admin' || uri.indexOf('/admin/') === 0 || uri.indexOf('..') >= 0)
     return { statusCode: 404, statusDescription: 'Not Found' };
   return request;
 }`;

@@ -731,10 +731,19 @@ describe('web', () => {
     expect(citizens(request('/admin/index.html')).statusCode).toBe(404);
     expect(citizens(request('/')).uri).toBe('/');
     expect(citizens(request('/administrator')).uri).toBe('/administrator');
+    expect(citizens(request('/%61dmin/index.html')).statusCode).toBe(404);
+    expect(citizens(request('/assets/..%2fadmin/index.html')).statusCode).toBe(404);
     const console_ = requestFunction(built.api.web.console);
-    for (const path of ['/', '/admin', '/admin/'])
-      expect(console_(request(path)).uri).toBe('/admin/index.html');
+    expect(console_(request('/')).uri).toBe('/admin/index.html');
+    for (const path of ['/admin', '/admin/', '/admin/index.html'])
+      expect(console_(request(path))).toMatchObject({
+        statusCode: 301,
+        headers: { location: { value: '/' } },
+      });
     expect(console_(request('/assets/app-1234.js')).uri).toBe('/assets/app-1234.js');
+    expect(console_(request('/config.json')).uri).toBe('/config.json');
+    for (const path of ['/index.html', '/citizen', '/assets/..%2findex.html'])
+      expect(console_(request(path)).statusCode, path).toBe(404);
     expect(CITIZENS_REQUEST_FUNCTION).not.toBe(CONSOLE_INDEX_FUNCTION);
   });
 
