@@ -10,6 +10,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { BUNDLING } from '#cdk/constructs/bundling.ts';
+import { tableStatements } from '#cdk/constructs/table-grants.ts';
 import { environmentFor, type Uses } from '#shared/uses.ts';
 import type { WorkflowName } from '#shared/workflows/registry.ts';
 
@@ -120,8 +121,10 @@ function queue(resources: AppResources, name: string): IQueue {
 
 /** Exactly the grants `uses` declares; the CDK test compares each policy with it. */
 function grantUses(fn: NodejsFunction, uses: Uses, resources: AppResources): void {
-  if (uses.table === 'read') resources.table.grantReadData(fn);
-  if (uses.table === 'write') resources.table.grantReadWriteData(fn);
+  const { tableArn, encryptionKey } = resources.table;
+  const indexArn = (name: string) => `${tableArn}/index/${name}`;
+  for (const statement of tableStatements(uses, { tableArn, indexArn, keyArn: encryptionKey?.keyArn }))
+    fn.addToRolePolicy(statement);
   if (uses.secrets) resources.secret.grantRead(fn);
   if (uses.payments) {
     if (!resources.paymentSecret || !resources.paymentEndpoints)
