@@ -22,8 +22,10 @@ import { itemActions, itemType, type TableAction, tableAccess, type Uses } from 
 //   index is granted Query alone, on that index's ARN alone, with no condition: it reads
 //   whatever the index projects (ALL), and writes nothing.
 // - Scan is never granted. The partition is all IAM sees: items that share one (an
-//   account's profile, ledger, incentives...) share their grant; the local stack's check
-//   (shared/uses.ts `requireTable`) also goes by the sort key.
+//   account's profile, ledger, incentives...) share their grant, and `*` matches `#` too,
+//   so a pattern also covers longer partitions with the same start (`PAYOUTRUN#*` covers a
+//   batch's instructions, `PAYOUTRUN#<runId>#<batchId>`). The local stack's check
+//   (shared/uses.ts `requireTable`) goes by the whole key and the sort key too.
 // A key format whose partition starts with a part has no pattern: its declaration says
 // `leadingKeys: 'unexpressible'` and why, and gets its actions without a condition.
 
