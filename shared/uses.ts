@@ -17,7 +17,7 @@ import type { WorkflowName } from '#shared/workflows/registry.ts';
  * IAM action set (cdk/constructs/table-grants.ts):
  * - `read`: GetItem, BatchGetItem, Query of its partition, ConditionCheckItem (in a transaction);
  * - `put`: PutItem (alone or in a transaction);
- * - `put-many`: PutItem and BatchWriteItem (shared/store/batch.ts `putMany`). IAM has no
+ * - `put-many`: PutItem and BatchWriteItem (batches of puts: list imports, outcomes). IAM has no
  *   separate action for a batch's DeleteRequest: BatchWriteItem lets it delete in the same
  *   partitions, so it is declared apart from `put`, only where batches are written;
  * - `update`: UpdateItem; `write`: put and update;
