@@ -94,7 +94,8 @@ function patternOf(format: string): RegExp {
       return `(?<${piece}>.+?)`;
     })
     .join('');
-  return new RegExp(`^${source}$`);
+  // `s`: a part may hold any character, a line break too (a path parameter can).
+  return new RegExp(`^${source}$`, 's');
 }
 
 /** `item<Value>()({ type, key, ... })`: the value type is given, the key parts inferred. */

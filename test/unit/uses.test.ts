@@ -95,6 +95,13 @@ describe('declared item uses, enforced locally', () => {
     // A run's partition with a batch id appended is an instruction's, not the run's.
     const instruction = payoutInstruction.key({ runId: 'r1', batchId: 'b1', instructionId: 'i1' });
     await denied({ items: { payoutRun: 'read' } }, 'GetItemCommand', { Key: instruction });
+    // A key part may hold a line break (a fuzzed path parameter): still its own type.
+    await denied({ items: { partnerCredential: 'read' } }, 'UpdateItemCommand', {
+      Key: { PK: 'PARTNERKEY#\n', SK: 'PARTNERKEY' },
+    });
+    await allowed({ items: { partnerCredential: 'update' } }, 'UpdateItemCommand', {
+      Key: { PK: 'PARTNERKEY#\n', SK: 'PARTNERKEY' },
+    });
     // An account's partition with a sort key no type has.
     await denied({ items: { account: 'write' } }, 'PutItemCommand', {
       Item: { PK: 'ACCOUNT#a1', SK: 'ADMIN' },
