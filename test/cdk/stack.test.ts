@@ -512,10 +512,11 @@ describe('grants and environment, from what each function declares it uses', () 
     expect(checked).toBe(functions.length);
   });
 
-  it('lets no signed partner GET write, and get-openapi use nothing', () => {
+  it('lets no signed partner GET write, and get-selection record a failure', () => {
     const writes = (handler: string) => tableAccess(declared.get(handler)!) === 'write';
     expect(writes('catalog/get-course')).toBe(false);
     expect(writes('purchases/get-purchase')).toBe(false);
+    expect(writes('selection/get-selection')).toBe(true);
     expect(declared.get('docs/get-openapi')).toEqual({});
   });
 });
