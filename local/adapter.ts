@@ -92,8 +92,10 @@ export function createApiListener(routes: RouteContract[], functionsDir: URL): A
       if (body === 'too-large') return sendProblem(res, problems.tooLarge(maxBytes));
       const handler = await load(match.contract.handler);
       const event = toEvent(req, url, match, body);
-      const result = await runWithUses(usesOf(match.contract.handler), () =>
-        handler(event, lambdaContext(match.contract.handler)),
+      const result = await runWithUses(
+        usesOf(match.contract.handler),
+        () => handler(event, lambdaContext(match.contract.handler)),
+        match.contract.handler,
       );
       res.writeHead(result.statusCode, result.headers as Record<string, string>);
       res.end(result.body);

@@ -258,8 +258,10 @@ export async function startQueueConsumers(options: QueueConsumersOptions) {
     let failed: Set<string> | undefined;
     try {
       const handle = await load(consumer.handler);
-      const run = runWithUses(consumer.uses, () =>
-        handle({ Records: records }, lambdaContext(consumer, region, deadline)),
+      const run = runWithUses(
+        consumer.uses,
+        () => handle({ Records: records }, lambdaContext(consumer, region, deadline)),
+        consumer.handler,
       );
       const timeout = sleep(consumer.timeoutSeconds * 1000, 'timeout' as const, { ref: false });
       const response = await Promise.race([run, timeout]);

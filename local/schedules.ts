@@ -13,7 +13,7 @@ export function startSchedules(functionsDir: URL, scale = Number(process.env.SCH
           const job = (await import(new URL(`${schedule.handler}.ts`, functionsDir).href)) as {
             handler: () => Promise<unknown>;
           };
-          await runWithUses(schedule.uses, job.handler);
+          await runWithUses(schedule.uses, job.handler, schedule.handler);
         } catch (error) {
           logger.error('scheduled job failed', { schedule: schedule.name, error: String(error) });
         }

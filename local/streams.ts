@@ -144,7 +144,7 @@ export async function startStreamConsumer(options: StreamOptions) {
   async function invoke(batch: DynamoDBRecord[]): Promise<{ failedAt: number; unhandled: boolean }> {
     try {
       const handle = await load();
-      const run = runWithUses(consumer.uses, () => handle({ Records: batch }));
+      const run = runWithUses(consumer.uses, () => handle({ Records: batch }), consumer.handler);
       const timeout = sleep(consumer.timeoutSeconds * 1000, 'timeout' as const, { ref: false });
       const response = await Promise.race([run, timeout]);
       if (response === 'timeout') return { failedAt: 0, unhandled: true };

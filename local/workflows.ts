@@ -48,7 +48,7 @@ export async function startWorkflows(functionsDir: URL, options: { retryInterval
     for (const [state, module] of Object.entries(workflow.tasks)) {
       handlers[state] = async (input) => {
         const loaded = (await import(new URL(`${module}.ts`, functionsDir).href)) as { handler: Handler };
-        return runWithUses(workflow.uses, () => loaded.handler(input));
+        return runWithUses(workflow.uses, () => loaded.handler(input), module);
       };
       retryIntervalOverrides[state] = options.retryIntervalMs ?? 50;
     }

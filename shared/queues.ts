@@ -47,7 +47,16 @@ export const payoutQueues: QueueConsumer[] = PAYMENT_PARTNERS.map((partner) => (
   timeoutSeconds: 120,
   memorySize: 512,
   // Secrets: the data key opens the sealed account numbers.
-  uses: { table: 'write', secrets: true, payments: true },
+  uses: {
+    items: {
+      payoutInstruction: ['read', 'update'],
+      payoutBatch: 'update',
+      payoutEntry: 'put',
+      incentive: 'update',
+    },
+    secrets: true,
+    payments: true,
+  },
 }));
 
 /** Every queue consumer (the CDK test checks each one's mapping and grants). */

@@ -9,7 +9,18 @@ export const schedules = [
     description: 'Revoke participants who bought no course by their deadline',
     /** EventBridge schedule expression; the local timer uses the same period. */
     rate: { minutes: 15 },
-    uses: { table: 'write' },
+    // Participants past their deadline from the due index (GSI1): each revoked with its
+    // ledger entry, flag, notice and its quota back to the pool.
+    uses: {
+      items: {
+        participant: 'update',
+        ledgerEntry: 'put',
+        listFlag: 'put',
+        outbox: 'put',
+        quotaPool: 'update',
+      },
+      indexes: { GSI1: 'query' },
+    },
   },
 ] as const;
 

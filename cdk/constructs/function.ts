@@ -13,6 +13,7 @@ import type { Construct } from 'constructs';
 import { BUNDLING } from '#cdk/constructs/bundling.ts';
 import { reservedConcurrencyOf } from '#cdk/constructs/concurrency.ts';
 import { acknowledgeExecutionReads, acknowledgeFunctionFindings } from '#cdk/constructs/findings.ts';
+import { tableStatements } from '#cdk/constructs/table-grants.ts';
 import { environmentFor, type Uses } from '#shared/uses.ts';
 import type { WorkflowName } from '#shared/workflows/registry.ts';
 
@@ -202,8 +203,10 @@ function grantSecretRead(role: Role, secret: ISecret): void {
 
 /** Exactly the grants `uses` declares; the CDK test compares each policy with it. */
 function grantUses(fn: Role, uses: Uses, resources: AppResources): void {
-  if (uses.table === 'read') resources.table.grantReadData(fn);
-  if (uses.table === 'write') resources.table.grantReadWriteData(fn);
+  const { tableArn, encryptionKey } = resources.table;
+  const indexArn = (name: string) => `${tableArn}/index/${name}`;
+  for (const statement of tableStatements(uses, { tableArn, indexArn, keyArn: encryptionKey?.keyArn }))
+    fn.addToPrincipalPolicy(statement);
   if (uses.secrets) grantSecretRead(fn, resources.secret);
   if (uses.payments) {
     if (!resources.paymentSecret || !resources.paymentEndpoints)

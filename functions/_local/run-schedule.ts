@@ -11,5 +11,5 @@ export const handler = httpHandler(runSchedule, async ({ params }) => {
     handler: () => Promise<Record<string, unknown>>;
   };
   // Run as the schedule's own function would, with its declared uses.
-  return { status: 200, body: await runWithUses(schedule.uses, job.handler) };
+  return { status: 200, body: await runWithUses(schedule.uses, job.handler, schedule.handler) };
 });

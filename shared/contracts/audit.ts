@@ -49,7 +49,7 @@ export const listAudit = route({
   path: '/v1/admin/audit',
   access: 'staff',
   handler: 'audit/list-audit',
-  uses: { table: 'read' },
+  uses: { indexes: { GSI1: 'query' } },
   summary: 'Every administrator action and every money movement, append-only, newest first',
   tags,
   query: AuditQuery,

@@ -19,7 +19,7 @@ export const listOutbox = route({
   path: '/_local/outbox',
   access: 'public',
   handler: '_local/list-outbox',
-  uses: { table: 'read' },
+  uses: { items: { outbox: 'read' } },
   summary: 'The emails and SMS sent to one address, newest first',
   tags,
   localOnly: true,

@@ -30,7 +30,7 @@ export const purchaseReport = route({
   path: '/v1/admin/reports/purchases',
   access: 'staff',
   handler: 'reports/purchase-report',
-  uses: { table: 'read' },
+  uses: { indexes: { GSI1: 'query' } },
   summary:
     'Purchases, redemptions, completions and amounts per platform and institution; the fee-free government platform apart',
   tags: ['reports'],

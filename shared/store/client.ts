@@ -17,17 +17,27 @@ export function db(): DynamoDBDocumentClient {
       : {}),
     maxAttempts: 5,
   });
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      requireTable(context.commandName ?? '');
-      return next(args);
-    },
-    { step: 'initialize', name: 'requireTable', priority: 'high' },
-  );
+  guardTable(client);
   meterCalls(client);
   tracer.captureAWSv3Client(client);
   documentClient = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return documentClient;
+}
+
+/**
+ * The local stack's stand-in for IAM (shared/uses.ts `requireTable`): every command's
+ * keys checked against the running function's declared items before it is sent. At
+ * `initialize` a lib-dynamodb command's input is still plain (it marshalls just before
+ * serializing) and a low-level command's is marshalled: `requireTable` reads both.
+ */
+export function guardTable(client: DynamoDBClient): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      requireTable(context.commandName ?? '', args.input as Record<string, unknown>);
+      return next(args);
+    },
+    { step: 'initialize', name: 'requireTable', priority: 'high' },
+  );
 }
 
 export function tableName(): string {

@@ -45,6 +45,15 @@ export interface ItemType<T, K> {
   parse(raw: RawItem | undefined): T | undefined;
   /** The key parts read back from an item's keys. */
   partsOf(raw: RawItem): Record<keyof K & string, string>;
+  /** A key (no tag to go by) has this type's format; `sk` undefined: the partition only. */
+  keyMatches(pk: string, sk?: string): boolean;
+  /** The sort key's fixed start, before its first part (all of it when it has none). */
+  readonly skPrefix: string;
+  /** The IAM `dynamodb:LeadingKeys` pattern of its partition (`ACCOUNT#<accountId>` ->
+   *  `ACCOUNT#*`), or undefined when the declaration says it cannot be expressed. */
+  readonly leadingKeys: string | undefined;
+  /** Why its partition has no LeadingKeys pattern (declared with `leadingKeys: 'unexpressible'`). */
+  readonly unexpressible?: string;
 }
 
 interface Declaration<T, K> {
@@ -55,6 +64,10 @@ interface Declaration<T, K> {
   /** Written without a `type` attribute (counters created by an update): kept so, since
    *  the items on disk do not change. */
   untagged?: true;
+  /** A partition key that starts with a part (or is one) has no `dynamodb:LeadingKeys`
+   *  pattern: a grant of it is unconditioned, so it must say so, and why. */
+  leadingKeys?: 'unexpressible';
+  why?: string;
 }
 
 // Placeholders for key parts: ⟨name⟩, mathematical brackets no real key part holds.
@@ -81,7 +94,8 @@ function patternOf(format: string): RegExp {
       return `(?<${piece}>.+?)`;
     })
     .join('');
-  return new RegExp(`^${source}$`);
+  // `s`: a part may hold any character, a line break too (a path parameter can).
+  return new RegExp(`^${source}$`, 's');
 }
 
 /** `item<Value>()({ type, key, ... })`: the value type is given, the key parts inferred. */
@@ -89,6 +103,12 @@ export function item<T>() {
   return <K>(declaration: Declaration<T, K>): ItemType<T, K> => {
     const { type, key, indexes, untagged } = declaration;
     const raw = keyWith(key);
+    const pkPattern = raw.PK.replace(HOLES, '*');
+    const expressible = !raw.PK.startsWith('⟨');
+    if (declaration.leadingKeys === 'unexpressible' ? !declaration.why : !expressible)
+      throw new Error(
+        `${type}: a partition key that starts with a part has no LeadingKeys pattern: declare leadingKeys: 'unexpressible' and why`,
+      );
     const format = {
       PK: raw.PK.replace(HOLES, '<$1>'),
       SK: raw.SK.replace(HOLES, '<$1>'),
@@ -136,6 +156,10 @@ export function item<T>() {
       item: write,
       matches,
       parse,
+      keyMatches: (PK, SK) => pk.test(PK) && (SK === undefined || sk.test(SK)),
+      skPrefix: raw.SK.split('⟨')[0]!,
+      leadingKeys: declaration.leadingKeys === 'unexpressible' ? undefined : pkPattern,
+      ...(declaration.leadingKeys === 'unexpressible' ? { unexpressible: declaration.why } : {}),
       partsOf(item) {
         const groups = {
           ...pk.exec(String(item.PK))?.groups,

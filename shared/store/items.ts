@@ -398,7 +398,8 @@ export const payoutInstruction = item<PayoutInstruction>()({
   }),
 });
 
-export const ITEM_TYPES = [
+/** Every item type by its name here: what `uses.items` (shared/uses.ts) names. */
+export const ITEMS = {
   account,
   profile,
   application,
@@ -439,7 +440,11 @@ export const ITEM_TYPES = [
   payoutRun,
   payoutBatch,
   payoutInstruction,
-] as const;
+} as const;
+
+export type ItemName = keyof typeof ITEMS;
+
+export const ITEM_TYPES = Object.values(ITEMS);
 
 /** The declaration an item belongs to, by its key (and tag), or undefined. */
 export function kindOf(raw: RawItem) {

@@ -16,13 +16,49 @@ export type WorkflowName = 'selection' | 'payout';
 
 /** Every workflow of the app, by name: what the CDK app deploys and the local stack runs. */
 export const workflows: Record<WorkflowName, Workflow> = {
-  selection: { definition: selectionDefinition, tasks: selectionTasks, uses: { table: 'write' } },
+  // Screening reads the applicant index (GSI2) and the NIK flags and writes draw pages;
+  // the cut reads them back; announcing issues participants (card, family count, "was a
+  // participant" flag, first ledger entry, outbox) and outcomes; finishing releases the lock.
+  selection: {
+    definition: selectionDefinition,
+    tasks: selectionTasks,
+    uses: {
+      items: {
+        wave: ['read', 'update'],
+        selection: 'update',
+        selectionLock: 'delete',
+        drawPage: ['read', 'put'],
+        drawSummary: ['read', 'put'],
+        listFlag: 'read',
+        priorityFlag: 'read',
+        familyCard: ['read', 'update'],
+        participation: ['read', 'put'],
+        outcome: ['read', 'put-many'],
+        participant: 'put',
+        card: 'put',
+        ledgerEntry: 'put',
+        outbox: 'put',
+      },
+      indexes: { GSI2: 'query' },
+    },
+  },
   // Enqueueing sends to every partner's disbursement queue (shared/queues.ts).
   payout: {
     definition: payoutDefinition,
     tasks: payoutTasks,
+    // Staging reads the due incentives (GSI1) and their payout accounts and writes the
+    // run's batches and instructions; the later steps read the batches and update the run.
     uses: {
-      table: 'write',
+      items: {
+        payoutRun: ['read', 'update'],
+        payoutBatch: ['read', 'put'],
+        payoutInstruction: 'put',
+        incentive: 'update',
+        payoutAccount: 'read',
+        partner: 'read',
+        partnerCode: 'read',
+      },
+      indexes: { GSI1: 'query' },
       queues: Object.fromEntries(PAYMENT_PARTNERS.map((p) => [payoutQueueName(p.code), 'send' as const])),
     },
   },

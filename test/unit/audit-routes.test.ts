@@ -23,8 +23,8 @@ describe('audited routes', () => {
     expect(route.audit, route.operationId).toBeDefined();
     expect(route.audit!.kind).toMatch(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/);
     expect(route.audit!.subject).toMatch(/^(params|body|response)\.\w+/);
-    // It writes the record: the function may write the table.
-    expect(routeUses(route).table).toBe('write');
+    // It writes the record: the function may put audit records.
+    expect(routeUses(route).items?.auditRecord).toBe('put');
   });
 
   it.each(administrative.map((r) => [label(r), r] as const))('%s keeps no personal data', (_n, route) => {

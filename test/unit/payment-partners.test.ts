@@ -67,7 +67,7 @@ describe('the payment-partner simulator', () => {
 
 describe('uses payments', () => {
   it('refuses the partners to a function that did not declare them', async () => {
-    await expect(runWithUses({ table: 'write' }, async () => paymentPartners())).rejects.toThrow(
+    await expect(runWithUses({ items: { course: 'write' } }, async () => paymentPartners())).rejects.toThrow(
       AccessDenied,
     );
     const port = httpsPaymentPartners({ endpoints: { bni: 'http://127.0.0.1:9/bni' }, keys });
@@ -75,7 +75,10 @@ describe('uses payments', () => {
   });
 
   it('merges, and names the endpoints, the secret and the timeout in the environment', () => {
-    expect(mergeUses({ table: 'read' }, { payments: true })).toEqual({ table: 'read', payments: true });
+    expect(mergeUses({ items: { course: 'read' } }, { payments: true })).toEqual({
+      items: { course: 'read' },
+      payments: true,
+    });
     const values = { tableName: 't', secretsArn: 's', stateMachineArn: () => '', emailFrom: '' };
     expect(
       environmentFor(
@@ -87,6 +90,6 @@ describe('uses payments', () => {
       PAYMENT_PARTNERS_SECRET_ARN: 'arn:p',
       PAYMENT_TIMEOUT_MS: '5000',
     });
-    expect(environmentFor({ table: 'read' }, values)).toEqual({ TABLE_NAME: 't' });
+    expect(environmentFor({ items: { course: 'read' } }, values)).toEqual({ TABLE_NAME: 't' });
   });
 });
