@@ -4,9 +4,9 @@
 // (test/bundles/deployed.ts), then imports each in fresh Node processes with the
 // environment its Lambda gets, and prints its size (minified index.mjs without the map, and
 // gzipped), its largest packages (esbuild's metafile) and its module init time (median of
-// the runs). Baselines, built and imported the same way in the same run: a bundle of just
-// the DynamoDB client and one GetItem handler (test/bench/bundles-baseline.ts), and an
-// empty ES module. No AWS: the bundles are imported, not invoked, from a directory with no
+// the runs, taken round by round over all bundles). Baselines, built and imported the same
+// way in the same rounds: a bundle of just the DynamoDB client and one GetItem handler
+// (test/bench/bundles-baseline.ts), and an empty ES module. No AWS: the bundles are imported, not invoked, from a directory with no
 // node_modules above it, so an import the bundle left out (NOT_REACHED_ON_LAMBDA) would
 // fail here if made at load. The `bundles` test project invokes them.
 import { execFile } from 'node:child_process';
@@ -46,10 +46,10 @@ const baselineFunction: DeployedFunction = {
 const dir = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
 const run = promisify(execFile);
 
-/** Milliseconds to import `file` in a fresh process (Node already up): wall clock, and the
- *  CPU time it took (steadier than the wall clock on a shared machine), medians of the runs.
- *  The environment's NODE_OPTIONS (--enable-source-maps, as `appFunction` sets) applies. */
-async function initMs(
+/** One import of `file` in a fresh process (Node already up): wall clock milliseconds, and
+ *  the CPU time it took (steadier than the wall clock on a shared machine). The
+ *  environment's NODE_OPTIONS (--enable-source-maps, as `appFunction` sets) applies. */
+async function importOnce(
   file: string,
   environment: Record<string, string>,
 ): Promise<{ ms: number; cpuMs: number }> {
@@ -57,15 +57,11 @@ async function initMs(
 await import(${JSON.stringify(pathToFileURL(file).href)});
 const u = process.cpuUsage(c);
 console.log(JSON.stringify({ ms: performance.now() - t, cpuMs: (u.user + u.system) / 1000 }));`;
-  const samples: { ms: number; cpuMs: number }[] = [];
-  for (let i = 0; i < runs; i += 1) {
-    const { stdout } = await run(process.execPath, ['--input-type=module', '--eval', script], {
-      env: environment,
-      cwd: dir,
-    });
-    samples.push(JSON.parse(stdout.trim().split('\n').at(-1)!));
-  }
-  return { ms: median(samples.map((s) => s.ms)), cpuMs: median(samples.map((s) => s.cpuMs)) };
+  const { stdout } = await run(process.execPath, ['--input-type=module', '--eval', script], {
+    env: environment,
+    cwd: dir,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!);
 }
 
 const median = (values: number[]) => {
@@ -84,19 +80,25 @@ interface Measured {
   largest: string;
 }
 
-async function measure(b: Built, environment: Record<string, string>): Promise<Measured> {
+interface Subject {
+  built: Built;
+  environment: Record<string, string>;
+  samples: { ms: number; cpuMs: number }[];
+}
+
+function measured(subject: Subject): Measured {
+  const { built: b, samples } = subject;
   const code = readFileSync(b.file);
   const largest = packages(b.metafile)
     .slice(0, 4)
     .map(([name, bytes]) => `${name} ${kb(bytes).toFixed(0)}`)
     .join(', ');
-  const init = await initMs(b.file, environment);
   return {
     name: b.name,
     kb: kb(code.byteLength),
     gzipKb: kb(gzipSync(code).byteLength),
-    initMs: init.ms,
-    initCpuMs: init.cpuMs,
+    initMs: median(samples.map((s) => s.ms)),
+    initCpuMs: median(samples.map((s) => s.cpuMs)),
     largest,
   };
 }
@@ -112,36 +114,61 @@ try {
   const empty = join(dir, 'empty', 'index.mjs');
   mkdirSync(join(dir, 'empty'));
   writeFileSync(empty, 'export {};\n');
+  const emptySubject: Subject = {
+    built: {
+      name: 'empty',
+      dir: join(dir, 'empty'),
+      file: empty,
+      bytes: 0,
+      metafile: { inputs: {}, outputs: {} },
+    },
+    environment: baselineEnvironment,
+    samples: [],
+  };
+  const subjects: Subject[] = [
+    { built: built[0]!, environment: baselineEnvironment, samples: [] },
+    emptySubject,
+    ...functions.map((fn, i) => ({
+      built: built[i + 1]!,
+      environment: lambdaEnvironment(fn, ENDPOINT),
+      samples: [],
+    })),
+  ];
   // Warm-up: the first spawns pay for a cold file cache.
-  await initMs(empty, baselineEnvironment);
-  const emptyInit = await initMs(empty, baselineEnvironment);
-  const baseline = await measure(built[0]!, baselineEnvironment);
-  const measured: Measured[] = [];
-  for (const [i, fn] of functions.entries())
-    measured.push(await measure(built[i + 1]!, lambdaEnvironment(fn, ENDPOINT)));
-  measured.sort((a, b) => b.kb - a.kb);
+  for (const s of subjects) await importOnce(s.built.file, s.environment);
+  // Round by round, every bundle once per round: a change of load on the shared machine
+  // weighs on the baselines as on the functions, instead of on whatever ran then.
+  for (let i = 0; i < runs; i += 1)
+    for (const s of subjects) s.samples.push(await importOnce(s.built.file, s.environment));
+  const baseline = measured(subjects[0]!);
+  const emptyInit = {
+    ms: median(emptySubject.samples.map((s) => s.ms)),
+    cpuMs: median(emptySubject.samples.map((s) => s.cpuMs)),
+  };
+  const all = subjects.slice(2).map(measured);
+  all.sort((a, b) => b.kb - a.kb);
 
   const line = (m: Measured) =>
     `${m.kb.toFixed(0).padStart(5)} KB ${m.gzipKb.toFixed(0).padStart(4)} KB gz ${m.initMs.toFixed(0).padStart(5)} ms ${m.initCpuMs.toFixed(0).padStart(5)} ms cpu  ${m.name.padEnd(36)} ${m.largest}`;
   console.log(
     `bundles (index.mjs without its map; init = import in a fresh Node ${process.version}, median of ${runs}; budget ${BUNDLE_BUDGET_KB} KB)`,
   );
-  for (const m of measured) console.log(line(m));
+  for (const m of all) console.log(line(m));
   console.log(line(baseline));
   console.log(`empty ES module: ${emptyInit.ms.toFixed(1)} ms, ${emptyInit.cpuMs.toFixed(1)} ms cpu`);
 
-  const medianInitMs = median(measured.map((m) => m.initMs));
-  const medianInitCpuMs = median(measured.map((m) => m.initCpuMs));
+  const medianInitMs = median(all.map((m) => m.initMs));
+  const medianInitCpuMs = median(all.map((m) => m.initCpuMs));
   console.log(
     JSON.stringify({
       bench: 'bundles',
-      functions: measured.length,
+      functions: all.length,
       budgetKb: BUNDLE_BUDGET_KB,
-      maxKb: round(Math.max(...measured.map((m) => m.kb))),
-      medianKb: round(median(measured.map((m) => m.kb))),
-      minKb: round(Math.min(...measured.map((m) => m.kb))),
-      medianGzipKb: round(median(measured.map((m) => m.gzipKb))),
-      maxInitMs: round(Math.max(...measured.map((m) => m.initMs))),
+      maxKb: round(Math.max(...all.map((m) => m.kb))),
+      medianKb: round(median(all.map((m) => m.kb))),
+      minKb: round(Math.min(...all.map((m) => m.kb))),
+      medianGzipKb: round(median(all.map((m) => m.gzipKb))),
+      maxInitMs: round(Math.max(...all.map((m) => m.initMs))),
       medianInitMs: round(medianInitMs),
       baselineKb: round(baseline.kb),
       baselineInitMs: round(baseline.initMs),
