@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: pure unit tests, integration tests over real HTTP against a local
+// Projects: pure unit tests, integration tests over real HTTP against a local
 // stack (DynamoDB Local in memory, started once for the run), and CDK template tests.
 export default defineConfig({
   test: {
@@ -33,6 +33,12 @@ export default defineConfig({
       {
         // Template assertions over every stack, synthesized without bundling (~25 s).
         test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000 },
+      },
+      {
+        // Every deployed function's bundle, built as the CDK app builds it (all at once, in
+        // a temporary directory outside the repository), imported and invoked by a child
+        // Node 24 as Lambda's runtime would, with no network (test/bundles/).
+        test: { name: 'bundles', include: ['test/bundles/**/*.test.ts'], hookTimeout: 180_000 },
       },
     ],
   },

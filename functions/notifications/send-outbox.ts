@@ -5,7 +5,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { clientOptions, config } from '#shared/config.ts';
 import { logger } from '#shared/logger.ts';
-import { count, observed, tracer } from '#shared/observability.ts';
+import { count, observed } from '#shared/observability.ts';
 import { outbox, outcome } from '#shared/store/items.ts';
 import type { OutboxMessage } from '#shared/store/outbox.ts';
 import { requireUse } from '#shared/uses.ts';
@@ -14,8 +14,8 @@ import { requireUse } from '#shared/uses.ts';
 // event source filter declared in shared/consumers.ts). Delivery is at least once.
 // Locally the same code runs from local/streams.ts against the SES and SNS stand-ins.
 
-const ses = tracer.captureAWSv3Client(new SESv2Client(clientOptions(config.sesEndpoint)));
-const sns = tracer.captureAWSv3Client(new SNSClient(clientOptions(config.snsEndpoint)));
+const ses = new SESv2Client(clientOptions(config.sesEndpoint));
+const sns = new SNSClient(clientOptions(config.snsEndpoint));
 
 const SUBJECTS: Record<string, string> = {
   'verify-email': 'Kode verifikasi Prakerja',

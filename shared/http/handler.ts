@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
@@ -15,7 +14,7 @@ import {
 import { authenticatePartner } from '#shared/http/partner-auth.ts';
 import { type FieldError, Problem, problems, serverErrorBody } from '#shared/http/problem.ts';
 import { logger } from '#shared/logger.ts';
-import { count, publishInvocation, tracer, withInvocation } from '#shared/observability.ts';
+import { count, publishInvocation, withInvocation } from '#shared/observability.ts';
 import { type AuditDetail, recordAudit } from '#shared/store/audit.ts';
 import { InvalidCursor } from '#shared/store/cursor.ts';
 
@@ -145,9 +144,7 @@ export function httpHandler<
     }
     return reply;
   };
-  return middy(core)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger, { resetKeys: true }));
+  return middy(core).use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
 type Served = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;

@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '#shared/config.ts';
-import { tracer } from '#shared/observability.ts';
 import { meterCalls } from '#shared/store/capacity.ts';
 import { requireTable } from '#shared/uses.ts';
 
@@ -19,7 +18,6 @@ export function db(): DynamoDBDocumentClient {
   });
   guardTable(client);
   meterCalls(client);
-  tracer.captureAWSv3Client(client);
   documentClient = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return documentClient;
 }
