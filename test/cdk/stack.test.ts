@@ -27,6 +27,7 @@ import { schedules } from '#shared/schedules.ts';
 import { TABLE } from '#shared/store/table.ts';
 import { environmentFor, mergeUses, routeUses, tableAccess, type Uses } from '#shared/uses.ts';
 import { workflows } from '#shared/workflows/registry.ts';
+import { deployedFunctions } from '#test/bundles/deployed.ts';
 
 // One synthesis of the whole app (every stack, nested stacks included) for the whole file,
 // without bundling: the bundles have a project of their own (test/bundles/).
@@ -389,6 +390,11 @@ describe('functions', () => {
       // AWS_PROFILE would make the credential chain skip the environment's keys.
       expect(Object.keys(fn.Properties.Environment.Variables)).not.toContain('AWS_PROFILE');
     }
+  });
+
+  it('are exactly the functions the bundles project builds and imports as Lambda would', () => {
+    const deployed = deployedFunctions().map((f) => f.handler);
+    expect(new Set(appFunctionsOf().map((fn) => handlerOf.get(fn)))).toEqual(new Set(deployed));
   });
 
   it('reserve concurrency for what must run during a rush, as declared', () => {
