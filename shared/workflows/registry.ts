@@ -17,12 +17,14 @@ export type WorkflowName = 'selection' | 'payout';
 /** Every workflow of the app, by name: what the CDK app deploys and the local stack runs. */
 export const workflows: Record<WorkflowName, Workflow> = {
   selection: { definition: selectionDefinition, tasks: selectionTasks, uses: { table: 'write' } },
-  // Enqueueing sends to every partner's disbursement queue (shared/queues.ts).
+  // Enqueueing sends to every partner's disbursement queue (shared/queues.ts); Progress
+  // asks the partners about a dead batch's instructions (shared/payouts/dead-letter.ts).
   payout: {
     definition: payoutDefinition,
     tasks: payoutTasks,
     uses: {
       table: 'write',
+      payments: true,
       queues: Object.fromEntries(PAYMENT_PARTNERS.map((p) => [payoutQueueName(p.code), 'send' as const])),
     },
   },
