@@ -4,8 +4,13 @@ import { payoutDefinition, payoutTasks } from '#shared/workflows/payout.ts';
 import { selectionDefinition, selectionTasks } from '#shared/workflows/selection.ts';
 
 export interface Workflow {
-  /** The ASL definition, each Task's Resource from `resource` (a Lambda ARN on AWS). */
-  definition: (resource: (task: string) => string) => { Comment: string; States: Record<string, unknown> };
+  /** The ASL definition, each Task's Resource from `resource` (a Lambda ARN on AWS); its
+   *  own TimeoutSeconds (CDK's `timeout` does not reach a definition given as a string). */
+  definition: (resource: (task: string) => string) => {
+    Comment: string;
+    TimeoutSeconds: number;
+    States: Record<string, unknown>;
+  };
   /** Task state name -> handler module under functions/. */
   tasks: Readonly<Record<string, string>>;
   /** Every task of a workflow runs with the workflow's declared uses (shared/uses.ts). */
