@@ -140,8 +140,14 @@ describe('a payout run through a partner outage', () => {
       token: admin,
     });
     expect(trail.status, JSON.stringify(trail.body)).toBe(200);
-    const line = trail.body.items.find((i: { subject: string }) => i.subject === first.runId);
-    expect(line?.detail).toMatchObject({ partnerCode: DOWN, handedBack: owedDown, paid: 0, unresolved: 0 });
+    // One line per look that ended some of the batch (a look may have asked while the
+    // partner was coming back, and left the rest to the next).
+    const lines = trail.body.items.filter((i: { subject: string }) => i.subject === first.runId);
+    expect(lines.length).toBeGreaterThan(0);
+    const sum = (key: string) =>
+      lines.reduce((n: number, l: { detail: Record<string, number> }) => n + l.detail[key]!, 0);
+    expect(lines.every((l: { detail: { partnerCode: string } }) => l.detail.partnerCode === DOWN)).toBe(true);
+    expect({ handedBack: sum('handedBack'), paid: sum('paid') }).toEqual({ handedBack: owedDown, paid: 0 });
 
     // Their incentives are due again; the partner paid none of them.
     const keys = down.flatMap((p) =>
@@ -163,9 +169,9 @@ describe('a payout run through a partner outage', () => {
     expect(second.staged.totals.instructions).toBe(owedDown);
     const paid = await waitForRun(admin, second.runId, ['COMPLETED', 'COMPLETED_WITH_FAILURES'], 180_000);
     expect(paid.status).toBe('COMPLETED');
-    const lines = (await ledgerOf(DOWN)).items.filter((l) => numbers.has(l.accountNumber));
-    expect(lines).toHaveLength(owedDown);
-    expect(new Set(lines.map((l) => l.reference)).size).toBe(owedDown);
+    const theirs = (await ledgerOf(DOWN)).items.filter((l) => numbers.has(l.accountNumber));
+    expect(theirs).toHaveLength(owedDown);
+    expect(new Set(theirs.map((l) => l.reference)).size).toBe(owedDown);
     let entries = 0;
     for (const p of down) {
       const { PK, SKPrefix } = payoutEntry.partition({ accountId: p.accountId });
@@ -184,6 +190,6 @@ describe('a payout run through a partner outage', () => {
       entries += mine.length;
     }
     // Ledger lines at the partner = payout entries in ours.
-    expect(entries).toBe(lines.length);
+    expect(entries).toBe(theirs.length);
   }, 900_000);
 });
