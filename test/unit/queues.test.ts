@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { isDead } from '#shared/payouts/dead-letter.ts';
 import { payoutRedelivery } from '#shared/payouts/redelivery.ts';
 import {
   payoutQueues,
@@ -6,6 +7,7 @@ import {
   retryHorizonSeconds,
   SQS_MAX_VISIBILITY_SECONDS,
 } from '#shared/queues.ts';
+import type { PayoutBatch } from '#shared/store/payouts.ts';
 
 const FOUR_HOURS = 4 * 3600;
 
@@ -60,5 +62,34 @@ describe('the payout queues wait out a bank maintenance window', () => {
     });
     process.env.PAYOUT_MAX_VISIBILITY_S = '80';
     expect(payoutRedelivery().delaySeconds(4)).toBe(80);
+  });
+});
+
+describe('a dead batch', () => {
+  const at = Date.parse('2026-12-06T10:00:00.000Z');
+  const batch = (fields: Partial<PayoutBatch>): PayoutBatch => ({
+    runId: 'r',
+    batchId: 'b',
+    partnerCode: 'bni',
+    stagedAt: '2026-12-06T00:00:00.000Z',
+    instructions: 2,
+    amountIdr: 1_200_000,
+    paid: 0,
+    failed: 0,
+    pending: 2,
+    paidIdr: 0,
+    failedIdr: 0,
+    settled: 0,
+    ...fields,
+  });
+
+  it('is one whose last delivery can no longer be talking to the partner, with instructions pending', () => {
+    delete process.env.PAYOUT_VISIBILITY_TIMEOUT_S;
+    const last = new Date(at).toISOString();
+    // On AWS the last delivery is over 120 s after it began (the function's timeout).
+    expect(isDead(batch({ lastDeliveryAt: last }), new Date(at + 121_000))).toBe(true);
+    expect(isDead(batch({ lastDeliveryAt: last }), new Date(at + 119_000))).toBe(false);
+    expect(isDead(batch({ lastDeliveryAt: last, pending: 0 }), new Date(at + 3_600_000))).toBe(false);
+    expect(isDead(batch({}), new Date(at + 86_400_000))).toBe(false);
   });
 });
