@@ -61,9 +61,10 @@ export const config = {
   get payoutStateMachineArn(): string {
     return required('PAYOUT_STATE_MACHINE_ARN');
   },
-  /** Seconds between the payout workflow's looks at a disbursing run's progress. */
+  /** Seconds between the payout workflow's looks at a disbursing run's progress (at most
+   *  60: the loop's bound of 720 looks is then 12 hours, shared/workflows/payout.ts). */
   get payoutPollSeconds(): number {
-    return Number(process.env.PAYOUT_POLL_SECONDS ?? 30);
+    return Number(process.env.PAYOUT_POLL_SECONDS ?? 60);
   },
   /** Set only locally: fauxqs (local/engines.ts). */
   get sqsEndpoint(): string | undefined {

@@ -1,4 +1,9 @@
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  GetQueueUrlCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { clientOptions, config } from '#shared/config.ts';
 import { requireUse } from '#shared/uses.ts';
 
@@ -43,4 +48,35 @@ export async function sendBatch(queue: string, bodies: unknown[]): Promise<void>
       await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
     }
   }
+}
+
+const urls = new Map<string, Promise<string>>();
+
+/** The URL of the queue a record came from (its event source ARN names it). */
+function urlOf(eventSourceARN: string): Promise<string> {
+  let url = urls.get(eventSourceARN);
+  if (!url) {
+    const QueueName = eventSourceARN.split(':').at(-1)!;
+    url = sqs()
+      .send(new GetQueueUrlCommand({ QueueName }))
+      .then((out) => out.QueueUrl!);
+    url.catch(() => urls.delete(eventSourceARN));
+    urls.set(eventSourceARN, url);
+  }
+  return url;
+}
+
+/** A consumer leaving a message for later hides it `seconds` from now (its own queue:
+ *  the event source mapping's grant covers sqs:GetQueueUrl and sqs:ChangeMessageVisibility). */
+export async function delayRedelivery(
+  record: { eventSourceARN: string; receiptHandle: string },
+  seconds: number,
+): Promise<void> {
+  await sqs().send(
+    new ChangeMessageVisibilityCommand({
+      QueueUrl: await urlOf(record.eventSourceARN),
+      ReceiptHandle: record.receiptHandle,
+      VisibilityTimeout: Math.round(seconds),
+    }),
+  );
 }

@@ -21,6 +21,10 @@ export interface QueueConsumer {
   visibilityTimeoutSeconds: number;
   /** Receives before SQS moves a message to the DLQ. */
   maxReceiveCount: number;
+  /** When set, a consumer that leaves a message for later backs its next delivery off
+   *  exponentially from visibilityTimeoutSeconds up to this (ChangeMessageVisibility; SQS
+   *  allows 12 h at most): see redeliveryDelaySeconds and retryHorizonSeconds. */
+  maxVisibilityTimeoutSeconds?: number;
   /** How long the mapping may gather messages before it invokes (none: at once). */
   maxBatchingWindowSeconds?: number;
   timeoutSeconds: number;
@@ -31,6 +35,35 @@ export interface QueueConsumer {
 
 /** The dead-letter queue of a queue. */
 export const dlqName = (queue: string) => `${queue}-dlq`;
+
+/** SQS's ceiling on a message's visibility timeout (ChangeMessageVisibility): 12 hours. */
+export const SQS_MAX_VISIBILITY_SECONDS = 12 * 3600;
+
+/**
+ * How long a message stays hidden after its `receive`-th delivery (1, 2, ...) left it for
+ * later: the base visibility doubled per delivery, capped. Delivery 1 keeps the queue's own
+ * visibility (the base).
+ */
+export function redeliveryDelaySeconds(receive: number, baseSeconds: number, capSeconds: number): number {
+  const cap = Math.min(Math.max(capSeconds, baseSeconds), SQS_MAX_VISIBILITY_SECONDS);
+  return Math.min(cap, baseSeconds * 2 ** Math.max(0, receive - 1));
+}
+
+/**
+ * A message that fails every delivery: when its last delivery starts (`lastDelivery`, after
+ * its first) and when SQS moves it to the DLQ (`deadLetter`, once the last delivery's
+ * visibility has run out too). An outage shorter than `lastDelivery` that began at or after
+ * the first delivery is survived: the last delivery finds the partner back.
+ */
+export function retryHorizonSeconds(baseSeconds: number, capSeconds: number, maxReceiveCount: number) {
+  let lastDelivery = 0;
+  for (let receive = 1; receive < maxReceiveCount; receive++)
+    lastDelivery += redeliveryDelaySeconds(receive, baseSeconds, capSeconds);
+  return {
+    lastDelivery,
+    deadLetter: lastDelivery + redeliveryDelaySeconds(maxReceiveCount, baseSeconds, capSeconds),
+  };
+}
 
 /** One disbursement queue per payment partner, each drained at the rate the partner takes. */
 export const payoutQueues: QueueConsumer[] = PAYMENT_PARTNERS.map((partner) => ({
@@ -43,7 +76,13 @@ export const payoutQueues: QueueConsumer[] = PAYMENT_PARTNERS.map((partner) => (
   // Locally shorter for tests: local/queues.ts takes an override (PAYOUT_VISIBILITY_TIMEOUT_S).
   // Twice the timeout: a message is never seen again while its first delivery still runs.
   visibilityTimeoutSeconds: 240,
-  maxReceiveCount: 5,
+  // A bank's maintenance window (four hours) must not send a batch to the DLQ. A message
+  // its dispatcher leaves for later is hidden 240 s, then 480, 960, 1920, then 3600 s per
+  // delivery: its 10th and last delivery starts 240 + 480 + 960 + 1920 + 5 x 3600 =
+  // 21,600 s (6 h) after its first, and it reaches the DLQ 3600 s after that (7 h). Before,
+  // 5 receives x 240 s gave up after 20 minutes. (retryHorizonSeconds; test/unit/queues.test.ts.)
+  maxReceiveCount: 10,
+  maxVisibilityTimeoutSeconds: 3600,
   timeoutSeconds: 120,
   memorySize: 512,
   // Secrets: the data key opens the sealed account numbers.

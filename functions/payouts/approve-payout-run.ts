@@ -6,7 +6,7 @@ import { httpHandler } from '#shared/http/handler.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
 import { allBatches, getRun, moveRun, totalsOf } from '#shared/store/payouts.ts';
 import { startExecution } from '#shared/workflows/client.ts';
-import type { PayoutDisburseInput } from '#shared/workflows/payout.ts';
+import { MAX_POLL_SECONDS, type PayoutDisburseInput } from '#shared/workflows/payout.ts';
 
 // Maker-checker: the approver must not be the administrator who created the run; the
 // condition on the update makes that hold against any race.
@@ -30,7 +30,8 @@ export const handler = httpHandler(approvePayoutRun, async ({ params, principal 
   const input: PayoutDisburseInput = {
     phase: 'disburse',
     runId: run.runId,
-    pollSeconds: config.payoutPollSeconds,
+    // The loop's bound is counted in looks: its length in time is the poll's (at most a minute).
+    pollSeconds: Math.min(MAX_POLL_SECONDS, Math.max(1, Math.round(config.payoutPollSeconds))),
     enqueue: { cursor: null, done: false },
   };
   // The same name and input again is the same execution (an approval retried after a fault).

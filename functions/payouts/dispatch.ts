@@ -9,16 +9,21 @@ import { logger } from '#shared/logger.ts';
 import { count, observed } from '#shared/observability.ts';
 import { paymentPartners } from '#shared/payments/https.ts';
 import { resolveInstruction } from '#shared/payouts/disburse.ts';
-import { payoutQueues } from '#shared/queues.ts';
+import { payoutRedelivery } from '#shared/payouts/redelivery.ts';
+import { delayRedelivery } from '#shared/queues-client.ts';
 import { settleFailed, settlePaid } from '#shared/store/payout-settlement.ts';
-import { batchInstructions, tallyOf, writeBatchTally } from '#shared/store/payouts.ts';
+import { batchInstructions, markLastDelivery, tallyOf, writeBatchTally } from '#shared/store/payouts.ts';
 
 // The dispatcher of one partner's disbursement queue: a message is one batch of that
 // partner's instructions. Each pending instruction is resolved with the partner and
 // recorded with its ledger entry in one transaction on condition it is still pending;
 // the batch's tally is then written from what its instructions say. A message with
 // instructions still pending is reported failed (partial batch response) and comes back
-// after the visibility timeout; the last delivery gives up what the partner never got.
+// later, each time later (exponential visibility, shared/queues.ts: a partner's outage of
+// up to six hours is waited out); the last delivery gives up what the partner never got.
+// It marks its batch first (lastDeliveryAt): what it leaves pending goes to the DLQ, and
+// the payout workflow's progress step resolves it with the partner's status query and
+// hands it back to due (shared/payouts/dead-letter.ts).
 
 const Message = z.object({
   runId: z.string().min(1),
@@ -27,7 +32,6 @@ const Message = z.object({
 });
 /** Instructions of one message in flight with the partner at once. */
 const IN_FLIGHT = 8;
-const MAX_RECEIVES = payoutQueues[0]?.maxReceiveCount ?? 5;
 const RETRIES = { attempts: 3, baseMs: 100, capMs: 2000 };
 /**
  * A message's work must end before the function times out and before the message becomes
@@ -37,9 +41,8 @@ const RETRIES = { attempts: 3, baseMs: 100, capMs: 2000 };
  * pending comes back with the message.
  */
 function workDeadline(started: number): number {
-  const consumer = payoutQueues[0]!;
-  const visibilityS = Number(process.env.PAYOUT_VISIBILITY_TIMEOUT_S) || consumer.visibilityTimeoutSeconds;
-  const endMs = Math.min(consumer.timeoutSeconds, visibilityS / 2) * 1000;
+  const { baseSeconds, timeoutSeconds } = payoutRedelivery();
+  const endMs = Math.min(timeoutSeconds, baseSeconds / 2) * 1000;
   const backoffMs = Array.from({ length: RETRIES.attempts - 1 }, (_, a) =>
     Math.min(RETRIES.capMs, RETRIES.baseMs * 2 ** a),
   ).reduce((sum, ms) => sum + ms, 0);
@@ -63,8 +66,14 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
 async function dispatchBatch(record: SQSRecord, killed: { fault?: InjectedFault }): Promise<void> {
   const deadline = workDeadline(Date.now());
   const message = Message.parse(JSON.parse(record.body));
-  const lastDelivery = Number(record.attributes.ApproximateReceiveCount) >= MAX_RECEIVES;
+  const redelivery = payoutRedelivery();
+  const receive = Number(record.attributes.ApproximateReceiveCount) || 1;
+  const lastDelivery = receive >= redelivery.maxReceiveCount;
   const instructions = await batchInstructions(message.runId, message.batchId);
+  // Before any partner call: the workflow may resolve what this delivery leaves pending
+  // once it can no longer be talking to the partner (redelivery.lastDeliveryOverMs).
+  if (lastDelivery && instructions.some((i) => i.status === 'PENDING'))
+    await markLastDelivery(message, clock.now());
   let answered = 0;
   await eachLimited(
     instructions.filter((i) => i.status === 'PENDING'),
@@ -93,8 +102,17 @@ async function dispatchBatch(record: SQSRecord, killed: { fault?: InjectedFault 
   if (killed.fault) throw killed.fault;
   const tally = tallyOf(await batchInstructions(message.runId, message.batchId));
   await writeBatchTally(message, tally, clock.now());
-  if (tally.pending > 0)
+  if (tally.pending > 0) {
+    if (!lastDelivery) {
+      // Back off: the partner may be down for hours (a bank's maintenance window).
+      const seconds = redelivery.delaySeconds(receive);
+      await delayRedelivery(record, seconds).catch((error: Error) =>
+        // The queue's own visibility timeout then brings it back sooner: no harm.
+        logger.warn('redelivery not delayed', { batchId: message.batchId, error: error.name }),
+      );
+    }
     throw new Error(`${tally.pending} instructions of batch ${message.batchId} still pending`);
+  }
 }
 
 export const handler = (event: SQSEvent) => observed('payouts.dispatch', () => dispatch(event));

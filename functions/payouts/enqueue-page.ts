@@ -4,7 +4,7 @@ import { batchPage } from '#shared/store/payouts.ts';
 import { workflowTask } from '#shared/workflows/task.ts';
 
 /** Batches (queue messages) per call: a page of the run's batch items. */
-const BATCHES_PER_CALL = 500;
+export const BATCHES_PER_CALL = 500;
 
 // Disbursement begins: each batch becomes one message on its partner's queue. A retried
 // call may send a batch twice; the dispatcher finds its instructions settled and pays

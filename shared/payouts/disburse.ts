@@ -29,7 +29,7 @@ export interface RetryPolicy {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function outcomeOf(result: DisbursementResult): Outcome {
+export function outcomeOf(result: DisbursementResult): Outcome {
   return result.status === 'PAID'
     ? {
         kind: 'paid',
@@ -41,7 +41,7 @@ function outcomeOf(result: DisbursementResult): Outcome {
 }
 
 /** The partner's record of the reference, or undefined when it could not be asked. */
-async function askStatus(
+export async function askStatus(
   port: PaymentPartnerPort,
   code: string,
   reference: string,

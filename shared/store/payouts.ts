@@ -25,6 +25,9 @@ export interface PayoutRun {
   budgetReached?: boolean;
   totals?: RunTotals;
   reconciliation?: Reconciliation;
+  /** Why a disbursing run handed instructions back (not in the run's view, which has no
+   *  such field): `dead-letter: <partners>` (shared/payouts/dead-letter.ts). */
+  reason?: string;
 }
 
 export interface PayoutBatch extends RunTally {
@@ -35,6 +38,9 @@ export interface PayoutBatch extends RunTally {
   partnerCode: string;
   stagedAt: string;
   updatedAt?: string;
+  /** When the message's last delivery began (the dispatcher marks it before its work):
+   *  what it leaves pending goes to the DLQ (shared/payouts/dead-letter.ts). */
+  lastDeliveryAt?: string;
 }
 
 export interface PayoutInstruction {
@@ -245,6 +251,19 @@ export async function writeBatchTally(
     // A newer tally is already there.
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
   }
+}
+
+/** The batch's message is on its last delivery (the first mark stays). */
+export async function markLastDelivery(batch: Pick<PayoutBatch, 'runId' | 'batchId'>, now: Date) {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: payoutBatch.key(batch),
+      UpdateExpression: 'SET lastDeliveryAt = if_not_exists(lastDeliveryAt, :at)',
+      ExpressionAttributeValues: { ':at': now.toISOString() },
+      ConditionExpression: 'attribute_exists(PK)',
+    }),
+  );
 }
 
 /** Where a listing of a run's instructions stopped: in which batch, after which item. */

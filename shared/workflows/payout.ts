@@ -4,6 +4,9 @@
 //                    loop) -> FinishStaging (AWAITING_APPROVAL with the totals)
 //   phase "disburse" (the approval):  Enqueue (page loop: a batch = one queue message)
 //                    -> Wait/Progress loop until no instruction is pending -> FinishRun
+//                    (a batch whose message went to the DLQ is resolved with the partner and
+//                    handed back by Progress; COMPLETED_WITH_FAILURES then)
+//   any failure, and a loop that reached its bound -> RecordFailure -> PayoutFailed
 // The dispatchers work the queues meanwhile. Transitions are the cost on AWS: each call
 // stages or enqueues many pages and the progress loop waits between looks, so a run
 // costs a few hundred transitions whatever its size beyond that.
@@ -19,6 +22,31 @@ export const payoutTasks = {
 
 export type PayoutTask = keyof typeof payoutTasks;
 
+/** The longest wait between two looks at a disbursing run (the approval clamps the
+ *  configured poll to it): with MAX_PROGRESS_LOOKS it sets how long the loop can last. */
+export const MAX_POLL_SECONDS = 60;
+
+/**
+ * The progress loop's bound: 720 looks a minute apart are 12 hours, beyond a dead
+ * batch's 7 hours to the DLQ (shared/queues.ts: retryHorizonSeconds) and the hours a
+ * large run's queues take to drain. Each look is at most 21 history events (Wait 2,
+ * Progress 5 plus 3 per retry, 4 retries, Choice 2): 15,120, well under Step Functions'
+ * 25,000 events per execution with the enqueue loop beside it (test/unit/workflows.test.ts
+ * computes the worst case). A run still pending at the bound is recorded failed
+ * (DisbursementStalled) for an operator.
+ */
+export const MAX_PROGRESS_LOOKS = 720;
+
+/**
+ * The execution's own limit (the CDK's `timeout` is dropped for a string definition):
+ * 36 hours. The disbursement's legitimate worst is about 25 hours: the enqueue loop, then
+ * 720 looks each of a wait of up to 60 s plus a look that may spend 60 s resolving dead
+ * batches (shared/payouts/dead-letter.ts). Staging, the other phase, takes minutes. The
+ * loop's bound ends a stalled run first, through RecordFailure; the timeout only catches a
+ * task that hangs past its own limits, and Step Functions then reports TimedOut (alarmed).
+ */
+export const PAYOUT_TIMEOUT_SECONDS = 36 * 3600;
+
 /** Staging segments claim concurrently on the run's budget counter: a few at a time. */
 export const MAX_PARALLEL_STAGING = 4;
 
@@ -33,7 +61,7 @@ export interface PayoutStageInput {
 export interface PayoutDisburseInput {
   phase: 'disburse';
   runId: string;
-  /** Seconds between looks at the run's progress. */
+  /** Seconds between looks at the run's progress (1 to MAX_POLL_SECONDS). */
   pollSeconds: number;
   enqueue: { cursor: Record<string, unknown> | null; done: boolean };
 }
@@ -54,6 +82,7 @@ export function payoutDefinition(resource: (task: PayoutTask) => string) {
   });
   return {
     Comment: 'A payout run: staging, or (after approval) disbursement through the partner queues',
+    TimeoutSeconds: PAYOUT_TIMEOUT_SECONDS,
     StartAt: 'Phase',
     States: {
       Phase: {
@@ -106,19 +135,40 @@ export function payoutDefinition(resource: (task: PayoutTask) => string) {
       EnqueueMore: {
         Type: 'Choice',
         Choices: [{ Variable: '$.enqueue.done', BooleanEquals: false, Next: 'EnqueuePage' }],
-        Default: 'WaitForDispatchers',
+        Default: 'StartLooking',
+      },
+      StartLooking: {
+        Type: 'Pass',
+        Result: { done: false, looks: 0 },
+        ResultPath: '$.progress',
+        Next: 'WaitForDispatchers',
       },
       WaitForDispatchers: { Type: 'Wait', SecondsPath: '$.pollSeconds', Next: 'Progress' },
+      // Counts the looks (the local interpreter ignores Assign: the count rides in the state).
       Progress: task('Progress', {
-        Parameters: { 'runId.$': '$.runId' },
+        Parameters: { 'runId.$': '$.runId', 'looks.$': '$.progress.looks' },
         ResultPath: '$.progress',
         Catch: failTo,
         Next: 'Settled',
       }),
       Settled: {
         Type: 'Choice',
-        Choices: [{ Variable: '$.progress.done', BooleanEquals: true, Next: 'FinishRun' }],
+        Choices: [
+          { Variable: '$.progress.done', BooleanEquals: true, Next: 'FinishRun' },
+          { Variable: '$.progress.looks', NumericGreaterThanEquals: MAX_PROGRESS_LOOKS, Next: 'Stalled' },
+        ],
         Default: 'WaitForDispatchers',
+      },
+      // Instructions still pending and not known dead (in flight, or a partner that cannot
+      // be asked about them): nothing is handed back unresolved; an operator looks.
+      Stalled: {
+        Type: 'Pass',
+        Result: {
+          Error: 'DisbursementStalled',
+          Cause: `Instructions still pending after ${MAX_PROGRESS_LOOKS} looks; see the run's batches and the payout DLQs.`,
+        },
+        ResultPath: '$.error',
+        Next: 'RecordFailure',
       },
       FinishRun: task('FinishRun', { Parameters: { 'runId.$': '$.runId' }, Catch: failTo, End: true }),
       RecordFailure: task('RecordFailure', {

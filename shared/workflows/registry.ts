@@ -4,8 +4,13 @@ import { payoutDefinition, payoutTasks } from '#shared/workflows/payout.ts';
 import { selectionDefinition, selectionTasks } from '#shared/workflows/selection.ts';
 
 export interface Workflow {
-  /** The ASL definition, each Task's Resource from `resource` (a Lambda ARN on AWS). */
-  definition: (resource: (task: string) => string) => { Comment: string; States: Record<string, unknown> };
+  /** The ASL definition, each Task's Resource from `resource` (a Lambda ARN on AWS); its
+   *  own TimeoutSeconds (CDK's `timeout` does not reach a definition given as a string). */
+  definition: (resource: (task: string) => string) => {
+    Comment: string;
+    TimeoutSeconds: number;
+    States: Record<string, unknown>;
+  };
   /** Task state name -> handler module under functions/. */
   tasks: Readonly<Record<string, string>>;
   /** Every task of a workflow runs with the workflow's declared uses (shared/uses.ts). */
@@ -42,7 +47,8 @@ export const workflows: Record<WorkflowName, Workflow> = {
       indexes: { GSI2: 'query' },
     },
   },
-  // Enqueueing sends to every partner's disbursement queue (shared/queues.ts).
+  // Enqueueing sends to every partner's disbursement queue (shared/queues.ts); Progress
+  // asks the partners about a dead batch's instructions (shared/payouts/dead-letter.ts).
   payout: {
     definition: payoutDefinition,
     tasks: payoutTasks,
@@ -51,14 +57,19 @@ export const workflows: Record<WorkflowName, Workflow> = {
     uses: {
       items: {
         payoutRun: ['read', 'update'],
-        payoutBatch: ['read', 'put'],
-        payoutInstruction: 'put',
+        payoutBatch: ['read', 'put', 'update'],
+        // A dead batch's instructions: settled as the partner says (paid, with its entry
+        // and ledger line) or handed back to due, with an audit line per look.
+        payoutInstruction: ['read', 'put', 'update'],
+        payoutEntry: 'put',
         incentive: 'update',
         payoutAccount: 'read',
         partner: 'read',
         partnerCode: 'read',
+        auditRecord: 'put',
       },
       indexes: { GSI1: 'query' },
+      payments: true,
       queues: Object.fromEntries(PAYMENT_PARTNERS.map((p) => [payoutQueueName(p.code), 'send' as const])),
     },
   },

@@ -87,10 +87,20 @@ function segmentLoop(page: SelectionTask, resource: (task: SelectionTask) => str
   };
 }
 
+/**
+ * The execution's own limit (the CDK's `timeout` is dropped for a string definition):
+ * 6 hours. A selection reads each applicant twice in 40 parallel segments: the
+ * benchmark's wave takes under a minute locally, and a wave of millions is minutes to an
+ * hour on AWS; a selection still running after 6 hours is stuck, and Step Functions ends
+ * it (TimedOut, alarmed) rather than leaving it RUNNING for a year.
+ */
+export const SELECTION_TIMEOUT_SECONDS = 6 * 3600;
+
 /** The definition, with each task's Resource from `resource` (a Lambda ARN on AWS). */
 export function selectionDefinition(resource: (task: SelectionTask) => string) {
   return {
     Comment: "A wave's selection: screening, family-card cap, reserved quota, seeded draw, announcement",
+    TimeoutSeconds: SELECTION_TIMEOUT_SECONDS,
     StartAt: 'Screen',
     States: {
       // Each segment's counts and histogram go to its summary item; the Map keeps no output.

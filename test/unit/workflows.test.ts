@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { BATCHES_PER_CALL } from '#functions/payouts/enqueue-page.ts';
+import { retryHorizonSeconds } from '#shared/queues.ts';
+import { DUE_SHARDS } from '#shared/store/items.ts';
+import { MAX_BATCH } from '#shared/store/payout-staging.ts';
+import { MAX_POLL_SECONDS, MAX_PROGRESS_LOOKS } from '#shared/workflows/payout.ts';
 import { workflows } from '#shared/workflows/registry.ts';
 import { checkWorkflows, forbiddenFeatures } from '../../scripts/check-workflows.ts';
 
@@ -61,5 +66,126 @@ describe('workflow definitions', () => {
 
   it('does not flag data that merely uses those names', () => {
     expect(forbiddenFeatures(state({ Parameters: { Output: 1, Assign: 2 } }))).toEqual([]);
+  });
+
+  // --- an execution that cannot hang ------------------------------------------------
+
+  it.each(Object.entries(workflows))('%s has its own integer TimeoutSeconds', (_name, workflow) => {
+    const { TimeoutSeconds } = workflow.definition((t) => t);
+    expect(Number.isInteger(TimeoutSeconds)).toBe(true);
+    expect(TimeoutSeconds).toBeGreaterThan(0);
+    // Step Functions' standard workflows last a year at most.
+    expect(TimeoutSeconds).toBeLessThanOrEqual(365 * 24 * 3600);
+  });
+
+  it.each(Object.entries(workflows))(
+    'every failure of %s ends in its failure-recording step',
+    (name, workflow) => {
+      expect(workflow.tasks.RecordFailure).toMatch(/^(payouts|selection)\/record-failure$/);
+      expect(workflow.tasks.RecordFailure?.startsWith(name)).toBe(true);
+      const { States } = workflow.definition((t) => t) as { States: Record<string, any> };
+      const targets = (state: any): string[] => [
+        ...(state.Next ? [state.Next] : []),
+        ...(state.Default ? [state.Default] : []),
+        ...(state.Choices ?? []).map((c: any) => c.Next),
+        ...(state.Catch ?? []).map((c: any) => c.Next),
+      ];
+      for (const [stateName, state] of Object.entries(States)) {
+        if (stateName === 'RecordFailure') continue;
+        if (['Task', 'Map', 'Parallel'].includes(state.Type)) {
+          // A failure inside a Map's iteration fails the Map: its Catch takes it.
+          const all = (state.Catch ?? []).find((c: any) => c.ErrorEquals.includes('States.ALL'));
+          expect(all?.Next, `${stateName} catches States.ALL`).toBe('RecordFailure');
+        }
+        // No Fail state but after RecordFailure: an execution never fails unrecorded.
+        for (const target of targets(state))
+          expect(States[target]?.Type, `${stateName} -> ${target}`).not.toBe('Fail');
+      }
+      const recorder = States.RecordFailure;
+      expect(recorder.Type).toBe('Task');
+      expect(recorder.Catch).toBeUndefined();
+      expect(States[recorder.Next].Type).toBe('Fail');
+      // A failure inside a Map's iteration has nowhere to go but the Map's Catch.
+      for (const state of Object.values(States))
+        for (const inner of Object.values<any>(state.ItemProcessor?.States ?? {}))
+          expect(inner.Type).not.toBe('Fail');
+    },
+  );
+
+  /**
+   * Worst-case history events, as Step Functions counts them for a standard workflow:
+   * ExecutionStarted and its end (2); a Task's Entered and Exited plus three per attempt
+   * (Scheduled, Started, Succeeded/Failed), every retry taken; a Fail's Entered (1); a
+   * Map's Entered, Started, Succeeded, Exited (4) and each iteration's Started and
+   * Succeeded (2); any other state Entered and Exited (2).
+   */
+  function events(state: any): number {
+    if (state.Type === 'Task') {
+      const attempts = 1 + (state.Retry ?? []).reduce((n: number, r: any) => n + (r.MaxAttempts ?? 3), 0);
+      return 2 + 3 * attempts;
+    }
+    if (state.Type === 'Fail') return 1;
+    if (state.Type === 'Map') return 4;
+    return 2;
+  }
+  const HISTORY_LIMIT = 25_000;
+  // The largest run the estimate covers: five waves' 200,000 selected participants, each
+  // owed an incentive in the same period: 1,000,000 instructions. A staging page (200
+  // incentives) spread over eight partners makes batches of 25 and more (MAX_BATCH 40).
+  const LARGEST_RUN = 1_000_000;
+  const SMALLEST_BATCH = 25;
+
+  it('a disbursement stays under the history limit with the progress loop at its bound', () => {
+    const { States: s } = workflows.payout.definition((t) => t) as { States: Record<string, any> };
+    // The bound read from the definition: the loop's Choice ends it at the look count.
+    const bound = s.Settled.Choices.find((c: any) => c.Variable === '$.progress.looks');
+    expect(bound).toMatchObject({ NumericGreaterThanEquals: MAX_PROGRESS_LOOKS, Next: 'Stalled' });
+    expect(s.Progress.Parameters['looks.$']).toBe('$.progress.looks');
+    expect(s.StartLooking.Result.looks).toBe(0);
+    const cost = (...names: string[]) => names.reduce((n, name) => n + events(s[name]), 0);
+    expect(MAX_BATCH).toBeGreaterThanOrEqual(SMALLEST_BATCH);
+    const enqueueCalls = Math.ceil(LARGEST_RUN / SMALLEST_BATCH / BATCHES_PER_CALL);
+    const perLook = cost('WaitForDispatchers', 'Progress', 'Settled');
+    expect(perLook).toBe(21);
+    const worst =
+      2 +
+      cost('Phase') +
+      enqueueCalls * cost('EnqueuePage', 'EnqueueMore') +
+      cost('StartLooking') +
+      bound.NumericGreaterThanEquals * perLook +
+      Math.max(
+        cost('FinishRun', 'RecordFailure', 'PayoutFailed'),
+        cost('Stalled', 'RecordFailure', 'PayoutFailed'),
+      );
+    // 2 + 2 + 80 enqueue calls x 19 + 2 + 720 looks x 21 + 35 (FinishRun failing into RecordFailure).
+    expect(worst).toBe(16_681);
+    expect(worst).toBeLessThan(HISTORY_LIMIT);
+    // Room left for the unforeseen: a tenth of the limit at least.
+    expect(worst).toBeLessThan(0.9 * HISTORY_LIMIT);
+  });
+
+  it('a staging of the largest run stays under the history limit', () => {
+    const { States: s } = workflows.payout.definition((t) => t) as { States: Record<string, any> };
+    const inner = s.Stage.ItemProcessor.States;
+    const calls = DUE_SHARDS + Math.ceil(LARGEST_RUN / (200 * 10));
+    const worst =
+      2 +
+      events(s.Phase) +
+      events(s.Stage) +
+      DUE_SHARDS * (2 + events(inner.StagePageDone)) +
+      calls * (events(inner.StagePage) + events(inner.StagePageMore)) +
+      events(s.FinishStaging) +
+      events(s.RecordFailure) +
+      events(s.PayoutFailed);
+    expect(worst).toBeLessThan(HISTORY_LIMIT);
+  });
+
+  it('the loop outlasts a dead batch and the execution outlasts the loop', () => {
+    const { deadLetter } = retryHorizonSeconds(240, 3600, 10);
+    // 720 looks a minute apart: 12 h, past the 7 h a batch takes to reach the DLQ.
+    expect(MAX_PROGRESS_LOOKS * MAX_POLL_SECONDS).toBeGreaterThan(deadLetter + 3600);
+    const { TimeoutSeconds } = workflows.payout.definition((t) => t);
+    // Each look: the wait plus up to 60 s resolving dead batches, and a few seconds of reads.
+    expect(TimeoutSeconds).toBeGreaterThan(MAX_PROGRESS_LOOKS * (MAX_POLL_SECONDS + 65));
   });
 });
