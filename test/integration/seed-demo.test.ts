@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { call, signIn, stack } from '#test/support/api.ts';
+import { type ApiResponse, call, signIn, stack } from '#test/support/api.ts';
 
 // `npm run seed:demo` run as a person runs it (the CLI, the stack's stack.json), against the
 // integration stack: a closed and drawn wave with purchases, completions and incentives due,
@@ -29,7 +29,7 @@ function seed(args: string[]): Promise<{ code: number | null; output: string }> 
 async function wave(waveId: string): Promise<{ status: string } | undefined> {
   let cursor: string | null = null;
   do {
-    const r = await call(
+    const r: ApiResponse = await call(
       'GET',
       `/v1/waves?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
     );
