@@ -96,12 +96,14 @@ async function shutdown(reason: string, code: number) {
   );
   process.exit(code);
 }
+// Asked to stop: a stack that was up stops cleanly (0); a start cut short is 128 + the signal.
+let up = false;
 for (const [signal, code] of [
   ['SIGINT', 130],
   ['SIGTERM', 143],
   ['SIGHUP', 129],
 ] as const)
-  process.on(signal, () => void shutdown(signal, code));
+  process.on(signal, () => void shutdown(signal, up ? 0 : code));
 for (const event of ['uncaughtException', 'unhandledRejection'] as const)
   process.on(event, (error) => {
     console.error(`${event}:`, error);
@@ -122,7 +124,9 @@ process.on('exit', () => {
 stack.then(
   ({ info, dynamoProcess: jvm }) => {
     dynamoProcess = jvm;
-    if (!stopping) ready(info);
+    if (stopping) return;
+    up = true;
+    ready(info);
   },
   (error) => {
     if (stopping) return; // shutdown() exits

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +108,25 @@ describe('npm start', () => {
     expect(code, output).toBe(143);
     expect(javaIn(dir)).toEqual([]);
   }, 90_000);
+
+  it('stops cleanly when asked (SIGTERM): exit 0, no JVM, no lock; its terminal held no JSON', async () => {
+    const dir = freshDir();
+    const { child, exited } = start({ STACK_DIR: dir, PORT: '0' });
+    expect(await until(() => existsSync(join(dir, 'stack.json')), 120_000), 'the stack started').toBe(true);
+    const { apiUrl } = JSON.parse(readFileSync(join(dir, 'stack.json'), 'utf8'));
+    expect((await fetch(`${apiUrl}/v1/waves`)).status).toBe(200);
+    child.kill('SIGTERM');
+    const { code, output } = await exited;
+    expect(code, output).toBe(0);
+    expect(javaIn(dir)).toEqual([]);
+    expect(existsSync(join(dir, 'stack.pid'))).toBe(false);
+    expect(output).toContain(`logs           ${join(dir, 'stack.log')}`);
+    expect(output).toMatch(/ 200 listWaves \d+ ms\n/);
+    expect(output.split('\n').filter((line) => line.startsWith('{'))).toEqual([]);
+    expect(readFileSync(join(dir, 'stack.log'), 'utf8')).toMatch(
+      /^\{.*"message":"request".*"operation":"listWaves"/m,
+    );
+  }, 150_000);
 
   it('killed outright (SIGKILL), leaves no JVM: it exits when its stdin closes', async () => {
     const dir = freshDir();
