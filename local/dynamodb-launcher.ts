@@ -51,13 +51,19 @@ async function compiledLauncher(jar: string): Promise<string | undefined> {
   return existsSync(dir) ? dir : undefined;
 }
 
-/** `java` arguments for DynamoDB Local on `port` with the jar's own options (`-inMemory`, ...). */
-export async function dynamoDbLocalArgs(port: number, options: string[]): Promise<string[]> {
+/** `java` arguments for DynamoDB Local on `port` with the jar's own options (`-inMemory`, ...).
+ *  With `exitWithParent`, the JVM exits when its standard input (a pipe from the parent) ends. */
+export async function dynamoDbLocalArgs(
+  port: number,
+  options: string[],
+  { exitWithParent = false } = {},
+): Promise<string[]> {
   const dir = jarDir();
   const jar = join(dir, 'DynamoDBLocal.jar');
   const compiled = await compiledLauncher(jar);
   return [
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+    ...(exitWithParent ? ['-Dprakerja.exitWithParent=true'] : []),
     '-cp',
     compiled ? `${compiled}${delimiter}${jar}` : jar,
     compiled ? 'LoopbackDynamoDbLocal' : launcherSource,

@@ -48,15 +48,33 @@ export interface Dynamo {
   endpoint: string;
   process: ChildProcess;
   client: DynamoDBClient;
+  /** Stops the JVM and waits for it to exit (SIGTERM, then SIGKILL after 5 s): its data
+   *  directory is closed when this resolves. */
+  stop(): Promise<void>;
 }
 
-/** Starts DynamoDB Local: on disk under `dataDir`, or in memory when it is undefined. */
-export async function startDynamo(dataDir: string | undefined): Promise<Dynamo> {
+/** Ends a child process and waits for it: SIGTERM, then SIGKILL if it is still there after `graceMs`. */
+export function stopProcess(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Starts DynamoDB Local: on disk under `dataDir`, or in memory when it is undefined. The JVM
+ *  exits by itself if this process ends without stopping it (its stdin is a pipe from here). */
+export async function startDynamo(dataDir: string | undefined, signal?: AbortSignal): Promise<Dynamo> {
   const port = await freePort();
   const options = ['-sharedDb', ...(dataDir ? ['-dbPath', dataDir] : ['-inMemory'])];
-  const child = spawn('java', await dynamoDbLocalArgs(port, options), {
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const child = spawn('java', await dynamoDbLocalArgs(port, options, { exitWithParent: true }), {
+    stdio: ['pipe', 'ignore', 'pipe'],
   });
+  child.stdin?.on('error', () => {});
   let exited = false;
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -79,14 +97,15 @@ export async function startDynamo(dataDir: string | undefined): Promise<Dynamo> 
       break;
     } catch (error) {
       if (error instanceof ResourceNotFoundException) break;
-      if (exited || Date.now() > deadline) {
-        child.kill('SIGKILL');
+      if (exited || signal?.aborted || Date.now() > deadline) {
+        await stopProcess(child, 1000);
+        if (signal?.aborted) throw signal.reason;
         throw new Error(`DynamoDB Local did not start on ${endpoint}\n${stderr}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  return { endpoint, process: child, client };
+  return { endpoint, process: child, client, stop: () => stopProcess(child) };
 }
 
 /** Creates the single table from its shared declaration, if it is not there yet. */

@@ -93,24 +93,67 @@ function localKeys(dir: string): LocalKeys {
   return keys;
 }
 
-export async function startStack(options: StackOptions) {
+/**
+ * Starts the whole stack. If the start fails or `signal` aborts it, what had started is
+ * stopped (DynamoDB Local's JVM waited for) before the error is thrown; `stop` stops it all.
+ */
+export async function startStack(options: StackOptions, signal?: AbortSignal) {
+  // What has started, in order; stopped in reverse, each whatever the others do.
+  const stops: (() => unknown)[] = [];
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      for (const stopOne of stops.splice(0).reverse())
+        await Promise.resolve()
+          .then(stopOne)
+          .catch((error) => console.error('while stopping the local stack:', error));
+    })();
+    return stopping;
+  };
+  const track = <T>(started: Promise<T>, stopIt: (value: T) => unknown) =>
+    started.then((value) => {
+      stops.push(() => stopIt(value));
+      return value;
+    });
+  try {
+    return await start(options, signal, stops, stop, track);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function start(
+  options: StackOptions,
+  signal: AbortSignal | undefined,
+  stops: (() => unknown)[],
+  stop: () => Promise<void>,
+  track: <T>(started: Promise<T>, stopIt: (value: T) => unknown) => Promise<T>,
+) {
   mkdirSync(options.dir, { recursive: true });
   const keys = localKeys(options.dir);
   const dataDir = options.inMemory ? undefined : join(options.dir, 'dynamodb');
   if (dataDir) mkdirSync(dataDir, { recursive: true });
 
   const functionsDir = new URL('../functions/', import.meta.url);
-  const [dynamo, queues, workflows, notifications, payments] = await Promise.all([
-    startDynamo(dataDir),
-    startQueues(),
-    startWorkflows(functionsDir),
-    startNotificationStandIns(),
+  const engines = [
+    track(startDynamo(dataDir, signal), (d) => d.stop()),
+    track(startQueues(), (q) => q.stop()),
+    track(startWorkflows(functionsDir), (w) => w.stop()),
+    track(startNotificationStandIns(), (n) => n.stop()),
     // The partners' books are theirs: on disk beside the stack's, unless in memory.
-    startPaymentPartnerSimulator({
-      keys: keys.paymentPartnerKeys,
-      ...(options.inMemory ? {} : { dir: join(options.dir, 'payment-partners') }),
-    }),
-  ]);
+    track(
+      startPaymentPartnerSimulator({
+        keys: keys.paymentPartnerKeys,
+        ...(options.inMemory ? {} : { dir: join(options.dir, 'payment-partners') }),
+      }),
+      (p) => p.stop(),
+    ),
+  ] as const;
+  // Every engine started or failed before any is stopped: none is left behind.
+  await Promise.allSettled(engines);
+  const [dynamo, queues, workflows, notifications, payments] = await Promise.all(engines);
+  signal?.throwIfAborted();
   const tableName = 'prakerja';
   Object.assign(process.env, {
     TABLE_NAME: tableName,
@@ -143,6 +186,7 @@ export async function startStack(options: StackOptions) {
     region: process.env.AWS_REGION ?? 'ap-southeast-3',
     checkpointFile: dataDir ? join(options.dir, 'streams.json') : undefined,
   });
+  stops.push(() => outbox.stop());
   // The queue consumers, as their SQS event source mappings run them on AWS; every
   // function that declares a queue finds its URL where the CDK app puts it.
   const visibility = Number(process.env.PAYOUT_VISIBILITY_TIMEOUT_S);
@@ -153,6 +197,8 @@ export async function startStack(options: StackOptions) {
     region: process.env.AWS_REGION ?? 'ap-southeast-3',
     visibilityTimeoutSeconds: visibility > 0 ? visibility : undefined,
   });
+  stops.push(() => consumed.stop());
+  signal?.throwIfAborted();
   for (const [name, url] of consumed.queueUrls) process.env[queueUrlVariable(name)] = url;
 
   const admins: SeededAdmin[] = [
@@ -178,40 +224,22 @@ export async function startStack(options: StackOptions) {
         resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
       );
     });
-  let timers: ReturnType<typeof startSchedules> | undefined;
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      timers?.stop();
-      await Promise.all(
-        servers
-          .filter((server) => server.listening)
-          .map((server) => {
-            server.closeAllConnections();
-            return new Promise((resolve) => server.close(resolve));
-          }),
-      );
-      await outbox.stop();
-      await consumed.stop();
-      await notifications.stop();
-      await payments.stop();
-      await queues.stop();
-      await workflows.stop();
-      dynamo.process.kill('SIGTERM');
-    })();
-    return stopping;
-  };
-  let apiUrl: string;
-  let consoleUrl: string;
-  try {
-    apiUrl = await listen(servers[0], options.port);
-    consoleUrl = await listen(servers[1], options.consolePort);
-  } catch (error) {
-    // A port in use: nothing of this stack is left running (DynamoDB Local is a process).
-    await stop();
-    throw error;
-  }
-  timers = startSchedules(functionsDir);
+  stops.push(() =>
+    Promise.all(
+      servers
+        .filter((server) => server.listening)
+        .map((server) => {
+          server.closeAllConnections();
+          return new Promise((resolve) => server.close(resolve));
+        }),
+    ),
+  );
+  signal?.throwIfAborted();
+  // A port in use throws here: startStack stops what had started (DynamoDB Local is a process).
+  const apiUrl = await listen(servers[0], options.port);
+  const consoleUrl = await listen(servers[1], options.consolePort);
+  const timers = startSchedules(functionsDir);
+  stops.push(() => timers.stop());
   // Each page calls the API on its own origin; WEB_ORIGIN (one origin or a comma-separated
   // list, e.g. a Vite dev server's) replaces both as what CORS allows.
   process.env.WEB_ORIGIN ||= `${apiUrl},${consoleUrl}`;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { StackInfo } from '#local/stack.ts';
-import { type ApiResponse, type CallOptions, request } from '#test/support/http.ts';
+import { type ApiResponse, type CallOptions, request } from '../lib/http.ts';
 import { type PartnerKey, signatureHeaders } from '../sign-request.ts';
 
 // The demo's client: the public HTTP API (and the documented /_local routes) only, as a

@@ -1,4 +1,4 @@
-import type { CallOptions } from '#test/support/http.ts';
+import type { CallOptions } from '../lib/http.ts';
 import { type Api, DemoError, describe } from './client.ts';
 import type { CitizenPlan } from './plan.ts';
 import type { Progress } from './progress.ts';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Identity, NO_DECLARATIONS, randomIdentity, validNik } from '#test/support/nik.ts';
+import { type Identity, NO_DECLARATIONS, randomIdentity, validNik } from '../lib/nik.ts';
 import type { Random } from './random.ts';
 
 // The synthetic wave, decided up front from the seed: who each citizen is and how far

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnStack } from '#local/spawn-stack.ts';
 import type { StackInfo } from '#local/stack.ts';
-import { spawnStack } from '#test/support/spawn-stack.ts';
 import { DemoError } from './client.ts';
 
 // The stack to play against: the running one that `.local/stack.json` names (or `--api`),
@@ -22,6 +22,19 @@ async function answers(apiUrl: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The running stack of `$STACK_DIR/stack.json` (`.local`), or `api` with its credentials;
+ *  a DemoError saying to start one if none answers. */
+export async function findRunningStack(options: { api?: string; stackDir?: string }): Promise<StackInfo> {
+  const file = join(options.stackDir ?? process.env.STACK_DIR ?? '.local', 'stack.json');
+  const start = 'start it with `npm start` (in another terminal) and run this again';
+  if (!existsSync(file)) throw new DemoError(`no local stack: ${file} does not exist; ${start}`);
+  const info = JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
+  if (options.api) info.apiUrl = options.api.replace(/\/$/, '');
+  if (!(await answers(info.apiUrl)))
+    throw new DemoError(`the local stack at ${info.apiUrl} does not answer; ${start}`);
+  return info;
 }
 
 export async function findOrStartStack(

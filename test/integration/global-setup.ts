@@ -10,6 +10,7 @@ export async function setup(project: TestProject) {
   stack = await spawnStack({ PAYMENT_TIMEOUT_MS: '500', PAYOUT_VISIBILITY_TIMEOUT_S: '20' });
   project.provide('stack', stack.info);
   project.provide('stackLogFile', stack.logFile);
+  project.provide('stackTerminalFile', stack.terminalFile);
 }
 
 export async function teardown() {
@@ -19,6 +20,9 @@ export async function teardown() {
 declare module 'vitest' {
   export interface ProvidedContext {
     stack: import('#local/stack.ts').StackInfo;
+    /** Every line the stack wrote: its JSON logs and metrics. */
     stackLogFile: string;
+    /** What its terminal showed. */
+    stackTerminalFile: string;
   }
 }

@@ -92,7 +92,14 @@ describe('logs', () => {
     // The logger's 16-digit redaction is a last guard; this flow must not need it.
     expect(flow.filter((l) => l.includes('redacted-16-digits'))).toEqual([]);
 
-    const everything = readFileSync(logFile(), 'utf8').split('\n');
+    // The terminal is for people: the banner, one short line per request, warnings and
+    // errors; no JSON log line and no metric.
+    const terminal = readFileSync(inject('stackTerminalFile'), 'utf8').split('\n');
+    expect(terminal.join('\n')).toContain('Prakerja backend ready');
+    expect(terminal.filter((l) => l.startsWith('{'))).toEqual([]);
+    expect(terminal.filter((l) => / \d{3} putProfile \d+ ms$/.test(l)).length).toBeGreaterThanOrEqual(4);
+
+    const everything = [...readFileSync(logFile(), 'utf8').split('\n'), ...terminal];
     expect(everything.length).toBeGreaterThan(20);
     const secrets = [identity.nik, identity.kk, wrongNik, short, password, ...first.codes, ...second.codes];
     for (const secret of secrets) {

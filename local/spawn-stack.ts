@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StackInfo } from '#local/stack.ts';
+
+export interface SpawnedStack {
+  info: StackInfo;
+  dir: string;
+  /** The stack's log file: every line it wrote, the handlers' JSON logs and metrics included. */
+  logFile: string;
+  /** What its terminal showed (the banner, one line per request, warnings and errors). */
+  terminalFile: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real local stack (`tsx local/main.ts`, as `npm start` does) in its own
+ * process, with an in-memory DynamoDB Local on free ports, in a temporary directory.
+ * Used by the integration and browser tests, the benchmarks and `npm run demo`.
+ */
+export async function spawnStack(env: Record<string, string> = {}): Promise<SpawnedStack> {
+  const dir = mkdtempSync(join(tmpdir(), 'prakerja-stack-'));
+  const logFile = join(dir, 'stack.log');
+  const terminalFile = join(dir, 'terminal.log');
+  const log = createWriteStream(terminalFile);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+    // The repository's root, wherever the caller runs: tsx and local/ are found from there.
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    env: { ...process.env, STACK_DIR: dir, PORT: '0', IN_MEMORY: '1', NODE_NO_WARNINGS: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const stackFile = join(dir, 'stack.json');
+  // The first start compiles the loopback launcher of DynamoDB Local; a loaded CI machine is slow.
+  const deadline = Date.now() + 150_000;
+  while (!existsSync(stackFile)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+      throw new Error(`local stack did not start:\n${read(terminalFile)}\n${read(logFile).slice(-4000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const info = JSON.parse(readFileSync(stackFile, 'utf8')) as StackInfo;
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { info, dir, logFile, terminalFile, stop };
+}
