@@ -3,12 +3,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { runWithUses } from '#shared/uses.ts';
+import { type EndedWithoutCatch, executionStatusEvent } from '#shared/workflows/ended.ts';
 import { type WorkflowName, workflows } from '#shared/workflows/registry.ts';
 
 // The local stand-in for Step Functions: the same definitions, run by
 // aws-local-stepfunctions with each Task state mapped to its handler module, behind a
-// small endpoint that speaks the Step Functions API (StartExecution, DescribeExecution)
-// so handlers use the real @aws-sdk/client-sfn with only an endpoint changed.
+// small endpoint that speaks the Step Functions API (StartExecution, DescribeExecution,
+// StopExecution) so handlers use the real @aws-sdk/client-sfn with only an endpoint changed.
+// As on AWS, an execution ends TIMED_OUT at its definition's TimeoutSeconds, and one that
+// ends TIMED_OUT or ABORTED is handed to the workflow's failure task with the status event
+// EventBridge would deliver (shared/workflows/ended.ts).
 
 const REGION = 'ap-southeast-3';
 const ACCOUNT = '000000000000';
@@ -21,7 +25,9 @@ interface Execution {
   executionArn: string;
   stateMachineArn: string;
   name: string;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | EndedWithoutCatch;
+  /** Ends the run as `status` (its TimeoutSeconds, or StopExecution). */
+  end?: (status: EndedWithoutCatch) => void;
   startDate: number;
   stopDate?: number;
   input: string;
@@ -52,8 +58,16 @@ export async function startWorkflows(functionsDir: URL, options: { retryInterval
       };
       retryIntervalOverrides[state] = options.retryIntervalMs ?? 50;
     }
-    const machine = new StateMachine(localDefinition(name as WorkflowName) as never);
-    return { arn: localStateMachineArn(name as WorkflowName), machine, handlers, retryIntervalOverrides };
+    const definition = localDefinition(name as WorkflowName);
+    const machine = new StateMachine(definition as never);
+    return {
+      arn: localStateMachineArn(name as WorkflowName),
+      machine,
+      handlers,
+      retryIntervalOverrides,
+      timeoutSeconds: definition.TimeoutSeconds,
+      recordFailure: handlers[workflow.failureTask]!,
+    };
   });
 
   const start = (body: { stateMachineArn: string; name?: string; input?: string }) => {
@@ -89,14 +103,30 @@ export async function startWorkflows(functionsDir: URL, options: { retryInterval
       for await (const event of run.eventLogs)
         if (event.type === 'StateEntered') execution.stateTransitions++;
     })().catch(() => {});
+    const timer = setTimeout(() => execution.end?.('TIMED_OUT'), found.timeoutSeconds * 1000);
+    timer.unref();
+    execution.end = (status) => {
+      if (execution.status !== 'RUNNING') return;
+      Object.assign(execution, { status, stopDate: Date.now() });
+      run.abort();
+      console.error(`workflow ${name} ${status}`);
+      found.recordFailure(executionStatusEvent(execution, status)).catch((error: Error) => {
+        console.error(`workflow ${name}: recording its end failed: ${error.message}`);
+      });
+    };
     run.result.then(
-      (output) =>
+      (output) => {
+        clearTimeout(timer);
+        if (execution.status !== 'RUNNING') return;
         Object.assign(execution, {
           status: 'SUCCEEDED',
           stopDate: Date.now(),
           output: JSON.stringify(output),
-        }),
+        });
+      },
       (error: Error & { cause?: { name?: string; message?: string } }) => {
+        clearTimeout(timer);
+        if (execution.status !== 'RUNNING') return; // timed out or stopped: recorded above
         Object.assign(execution, {
           status: 'FAILED',
           stopDate: Date.now(),
@@ -107,6 +137,13 @@ export async function startWorkflows(functionsDir: URL, options: { retryInterval
       },
     );
     return { status: 200, body: { executionArn, startDate: execution.startDate / 1000 } };
+  };
+
+  const stop = (body: { executionArn: string }) => {
+    const e = executions.get(body.executionArn);
+    if (!e) return { status: 400, body: { __type: 'ExecutionDoesNotExist', message: body.executionArn } };
+    e.end?.('ABORTED');
+    return { status: 200, body: { stopDate: (e.stopDate ?? Date.now()) / 1000 } };
   };
 
   const describe = (body: { executionArn: string }) => {
@@ -139,6 +176,7 @@ export async function startWorkflows(functionsDir: URL, options: { retryInterval
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
       if (action === 'StartExecution') answer = start(body);
       else if (action === 'DescribeExecution') answer = describe(body);
+      else if (action === 'StopExecution') answer = stop(body);
       else answer = { status: 400, body: { __type: 'UnknownOperationException', message: action } };
     } catch (error) {
       answer = { status: 400, body: { __type: 'ValidationException', message: String(error) } };

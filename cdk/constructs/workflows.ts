@@ -1,9 +1,12 @@
 import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type AppResources, appFunction, functionId } from '#cdk/constructs/function.ts';
+import { ENDED_WITHOUT_CATCH, EXECUTION_STATUS_CHANGE } from '#shared/workflows/ended.ts';
 import { type WorkflowName, workflows } from '#shared/workflows/registry.ts';
 
 export interface WorkflowsProps {
@@ -53,6 +56,21 @@ export class Workflows extends Construct {
           level: LogLevel.ALL,
           includeExecutionData: false,
         },
+      });
+      // An execution that times out or is stopped runs no Catch: Step Functions' status
+      // event takes it to the failure task all the same (shared/workflows/ended.ts).
+      new Rule(this, `${functionId(name)}Ended`, {
+        description: `A ${name} execution that ended without its failure path is recorded`,
+        eventPattern: {
+          source: ['aws.states'],
+          detailType: [EXECUTION_STATUS_CHANGE],
+          detail: { stateMachineArn: [machine.stateMachineArn], status: [...ENDED_WITHOUT_CATCH] },
+        },
+        targets: [
+          new LambdaFunction(taskFunctions[Object.keys(workflow.tasks).indexOf(workflow.failureTask)]!, {
+            retryAttempts: 8,
+          }),
+        ],
       });
       for (const fn of taskFunctions) {
         fn.grantInvoke(machine);

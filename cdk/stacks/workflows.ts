@@ -18,8 +18,10 @@ export interface WorkflowsStackProps extends StackProps {
   alarmTopic: ITopic;
 }
 
-/** A payout queue's oldest message is late after this: a partner is down or its consumer stuck. */
-const PAYOUT_QUEUE_AGE_SECONDS = 3600;
+/** A payout queue's oldest message is late after this: a partner is down or its consumer
+ *  stuck. Redeliveries back off for 6 hours before a batch is given up on (shared/queues.ts),
+ *  so this fires well before, and a planned maintenance window of a bank trips it. */
+const PAYOUT_QUEUE_AGE_SECONDS = 2 * 3600;
 /** The stream sender is behind after this: sign-up codes (valid 10 minutes) arrive late. */
 const STREAM_ITERATOR_AGE_MS = 5 * 60 * 1000;
 

@@ -1,14 +1,18 @@
 import { clock } from '#shared/clock.ts';
 import { failSelection } from '#shared/store/selection.ts';
+import { recordsEndedExecutions } from '#shared/workflows/ended.ts';
 import { workflowTask } from '#shared/workflows/task.ts';
 
-// Caught by the state machine when a step fails for good: the record says FAILED and
-// why; the wave stays SELECTING and the lock held until the selection is resumed.
-export const handler = workflowTask(
-  'record-failure',
-  async ({ waveId, error }: { waveId: string; error?: { Error?: string; Cause?: string } }) => {
-    await failSelection(waveId, `${error?.Error ?? 'Error'}: ${error?.Cause ?? ''}`, clock.now());
-    return { waveId, status: 'FAILED' };
-  },
-  (input) => ({ waveId: input.waveId }),
+// Caught by the state machine when a step fails for good, or sent the status event of an
+// execution that timed out or was stopped (shared/workflows/ended.ts): the record says
+// FAILED and why; the wave stays SELECTING and the lock held until the selection is resumed.
+export const handler = recordsEndedExecutions(
+  workflowTask(
+    'record-failure',
+    async ({ waveId, error }: { waveId: string; error?: { Error?: string; Cause?: string } }) => {
+      await failSelection(waveId, `${error?.Error ?? 'Error'}: ${error?.Cause ?? ''}`, clock.now());
+      return { waveId, status: 'FAILED' };
+    },
+    (input) => ({ waveId: input.waveId }),
+  ),
 );

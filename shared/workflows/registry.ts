@@ -15,6 +15,9 @@ export interface Workflow {
   tasks: Readonly<Record<string, string>>;
   /** Every task of a workflow runs with the workflow's declared uses (shared/uses.ts). */
   uses: Uses;
+  /** The task that records a failure: every Catch ends there, and so does an execution
+   *  that timed out or was stopped (shared/workflows/ended.ts). */
+  failureTask: string;
 }
 
 export type WorkflowName = 'selection' | 'payout';
@@ -27,6 +30,7 @@ export const workflows: Record<WorkflowName, Workflow> = {
   selection: {
     definition: selectionDefinition,
     tasks: selectionTasks,
+    failureTask: 'RecordFailure',
     uses: {
       items: {
         wave: ['read', 'update'],
@@ -52,6 +56,7 @@ export const workflows: Record<WorkflowName, Workflow> = {
   payout: {
     definition: payoutDefinition,
     tasks: payoutTasks,
+    failureTask: 'RecordFailure',
     // Staging reads the due incentives (GSI1) and their payout accounts and writes the
     // run's batches and instructions; the later steps read the batches and update the run.
     uses: {

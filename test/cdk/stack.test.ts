@@ -543,6 +543,27 @@ describe('workflows and schedules', () => {
     }
   });
 
+  it("sends an execution that timed out or was stopped to its workflow's failure task", () => {
+    const stack = built.workflows;
+    const rules = ofType('AWS::Events::Rule', stack).filter(([, r]) => r.Properties.EventPattern);
+    expect(rules).toHaveLength(Object.keys(workflows).length);
+    for (const [name, workflow] of Object.entries(workflows)) {
+      const machine = stack.workflows.machines.get(name as keyof typeof workflows)!;
+      const [, rule] = rules.find(([, r]) =>
+        JSON.stringify(r.Properties.EventPattern).includes(logicalId(machine)),
+      )!;
+      expect(rule.Properties.EventPattern).toEqual({
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { stateMachineArn: [{ Ref: logicalId(machine) }], status: ['TIMED_OUT', 'ABORTED'] },
+      });
+      const failureFn = stack.workflows.functions.find(
+        (fn) => handlerOf.get(fn) === workflow.tasks[workflow.failureTask],
+      )!;
+      expect(rule.Properties.Targets[0].Arn).toEqual({ 'Fn::GetAtt': [logicalId(failureFn), 'Arn'] });
+    }
+  });
+
   it('lets start-selection start executions and get-selection read them', () => {
     const actionsOf = (handler: string) => {
       const fn = built.api.api.functions.get(handler)!;
@@ -561,7 +582,7 @@ describe('workflows and schedules', () => {
   });
 
   it('runs every declared schedule from an EventBridge rule at its rate', () => {
-    const rules = ofType('AWS::Events::Rule');
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression);
     expect(rules).toHaveLength(schedules.length);
     for (const schedule of schedules)
       expect(rules.map(([, r]) => r.Properties)).toContainEqual(
