@@ -1,10 +1,8 @@
-import type { Lang } from './i18n.ts';
-
 // A validation problem's `errors[].message` is the API's own words: zod's English messages
 // ("Too small: expected string to have >=8 characters") and the contracts' few custom ones
 // (shared/contracts/*.ts). In Bahasa Indonesia each becomes a sentence of ours; in English
 // the API's words stay. A message we do not know gets a plain Indonesian sentence, never
-// the English one.
+// the English one. (No import: the unit tests read this module outside the browser.)
 type Rule = [pattern: RegExp, words: (m: RegExpExecArray) => string];
 
 const n = (value: string | undefined) => Number(value).toLocaleString('id-ID');
@@ -54,7 +52,7 @@ const ID_RULES: Rule[] = [
 ];
 
 /** One field error's message in the page's language. */
-export function validationText(message: string, lang: Lang): string {
+export function validationText(message: string, lang: 'id' | 'en'): string {
   if (lang !== 'id') return message;
   for (const [pattern, words] of ID_RULES) {
     const m = pattern.exec(message);
