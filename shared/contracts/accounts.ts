@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Email, IsoDate, Phone } from '#shared/contracts/common.ts';
+import { Email, IsoDate, Phone, page } from '#shared/contracts/common.ts';
 import { SingleLine } from '#shared/contracts/text.ts';
 import { route } from '#shared/http/contract.ts';
 
@@ -205,4 +205,38 @@ export const getMe = route({
   summary: 'The account, its profile (NIK masked), verification state, waves and participation',
   tags,
   responses: { 200: { description: 'The account', schema: Me } },
+});
+
+export const AdministratorView = z
+  .object({
+    accountId: z.string(),
+    fullName: z.string(),
+    email: z.string(),
+    role: z.enum(['admin', 'approver']),
+  })
+  .meta({ id: 'Administrator' });
+
+export const listAdministrators = route({
+  operationId: 'listAdministrators',
+  method: 'GET',
+  path: '/v1/admin/administrators',
+  access: 'staff',
+  handler: 'accounts/list-administrators',
+  uses: { items: { account: 'read' } },
+  summary:
+    'Administrators and approvers by accountId (the actors of the audit trail, the makers and checkers of payout runs), with name and email; other ids are left out',
+  tags,
+  query: z.object({
+    ids: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64}){0,49}$/, 'up to 50 accountIds, comma-separated')
+      .meta({ description: 'Comma-separated accountIds, at most 50' }),
+  }),
+  responses: {
+    200: {
+      description: 'The administrators among the ids asked for (one page: nextCursor is null)',
+      schema: page(AdministratorView),
+    },
+  },
+  problems: ['validation'],
 });

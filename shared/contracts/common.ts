@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { normalizePhone } from '#shared/domain/phone.ts';
 
 export const ProblemSchema = z
   .object({
@@ -17,8 +18,12 @@ export const Email = z
   .pipe(z.email())
   .transform((email) => email.toLowerCase());
 
-/** Indonesian mobile number in E.164: +62 8xx, 9 to 13 digits after the country code. */
-export const Phone = z.string().regex(/^\+628\d{7,11}$/, 'expected an Indonesian mobile number, +628...');
+/** Indonesian mobile number in E.164: +62 8xx, 9 to 13 digits after the country code. Written
+ *  `0812...` (or with spaces, dots, dashes) it is accepted and normalised to `+62812...`. */
+export const Phone = z
+  .string()
+  .overwrite(normalizePhone)
+  .regex(/^\+628\d{7,11}$/, 'expected an Indonesian mobile number, +628...');
 
 export const IsoDateTime = z.iso
   .datetime({ offset: true })

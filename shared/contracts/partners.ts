@@ -177,3 +177,28 @@ export const getPartner = route({
   },
   problems: ['not-found'],
 });
+
+export const PaymentPartnerView = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    kind: z.enum(['bank', 'e-wallet']),
+  })
+  .meta({ id: 'PaymentPartner' });
+
+export const listPaymentPartners = route({
+  operationId: 'listPaymentPartners',
+  method: 'GET',
+  path: '/v1/payment-partners',
+  access: 'citizen',
+  handler: 'partners/list-payment-partners',
+  uses: { indexes: { GSI1: 'query' } },
+  summary: 'The banks and e-wallets a payout account can be linked with now: the LIVE payment partners',
+  tags,
+  responses: {
+    200: {
+      description: 'Every LIVE payment partner, banks first (one page: nextCursor is null)',
+      schema: page(PaymentPartnerView),
+    },
+  },
+});

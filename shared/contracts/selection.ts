@@ -147,7 +147,8 @@ export const getFunnel = route({
   path: '/v1/admin/waves/{waveId}/funnel',
   access: 'staff',
   handler: 'selection/get-funnel',
-  uses: { items: { selection: 'read', wave: 'read' } },
+  // Before the selection has counted, the applicants are counted on their index (GSI2).
+  uses: { items: { selection: 'read', wave: 'read' }, indexes: { GSI2: 'query' } },
   summary: 'How many applicants remain after each stage of screening and the draw',
   tags,
   params: WaveIdParams,

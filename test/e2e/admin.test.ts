@@ -90,7 +90,7 @@ describe('the administrator console', () => {
     await page.getByLabel('Kuota', { exact: true }).fill('30');
     await page.getByLabel('Saldo pelatihan').fill('3500000');
     await page.getByRole('button', { name: 'Buat gelombang' }).click();
-    await page.getByText(`Gelombang ${name} dibuat.`).waitFor();
+    await page.getByText(`Gelombang baru dibuat: ${name}.`).waitFor();
     const row = page.getByRole('row', { name: new RegExp(name) });
     await row.waitFor();
     expect(await row.textContent()).toContain('Rp 3.500.000');

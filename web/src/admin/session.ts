@@ -1,7 +1,9 @@
-import { type ApiProblem, api, type RequestOptions, type Session, sessionStore } from '../lib/api.ts';
+import { ApiProblem, api, type RequestOptions, type Session, sessionStore } from '../lib/api.ts';
 import { changeSignal } from '../lib/change-signal.ts';
 import { formatIdr } from '../lib/format.ts';
+import { currentLang } from '../lib/i18n.ts';
 import { navigate } from '../lib/router.ts';
+import { validationText } from '../lib/validation.ts';
 import { allows, type ConsoleAccess } from './roles.ts';
 import { t } from './strings.ts';
 
@@ -52,8 +54,16 @@ export async function adminApi<T>(method: string, path: string, options: Request
       adminSession.set(null);
       navigate('/sign-in');
     }
-    throw error;
+    throw error instanceof ApiProblem ? inOurWords(error) : error;
   }
+}
+
+/** The problem's field errors (zod's English, the contracts' words) in the console's language. */
+export function inOurWords(problem: ApiProblem): ApiProblem {
+  if (!problem.errors.length) return problem;
+  const lang = currentLang();
+  const errors = problem.errors.map((e) => ({ path: e.path, message: validationText(e.message, lang) }));
+  return new ApiProblem(problem.status, problem.slug, problem.title, problem.detail, errors, problem.body);
 }
 
 /** Our words for the slugs an administrator meets; the server's detail otherwise. */

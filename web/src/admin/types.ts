@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { AdministratorView } from '#shared/contracts/accounts.ts';
 import type { AuditItem as AuditItemView } from '#shared/contracts/audit.ts';
 import type { CriteriaSchema, PartnerDetailView, PartnerView } from '#shared/contracts/partners.ts';
 import type { InstructionView, PayoutRunView, ReconciliationView } from '#shared/contracts/payouts.ts';
@@ -29,6 +30,7 @@ export type Instruction = Output<typeof InstructionView>;
 export type Reconciliation = Output<typeof ReconciliationView>;
 export type ReconciliationCounts = Omit<Reconciliation, 'at' | 'byPartner' | 'differences'>;
 export type AuditItem = Output<typeof AuditItemView>;
+export type Administrator = Output<typeof AdministratorView>;
 export type PurchaseReport = Output<typeof PurchaseReportView>;
 export type Totals = PurchaseReport['privatePlatforms'];
 

@@ -1,5 +1,7 @@
 import { ApiProblem, api, type RequestOptions, sessionStore } from '../lib/api.ts';
+import { currentLang } from '../lib/i18n.ts';
 import { navigate } from '../lib/router.ts';
+import { validationText } from '../lib/validation.ts';
 import { type CitizenKey, t } from './strings.ts';
 
 // The citizen's session (tab only) and the email being verified after registration.
@@ -64,7 +66,9 @@ const FIELD_OF_SLUG: Record<string, string> = {
 function fieldWords(path: string, message: string, own?: FieldText): string {
   const field = path.replace(/^(body|query|params)\./, '');
   const key = `field.${field}`;
-  return own?.(field, message) ?? (t.has(key) ? t(key as CitizenKey) : message);
+  return (
+    own?.(field, message) ?? (t.has(key) ? t(key as CitizenKey) : validationText(message, currentLang()))
+  );
 }
 
 /**

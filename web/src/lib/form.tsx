@@ -71,7 +71,7 @@ interface FieldProps {
   /** The control's id; `f-<name>` by default. Needed when a page repeats a form. */
   id?: string;
   label: string;
-  hint?: string;
+  hint?: string | undefined;
   error?: string | undefined;
   type?: string;
   autocomplete?: string;
@@ -82,7 +82,7 @@ interface FieldProps {
   pattern?: string;
   min?: number;
   max?: number;
-  defaultValue?: string;
+  defaultValue?: string | undefined;
   accept?: string;
   disabled?: boolean;
 }
@@ -145,16 +145,22 @@ interface SelectProps {
   options: Array<[value: string, label: string]>;
   required?: boolean;
   value?: string;
+  /** The option chosen at first (an uncontrolled select: a saved value to change). */
+  defaultValue?: string | undefined;
   onChange?: (event: Event) => void;
 }
 
-export function Select({ name, label, error, options, ...select }: SelectProps) {
+export function Select({ name, label, error, options, defaultValue, ...select }: SelectProps) {
   return (
     <FieldFrame id={fieldId(name)} label={label} error={error}>
       {(a11y) => (
         <select name={name} {...a11y} {...(select as SelectHTMLAttributes<HTMLSelectElement>)}>
           {options.map(([value, text]) => (
-            <option key={value} value={value}>
+            <option
+              key={value}
+              value={value}
+              selected={defaultValue === undefined ? undefined : value === defaultValue}
+            >
               {text}
             </option>
           ))}

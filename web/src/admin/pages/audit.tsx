@@ -4,6 +4,7 @@ import { Field, FormMessage, formValues, Submit, useForm } from '../../lib/form.
 import { formatDateTime } from '../../lib/format.ts';
 import { currentLang } from '../../lib/i18n.ts';
 import { localToIso, Scroll } from '../fields.tsx';
+import { Actor, useAdministrators } from '../people.tsx';
 import { adminApi, problemText } from '../session.ts';
 import { t } from '../strings.ts';
 import type { AuditItem, Page } from '../types.ts';
@@ -72,6 +73,7 @@ export default function AuditPage() {
   };
 
   useEffect(() => onSubmit(), []);
+  useAdministrators(items.map((a) => a.actor));
   const lang = currentLang();
   return (
     <section>
@@ -118,7 +120,7 @@ export default function AuditPage() {
                 <tr key={`${a.at}-${a.kind}-${a.subject}-${i}`}>
                   <td>{formatDateTime(a.at, lang)}</td>
                   <td>
-                    <code>{a.actor}</code>
+                    <Actor id={a.actor} />
                   </td>
                   <td>{a.role}</td>
                   <td>

@@ -5,6 +5,7 @@ import { formatDate, formatDateTime, formatIdr } from '../../lib/format.ts';
 import { currentLang } from '../../lib/i18n.ts';
 import { Scroll } from '../fields.tsx';
 import { useIdempotencyKey } from '../idempotency.ts';
+import { Actor, useAdministrators } from '../people.tsx';
 import { usePoll } from '../poll.ts';
 import { adminApi, currentAccountId, may, problemText } from '../session.ts';
 import { label, t } from '../strings.ts';
@@ -24,6 +25,7 @@ export default function PayoutRunPage({ params }: PageProps) {
   // another browser), every 5 s so that this page sees the approval too.
   usePoll(!!r && MOVING.has(r.status), run.reload);
   usePoll(r?.status === 'AWAITING_APPROVAL', run.reload, 5000);
+  useAdministrators([r?.createdBy, r?.approvedBy]);
   const lang = currentLang();
   return (
     <section>
@@ -46,13 +48,13 @@ export default function PayoutRunPage({ params }: PageProps) {
             <dd>{formatIdr(r.budgetIdr)}</dd>
             <dt>{t('runs.createdAt')}</dt>
             <dd>
-              {formatDateTime(r.createdAt, lang)} · <code>{r.createdBy}</code>
+              {formatDateTime(r.createdAt, lang)} · <Actor id={r.createdBy} />
             </dd>
             {r.approvedAt && (
               <>
                 <dt>{t('runs.approvedAt')}</dt>
                 <dd>
-                  {formatDateTime(r.approvedAt, lang)} · <code>{r.approvedBy}</code>
+                  {formatDateTime(r.approvedAt, lang)} · <Actor id={r.approvedBy} />
                 </dd>
               </>
             )}

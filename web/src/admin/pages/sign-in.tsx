@@ -2,7 +2,7 @@ import { ApiProblem, api } from '../../lib/api.ts';
 import { Field, FormMessage, formValues, Submit, useForm } from '../../lib/form.tsx';
 import { currentRoute, navigate } from '../../lib/router.ts';
 import { isConsoleRole } from '../roles.ts';
-import { adminSession, problemText } from '../session.ts';
+import { adminSession, inOurWords, problemText } from '../session.ts';
 import { t } from '../strings.ts';
 
 // The first page (in the first chunk). A citizen's account signs in to the API too; its
@@ -15,7 +15,7 @@ export function SignInPage() {
     void form.submit(async () => {
       const session = await api<{ accessToken: string; role: string }>('POST', '/v1/sessions', {
         body: { email, password },
-      });
+      }).catch((error: unknown) => Promise.reject(error instanceof ApiProblem ? inOurWords(error) : error));
       if (!isConsoleRole(session.role)) {
         adminSession.set(null);
         throw new ApiProblem(403, 'citizen-account', 'citizen-account', undefined, [], {});

@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
-import { PAYMENT_PARTNERS } from '#shared/payments/partners.ts';
+import { normalizePhone } from '#shared/domain/phone.ts';
 import { useData } from '../../lib/data.ts';
 import { Field, FormMessage, formValues, Select, Submit, useForm } from '../../lib/form.tsx';
 import { meApi, problemText } from '../session.ts';
 import { type CitizenKey, t } from '../strings.ts';
-import type { Me } from '../types.ts';
+import type { Me, Page, PaymentPartner } from '../types.ts';
 
 const PARTNER_NAMES: Record<string, string> = {
   bni: 'BNI',
@@ -19,15 +19,20 @@ const PARTNER_NAMES: Record<string, string> = {
 
 export default function PayoutAccountPage() {
   const me = useData(() => meApi<Me>('GET', '/v1/me'));
+  // Only the partners that can pay now (LIVE in the registry), from the API.
+  const partners = useData(() => meApi<Page<PaymentPartner>>('GET', '/v1/payment-partners'));
   const link = useForm('payout-link');
   const confirm = useForm('payout-confirm');
   const [partnerCode, setPartnerCode] = useState('');
   const account = me.data?.payoutAccount ?? null;
-  const isWallet = PAYMENT_PARTNERS.find((p) => p.code === partnerCode)?.kind === 'e-wallet';
+  const isWallet = partners.data?.items.find((p) => p.code === partnerCode)?.kind === 'e-wallet';
 
   const onLink = (event: Event) => {
     event.preventDefault();
-    const { partnerCode: code, accountNumber } = formValues(event.currentTarget as HTMLFormElement);
+    const { partnerCode: code, accountNumber: written } = formValues(event.currentTarget as HTMLFormElement);
+    // An e-wallet is the registered phone, `+628...`: `0812...` is sent in that form.
+    const wallet = partners.data?.items.find((p) => p.code === code)?.kind === 'e-wallet';
+    const accountNumber = wallet ? normalizePhone(String(written)) : written;
     void link.submit(async () => {
       await meApi('PUT', '/v1/me/payout-account', { body: { partnerCode: code, accountNumber } });
       me.reload();
@@ -46,6 +51,7 @@ export default function PayoutAccountPage() {
       <h1 tabIndex={-1}>{t('payoutTitle')}</h1>
       <p>{t('payoutIntro')}</p>
       {me.error && <p role="alert">{problemText(me.error)}</p>}
+      {partners.error && <p role="alert">{problemText(partners.error)}</p>}
       {account && (
         <div class="panel" aria-live="polite">
           <p>
@@ -88,7 +94,10 @@ export default function PayoutAccountPage() {
           onChange={(e: Event) => setPartnerCode((e.target as HTMLSelectElement).value)}
           options={[
             ['', t('choose')],
-            ...PAYMENT_PARTNERS.map((p): [string, string] => [p.code, PARTNER_NAMES[p.code] ?? p.code]),
+            ...(partners.data?.items ?? []).map((p): [string, string] => [
+              p.code,
+              PARTNER_NAMES[p.code] ?? p.name,
+            ]),
           ]}
         />
         <Field

@@ -1,11 +1,13 @@
 import { useState } from 'preact/hooks';
 import { KK_MESSAGES, NIK_MESSAGES, validateNik } from '#shared/domain/nik.ts';
 import { PROVINCES } from '#shared/domain/provinces.ts';
+import { useData } from '../../lib/data.ts';
 import { Field, FormMessage, formValues, Select, Submit, useForm } from '../../lib/form.tsx';
 import { currentLang } from '../../lib/i18n.ts';
 import { navigate } from '../../lib/router.ts';
 import { meApi, problemText } from '../session.ts';
 import { type CitizenKey, kkReasonText, nikReasonText, t } from '../strings.ts';
+import type { Me } from '../types.ts';
 
 const EDUCATION = [
   'none',
@@ -65,8 +67,21 @@ function reasonText(field: string, message: string): string | undefined {
 }
 
 export default function ProfilePage() {
+  // The saved profile fills the form in (NIK and KK come masked: typed again to save).
+  const me = useData(() => meApi<Me>('GET', '/v1/me'));
+  if (me.error) return <p role="alert">{problemText(me.error)}</p>;
+  if (!me.data) return <p aria-live="polite">{t('loading')}</p>;
+  return <ProfileForm saved={me.data.profile} />;
+}
+
+function ProfileForm({ saved }: { saved: Me['profile'] }) {
   const form = useForm('profile');
-  const [claims, setClaims] = useState<Claims>({ nik: '', birthDate: '', gender: '', provinceCode: '' });
+  const [claims, setClaims] = useState<Claims>({
+    nik: '',
+    birthDate: saved?.birthDate ?? '',
+    gender: saved?.gender ?? '',
+    provinceCode: saved?.provinceCode ?? '',
+  });
   const check = nikCheck(claims);
   const onInput = (event: Event) => {
     const target = event.target as HTMLInputElement;
@@ -101,11 +116,19 @@ export default function ProfilePage() {
       <h1 tabIndex={-1}>{t('profileTitle')}</h1>
       <form id="profile" onSubmit={onSubmit} onInput={onInput} noValidate>
         <FormMessage message={form.message} />
-        <Field name="birthDate" label={t('birthDate')} type="date" required error={e.birthDate} />
+        <Field
+          name="birthDate"
+          label={t('birthDate')}
+          type="date"
+          required
+          defaultValue={saved?.birthDate}
+          error={e.birthDate}
+        />
         <Select
           name="gender"
           label={t('gender')}
           required
+          defaultValue={saved?.gender}
           error={e.gender}
           options={[choose, ['M', t('genderM')], ['F', t('genderF')]]}
         />
@@ -113,6 +136,7 @@ export default function ProfilePage() {
           name="provinceCode"
           label={t('province')}
           required
+          defaultValue={saved?.provinceCode}
           error={e.provinceCode}
           options={[
             choose,
@@ -122,7 +146,7 @@ export default function ProfilePage() {
         <Field
           name="nik"
           label={t('nik')}
-          hint={t('nikHint')}
+          hint={saved ? `${t('nikHint')} ${t('savedMasked', { value: saved.nikMasked })}` : t('nikHint')}
           inputMode="numeric"
           maxLength={16}
           autocomplete="off"
@@ -135,6 +159,7 @@ export default function ProfilePage() {
         <Field
           name="kk"
           label={t('kk')}
+          hint={saved ? t('savedMasked', { value: saved.kkMasked }) : undefined}
           inputMode="numeric"
           maxLength={16}
           autocomplete="off"
@@ -145,6 +170,7 @@ export default function ProfilePage() {
           name="education"
           label={t('education')}
           required
+          defaultValue={saved?.education}
           error={e.education}
           options={[
             choose,
@@ -155,6 +181,7 @@ export default function ProfilePage() {
           name="workStatus"
           label={t('workStatus')}
           required
+          defaultValue={saved?.workStatus}
           error={e.workStatus}
           options={[choose, ...WORK.map((v): [string, string] => [v, t(`work.${v}` as CitizenKey)])]}
         />
@@ -162,7 +189,12 @@ export default function ProfilePage() {
           <legend>{t('declarationsTitle')}</legend>
           {DECLARATIONS.map((d) => (
             <label key={d} class="check">
-              <input type="checkbox" name={`declarations.${d}`} /> {t(`decl.${d}` as CitizenKey)}
+              <input
+                type="checkbox"
+                name={`declarations.${d}`}
+                defaultChecked={saved?.declarations[d] ?? false}
+              />{' '}
+              {t(`decl.${d}` as CitizenKey)}
             </label>
           ))}
         </fieldset>

@@ -1,3 +1,4 @@
+import { normalizePhone } from '#shared/domain/phone.ts';
 import { newIdempotencyKey } from '../../lib/api.ts';
 import { Field, FormMessage, formValues, Submit, useForm } from '../../lib/form.tsx';
 import { navigate } from '../../lib/router.ts';
@@ -14,6 +15,8 @@ export function RegisterPage() {
   const onSubmit = (event: Event) => {
     event.preventDefault();
     const values = formValues(event.currentTarget as HTMLFormElement);
+    // `0812...` as the API stores it: `+62812...`.
+    values.phone = normalizePhone(String(values.phone ?? ''));
     void form.submit(async () => {
       await publicApi('POST', '/v1/accounts', { body: values, idempotencyKey });
       idempotencyKey = newIdempotencyKey();

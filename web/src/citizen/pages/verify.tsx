@@ -1,8 +1,9 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { Field, FormMessage, formValues, Submit, useForm } from '../../lib/form.tsx';
 import { navigate } from '../../lib/router.ts';
-import { pendingEmail, problemText, publicApi } from '../session.ts';
+import { citizenSession, meApi, pendingEmail, problemText, publicApi } from '../session.ts';
 import { t } from '../strings.ts';
+import type { Me } from '../types.ts';
 
 type Channel = 'email' | 'phone';
 
@@ -27,6 +28,7 @@ function ChannelForm({ channel, email, onDone }: { channel: Channel; email: stri
       <FormMessage message={form.message} />
       <Field
         name="code"
+        id={`f-code-${channel}`}
         label={channel === 'email' ? t('emailCode') : t('phoneCode')}
         autocomplete="one-time-code"
         inputMode="numeric"
@@ -45,29 +47,51 @@ function ChannelForm({ channel, email, onDone }: { channel: Channel; email: stri
 }
 
 export default function VerifyPage() {
-  const email = pendingEmail.get();
+  const signedIn = citizenSession.get() !== null;
+  const [email, setEmail] = useState(pendingEmail.get());
   const [done, setDone] = useState<Record<Channel, boolean>>({ email: false, phone: false });
+  // Signed in (from home's "verify now"): the account says which channel is still to verify.
+  useEffect(() => {
+    if (!signedIn) return;
+    meApi<Me>('GET', '/v1/me').then(
+      (me) => {
+        setEmail(me.email);
+        setDone((d) => ({
+          email: d.email || me.verification.email,
+          phone: d.phone || me.verification.phone,
+        }));
+      },
+      () => undefined,
+    );
+  }, [signedIn]);
   const mark = (channel: Channel) => () => {
     const next = { ...done, [channel]: true };
     setDone(next);
-    if (next.email && next.phone) navigate('/sign-in');
+    // A signed-in citizen goes on home; one who has just registered signs in.
+    if (next.email && next.phone) navigate(citizenSession.get() ? '/home' : '/sign-in');
   };
-  if (!email) {
+  if (!email && !signedIn) {
     navigate('/sign-in');
     return null;
   }
   return (
     <section>
       <h1 tabIndex={-1}>{t('verifyTitle')}</h1>
-      <p>{t('verifyIntro', { email })}</p>
-      {(['email', 'phone'] as const).map((channel) =>
-        done[channel] ? (
-          <p key={channel} class="ok">
-            {channel === 'email' ? t('email') : t('phone')}: {t('verified')}
-          </p>
-        ) : (
-          <ChannelForm key={channel} channel={channel} email={email} onDone={mark(channel)} />
-        ),
+      {email && <p>{t('verifyIntro', { email })}</p>}
+      {email &&
+        (['email', 'phone'] as const).map((channel) =>
+          done[channel] ? (
+            <p key={channel} class="ok">
+              {channel === 'email' ? t('email') : t('phone')}: {t('verified')}
+            </p>
+          ) : (
+            <ChannelForm key={channel} channel={channel} email={email} onDone={mark(channel)} />
+          ),
+        )}
+      {signedIn && done.email && done.phone && (
+        <p>
+          <a href="#/home">{t('back')}</a>
+        </p>
       )}
     </section>
   );
