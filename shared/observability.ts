@@ -35,7 +35,10 @@ export type BusinessEvent =
   | 'PayoutRunApproved'
   | 'IncentiveStaged'
   | 'IncentivePaid'
-  | 'PayoutFailed';
+  | 'PayoutFailed'
+  | 'PayoutHandedBack'
+  | 'PayoutRunRejected'
+  | 'PayoutRunCancelled';
 
 export interface Invocation {
   /** DynamoDB capacity as the engine reports it, as DynamoDB bills it (store/capacity.ts),

@@ -92,6 +92,9 @@ export const payoutQueues: QueueConsumer[] = PAYMENT_PARTNERS.map((partner) => (
       payoutBatch: 'update',
       payoutEntry: 'put',
       incentive: 'update',
+      // Whether the batch's partner is still LIVE (a suspended one: handed back).
+      partner: 'read',
+      partnerCode: 'read',
     },
     secrets: true,
     payments: true,

@@ -1,32 +1,50 @@
+import { auditOf, requestKey } from '#functions/payouts/close-run.ts';
 import { runView } from '#functions/payouts/views.ts';
 import { clock } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
 import { approvePayoutRun } from '#shared/contracts/payouts.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
-import { allBatches, getRun, moveRun, totalsOf } from '#shared/store/payouts.ts';
+import { handBackNotLive } from '#shared/payouts/hand-back.ts';
+import { allBatches, getRun, moveRunWith, totalsOf } from '#shared/store/payouts.ts';
 import { startExecution } from '#shared/workflows/client.ts';
 import { MAX_POLL_SECONDS, type PayoutDisburseInput } from '#shared/workflows/payout.ts';
 
 // Maker-checker: the approver must not be the administrator who created the run; the
-// condition on the update makes that hold against any race.
-export const handler = httpHandler(approvePayoutRun, async ({ params, principal }) => {
+// condition on the move makes that hold against any race. The move, its audit record and
+// the request's key are one transaction on condition the run awaited approval: of ten
+// approvals at once, one is answered 202 and recorded; the others 409 (a retry of that
+// very request, after a fault, resumes it: functions/payouts/close-run.ts).
+export const handler = httpHandler(approvePayoutRun, async ({ params, principal, headers }) => {
   const run = await getRun(params.runId);
   if (!run) throw problems.notFound('No such payout run.');
   if (run.createdBy === principal.accountId)
     throw new Problem('own-run', 'A run is approved by another administrator than the one who created it.');
   const now = clock.now().toISOString();
-  const resumed = run.status === 'DISBURSING' && run.approvedBy === principal.accountId;
+  const key = requestKey(principal, headers);
+  const resumed = run.status === 'DISBURSING' && run.approvalKey === key;
   if (!resumed) {
-    const moved = await moveRun(
-      run.runId,
-      'AWAITING_APPROVAL',
-      'DISBURSING',
-      { approvedBy: principal.accountId, approvedAt: now },
-      { expression: 'createdBy <> :me', values: { ':me': principal.accountId } },
-    );
-    if (!moved) throw new Problem('run-not-awaiting-approval', `The run is ${run.status}.`);
+    const moved =
+      run.status === 'AWAITING_APPROVAL' &&
+      (await moveRunWith(
+        run,
+        ['AWAITING_APPROVAL'],
+        'DISBURSING',
+        { approvedBy: principal.accountId, approvedAt: now, approvalKey: key },
+        {
+          extraCondition: { expression: 'createdBy <> :me', values: { ':me': principal.accountId } },
+          also: [auditOf(principal, 'payout-run.approved', run.runId)],
+        },
+      ));
+    if (!moved) {
+      const current = (await getRun(run.runId))?.status ?? run.status;
+      throw new Problem('run-not-awaiting-approval', `The run is ${current}.`);
+    }
   }
+  // Staged while a partner was LIVE, approved after it was suspended: nothing goes to it.
+  // Its instructions are handed back to due (FAILED, `partner-not-live`); the enqueue step
+  // and the dispatcher look again later.
+  await handBackNotLive(await allBatches(run.runId), clock.now());
   const input: PayoutDisburseInput = {
     phase: 'disburse',
     runId: run.runId,

@@ -8,7 +8,7 @@ import { httpHandler } from '#shared/http/handler.ts';
 import { Problem } from '#shared/http/problem.ts';
 import { DUE_SHARDS } from '#shared/store/items.ts';
 import { payableTotal } from '#shared/store/payout-staging.ts';
-import { insertRun, type PayoutRun } from '#shared/store/payouts.ts';
+import { insertRun, type PayoutRun, RunOpenForPeriod } from '#shared/store/payouts.ts';
 import { startExecution } from '#shared/workflows/client.ts';
 import type { PayoutStageInput } from '#shared/workflows/payout.ts';
 
@@ -19,6 +19,11 @@ export const handler = httpHandler(createPayoutRun, async ({ body, principal }) 
     throw new Problem('period-not-open', 'A run pays what is due up to the current month at the latest.');
   // The budget is checked before anything is staged; staging itself never passes it.
   const due = await payableTotal(end);
+  // A run with nothing to pay would wait for an approval of nothing: refused here.
+  if (due.count === 0)
+    throw new Problem('nothing-due', `Nothing payable is due up to ${end}.`, {
+      extensions: { dueIdr: 0, dueCount: 0 },
+    });
   if (due.amountIdr > body.budgetIdr)
     throw new Problem(
       'over-budget',
@@ -37,7 +42,15 @@ export const handler = httpHandler(createPayoutRun, async ({ body, principal }) 
     createdBy: principal.accountId,
     createdAt: now.toISOString(),
   };
-  await insertRun(run);
+  // One open run per period: the run and the period's marker are one transaction.
+  await insertRun(run).catch((error: unknown) => {
+    if (!(error instanceof RunOpenForPeriod)) throw error;
+    throw new Problem(
+      'run-open-for-period',
+      `Run ${error.runId} of ${body.period} has not ended: reject or cancel it, or let it complete.`,
+      { extensions: { runId: error.runId } },
+    );
+  });
   const input: PayoutStageInput = {
     phase: 'stage',
     runId: run.runId,

@@ -9,6 +9,7 @@ import { logger } from '#shared/logger.ts';
 import { count, observed } from '#shared/observability.ts';
 import { paymentPartners } from '#shared/payments/https.ts';
 import { resolveInstruction } from '#shared/payouts/disburse.ts';
+import { handBackBatch, partnerLive } from '#shared/payouts/hand-back.ts';
 import { payoutRedelivery } from '#shared/payouts/redelivery.ts';
 import { delayRedelivery } from '#shared/queues-client.ts';
 import { settleFailed, settlePaid } from '#shared/store/payout-settlement.ts';
@@ -69,6 +70,14 @@ async function dispatchBatch(record: SQSRecord, killed: { fault?: InjectedFault 
   const redelivery = payoutRedelivery();
   const receive = Number(record.attributes.ApproximateReceiveCount) || 1;
   const lastDelivery = receive >= redelivery.maxReceiveCount;
+  // A partner suspended since the batch was enqueued is paid through by nobody: what is
+  // pending goes back to due (`partner-not-live`). After a first delivery an instruction
+  // may have reached the partner: its incentive keeps this reference, which the next run
+  // asks about before it pays.
+  if (!(await partnerLive(message.partnerCode))) {
+    await handBackBatch(message, 'partner-not-live', clock.now(), receive > 1);
+    return;
+  }
   const instructions = await batchInstructions(message.runId, message.batchId);
   // Before any partner call: the workflow may resolve what this delivery leaves pending
   // once it can no longer be talking to the partner (redelivery.lastDeliveryOverMs).

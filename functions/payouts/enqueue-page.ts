@@ -1,4 +1,6 @@
+import { clock } from '#shared/clock.ts';
 import { payoutQueueName } from '#shared/payments/partners.ts';
+import { handBackNotLive } from '#shared/payouts/hand-back.ts';
 import { sendBatch } from '#shared/queues-client.ts';
 import { batchPage } from '#shared/store/payouts.ts';
 import { workflowTask } from '#shared/workflows/task.ts';
@@ -13,8 +15,10 @@ export const handler = workflowTask(
   'payouts.EnqueuePage',
   async ({ runId, cursor }: { runId: string; cursor: Record<string, unknown> | null }) => {
     const { batches, next } = await batchPage(runId, cursor ?? undefined, BATCHES_PER_CALL);
+    // A partner suspended since the approval: its batches are handed back, not sent.
+    const notLive = await handBackNotLive(batches, clock.now());
     const byQueue = new Map<string, { runId: string; batchId: string; partnerCode: string }[]>();
-    for (const b of batches.filter((b) => b.pending > 0)) {
+    for (const b of batches.filter((b) => b.pending > 0 && !notLive.includes(b.partnerCode))) {
       const queue = payoutQueueName(b.partnerCode);
       byQueue.set(queue, [
         ...(byQueue.get(queue) ?? []),

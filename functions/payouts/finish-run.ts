@@ -1,6 +1,6 @@
 import { clock } from '#shared/clock.ts';
 import { finalStatus } from '#shared/domain/payouts.ts';
-import { allBatches, moveRun, totalsOf } from '#shared/store/payouts.ts';
+import { allBatches, getRun, moveRunWith, totalsOf } from '#shared/store/payouts.ts';
 import { workflowTask } from '#shared/workflows/task.ts';
 
 // Nothing is pending: the run is COMPLETED, or COMPLETED_WITH_FAILURES when some
@@ -9,6 +9,9 @@ export const handler = workflowTask('payouts.FinishRun', async ({ runId }: { run
   const totals = totalsOf(await allBatches(runId));
   const status = finalStatus(totals.all);
   if (!status) throw new Error(`run ${runId} still has pending instructions`);
-  await moveRun(runId, 'DISBURSING', status, { totals, completedAt: clock.now().toISOString() });
+  const run = await getRun(runId);
+  if (!run) throw new Error(`payout run ${runId} not found`);
+  // The run ends: its period is free for the next run (the marker goes in the same write).
+  await moveRunWith(run, ['DISBURSING'], status, { totals, completedAt: clock.now().toISOString() });
   return { runId, status };
 });

@@ -17,7 +17,10 @@ export function runView(run: PayoutRun, totals: RunTotals) {
     totals: {
       ...tallyView(totals.all),
       byPartner: Object.fromEntries(
-        Object.entries(totals.byPartner).map(([code, t]) => [code, tallyView(t)]),
+        Object.entries(totals.byPartner).map(([code, t]) => [
+          code,
+          { ...tallyView(t), ...(totals.handedBack?.[code] ? { reason: totals.handedBack[code] } : {}) },
+        ]),
       ),
     },
   };

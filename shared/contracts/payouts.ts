@@ -112,14 +112,32 @@ export const PayoutRunView = z
     runId: z.string(),
     period: z.string(),
     budgetIdr: z.number().int(),
-    status: z.enum(['STAGING', 'AWAITING_APPROVAL', 'DISBURSING', 'COMPLETED', 'COMPLETED_WITH_FAILURES']),
+    status: z.enum([
+      'STAGING',
+      'AWAITING_APPROVAL',
+      'DISBURSING',
+      'COMPLETED',
+      'COMPLETED_WITH_FAILURES',
+      'REJECTED',
+      'CANCELLED',
+    ]),
     createdBy: z.string(),
     createdAt: z.string(),
     approvedBy: z.string().optional(),
     approvedAt: z.string().optional(),
     completedAt: z.string().optional(),
+    /** Who rejected or cancelled the run, when, and the reason they gave. */
+    closedBy: z.string().optional(),
+    closedAt: z.string().optional(),
+    closedReason: z.string().optional(),
     budgetReached: z.boolean().optional(),
-    totals: Tally.extend({ byPartner: z.record(z.string(), Tally) }),
+    totals: Tally.extend({
+      byPartner: z.record(
+        z.string(),
+        // `partner-not-live`: its instructions were handed back to due unsent (FAILED).
+        Tally.extend({ reason: z.string().optional() }),
+      ),
+    }),
     reconciliation: ReconciliationCounts.extend({ at: z.string() }).optional(),
   })
   .meta({ id: 'PayoutRun' });
@@ -139,12 +157,18 @@ export const createPayoutRun = route({
   },
   event: 'PayoutRunCreated',
   uses: {
-    items: { payoutRun: 'put', payoutAccount: 'read', partner: 'read', partnerCode: 'read' },
+    items: {
+      payoutRun: 'put',
+      payoutPeriodMarker: 'put',
+      payoutAccount: 'read',
+      partner: 'read',
+      partnerCode: 'read',
+    },
     indexes: { GSI1: 'query' },
     workflows: { payout: 'start' },
   },
   summary:
-    'Stage every incentive due up to the end of the period whose participant has a verified payout account; refused over the budget',
+    'Stage every incentive due up to the end of the period whose participant has a verified payout account; refused over the budget, when nothing is due, and while the period has a run that has not ended',
   tags,
   idempotent: 'required',
   body: z
@@ -154,7 +178,7 @@ export const createPayoutRun = route({
     })
     .meta({ id: 'CreatePayoutRun' }),
   responses: { 202: { description: 'Staging', schema: PayoutRunView } },
-  problems: ['validation', 'over-budget', 'period-not-open'],
+  problems: ['validation', 'over-budget', 'period-not-open', 'nothing-due', 'run-open-for-period'],
 });
 
 export const approvePayoutRun = route({
@@ -163,15 +187,80 @@ export const approvePayoutRun = route({
   path: '/v1/admin/payout-runs/{runId}/approval',
   access: 'approver',
   handler: 'payouts/approve-payout-run',
-  audit: { kind: 'payout-run.approved', subject: 'params.runId' },
+  // Written with the move to DISBURSING, on condition the run awaited approval: ten
+  // approvals at once write one record.
+  audit: { kind: 'payout-run.approved', subject: 'params.runId', inTransaction: true },
   event: 'PayoutRunApproved',
-  uses: { items: { payoutRun: ['read', 'update'], payoutBatch: 'read' }, workflows: { payout: 'start' } },
-  summary: 'The second administrator approves a staged run (not the one who created it): disbursement starts',
+  uses: {
+    items: {
+      payoutRun: ['read', 'update'],
+      // A partner not LIVE any more: its instructions are handed back to due.
+      payoutBatch: ['read', 'update'],
+      payoutInstruction: ['read', 'update'],
+      incentive: 'update',
+      partner: 'read',
+      partnerCode: 'read',
+    },
+    workflows: { payout: 'start' },
+  },
+  summary:
+    'The second administrator approves a staged run (not the one who created it): disbursement starts; the instructions of a partner that is no longer LIVE are handed back to due (FAILED, `partner-not-live`)',
   tags,
   idempotent: 'required',
   params: RunParams,
   responses: { 202: { description: 'Disbursing', schema: PayoutRunView } },
   problems: ['not-found', 'own-run', 'run-not-awaiting-approval'],
+});
+
+const CloseRun = z.strictObject({ reason: z.string().trim().min(1).max(500) }).meta({ id: 'ClosePayoutRun' });
+/** What a rejection or a cancellation touches: the run and its period's marker, and each
+ *  pending instruction with its incentive (handed back to due). */
+const closeUses = {
+  items: {
+    payoutRun: ['read', 'update'],
+    payoutPeriodMarker: ['read', 'delete'],
+    payoutBatch: ['read', 'update'],
+    payoutInstruction: ['read', 'update'],
+    incentive: 'update',
+  },
+} as const;
+
+export const rejectPayoutRun = route({
+  operationId: 'rejectPayoutRun',
+  method: 'POST',
+  path: '/v1/admin/payout-runs/{runId}/rejection',
+  access: 'approver',
+  handler: 'payouts/reject-payout-run',
+  audit: { kind: 'payout-run.rejected', subject: 'params.runId', inTransaction: true },
+  event: 'PayoutRunRejected',
+  uses: closeUses,
+  summary:
+    "The checker says no to a staged run: the run's incentives are due again and its participants' payout accounts free",
+  tags,
+  idempotent: 'required',
+  params: RunParams,
+  body: CloseRun,
+  responses: { 200: { description: 'Rejected', schema: PayoutRunView } },
+  problems: ['validation', 'not-found', 'run-not-awaiting-approval'],
+});
+
+export const cancelPayoutRun = route({
+  operationId: 'cancelPayoutRun',
+  method: 'POST',
+  path: '/v1/admin/payout-runs/{runId}/cancellation',
+  access: 'admin',
+  handler: 'payouts/cancel-payout-run',
+  audit: { kind: 'payout-run.cancelled', subject: 'params.runId', inTransaction: true },
+  event: 'PayoutRunCancelled',
+  uses: closeUses,
+  summary:
+    'A run not yet approved (staging, staging failed, or awaiting approval) is cancelled: staging stops and what it staged is due again',
+  tags,
+  idempotent: 'required',
+  params: RunParams,
+  body: CloseRun,
+  responses: { 200: { description: 'Cancelled', schema: PayoutRunView } },
+  problems: ['validation', 'not-found', 'run-not-cancellable'],
 });
 
 export const getPayoutRun = route({

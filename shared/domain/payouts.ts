@@ -10,7 +10,19 @@ export type RunStatus =
   | 'AWAITING_APPROVAL'
   | 'DISBURSING'
   | 'COMPLETED'
-  | 'COMPLETED_WITH_FAILURES';
+  | 'COMPLETED_WITH_FAILURES'
+  | 'REJECTED'
+  | 'CANCELLED';
+/** A run that holds its period: one at a time (the period's marker, shared/store/payouts.ts). */
+export const OPEN_RUN_STATUSES: readonly RunStatus[] = ['STAGING', 'AWAITING_APPROVAL', 'DISBURSING'];
+/** A run not yet approved may be cancelled (a staging that failed leaves it STAGING). */
+export const CANCELLABLE_RUN_STATUSES: readonly RunStatus[] = ['STAGING', 'AWAITING_APPROVAL'];
+/** Why an instruction was handed back to due without being sent. */
+export const HANDED_BACK = {
+  rejected: 'run-rejected',
+  cancelled: 'run-cancelled',
+  partnerNotLive: 'partner-not-live',
+} as const;
 export type InstructionStatus = 'PENDING' | 'PAID' | 'FAILED';
 export type PayoutAccountStatus = 'PENDING_VERIFICATION' | 'VERIFIED' | 'REJECTED';
 

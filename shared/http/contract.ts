@@ -30,6 +30,10 @@ export interface AuditDeclaration {
   /** The id acted on. */
   subject: AuditField;
   detail?: Record<string, AuditField>;
+  /** The handler writes the record itself, in the transaction of the action it records
+   *  (`auditPut`): one record per action however many requests race; the HTTP layer
+   *  writes none. */
+  inTransaction?: true;
 }
 
 export interface ResponseSpec {

@@ -108,7 +108,8 @@ export function httpHandler<
             // Counted and audited where the work is done: an idempotent replay does not get here.
             if (contract.event && reply.status < 300) count(contract.event);
             const allowed = allowListed(contract, reply);
-            if (contract.audit && allowed.status < 300) await audit(contract, request, allowed, extra);
+            if (contract.audit && !contract.audit.inTransaction && allowed.status < 300)
+              await audit(contract, request, allowed, extra);
             return allowed;
           })
           .catch(refusalToReply);

@@ -381,6 +381,12 @@ export const payoutRun = item<PayoutRun>()({
   key: ({ runId }: { runId: string }) => ({ PK: `PAYOUTRUN#${runId}`, SK: 'RUN' }),
   indexes: (r) => ({ GSI1PK: partitions.payoutRuns, GSI1SK: `${r.createdAt}#${r.runId}` }),
 });
+/** A period's open run (STAGING, AWAITING_APPROVAL, DISBURSING): written in the run's own
+ *  creation transaction on condition it does not exist, deleted when the run ends. */
+export const payoutPeriodMarker = item<{ period: string; runId: string }>()({
+  type: 'PayoutPeriodMarker',
+  key: ({ period }: { period: string }) => ({ PK: `PAYOUTPERIOD#${period}`, SK: 'OPEN' }),
+});
 /** A batch of one partner's instructions: one queue message, its tally kept here. */
 export const payoutBatch = item<PayoutBatch>()({
   type: 'PayoutBatch',
@@ -438,6 +444,7 @@ export const ITEMS = {
   purchase,
   voucher,
   payoutRun,
+  payoutPeriodMarker,
   payoutBatch,
   payoutInstruction,
 } as const;

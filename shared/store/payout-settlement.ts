@@ -131,3 +131,41 @@ export async function settleFailed(i: PayoutInstruction, reason: string, now: Da
     return settledOrAnomaly(error, i);
   }
 }
+
+/** Never sent to the partner (its run was rejected or cancelled, or its partner is not
+ *  LIVE): the instruction fails with `reason` and its incentive is due again as it was
+ *  before staging (FAILED with its earlier reference, which the next run asks about
+ *  before it pays, or SCHEDULED), its participant's payout account free to change. */
+export async function handBackUnsent(i: PayoutInstruction, reason: string, now: Date): Promise<Settled> {
+  const at = now.toISOString();
+  const due = incentiveDueKeys({
+    accountId: i.accountId,
+    kind: i.incentiveKind,
+    n: i.incentiveN,
+    dueDate: i.dueDate,
+  });
+  try {
+    await transact([
+      settleInstruction(i, 'reason = :reason', { ':to': 'FAILED', ':at': at, ':reason': reason }),
+      {
+        Update: {
+          TableName: tableName(),
+          Key: incentiveKey(i),
+          UpdateExpression: 'SET #status = :back, GSI1PK = :pk, GSI1SK = :sk REMOVE runId, instructionId',
+          ConditionExpression: '#status = :staged AND instructionId = :iid',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':back': i.previous ? 'FAILED' : 'SCHEDULED',
+            ':staged': 'STAGED',
+            ':iid': i.instructionId,
+            ':pk': due.GSI1PK,
+            ':sk': due.GSI1SK,
+          },
+        },
+      },
+    ]);
+    return 'settled';
+  } catch (error) {
+    return settledOrAnomaly(error, i);
+  }
+}

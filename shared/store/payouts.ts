@@ -1,8 +1,15 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { emptyTally, type InstructionStatus, type RunStatus, type RunTally } from '#shared/domain/payouts.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { partitions, payoutBatch, payoutInstruction, payoutRun } from '#shared/store/items.ts';
+import {
+  partitions,
+  payoutBatch,
+  payoutInstruction,
+  payoutPeriodMarker,
+  payoutRun,
+} from '#shared/store/items.ts';
 import { queryAll } from '#shared/store/paginate.ts';
+import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // Payout runs: the run item, one batch item per queue message (a partner's instructions,
 // with the batch's tally), and the instructions in their batch's partition. The run's
@@ -28,6 +35,14 @@ export interface PayoutRun {
   /** Why a disbursing run handed instructions back (not in the run's view, which has no
    *  such field): `dead-letter: <partners>` (shared/payouts/dead-letter.ts). */
   reason?: string;
+  /** Who rejected or cancelled it, when, and why (REJECTED, CANCELLED). */
+  closedBy?: string;
+  closedAt?: string;
+  closedReason?: string;
+  /** A digest of the approval's or the closing's Idempotency-Key: the same request
+   *  retried after a fault resumes its work; another request is refused. */
+  approvalKey?: string;
+  closeKey?: string;
 }
 
 export interface PayoutBatch extends RunTally {
@@ -41,6 +56,8 @@ export interface PayoutBatch extends RunTally {
   /** When the message's last delivery began (the dispatcher marks it before its work):
    *  what it leaves pending goes to the DLQ (shared/payouts/dead-letter.ts). */
   lastDeliveryAt?: string;
+  /** Its instructions were handed back to due unsent (`partner-not-live`, `run-rejected`...). */
+  handedBack?: string;
 }
 
 export interface PayoutInstruction {
@@ -81,6 +98,8 @@ export type PartnerTotals = Record<string, RunTally>;
 export interface RunTotals {
   all: RunTally;
   byPartner: PartnerTotals;
+  /** Partners whose instructions were handed back unsent, and why (`partner-not-live`). */
+  handedBack?: Record<string, string>;
 }
 
 export interface Reconciliation {
@@ -93,14 +112,47 @@ export interface Reconciliation {
 
 const runKey = (runId: string) => payoutRun.key({ runId });
 
+/** The period already has a run that has not ended. */
+export class RunOpenForPeriod extends Error {
+  constructor(readonly runId: string) {
+    super(`run ${runId} is open for the period`);
+  }
+}
+
+/** The run and its period's marker in one transaction: of two creations at once for one
+ *  period, one commits and the other finds the marker (RunOpenForPeriod, with its run). */
 export async function insertRun(run: PayoutRun): Promise<void> {
-  await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: payoutRun.item(run),
-      ConditionExpression: 'attribute_not_exists(PK)',
-    }),
+  try {
+    await transact([
+      {
+        Put: {
+          TableName: tableName(),
+          Item: payoutRun.item(run),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      {
+        Put: {
+          TableName: tableName(),
+          Item: payoutPeriodMarker.item({ period: run.period, runId: run.runId }),
+          ConditionExpression: 'attribute_not_exists(PK)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+    ]);
+  } catch (error) {
+    if (error instanceof ConditionFailed && error.index === 1)
+      throw new RunOpenForPeriod(String(error.item?.runId ?? ''));
+    throw error;
+  }
+}
+
+/** The period's open run, if any. */
+export async function openRunOf(period: string): Promise<string | undefined> {
+  const out = await db().send(
+    new GetCommand({ TableName: tableName(), Key: payoutPeriodMarker.key({ period }), ConsistentRead: true }),
   );
+  return payoutPeriodMarker.parse(out.Item)?.runId;
 }
 
 export async function getRun(runId: string): Promise<PayoutRun | undefined> {
@@ -150,6 +202,80 @@ export async function moveRun(
   }
 }
 
+const ENDED: ReadonlySet<RunStatus> = new Set([
+  'REJECTED',
+  'CANCELLED',
+  'COMPLETED',
+  'COMPLETED_WITH_FAILURES',
+]);
+
+/**
+ * Moves the run from one of `from` to `to` in one transaction with `also` (its audit
+ * record); a move to an end releases the period's marker in it too. False when the run
+ * was not in `from` (or failed `extraCondition`).
+ */
+export async function moveRunWith(
+  run: Pick<PayoutRun, 'runId' | 'period'>,
+  from: readonly RunStatus[],
+  to: RunStatus,
+  set: Record<string, unknown>,
+  options: {
+    also?: TransactItem[];
+    extraCondition?: { expression: string; values: Record<string, unknown> };
+  } = {},
+): Promise<boolean> {
+  const update = setFields({ ...set, status: to });
+  const fromValues = Object.fromEntries(from.map((s, n) => [`:from${n}`, s]));
+  const items: TransactItem[] = [
+    {
+      Update: {
+        TableName: tableName(),
+        Key: runKey(run.runId),
+        ...update,
+        ConditionExpression: `#status IN (${Object.keys(fromValues).join(', ')})${
+          options.extraCondition ? ` AND ${options.extraCondition.expression}` : ''
+        }`,
+        ExpressionAttributeValues: {
+          ...update.ExpressionAttributeValues,
+          ...fromValues,
+          ...options.extraCondition?.values,
+        },
+      },
+    },
+    ...(options.also ?? []),
+  ];
+  // Runs created before the markers have none: only the run's own marker is released.
+  if (ENDED.has(to) && (await openRunOf(run.period)) === run.runId)
+    items.push({
+      Delete: {
+        TableName: tableName(),
+        Key: payoutPeriodMarker.key({ period: run.period }),
+        ConditionExpression: 'runId = :run',
+        ExpressionAttributeValues: { ':run': run.runId },
+      },
+    });
+  try {
+    await transact(items);
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionFailed && error.index === 0) return false;
+    throw error;
+  }
+}
+
+/** The batch's instructions were handed back unsent, and why. */
+export async function markBatchHandedBack(batch: Pick<PayoutBatch, 'runId' | 'batchId'>, reason: string) {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: payoutBatch.key(batch),
+      UpdateExpression: 'SET handedBack = :reason',
+      ExpressionAttributeValues: { ':reason': reason },
+      ConditionExpression: 'attribute_exists(PK)',
+    }),
+  );
+}
+
 export async function setRunFields(runId: string, set: Record<string, unknown>): Promise<void> {
   await db().send(
     new UpdateCommand({
@@ -191,7 +317,9 @@ export async function allBatches(runId: string): Promise<PayoutBatch[]> {
 export function totalsOf(batches: PayoutBatch[]): RunTotals {
   const all = emptyTally();
   const byPartner: PartnerTotals = {};
+  const handedBack: Record<string, string> = {};
   for (const b of batches) {
+    if (b.handedBack === 'partner-not-live') handedBack[b.partnerCode] = b.handedBack;
     const partner = byPartner[b.partnerCode] ?? emptyTally();
     byPartner[b.partnerCode] = partner;
     for (const key of Object.keys(all) as (keyof RunTally)[]) {
@@ -199,7 +327,7 @@ export function totalsOf(batches: PayoutBatch[]): RunTotals {
       partner[key] += b[key];
     }
   }
-  return { all, byPartner };
+  return { all, byPartner, ...(Object.keys(handedBack).length ? { handedBack } : {}) };
 }
 
 export async function batchInstructions(runId: string, batchId: string): Promise<PayoutInstruction[]> {

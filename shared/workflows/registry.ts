@@ -62,6 +62,8 @@ export const workflows: Record<WorkflowName, Workflow> = {
     uses: {
       items: {
         payoutRun: ['read', 'update'],
+        // A run that ends releases its period (shared/store/payouts.ts moveRunWith).
+        payoutPeriodMarker: ['read', 'delete'],
         payoutBatch: ['read', 'put', 'update'],
         // A dead batch's instructions: settled as the partner says (paid, with its entry
         // and ledger line) or handed back to due, with an audit line per look.

@@ -1,9 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { registerCitizen, stack } from '#test/support/api.ts';
+import { adminToken, call, registerCitizen, stack } from '#test/support/api.ts';
 import { loadApplicants, stackDirOf, syntheticApplicants } from '#test/support/applicants.ts';
 import { validNik } from '#test/support/nik.ts';
-import { seedPayables } from '#test/support/payouts.ts';
+import { seedPayables, waitForRun } from '#test/support/payouts.ts';
 import { axeViolations, launchBrowser, newPage, screenshot } from './support/browser.ts';
 
 // The administrator console in a browser: the point of each test happens on screen; the
@@ -138,6 +138,53 @@ describe('the administrator console', () => {
     await page.getByRole('button', { name: 'Ganti ke Bahasa Indonesia' }).click();
     expect(unexpected(faultsSeen.at(-1)!.faults)).toEqual([]);
     await context.close();
+  });
+
+  it('the approver rejects a run and an admin cancels the next, each with a reason', async () => {
+    await seedPayables(3, '2019-06-10');
+    const token = await adminToken();
+    // The runs are staged through the API: what is on screen here is saying no.
+    const stage = async () => {
+      const r = await call('POST', '/v1/admin/payout-runs', {
+        token,
+        headers: { 'idempotency-key': crypto.randomUUID() },
+        body: { period: '2019-06', budgetIdr: 10 ** 12 },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(202);
+      await waitForRun(token, r.body.runId, ['AWAITING_APPROVAL']);
+      return `/payout-runs/${r.body.runId}`;
+    };
+
+    const checker = await consolePage('payout-reject');
+    await signIn(checker.page, approver);
+    await go(checker.page, await stage(), /^Putaran /);
+    // The approver rejects; cancelling is the admin's.
+    expect(await checker.page.getByRole('button', { name: 'Batalkan putaran' }).count()).toBe(0);
+    const rejection = checker.page.locator('#close-rejection');
+    await rejection.getByLabel('Alasan').fill('Anggaran belum disahkan');
+    await accessible(checker.page, 'payout-run-rejection');
+    await rejection.getByRole('button', { name: 'Tolak putaran' }).click();
+    await expect.poll(() => checker.page.getByTestId('run-status').textContent(), UI).toBe('Ditolak');
+    await expect
+      .poll(() => checker.page.locator('dl.facts').textContent(), UI)
+      .toContain('Anggaran belum disahkan');
+    expect(await checker.page.getByRole('button', { name: 'Setujui putaran' }).count()).toBe(0);
+
+    // The incentives are due again: the next run stages them, and an admin cancels it.
+    const maker = await consolePage('payout-cancel');
+    await signIn(maker.page, admin);
+    await go(maker.page, await stage(), /^Putaran /);
+    expect(await maker.page.getByRole('button', { name: 'Tolak putaran' }).count()).toBe(0);
+    const cancellation = maker.page.locator('#close-cancellation');
+    await cancellation.getByLabel('Alasan').fill('Periode salah');
+    await cancellation.getByRole('button', { name: 'Batalkan putaran' }).click();
+    await expect.poll(() => maker.page.getByTestId('run-status').textContent(), UI).toBe('Dibatalkan');
+    await accessible(maker.page, 'payout-run-cancelled');
+
+    expect(unexpected(checker.faults)).toEqual([]);
+    expect(unexpected(maker.faults)).toEqual([]);
+    await checker.context.close();
+    await maker.context.close();
   });
 
   it('stages a payout run as admin, has it approved by the approver in another context, and shows it COMPLETED', async () => {

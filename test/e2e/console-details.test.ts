@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminToken, call } from '#test/support/api.ts';
+import { seedPayables } from '#test/support/payouts.ts';
 import { axeViolations, launchBrowser, newPage, screenshot } from './support/browser.ts';
 
 // The console, issue 18: validation problems in Bahasa Indonesia (not zod's English), a
@@ -115,11 +116,13 @@ describe('the console (issue 18)', () => {
     // The administrator's accountId: the token's subject.
     const adminId: string = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sub;
     expect(adminId).toMatch(/^[0-9a-f-]{36}$/);
-    // A run of a long-past period: it stages nothing, and holds no incentive of other tests.
+    // A run of a long-past period, of one incentive of its own (a period with nothing due
+    // is refused: 409 nothing-due).
+    await seedPayables(1, '2020-01-10', ['bni']);
     const staged = await call('POST', '/v1/admin/payout-runs', {
       token,
       headers: { 'idempotency-key': crypto.randomUUID() },
-      body: { period: '2020-01', budgetIdr: 1 },
+      body: { period: '2020-01', budgetIdr: 10 ** 9 },
     });
     expect(staged.status).toBe(202);
 

@@ -25,7 +25,7 @@ export default function PayoutRunPage({ params }: PageProps) {
   // another browser), every 5 s so that this page sees the approval too.
   usePoll(!!r && MOVING.has(r.status), run.reload);
   usePoll(r?.status === 'AWAITING_APPROVAL', run.reload, 5000);
-  useAdministrators([r?.createdBy, r?.approvedBy]);
+  useAdministrators([r?.createdBy, r?.approvedBy, r?.closedBy]);
   const lang = currentLang();
   return (
     <section>
@@ -64,13 +64,29 @@ export default function PayoutRunPage({ params }: PageProps) {
                 <dd>{formatDateTime(r.completedAt, lang)}</dd>
               </>
             )}
+            {r.closedAt && (
+              <>
+                <dt>{t('runs.closedAt')}</dt>
+                <dd>
+                  {formatDateTime(r.closedAt, lang)} · <Actor id={r.closedBy} />
+                </dd>
+                <dt>{t('runs.closedReason')}</dt>
+                <dd>{r.closedReason}</dd>
+              </>
+            )}
           </dl>
           <Totals run={r} />
           {r.status === 'AWAITING_APPROVAL' && may('approver') && (
             <Approve run={r} base={base} onDone={run.reload} />
           )}
+          {r.status === 'AWAITING_APPROVAL' && may('approver') && (
+            <Close what="rejection" run={r} base={base} onDone={run.reload} />
+          )}
           {r.status === 'AWAITING_APPROVAL' && !may('approver') && (
             <p class="note">{t('runs.awaitingApprover')}</p>
+          )}
+          {(r.status === 'STAGING' || r.status === 'AWAITING_APPROVAL') && may('admin') && (
+            <Close what="cancellation" run={r} base={base} onDone={run.reload} />
           )}
           {SETTLED.has(r.status) && <Reconcile run={r} base={base} />}
           <Instructions key={r.status} base={base} />
@@ -219,6 +235,52 @@ function Approve({ run, base, onDone }: { run: PayoutRun; base: string; onDone: 
         {t('runs.approve')}
       </button>
     </div>
+  );
+}
+
+/** The approver's rejection, or an admin's cancellation of a run not yet approved: a
+ *  reason is required; the run's incentives become due again. */
+function Close({
+  what,
+  run,
+  base,
+  onDone,
+}: {
+  what: 'rejection' | 'cancellation';
+  run: PayoutRun;
+  base: string;
+  onDone: () => void;
+}) {
+  const action = useAction();
+  const idempotency = useIdempotencyKey();
+  const [reason, setReason] = useState('');
+  const id = `close-${what}`;
+  const submit = (event: Event) => {
+    event.preventDefault();
+    action.run(async () => {
+      await idempotency.send(`${what}:${run.runId}:${reason.trim()}`, (idempotencyKey) =>
+        adminApi('POST', `${base}/${what}`, { idempotencyKey, body: { reason: reason.trim() } }),
+      );
+      onDone();
+    });
+  };
+  return (
+    <form class="panel" id={id} onSubmit={submit}>
+      <h2>{t(`runs.${what}`)}</h2>
+      <p>{t(`runs.${what}Intro`)}</p>
+      <label for={`${id}-reason`}>{t('runs.closeReason')}</label>
+      <textarea
+        id={`${id}-reason`}
+        required
+        maxLength={500}
+        value={reason}
+        onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
+      />
+      <ProblemMessage problem={action.problem} />
+      <button type="submit" disabled={action.busy || !reason.trim()}>
+        {t(what === 'rejection' ? 'runs.reject' : 'runs.cancel')}
+      </button>
+    </form>
   );
 }
 
