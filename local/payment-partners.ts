@@ -42,6 +42,12 @@ import type { DisbursementResult, SettlementLine } from '#shared/payments/port.t
  * at start, so an `npm start` restart keeps them; without one (IN_MEMORY, tests) they live
  * in memory. Faults and counters are not kept across a restart.
  *
+ * Each partner keeps its own clock and its own settlement day, as an Indonesian partner
+ * does: `paidAt` is its local time (WIB, `2026-12-06T02:30:00.000+07:00`) and a settlement
+ * report's day is the WIB date, so a payment at 17:00 UTC or later is on the next day's
+ * report. Its clock is the wall clock unless moved (POST /_control/{code}/clock {now}, or
+ * {now: null} to put it back): never the backend's movable clock (shared/clock.ts).
+ *
  * The control interface (/_control/..., unsigned) is for the local routes; like every
  * local server it listens on the loopback interface only.
  */
@@ -86,6 +92,13 @@ const MAX_PAGE = 1000;
 const MAX_AMOUNT_IDR = 1_000_000_000;
 /** A held request is dropped after this long even if the client never gives up. */
 const MAX_HOLD_MS = 120_000;
+/** WIB (Asia/Jakarta, no daylight saving): the partners' local time and settlement day. */
+const WIB_MS = 7 * 3_600_000;
+
+/** A time as a partner in WIB writes it: `YYYY-MM-DDTHH:mm:ss.sssZ` -> `...+07:00`. */
+export const wibTime = (at: Date) => `${new Date(at.getTime() + WIB_MS).toISOString().slice(0, 23)}+07:00`;
+/** The WIB date (a settlement day) of a time written in any offset. */
+export const wibDay = (at: string) => new Date(Date.parse(at) + WIB_MS).toISOString().slice(0, 10);
 
 export const nikHash = (nik: string) => createHash('sha256').update(nik).digest('hex');
 
@@ -107,6 +120,8 @@ class Partner {
   faults: PartnerFaults = { ...NO_FAULTS, rejectAccounts: [] };
   readonly counters = { failures: 0, beforeMoving: 0, afterMoving: 0, otherCalls: 0 };
   readonly random: () => number;
+  /** The partner's clock minus the wall clock (POST /_control/{code}/clock). */
+  clockOffsetMs = 0;
   private serial = 0;
 
   constructor(
@@ -169,6 +184,10 @@ class Partner {
     return this.accounts.get(account.accountNumber)!;
   }
 
+  now(): Date {
+    return new Date(Date.now() + this.clockOffsetMs);
+  }
+
   rejected(accountNumber: string): boolean {
     return this.faults.rejectAccounts.includes(accountNumber);
   }
@@ -191,7 +210,7 @@ class Partner {
           reference,
           partnerReference: `${this.spec.code.toUpperCase()}-${Date.now().toString(36)}-${this.serial}-${randomUUID().slice(0, 8)}`,
           amountIdr,
-          paidAt: new Date().toISOString(),
+          paidAt: wibTime(this.now()),
         };
     this.record({ kind: 'outcome', reference, accountNumber, amountIdr, result });
     return this.outcomes.get(reference)!;
@@ -413,7 +432,8 @@ export async function startPaymentPartnerSimulator(options: SimulatorOptions) {
       start = decoded;
     }
     // The ledger is append-only, so a position in the day's lines is a stable cursor.
-    const lines: SettlementLine[] = partner.ledger.filter((line) => line.paidAt.slice(0, 10) === id);
+    // The partner's settlement day: the WIB date of the payment.
+    const lines: SettlementLine[] = partner.ledger.filter((line) => wibDay(line.paidAt) === id);
     const items = lines.slice(start, start + limit);
     const next = start + items.length;
     return send(res, 200, {
@@ -466,6 +486,15 @@ export async function startPaymentPartnerSimulator(options: SimulatorOptions) {
       return send(res, 201, { partnerCode: code, ...account });
     }
     if (route === 'GET ledger') return send(res, 200, partner.view());
+    if (route === 'GET clock') return send(res, 200, { now: wibTime(partner.now()) });
+    if (route === 'POST clock') {
+      const body = json(raw);
+      if (body.now === null) partner.clockOffsetMs = 0;
+      else if (typeof body.now === 'string' && !Number.isNaN(Date.parse(body.now)))
+        partner.clockOffsetMs = Date.parse(body.now) - Date.now();
+      else throw bad('now');
+      return send(res, 200, { now: wibTime(partner.now()) });
+    }
     throw new HttpError(404, { error: 'not-found' });
   }
 

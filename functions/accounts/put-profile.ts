@@ -6,7 +6,7 @@ import { accountProblem, inactiveAccount } from '#shared/http/account-guard.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
 import { AccountInactive } from '#shared/store/accounts.ts';
-import { DuplicateNik, NikLocked, saveProfile } from '#shared/store/profiles.ts';
+import { DuplicateNik, NikLocked, ProfileLocked, saveProfile } from '#shared/store/profiles.ts';
 
 export const handler = httpHandler(putProfile, async ({ body, principal }) => {
   if (!isProvinceCode(body.provinceCode)) {
@@ -32,6 +32,13 @@ export const handler = httpHandler(putProfile, async ({ body, principal }) => {
     if (error instanceof DuplicateNik) throw new Problem('duplicate-nik', 'Another account holds this NIK.');
     if (error instanceof NikLocked) {
       throw new Problem('nik-locked', 'The NIK cannot change once the account has joined a wave.');
+    }
+    if (error instanceof ProfileLocked) {
+      throw new Problem(
+        'profile-locked',
+        'The family card, the declarations and the birth date cannot change once the account has joined a wave: an administrator corrects them.',
+        { errors: error.fields.map((path) => ({ path, message: 'Locked since a wave was joined.' })) },
+      );
     }
     throw error;
   }

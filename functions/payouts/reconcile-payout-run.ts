@@ -4,7 +4,7 @@ import { httpHandler } from '#shared/http/handler.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
 import { paymentPartners } from '#shared/payments/https.ts';
 import { PartnerTimeout, PartnerUnavailable, type SettlementLine } from '#shared/payments/port.ts';
-import { compare, daysBetween, reportedLines } from '#shared/payouts/reconcile.ts';
+import { compare, partnerDays, reportedLines } from '#shared/payouts/reconcile.ts';
 import { allBatches, batchInstructions, getRun, setRunFields } from '#shared/store/payouts.ts';
 
 export const handler = httpHandler(reconcilePayoutRun, async ({ params }) => {
@@ -17,22 +17,21 @@ export const handler = httpHandler(reconcilePayoutRun, async ({ params }) => {
     await Promise.all(batches.map((b) => batchInstructions(run.runId, b.batchId)))
   ).flat();
   const now = clock.now();
-  // The reports of every day the partner paid (on its clock), and of every day from the
-  // approval to today (on ours), for what it paid that we did not record.
-  const days = [
-    ...new Set([
-      ...instructions.flatMap((i) => (i.partnerPaidAt ? [i.partnerPaidAt.slice(0, 10)] : [])),
-      ...daysBetween(run.approvedAt ?? run.createdAt, now.toISOString()),
-    ]),
-  ].sort();
+  // Each partner's reports of its own days: around the times it said it paid, on its clock
+  // and its calendar (shared/payouts/reconcile.ts `partnerDays`), not the days on ours.
+  const ours = { from: run.approvedAt ?? run.createdAt, to: now.toISOString() };
   const codes = [...new Set(batches.map((b) => b.partnerCode))];
   let reported: Map<string, Map<string, SettlementLine>>;
   try {
     reported = new Map(
       await Promise.all(
-        codes.map(
-          async (code) => [code, await reportedLines(paymentPartners(), code, run.runId, days)] as const,
-        ),
+        codes.map(async (code) => {
+          const days = partnerDays(
+            instructions.filter((i) => i.partnerCode === code),
+            ours,
+          );
+          return [code, await reportedLines(paymentPartners(), code, run.runId, days)] as const;
+        }),
       ),
     );
   } catch (error) {

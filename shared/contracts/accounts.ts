@@ -178,7 +178,70 @@ export const putProfile = route({
   tags,
   body: ProfileBody,
   responses: { 200: { description: 'Saved', schema: ProfileView } },
-  problems: ['validation', 'invalid-nik', 'invalid-kk', 'not-verified', 'duplicate-nik', 'nik-locked'],
+  problems: [
+    'validation',
+    'invalid-nik',
+    'invalid-kk',
+    'not-verified',
+    'duplicate-nik',
+    'nik-locked',
+    'profile-locked',
+  ],
+});
+
+export const ProfileCorrectionBody = z
+  .strictObject({
+    kk: z
+      .string()
+      .regex(/^\d{16}$/, 'expected 16 digits')
+      .optional(),
+    declarations: Declarations.optional(),
+    reason: SingleLine(500).meta({ description: 'Why: the document or request the correction rests on' }),
+  })
+  .refine((b) => b.kk !== undefined || b.declarations !== undefined, {
+    message: 'kk or declarations: what to correct',
+    path: ['kk'],
+  })
+  .meta({ id: 'ProfileCorrection' });
+
+export const ProfileCorrected = z
+  .object({
+    accountId: z.string(),
+    changed: z.array(z.enum(['kk', 'declarations', 'birthDate'])).meta({
+      description: 'The locked fields the correction changed (empty: nothing differed, nothing written)',
+    }),
+    applications: z
+      .array(z.string())
+      .meta({ description: 'Waves whose application (selection not started) now holds the correction' }),
+    profile: ProfileView,
+  })
+  .meta({ id: 'ProfileCorrected' });
+
+export const correctProfile = route({
+  operationId: 'correctProfile',
+  method: 'PUT',
+  path: '/v1/admin/accounts/{accountId}/profile-correction',
+  access: 'admin',
+  handler: 'accounts/correct-profile',
+  uses: {
+    items: {
+      profile: ['read', 'update'],
+      participant: 'read',
+      application: ['read', 'put'],
+      outcome: 'read',
+      familyCard: ['read', 'update'],
+      selection: 'read',
+    },
+  },
+  summary:
+    "Correct a citizen's family card (KK) or declarations once they are locked by a wave join, with the reason; a participant moves to the corrected card only if it has fewer than two participants",
+  tags,
+  params: z.object({ accountId: z.string().min(1).max(64) }),
+  body: ProfileCorrectionBody,
+  // Before and after (the KK masked) come from the handler.
+  audit: { kind: 'profile.corrected', subject: 'params.accountId', detail: { reason: 'body.reason' } },
+  responses: { 200: { description: 'Corrected', schema: ProfileCorrected } },
+  problems: ['validation', 'invalid-kk', 'not-found', 'family-card-full'],
 });
 
 export const getMe = route({

@@ -24,6 +24,8 @@ export const PROBLEM_TYPES = {
   'duplicate-phone': { status: 409, title: 'Phone already registered' },
   'duplicate-nik': { status: 409, title: 'NIK already registered' },
   'nik-locked': { status: 409, title: 'NIK locked' },
+  'profile-locked': { status: 409, title: 'Profile locked since a wave was joined' },
+  'family-card-full': { status: 409, title: 'Family card already has two participants' },
   'code-locked': { status: 409, title: 'Code locked' },
   'not-verified': { status: 409, title: 'Not verified' },
   'profile-incomplete': { status: 409, title: 'Profile incomplete' },

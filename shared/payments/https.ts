@@ -46,7 +46,10 @@ import { requireUse } from '#shared/uses.ts';
  *     200 the outcome (PAID or REJECTED) | 404 (answered as {status: 'NOT_FOUND'})
  *   GET  {base}/v1/settlements/{YYYY-MM-DD}?cursor=&limit=
  *     200 {day, items: [{reference, partnerReference, accountNumber, amountIdr, paidAt}], nextCursor}
- *     what the partner paid on that UTC day, in pages; nextCursor null on the last page.
+ *     what the partner paid on that settlement day, in pages; nextCursor null on the last
+ *     page. The day is the partner's own (WIB for the partners we know: from 17:00 UTC it is
+ *     the next date), and `paidAt` is on the partner's clock, in any ISO 8601 offset; so
+ *     reconciliation asks for the day around the partner's `paidAt`, never for ours.
  *
  * Failures, as the port names them: 5xx, 429 and a connection that could not be made
  * (refused, unknown host) are PartnerUnavailable (nothing was done: retry later); no answer

@@ -24,7 +24,14 @@ export interface Disbursement {
 }
 
 export type DisbursementResult =
-  | { status: 'PAID'; reference: string; partnerReference: string; amountIdr: number; paidAt: string }
+  | {
+      status: 'PAID';
+      reference: string;
+      partnerReference: string;
+      amountIdr: number;
+      /** When the partner paid, on its clock (ISO 8601, any offset): its settlement day's. */
+      paidAt: string;
+    }
   | { status: 'REJECTED'; reference: string; reason: string };
 
 export type StatusResult = DisbursementResult | { status: 'NOT_FOUND'; reference: string };
@@ -38,7 +45,7 @@ export interface SettlementLine {
 }
 
 export interface SettlementReport {
-  /** YYYY-MM-DD (UTC) */
+  /** YYYY-MM-DD: the partner's settlement day (WIB for the partners we know). */
   day: string;
   items: SettlementLine[];
   nextCursor: string | null;

@@ -35,6 +35,46 @@ export function daysBetween(from: string, to: string, max = 62): string[] {
   return days;
 }
 
+const DAY_MS = 86_400_000;
+/** WIB (UTC+7, no daylight saving): the settlement day of the partners we know. */
+const WIB_MS = 7 * 3_600_000;
+
+/** The WIB date of a time written in any ISO 8601 offset. */
+export const wibDay = (at: string) => new Date(Date.parse(at) + WIB_MS).toISOString().slice(0, 10);
+const shift = (day: string, days: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * The settlement days to ask one partner for, on the PARTNER's calendar: from the WIB day
+ * of the first payment it told us of (`partnerPaidAt`, its clock) to that of the last, and
+ * the day either side (a partner that closes its day at another hour, UTC's included,
+ * files a payment near midnight under a neighbouring date). Only when it told us of none
+ * with its time (a run of failures only, or one settled before we kept the time) are the
+ * days taken from the run on our clock, approval to now, one more either side. At most
+ * `max` days.
+ */
+export function partnerDays(
+  instructions: Pick<PayoutInstruction, 'status' | 'partnerPaidAt'>[],
+  ours: { from: string; to: string },
+  max = 62,
+): string[] {
+  const paid = instructions.filter((i) => i.status === 'PAID');
+  const theirs = paid.flatMap((i) =>
+    i.partnerPaidAt && !Number.isNaN(Date.parse(i.partnerPaidAt)) ? [wibDay(i.partnerPaidAt)] : [],
+  );
+  const days = new Set<string>();
+  if (theirs.length) {
+    theirs.sort();
+    for (const day of daysBetween(shift(theirs[0]!, -1), shift(theirs.at(-1)!, 1), max)) days.add(day);
+    // Even a span longer than `max` keeps every payment's own days.
+    for (const day of theirs) for (const d of [-1, 0, 1]) days.add(shift(day, d));
+  }
+  if (theirs.length < paid.length || !paid.length)
+    for (const day of daysBetween(shift(ours.from.slice(0, 10), -1), shift(ours.to.slice(0, 10), 1), max))
+      days.add(day);
+  return [...days].sort();
+}
+
 /** What one partner reported paying for references of `runId` on those days. */
 export async function reportedLines(port: PaymentPartnerPort, code: string, runId: string, days: string[]) {
   const lines = new Map<string, SettlementLine>();

@@ -47,10 +47,13 @@ export async function settlePaid(
   const at = now.toISOString();
   try {
     await transact([
-      settleInstruction(i, 'partnerReference = :ref', {
+      // partnerPaidAt: the partner's own time (its clock, its offset), which names the
+      // settlement day reconciliation asks it for.
+      settleInstruction(i, 'partnerReference = :ref, partnerPaidAt = :paidAt', {
         ':to': 'PAID',
         ':at': at,
         ':ref': paid.partnerReference,
+        ':paidAt': paid.paidAt,
       }),
       {
         Update: {

@@ -40,13 +40,49 @@ export interface StoredProfile extends ProfileView {
   createdAt: string;
   /**
    * Set to true by the wave-join transaction (see `lockNikItem`): from then on the NIK
-   * cannot change, so a selection can never be dodged by swapping identities.
+   * cannot change, so a selection can never be dodged by swapping identities; nor can what
+   * the selection reads of the profile (`LOCKED_FIELDS`): those change only through an
+   * administrator's audited correction (shared/store/profile-correction.ts).
    */
   nikLocked?: boolean;
+  /** When an administrator last corrected a locked field. */
+  correctedAt?: string;
 }
 
 export class DuplicateNik extends Error {}
 export class NikLocked extends Error {}
+/** A change to fields locked since the citizen joined a wave (`fields`: which). */
+export class ProfileLocked extends Error {
+  constructor(readonly fields: LockedField[]) {
+    super(`locked: ${fields.join(', ')}`);
+  }
+}
+
+/**
+ * What the selection used besides the NIK, locked with it once an application exists:
+ * the family card (the two-per-card rule), the declarations and the birth date
+ * (screening, shared/domain/screening.ts and eligibility.ts). Gender and province are
+ * bound to the NIK by its check; education and work status stay the citizen's to edit.
+ */
+export const LOCKED_FIELDS = ['kk', 'declarations', 'birthDate'] as const;
+export type LockedField = (typeof LOCKED_FIELDS)[number];
+
+const sameDeclarations = (a: Declarations | undefined, b: Declarations) =>
+  !!a &&
+  Object.keys(b).every((k) => a[k as keyof Declarations] === b[k as keyof Declarations]) &&
+  Object.keys(a).length === Object.keys(b).length;
+
+/** The locked fields `next` changes from `current`. */
+export function lockedChanges(
+  current: Pick<StoredProfile, 'kkHash' | 'declarations' | 'birthDate'>,
+  next: { kkHash: string; declarations: Declarations; birthDate: string },
+): LockedField[] {
+  const changed: LockedField[] = [];
+  if (current.kkHash !== next.kkHash) changed.push('kk');
+  if (!sameDeclarations(current.declarations, next.declarations)) changed.push('declarations');
+  if (current.birthDate !== next.birthDate) changed.push('birthDate');
+  return changed;
+}
 
 /** For the wave-join transaction: locks the NIK, and fails unless the profile exists. */
 export function lockNikItem(accountId: string): TransactItem {
@@ -97,8 +133,13 @@ export async function saveProfile(accountId: string, input: ProfileInput, now: D
   for (let attempt = 1; ; attempt++) {
     const oldHash = current?.nikHash;
     if (oldHash !== undefined && oldHash !== nikHash && current?.nikLocked) throw new NikLocked();
+    const locked = current ? lockedChanges(current, fields) : [];
+    if (locked.length && current?.nikLocked) throw new ProfileLocked(locked);
     try {
-      await transact([activeAccountCheck(accountId, now), ...profileWrite(accountId, fields, oldHash, now)]);
+      await transact([
+        activeAccountCheck(accountId, now),
+        ...profileWrite(accountId, fields, current && { ...current, lockedChange: locked.length > 0 }, now),
+      ]);
       // The stored profile as it now stands; the route's response schema (ProfileView)
       // is what keeps its hashes and ciphertexts from the caller.
       return { ...fields, createdAt: current?.createdAt ?? fields.updatedAt };
@@ -115,9 +156,10 @@ export async function saveProfile(accountId: string, input: ProfileInput, now: D
 function profileWrite(
   accountId: string,
   fields: Record<string, unknown> & { nikHash: string; updatedAt: string },
-  oldHash: string | undefined,
+  seen: (StoredProfile & { lockedChange: boolean }) | undefined,
   now: Date,
 ): TransactItem[] {
+  const oldHash = seen?.nikHash;
   const TableName = tableName();
   const me = { ':me': accountId };
   const names: Record<string, string> = {};
@@ -128,15 +170,18 @@ function profileWrite(
     return `#f${i} = :f${i}`;
   });
   const changing = oldHash !== undefined && oldHash !== fields.nikHash;
-  // No profile yet: it must still be absent. A profile: its NIK must be the one we read,
-  // and when the NIK changes, it must not have been locked since.
+  // No profile yet: it must still be absent. A profile: it must be the one we read (its
+  // NIK, its last update: an administrator's correction meanwhile is not overwritten), and
+  // when the NIK or another locked field changes, it must not have been locked since.
   let condition = 'attribute_not_exists(PK)';
-  if (oldHash !== undefined) {
-    condition = changing
-      ? 'nikHash = :old AND (attribute_not_exists(nikLocked) OR nikLocked = :false)'
-      : 'nikHash = :old';
+  if (seen !== undefined) {
+    condition = 'nikHash = :old AND updatedAt = :seen';
     values[':old'] = oldHash;
-    if (changing) values[':false'] = false;
+    values[':seen'] = seen.updatedAt;
+    if (changing || seen.lockedChange) {
+      condition += ' AND (attribute_not_exists(nikLocked) OR nikLocked = :false)';
+      values[':false'] = false;
+    }
   }
   const items: TransactItem[] = [
     {

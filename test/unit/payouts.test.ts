@@ -13,7 +13,7 @@ import {
   sameHolder,
 } from '#shared/domain/payouts.ts';
 import type { SettlementLine } from '#shared/payments/port.ts';
-import { compare, daysBetween } from '#shared/payouts/reconcile.ts';
+import { compare, daysBetween, partnerDays, wibDay } from '#shared/payouts/reconcile.ts';
 import type { PayoutInstruction } from '#shared/store/payouts.ts';
 
 describe('payout rules', () => {
@@ -158,5 +158,54 @@ describe('reconciliation', () => {
       '2026-12-01',
       '2026-12-02',
     ]);
+  });
+
+  it('asks a partner for its WIB days around the times it paid, not for ours', () => {
+    expect(wibDay('2026-03-14T16:59:59.999Z')).toBe('2026-03-14');
+    expect(wibDay('2026-03-14T17:00:00.000Z')).toBe('2026-03-15');
+    expect(wibDay('2026-03-15T00:00:05.000+07:00')).toBe('2026-03-15');
+    const ours = { from: '2026-12-01T10:00:00Z', to: '2026-12-02T10:00:00Z' };
+    // Across the WIB midnight: that day and its neighbours; nothing of our clock's days.
+    expect(
+      partnerDays(
+        [
+          { status: 'PAID', partnerPaidAt: '2026-03-14T16:59:59Z' },
+          { status: 'PAID', partnerPaidAt: '2026-03-15T00:00:01+07:00' },
+          { status: 'FAILED' },
+        ],
+        ours,
+      ),
+    ).toEqual(['2026-03-13', '2026-03-14', '2026-03-15', '2026-03-16']);
+    // Paid without the partner's time (settled before it was kept): our days as well.
+    expect(
+      partnerDays([{ status: 'PAID' }, { status: 'PAID', partnerPaidAt: '2026-03-14T12:00:00Z' }], ours),
+    ).toEqual([
+      '2026-03-13',
+      '2026-03-14',
+      '2026-03-15',
+      '2026-11-30',
+      '2026-12-01',
+      '2026-12-02',
+      '2026-12-03',
+    ]);
+    // Nothing paid: our days, one more either side.
+    expect(partnerDays([{ status: 'FAILED' }], ours)).toEqual([
+      '2026-11-30',
+      '2026-12-01',
+      '2026-12-02',
+      '2026-12-03',
+    ]);
+    // Far apart: every payment's own days even beyond the span's limit.
+    const far = partnerDays(
+      [
+        { status: 'PAID', partnerPaidAt: '2026-01-01T05:00:00Z' },
+        { status: 'PAID', partnerPaidAt: '2026-12-01T05:00:00Z' },
+      ],
+      ours,
+      5,
+    );
+    expect(far).toEqual(
+      expect.arrayContaining(['2025-12-31', '2026-01-02', '2026-11-30', '2026-12-01', '2026-12-02']),
+    );
   });
 });

@@ -78,7 +78,12 @@ function fieldWords(path: string, message: string, own?: FieldText): string {
 export function placeProblem(problem: ApiProblem, own?: FieldText): ApiProblem {
   const field = FIELD_OF_SLUG[problem.slug];
   const errors = problem.errors.length
-    ? problem.errors.map((e) => ({ path: e.path, message: fieldWords(e.path, e.message, own) }))
+    ? problem.errors.map((e) => ({
+        path: e.path,
+        // A locked field is refused for what it is, not for its format: the problem's words.
+        message:
+          problem.slug === 'profile-locked' ? problemText(problem) : fieldWords(e.path, e.message, own),
+      }))
     : field
       ? [{ path: field, message: problemText(problem) }]
       : [];

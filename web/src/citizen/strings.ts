@@ -206,6 +206,8 @@ const id = {
   'problem.invalid-kk': 'Nomor KK tidak sesuai.',
   'problem.duplicate-nik': 'NIK ini sudah dipakai akun lain.',
   'problem.nik-locked': 'NIK tidak bisa diubah setelah bergabung dengan gelombang.',
+  'problem.profile-locked':
+    'Setelah bergabung dengan gelombang, nomor KK, pernyataan dan tanggal lahir hanya bisa dikoreksi oleh admin.',
   'problem.not-verified': 'Verifikasi email dan nomor HP dulu.',
   'problem.ineligible': 'Anda tidak memenuhi syarat: {reasons}',
   'problem.unauthorized': 'Sesi berakhir. Silakan masuk lagi.',
@@ -418,6 +420,8 @@ const en: Dictionary<Key> = {
   'problem.invalid-kk': 'The KK number does not match.',
   'problem.duplicate-nik': 'Another account holds this NIK.',
   'problem.nik-locked': 'The NIK cannot change after joining a wave.',
+  'problem.profile-locked':
+    'After joining a wave, the KK number, the declarations and the date of birth can only be corrected by an administrator.',
   'problem.not-verified': 'Verify your email and mobile number first.',
   'problem.ineligible': 'You are not eligible: {reasons}',
   'problem.unauthorized': 'Your session has ended. Please sign in again.',
