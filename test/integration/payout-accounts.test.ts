@@ -230,16 +230,22 @@ describe('linking is no oracle, and is limited', () => {
     const probes = await Promise.all(
       Array.from({ length: 20 }, () => putAccount(p, 'bni', accountNumberFor('bni'))),
     );
-    const reached = probes.filter((r) => r.status === 202);
+    // Those let through reached the partner: linked (202), or beaten by a concurrent one
+    // of them to the write (409 payout-account-changed).
+    const reached = probes.filter((r) => r.status !== 429);
     const limited = probes.filter((r) => r.status === 429);
     expect(reached.length).toBeLessThanOrEqual(3);
-    expect(reached.length + limited.length).toBe(20);
+    expect(limited.length).toBeGreaterThanOrEqual(17);
+    for (const r of reached)
+      expect(r.status === 202 || slug(r) === 'payout-account-changed', JSON.stringify(r.body)).toBe(true);
     for (const r of limited) {
       expect(slug(r)).toBe('rate-limited');
       expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
     }
-    // Every probe that reached the partner is audited; no more than the limit.
-    expect(await auditOf(p.accountId, 'payout-account.changed')).toHaveLength(reached.length);
+    // Every change is audited; no more than the limit.
+    expect(await auditOf(p.accountId, 'payout-account.changed')).toHaveLength(
+      reached.filter((r) => r.status === 202).length,
+    );
   });
 
   it('one number probed by many participants: at most 3 attempts a day reach the partner', async () => {
