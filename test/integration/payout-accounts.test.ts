@@ -143,6 +143,18 @@ describe('a payout account refused by its partner', () => {
       (m: { template: string }) => m.template === 'payout-account-rejected',
     );
     expect(notices).toHaveLength(1);
+    // ... and it reaches the citizen's phone (the outbox's sender), masked number only.
+    await expect
+      .poll(
+        async () => {
+          const sent = await call('GET', `/_local/sent?to=${encodeURIComponent(p.phone)}`);
+          return sent.body.items.some((m: { text: string }) =>
+            m.text.includes('menolak pembayaran insentif'),
+          );
+        },
+        { timeout: 20_000, interval: 250 },
+      )
+      .toBe(true);
     const refusals = await auditOf('partner:ovo', 'payout-account.rejected');
     const mine = refusals.filter((r) => r.subject === p.accountId);
     expect(mine).toHaveLength(1);
