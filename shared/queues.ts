@@ -95,6 +95,13 @@ export const payoutQueues: QueueConsumer[] = PAYMENT_PARTNERS.map((partner) => (
       // Whether the batch's partner is still LIVE (a suspended one: handed back).
       partner: 'read',
       partnerCode: 'read',
+      // A partner's refusal of the account itself marks it for relinking (the number's
+      // marker released, the citizen told, the refusal audited).
+      payoutAccount: ['read', 'update'],
+      payoutNumberMarker: 'delete',
+      account: 'read',
+      outbox: 'put',
+      auditRecord: 'put',
     },
     secrets: true,
     payments: true,

@@ -22,10 +22,19 @@ const SUBJECTS: Record<string, string> = {
   'sign-in-locked': 'Percobaan masuk ke akun Prakerja Anda',
 };
 
+/** The sentence a notice without a code opens with (its data follows, one line each). */
+const LEADS: Record<string, string> = {
+  'payout-account-rejected':
+    'Bank/e-wallet Anda menolak pembayaran insentif Prakerja ke rekening ini. Hubungkan rekening lagi di akun Prakerja Anda agar insentif dapat dibayar.',
+};
+
 function text(message: OutboxMessage): string {
+  const lead = LEADS[message.template];
   const lines = message.code
     ? [`Kode Prakerja Anda: ${message.code}. Jangan berikan kode ini kepada siapa pun.`]
-    : [];
+    : lead
+      ? [lead]
+      : [];
   for (const [key, value] of Object.entries(message.data ?? {})) lines.push(`${key}: ${value}`);
   return lines.join('\n') || message.template;
 }

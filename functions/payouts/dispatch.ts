@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { clock } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
 import { decrypt } from '#shared/crypto.ts';
+import { refusesAccount } from '#shared/domain/payouts.ts';
 import { faults, type InjectedFault } from '#shared/faults.ts';
 import { logger } from '#shared/logger.ts';
 import { count, observed } from '#shared/observability.ts';
@@ -12,6 +13,7 @@ import { resolveInstruction } from '#shared/payouts/disburse.ts';
 import { handBackBatch, partnerLive } from '#shared/payouts/hand-back.ts';
 import { payoutRedelivery } from '#shared/payouts/redelivery.ts';
 import { delayRedelivery } from '#shared/queues-client.ts';
+import { markPayoutAccountRejected } from '#shared/store/payout-accounts.ts';
 import { settleFailed, settlePaid } from '#shared/store/payout-settlement.ts';
 import { batchInstructions, markLastDelivery, tallyOf, writeBatchTally } from '#shared/store/payouts.ts';
 
@@ -104,6 +106,16 @@ async function dispatchBatch(record: SQSRecord, killed: { fault?: InjectedFault 
       if (outcome.kind === 'paid') {
         if ((await settlePaid(i, outcome, now)) === 'settled') count('IncentivePaid');
       } else if (outcome.kind === 'rejected') {
+        // The account itself refused: marked for relinking first (so a crash before the
+        // settlement leaves it staged no more), then the incentive returns to due.
+        if (
+          refusesAccount(outcome.reason) &&
+          (await markPayoutAccountRejected(i, outcome.reason, now)) === 'marked'
+        )
+          logger.info('payout account marked for relinking', {
+            accountId: i.accountId,
+            reason: outcome.reason,
+          });
         if ((await settleFailed(i, outcome.reason, now)) === 'settled') count('PayoutFailed');
       } else logger.warn('instruction unresolved', { instructionId: i.instructionId, why: outcome.why });
     },

@@ -1,9 +1,9 @@
 import { clock } from '#shared/clock.ts';
 import { putPayoutAccount } from '#shared/contracts/payouts.ts';
 import { decrypt } from '#shared/crypto.ts';
-import { accountNumberProblem, maskAccountNumber, sameHolder } from '#shared/domain/payouts.ts';
+import { accountNumberProblem, maskAccountNumber, NOT_VERIFIED, sameHolder } from '#shared/domain/payouts.ts';
 import { inactiveAccount } from '#shared/http/account-guard.ts';
-import { httpHandler } from '#shared/http/handler.ts';
+import { type HttpReply, httpHandler } from '#shared/http/handler.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
 import { paymentPartners } from '#shared/payments/https.ts';
 import { paymentPartnerSpec } from '#shared/payments/partners.ts';
@@ -22,10 +22,14 @@ import {
   changePayoutAccount,
   PayoutInProgress,
   PayoutNumberTaken,
+  payoutInProgress,
+  payoutNumberHash,
 } from '#shared/store/payout-accounts.ts';
+import { claimLink } from '#shared/store/payout-limits.ts';
 import { accountItems } from '#shared/store/profiles.ts';
 
-/** Why the partner's answer does not make this the participant's own account. */
+/** The partner's reason why its answer does not make this the participant's own account:
+ *  for the audit record only (the citizen is told NOT_VERIFIED, whatever it is). */
 function mismatch(inquiry: InquiryResult, fullName: string, eWallet: boolean): string | undefined {
   if (!inquiry.found) return 'account-not-found';
   if (!sameHolder(fullName, inquiry.holderName)) return 'name-mismatch';
@@ -34,6 +38,25 @@ function mismatch(inquiry: InquiryResult, fullName: string, eWallet: boolean): s
   return undefined;
 }
 
+function rateLimited(retryAfterSeconds: number): HttpReply {
+  const problem = new Problem(
+    'rate-limited',
+    `Too many attempts to link a payout account today: try again in ${retryAfterSeconds} s.`,
+    { extensions: { retryAfterSeconds } },
+  );
+  return {
+    status: problem.status,
+    body: problem.toBody(),
+    headers: { 'content-type': 'application/problem+json', 'retry-after': String(retryAfterSeconds) },
+  };
+}
+
+const inProgress = () =>
+  new Problem('payout-in-progress', 'A payout run is paying this participant: change the account after it.');
+
+// What we know is checked before the partner is asked anything: the participant, the
+// number's form, the partner's status, a run holding an incentive (409 even while the
+// partner is down), then the day's link limits (429), and only then the inquiry.
 export const handler = httpHandler(putPayoutAccount, async ({ body, principal }) => {
   const spec = paymentPartnerSpec(body.partnerCode);
   if (!spec) throw problems.validation([{ path: 'partnerCode', message: 'not a payment partner' }]);
@@ -49,6 +72,14 @@ export const handler = httpHandler(putPayoutAccount, async ({ body, principal })
   if (partner?.kind !== 'payment' || partner.status !== 'LIVE')
     throw new Problem('partner-not-live', 'This payment partner does not pay incentives yet.');
 
+  if (await payoutInProgress(principal.accountId)) throw inProgress();
+  const claim = await claimLink(
+    principal.accountId,
+    await payoutNumberHash(spec.code, body.accountNumber),
+    clock.now(),
+  );
+  if (!claim.granted) return rateLimited(claim.retryAfterSeconds);
+
   let inquiry: InquiryResult;
   try {
     inquiry = await paymentPartners().inquire(spec.code, {
@@ -62,7 +93,9 @@ export const handler = httpHandler(putPayoutAccount, async ({ body, principal })
     throw error;
   }
   const now = clock.now();
-  const reason = mismatch(inquiry, account.fullName, spec.kind === 'e-wallet');
+  const partnerReason = mismatch(inquiry, account.fullName, spec.kind === 'e-wallet');
+  const reason = partnerReason && NOT_VERIFIED;
+  const previous = pick(items, payoutAccount);
   const { code, stored } = issueCode(now.getTime());
   const masked = maskAccountNumber(body.accountNumber);
   try {
@@ -86,16 +119,28 @@ export const handler = httpHandler(putPayoutAccount, async ({ body, principal })
               },
             }),
       },
-      pick(items, payoutAccount),
+      previous,
       now,
     );
-    return { status: 202, body: saved };
+    return {
+      status: 202,
+      body: saved,
+      // Which account, masked (a later change must not erase which one was linked before),
+      // and the partner's own reason: never the number in clear, never the NIK.
+      audit: {
+        accountNumberMasked: masked,
+        ...(partnerReason ? { partnerReason } : {}),
+        ...(previous
+          ? {
+              previousPartnerCode: previous.partnerCode,
+              previousAccountNumberMasked: previous.accountNumberMasked,
+              previousStatus: previous.status,
+            }
+          : {}),
+      },
+    };
   } catch (error) {
-    if (error instanceof PayoutInProgress)
-      throw new Problem(
-        'payout-in-progress',
-        'A payout run is paying this participant: change the account after it.',
-      );
+    if (error instanceof PayoutInProgress) throw inProgress();
     if (error instanceof PayoutNumberTaken)
       throw new Problem('duplicate-payout-account', 'This account is linked to another participant.');
     if (error instanceof ConcurrentChange)

@@ -1,13 +1,13 @@
 import { type Api, DemoError, describe, idempotency } from './client.ts';
-import type { Citizen, Context } from './context.ts';
+import { asCitizen, type Citizen, type Context } from './context.ts';
 import { SCHEME } from './enroll.ts';
 import { rupiah } from './format.ts';
 import { PAYOUT_PARTNERS } from './plan.ts';
 
 // The admin stages the month's payout run, the approver approves it while the payment
 // partners misbehave (503s, timeouts, a few refused accounts); the run ends with failures,
-// the faults are cleared, a retry run pays the rest, and both runs are reconciled with
-// the partners' settlement reports.
+// the faults are cleared, the refused accounts are linked again, a retry run pays the
+// rest, and both runs are reconciled with the partners' settlement reports.
 
 export interface Tally {
   instructions: number;
@@ -124,6 +124,39 @@ async function runOnce(
   return { ...done, label, seconds: (performance.now() - started) / 1000, faults };
 }
 
+/** The refused citizens whose account was marked REJECTED link it again and confirm it. */
+async function relink(ctx: Context, refused: Citizen[]): Promise<number> {
+  let relinked = 0;
+  for (const c of refused) {
+    const me = await asCitizen<{ payoutAccount: { status: string } | null }>(
+      ctx,
+      c,
+      'read me',
+      [200],
+      'GET',
+      '/v1/me',
+    );
+    if (me.body.payoutAccount?.status !== 'REJECTED') continue;
+    await asCitizen(ctx, c, 'link the payout account again', [202], 'PUT', '/v1/me/payout-account', {
+      body: { partnerCode: c.plan.payoutPartner, accountNumber: c.accountNumber },
+    });
+    const otp = await ctx.api.code(c.plan.phone, 'payout-account-otp');
+    await asCitizen(
+      ctx,
+      c,
+      'confirm the payout account again',
+      [200],
+      'POST',
+      '/v1/me/payout-account/confirmation',
+      {
+        body: { otp },
+      },
+    );
+    relinked++;
+  }
+  return relinked;
+}
+
 export async function payouts(ctx: Context, citizens: Citizen[], faults: Faults): Promise<Run[]> {
   const linked = citizens.filter((c) => c.reviewed && c.linked);
   const dueIdr = linked.reduce(
@@ -151,6 +184,10 @@ export async function payouts(ctx: Context, citizens: Citizen[], faults: Faults)
     described,
   );
   await clearFaults(ctx.api);
+  // A refused account is marked for relinking and its citizen told by SMS: they link it
+  // again (the partner takes it now), or the retry run would stage nothing for them.
+  const relinked = await relink(ctx, refused);
+  if (relinked) ctx.say(`${relinked} citizens told their account was refused linked it again`);
   const runs = [first];
   if (first.totals.byStatus.FAILED > 0)
     runs.push(await runOnce(ctx, 'retry run', first.totals.failedIdr, async () => {}, '(no faults)'));

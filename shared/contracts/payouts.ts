@@ -23,10 +23,12 @@ export const putPayoutAccount = route({
   path: '/v1/me/payout-account',
   access: 'citizen',
   handler: 'payouts/put-payout-account',
+  // The handler adds the account (masked), the one it replaced and the partner's own
+  // reason for a refusal (never the number in clear, never the NIK).
   audit: {
     kind: 'payout-account.changed',
     subject: 'response.partnerCode',
-    detail: { status: 'response.status' },
+    detail: { status: 'response.status', reason: 'response.reason' },
   },
   uses: {
     items: {
@@ -41,6 +43,7 @@ export const putPayoutAccount = route({
       profile: 'read',
       surveyAnswers: 'read',
       payoutNumberMarker: 'put',
+      payoutLimit: 'update',
       partner: 'read',
       partnerCode: 'read',
       outbox: 'put',
@@ -48,7 +51,7 @@ export const putPayoutAccount = route({
     payments: true,
   },
   summary:
-    "Link a bank account or e-wallet (the registered phone) for incentives: the partner checks the holder's name and NIK, then an SMS code confirms it",
+    "Link a bank account or e-wallet (the registered phone) for incentives: the partner checks the holder's name and NIK, then an SMS code confirms it. A refusal has one reason (`account-not-verified`) whatever the partner said; at most 3 attempts a day per participant and per account number (429 `rate-limited` with Retry-After beyond)",
   tags,
   body: z
     .strictObject({
@@ -65,6 +68,7 @@ export const putPayoutAccount = route({
     'duplicate-payout-account',
     'payout-account-changed',
     'partner-unavailable',
+    'rate-limited',
   ],
 });
 
@@ -76,7 +80,7 @@ export const confirmPayoutAccount = route({
   handler: 'payouts/confirm-payout-account',
   audit: { kind: 'payout-account.verified', subject: 'response.partnerCode' },
   event: 'PayoutAccountLinked',
-  uses: { items: { payoutAccount: ['read', 'update'] } },
+  uses: { items: { payoutAccount: ['read', 'update'], payoutLimit: ['read', 'update'] } },
   summary: 'The SMS code sent after the partner matched the account: the account is verified',
   tags,
   body: z.strictObject({ otp: z.string().regex(/^\d{6}$/, 'expected 6 digits') }),

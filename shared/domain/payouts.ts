@@ -40,6 +40,37 @@ export function periodOpen(period: string, now: Date): boolean {
   return period <= now.toISOString().slice(0, 7);
 }
 
+/**
+ * What a citizen is told when the partner's inquiry does not make the number their own:
+ * one reason whatever the partner said (not found, another holder's name, another NIK, no
+ * KYC), so linking is no oracle of which numbers exist and whose they are. The partner's
+ * own reason goes to the audit record only.
+ */
+export const NOT_VERIFIED = 'account-not-verified';
+/** A verified account a partner refused a payment to: the citizen must link one again. */
+export const PAYMENT_REJECTED = 'payment-rejected';
+/** Partner refusals of a disbursement that are about the account itself (not an outage):
+ *  the account is marked REJECTED and staged no more until it is relinked. */
+const ACCOUNT_REFUSALS = new Set([
+  'account-rejected',
+  'account-not-found',
+  'kyc-not-verified',
+  'account-closed',
+]);
+export const refusesAccount = (reason: string) => ACCOUNT_REFUSALS.has(reason);
+
+/** Link attempts that reach the partner, per participant and per account number, a day. */
+export const LINKS_PER_DAY = 3;
+
+/** The UTC day of `now` (`yyyy-mm-dd`): the window of the link and wrong-code counters. */
+export const dayOf = (now: Date) => now.toISOString().slice(0, 10);
+
+/** Seconds until the next UTC day, when a day's counters start again (at least 1). */
+export function secondsToNextDay(now: Date): number {
+  const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  return Math.max(1, Math.ceil((next - now.getTime()) / 1000));
+}
+
 /** A bank account number (digits), or for an e-wallet the participant's registered phone. */
 export function accountNumberProblem(
   kind: PaymentPartnerKind,

@@ -12,6 +12,7 @@ import type { OutboxMessage } from '#shared/store/outbox.ts';
 import type { ParticipantItem } from '#shared/store/participants.ts';
 import type { AuditEntry, Credential, Partner } from '#shared/store/partners.ts';
 import type { PayoutAccount } from '#shared/store/payout-accounts.ts';
+import type { PayoutLimit } from '#shared/store/payout-limits.ts';
 import type { PayoutBatch, PayoutEntry, PayoutInstruction, PayoutRun } from '#shared/store/payouts.ts';
 import type { StoredProfile } from '#shared/store/profiles.ts';
 import type { Purchase } from '#shared/store/purchases.ts';
@@ -176,6 +177,17 @@ export const payoutAccount = item<PayoutAccount>()({
 export const payoutNumberMarker = item<{ accountId: string }>()({
   type: 'PayoutNumberMarker',
   key: ({ numberHash }: { numberHash: string }) => ({ PK: `PAYOUTNUMBER#${numberHash}`, SK: 'PAYOUTNUMBER' }),
+});
+/** A day's link attempts and wrong codes of one participant (`participant`, accountId) or
+ *  link attempts of one partner account number (`number`, its keyed hash): conditional
+ *  counters (store/payout-limits.ts), TTL two days. */
+export const payoutLimit = item<PayoutLimit>()({
+  type: 'PayoutLimit',
+  key: ({ scope, id, day }: { scope: string; id: string; day: string }) => ({
+    PK: `PAYOUTLIMIT#${scope}#${id}`,
+    SK: `DAY#${day}`,
+  }),
+  untagged: true,
 });
 /** What the programme paid a participant: one entry per paid instruction, never twice. */
 export const payoutEntry = item<PayoutEntry>()({
@@ -415,6 +427,7 @@ export const ITEMS = {
   incentive,
   payoutAccount,
   payoutNumberMarker,
+  payoutLimit,
   payoutEntry,
   surveyAnswers,
   emailMarker,

@@ -1,15 +1,17 @@
 import { createHmac } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { encrypt } from '#shared/crypto.ts';
-import type { PayoutAccountStatus } from '#shared/domain/payouts.ts';
+import { PAYMENT_REJECTED, type PayoutAccountStatus } from '#shared/domain/payouts.ts';
 import type { StoredCode } from '#shared/domain/verification.ts';
 import { MAX_CODE_ATTEMPTS } from '#shared/domain/verification.ts';
 import { secrets } from '#shared/secrets.ts';
 import { AccountInactive, activeAccountCheck } from '#shared/store/accounts.ts';
+import { auditPut } from '#shared/store/audit.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { incentive, payoutAccount, payoutNumberMarker } from '#shared/store/items.ts';
+import { account, incentive, payoutAccount, payoutNumberMarker } from '#shared/store/items.ts';
 import { type OutboxMessage, outboxPut } from '#shared/store/outbox.ts';
 import { queryAll } from '#shared/store/paginate.ts';
+import { notLockedToday } from '#shared/store/payout-limits.ts';
 import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // A participant's payout account: one item in their partition (the number sealed with
@@ -29,6 +31,8 @@ export interface PayoutAccount {
   version: number;
   requestedAt: string;
   verifiedAt?: string;
+  /** When a partner refused a payment to it (status REJECTED, `payment-rejected`). */
+  rejectedAt?: string;
 }
 
 export class PayoutInProgress extends Error {}
@@ -46,6 +50,27 @@ export async function getPayoutAccount(accountId: string): Promise<PayoutAccount
     new GetCommand({ TableName: tableName(), Key: payoutAccount.key({ accountId }), ConsistentRead: true }),
   );
   return payoutAccount.parse(out.Item);
+}
+
+/** The status of each of the participant's incentives (keys and status only). */
+function incentiveStates(accountId: string) {
+  const { PK, SKPrefix } = incentive.partition({ accountId });
+  return queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :i)',
+    ExpressionAttributeValues: { ':pk': PK, ':i': SKPrefix },
+    ProjectionExpression: 'PK, SK, #status',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ConsistentRead: true,
+  });
+}
+
+/**
+ * Whether a run holds one of the participant's incentives now: what a change checks
+ * before it asks the partner anything (a change is refused then whatever the partner
+ * says, and a partner's outage must not hide it). The change's transaction checks it again.
+ */
+export async function payoutInProgress(accountId: string): Promise<boolean> {
+  return (await incentiveStates(accountId)).some((i) => i.status === 'STAGED');
 }
 
 export interface PayoutAccountChange {
@@ -73,14 +98,7 @@ export async function changePayoutAccount(
 ): Promise<PayoutAccount> {
   const TableName = tableName();
   const numberHash = await payoutNumberHash(change.partnerCode, change.accountNumber);
-  const { PK, SKPrefix } = incentive.partition({ accountId });
-  const incentives = await queryAll({
-    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :i)',
-    ExpressionAttributeValues: { ':pk': PK, ':i': SKPrefix },
-    ProjectionExpression: 'PK, SK, #status',
-    ExpressionAttributeNames: { '#status': 'status' },
-    ConsistentRead: true,
-  });
+  const incentives = await incentiveStates(accountId);
   if (incentives.some((i) => i.status === 'STAGED')) throw new PayoutInProgress();
   const next: PayoutAccount = {
     accountId,
@@ -162,32 +180,36 @@ export async function changePayoutAccount(
   return next;
 }
 
-export type ConfirmOutcome = 'verified' | 'not-pending';
+export type ConfirmOutcome = 'verified' | 'not-pending' | 'locked';
 
-/** The code matched: verified, on condition the code is still the one judged. */
+/** The code matched: verified, on condition the code is still the one judged and the
+ *  participant has not used up the day's wrong codes meanwhile. */
 export async function verifyPayoutAccount(a: PayoutAccount, now: Date): Promise<ConfirmOutcome> {
   try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: payoutAccount.key({ accountId: a.accountId }),
-        UpdateExpression: 'SET #status = :verified, verifiedAt = :at, version = version + :one REMOVE otp',
-        ConditionExpression: '#status = :pending AND otp.#hash = :hash AND otp.attempts < :max',
-        ExpressionAttributeNames: { '#status': 'status', '#hash': 'hash' },
-        ExpressionAttributeValues: {
-          ':verified': 'VERIFIED',
-          ':pending': 'PENDING_VERIFICATION',
-          ':hash': a.otp?.hash ?? '',
-          ':max': MAX_CODE_ATTEMPTS,
-          ':at': now.toISOString(),
-          ':one': 1,
+    await transact([
+      {
+        Update: {
+          TableName: tableName(),
+          Key: payoutAccount.key({ accountId: a.accountId }),
+          UpdateExpression: 'SET #status = :verified, verifiedAt = :at, version = version + :one REMOVE otp',
+          ConditionExpression: '#status = :pending AND otp.#hash = :hash AND otp.attempts < :max',
+          ExpressionAttributeNames: { '#status': 'status', '#hash': 'hash' },
+          ExpressionAttributeValues: {
+            ':verified': 'VERIFIED',
+            ':pending': 'PENDING_VERIFICATION',
+            ':hash': a.otp?.hash ?? '',
+            ':max': MAX_CODE_ATTEMPTS,
+            ':at': now.toISOString(),
+            ':one': 1,
+          },
         },
-      }),
-    );
+      },
+      notLockedToday(a.accountId, now),
+    ]);
     return 'verified';
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return 'not-pending';
-    throw error;
+    if (!(error instanceof ConditionFailed)) throw error;
+    return error.index === 0 ? 'not-pending' : 'locked';
   }
 }
 
@@ -211,6 +233,104 @@ export async function countWrongPayoutCode(accountId: string): Promise<boolean> 
     return true;
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/** What the dispatcher knows of the account an instruction was staged for. */
+export interface RefusedAccount {
+  accountId: string;
+  partnerCode: string;
+  accountNumberSealed: string;
+  accountNumberMasked: string;
+}
+
+export type RefusalOutcome = 'marked' | 'already';
+
+/**
+ * A partner refused a payment to a verified account (`account-rejected`, ...): the
+ * account becomes REJECTED (`payment-rejected`) so that staging, which takes verified
+ * accounts only, stages nothing for it until the citizen links one again; its number's
+ * marker is released (a rejected account holds none), the citizen is told by SMS and the
+ * refusal audited with the partner's reason, all in one transaction on condition the
+ * account is still the verified one the instruction was staged for. A second refusal
+ * (another incentive, a redelivery) finds it marked and writes nothing.
+ */
+export async function markPayoutAccountRejected(
+  refused: RefusedAccount,
+  partnerReason: string,
+  now: Date,
+): Promise<RefusalOutcome> {
+  const TableName = tableName();
+  const current = await getPayoutAccount(refused.accountId);
+  if (
+    current?.status !== 'VERIFIED' ||
+    current.accountNumberSealed !== refused.accountNumberSealed ||
+    current.partnerCode !== refused.partnerCode
+  )
+    return 'already';
+  const holder = account.parse(
+    (await db().send(new GetCommand({ TableName, Key: account.key({ accountId: refused.accountId }) }))).Item,
+  );
+  const items: TransactItem[] = [
+    {
+      Update: {
+        TableName,
+        Key: payoutAccount.key({ accountId: refused.accountId }),
+        UpdateExpression:
+          'SET #status = :rejected, reason = :reason, rejectedAt = :at, version = version + :one REMOVE otp, verifiedAt',
+        ConditionExpression: 'version = :v AND #status = :verified',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':rejected': 'REJECTED',
+          ':verified': 'VERIFIED',
+          ':reason': PAYMENT_REJECTED,
+          ':at': now.toISOString(),
+          ':one': 1,
+          ':v': current.version,
+        },
+      },
+    },
+    {
+      Delete: {
+        TableName,
+        Key: payoutNumberMarker.key({ numberHash: current.numberHash }),
+        ConditionExpression: 'attribute_not_exists(PK) OR accountId = :me',
+        ExpressionAttributeValues: { ':me': refused.accountId },
+      },
+    },
+    auditPut({
+      at: now.toISOString(),
+      actor: `partner:${refused.partnerCode}`,
+      role: 'payment',
+      kind: 'payout-account.rejected',
+      subject: refused.accountId,
+      detail: {
+        partnerCode: refused.partnerCode,
+        accountNumberMasked: refused.accountNumberMasked,
+        partnerReason,
+      },
+    }),
+    // No account item (fixtures write payout accounts alone): marked, nobody to tell.
+    ...(holder
+      ? [
+          outboxPut(
+            {
+              to: holder.phone,
+              channel: 'sms',
+              template: 'payout-account-rejected',
+              data: { partner: refused.partnerCode, account: refused.accountNumberMasked },
+            },
+            now,
+          ),
+        ]
+      : []),
+  ];
+  try {
+    await transact(items);
+    return 'marked';
+  } catch (error) {
+    if (error instanceof ConditionFailed && error.index === 0) return 'already';
     throw error;
   }
 }

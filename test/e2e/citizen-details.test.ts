@@ -1,13 +1,18 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { call, latestCode, registerCitizen, uniqueEmail, uniquePhone } from '#test/support/api.ts';
+import { maskAccountNumber } from '#shared/domain/payouts.ts';
+import { payoutAccount } from '#shared/store/items.ts';
+import { call, latestCode, registerCitizen, stack, uniqueEmail, uniquePhone } from '#test/support/api.ts';
+import { documentClient } from '#test/support/applicants.ts';
 import { validKk, validNik } from '#test/support/nik.ts';
 import { axeViolations, launchBrowser, newPage, screenshot } from './support/browser.ts';
 
 // The citizens' pages, issue 18: the two code fields each with its own id and label, a
 // signed-in citizen sent home (not to sign in) after verifying, a phone written 0812...
 // accepted, the profile form filled in with what was saved, a field refused by the API's
-// schema said in Indonesian, and only LIVE banks and e-wallets offered for a payout account.
+// schema said in Indonesian, only LIVE banks and e-wallets offered for a payout account,
+// and a payout account a partner refused asking to be linked again.
 
 const { apiUrl } = inject('stack');
 const password = 'correct horse battery';
@@ -197,6 +202,44 @@ describe('the citizens’ pages (issue 18)', () => {
       partner.locator('option').evaluateAll((o) => o.map((e) => (e as { value: string }).value));
     // The seeded registry: bni, gopay, ovo, linkaja, dana LIVE; bri, mandiri, shopeepay MOU_SIGNED.
     await poll(offered).toEqual(['', 'bni', 'gopay', 'ovo', 'linkaja', 'dana']);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(unexpected(faults)).toEqual([]);
+  });
+
+  it('asks to link the account again when a partner refused a payment to it (home and payout page)', async () => {
+    const citizen = await registerCitizen();
+    // As the dispatcher leaves it after the partner's `account-rejected`.
+    const at = new Date().toISOString();
+    await documentClient(stack()).send(
+      new PutCommand({
+        TableName: stack().tableName,
+        Item: payoutAccount.item({
+          accountId: citizen.accountId,
+          partnerCode: 'ovo',
+          accountNumberSealed: 'sealed',
+          accountNumberMasked: maskAccountNumber(citizen.phone),
+          numberHash: `test-${citizen.accountId}`,
+          status: 'REJECTED',
+          reason: 'payment-rejected',
+          version: 2,
+          requestedAt: at,
+          rejectedAt: at,
+        }),
+      }),
+    );
+    const { page, faults } = await freshPage();
+    await signInThroughThePage(page, citizen.email);
+    await poll(() => heading(page).textContent()).toBe('Halo, Warga Uji');
+    const relink = page.getByRole('link', { name: 'Hubungkan rekening lagi' });
+    await relink.waitFor();
+    expect(await page.getByRole('alert').first().textContent()).toContain('menolak pembayaran insentif');
+    expect(await axeViolations(page)).toEqual([]);
+    await relink.click();
+    await poll(() => heading(page).textContent()).toBe('Rekening insentif');
+    await poll(() => page.getByRole('alert').first().textContent()).toContain('Hubungkan rekening lagi');
+    await poll(() => page.locator('main').textContent()).toContain(
+      'bank atau e-wallet menolak pembayaran ke rekening ini',
+    );
     expect(await axeViolations(page)).toEqual([]);
     expect(unexpected(faults)).toEqual([]);
   });

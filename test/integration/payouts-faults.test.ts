@@ -7,6 +7,7 @@ import {
   LIVE_PAYMENT_PARTNERS,
   ledgerOf,
   type Payable,
+  relinkSeeded,
   seedPayables,
   setFaults,
   waitForRun,
@@ -14,7 +15,7 @@ import {
 
 // The central payout test: a run of a few thousand instructions across every LIVE
 // partner while the partners fail 30% of calls, time out on 10% (half of those after the
-// money moved), refuse some accounts, and the dispatcher is killed between a partner's
+// money moved), refuse some accounts (marked for relinking, then relinked), and the dispatcher is killed between a partner's
 // answer and our write. After redelivery and a second run, every incentive is paid
 // exactly once, each partner's book and ours agree to the rupiah, and reconciliation
 // finds no difference.
@@ -56,12 +57,14 @@ describe('a payout run through faulty partners', () => {
 
   it('pays every due incentive exactly once, and both books agree', async () => {
     const [admin, approver] = [await adminToken(), await adminToken('approver')];
+    const refused: Payable[] = [];
     for (const code of LIVE_PAYMENT_PARTNERS) {
-      const refused = payables.filter((p) => p.partnerCode === code).slice(0, REFUSED_PER_PARTNER);
+      const theirs = payables.filter((p) => p.partnerCode === code).slice(0, REFUSED_PER_PARTNER);
+      refused.push(...theirs);
       await setFaults(code, {
         failureRate: 0.3,
         timeoutRate: 0.1,
-        rejectAccounts: refused.map((p) => p.accountNumber),
+        rejectAccounts: theirs.map((p) => p.accountNumber),
       });
     }
     await call('POST', '/_local/faults', { body: { point: 'payouts.dispatch', afterItems: 2, times: 8 } });
@@ -83,6 +86,10 @@ describe('a payout run through faulty partners', () => {
 
     const faulty = await Promise.all(LIVE_PAYMENT_PARTNERS.map(ledgerOf));
     for (const code of LIVE_PAYMENT_PARTNERS) await setFaults(code, {});
+    // The refused accounts were marked for relinking (a run stages nothing for them until
+    // then); their citizens link them again before the second run.
+    const before = await relinkSeeded(refused);
+    expect(before).toEqual(refused.map(() => ({ status: 'REJECTED', reason: 'payment-rejected' })));
     const second = await run(admin, approver);
     expect(second.done.status).toBe('COMPLETED');
     expect(second.staged.totals.instructions).toBe(first.done.totals.byStatus.FAILED);

@@ -95,7 +95,7 @@ describe('payout accounts', () => {
     expect(opened.status).toBe(201);
     const rejected = await put('bni', theirs);
     expect(rejected.status).toBe(202);
-    expect(rejected.body).toMatchObject({ status: 'REJECTED', reason: 'name-mismatch' });
+    expect(rejected.body).toMatchObject({ status: 'REJECTED', reason: 'account-not-verified' });
     expect(
       slug(
         await call('POST', '/v1/me/payout-account/confirmation', { token: p.token, body: { otp: '000000' } }),

@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import type { StackInfo } from '#local/stack.ts';
 import { encrypt } from '#shared/crypto.ts';
@@ -152,4 +152,40 @@ export async function seedPayablesInto(
     if (r.status !== 201) throw new Error(`open account: ${r.status} ${JSON.stringify(r.body)}`);
   });
   return payables;
+}
+
+/**
+ * Seeded payables linked again, as a citizen's relink and confirmation would leave their
+ * payout accounts (VERIFIED, the version bumped); answers what each account was before
+ * (status and reason), e.g. REJECTED after a partner refused it.
+ */
+export async function relinkSeeded(payables: Payable[]) {
+  const client = documentClient(stack());
+  const { tableName } = stack();
+  const at = new Date().toISOString();
+  const before: { status: string; reason?: string }[] = [];
+  for (const p of payables) {
+    const out = await client.send(
+      new GetCommand({ TableName: tableName, Key: payoutAccount.key(p), ConsistentRead: true }),
+    );
+    const current = payoutAccount.parse(out.Item);
+    before.push({ status: String(current?.status), ...(current?.reason ? { reason: current.reason } : {}) });
+    await client.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: payoutAccount.item({
+          accountId: p.accountId,
+          partnerCode: p.partnerCode,
+          accountNumberSealed: await encrypt(p.accountNumber),
+          accountNumberMasked: maskAccountNumber(p.accountNumber),
+          numberHash: `test-${p.accountId}`,
+          status: 'VERIFIED',
+          version: (current?.version ?? 0) + 1,
+          requestedAt: at,
+          verifiedAt: at,
+        }),
+      }),
+    );
+  }
+  return before;
 }

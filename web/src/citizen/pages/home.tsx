@@ -18,6 +18,12 @@ export default function HomePage() {
     <section>
       <h1 tabIndex={-1}>{t('hello', { name: m.fullName })}</h1>
       {m.participant && <Card participant={m.participant} />}
+      {m.payoutAccount?.status === 'REJECTED' && m.payoutAccount.reason === 'payment-rejected' && (
+        <div class="panel" role="alert">
+          <p>{t('payoutRelink')}</p>
+          <a href="#/payout-account">{t('payoutRelinkLink')}</a>
+        </div>
+      )}
       <div class="panel">
         <h2>{t('verification')}</h2>
         <p>

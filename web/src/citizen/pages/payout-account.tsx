@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { normalizePhone } from '#shared/domain/phone.ts';
+import type { ApiProblem } from '../../lib/api.ts';
 import { useData } from '../../lib/data.ts';
 import { Field, FormMessage, formValues, Select, Submit, useForm } from '../../lib/form.tsx';
 import { meApi, problemText } from '../session.ts';
@@ -16,6 +17,10 @@ const PARTNER_NAMES: Record<string, string> = {
   dana: 'DANA',
   shopeepay: 'ShopeePay',
 };
+
+/** Five wrong codes lock linking for the day (a new code does not unlock it). */
+const payoutProblemText = (problem: ApiProblem) =>
+  problem.slug === 'code-locked' ? t('payoutCodeLocked') : problemText(problem);
 
 export default function PayoutAccountPage() {
   const me = useData(() => meApi<Me>('GET', '/v1/me'));
@@ -44,7 +49,7 @@ export default function PayoutAccountPage() {
     void confirm.submit(async () => {
       await meApi('POST', '/v1/me/payout-account/confirmation', { body: { otp } });
       me.reload();
-    }, problemText);
+    }, payoutProblemText);
   };
   return (
     <section>
@@ -67,6 +72,11 @@ export default function PayoutAccountPage() {
               : ''}
           </p>
         </div>
+      )}
+      {account?.status === 'REJECTED' && account.reason === 'payment-rejected' && (
+        <p role="alert" class="panel">
+          {t('payoutRelink')}
+        </p>
       )}
       {account?.status === 'PENDING_VERIFICATION' && (
         <form id="payout-confirm" onSubmit={onConfirm} noValidate>
