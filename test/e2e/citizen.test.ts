@@ -134,8 +134,9 @@ describe('a citizen in the browser', () => {
     await poll(() => page.locator('#f-kk-error').textContent()).toBe('Angka 13-16 tidak boleh 0000.');
     expect(await page.locator('#profile [role="alert"]').textContent()).toBe('Nomor KK tidak sesuai.');
     expect(await page.getByLabel('Nomor Kartu Keluarga (KK)').getAttribute('aria-invalid')).toBe('true');
-    // Focus went to the field in error.
-    expect(await page.evaluate('document.activeElement.name')).toBe('kk');
+    // Focus went to the field in error (after the error's render: polled, as a loaded
+    // machine may paint the message before the focus moves).
+    await poll(() => page.evaluate('document.activeElement.name')).toBe('kk');
     await checkPage('profile-kk-refused');
 
     await page.getByLabel('Nomor Kartu Keluarga (KK)').fill(validKk('32'));
@@ -316,7 +317,7 @@ describe('a citizen in the browser', () => {
       const error = other.page.locator('#f-email-error');
       await poll(() => error.textContent()).toBe('Email ini sudah terdaftar.');
       expect(await other.page.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
-      expect(await other.page.evaluate('document.activeElement.name')).toBe('email');
+      await poll(() => other.page.evaluate('document.activeElement.name')).toBe('email');
       // Still the registration page: nothing was created.
       expect(await heading(other.page).textContent()).toBe('Daftar akun Prakerja');
       expect(await axeViolations(other.page)).toEqual([]);
