@@ -11,18 +11,20 @@ import { seedPayables, setFaults, waitForRun } from '#test/support/payouts.ts';
 // the status event Step Functions sends EventBridge takes it to the workflow's failure
 // task all the same (shared/workflows/ended.ts), locally as on AWS.
 const DOWN = 'gopay';
+// A period of its own, before any other file's: the stopped run keeps it open (and its
+// incentives staged) for good, as a stopped disbursement does.
 
 afterAll(() => setFaults(DOWN, {}));
 
 describe('an execution that ends without its failure path', () => {
   it('is recorded on the run by the failure task when it is stopped', async () => {
     const [admin, approver] = [await adminToken(), await adminToken('approver')];
-    await seedPayables(2, '2020-07-10', [DOWN]);
+    await seedPayables(2, '2009-03-10', [DOWN]);
     // The partner refuses everything: the disbursement waits in its progress loop.
     await setFaults(DOWN, { failureRate: 1 });
     const created = await call('POST', '/v1/admin/payout-runs', {
       token: admin,
-      body: { period: '2020-07', budgetIdr: 10_000_000_000 },
+      body: { period: '2009-03', budgetIdr: 10_000_000_000 },
       headers: { 'idempotency-key': crypto.randomUUID() },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(202);
