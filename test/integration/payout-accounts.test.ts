@@ -76,13 +76,19 @@ afterAll(async () => {
   for (const code of ['bni', 'gopay', 'ovo']) await setFaults(code, {});
 });
 
-/** A run for this month to its end: created, staged, approved, settled. */
+/** A run for this month to its end: created, staged, approved, settled. With nothing
+ *  payable (the only due incentive's account refused) the run is refused `nothing-due`:
+ *  `check` then looks at the incentives all the same. */
 async function fullRun(check?: (staged: Record<string, unknown>) => Promise<void>) {
   const created = await call('POST', '/v1/admin/payout-runs', {
     token: admin,
     body: { period: thisMonth(), budgetIdr: 10 ** 12 },
     headers: key(),
   });
+  if (check && created.status === 409 && slug(created) === 'nothing-due') {
+    await check({});
+    return undefined;
+  }
   expect(created.status, JSON.stringify(created.body)).toBe(202);
   const runId = created.body.runId as string;
   const staged = await waitForRun(admin, runId, [
