@@ -89,7 +89,8 @@ export class Api extends Construct {
       if (path === '/' || !isParentPath(path, owners)) continue;
       shared.set(path, shared.get(parentOf(path))!.addResource(lastPart(path)));
     }
-    const functionEnvironment = { WEB_ORIGIN: joinOrigins(props.webOrigins) };
+    // WEB_ORIGIN: the allowed origins, comma-separated (shared/http/cors.ts).
+    const functionEnvironment = { WEB_ORIGIN: props.webOrigins.join(',') };
 
     const byContext = new Map<string, RouteContract[]>();
     for (const r of props.routes)
@@ -204,11 +205,6 @@ export class Api extends Construct {
       });
     }
   }
-}
-
-/** WEB_ORIGIN: the allowed origins, comma-separated (shared/http/cors.ts). */
-function joinOrigins(origins: string[]): string {
-  return origins.join(',');
 }
 
 /** Each path of the routes and their prefixes, with the contexts whose routes go through it. */

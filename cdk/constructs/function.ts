@@ -129,7 +129,7 @@ function functionRole(
   const role = new Role(scope, id, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
   logGroup.grantWrite(role);
   grantUses(role, uses, resources);
-  acknowledgeFunctionFindings(role, resources.table);
+  acknowledgeFunctionFindings(role);
   return role;
 }
 
@@ -202,28 +202,28 @@ function grantSecretRead(role: Role, secret: ISecret): void {
 }
 
 /** Exactly the grants `uses` declares; the CDK test compares each policy with it. */
-function grantUses(fn: Role, uses: Uses, resources: AppResources): void {
+function grantUses(role: Role, uses: Uses, resources: AppResources): void {
   const { tableArn, encryptionKey } = resources.table;
   const indexArn = (name: string) => `${tableArn}/index/${name}`;
   for (const statement of tableStatements(uses, { tableArn, indexArn, keyArn: encryptionKey?.keyArn }))
-    fn.addToPrincipalPolicy(statement);
-  if (uses.secrets) grantSecretRead(fn, resources.secret);
+    role.addToPrincipalPolicy(statement);
+  if (uses.secrets) grantSecretRead(role, resources.secret);
   if (uses.payments) {
     if (!resources.paymentSecret || !resources.paymentEndpoints)
-      throw new Error(`${fn.node.path} calls the payment partners but none are configured`);
-    grantSecretRead(fn, resources.paymentSecret);
+      throw new Error(`${role.node.path} calls the payment partners but none are configured`);
+    grantSecretRead(role, resources.paymentSecret);
   }
   for (const [name, access] of Object.entries(uses.workflows ?? {}) as [WorkflowName, string][]) {
     const sm = machine(resources, name);
-    sm.grantRead(fn);
-    acknowledgeExecutionReads(fn, sm, name);
-    if (access === 'start') sm.grantStartExecution(fn);
+    sm.grantRead(role);
+    acknowledgeExecutionReads(role, sm, name);
+    if (access === 'start') sm.grantStartExecution(role);
   }
-  for (const name of Object.keys(uses.queues ?? {})) queue(resources, name).grantSendMessages(fn);
-  const { account, region, partition } = Stack.of(fn);
+  for (const name of Object.keys(uses.queues ?? {})) queue(resources, name).grantSendMessages(role);
+  const { account, region, partition } = Stack.of(role);
   if (uses.email) {
-    if (!resources.email) throw new Error(`${fn.node.path} sends email but no SES identity is configured`);
-    fn.addToPrincipalPolicy(
+    if (!resources.email) throw new Error(`${role.node.path} sends email but no SES identity is configured`);
+    role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['ses:SendEmail'],
         resources: [`arn:${partition}:ses:${region}:${account}:identity/${resources.email.domain}`],
@@ -233,7 +233,7 @@ function grantUses(fn: Role, uses: Uses, resources: AppResources): void {
   // SMS to a phone number has no resource ARN; excluding every SNS ARN leaves exactly
   // that, and no topic or mobile endpoint can be published to.
   if (uses.sms)
-    fn.addToPrincipalPolicy(
+    role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['sns:Publish'], notResources: [`arn:${partition}:sns:*:*:*`] }),
     );
 }
