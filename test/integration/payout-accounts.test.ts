@@ -11,7 +11,7 @@ import {
   setFaults,
   waitForRun,
 } from '#test/support/payouts.ts';
-import { post, putCourse, redeem } from '#test/support/purchases.ts';
+import { completeAndReview, putCourse } from '#test/support/purchases.ts';
 
 // Issue 18, items 3-5: linking checks what we know before asking the partner (a run in
 // progress is 409 even while the partner is down); a partner's refusal of an account
@@ -35,19 +35,7 @@ async function withProfile(): Promise<TestParticipant & { nik: string }> {
 /** A participant who completed and reviewed a course: the first incentive is due today. */
 async function reviewedParticipant(): Promise<TestParticipant> {
   const p = await withProfile();
-  const platform = seeded('tokopedia');
-  const { purchaseId } = await redeem(platform, p);
-  const done = await post(platform, `/v1/partner/purchases/${purchaseId}/completion`, {
-    completedAt: new Date().toISOString(),
-    certificateNumber: 'CERT-RELINK',
-  });
-  expect(done.status).toBe(200);
-  const review = await call('POST', `/v1/me/purchases/${purchaseId}/review`, {
-    token: p.token,
-    body: { rating: 5, comment: 'Bermanfaat' },
-    headers: key(),
-  });
-  expect(review.status).toBe(201);
+  await completeAndReview(p, 'CERT-RELINK', 5);
   return p;
 }
 

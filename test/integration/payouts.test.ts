@@ -7,7 +7,7 @@ import { profileBody } from '#test/support/nik.ts';
 import { participant, type TestParticipant } from '#test/support/participants.ts';
 import { CRITERIA, seeded } from '#test/support/partners.ts';
 import { accountNumberFor, linkPayoutAccount, seedPayables, waitForRun } from '#test/support/payouts.ts';
-import { post, putCourse, redeem } from '#test/support/purchases.ts';
+import { completeAndReview, putCourse } from '#test/support/purchases.ts';
 
 // Payout accounts and runs over HTTP: linking through the partner's inquiry and an SMS
 // code, the maker-checker approval, a run paid and reconciled, two runs at once, and the
@@ -21,19 +21,7 @@ async function reviewedParticipant(): Promise<TestParticipant> {
   const p = await participant();
   const profile = await call('PUT', '/v1/me/profile', { token: p.token, body: profileBody() });
   expect(profile.status).toBe(200);
-  const platform = seeded('tokopedia');
-  const { purchaseId } = await redeem(platform, p);
-  const done = await post(platform, `/v1/partner/purchases/${purchaseId}/completion`, {
-    completedAt: new Date().toISOString(),
-    certificateNumber: 'CERT-PAY',
-  });
-  expect(done.status).toBe(200);
-  const review = await call('POST', `/v1/me/purchases/${purchaseId}/review`, {
-    token: p.token,
-    body: { rating: 4, comment: 'Bermanfaat' },
-    headers: key(),
-  });
-  expect(review.status).toBe(201);
+  await completeAndReview(p, 'CERT-PAY', 4);
   return p;
 }
 

@@ -110,17 +110,7 @@ export async function seedPayablesInto(
   const items = [];
   for (const p of payables) {
     items.push(
-      payoutAccount.item({
-        accountId: p.accountId,
-        partnerCode: p.partnerCode,
-        accountNumberSealed: await encrypt(p.accountNumber),
-        accountNumberMasked: maskAccountNumber(p.accountNumber),
-        numberHash: `test-${p.accountId}`,
-        status: 'VERIFIED',
-        version: 1,
-        requestedAt: at,
-        verifiedAt: at,
-      }),
+      await verifiedAccountItem(p, 1, at),
       ...p.incentives.map((i) =>
         incentive.item({ accountId: p.accountId, ...i, dueDate, status: 'SCHEDULED', scheduledAt: at }),
       ),
@@ -173,19 +163,24 @@ export async function relinkSeeded(payables: Payable[]) {
     await client.send(
       new PutCommand({
         TableName: tableName,
-        Item: payoutAccount.item({
-          accountId: p.accountId,
-          partnerCode: p.partnerCode,
-          accountNumberSealed: await encrypt(p.accountNumber),
-          accountNumberMasked: maskAccountNumber(p.accountNumber),
-          numberHash: `test-${p.accountId}`,
-          status: 'VERIFIED',
-          version: (current?.version ?? 0) + 1,
-          requestedAt: at,
-          verifiedAt: at,
-        }),
+        Item: await verifiedAccountItem(p, (current?.version ?? 0) + 1, at),
       }),
     );
   }
   return before;
+}
+
+/** A payable's payout account as a verified link leaves it (written straight to the table). */
+async function verifiedAccountItem(p: Payable, version: number, at: string) {
+  return payoutAccount.item({
+    accountId: p.accountId,
+    partnerCode: p.partnerCode,
+    accountNumberSealed: await encrypt(p.accountNumber),
+    accountNumberMasked: maskAccountNumber(p.accountNumber),
+    numberHash: `test-${p.accountId}`,
+    status: 'VERIFIED',
+    version,
+    requestedAt: at,
+    verifiedAt: at,
+  });
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { latestCode } from '#test/support/api.ts';
+import { call, latestCode } from '#test/support/api.ts';
 import type { TestParticipant } from '#test/support/participants.ts';
-import { type PartnerKey, signed } from '#test/support/partners.ts';
+import { type PartnerKey, seeded, signed } from '#test/support/partners.ts';
 
 // Purchases as platforms make them in tests: signed requests, a fresh Idempotency-Key each.
 export const PRICE = 1_000_000;
@@ -70,3 +70,21 @@ export function wrongCodes(n: number, except: string): string[] {
 }
 
 export const slug = (r: { body?: { type?: string } }) => r.body?.type?.split('/').pop();
+
+/** A course bought on Tokopedia, redeemed, completed and reviewed by `p`: its first
+ *  incentive is then due today. */
+export async function completeAndReview(p: TestParticipant, certificateNumber: string, rating: number) {
+  const platform = seeded('tokopedia');
+  const { purchaseId } = await redeem(platform, p);
+  const done = await post(platform, `/v1/partner/purchases/${purchaseId}/completion`, {
+    completedAt: new Date().toISOString(),
+    certificateNumber,
+  });
+  expect(done.status).toBe(200);
+  const review = await call('POST', `/v1/me/purchases/${purchaseId}/review`, {
+    token: p.token,
+    body: { rating, comment: 'Bermanfaat' },
+    headers: { 'idempotency-key': randomUUID() },
+  });
+  expect(review.status).toBe(201);
+}
