@@ -1,11 +1,18 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payoutQueueName } from '#shared/payments/partners.ts';
-import { incentive, payoutEntry, payoutRun } from '#shared/store/items.ts';
+import { incentive, payoutRun } from '#shared/store/items.ts';
 import { adminToken, call, stack } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
-import { ledgerOf, type Payable, seedPayables, setFaults, waitForRun } from '#test/support/payouts.ts';
+import {
+  ledgerOf,
+  type Payable,
+  payoutEntriesOf,
+  seedPayables,
+  setFaults,
+  waitForRun,
+} from '#test/support/payouts.ts';
 
 // A partner down longer than the retry horizon: its batch's message is delivered ten
 // times (20 s apart on test time: PAYOUT_VISIBILITY_TIMEOUT_S) and goes to the DLQ. The
@@ -177,15 +184,7 @@ describe('a payout run through a partner outage', () => {
     expect(new Set(theirs.map((l) => l.reference)).size).toBe(owedDown);
     let entries = 0;
     for (const p of down) {
-      const { PK, SKPrefix } = payoutEntry.partition({ accountId: p.accountId });
-      const out = await db.send(
-        new QueryCommand({
-          TableName: stack().tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-          ExpressionAttributeValues: { ':pk': PK, ':p': SKPrefix },
-        }),
-      );
-      const mine = (out.Items ?? []).map((i) => payoutEntry.parse(i));
+      const mine = await payoutEntriesOf(p);
       expect(mine.map((e) => `${e.incentiveKind}#${e.incentiveN}`).sort()).toEqual(
         p.incentives.map((i) => `${i.kind}#${i.n}`).sort(),
       );

@@ -1,12 +1,13 @@
-import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { incentive, payoutEntry } from '#shared/store/items.ts';
+import { incentive } from '#shared/store/items.ts';
 import { adminToken, call, stack } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import {
   LIVE_PAYMENT_PARTNERS,
   ledgerOf,
   type Payable,
+  payoutEntriesOf,
   relinkSeeded,
   seedPayables,
   setFaults,
@@ -111,15 +112,7 @@ describe('a payout run through faulty partners', () => {
     const ours = new Map<string, number>();
     let entries = 0;
     for (const p of payables) {
-      const { PK, SKPrefix } = payoutEntry.partition({ accountId: p.accountId });
-      const out = await db.send(
-        new QueryCommand({
-          TableName: stack().tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-          ExpressionAttributeValues: { ':pk': PK, ':p': SKPrefix },
-        }),
-      );
-      const paid = (out.Items ?? []).map((i) => payoutEntry.parse(i));
+      const paid = await payoutEntriesOf(p);
       expect(paid.map((e) => `${e.incentiveKind}#${e.incentiveN}`).sort()).toEqual(
         p.incentives.map((i) => `${i.kind}#${i.n}`).sort(),
       );

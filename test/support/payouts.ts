@@ -1,13 +1,13 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import type { StackInfo } from '#local/stack.ts';
 import { encrypt } from '#shared/crypto.ts';
 import { maskAccountNumber } from '#shared/domain/payouts.ts';
 import { paymentPartnerSpec } from '#shared/payments/partners.ts';
-import { incentive, payoutAccount } from '#shared/store/items.ts';
+import { incentive, payoutAccount, payoutEntry } from '#shared/store/items.ts';
 import { runPool } from '#test/bench/stats.ts';
 import { call, latestCode, stack, uniquePhone } from '#test/support/api.ts';
 import { documentClient, stackDirOf } from '#test/support/applicants.ts';
@@ -183,4 +183,17 @@ async function verifiedAccountItem(p: Payable, version: number, at: string) {
     requestedAt: at,
     verifiedAt: at,
   });
+}
+
+/** The payout entries our side wrote for a payable's account (what each ledger line pays). */
+export async function payoutEntriesOf(p: Pick<Payable, 'accountId'>) {
+  const { PK, SKPrefix } = payoutEntry.partition({ accountId: p.accountId });
+  const out = await documentClient(stack()).send(
+    new QueryCommand({
+      TableName: stack().tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+      ExpressionAttributeValues: { ':pk': PK, ':p': SKPrefix },
+    }),
+  );
+  return (out.Items ?? []).map((i) => payoutEntry.parse(i));
 }
