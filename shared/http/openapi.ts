@@ -55,6 +55,8 @@ function problemStatuses(route: RouteContract): Map<number, string[]> {
     add(422, 'idempotency-key-reused');
   }
   for (const slug of route.problems ?? []) add(PROBLEM_TYPES[slug].status, slug);
+  // The firewall's per-IP rate rules answer any route, public or not (cdk/constructs/firewall.ts).
+  add(429, 'rate-limited');
   return new Map([...statuses].sort(([a], [b]) => a - b));
 }
 
@@ -136,7 +138,12 @@ export function buildOpenApi(routes: RouteContract[] = deployedRoutes) {
       version: '1.0.0',
       description:
         'Errors are RFC 9457 problem details (application/problem+json) whose type ends with a stable slug.',
+      // Not open source: the programme's terms bind its partners (the problem types' domain).
+      license: { name: 'Prakerja partner terms', url: 'https://prakerja.example/terms' },
     },
+    // Relative to where this document is served (GET /openapi.json at the API's root), so one
+    // document holds for every stage and for the local stack.
+    servers: [{ url: '.', description: 'The API that serves this document' }],
     security: [],
   });
   return nullableRefs(document);
