@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NotThisItem, pick, pickAll } from '#shared/store/item.ts';
 import {
@@ -12,20 +11,8 @@ import {
   wave,
 } from '#shared/store/items.ts';
 
-// The declarations are the table's only statement of its key formats: the README's item
-// table must say the same, and no two declarations may claim one item.
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const table = readme.slice(readme.indexOf('| item | PK | SK | notes |'));
-const lines = table.split('\n').slice(2);
-const rows = lines
-  .slice(
-    0,
-    lines.findIndex((line) => !line.startsWith('|')),
-  )
-  .map((line) => line.split('|').slice(2, 4));
-/** A key format with its placeholders unnamed: `ACCOUNT#<id>` and `ACCOUNT#<accountId>` agree. */
-const shape = (format: string) => format.replace(/<[^>]*>|…/g, '<>');
-const formats = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => shape(m[1]!));
+// The declarations are the table's only statement of its key formats (docs/data-model.md
+// is checked against them by data-model.test.ts): no two declarations may claim one item.
 
 /** An item of `type`, its key parts filled with sample values. */
 function sample(type: (typeof ITEM_TYPES)[number]) {
@@ -34,17 +21,6 @@ function sample(type: (typeof ITEM_TYPES)[number]) {
 }
 
 describe('item declarations', () => {
-  it.each(ITEM_TYPES.map((t) => [`${t.type} ${t.format.PK} ${t.format.SK}`, t] as const))(
-    'README names the key of %s',
-    (_, type) => {
-      const row = rows.find(
-        ([pk, sk]) =>
-          formats(pk!).includes(shape(type.format.PK)) && formats(sk!).includes(shape(type.format.SK)),
-      );
-      expect(row, `${type.format.PK} / ${type.format.SK}`).toBeDefined();
-    },
-  );
-
   it('recognises each item as its own type and no other', () => {
     for (const type of ITEM_TYPES) {
       const item = sample(type);
