@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's walk-through: one citizen from registration to a paid incentive, over the public
+# The walk-through of docs/walkthrough.md: one citizen from registration to a paid incentive, over the public
 # API with curl (node reads the JSON). Run it with `npm start` running in another terminal:
 #   bash scripts/walkthrough.sh            (STACK_DIR=.local, the API of its stack.json)
 # It stops at the first answer it did not expect, and puts the backend's clock back on exit.

@@ -3,15 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { routes } from '#shared/contracts/routes.ts';
 import { PROBLEM_TYPES } from '#shared/http/problem.ts';
 
-// The README is the integrators' first page: it must name every problem slug and route.
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const walkthrough = readFileSync(new URL('../../scripts/walkthrough.sh', import.meta.url), 'utf8');
+// The integrators' pages: the contract (docs/api.md) names every problem slug under its
+// status and every route; docs/walkthrough.md shows the script the integration test runs.
+const doc = (name: string) => readFileSync(new URL(`../../${name}`, import.meta.url), 'utf8');
+const api = doc('docs/api.md');
+const guide = doc('docs/walkthrough.md');
+const walkthrough = doc('scripts/walkthrough.sh');
 
-describe('README', () => {
+describe('docs/api.md and docs/walkthrough.md', () => {
   it.each(Object.entries(PROBLEM_TYPES))(
     'documents the problem slug %s under its status',
     (slug, { status }) => {
-      const row = readme.split('\n').find((line) => line.startsWith(`| ${status} |`));
+      const row = api.split('\n').find((line) => line.startsWith(`| ${status} |`));
       expect(row).toContain(`\`${slug}\``);
     },
   );
@@ -19,12 +22,12 @@ describe('README', () => {
   it.each(routes.filter((r) => !r.localOnly).map((r) => `${r.method} ${r.path}`))(
     'names the route %s',
     (route) => {
-      expect(readme).toContain(route.split(' ')[1]);
+      expect(api).toContain(route.split(' ')[1]);
     },
   );
 
   it('leaves what the walk-through writes (draw.json, under $STACK_DIR) to git and out of the linter', () => {
-    const files = [...readme.matchAll(/--save (\S+)/g)].map((m) => m[1]!);
+    const files = [...guide.matchAll(/--save (\S+)/g)].map((m) => m[1]!);
     expect(files.length).toBeGreaterThan(0);
     const ignored = readFileSync(new URL('../../.gitignore', import.meta.url), 'utf8').split('\n');
     const biome = JSON.parse(readFileSync(new URL('../../biome.json', import.meta.url), 'utf8'));
@@ -36,7 +39,7 @@ describe('README', () => {
   });
 
   it('shows scripts/walkthrough.sh as it is (the file the integration test runs)', () => {
-    const section = readme.slice(readme.indexOf('## Calling the API (a walk-through with curl)'));
+    const section = guide.slice(guide.indexOf('# Calling the API (a walk-through with curl)'));
     const block = /```bash\n([\s\S]*?)```\n/.exec(section)?.[1];
     expect(block).toBe(walkthrough);
   });
