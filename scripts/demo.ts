@@ -2,7 +2,7 @@
 // Plays a whole enrollment wave on the local stack over its public HTTP API: N synthetic
 // citizens register, a cohort is drawn, platforms sell courses, participants train,
 // review and link payout accounts, and two payout runs pay them through faulty partners.
-// Ends with a summary on the terminal and an HTML report (see README "npm run demo").
+// Ends with a summary on the terminal and an HTML report (see docs/local-stack.md "`npm run demo`").
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DemoError, interrupted } from './demo/client.ts';

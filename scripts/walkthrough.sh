@@ -83,7 +83,7 @@ PRAKERJA_TOKEN=$ADMIN_TOKEN npx tsx scripts/verify-draw.ts --api "$API" --wave "
 api DELETE /_local/clock
 TOKEN=$(signin)
 
-echo '# 9. Siti buys a course on Tokopedia: the platform signs its requests (see "For partners").'
+echo '# 9. Siti buys a course on Tokopedia: the platform signs its requests (see docs/partners.md).'
 SIGN="npx tsx scripts/sign-request.ts --partner tokopedia --quiet"
 CARD=$(api GET /v1/me -H "$(auth "$TOKEN")" | json v.participant.cardNumber)
 $SIGN PUT /v1/partner/courses/dm-101 '{"title":"Digital marketing","institution":{"id":"lp-1","name":"LP Maju"},"priceIdr":750000,"mode":"online","category":"marketing"}'

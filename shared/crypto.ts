@@ -11,7 +11,7 @@ import { secrets } from '#shared/secrets.ts';
 
 // Not util.promisify: importing node:util into an ES module makes Node read every one of its
 // exports, loading the modules behind its lazy ones (~4 ms of every function's cold start,
-// README "Bundles"), for one callback.
+// docs/benchmarks.md "Bundles"), for one callback.
 const scryptAsync = (password: string, salt: Buffer, length: number, options: ScryptOptions) =>
   new Promise<Buffer>((resolve, reject) =>
     scrypt(password, salt, length, options, (error, key) => (error ? reject(error) : resolve(key))),

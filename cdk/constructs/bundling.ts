@@ -3,7 +3,7 @@ import type { BuildOptions } from 'esbuild';
 
 /** The most a function's minified bundle (index.mjs, without its source map) may weigh:
  *  the `bundles` test project fails over it. Measured: 252-473 KB, of which ~200 KB is the
- *  DynamoDB client alone (README "Bundles"). The X-Ray SDK (120 KB, docs/adr/0001-tracing.md)
+ *  DynamoDB client alone (docs/benchmarks.md "Bundles"). The X-Ray SDK (120 KB, docs/adr/0001-tracing.md)
  *  would not fit again. */
 export const BUNDLE_BUDGET_KB = 512;
 
@@ -27,7 +27,7 @@ export const NOT_REACHED_ON_LAMBDA = [
 
 /** How every function is bundled: by the CDK app (`appFunction`) and, the same options
  *  through esbuild's API, by the `bundles` test project and `npm run bench:bundles`.
- *  Tried and left (README "Bundles"): `legalComments: 'none'` and `charset: 'utf8'` change
+ *  Tried and left (docs/benchmarks.md "Bundles"): `legalComments: 'none'` and `charset: 'utf8'` change
  *  no byte that matters (0.2 KB); `keepNames` stays off (+28 KB); the `node` condition
  *  picks CommonJS builds (+159 KB). */
 export const BUNDLING = {

@@ -4,7 +4,7 @@ import { route } from '#shared/http/contract.ts';
 
 const tags = ['catalog'];
 export const SIGNED =
-  'Signed by a LIVE platform: X-Prakerja-Key-Id, X-Prakerja-Timestamp, X-Prakerja-Signature (see README).';
+  'Signed by a LIVE platform: X-Prakerja-Key-Id, X-Prakerja-Timestamp, X-Prakerja-Signature (see docs/partners.md).';
 
 export const CourseBody = z
   .strictObject({

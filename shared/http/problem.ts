@@ -5,7 +5,7 @@ export const PROBLEM_BASE = 'https://prakerja.example/problems/';
 /**
  * Every problem type the API answers, once: its slug (the stable part of `type`), status
  * and title. Contracts list the slugs they may answer (typed, so a typo does not compile),
- * the OpenAPI document and the README table are read off this catalogue.
+ * the OpenAPI document and the table of docs/api.md are read off this catalogue.
  */
 export const PROBLEM_TYPES = {
   validation: { status: 400, title: 'Invalid request' },

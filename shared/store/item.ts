@@ -1,7 +1,7 @@
 // The machinery behind shared/store/items.ts: one declaration per item type gives its
 // key, its type tag, its index keys and how to read it back. The key function is the
 // only statement of an item's key format: it is run once on placeholders to learn the
-// format, so matching an item, reading its key parts back and the README's table
+// format, so matching an item, reading its key parts back and docs/data-model.md's table
 // (test/unit/items.test.ts) all follow it.
 
 /** An item as DynamoDB returns it (lib-dynamodb, unmarshalled). */

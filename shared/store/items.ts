@@ -20,7 +20,7 @@ import type { QuotaPool } from '#shared/store/quota-pool.ts';
 import type { Outcome, SelectionRecord } from '#shared/store/selection.ts';
 import type { SignInCounter } from '#shared/store/sign-in-throttle.ts';
 
-// Every item type of the single table (README "Single table"), declared once: its key,
+// Every item type of the single table (docs/data-model.md), declared once: its key,
 // type tag, index keys and value. Store modules, test fixtures and benches build keys
 // and items only from these, and read items back through `parse`.
 

@@ -282,7 +282,7 @@ describe('bundles', () => {
         return { name: b.name, kb: code.byteLength / 1024, gzipKb: gzipSync(code).byteLength / 1024 };
       })
       .sort((a, b) => b.kb - a.kb);
-    // Printed for the README: what each function deploys, minified and gzipped.
+    // Printed for docs/benchmarks.md: what each function deploys, minified and gzipped.
     console.log(
       [
         `Function bundles (index.mjs, budget ${BUNDLE_BUDGET_KB} KB):`,

@@ -15,7 +15,7 @@ const course = (title = 'Pemasaran digital') =>
 const now = () => Math.floor(Date.now() / 1000);
 
 /** Runs `check` with the backend clock moved just past the partner cache's TTL: a
- *  revocation or suspension must hold by then in every container (README "For partners"). */
+ *  revocation or suspension must hold by then in every container (docs/partners.md). */
 async function afterCacheTtl(check: () => Promise<void>): Promise<void> {
   try {
     const later = new Date(Date.now() + PARTNER_CACHE_TTL_MS + 1000).toISOString();

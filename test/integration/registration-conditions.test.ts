@@ -13,8 +13,9 @@ import {
 } from '#test/support/api.ts';
 import { profileBody, randomIdentity } from '#test/support/nik.ts';
 
-// The registration path decides by conditions where it used to read first (README
-// "Registration in nine calls"): each rule a read used to check, checked by the write.
+// The registration path decides by conditions where it used to read first
+// (docs/architecture.md, "Registration in nine calls"): each rule a read used to check,
+// checked by the write.
 const verify = (email: string, channel: 'email' | 'phone', code: string) =>
   call('POST', '/v1/accounts/verify', { body: { email, channel, code } });
 const slug = (r: { body: { type?: string } }) => r.body.type?.split('/').pop();

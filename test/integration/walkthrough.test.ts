@@ -4,7 +4,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { call, stack, uniqueEmail, uniquePhone } from '#test/support/api.ts';
 import { randomIdentity, validNik } from '#test/support/nik.ts';
 
-// The README's curl walk-through is scripts/walkthrough.sh, run here as a reader runs it
+// The curl walk-through of docs/walkthrough.md is scripts/walkthrough.sh, run here as a reader runs it
 // (bash, curl, node), against this run's stack: its stack.json is in the stack's directory.
 // Only who Siti is changes (a unique email, phone and NIK on a shared stack).
 
@@ -26,7 +26,7 @@ function run(env: Record<string, string>): Promise<{ code: number | null; output
   });
 }
 
-describe('scripts/walkthrough.sh (the README walk-through)', () => {
+describe('scripts/walkthrough.sh (the walk-through of docs/walkthrough.md)', () => {
   it('runs to the end and ends with a payout run that paid its instructions', async () => {
     const nik = validNik({
       birthDate: '1998-03-14',

@@ -51,7 +51,7 @@ describe('the administrator console', () => {
 
   it('refuses only what no citizen could register: the structure, not anyone’s claims', () => {
     expect(nikFormReason(nik(1))).toBeUndefined();
-    expect(nikFormReason('3201015403980001')).toBeUndefined(); // README's Siti, a woman
+    expect(nikFormReason('3201015403980001')).toBeUndefined(); // the walk-through's Siti, a woman
     expect(nikFormReason('3201012902000001')).toBeUndefined(); // 29 Feb 2000
     expect(nikFormReason('9901011403900001')).toBe('province');
     expect(nikFormReason('3201013202900001')).toBe('birth-date'); // 32 Feb

@@ -3,13 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { transitionRefusal } from '#shared/domain/partners.ts';
 import { pathWithQuery, sign, signatureMatches, stringToSign, withinWindow } from '#shared/domain/signing.ts';
 
-// The README's worked example, kept true by this test.
+// docs/partners.md's worked example, kept true by this test.
 const body =
   '{"title":"Digital marketing","institution":{"id":"lp-1","name":"LP Maju"},"priceIdr":750000,"mode":"online","category":"marketing"}';
 const example = { timestamp: '1795363200', method: 'PUT', pathWithQuery: '/v1/partner/courses/c-101', body };
 
 describe('request signatures', () => {
-  it('match the worked example of the README', () => {
+  it('match the worked example of docs/partners.md', () => {
     expect(stringToSign(example)).toBe(
       '1795363200\nPUT\n/v1/partner/courses/c-101\n7c4ecad8bfde8b1994832fc4904d52857f34b4ce1c1aabb7dc6e06e2cedb2440',
     );

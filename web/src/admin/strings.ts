@@ -119,7 +119,7 @@ const id = {
   'selection.reason': 'Alasan',
   'selection.verify': 'Periksa undian',
   'selection.verifyIntro':
-    'Jalankan perintah ini di salinan repositori, setelah menaruh token admin di ADMIN_TOKEN (lihat README, langkah 8). Jangan tempel token di tempat umum.',
+    'Jalankan perintah ini di salinan repositori, setelah menaruh token admin di ADMIN_TOKEN (lihat docs/walkthrough.md, langkah 8). Jangan tempel token di tempat umum.',
   'selection.RUNNING': 'Berjalan',
   'selection.SUCCEEDED': 'Berhasil',
   'selection.FAILED': 'Gagal',
@@ -485,7 +485,7 @@ const en: Dictionary<Key> = {
   'selection.reason': 'Reason',
   'selection.verify': 'Verify the draw',
   'selection.verifyIntro':
-    'Run this command in a copy of the repository, with an admin token in ADMIN_TOKEN (see the README, step 8). Never paste a token anywhere public.',
+    'Run this command in a copy of the repository, with an admin token in ADMIN_TOKEN (see docs/walkthrough.md, step 8). Never paste a token anywhere public.',
   'selection.RUNNING': 'Running',
   'selection.SUCCEEDED': 'Succeeded',
   'selection.FAILED': 'Failed',

@@ -171,7 +171,7 @@ function Outcome({ selection: s }: { selection: Selection }) {
   );
 }
 
-/** The exact command of README "Calling the API" step 8; the token is left for the reader to fill in. */
+/** The exact command of docs/walkthrough.md step 8; the token is left for the reader to fill in. */
 function VerifyCommand({ waveId }: { waveId: string }) {
   const [base, setBase] = useState('');
   useEffect(() => {
