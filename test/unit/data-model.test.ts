@@ -20,8 +20,8 @@ const isDeclaration = (v: unknown): v is Declaration =>
   typeof (v as Declaration).format?.PK === 'string' &&
   typeof (v as Declaration).matches === 'function' &&
   typeof (v as Declaration).item === 'function';
-const declared = Object.entries(declarations).filter((entry): entry is [string, Declaration] =>
-  isDeclaration(entry[1]),
+const declared = Object.entries(declarations as Record<string, unknown>).filter(
+  (entry): entry is [string, Declaration] => isDeclaration(entry[1]),
 );
 
 /** What the declaration writes for a sample: its tag, and the indexes it is listed in.
