@@ -44,3 +44,25 @@ describe('docs/api.md and docs/walkthrough.md', () => {
     expect(block).toBe(walkthrough);
   });
 });
+
+describe('README.md', () => {
+  const readme = doc('README.md');
+
+  it('is a five-minute page: at most 200 lines', () => {
+    expect(readme.split('\n').length).toBeLessThanOrEqual(200);
+  });
+
+  it('gives the two commands of a fresh machine, and CI runs its test command', () => {
+    const block = /## On a fresh machine\n+```bash\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const commands = block.split('\n').map((line) => line.replace(/#.*/, '').trim());
+    expect(commands.filter(Boolean)).toEqual(['npm install && npm start', 'npm test']);
+    const ci = doc('.ci/run').split('\n');
+    expect(ci).toContain('npm test');
+    expect(ci.some((line) => /^npm install\b/.test(line))).toBe(true);
+  });
+
+  it('keeps the layout section for the drawing', () => {
+    const layout = readme.slice(readme.indexOf('## Layout'));
+    expect(layout.split('\n')[2]).toBe('<!-- layout: drawn by the layout change -->');
+  });
+});
