@@ -48,8 +48,9 @@ describe('the phone is verified when it is first needed', () => {
   it('a purchase is 409 phone-not-verified until the participant verifies the phone, then goes through', async () => {
     const p = await participant({ verifyPhone: false });
     const tokopedia = seeded('tokopedia');
-    const buy = () =>
-      post(tokopedia, '/v1/partner/purchases', { cardNumber: p.cardNumber, courseId: COURSE });
+    // `secondsAgo` signs the second request differently from the first (no replay).
+    const buy = (secondsAgo = 0) =>
+      post(tokopedia, '/v1/partner/purchases', { cardNumber: p.cardNumber, courseId: COURSE }, secondsAgo);
     const refused = await buy();
     expect(refused.status, JSON.stringify(refused.body)).toBe(409);
     expect(slug(refused)).toBe('phone-not-verified');
@@ -58,7 +59,7 @@ describe('the phone is verified when it is first needed', () => {
     expect((await call('GET', '/v1/me', { token: p.token })).body.participant.balanceIdr).toBe(3_500_000);
 
     await verifyPhone(p);
-    const created = await buy();
+    const created = await buy(1);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const otp = await latestCode(p.phone, 'purchase-otp');
     const paid = await post(tokopedia, `/v1/partner/purchases/${created.body.purchaseId}/confirmation`, {
