@@ -10,7 +10,6 @@ export const handler = httpHandler(createAccount, async ({ body }) => {
   const now = clock.now();
   const accountId = randomUUID();
   const emailCode = issueCode(now.getTime(), codeSalt(body.email, 'email'));
-  const phoneCode = issueCode(now.getTime(), codeSalt(body.email, 'phone'));
   const account = {
     accountId,
     fullName: body.fullName,
@@ -21,14 +20,11 @@ export const handler = httpHandler(createAccount, async ({ body }) => {
     emailVerified: false,
     phoneVerified: false,
     createdAt: now.toISOString(),
-    codes: { email: emailCode.stored, phone: phoneCode.stored },
+    // Only the email's code: the phone is verified when it is first needed (a code on request).
+    codes: { email: emailCode.stored },
   };
   try {
-    await insertAccount(
-      account,
-      [codeMessage(account, 'email', emailCode.code), codeMessage(account, 'phone', phoneCode.code)],
-      now,
-    );
+    await insertAccount(account, [codeMessage(account, 'email', emailCode.code)], now);
   } catch (error) {
     if (error instanceof DuplicateAccount) {
       throw new Problem(`duplicate-${error.field}`, `An account with this ${error.field} already exists.`);

@@ -21,7 +21,8 @@ export const handler = httpHandler(getMe, async ({ principal }) => {
   const account = pick(items, accountItem);
   // An expired unverified account is gone, whether or not the TTL has deleted it yet.
   if (!account || isExpired(account, clock.nowMs())) throw problems.notFound('The account no longer exists.');
-  // Until both channels are verified, each one's flag is on the email marker.
+  // Every verification sets its flag on the account and the email marker at once; an
+  // account verified under the old flow kept its first channel's flag on the marker only.
   const complete = account.emailVerified && account.phoneVerified;
   const flags = complete ? account : ((await getEmailMarker(account.email, clock.now())) ?? account);
   const profile = pick(items, profileItem);

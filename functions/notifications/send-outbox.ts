@@ -19,11 +19,15 @@ const sns = new SNSClient(clientOptions(config.snsEndpoint));
 
 const SUBJECTS: Record<string, string> = {
   'verify-email': 'Kode verifikasi Prakerja',
+  'selection-selected': 'Anda terpilih: verifikasi nomor HP Anda',
   'sign-in-locked': 'Percobaan masuk ke akun Prakerja Anda',
 };
 
 /** The sentence a notice without a code opens with (its data follows, one line each). */
 const LEADS: Record<string, string> = {
+  // The phone is verified when it is first needed (DOMAIN.md): the selected are told here.
+  'selection-selected':
+    'Selamat, Anda terpilih sebagai peserta Kartu Prakerja. Verifikasi nomor HP Anda di akun Prakerja sebelum membeli pelatihan pertama atau menghubungkan rekening insentif.',
   'payout-account-rejected':
     'Bank/e-wallet Anda menolak pembayaran insentif Prakerja ke rekening ini. Hubungkan rekening lagi di akun Prakerja Anda agar insentif dapat dibayar.',
 };

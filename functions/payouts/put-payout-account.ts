@@ -2,7 +2,7 @@ import { clock } from '#shared/clock.ts';
 import { putPayoutAccount } from '#shared/contracts/payouts.ts';
 import { decrypt } from '#shared/crypto.ts';
 import { accountNumberProblem, maskAccountNumber, NOT_VERIFIED, sameHolder } from '#shared/domain/payouts.ts';
-import { inactiveAccount } from '#shared/http/account-guard.ts';
+import { inactiveAccount, phoneNotVerified } from '#shared/http/account-guard.ts';
 import { type HttpReply, httpHandler } from '#shared/http/handler.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
 import { paymentPartners } from '#shared/payments/https.ts';
@@ -66,6 +66,9 @@ export const handler = httpHandler(putPayoutAccount, async ({ body, principal })
   if (!account) throw await inactiveAccount(principal.accountId);
   if (!profile || !pick(items, participant))
     throw new Problem('not-participant', 'Incentives are paid to participants only.');
+  // The link is confirmed by an SMS code (and an e-wallet is the phone): verified first.
+  // A verified phone stays verified, so this read needs no check in the transaction.
+  if (!account.phoneVerified) throw phoneNotVerified();
   const numberProblem = accountNumberProblem(spec.kind, body.accountNumber, account.phone);
   if (numberProblem) throw problems.validation([{ path: 'accountNumber', message: numberProblem }]);
   const partner = await findPartnerByCode(spec.code);

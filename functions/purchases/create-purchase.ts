@@ -3,10 +3,16 @@ import { purchaseView } from '#functions/purchases/view.ts';
 import { clock } from '#shared/clock.ts';
 import { createPurchase } from '#shared/contracts/purchases.ts';
 import { type PurchaseRefusal, purchaseRefusal } from '#shared/domain/purchases.ts';
+import { phoneNotVerified } from '#shared/http/account-guard.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
 import { issueCode } from '#shared/store/accounts.ts';
-import { cardHolderAndCourse, insertPurchase, type Purchase } from '#shared/store/purchases.ts';
+import {
+  cardHolderAndCourse,
+  insertPurchase,
+  PhoneNotVerified,
+  type Purchase,
+} from '#shared/store/purchases.ts';
 
 const REFUSALS: Record<PurchaseRefusal, string> = {
   'participation-revoked': 'The participation of this card has been revoked.',
@@ -41,6 +47,11 @@ export const handler = httpHandler(createPurchase, async ({ body, principal, ide
     otp: stored,
   };
   const reply = { status: 201, body: purchaseView(purchase) };
-  await insertPurchase(purchase, participant.phone, code, now, idempotency?.record(reply));
+  try {
+    await insertPurchase(purchase, participant.phone, code, now, idempotency?.record(reply));
+  } catch (error) {
+    // The code goes by SMS: the phone is verified before the first purchase (API.md).
+    throw error instanceof PhoneNotVerified ? phoneNotVerified() : error;
+  }
   return reply;
 });

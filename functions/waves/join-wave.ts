@@ -19,7 +19,7 @@ import { cachedWave } from '#shared/store/wave-cache.ts';
 import { insertApplication, JoinRefused } from '#shared/store/waves.ts';
 
 const REFUSALS: Record<JoinRefusal, string> = {
-  'not-verified': 'Verify your email and phone first.',
+  'not-verified': 'Verify your email first.',
   'profile-incomplete': 'Complete your personal data first.',
   'already-participant': 'You are already a participant of the programme.',
   'already-joined': 'You have already joined this wave.',
@@ -38,7 +38,6 @@ export const handler = httpHandler(joinWave, async ({ params, principal }) => {
   const profile = pick(items, profileItem);
   const refusal = joinRefusal({
     emailVerified: account.emailVerified,
-    phoneVerified: account.phoneVerified,
     hasProfile: profile !== undefined,
     isParticipant: pick(items, participant) !== undefined,
     hasJoined: items.some((i) => application.matches(i) && application.partsOf(i).waveId === wave.waveId),

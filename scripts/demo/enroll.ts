@@ -2,7 +2,7 @@ import { DemoError, pool } from './client.ts';
 import { asCitizen, type Citizen, type Context } from './context.ts';
 import { profileOf } from './plan.ts';
 
-// The wave opens and the citizens come: account, both codes from the outbox, sign-in,
+// The wave opens and the citizens come: account, the email's code from the outbox, sign-in,
 // personal data and declarations, "Gabung". Each citizen goes as far as the plan says.
 
 export const SCHEME = {
@@ -62,17 +62,9 @@ export async function enroll(ctx: Context, citizens: Citizen[], waveId: string) 
         `register citizen #${p.index}: HTTP ${created.status} ${JSON.stringify(created.body)}`,
       );
     c.accountId = created.body.accountId;
-    const channels = [
-      ...(p.verifiesEmail ? [['email', p.email, 'verify-email'] as const] : []),
-      ...(p.verifiesPhone ? [['phone', p.phone, 'verify-phone'] as const] : []),
-    ];
-    for (const [channel, to, template] of channels) {
-      const code = await ctx.api.code(to, template);
-      await ctx.api.expect(`verify the ${channel}`, [200], 'POST', '/v1/accounts/verify', {
-        body: { email: p.email, channel, code },
-      });
-    }
-    c.verified = p.verifiesEmail && p.verifiesPhone;
+    // Registration sends the email's code only: the phone is verified once selected.
+    if (p.verifiesEmail) await verifyChannel(ctx, c, 'email');
+    c.verified = p.verifiesEmail;
     if (c.verified && p.fillsProfile) {
       await asCitizen(ctx, c, 'profile', [200], 'PUT', '/v1/me/profile', { body: profileOf(p) });
       c.profiled = true;
@@ -88,4 +80,17 @@ export async function enroll(ctx: Context, citizens: Citizen[], waveId: string) 
     phase.note = `${joined} joined`;
   });
   phase.end(`${joined} joined`);
+}
+
+/** A channel verified as the citizen does it: the phone's code is sent on request. */
+export async function verifyChannel(ctx: Context, c: Citizen, channel: 'email' | 'phone') {
+  const p = c.plan;
+  if (channel === 'phone')
+    await ctx.api.expect('ask for the phone code', [202], 'POST', '/v1/accounts/codes', {
+      body: { email: p.email, channel },
+    });
+  const code = await ctx.api.code(channel === 'email' ? p.email : p.phone, `verify-${channel}`);
+  await ctx.api.expect(`verify the ${channel}`, [200], 'POST', '/v1/accounts/verify', {
+    body: { email: p.email, channel, code },
+  });
 }

@@ -6,8 +6,8 @@ import type { Random } from './random.ts';
 // each one goes. The rates are plausible guesses for a wave, not programme figures.
 export const RATES = {
   verifyEmail: 0.96, // of the registered
-  verifyPhone: 0.96, // of those who verified the email: ~92% verify both
-  profile: 0.88, // of the verified
+  verifyPhone: 0.96, // of the selected: the phone, verified when first needed (before buying)
+  profile: 0.88, // of those who verified the email
   join: 0.95, // of those with a profile
   declares: 0.03, // of those who join: tick a declaration that excludes them (403 at join)
   underAge: 0.01, // born too late: refused at join
@@ -138,6 +138,7 @@ export interface CitizenPlan {
   education: string;
   workStatus: 'unemployed' | 'laid_off' | 'employed' | 'micro_business';
   verifiesEmail: boolean;
+  /** Once selected: the phone verified when it is first needed (before the first purchase). */
   verifiesPhone: boolean;
   fillsProfile: boolean;
   joins: boolean;
@@ -244,10 +245,11 @@ export function planCitizens(n: number, seed: string, random: Random): CitizenPl
     }
     const laidOff = random.chance(RATES.laidOff);
     const verifiesEmail = random.chance(RATES.verifyEmail);
-    const verifiesPhone = verifiesEmail && random.chance(RATES.verifyPhone);
-    const fillsProfile = verifiesPhone && random.chance(RATES.profile);
+    // Only the selected are asked for the phone; who never verifies it cannot buy.
+    const verifiesPhone = random.chance(RATES.verifyPhone);
+    const fillsProfile = verifiesEmail && random.chance(RATES.profile);
     const joins = fillsProfile && random.chance(RATES.join);
-    const buys = random.chance(RATES.buy);
+    const buys = verifiesPhone && random.chance(RATES.buy);
     const completes = buys && random.chance(RATES.complete);
     const reviews = completes && random.chance(RATES.review);
     const survey1 = reviews && random.chance(RATES.survey1);

@@ -1,10 +1,11 @@
 import { DemoError, pool } from './client.ts';
 import { asCitizen, type Citizen, type Context, moveClock } from './context.ts';
-import type { Wave } from './enroll.ts';
+import { verifyChannel, type Wave } from './enroll.ts';
 import { strangerNiks } from './plan.ts';
 
 // The agencies' lists reach the PMO, the wave closes (the clock moves past it), the draw
-// runs with a published seed, and the selected see their card on GET /v1/me.
+// runs with a published seed, and the selected see their card on GET /v1/me and verify
+// their phone (they need it to buy).
 
 export interface Selection {
   status: string;
@@ -114,6 +115,8 @@ export async function select(ctx: Context, wave: Wave, citizens: Citizen[]): Pro
     c.selected = true;
     c.cardNumber = me.body.participant.cardNumber;
     c.purchaseDeadline = me.body.participant.purchaseDeadline;
+    // Told by email to verify the phone before buying: most do it now.
+    if (c.plan.verifiesPhone) await verifyChannel(ctx, c, 'phone');
     phase.tick();
   });
   phase.end(

@@ -22,7 +22,8 @@ export const createAccount = route({
   handler: 'accounts/create-account',
   event: 'AccountRegistered',
   uses: { items: { account: 'put', emailMarker: 'put', phoneMarker: 'put', outbox: 'put' } },
-  summary: 'Register a citizen account; sends the email and SMS verification codes',
+  summary:
+    'Register a citizen account; sends the email verification code only (the phone is verified when it is first needed: POST /v1/accounts/codes with channel "phone")',
   tags,
   idempotent: true,
   body: CreateAccountBody,
@@ -37,8 +38,9 @@ export const verifyAccount = route({
   access: 'public',
   handler: 'accounts/verify-account',
   event: 'ChannelVerified',
-  uses: { items: { account: 'update', emailMarker: 'update', phoneMarker: 'update' } },
-  summary: 'Confirm the email or the phone with the code that was sent',
+  uses: { items: { account: 'update', emailMarker: ['read', 'update'], phoneMarker: 'update' } },
+  summary:
+    'Confirm the email or the phone with the code that was sent; the email makes the account permanent, the phone is needed before the first purchase and a payout account',
   tags,
   body: z.strictObject({
     email: Email,
@@ -61,7 +63,8 @@ export const resendCode = route({
   access: 'public',
   handler: 'accounts/resend-code',
   uses: { items: { emailMarker: ['read', 'update'], outbox: 'put' } },
-  summary: 'Send a fresh verification code (at most one a minute per channel)',
+  summary:
+    'Send a fresh verification code on one channel (at most one a minute per channel); the phone is verified this way when it is first needed',
   tags,
   body: z.strictObject({ email: Email, channel: z.enum(['email', 'phone']) }),
   responses: { 202: { description: 'Sent if the account exists and is not yet verified' } },

@@ -51,7 +51,7 @@ export const putPayoutAccount = route({
     payments: true,
   },
   summary:
-    "Link a bank account or e-wallet (the registered phone) for incentives: the partner checks the holder's name and NIK, then an SMS code confirms it. A refusal has one reason (`account-not-verified`) whatever the partner said; at most 3 attempts a day per participant and per account number (429 `rate-limited` with Retry-After beyond)",
+    "Link a bank account or e-wallet (the registered phone) for incentives: the partner checks the holder's name and NIK, then an SMS code confirms it, so the phone is verified first (409 `phone-not-verified`). A refusal has one reason (`account-not-verified`) whatever the partner said; at most 3 attempts a day per participant and per account number (429 `rate-limited` with Retry-After beyond)",
   tags,
   body: z
     .strictObject({
@@ -63,6 +63,7 @@ export const putPayoutAccount = route({
   problems: [
     'validation',
     'not-participant',
+    'phone-not-verified',
     'partner-not-live',
     'payout-in-progress',
     'duplicate-payout-account',

@@ -34,8 +34,17 @@ export const createPurchase = route({
   access: 'platform',
   handler: 'purchases/create-purchase',
   event: 'PurchaseCreated',
-  uses: { items: { card: 'read', course: 'read', participant: 'read', purchase: 'put', outbox: 'put' } },
-  summary: `Start paying for one of the platform's courses with a Prakerja card; the participant gets an SMS code. ${SIGNED}`,
+  uses: {
+    items: {
+      card: 'read',
+      course: 'read',
+      participant: 'read',
+      account: 'read',
+      purchase: 'put',
+      outbox: 'put',
+    },
+  },
+  summary: `Start paying for one of the platform's courses with a Prakerja card; the participant gets an SMS code (409 \`phone-not-verified\` until the participant has verified the phone). ${SIGNED}`,
   tags,
   idempotent: true,
   keepsInTransaction: true,
@@ -50,6 +59,7 @@ export const createPurchase = route({
     'previous-course-not-completed',
     'participation-revoked',
     'insufficient-balance',
+    'phone-not-verified',
     ...signedProblems,
   ],
 });

@@ -1,5 +1,6 @@
-// An account's standing. Unverified accounts (and their email and phone markers) expire
-// 48 hours after registration, so nobody can hold a stranger's email, phone or NIK;
+// An account's standing. Accounts whose email is unverified (and their email and phone
+// markers) expire 48 hours after registration, so nobody can hold a stranger's email,
+// phone or NIK; the phone is verified later, when it is first needed (phoneVerified);
 // DynamoDB's TTL deletes them lazily, so every read and condition checks the epoch itself.
 export const UNVERIFIED_ACCOUNT_TTL_S = 48 * 3600;
 
@@ -23,5 +24,6 @@ export function isExpired(item: { expiresAtEpoch?: number } | undefined, nowMs: 
 export function accountState(account: AccountStanding | undefined, nowMs: number): AccountState {
   if (!account || isExpired(account, nowMs)) return 'gone';
   if (account.disabled) return 'disabled';
-  return account.emailVerified && account.phoneVerified ? 'active' : 'unverified';
+  // The phone is not part of the standing: it is checked where it is needed.
+  return account.emailVerified ? 'active' : 'unverified';
 }

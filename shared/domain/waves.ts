@@ -48,8 +48,8 @@ export type JoinRefusal =
   | 'wave-not-open';
 
 export interface JoinState {
+  /** Joining needs the email only: the phone is verified once selected (DOMAIN.md). */
   emailVerified: boolean;
-  phoneVerified: boolean;
   hasProfile: boolean;
   isParticipant: boolean;
   hasJoined: boolean;
@@ -58,7 +58,7 @@ export interface JoinState {
 
 /** The first reason a citizen may not join, in the order the citizen can act on them. */
 export function joinRefusal(s: JoinState): JoinRefusal | undefined {
-  if (!s.emailVerified || !s.phoneVerified) return 'not-verified';
+  if (!s.emailVerified) return 'not-verified';
   if (!s.hasProfile) return 'profile-incomplete';
   if (s.isParticipant) return 'already-participant';
   if (s.hasJoined) return 'already-joined';

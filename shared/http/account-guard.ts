@@ -10,13 +10,17 @@ export function accountProblem(state: AccountState): Problem | undefined {
     case 'active':
       return undefined;
     case 'unverified':
-      return new Problem('not-verified', 'Verify your email and phone first.');
+      return new Problem('not-verified', 'Verify your email first.');
     case 'disabled':
       return problems.unauthorized('The account is disabled.');
     case 'gone':
       return problems.unauthorized('The account no longer exists.');
   }
 }
+
+/** The refusal where the phone is needed (a purchase's code, a payout account's code). */
+export const phoneNotVerified = () =>
+  new Problem('phone-not-verified', 'Verify the phone number first: request a code for channel "phone".');
 
 /** Reads the caller's account and refuses unless it is active. */
 export async function requireActiveAccount(accountId: string): Promise<Account> {

@@ -28,6 +28,7 @@ export const PROBLEM_TYPES = {
   'family-card-full': { status: 409, title: 'Family card already has two participants' },
   'code-locked': { status: 409, title: 'Code locked' },
   'not-verified': { status: 409, title: 'Not verified' },
+  'phone-not-verified': { status: 409, title: 'Phone not verified' },
   'profile-incomplete': { status: 409, title: 'Profile incomplete' },
   'wave-not-open': { status: 409, title: 'Wave not open' },
   'already-joined': { status: 409, title: 'Already joined' },

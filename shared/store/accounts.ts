@@ -39,10 +39,10 @@ export interface Account {
  * The email's uniqueness marker, which is also the sign-in and verification record: it
  * names the account and carries what a sign-in and a verification need, keyed by the
  * email the request names, so neither looks anything up first. The password hash, role
- * and phone are copied at registration (no route changes them). The channels' codes and
- * flags live here until both are verified: the transaction that verifies the second one
- * sets both flags on the account (which is what account checks read) and removes the
- * expiry of all three items. The sign-in back-off lives here too (store/sign-in-throttle.ts).
+ * and phone are copied at registration (no route changes them). The channels' codes live
+ * here; each verification sets its flag here and on the account (which is what account
+ * checks read) in one transaction, and the email's also removes the expiry of all three
+ * items. The sign-in back-off lives here too (store/sign-in-throttle.ts).
  */
 export interface EmailMarker extends Partial<SignInState> {
   accountId: string;
@@ -103,14 +103,13 @@ export function codeMessage(
     : { to: account.phone, channel: 'sms', template: 'verify-phone', code };
 }
 
-/** Account, its email and phone markers and its two code messages, all or nothing. An
- *  unverified account and its markers expire; an expired marker may be taken over. */
+/** Account, its email and phone markers and its code message, all or nothing. An account
+ *  whose email is unverified expires with its markers; an expired marker may be taken over. */
 export async function insertAccount(account: Account, messages: OutboxMessage[], now: Date): Promise<void> {
   const TableName = tableName();
   const { accountId } = account;
   const nowS = epochSeconds(now.getTime());
-  const expiry =
-    account.emailVerified && account.phoneVerified ? {} : { expiresAtEpoch: nowS + UNVERIFIED_ACCOUNT_TTL_S };
+  const expiry = account.emailVerified ? {} : { expiresAtEpoch: nowS + UNVERIFIED_ACCOUNT_TTL_S };
   const free = {
     ConditionExpression: 'attribute_not_exists(PK) OR expiresAtEpoch <= :now',
     ExpressionAttributeValues: { ':now': nowS },
@@ -202,16 +201,30 @@ export async function signInRecord(
 
 const notExpired = '(attribute_not_exists(expiresAtEpoch) OR expiresAtEpoch > :now)';
 
-/** For a citizen's write: the account exists, has not expired, is verified and not disabled. */
+/** For a citizen's write: the account exists, has not expired, its email is verified and
+ *  it is not disabled (the phone is checked only where it is needed: phoneVerifiedCheck). */
 export function activeAccountCheck(accountId: string, now: Date): TransactItem {
   return {
     ConditionCheck: {
       TableName: tableName(),
       Key: accountItem.key({ accountId }),
-      ConditionExpression: `attribute_exists(PK) AND emailVerified = :true AND phoneVerified = :true AND (attribute_not_exists(disabled) OR disabled = :false) AND ${notExpired}`,
+      ConditionExpression: `attribute_exists(PK) AND emailVerified = :true AND (attribute_not_exists(disabled) OR disabled = :false) AND ${notExpired}`,
       ExpressionAttributeValues: { ':true': true, ':false': false, ':now': epochSeconds(now.getTime()) },
       // Why it failed comes back with the failure (accountInactive), not from a read.
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
+}
+
+/** Where a message goes to the phone (a purchase's code): the account's phone is verified.
+ *  A verified phone never becomes unverified, so the check needs no more than this. */
+export function phoneVerifiedCheck(accountId: string): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: tableName(),
+      Key: accountItem.key({ accountId }),
+      ConditionExpression: 'phoneVerified = :true',
+      ExpressionAttributeValues: { ':true': true },
     },
   };
 }

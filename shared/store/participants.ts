@@ -115,7 +115,8 @@ export function participantTransaction(
     pool,
   };
   const message = { waveName: wave.name, cardNumber, balanceIdr, purchaseDeadline };
-  // The notices are named by the wave: a retry cannot make a second one.
+  // The notices are named by the wave: a retry cannot make a second one. Results go out by
+  // email, and by SMS only to the selected; the email asks them to verify the phone.
   const noticeId = `selection-selected#${wave.waveId}`;
   return [
     firstOutcome(outcomeOf(application, wave, { outcome: 'SELECTED', pool, eligible: true }, now)),

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { newVoucherCode, type PurchaseStatus, type ScheduledIncentive } from '#shared/domain/purchases.ts';
 import { MAX_CODE_ATTEMPTS, type StoredCode } from '#shared/domain/verification.ts';
-import { AccountInactive, activeAccountCheck } from '#shared/store/accounts.ts';
+import { AccountInactive, activeAccountCheck, phoneVerifiedCheck } from '#shared/store/accounts.ts';
 import { getMany } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import type { Course } from '#shared/store/courses.ts';
@@ -110,7 +110,11 @@ export async function getPurchase(purchaseId: string): Promise<Purchase | undefi
   return purchaseItem.parse(out.Item);
 }
 
-/** A purchase waiting for the participant's code, and the SMS that carries it. */
+/** The participant's phone is not verified: the purchase's code cannot go to it. */
+export class PhoneNotVerified extends Error {}
+
+/** A purchase waiting for the participant's code, and the SMS that carries it, on
+ *  condition the phone is verified (throws PhoneNotVerified). */
 export async function insertPurchase(
   purchase: Purchase,
   phone: string,
@@ -118,20 +122,26 @@ export async function insertPurchase(
   now: Date,
   more: TransactItem[] = [],
 ): Promise<void> {
-  await transact([
-    {
-      Put: {
-        TableName: tableName(),
-        Item: purchaseItem.item(purchase),
-        ConditionExpression: 'attribute_not_exists(PK)',
+  try {
+    await transact([
+      {
+        Put: {
+          TableName: tableName(),
+          Item: purchaseItem.item(purchase),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
       },
-    },
-    outboxPut(
-      { to: phone, channel: 'sms', template: 'purchase-otp', code, data: { priceIdr: purchase.priceIdr } },
-      now,
-    ),
-    ...more,
-  ]);
+      phoneVerifiedCheck(purchase.accountId),
+      outboxPut(
+        { to: phone, channel: 'sms', template: 'purchase-otp', code, data: { priceIdr: purchase.priceIdr } },
+        now,
+      ),
+      ...more,
+    ]);
+  } catch (error) {
+    if (error instanceof ConditionFailed && error.index === 1) throw new PhoneNotVerified();
+    throw error;
+  }
 }
 
 /**

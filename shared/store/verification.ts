@@ -3,19 +3,25 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { hashCode } from '#shared/crypto.ts';
 import { epochSeconds, isExpired } from '#shared/domain/accounts.ts';
 import { judgeCode, MAX_CODE_ATTEMPTS } from '#shared/domain/verification.ts';
-import { type Channel, codeMessage, codeSalt, type EmailMarker, issueCode } from '#shared/store/accounts.ts';
+import {
+  type Channel,
+  codeMessage,
+  codeSalt,
+  type EmailMarker,
+  getEmailMarker,
+  issueCode,
+} from '#shared/store/accounts.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { account as accountItem, emailMarker, phoneMarker } from '#shared/store/items.ts';
 import { outboxPut } from '#shared/store/outbox.ts';
 import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // Email and phone verification, on the email marker (store/accounts.ts `EmailMarker`),
-// which the request names by its email: the conditions of one write are the rules (the
-// code's hash, attempts and expiry, the channel not verified yet), and when that write
-// fails, the marker as it stood (ALL_OLD) says why, without a read.
+// which the request names by its email: the conditions of one transaction are the rules
+// (the code's hash, attempts and expiry, the channel not verified yet), judged first from
+// the marker as read so a wrong code is counted without a write that could not succeed.
 
 const verifiedField = { email: 'emailVerified', phone: 'phoneVerified' } as const;
-const otherChannel = { email: 'phone', phone: 'email' } as const;
 const liveMarker =
   'attribute_exists(accountId) AND (attribute_not_exists(expiresAtEpoch) OR expiresAtEpoch > :now)';
 const rightCode = 'codes.#c.#h = :hash AND codes.#c.attempts < :max AND codes.#c.expiresAt >= :nowMs';
@@ -23,11 +29,11 @@ const rightCode = 'codes.#c.#h = :hash AND codes.#c.attempts < :max AND codes.#c
 export type Verification = 'verified' | 'invalid' | 'expired' | 'locked';
 
 /**
- * The first channel verified is one update of the marker (the other channel unverified
- * is part of its condition). The second is one transaction: the marker, the account
- * (both flags set, its expiry removed) and the phone marker's expiry, planned from the
- * first write's ALL_OLD. Two channels verified at once: the marker serialises them, and
- * the later one finds the other verified and completes.
+ * Each channel is verified on its own, in one transaction: the marker and the account
+ * get the channel's flag. The email is what makes an account permanent (the phone is
+ * verified later, when it is first needed), so its transaction also removes the expiry of
+ * the account and both markers. Two tries at once: the marker serialises them, and the
+ * later one finds the channel verified.
  */
 export async function verifyCode(
   email: string,
@@ -35,83 +41,78 @@ export async function verifyCode(
   code: string,
   now: Date,
 ): Promise<Verification> {
-  const mine = verifiedField[channel];
-  const other = verifiedField[otherChannel[channel]];
-  const hash = hashCode(code, codeSalt(email, channel));
-  const values = {
-    ':hash': hash,
-    ':max': MAX_CODE_ATTEMPTS,
-    ':nowMs': now.getTime(),
-    ':now': epochSeconds(now.getTime()),
-    ':true': true,
-  };
-  const first = await update({
-    Key: emailMarker.key({ email }),
-    UpdateExpression: 'SET #mine = :true REMOVE codes.#c',
-    ConditionExpression: `${liveMarker} AND ${rightCode} AND (attribute_not_exists(#other) OR #other <> :true)`,
-    ExpressionAttributeNames: { '#c': channel, '#h': 'hash', '#mine': mine, '#other': other },
-    ExpressionAttributeValues: values,
-  });
-  if (first.done) return 'verified';
-  let marker = emailMarker.parse(first.item);
   for (let attempt = 0; attempt < 3; attempt++) {
+    const marker = await getEmailMarker(email, now);
     const verdict = await judge(marker, email, channel, code, now);
     if (verdict !== 'ok') return verdict;
-    // The code is right and the other channel is verified: this one completes the account.
-    const { accountId, phone } = marker!;
-    const me = { ':me': accountId };
-    const items: TransactItem[] = [
-      {
-        Update: {
-          TableName: tableName(),
-          Key: emailMarker.key({ email }),
-          UpdateExpression: 'SET #mine = :true REMOVE codes.#c, expiresAtEpoch',
-          ConditionExpression: `${liveMarker} AND ${rightCode} AND #other = :true AND accountId = :me`,
-          ExpressionAttributeNames: { '#c': channel, '#h': 'hash', '#mine': mine, '#other': other },
-          ExpressionAttributeValues: {
-            ...values,
-            ':hash': hashCode(code, marker!.codes![channel]!.salt),
-            ...me,
-          },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      },
-      {
-        Update: {
-          TableName: tableName(),
-          Key: accountItem.key({ accountId }),
-          UpdateExpression: 'SET emailVerified = :true, phoneVerified = :true REMOVE expiresAtEpoch',
-          ConditionExpression:
-            'attribute_exists(PK) AND (attribute_not_exists(expiresAtEpoch) OR expiresAtEpoch > :now)',
-          ExpressionAttributeValues: { ':true': true, ':now': values[':now'] },
-        },
-      },
-    ];
-    if (phone)
-      items.push({
-        Update: {
-          TableName: tableName(),
-          Key: phoneMarker.key({ phone }),
-          UpdateExpression: 'REMOVE expiresAtEpoch',
-          ConditionExpression: 'accountId = :me',
-          ExpressionAttributeValues: me,
-        },
-      });
     try {
-      await transact(items);
+      await transact(verifyingItems(marker!, email, channel, code, now));
       return 'verified';
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
       // The account (or its phone marker) is gone: it expired under us.
       if (error.index > 0) return 'invalid';
-      marker = emailMarker.parse(error.item);
+      // The marker changed since it was read: judge it again.
     }
   }
   return 'locked';
 }
 
-/** Why the verifying write failed, from the marker as it stood: 'ok' when the code is
- *  right and only the other channel's state stopped it. A wrong code is counted here. */
+function verifyingItems(
+  marker: EmailMarker,
+  email: string,
+  channel: Channel,
+  code: string,
+  now: Date,
+): TransactItem[] {
+  const { accountId, phone } = marker;
+  const permanent = channel === 'email';
+  const nowS = epochSeconds(now.getTime());
+  const items: TransactItem[] = [
+    {
+      Update: {
+        TableName: tableName(),
+        Key: emailMarker.key({ email }),
+        UpdateExpression: `SET #mine = :true REMOVE codes.#c${permanent ? ', expiresAtEpoch' : ''}`,
+        ConditionExpression: `${liveMarker} AND ${rightCode} AND accountId = :me AND (attribute_not_exists(#mine) OR #mine <> :true)`,
+        ExpressionAttributeNames: { '#c': channel, '#h': 'hash', '#mine': verifiedField[channel] },
+        ExpressionAttributeValues: {
+          ':hash': hashCode(code, marker.codes![channel]!.salt),
+          ':max': MAX_CODE_ATTEMPTS,
+          ':nowMs': now.getTime(),
+          ':now': nowS,
+          ':true': true,
+          ':me': accountId,
+        },
+      },
+    },
+    {
+      Update: {
+        TableName: tableName(),
+        Key: accountItem.key({ accountId }),
+        UpdateExpression: `SET #mine = :true${permanent ? ' REMOVE expiresAtEpoch' : ''}`,
+        ConditionExpression:
+          'attribute_exists(PK) AND (attribute_not_exists(expiresAtEpoch) OR expiresAtEpoch > :now)',
+        ExpressionAttributeNames: { '#mine': verifiedField[channel] },
+        ExpressionAttributeValues: { ':true': true, ':now': nowS },
+      },
+    },
+  ];
+  if (permanent && phone)
+    items.push({
+      Update: {
+        TableName: tableName(),
+        Key: phoneMarker.key({ phone }),
+        UpdateExpression: 'REMOVE expiresAtEpoch',
+        ConditionExpression: 'accountId = :me',
+        ExpressionAttributeValues: { ':me': accountId },
+      },
+    });
+  return items;
+}
+
+/** The verdict on a presented code, from the marker as read: 'ok' when the verifying
+ *  transaction may go. A wrong code is counted here. */
 async function judge(
   marker: EmailMarker | undefined,
   email: string,
@@ -123,9 +124,11 @@ async function judge(
   if (!marker || isExpired(marker, now.getTime())) return 'invalid';
   if (marker[verifiedField[channel]]) return 'verified';
   const stored = marker.codes?.[channel];
-  const verdict = judgeCode(stored, stored ? hashCode(code, stored.salt) : '', now.getTime());
+  // No code was sent on this channel (the phone's is sent on request): nothing to count.
+  if (!stored) return 'invalid';
+  const verdict = judgeCode(stored, hashCode(code, stored.salt), now.getTime());
   if (verdict === 'invalid') return (await countWrongTry(email, channel)) ? 'invalid' : 'locked';
-  return verdict === 'ok' && marker[verifiedField[otherChannel[channel]]] !== true ? 'invalid' : verdict;
+  return verdict;
 }
 
 /** Counts a wrong try; the condition keeps concurrent guesses from passing the limit. */

@@ -3,10 +3,11 @@
 // - `minimalCitizen`: the minimal work for the same business outcome, one citizen: the
 //   same items written with the same conditions, and only the reads the outcome needs,
 //   as plain commands (not through the store functions, so a store that does more than
-//   this shows in the ratio). Nine calls: the registration transaction; the email's
-//   verifying update (the code lives on the email marker, which the request names); the
-//   marker and the transaction that verifies the phone and completes the account; the
-//   sign-in claim, which reads what the password check needs, and its reset; the profile
+//   this shows in the ratio). Eight calls: the registration transaction (the email's code
+//   only: the phone is verified when it is first needed, after selection); the email
+//   marker (it names the account and judges the code) and the transaction that verifies
+//   the email and makes the account permanent; the sign-in claim, which reads what the
+//   password check needs, and its reset; the profile
 //   transaction; the account's partition and the join transaction (the wave is read once,
 //   as the join route caches it). With `hashing`, the same scrypt calls as the route (one
 //   hash at registration, one check at sign-in).
@@ -28,7 +29,7 @@ import { round, runPool } from '#test/bench/stats.ts';
 import { profileBody, randomIdentity } from '#test/support/nik.ts';
 import type { SpawnedStack } from '#test/support/spawn-stack.ts';
 
-export const MINIMAL_CALLS = 9;
+export const MINIMAL_CALLS = 8;
 const PASSWORD = 'correct horse battery';
 /** Each baseline citizen's own phone number, across every run of this process. */
 let phones = 0;
@@ -75,7 +76,7 @@ export async function rawBaseline(stack: SpawnedStack, waveId: string) {
       TableName,
       Key: items.account.key({ accountId }),
       ConditionExpression:
-        'attribute_exists(PK) AND emailVerified = :true AND phoneVerified = :true AND (attribute_not_exists(disabled) OR disabled = :false) AND (attribute_not_exists(expiresAtEpoch) OR expiresAtEpoch > :now)',
+        'attribute_exists(PK) AND emailVerified = :true AND (attribute_not_exists(disabled) OR disabled = :false) AND (attribute_not_exists(expiresAtEpoch) OR expiresAtEpoch > :now)',
       ExpressionAttributeValues: { ':true': true, ':false': false, ':now': nowS },
     },
   });
@@ -88,17 +89,14 @@ export async function rawBaseline(stack: SpawnedStack, waveId: string) {
     const email = `raw-${i}-${accountId}@example.com`;
     const phone = `+6287${String(phones++).padStart(9, '0')}`;
     const passwordHash = hashing ? await hashPassword(PASSWORD) : 'scrypt$bm90$aGFzaGVk';
-    const codes = {
-      email: issueCode(t, codeSalt(email, 'email')),
-      phone: issueCode(t, codeSalt(email, 'phone')),
-    };
+    const codes = { email: issueCode(t, codeSalt(email, 'email')) };
     const expiresAtEpoch = nowS + UNVERIFIED_ACCOUNT_TTL_S;
     const free = {
       ConditionExpression: 'attribute_not_exists(PK) OR expiresAtEpoch <= :now',
       ExpressionAttributeValues: { ':now': nowS },
     };
     const flags = { emailVerified: false, phoneVerified: false };
-    // 1. The account, its two markers and its two code messages.
+    // 1. The account, its two markers and the email's code message.
     await transact([
       {
         Put: {
@@ -111,7 +109,7 @@ export async function rawBaseline(stack: SpawnedStack, waveId: string) {
               role: 'citizen',
               phone,
               ...flags,
-              codes: { email: codes.email.stored, phone: codes.phone.stored },
+              codes: { email: codes.email.stored },
             },
             { email },
           ),
@@ -137,29 +135,9 @@ export async function rawBaseline(stack: SpawnedStack, waveId: string) {
         },
       },
       outboxPut({ to: email, channel: 'email', template: 'verify-email', code: codes.email.code }, now),
-      outboxPut({ to: phone, channel: 'sms', template: 'verify-phone', code: codes.phone.code }, now),
     ]);
-    // 2. The email: one update of the marker, the code's rules its condition.
-    const code = (channel: 'email' | 'phone') => ({
-      ':hash': hashCode(codes[channel].code, codeSalt(email, channel)),
-      ':max': 5,
-      ':nowMs': t,
-      ':now': nowS,
-      ':true': true,
-    });
-    const rightCode =
-      'attribute_exists(accountId) AND (attribute_not_exists(expiresAtEpoch) OR expiresAtEpoch > :now) AND codes.#c.#h = :hash AND codes.#c.attempts < :max AND codes.#c.expiresAt >= :nowMs';
-    await client.send(
-      new UpdateCommand({
-        TableName,
-        Key: items.emailMarker.key({ email }),
-        UpdateExpression: 'SET emailVerified = :true REMOVE codes.#c',
-        ConditionExpression: `${rightCode} AND phoneVerified <> :true`,
-        ExpressionAttributeNames: { '#c': 'email', '#h': 'hash' },
-        ExpressionAttributeValues: code('email'),
-      }),
-    );
-    // 3-4. The phone completes the account: the marker names it, one transaction verifies.
+    // 2-3. The email: the marker names the account, one transaction verifies the email
+    // (the code's rules its condition) and removes the expiry of the three items.
     const marker = await client.send(
       new GetCommand({ TableName, Key: items.emailMarker.key({ email }), ConsistentRead: true }),
     );
@@ -169,17 +147,25 @@ export async function rawBaseline(stack: SpawnedStack, waveId: string) {
         Update: {
           TableName,
           Key: items.emailMarker.key({ email }),
-          UpdateExpression: 'SET phoneVerified = :true REMOVE codes.#c, expiresAtEpoch',
-          ConditionExpression: `${rightCode} AND emailVerified = :true AND accountId = :me`,
-          ExpressionAttributeNames: { '#c': 'phone', '#h': 'hash' },
-          ExpressionAttributeValues: { ...code('phone'), ':me': id },
+          UpdateExpression: 'SET emailVerified = :true REMOVE codes.#c, expiresAtEpoch',
+          ConditionExpression:
+            'attribute_exists(accountId) AND (attribute_not_exists(expiresAtEpoch) OR expiresAtEpoch > :now) AND codes.#c.#h = :hash AND codes.#c.attempts < :max AND codes.#c.expiresAt >= :nowMs AND accountId = :me AND (attribute_not_exists(emailVerified) OR emailVerified <> :true)',
+          ExpressionAttributeNames: { '#c': 'email', '#h': 'hash' },
+          ExpressionAttributeValues: {
+            ':hash': hashCode(codes.email.code, codeSalt(email, 'email')),
+            ':max': 5,
+            ':nowMs': t,
+            ':now': nowS,
+            ':true': true,
+            ':me': id,
+          },
         },
       },
       {
         Update: {
           TableName,
           Key: items.account.key({ accountId: id }),
-          UpdateExpression: 'SET emailVerified = :true, phoneVerified = :true REMOVE expiresAtEpoch',
+          UpdateExpression: 'SET emailVerified = :true REMOVE expiresAtEpoch',
           ConditionExpression:
             'attribute_exists(PK) AND (attribute_not_exists(expiresAtEpoch) OR expiresAtEpoch > :now)',
           ExpressionAttributeValues: { ':true': true, ':now': nowS },
@@ -195,7 +181,7 @@ export async function rawBaseline(stack: SpawnedStack, waveId: string) {
         },
       },
     ]);
-    // 5-6. Sign-in: the back-off's claim on the marker returns what the check needs; the
+    // 4-5. Sign-in: the back-off's claim on the marker returns what the check needs; the
     // right password starts the count again.
     const claim = await client.send(
       new UpdateCommand({
@@ -220,7 +206,7 @@ export async function rawBaseline(stack: SpawnedStack, waveId: string) {
       }),
     );
     await issueToken({ accountId, role: 'citizen' });
-    // 7. Profile: the account active, the NIK marker claimed, the profile written.
+    // 6. Profile: the account active, the NIK marker claimed, the profile written.
     const body = profileBody(randomIdentity());
     const { nik, kk, ...personal } = body;
     const [nikHash, kkHash, nikSealed, kkSealed] = await Promise.all([
@@ -258,7 +244,7 @@ export async function rawBaseline(stack: SpawnedStack, waveId: string) {
         },
       },
     ]);
-    // 8-9. Join: the account's partition, then the application's transaction.
+    // 7-8. Join: the account's partition, then the application's transaction.
     const partition = await client.send(
       new QueryCommand({
         TableName,

@@ -6,10 +6,12 @@ import { payoutAccount } from '#shared/store/items.ts';
 import { call, latestCode, registerCitizen, stack, uniqueEmail, uniquePhone } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import { validKk, validNik } from '#test/support/nik.ts';
+import { participant } from '#test/support/participants.ts';
 import { axeViolations, launchBrowser, newPage, screenshot } from './support/browser.ts';
 
-// The citizens' pages, issue 18: the two code fields each with its own id and label, a
-// signed-in citizen sent home (not to sign in) after verifying, a phone written 0812...
+// The citizens' pages, issue 18: the code fields each with its own id and label (the
+// phone's only once selected, issue 20), a signed-in citizen sent home (not to sign in)
+// after verifying, a phone written 0812...
 // accepted, the profile form filled in with what was saved, a field refused by the API's
 // schema said in Indonesian, only LIVE banks and e-wallets offered for a payout account,
 // and a payout account a partner refused asking to be linked again.
@@ -50,14 +52,17 @@ async function signInThroughThePage(page: Page, email: string) {
   await page.getByRole('button', { name: 'Masuk', exact: true }).click();
 }
 
-async function registerThroughThePage(page: Page, phone: string) {
+/** Registers through the page; answers the email. */
+async function registerThroughThePage(page: Page, phone: string): Promise<string> {
+  const email = uniqueEmail();
   await page.goto(`${apiUrl}/`);
   await poll(() => heading(page).textContent()).toBe('Daftar akun Prakerja');
   await page.getByLabel('Nama lengkap (sesuai KTP)').fill('Budi Santoso');
-  await page.getByLabel('Email').fill(uniqueEmail());
+  await page.getByLabel('Email').fill(email);
   await page.getByLabel('Nomor HP').fill(phone);
   await page.getByLabel('Kata sandi').fill(password);
   await page.getByRole('button', { name: 'Daftar', exact: true }).click();
+  return email;
 }
 
 /** Every id on the page that more than one element carries. */
@@ -71,35 +76,56 @@ describe('the citizens’ pages (issue 18)', () => {
   it('registers a phone written 0812…: sent and stored as +62812…', async () => {
     const { page, faults } = await freshPage();
     const phone = uniquePhone();
-    await registerThroughThePage(page, `0${phone.slice(3)}`);
-    await poll(() => heading(page).textContent()).toBe('Verifikasi email dan nomor HP');
-    // The SMS went to the number as the API stores it.
+    const email = await registerThroughThePage(page, `0${phone.slice(3)}`);
+    await poll(() => heading(page).textContent()).toBe('Verifikasi email');
+    // No SMS at registration; the phone's code, when asked for, goes to the number as stored.
+    expect((await call('GET', `/_local/outbox?to=${encodeURIComponent(phone)}`)).body.items).toEqual([]);
+    await call('POST', '/v1/accounts/codes', { body: { email, channel: 'phone' } });
     await poll(() => latestCode(phone, 'verify-phone').catch(() => '')).toMatch(/^\d{6}$/);
     expect(unexpected(faults)).toEqual([]);
   });
 
-  it('gives each code field its own id and label: the SMS field is the phone form’s own', async () => {
+  it('registration asks for the email code only, in a labelled field', async () => {
     const { page, faults } = await freshPage();
-    const phone = uniquePhone();
-    await registerThroughThePage(page, phone);
-    await poll(() => heading(page).textContent()).toBe('Verifikasi email dan nomor HP');
+    await registerThroughThePage(page, uniquePhone());
+    await poll(() => heading(page).textContent()).toBe('Verifikasi email');
+    expect(await duplicateIds(page)).toEqual([]);
+    expect(
+      await page.getByLabel('Kode dari email').evaluate((e) => (e as { form: { id: string } }).form.id),
+    ).toBe('verify-email');
+    expect(await page.getByLabel('Kode dari SMS').count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(unexpected(faults)).toEqual([]);
+  });
+
+  it('a selected participant verifies the phone when it is needed: home asks, the SMS field is labelled', async () => {
+    const { page, faults } = await freshPage();
+    const p = await participant({ verifyPhone: false });
+    await signInThroughThePage(page, p.email);
+    await poll(() => page.locator('main').textContent()).toContain(
+      'Verifikasi nomor HP Anda sebelum membeli pelatihan',
+    );
+    await page.getByRole('link', { name: 'Verifikasi nomor HP' }).click();
+    await poll(() => heading(page).textContent()).toBe('Verifikasi nomor HP');
     expect(await duplicateIds(page)).toEqual([]);
     const sms = page.getByLabel('Kode dari SMS');
     expect(await sms.count()).toBe(1);
     expect(await sms.evaluate((e) => (e as { form: { id: string } }).form.id)).toBe('verify-phone');
-    expect(
-      await page.getByLabel('Kode dari email').evaluate((e) => (e as { form: { id: string } }).form.id),
-    ).toBe('verify-email');
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'citizen-verify-labelled');
-    await poll(() => latestCode(phone, 'verify-phone').catch(() => '')).toMatch(/^\d{6}$/);
-    await sms.fill(await latestCode(phone, 'verify-phone'));
+    // No code until the participant asks for one.
+    expect((await call('GET', `/_local/outbox?to=${encodeURIComponent(p.phone)}`)).body.items).toEqual([]);
+    await page.getByRole('button', { name: 'Kirim kode SMS' }).click();
+    await poll(() => latestCode(p.phone, 'verify-phone').catch(() => '')).toMatch(/^\d{6}$/);
+    await sms.fill(await latestCode(p.phone, 'verify-phone'));
     await page.locator('#verify-phone').getByRole('button', { name: 'Verifikasi' }).click();
-    await page.locator('#verify-phone').waitFor({ state: 'detached' });
+    await poll(() => heading(page).textContent()).toBe('Halo, Warga Uji');
+    await poll(() => page.locator('main').textContent()).toContain('Nomor HP: Terverifikasi');
+    expect(await page.getByRole('link', { name: 'Verifikasi nomor HP' }).count()).toBe(0);
     expect(unexpected(faults)).toEqual([]);
   });
 
-  it('sends a signed-in citizen home, not to sign in, once both codes are verified', async () => {
+  it('sends a signed-in citizen home, not to sign in, once the email is verified', async () => {
     const { page, faults } = await freshPage();
     const email = uniqueEmail();
     const phone = uniquePhone();
@@ -110,19 +136,12 @@ describe('the citizens’ pages (issue 18)', () => {
     await signInThroughThePage(page, email);
     await poll(() => heading(page).textContent()).toBe('Halo, Rina Wulandari');
     await page.getByRole('link', { name: 'Verifikasi sekarang' }).click();
-    await poll(() => heading(page).textContent()).toBe('Verifikasi email dan nomor HP');
-    for (const [form, to, template] of [
-      ['#verify-email', email, 'verify-email'],
-      ['#verify-phone', phone, 'verify-phone'],
-    ] as const) {
-      await page.locator(`${form} input[name="code"]`).fill(await latestCode(to, template));
-      await page.locator(form).getByRole('button', { name: 'Verifikasi' }).click();
-      await page.locator(form).waitFor({ state: 'detached' });
-    }
+    await poll(() => heading(page).textContent()).toBe('Verifikasi email');
+    await page.locator('#verify-email input[name="code"]').fill(await latestCode(email, 'verify-email'));
+    await page.locator('#verify-email').getByRole('button', { name: 'Verifikasi' }).click();
     await poll(() => heading(page).textContent()).toBe('Halo, Rina Wulandari');
-    await poll(() => page.locator('main').textContent()).toContain(
-      'Email: Terverifikasi · Nomor HP: Terverifikasi',
-    );
+    // Not selected (not even joined): the phone is not asked for.
+    await poll(() => page.locator('main').textContent()).toContain('Email: Terverifikasi · Nomor HP: —');
     expect(await page.getByRole('link', { name: 'Verifikasi sekarang' }).count()).toBe(0);
     expect(unexpected(faults)).toEqual([]);
   });

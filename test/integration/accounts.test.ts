@@ -14,6 +14,47 @@ describe('accounts', () => {
     expect(citizen.token.split('.')).toHaveLength(3);
   });
 
+  const outboxOf = async (to: string) =>
+    (await call('GET', `/_local/outbox?to=${encodeURIComponent(to)}`)).body.items as {
+      channel: string;
+      template: string;
+    }[];
+
+  it('registration sends exactly one message, an email: no SMS until the phone is needed', async () => {
+    const body = account();
+    expect((await call('POST', '/v1/accounts', { body })).status).toBe(201);
+    expect(await outboxOf(body.email)).toMatchObject([{ channel: 'email', template: 'verify-email' }]);
+    expect(await outboxOf(body.phone)).toEqual([]);
+  });
+
+  it('sends a phone code on request, at most one a minute per channel', async () => {
+    const body = account();
+    await call('POST', '/v1/accounts', { body });
+    const codes = (channel: 'email' | 'phone') =>
+      call('POST', '/v1/accounts/codes', { body: { email: body.email, channel } });
+    // The email's code went a moment ago: none now; the phone has had none: one now, once.
+    for (const channel of ['email', 'phone', 'phone', 'email'] as const)
+      expect((await codes(channel)).status).toBe(202);
+    expect(await outboxOf(body.email)).toHaveLength(1);
+    expect(await outboxOf(body.phone)).toMatchObject([{ channel: 'sms', template: 'verify-phone' }]);
+    await call('POST', '/_local/clock', { body: { now: new Date(Date.now() + 61_000).toISOString() } });
+    try {
+      expect((await codes('phone')).status).toBe(202);
+      expect(await outboxOf(body.phone)).toHaveLength(2);
+      expect(await outboxOf(body.email)).toHaveLength(1);
+      const r = await call('POST', '/v1/accounts/verify', {
+        body: { email: body.email, channel: 'phone', code: await latestCode(body.phone, 'verify-phone') },
+      });
+      expect(r.status).toBe(200);
+      // A verified phone gets no more codes.
+      await call('POST', '/_local/clock', { body: { now: new Date(Date.now() + 200_000).toISOString() } });
+      expect((await codes('phone')).status).toBe(202);
+      expect(await outboxOf(body.phone)).toHaveLength(2);
+    } finally {
+      await call('DELETE', '/_local/clock');
+    }
+  });
+
   it('refuses a second account with the same email, whatever its case', async () => {
     const first = account();
     expect((await call('POST', '/v1/accounts', { body: first })).status).toBe(201);
@@ -55,6 +96,7 @@ describe('accounts', () => {
   it('expires a code after 10 minutes on the backend clock', async () => {
     const body = account();
     await call('POST', '/v1/accounts', { body });
+    await call('POST', '/v1/accounts/codes', { body: { email: body.email, channel: 'phone' } });
     const code = await latestCode(body.phone, 'verify-phone');
     await call('POST', '/_local/clock', { body: { now: new Date(Date.now() + 11 * 60_000).toISOString() } });
     try {

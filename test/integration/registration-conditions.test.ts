@@ -32,6 +32,9 @@ const get = async (PK: string, SK: string) =>
   (await db().send(new GetCommand({ TableName: stack().tableName, Key: { PK, SK }, ConsistentRead: true })))
     .Item;
 
+const requestPhoneCode = async (email: string) =>
+  expect((await call('POST', '/v1/accounts/codes', { body: { email, channel: 'phone' } })).status).toBe(202);
+
 async function unverified() {
   const body = {
     fullName: 'Warga Uji',
@@ -48,7 +51,7 @@ afterEach(async () => {
   await call('DELETE', '/_local/clock');
 });
 
-describe('verification by one conditional write', () => {
+describe('verification by conditions', () => {
   it('a wrong code, an expired code and an unknown email each get their answer; the attempts are counted', async () => {
     const a = await unverified();
     const code = await latestCode(a.email, 'verify-email');
@@ -70,15 +73,34 @@ describe('verification by one conditional write', () => {
     expect(await get(`EMAIL#${a.email}`, 'EMAIL')).toEqual(before);
   });
 
-  it('GET /v1/me shows each channel as verified before both are', async () => {
+  it('GET /v1/me shows each channel as verified on its own; the email is what the account needs', async () => {
     const a = await unverified();
+    await requestPhoneCode(a.email);
     expect((await verify(a.email, 'phone', await latestCode(a.phone, 'verify-phone'))).status).toBe(200);
     const token = await signIn(a.email, a.password);
-    const me = await call('GET', '/v1/me', { token });
-    expect(me.body.verification).toEqual({ email: false, phone: true });
-    // The account itself is not verified until both are: it claims nothing yet.
+    expect((await call('GET', '/v1/me', { token })).body.verification).toEqual({ email: false, phone: true });
+    // A verified phone is not enough: until the email is verified the account claims nothing.
     const profile = await call('PUT', '/v1/me/profile', { token, body: profileBody(randomIdentity()) });
     expect(slug(profile)).toBe('not-verified');
+    expect(await get(`ACCOUNT#${a.accountId}`, 'ACCOUNT')).toHaveProperty('expiresAtEpoch');
+    expect((await verify(a.email, 'email', await latestCode(a.email, 'verify-email'))).status).toBe(200);
+    expect((await call('GET', '/v1/me', { token })).body.verification).toEqual({ email: true, phone: true });
+  });
+
+  it('the email alone makes the account permanent; the phone can be verified later', async () => {
+    const a = await unverified();
+    expect((await verify(a.email, 'email', await latestCode(a.email, 'verify-email'))).status).toBe(200);
+    expect(await get(`ACCOUNT#${a.accountId}`, 'ACCOUNT')).toMatchObject({
+      emailVerified: true,
+      phoneVerified: false,
+    });
+    for (const key of [`ACCOUNT#${a.accountId}`, `EMAIL#${a.email}`, `PHONE#${a.phone}`])
+      expect(await get(key, key.split('#')[0]!)).not.toHaveProperty('expiresAtEpoch');
+    // No phone code was ever sent: a guess is a wrong code and counts nothing.
+    expect(slug(await verify(a.email, 'phone', '123456'))).toBe('invalid-code');
+    await requestPhoneCode(a.email);
+    expect((await verify(a.email, 'phone', await latestCode(a.phone, 'verify-phone'))).status).toBe(200);
+    expect(await get(`ACCOUNT#${a.accountId}`, 'ACCOUNT')).toMatchObject({ phoneVerified: true });
   });
 
   it('20 concurrent wrong codes: exactly 5 are counted, the rest find the code locked', async () => {
@@ -95,6 +117,7 @@ describe('verification by one conditional write', () => {
 
   it('10 concurrent verifications of each channel: all answer 200 and the account completes once', async () => {
     const a = await unverified();
+    await requestPhoneCode(a.email);
     const codes = {
       email: await latestCode(a.email, 'verify-email'),
       phone: await latestCode(a.phone, 'verify-phone'),

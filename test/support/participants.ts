@@ -37,10 +37,16 @@ async function wave(): Promise<string> {
   return waveId;
 }
 
+/** A participant whose phone is verified unless `verifyPhone` is false (as just selected). */
 export async function participant(
-  options: { balanceIdr?: number; deadline?: Date; status?: 'ACTIVE' | 'REVOKED' } = {},
+  options: {
+    balanceIdr?: number;
+    deadline?: Date;
+    status?: 'ACTIVE' | 'REVOKED';
+    verifyPhone?: boolean;
+  } = {},
 ): Promise<TestParticipant> {
-  const citizen = await registerCitizen();
+  const citizen = await registerCitizen({ verifyPhone: options.verifyPhone });
   const cardNumber = newCardNumber();
   const balanceIdr = options.balanceIdr ?? 3_500_000;
   const at = new Date().toISOString();

@@ -41,7 +41,6 @@ describe('wave status', () => {
 describe('join refusal', () => {
   const ready = {
     emailVerified: true,
-    phoneVerified: true,
     hasProfile: true,
     isParticipant: false,
     hasJoined: false,
@@ -49,7 +48,7 @@ describe('join refusal', () => {
   };
   it('admits a ready citizen to an open wave', () => expect(joinRefusal(ready)).toBeUndefined());
   it('names the first thing the citizen must fix', () => {
-    expect(joinRefusal({ ...ready, phoneVerified: false, hasProfile: false })).toBe('not-verified');
+    expect(joinRefusal({ ...ready, emailVerified: false, hasProfile: false })).toBe('not-verified');
     expect(joinRefusal({ ...ready, hasProfile: false })).toBe('profile-incomplete');
     expect(joinRefusal({ ...ready, isParticipant: true, hasJoined: true })).toBe('already-participant');
     expect(joinRefusal({ ...ready, hasJoined: true })).toBe('already-joined');

@@ -14,7 +14,8 @@ const id = {
   back: 'Kembali ke beranda',
   // register
   registerTitle: 'Daftar akun Prakerja',
-  registerIntro: 'Gratis. Siapkan email dan nomor HP aktif: kami mengirim kode ke keduanya.',
+  registerIntro:
+    'Gratis. Siapkan email dan nomor HP aktif: kami mengirim kode ke email; nomor HP diverifikasi lewat SMS jika Anda terpilih.',
   fullName: 'Nama lengkap (sesuai KTP)',
   email: 'Email',
   password: 'Kata sandi',
@@ -25,8 +26,15 @@ const id = {
   haveAccount: 'Sudah punya akun?',
   signInLink: 'Masuk',
   // verify
-  verifyTitle: 'Verifikasi email dan nomor HP',
-  verifyIntro: 'Masukkan kode 6 angka yang kami kirim ke {email} dan lewat SMS.',
+  verifyTitle: 'Verifikasi email',
+  verifyIntro: 'Masukkan kode 6 angka yang kami kirim ke {email}.',
+  phoneTitle: 'Verifikasi nomor HP',
+  phoneIntro:
+    'Anda terpilih. Verifikasi nomor HP {phone} sebelum membeli pelatihan pertama atau menghubungkan rekening: kirim kode lewat SMS, lalu masukkan kodenya.',
+  sendSmsCode: 'Kirim kode SMS',
+  phoneNeeded:
+    'Anda terpilih. Verifikasi nomor HP Anda sebelum membeli pelatihan atau menghubungkan rekening insentif.',
+  verifyPhoneNow: 'Verifikasi nomor HP',
   emailCode: 'Kode dari email',
   phoneCode: 'Kode dari SMS',
   verify: 'Verifikasi',
@@ -51,7 +59,7 @@ const id = {
   noWaves: 'Belum ada gelombang.',
   join: 'Gabung',
   joined: 'Sudah bergabung',
-  joinNeedsProfile: 'Lengkapi verifikasi dan data diri untuk bergabung.',
+  joinNeedsProfile: 'Verifikasi email dan lengkapi data diri untuk bergabung.',
   outcome: 'Hasil: {outcome}',
   cardTitle: 'Kartu Prakerja',
   cardNumber: 'Nomor kartu',
@@ -211,7 +219,8 @@ const id = {
   'problem.nik-locked': 'NIK tidak bisa diubah setelah bergabung dengan gelombang.',
   'problem.profile-locked':
     'Setelah bergabung dengan gelombang, nomor KK, pernyataan dan tanggal lahir hanya bisa dikoreksi oleh admin.',
-  'problem.not-verified': 'Verifikasi email dan nomor HP dulu.',
+  'problem.not-verified': 'Verifikasi email dulu.',
+  'problem.phone-not-verified': 'Verifikasi nomor HP dulu (menu Verifikasi nomor HP di beranda).',
   'problem.ineligible': 'Anda tidak memenuhi syarat: {reasons}',
   'problem.unauthorized': 'Sesi berakhir. Silakan masuk lagi.',
   'problem.profile-incomplete': 'Lengkapi data diri dulu.',
@@ -242,7 +251,8 @@ const en: Dictionary<Key> = {
   loadFailed: 'The page did not load. Check your network and reload.',
   back: 'Back to home',
   registerTitle: 'Create a Prakerja account',
-  registerIntro: 'Free. Have an email and a mobile number at hand: we send a code to each.',
+  registerIntro:
+    'Free. Have an email and a mobile number at hand: we send a code to the email; the number is verified by SMS if you are selected.',
   fullName: 'Full name (as on your KTP)',
   email: 'Email',
   password: 'Password',
@@ -252,8 +262,15 @@ const en: Dictionary<Key> = {
   register: 'Register',
   haveAccount: 'Already have an account?',
   signInLink: 'Sign in',
-  verifyTitle: 'Verify your email and mobile number',
-  verifyIntro: 'Enter the 6-digit codes we sent to {email} and by SMS.',
+  verifyTitle: 'Verify your email',
+  verifyIntro: 'Enter the 6-digit code we sent to {email}.',
+  phoneTitle: 'Verify your mobile number',
+  phoneIntro:
+    'You were selected. Verify your mobile number {phone} before your first course purchase or linking a payout account: send a code by SMS, then enter it.',
+  sendSmsCode: 'Send a code by SMS',
+  phoneNeeded:
+    'You were selected. Verify your mobile number before buying a course or linking a payout account.',
+  verifyPhoneNow: 'Verify mobile number',
   emailCode: 'Code from the email',
   phoneCode: 'Code from the SMS',
   verify: 'Verify',
@@ -276,7 +293,7 @@ const en: Dictionary<Key> = {
   noWaves: 'No waves yet.',
   join: 'Join',
   joined: 'Joined',
-  joinNeedsProfile: 'Verify and complete your personal data to join.',
+  joinNeedsProfile: 'Verify your email and complete your personal data to join.',
   outcome: 'Outcome: {outcome}',
   cardTitle: 'Prakerja card',
   cardNumber: 'Card number',
@@ -428,7 +445,8 @@ const en: Dictionary<Key> = {
   'problem.nik-locked': 'The NIK cannot change after joining a wave.',
   'problem.profile-locked':
     'After joining a wave, the KK number, the declarations and the date of birth can only be corrected by an administrator.',
-  'problem.not-verified': 'Verify your email and mobile number first.',
+  'problem.not-verified': 'Verify your email first.',
+  'problem.phone-not-verified': 'Verify your mobile number first (Verify mobile number, on the home page).',
   'problem.ineligible': 'You are not eligible: {reasons}',
   'problem.unauthorized': 'Your session has ended. Please sign in again.',
   'problem.profile-incomplete': 'Complete your personal data first.',

@@ -13,11 +13,19 @@ export default function HomePage() {
   if (me.error) return <p role="alert">{problemText(me.error)}</p>;
   if (!me.data) return <p aria-live="polite">{t('loading')}</p>;
   const m = me.data;
-  const verified = m.verification.email && m.verification.phone;
+  // Joining needs the email; the phone is verified once selected, before it is needed.
+  const verified = m.verification.email;
+  const phoneNeeded = m.participant != null && !m.verification.phone;
   return (
     <section>
       <h1 tabIndex={-1}>{t('hello', { name: m.fullName })}</h1>
       {m.participant && <Card participant={m.participant} />}
+      {phoneNeeded && (
+        <div class="panel" role="alert">
+          <p>{t('phoneNeeded')}</p>
+          <a href="#/verify">{t('verifyPhoneNow')}</a>
+        </div>
+      )}
       {m.payoutAccount?.status === 'REJECTED' && m.payoutAccount.reason === 'payment-rejected' && (
         <div class="panel" role="alert">
           <p>{t('payoutRelink')}</p>

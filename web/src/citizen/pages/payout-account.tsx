@@ -56,6 +56,13 @@ export default function PayoutAccountPage() {
       <h1 tabIndex={-1}>{t('payoutTitle')}</h1>
       <p>{t('payoutIntro')}</p>
       {me.error && <p role="alert">{problemText(me.error)}</p>}
+      {me.data && !me.data.verification.phone && (
+        // The link is confirmed by an SMS code: the phone is verified first.
+        <div class="panel" role="alert">
+          <p>{t('phoneNeeded')}</p>
+          <a href="#/verify">{t('verifyPhoneNow')}</a>
+        </div>
+      )}
       {partners.error && <p role="alert">{problemText(partners.error)}</p>}
       {account && (
         <div class="panel" aria-live="polite">
