@@ -94,6 +94,18 @@ export interface PayoutEntry {
   at: string;
 }
 
+export interface PayoutStageShard {
+  runId: string;
+  shard: number;
+  /** Its share of the budget: the shards' shares sum to the budget (domain `allotBudget`). */
+  allotIdr: number;
+  stagedIdr: number;
+  /** Claims stop: the run left STAGING (finished, rejected, cancelled). */
+  closed?: boolean;
+  /** A claim found its share spent: some incentives stay due for the next run. */
+  budgetReached?: boolean;
+}
+
 export type PartnerTotals = Record<string, RunTally>;
 export interface RunTotals {
   all: RunTally;

@@ -1,7 +1,11 @@
 // The payout run workflow, declared once (CDK and the local stack read it, like the
 // selection). One state machine, two phases, each its own execution:
-//   phase "stage"    (POST /v1/admin/payout-runs):  Stage (Map over due-index shards, page
-//                    loop) -> FinishStaging (AWAITING_APPROVAL with the totals)
+//   phase "stage"    (POST /v1/admin/payout-runs):  CountDue (Map over the due index's
+//                    shards, page loop: what is payable) -> CheckBudget (over the budget:
+//                    REJECTED `over-budget`, audited, and the phase ends; within it: each
+//                    shard's share of the budget on its own counter) -> Stage (Map over
+//                    the shards in parallel, page loop, each claiming on its counter) ->
+//                    FinishStaging (AWAITING_APPROVAL with the totals)
 //   phase "disburse" (the approval):  Enqueue (page loop: a batch = one queue message)
 //                    -> Wait/Progress loop until no instruction is pending -> FinishRun
 //                    (a batch whose message went to the DLQ is resolved with the partner and
@@ -12,6 +16,8 @@
 // costs a few hundred transitions whatever its size beyond that.
 
 export const payoutTasks = {
+  CountPage: 'payouts/count-page',
+  CheckBudget: 'payouts/check-budget',
   StagePage: 'payouts/stage-page',
   FinishStaging: 'payouts/finish-staging',
   EnqueuePage: 'payouts/enqueue-page',
@@ -47,15 +53,19 @@ export const MAX_PROGRESS_LOOKS = 720;
  */
 export const PAYOUT_TIMEOUT_SECONDS = 36 * 3600;
 
-/** Staging segments claim concurrently on the run's budget counter: a few at a time. */
-export const MAX_PARALLEL_STAGING = 4;
+/** Every shard of the due index at once (shared/store/items.ts DUE_SHARDS): each claims on
+ *  its own counter, so nothing queues on one item. */
+export const MAX_PARALLEL_STAGING = 16;
 
 export interface PayoutStageInput {
   phase: 'stage';
   runId: string;
+  /** The due index's shards, counted then staged in parallel. */
   shardList: number[];
   pageSize: number;
   pagesPerCall: number;
+  /** Pages a count call reads: it only reads, so more per call (fewer transitions). */
+  countPagesPerCall: number;
 }
 
 export interface PayoutDisburseInput {
@@ -80,6 +90,20 @@ export function payoutDefinition(resource: (task: PayoutTask) => string) {
     Retry: retryTransient,
     ...rest,
   });
+  // One shard's page loop: the task again until it says it is done.
+  const pageLoop = (name: 'CountPage' | 'StagePage') => ({
+    ProcessorConfig: { Mode: 'INLINE' },
+    StartAt: name,
+    States: {
+      [name]: task(name, { Next: `${name}More` }),
+      [`${name}More`]: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.done', BooleanEquals: false, Next: name }],
+        Default: `${name}Done`,
+      },
+      [`${name}Done`]: { Type: 'Succeed' },
+    },
+  });
   return {
     Comment: 'A payout run: staging, or (after approval) disbursement through the partner queues',
     TimeoutSeconds: PAYOUT_TIMEOUT_SECONDS,
@@ -88,9 +112,9 @@ export function payoutDefinition(resource: (task: PayoutTask) => string) {
       Phase: {
         Type: 'Choice',
         Choices: [{ Variable: '$.phase', StringEquals: 'disburse', Next: 'EnqueuePage' }],
-        Default: 'Stage',
+        Default: 'CountDue',
       },
-      Stage: {
+      CountDue: {
         Type: 'Map',
         ItemsPath: '$.shardList',
         MaxConcurrency: MAX_PARALLEL_STAGING,
@@ -98,25 +122,46 @@ export function payoutDefinition(resource: (task: PayoutTask) => string) {
           'runId.$': '$.runId',
           'shard.$': '$$.Map.Item.Value',
           'pageSize.$': '$.pageSize',
+          'pagesPerCall.$': '$.countPagesPerCall',
+          cursor: null,
+          done: false,
+          count: 0,
+          amountIdr: 0,
+        },
+        ItemProcessor: pageLoop('CountPage'),
+        ResultPath: '$.due',
+        Catch: failTo,
+        Next: 'CheckBudget',
+      },
+      CheckBudget: task('CheckBudget', {
+        Parameters: { 'runId.$': '$.runId', 'due.$': '$.due' },
+        ResultPath: '$.budget',
+        Catch: failTo,
+        Next: 'WithinBudget',
+      }),
+      WithinBudget: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.budget.stage', BooleanEquals: true, Next: 'Stage' }],
+        Default: 'NotStaged',
+      },
+      // Rejected over the budget, or closed meanwhile: the run says which.
+      NotStaged: { Type: 'Succeed' },
+      Stage: {
+        Type: 'Map',
+        ItemsPath: '$.budget.shards',
+        MaxConcurrency: MAX_PARALLEL_STAGING,
+        ItemSelector: {
+          'runId.$': '$.runId',
+          'shard.$': '$$.Map.Item.Value.shard',
+          'allotIdr.$': '$$.Map.Item.Value.allotIdr',
+          'pageSize.$': '$.pageSize',
           'pagesPerCall.$': '$.pagesPerCall',
           cursor: null,
           done: false,
           staged: 0,
           budgetReached: false,
         },
-        ItemProcessor: {
-          ProcessorConfig: { Mode: 'INLINE' },
-          StartAt: 'StagePage',
-          States: {
-            StagePage: task('StagePage', { Next: 'StagePageMore' }),
-            StagePageMore: {
-              Type: 'Choice',
-              Choices: [{ Variable: '$.done', BooleanEquals: false, Next: 'StagePage' }],
-              Default: 'StagePageDone',
-            },
-            StagePageDone: { Type: 'Succeed' },
-          },
-        },
+        ItemProcessor: pageLoop('StagePage'),
         ResultPath: null,
         Catch: failTo,
         Next: 'FinishStaging',

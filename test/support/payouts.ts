@@ -28,6 +28,18 @@ function useStackKeys(dir: string) {
 export const accountNumberFor = (code: string) =>
   paymentPartnerSpec(code)?.kind === 'bank' ? String(randomInt(10 ** 11, 10 ** 12)) : uniquePhone();
 
+// Seeding thousands at once: random numbers collide (the partner refuses a number it
+// holds), so a number is drawn again until this process has not used it.
+const seededNumbers = new Set<string>();
+function unseenAccountNumber(code: string): string {
+  for (;;) {
+    const number = accountNumberFor(code);
+    if (seededNumbers.has(number)) continue;
+    seededNumbers.add(number);
+    return number;
+  }
+}
+
 export async function setFaults(code: string, faults: Record<string, unknown> = {}) {
   const r = await call('POST', `/_local/payment-partners/${code}/faults`, { body: faults });
   if (r.status !== 200) throw new Error(`faults ${code}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -100,7 +112,7 @@ export async function seedPayablesInto(
     return {
       accountId: randomUUID(),
       partnerCode,
-      accountNumber: accountNumberFor(partnerCode),
+      accountNumber: unseenAccountNumber(partnerCode),
       incentives: [
         { kind: 'incentive' as const, n: 1, amountIdr: 600_000 },
         ...(n % 2 ? [{ kind: 'survey' as const, n: 1, amountIdr: 50_000 }] : []),

@@ -167,10 +167,18 @@ describe('workflow definitions', () => {
   it('a staging of the largest run stays under the history limit', () => {
     const { States: s } = workflows.payout.definition((t) => t) as { States: Record<string, any> };
     const inner = s.Stage.ItemProcessor.States;
+    const counting = s.CountDue.ItemProcessor.States;
+    // The count reads the pages the staging claims, 50 to a call rather than 10.
     const calls = DUE_SHARDS + Math.ceil(LARGEST_RUN / (200 * 10));
+    const countCalls = DUE_SHARDS + Math.ceil(LARGEST_RUN / (200 * 50));
     const worst =
       2 +
       events(s.Phase) +
+      events(s.CountDue) +
+      DUE_SHARDS * (2 + events(counting.CountPageDone)) +
+      countCalls * (events(counting.CountPage) + events(counting.CountPageMore)) +
+      events(s.CheckBudget) +
+      events(s.WithinBudget) +
       events(s.Stage) +
       DUE_SHARDS * (2 + events(inner.StagePageDone)) +
       calls * (events(inner.StagePage) + events(inner.StagePageMore)) +
@@ -178,6 +186,10 @@ describe('workflow definitions', () => {
       events(s.RecordFailure) +
       events(s.PayoutFailed);
     expect(worst).toBeLessThan(HISTORY_LIMIT);
+    // Every shard stages at once: each claims on its own counter.
+    expect(s.Stage.MaxConcurrency).toBe(DUE_SHARDS);
+    expect(s.CountDue.MaxConcurrency).toBe(DUE_SHARDS);
+    expect(s.CountDue.ItemSelector['pagesPerCall.$']).toBe('$.countPagesPerCall');
   });
 
   it('the loop outlasts a dead batch and the execution outlasts the loop', () => {
