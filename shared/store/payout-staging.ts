@@ -18,7 +18,7 @@ import {
 import { pages } from '#shared/store/paginate.ts';
 import { findPartnerByCode } from '#shared/store/partners.ts';
 import type { PayoutAccount } from '#shared/store/payout-accounts.ts';
-import type { PayoutInstruction, PayoutRun } from '#shared/store/payouts.ts';
+import { getRun, type PayoutInstruction, type PayoutRun } from '#shared/store/payouts.ts';
 import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // Staging: incentives due by the period's end (the sparse due index, GSI1, in shards)
@@ -140,8 +140,9 @@ export async function openShards(runId: string, allots: { shard: number; allotId
     return true;
   } catch (error) {
     if (!(error instanceof ConditionFailed)) throw error;
-    // The run left STAGING (cancelled meanwhile): nothing to stage. A counter there: retried.
-    return error.index !== 0;
+    // The run left STAGING (cancelled meanwhile): nothing to stage. Still staging: the
+    // counters were there (a retried call).
+    return (await getRun(runId))?.status === 'STAGING';
   }
 }
 

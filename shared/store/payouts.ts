@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { emptyTally, type InstructionStatus, type RunStatus, type RunTally } from '#shared/domain/payouts.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import {
@@ -272,6 +272,25 @@ export async function moveRunWith(
   } catch (error) {
     if (error instanceof ConditionFailed && error.index === 0) return false;
     throw error;
+  }
+}
+
+/** Frees the run's period for the next run (a disbursement that ended without finishing):
+ *  only the run's own marker, whatever its status. */
+export async function releasePeriod(runId: string): Promise<void> {
+  const run = await getRun(runId);
+  if (!run || (await openRunOf(run.period)) !== runId) return;
+  try {
+    await db().send(
+      new DeleteCommand({
+        TableName: tableName(),
+        Key: payoutPeriodMarker.key({ period: run.period }),
+        ConditionExpression: 'runId = :run',
+        ExpressionAttributeValues: { ':run': runId },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
   }
 }
 

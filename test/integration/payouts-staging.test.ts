@@ -104,5 +104,23 @@ describe('parallel staging', () => {
     const more = await Promise.all(allots.map(({ shard }) => stageToTheEnd(shard, 10 ** 12)));
     expect(more.reduce((n, s) => n + s.staged, 0)).toBe(0);
     expect((await allBatches(run.runId)).length).toBe(batches.length);
+
+    // What the first run left due, a second run with room takes: every incentive once in
+    // all (and nothing of this file's period stays due for the other files' runs).
+    const second = { ...run, runId: crypto.randomUUID(), budgetIdr: DUE_SHARDS * 10 ** 9 };
+    await documentClient(stack()).send(
+      new PutCommand({ TableName: stack().tableName, Item: payoutRun.item(second) }),
+    );
+    const room = allots.map(({ shard }) => ({ shard, allotIdr: 10 ** 9 }));
+    expect(await openShards(second.runId, room)).toBe(true);
+    let staged = 0;
+    for (const { shard } of room) {
+      let state: StageState = { cursor: null, done: false, staged: 0, budgetReached: false };
+      do state = await stagePages(second, shard, state, { ...options, allotIdr: 10 ** 9 }, new Date());
+      while (!state.done);
+      staged += state.staged;
+    }
+    const first = batches.reduce((n, b) => n + b.instructions, 0);
+    expect(first + staged).toBe(90);
   }, 120_000);
 });
