@@ -49,10 +49,20 @@ async function transitionsOf(executionName: string): Promise<number> {
   return ((await r.json()) as { stateTransitions?: number }).stateTransitions ?? 0;
 }
 
-async function waitFor(token: string, runId: string, statuses: string[]) {
+async function waitFor(
+  token: string,
+  runId: string,
+  statuses: string[],
+  progress?: (run: { totals: { byStatus: { PAID: number } } }) => void,
+) {
+  let said = performance.now();
   for (;;) {
     const r = await api('GET', `/v1/admin/payout-runs/${runId}`, { token });
     if (statuses.includes(r.body.status)) return r.body;
+    if (progress && performance.now() - said > 60_000) {
+      said = performance.now();
+      progress(r.body);
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -72,12 +82,21 @@ async function scenario(label: string, period: string, failureRate: number) {
   const runId = created.body.runId as string;
   const staged = await waitFor(admin, runId, ['AWAITING_APPROVAL']);
   const stagingSeconds = (performance.now() - started) / 1000;
+  // Said at once: a large run's disbursement takes long on a small machine.
+  console.log(
+    `${label}: ${staged.totals.instructions} instructions staged in ${round(stagingSeconds)} s ` +
+      `(${round(staged.totals.instructions / stagingSeconds)}/s), ${await transitionsOf(`stage-${runId}`)} state transitions`,
+  );
   const approvedAt = performance.now();
   await api('POST', `/v1/admin/payout-runs/${runId}/approval`, {
     token: approver,
     headers: { 'idempotency-key': randomUUID() },
   });
-  const done = await waitFor(admin, runId, ['COMPLETED', 'COMPLETED_WITH_FAILURES']);
+  const done = await waitFor(admin, runId, ['COMPLETED', 'COMPLETED_WITH_FAILURES'], (run) =>
+    console.log(
+      `  ${label}: ${run.totals.byStatus.PAID} paid after ${round((performance.now() - approvedAt) / 1000)} s`,
+    ),
+  );
   const untilFinishedSeconds = (performance.now() - approvedAt) / 1000;
   // The dispatchers' own time: from the approval to the last instruction settled (the
   // workflow notices the end at its next look, up to PAYOUT_POLL_SECONDS later).

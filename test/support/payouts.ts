@@ -119,7 +119,7 @@ export async function seedPayablesInto(
       ],
     };
   });
-  const items = [];
+  const items: Record<string, unknown>[] = [];
   for (const p of payables) {
     items.push(
       await verifiedAccountItem(p, 1, at),
@@ -130,13 +130,16 @@ export async function seedPayablesInto(
   }
   const client = documentClient(target.info);
   const { tableName } = target.info;
-  for (let i = 0; i < items.length; i += 25) {
-    let writes: Record<string, unknown>[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+  // A few batches in flight: a bench seeds a hundred thousand incentives.
+  await runPool(Math.ceil(items.length / 25), 8, async (n) => {
+    let writes: Record<string, unknown>[] = items
+      .slice(n * 25, n * 25 + 25)
+      .map((Item) => ({ PutRequest: { Item } }));
     while (writes.length) {
       const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: writes } }));
       writes = (out.UnprocessedItems?.[tableName] ?? []) as Record<string, unknown>[];
     }
-  }
+  });
   await runPool(payables.length, 16, async (n) => {
     const p = payables[n]!;
     const r = await request(
