@@ -46,7 +46,16 @@ export const handler = httpHandler(createPayoutRun, async ({ body, principal }) 
   const input: PayoutStageInput = {
     phase: 'stage',
     runId: run.runId,
-    shardList: Array.from({ length: DUE_SHARDS }, (_, i) => i),
+    count: {
+      shards: Array.from({ length: DUE_SHARDS }, (_, shard) => ({
+        shard,
+        cursor: null,
+        done: false,
+        count: 0,
+        amountIdr: 0,
+      })),
+      done: false,
+    },
     pageSize: 200,
     pagesPerCall: 10,
     countPagesPerCall: 50,

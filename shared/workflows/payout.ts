@@ -1,7 +1,7 @@
 // The payout run workflow, declared once (CDK and the local stack read it, like the
 // selection). One state machine, two phases, each its own execution:
-//   phase "stage"    (POST /v1/admin/payout-runs):  CountDue (Map over the due index's
-//                    shards, page loop: what is payable) -> CheckBudget (over the budget:
+//   phase "stage"    (POST /v1/admin/payout-runs):  CountDue (every shard of the due
+//                    index at once in one call, loop: what is payable) -> CheckBudget (over the budget:
 //                    REJECTED `over-budget`, audited, and the phase ends; within it: each
 //                    shard's share of the budget on its own counter) -> Stage (Map over
 //                    the shards in parallel, page loop, each claiming on its counter) ->
@@ -15,8 +15,17 @@
 // stages or enqueues many pages and the progress loop waits between looks, so a run
 // costs a few hundred transitions whatever its size beyond that.
 
+/** One shard's count so far (the state of the CountDue loop). */
+export interface ShardCount {
+  shard: number;
+  cursor: Record<string, unknown> | null;
+  done: boolean;
+  count: number;
+  amountIdr: number;
+}
+
 export const payoutTasks = {
-  CountPage: 'payouts/count-page',
+  CountDue: 'payouts/count-due',
   CheckBudget: 'payouts/check-budget',
   StagePage: 'payouts/stage-page',
   FinishStaging: 'payouts/finish-staging',
@@ -60,11 +69,11 @@ export const MAX_PARALLEL_STAGING = 16;
 export interface PayoutStageInput {
   phase: 'stage';
   runId: string;
-  /** The due index's shards, counted then staged in parallel. */
-  shardList: number[];
+  /** The budget check's state: each shard's count so far (functions/payouts/count-due.ts). */
+  count: { shards: ShardCount[]; done: boolean };
   pageSize: number;
   pagesPerCall: number;
-  /** Pages a count call reads: it only reads, so more per call (fewer transitions). */
+  /** Pages of each shard a count call reads: it only reads, so more per call. */
   countPagesPerCall: number;
 }
 
@@ -91,7 +100,7 @@ export function payoutDefinition(resource: (task: PayoutTask) => string) {
     ...rest,
   });
   // One shard's page loop: the task again until it says it is done.
-  const pageLoop = (name: 'CountPage' | 'StagePage') => ({
+  const pageLoop = (name: 'StagePage') => ({
     ProcessorConfig: { Mode: 'INLINE' },
     StartAt: name,
     States: {
@@ -114,27 +123,26 @@ export function payoutDefinition(resource: (task: PayoutTask) => string) {
         Choices: [{ Variable: '$.phase', StringEquals: 'disburse', Next: 'EnqueuePage' }],
         Default: 'CountDue',
       },
-      CountDue: {
-        Type: 'Map',
-        ItemsPath: '$.shardList',
-        MaxConcurrency: MAX_PARALLEL_STAGING,
-        ItemSelector: {
+      // One call counts every shard at once (a few pages each), looping until all are done:
+      // a handful of transitions whatever the run's size.
+      CountDue: task('CountDue', {
+        Parameters: {
           'runId.$': '$.runId',
-          'shard.$': '$$.Map.Item.Value',
+          'shards.$': '$.count.shards',
           'pageSize.$': '$.pageSize',
           'pagesPerCall.$': '$.countPagesPerCall',
-          cursor: null,
-          done: false,
-          count: 0,
-          amountIdr: 0,
         },
-        ItemProcessor: pageLoop('CountPage'),
-        ResultPath: '$.due',
+        ResultPath: '$.count',
         Catch: failTo,
-        Next: 'CheckBudget',
+        Next: 'CountMore',
+      }),
+      CountMore: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.count.done', BooleanEquals: false, Next: 'CountDue' }],
+        Default: 'CheckBudget',
       },
       CheckBudget: task('CheckBudget', {
-        Parameters: { 'runId.$': '$.runId', 'due.$': '$.due' },
+        Parameters: { 'runId.$': '$.runId', 'due.$': '$.count.shards' },
         ResultPath: '$.budget',
         Catch: failTo,
         Next: 'WithinBudget',

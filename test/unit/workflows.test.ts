@@ -167,16 +167,14 @@ describe('workflow definitions', () => {
   it('a staging of the largest run stays under the history limit', () => {
     const { States: s } = workflows.payout.definition((t) => t) as { States: Record<string, any> };
     const inner = s.Stage.ItemProcessor.States;
-    const counting = s.CountDue.ItemProcessor.States;
-    // The count reads the pages the staging claims, 50 to a call rather than 10.
+    // The count reads every shard in each call, 50 pages of each: at worst (every due
+    // incentive in one shard) 100 calls.
     const calls = DUE_SHARDS + Math.ceil(LARGEST_RUN / (200 * 10));
-    const countCalls = DUE_SHARDS + Math.ceil(LARGEST_RUN / (200 * 50));
+    const countCalls = 1 + Math.ceil(LARGEST_RUN / (200 * 50));
     const worst =
       2 +
       events(s.Phase) +
-      events(s.CountDue) +
-      DUE_SHARDS * (2 + events(counting.CountPageDone)) +
-      countCalls * (events(counting.CountPage) + events(counting.CountPageMore)) +
+      countCalls * (events(s.CountDue) + events(s.CountMore)) +
       events(s.CheckBudget) +
       events(s.WithinBudget) +
       events(s.Stage) +
@@ -188,8 +186,7 @@ describe('workflow definitions', () => {
     expect(worst).toBeLessThan(HISTORY_LIMIT);
     // Every shard stages at once: each claims on its own counter.
     expect(s.Stage.MaxConcurrency).toBe(DUE_SHARDS);
-    expect(s.CountDue.MaxConcurrency).toBe(DUE_SHARDS);
-    expect(s.CountDue.ItemSelector['pagesPerCall.$']).toBe('$.countPagesPerCall');
+    expect(s.CountDue.Parameters['pagesPerCall.$']).toBe('$.countPagesPerCall');
   });
 
   it('the loop outlasts a dead batch and the execution outlasts the loop', () => {
