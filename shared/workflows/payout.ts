@@ -1,11 +1,11 @@
 // The payout run workflow, declared once (CDK and the local stack read it, like the
 // selection). One state machine, two phases, each its own execution:
-//   phase "stage"    (POST /v1/admin/payout-runs):  CountDue (every shard of the due
-//                    index at once in one call, loop: what is payable) -> CheckBudget (over the budget:
-//                    REJECTED `over-budget`, audited, and the phase ends; within it: each
-//                    shard's share of the budget on its own counter) -> Stage (Map over
-//                    the shards in parallel, page loop, each claiming on its counter) ->
-//                    FinishStaging (AWAITING_APPROVAL with the totals)
+//   phase "stage"    (POST /v1/admin/payout-runs):  CountDue (what is payable: every
+//                    shard of the due index at once in each call, loop) -> CheckBudget
+//                    (over the budget: REJECTED `over-budget`, audited, and the phase
+//                    ends; within it: each shard's share of the budget on its own
+//                    counter) -> Stage (Map over the shards in parallel, page loop, each
+//                    claiming on its counter) -> FinishStaging (AWAITING_APPROVAL)
 //   phase "disburse" (the approval):  Enqueue (page loop: a batch = one queue message)
 //                    -> Wait/Progress loop until no instruction is pending -> FinishRun
 //                    (a batch whose message went to the DLQ is resolved with the partner and
@@ -99,20 +99,6 @@ export function payoutDefinition(resource: (task: PayoutTask) => string) {
     Retry: retryTransient,
     ...rest,
   });
-  // One shard's page loop: the task again until it says it is done.
-  const pageLoop = (name: 'StagePage') => ({
-    ProcessorConfig: { Mode: 'INLINE' },
-    StartAt: name,
-    States: {
-      [name]: task(name, { Next: `${name}More` }),
-      [`${name}More`]: {
-        Type: 'Choice',
-        Choices: [{ Variable: '$.done', BooleanEquals: false, Next: name }],
-        Default: `${name}Done`,
-      },
-      [`${name}Done`]: { Type: 'Succeed' },
-    },
-  });
   return {
     Comment: 'A payout run: staging, or (after approval) disbursement through the partner queues',
     TimeoutSeconds: PAYOUT_TIMEOUT_SECONDS,
@@ -169,7 +155,19 @@ export function payoutDefinition(resource: (task: PayoutTask) => string) {
           staged: 0,
           budgetReached: false,
         },
-        ItemProcessor: pageLoop('StagePage'),
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'INLINE' },
+          StartAt: 'StagePage',
+          States: {
+            StagePage: task('StagePage', { Next: 'StagePageMore' }),
+            StagePageMore: {
+              Type: 'Choice',
+              Choices: [{ Variable: '$.done', BooleanEquals: false, Next: 'StagePage' }],
+              Default: 'StagePageDone',
+            },
+            StagePageDone: { Type: 'Succeed' },
+          },
+        },
         ResultPath: null,
         Catch: failTo,
         Next: 'FinishStaging',
