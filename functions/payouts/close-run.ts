@@ -7,6 +7,7 @@ import { readIdempotencyKey } from '#shared/http/idempotency.ts';
 import { Problem, type ProblemSlug, problems } from '#shared/http/problem.ts';
 import { handBackRun } from '#shared/payouts/hand-back.ts';
 import { auditPut } from '#shared/store/audit.ts';
+import { closeShards } from '#shared/store/payout-staging.ts';
 import { allBatches, getRun, moveRunWith, totalsOf } from '#shared/store/payouts.ts';
 
 // The payout routes that change a run's status once for many requests (approval,
@@ -49,8 +50,9 @@ export const CANCELLATION: Closing = {
 /**
  * Rejects or cancels a run not yet approved: its status moves (releasing its period) with
  * the audit record, then every pending instruction is handed back to due. Staging claims
- * each batch on condition the run is still STAGING: once the move commits no claim can,
- * and every claim that committed before it is found here and handed back.
+ * each batch on condition its shard's counter is open, and the move from STAGING closes
+ * them all: once it commits no claim can, and every claim that committed before it is
+ * found here and handed back.
  */
 export async function closeRun(
   closing: Closing,
@@ -73,7 +75,11 @@ export async function closeRun(
         closing.to,
         { closedBy: principal.accountId, closedAt: now, closedReason: reason, closeKey: key },
         {
-          also: [auditOf(principal, closing.kind, runId, { from: run.status, reason: reason.slice(0, 200) })],
+          also: [
+            auditOf(principal, closing.kind, runId, { from: run.status, reason: reason.slice(0, 200) }),
+            // A staging run: its shards claim no more once the move commits.
+            ...(run.status === 'STAGING' ? closeShards(runId) : []),
+          ],
         },
       ));
     if (!moved) {

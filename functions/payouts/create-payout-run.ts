@@ -7,7 +7,7 @@ import { emptyTally, periodEnd, periodOpen } from '#shared/domain/payouts.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { Problem } from '#shared/http/problem.ts';
 import { DUE_SHARDS } from '#shared/store/items.ts';
-import { payableTotal } from '#shared/store/payout-staging.ts';
+import { anyPayable } from '#shared/store/payout-staging.ts';
 import { insertRun, type PayoutRun, RunOpenForPeriod } from '#shared/store/payouts.ts';
 import { startExecution } from '#shared/workflows/client.ts';
 import type { PayoutStageInput } from '#shared/workflows/payout.ts';
@@ -17,21 +17,13 @@ export const handler = httpHandler(createPayoutRun, async ({ body, principal }) 
   const end = periodEnd(body.period)!;
   if (!periodOpen(body.period, now))
     throw new Problem('period-not-open', 'A run pays what is due up to the current month at the latest.');
-  // The budget is checked before anything is staged; staging itself never passes it.
-  const due = await payableTotal(end);
-  // A run with nothing to pay would wait for an approval of nothing: refused here.
-  if (due.count === 0)
+  // A run with nothing to pay would wait for an approval of nothing: refused here (the
+  // first payable found ends the look). The sum against the budget is the workflow's: a
+  // run over it ends REJECTED `over-budget` (functions/payouts/check-budget.ts).
+  if (!(await anyPayable(end)))
     throw new Problem('nothing-due', `Nothing payable is due up to ${end}.`, {
       extensions: { dueIdr: 0, dueCount: 0 },
     });
-  if (due.amountIdr > body.budgetIdr)
-    throw new Problem(
-      'over-budget',
-      `Rp ${due.amountIdr} is due to ${due.count} incentives, over the budget.`,
-      {
-        extensions: { dueIdr: due.amountIdr, dueCount: due.count },
-      },
-    );
   const run: PayoutRun = {
     runId: randomUUID(),
     period: body.period,
@@ -54,9 +46,19 @@ export const handler = httpHandler(createPayoutRun, async ({ body, principal }) 
   const input: PayoutStageInput = {
     phase: 'stage',
     runId: run.runId,
-    shardList: Array.from({ length: DUE_SHARDS }, (_, i) => i),
+    count: {
+      shards: Array.from({ length: DUE_SHARDS }, (_, shard) => ({
+        shard,
+        cursor: null,
+        done: false,
+        count: 0,
+        amountIdr: 0,
+      })),
+      done: false,
+    },
     pageSize: 200,
     pagesPerCall: 10,
+    countPagesPerCall: 50,
   };
   await startExecution(config.payoutStateMachineArn, `stage-${run.runId}`, input);
   return { status: 202, body: runView(run, { all: emptyTally(), byPartner: {} }) };

@@ -1,11 +1,26 @@
 import { clock } from '#shared/clock.ts';
-import { allBatches, moveRun, totalsOf } from '#shared/store/payouts.ts';
+import { budgetReachedIn, closeShards } from '#shared/store/payout-staging.ts';
+import { allBatches, getRun, moveRunWith, totalsOf } from '#shared/store/payouts.ts';
 import { workflowTask } from '#shared/workflows/task.ts';
 
 // Staging is over: the run waits for a second administrator with its totals, summed
-// from its batches (a retried call sums the same batches again).
+// from its batches (a retried call sums the same batches again), and whether a shard's
+// share of the budget ran out. The move closes the shards' counters.
 export const handler = workflowTask('payouts.FinishStaging', async ({ runId }: { runId: string }) => {
+  const run = await getRun(runId);
+  if (!run) throw new Error(`payout run ${runId} not found`);
   const totals = totalsOf(await allBatches(runId));
-  await moveRun(runId, 'STAGING', 'AWAITING_APPROVAL', { totals, stagedAt: clock.now().toISOString() });
+  await moveRunWith(
+    run,
+    ['STAGING'],
+    'AWAITING_APPROVAL',
+    {
+      totals,
+      stagedIdr: totals.all.amountIdr,
+      budgetReached: await budgetReachedIn(runId),
+      stagedAt: clock.now().toISOString(),
+    },
+    { also: closeShards(runId) },
+  );
   return { runId, instructions: totals.all.instructions, amountIdr: totals.all.amountIdr };
 });

@@ -1,5 +1,5 @@
 import { logger } from '#shared/logger.ts';
-import { setRunFields } from '#shared/store/payouts.ts';
+import { releasePeriod, setRunFields } from '#shared/store/payouts.ts';
 import { recordsEndedExecutions } from '#shared/workflows/ended.ts';
 import { workflowTask } from '#shared/workflows/task.ts';
 
@@ -7,10 +7,20 @@ import { workflowTask } from '#shared/workflows/task.ts';
 // out, stopped: shared/workflows/ended.ts): the run keeps its status and says what failed,
 // for an operator to look at (no money moved without its ledger entry: every write is a
 // transaction).
+const ENDED = ['States.Timeout', 'States.Aborted'];
+
 export const handler = recordsEndedExecutions(
   workflowTask(
     'payouts.RecordFailure',
-    async ({ runId, error }: { runId: string; error: { Error?: string; Cause?: string } }) => {
+    async ({
+      runId,
+      phase,
+      error,
+    }: {
+      runId: string;
+      phase?: string;
+      error: { Error?: string; Cause?: string };
+    }) => {
       logger.error('payout run step failed', {
         runId,
         error: error.Error,
@@ -19,6 +29,10 @@ export const handler = recordsEndedExecutions(
       await setRunFields(runId, {
         failure: { error: error.Error ?? 'unknown', cause: String(error.Cause ?? '').slice(0, 500) },
       });
+      // A disbursement stopped or timed out would hold its period for good: its pending
+      // instructions stay PENDING for an operator (their incentives are not due, so no
+      // later run takes them) and the period is free for the next run.
+      if (phase === 'disburse' && ENDED.includes(String(error.Error))) await releasePeriod(runId);
       return { runId };
     },
   ),

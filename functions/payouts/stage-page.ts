@@ -7,11 +7,14 @@ import { workflowTask } from '#shared/workflows/task.ts';
 interface StageSegment extends StageState {
   runId: string;
   shard: number;
+  /** The shard's share of the budget (CheckBudget). */
+  allotIdr: number;
   pageSize: number;
   pagesPerCall: number;
 }
 
-// A staging segment: a few pages of one shard of the due index per call (page loop).
+// A staging segment: a few pages of one shard of the due index per call (page loop), each
+// claim within the shard's share of the budget.
 export const handler = workflowTask(
   'payouts.StagePage',
   async (input: StageSegment): Promise<StageSegment> => {

@@ -173,7 +173,7 @@ export const createPayoutRun = route({
     workflows: { payout: 'start' },
   },
   summary:
-    'Stage every incentive due up to the end of the period whose participant has a verified payout account; refused over the budget, when nothing is due, and while the period has a run that has not ended',
+    'Stage every incentive due up to the end of the period whose participant has a verified payout account; refused when nothing is due and while the period has a run that has not ended; a run over the budget ends `REJECTED` (`closedReason` `over-budget: ...`) once the workflow has summed what is due',
   tags,
   idempotent: 'required',
   body: z
@@ -183,7 +183,7 @@ export const createPayoutRun = route({
     })
     .meta({ id: 'CreatePayoutRun' }),
   responses: { 202: { description: 'Staging', schema: PayoutRunView } },
-  problems: ['validation', 'over-budget', 'period-not-open', 'nothing-due', 'run-open-for-period'],
+  problems: ['validation', 'period-not-open', 'nothing-due', 'run-open-for-period'],
 });
 
 export const approvePayoutRun = route({
@@ -218,12 +218,14 @@ export const approvePayoutRun = route({
 });
 
 const CloseRun = z.strictObject({ reason: z.string().trim().min(1).max(500) }).meta({ id: 'ClosePayoutRun' });
-/** What a rejection or a cancellation touches: the run and its period's marker, and each
- *  pending instruction with its incentive (handed back to due). */
+/** What a rejection or a cancellation touches: the run and its period's marker, a staging
+ *  run's shard counters (closed), and each pending instruction with its incentive (handed
+ *  back to due). */
 const closeUses = {
   items: {
     payoutRun: ['read', 'update'],
     payoutPeriodMarker: ['read', 'delete'],
+    payoutStageShard: 'update',
     payoutBatch: ['read', 'update'],
     payoutInstruction: ['read', 'update'],
     incentive: 'update',

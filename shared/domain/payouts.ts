@@ -150,3 +150,30 @@ export function finalStatus(tally: RunTally): RunStatus | undefined {
 export function backoffMs(attempt: number, baseMs: number, capMs: number, random = Math.random): number {
   return Math.round(random() * Math.min(capMs, baseMs * 2 ** attempt));
 }
+
+/** What one staging shard found payable when the workflow counted it. */
+export interface ShardDue {
+  shard: number;
+  count: number;
+  amountIdr: number;
+}
+
+/**
+ * Each shard's share of the budget for staging in parallel: what it was counted to owe,
+ * plus an even part of the slack (for incentives that fall due between the count and the
+ * claim). The shares sum to the budget exactly, so shards claiming each against its own
+ * share never stage more than the budget together. Undefined when the count is over it.
+ */
+export function allotBudget(
+  budgetIdr: number,
+  due: ShardDue[],
+): { shard: number; allotIdr: number }[] | undefined {
+  const total = due.reduce((sum, d) => sum + d.amountIdr, 0);
+  if (total > budgetIdr || due.length === 0) return undefined;
+  const slack = budgetIdr - total;
+  const part = Math.floor(slack / due.length);
+  return due.map((d, n) => ({
+    shard: d.shard,
+    allotIdr: d.amountIdr + part + (n === 0 ? slack - part * due.length : 0),
+  }));
+}

@@ -13,7 +13,13 @@ import type { ParticipantItem } from '#shared/store/participants.ts';
 import type { AuditEntry, Credential, Partner } from '#shared/store/partners.ts';
 import type { PayoutAccount } from '#shared/store/payout-accounts.ts';
 import type { PayoutLimit } from '#shared/store/payout-limits.ts';
-import type { PayoutBatch, PayoutEntry, PayoutInstruction, PayoutRun } from '#shared/store/payouts.ts';
+import type {
+  PayoutBatch,
+  PayoutEntry,
+  PayoutInstruction,
+  PayoutRun,
+  PayoutStageShard,
+} from '#shared/store/payouts.ts';
 import type { StoredProfile } from '#shared/store/profiles.ts';
 import type { Purchase } from '#shared/store/purchases.ts';
 import type { QuotaPool } from '#shared/store/quota-pool.ts';
@@ -407,6 +413,15 @@ export const payoutBatch = item<PayoutBatch>()({
     SK: `BATCH#${batchId}`,
   }),
 });
+/** A staging shard's share of the run's budget and what it claimed against it: each shard
+ *  claims on its own counter (its own partition), so staging does not queue on the run. */
+export const payoutStageShard = item<PayoutStageShard>()({
+  type: 'PayoutStageShard',
+  key: ({ runId, shard }: { runId: string; shard: number }) => ({
+    PK: `PAYOUTSTAGE#${runId}#${shard}`,
+    SK: 'SHARD',
+  }),
+});
 /** A batch's instructions share a partition: the dispatcher reads them in one Query. */
 export const payoutInstruction = item<PayoutInstruction>()({
   type: 'PayoutInstruction',
@@ -459,6 +474,7 @@ export const ITEMS = {
   payoutRun,
   payoutPeriodMarker,
   payoutBatch,
+  payoutStageShard,
   payoutInstruction,
 } as const;
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { instructionId } from '#shared/domain/payouts.ts';
 import { getMany } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
@@ -13,19 +13,21 @@ import {
   payoutBatch,
   payoutInstruction,
   payoutRun,
+  payoutStageShard,
 } from '#shared/store/items.ts';
 import { pages } from '#shared/store/paginate.ts';
 import { findPartnerByCode } from '#shared/store/partners.ts';
 import type { PayoutAccount } from '#shared/store/payout-accounts.ts';
-import type { PayoutInstruction, PayoutRun } from '#shared/store/payouts.ts';
+import { getRun, type PayoutInstruction, type PayoutRun } from '#shared/store/payouts.ts';
 import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // Staging: incentives due by the period's end (the sparse due index, GSI1, in shards)
 // whose participant has a verified payout account become instructions, a partner's at
 // a time in batches. Each batch is claimed in one transaction: every incentive moves
 // from due to STAGED on condition it is still due (so two runs never stage one
-// incentive), the account on condition it is the verified version read, and the run's
-// staged amount on condition it stays within the budget.
+// incentive), the account on condition it is the verified version read, and the
+// shard's staged amount on condition it stays within the shard's share of the budget
+// (each shard its own counter: staging shards in parallel do not contend on one item).
 
 /** Instructions per batch (one queue message, one claim transaction). */
 export const MAX_BATCH = 40;
@@ -65,23 +67,104 @@ async function payable(items: RawItem[]): Promise<Payable[]> {
   });
 }
 
-/** What the POST checks against the budget before a run is made: the sum staging would
- *  claim now, over every shard of the due index. */
-export async function payableTotal(periodEnd: string): Promise<{ count: number; amountIdr: number }> {
-  const totals = await Promise.all(
+/** Whether anything is payable up to the period's end: the first payable ends the look
+ *  (what a run's creation refuses `nothing-due` on; the sum is the workflow's, below). */
+export async function anyPayable(periodEnd: string): Promise<boolean> {
+  const found = await Promise.all(
     Array.from({ length: DUE_SHARDS }, async (_, shard) => {
-      let count = 0;
-      let amountIdr = 0;
-      for await (const page of pages(dueQuery(shard, periodEnd))) {
-        for (const p of await payable(page.Items ?? [])) {
-          count++;
-          amountIdr += p.incentive.amountIdr;
-        }
-      }
-      return { count, amountIdr };
+      for await (const page of pages({ ...dueQuery(shard, periodEnd), Limit: 200 }))
+        if ((await payable(page.Items ?? [])).length) return true;
+      return false;
     }),
   );
-  return totals.reduce((a, b) => ({ count: a.count + b.count, amountIdr: a.amountIdr + b.amountIdr }));
+  return found.includes(true);
+}
+
+export interface CountState {
+  cursor: Record<string, unknown> | null;
+  done: boolean;
+  count: number;
+  amountIdr: number;
+}
+
+/** Up to `pagesPerCall` pages of one shard of the due index, summed as staging would
+ *  claim them now (the workflow's budget check, shard by shard in parallel). */
+export async function countPages(
+  periodEnd: string,
+  shard: number,
+  state: CountState,
+  options: { pageSize: number; pagesPerCall: number },
+): Promise<CountState> {
+  let { cursor, count, amountIdr } = state;
+  let calls = 0;
+  for await (const page of pages({
+    ...dueQuery(shard, periodEnd),
+    Limit: options.pageSize,
+    ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+  })) {
+    for (const p of await payable(page.Items ?? [])) {
+      count++;
+      amountIdr += p.incentive.amountIdr;
+    }
+    cursor = page.LastEvaluatedKey ?? null;
+    if (!cursor || ++calls >= options.pagesPerCall) break;
+  }
+  return { cursor, done: cursor === null, count, amountIdr };
+}
+
+/** The shards' counters with their shares, on condition the run is still STAGING. A retry
+ *  finds them written (the same shares: the count it was given is the same). */
+export async function openShards(runId: string, allots: { shard: number; allotIdr: number }[]) {
+  const TableName = tableName();
+  try {
+    await transact([
+      {
+        ConditionCheck: {
+          TableName,
+          Key: payoutRun.key({ runId }),
+          ConditionExpression: '#status = :staging',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':staging': 'STAGING' },
+        },
+      },
+      ...allots.map(
+        ({ shard, allotIdr }): TransactItem => ({
+          Put: {
+            TableName,
+            Item: payoutStageShard.item({ runId, shard, allotIdr, stagedIdr: 0 }),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        }),
+      ),
+    ]);
+    return true;
+  } catch (error) {
+    if (!(error instanceof ConditionFailed)) throw error;
+    // The run left STAGING (cancelled meanwhile): nothing to stage. Still staging: the
+    // counters were there (a retried call).
+    return (await getRun(runId))?.status === 'STAGING';
+  }
+}
+
+/** Closes every shard's counter (in the transaction that moves the run out of STAGING):
+ *  a claim committing after it cannot, one before it is found by the hand-back. */
+export function closeShards(runId: string): TransactItem[] {
+  return Array.from({ length: DUE_SHARDS }, (_, shard) => ({
+    Update: {
+      TableName: tableName(),
+      Key: payoutStageShard.key({ runId, shard }),
+      UpdateExpression: 'SET closed = :yes',
+      ExpressionAttributeValues: { ':yes': true },
+    },
+  }));
+}
+
+/** Whether a shard found its share spent (some incentives wait for the next run). */
+export async function budgetReachedIn(runId: string): Promise<boolean> {
+  const shards = await getMany(
+    Array.from({ length: DUE_SHARDS }, (_, shard) => payoutStageShard.key({ runId, shard })),
+  );
+  return shards.some((raw) => payoutStageShard.parse(raw)?.budgetReached === true);
 }
 
 /** Batches of one partner's payables, each small enough for one claim transaction. */
@@ -108,11 +191,29 @@ function batchesOf(list: Payable[]): Payable[][] {
   return batches;
 }
 
+async function markBudgetReached(runId: string, shard: number) {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: payoutStageShard.key({ runId, shard }),
+      UpdateExpression: 'SET budgetReached = :yes',
+      ExpressionAttributeValues: { ':yes': true },
+      ConditionExpression: 'attribute_exists(PK)',
+    }),
+  );
+}
+
 export type ClaimOutcome = { staged: number; amountIdr: number; budgetReached: boolean; stopped: boolean };
 
 /** Claims one batch for the run; drops what another run took meanwhile; keeps within
  *  the budget by claiming only the part that fits. */
-async function claimBatch(run: PayoutRun, shard: number, batch: Payable[], now: Date): Promise<ClaimOutcome> {
+async function claimBatch(
+  run: PayoutRun,
+  shard: number,
+  allotIdr: number,
+  batch: Payable[],
+  now: Date,
+): Promise<ClaimOutcome> {
   const TableName = tableName();
   let list = batch;
   let batchId = `${batch[0]!.account.partnerCode}.${shard}.${randomUUID()}`;
@@ -142,15 +243,10 @@ async function claimBatch(run: PayoutRun, shard: number, batch: Payable[], now: 
       {
         Update: {
           TableName,
-          Key: payoutRun.key({ runId: run.runId }),
+          Key: payoutStageShard.key({ runId: run.runId, shard }),
           UpdateExpression: 'ADD stagedIdr :amount',
-          ConditionExpression: '#status = :staging AND stagedIdr <= :room',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':amount': amountIdr,
-            ':staging': 'STAGING',
-            ':room': run.budgetIdr - amountIdr,
-          },
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(closed) AND stagedIdr <= :room',
+          ExpressionAttributeValues: { ':amount': amountIdr, ':room': allotIdr - amountIdr },
         },
       },
       {
@@ -219,23 +315,27 @@ async function claimBatch(run: PayoutRun, shard: number, batch: Payable[], now: 
       if (!(error instanceof ConditionFailed)) throw error;
       const at = error.index;
       if (at === 0) {
-        const fresh = payoutRun.parse(
+        const fresh = payoutStageShard.parse(
           (
             await db().send(
-              new GetCommand({ TableName, Key: payoutRun.key({ runId: run.runId }), ConsistentRead: true }),
+              new GetCommand({
+                TableName,
+                Key: payoutStageShard.key({ runId: run.runId, shard }),
+                ConsistentRead: true,
+              }),
             )
           ).Item,
         );
-        if (fresh?.status !== 'STAGING')
-          return { staged: 0, amountIdr: 0, budgetReached: false, stopped: true };
-        // Over the budget: claim the due-date-first part that still fits, or nothing.
-        let room = fresh.budgetIdr - fresh.stagedIdr;
+        if (!fresh || fresh.closed) return { staged: 0, amountIdr: 0, budgetReached: false, stopped: true };
+        // Over the shard's share: claim the due-date-first part that still fits, or nothing.
+        let room = fresh.allotIdr - fresh.stagedIdr;
         const fits = list.filter((p) => {
           room -= p.incentive.amountIdr;
           return room >= 0;
         });
+        await markBudgetReached(run.runId, shard);
         if (!fits.length) return { staged: 0, amountIdr: 0, budgetReached: true, stopped: false };
-        const outcome = await claimBatch(run, shard, fits, now);
+        const outcome = await claimBatch(run, shard, allotIdr, fits, now);
         return { ...outcome, budgetReached: true };
       }
       if (at === 1) {
@@ -267,7 +367,7 @@ export async function stagePages(
   run: PayoutRun,
   shard: number,
   state: StageState,
-  options: { pageSize: number; pagesPerCall: number },
+  options: { pageSize: number; pagesPerCall: number; allotIdr: number },
   now: Date,
 ): Promise<StageState> {
   let { cursor, staged, budgetReached } = state;
@@ -278,7 +378,7 @@ export async function stagePages(
     ...(cursor ? { ExclusiveStartKey: cursor } : {}),
   })) {
     for (const batch of batchesOf(await payable(page.Items ?? []))) {
-      const outcome = await claimBatch(run, shard, batch, now);
+      const outcome = await claimBatch(run, shard, options.allotIdr, batch, now);
       staged += outcome.staged;
       budgetReached ||= outcome.budgetReached;
       if (outcome.stopped) return { cursor: null, done: true, staged, budgetReached };

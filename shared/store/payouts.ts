@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { emptyTally, type InstructionStatus, type RunStatus, type RunTally } from '#shared/domain/payouts.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import {
@@ -92,6 +92,18 @@ export interface PayoutEntry {
   incentiveKind: string;
   incentiveN: number;
   at: string;
+}
+
+export interface PayoutStageShard {
+  runId: string;
+  shard: number;
+  /** Its share of the budget: the shards' shares sum to the budget (domain `allotBudget`). */
+  allotIdr: number;
+  stagedIdr: number;
+  /** Claims stop: the run left STAGING (finished, rejected, cancelled). */
+  closed?: boolean;
+  /** A claim found its share spent: some incentives stay due for the next run. */
+  budgetReached?: boolean;
 }
 
 export type PartnerTotals = Record<string, RunTally>;
@@ -260,6 +272,25 @@ export async function moveRunWith(
   } catch (error) {
     if (error instanceof ConditionFailed && error.index === 0) return false;
     throw error;
+  }
+}
+
+/** Frees the run's period for the next run (a disbursement that ended without finishing):
+ *  only the run's own marker, whatever its status. */
+export async function releasePeriod(runId: string): Promise<void> {
+  const run = await getRun(runId);
+  if (!run || (await openRunOf(run.period)) !== runId) return;
+  try {
+    await db().send(
+      new DeleteCommand({
+        TableName: tableName(),
+        Key: payoutPeriodMarker.key({ period: run.period }),
+        ConditionExpression: 'runId = :run',
+        ExpressionAttributeValues: { ':run': runId },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
   }
 }
 

@@ -1,7 +1,11 @@
 // The payout run workflow, declared once (CDK and the local stack read it, like the
 // selection). One state machine, two phases, each its own execution:
-//   phase "stage"    (POST /v1/admin/payout-runs):  Stage (Map over due-index shards, page
-//                    loop) -> FinishStaging (AWAITING_APPROVAL with the totals)
+//   phase "stage"    (POST /v1/admin/payout-runs):  CountDue (what is payable: every
+//                    shard of the due index at once in each call, loop) -> CheckBudget
+//                    (over the budget: REJECTED `over-budget`, audited, and the phase
+//                    ends; within it: each shard's share of the budget on its own
+//                    counter) -> Stage (Map over the shards in parallel, page loop, each
+//                    claiming on its counter) -> FinishStaging (AWAITING_APPROVAL)
 //   phase "disburse" (the approval):  Enqueue (page loop: a batch = one queue message)
 //                    -> Wait/Progress loop until no instruction is pending -> FinishRun
 //                    (a batch whose message went to the DLQ is resolved with the partner and
@@ -11,7 +15,18 @@
 // stages or enqueues many pages and the progress loop waits between looks, so a run
 // costs a few hundred transitions whatever its size beyond that.
 
+/** One shard's count so far (the state of the CountDue loop). */
+export interface ShardCount {
+  shard: number;
+  cursor: Record<string, unknown> | null;
+  done: boolean;
+  count: number;
+  amountIdr: number;
+}
+
 export const payoutTasks = {
+  CountDue: 'payouts/count-due',
+  CheckBudget: 'payouts/check-budget',
   StagePage: 'payouts/stage-page',
   FinishStaging: 'payouts/finish-staging',
   EnqueuePage: 'payouts/enqueue-page',
@@ -47,15 +62,19 @@ export const MAX_PROGRESS_LOOKS = 720;
  */
 export const PAYOUT_TIMEOUT_SECONDS = 36 * 3600;
 
-/** Staging segments claim concurrently on the run's budget counter: a few at a time. */
-export const MAX_PARALLEL_STAGING = 4;
+/** Every shard of the due index at once (shared/store/items.ts DUE_SHARDS): each claims on
+ *  its own counter, so nothing queues on one item. */
+export const MAX_PARALLEL_STAGING = 16;
 
 export interface PayoutStageInput {
   phase: 'stage';
   runId: string;
-  shardList: number[];
+  /** The budget check's state: each shard's count so far (functions/payouts/count-due.ts). */
+  count: { shards: ShardCount[]; done: boolean };
   pageSize: number;
   pagesPerCall: number;
+  /** Pages of each shard a count call reads: it only reads, so more per call. */
+  countPagesPerCall: number;
 }
 
 export interface PayoutDisburseInput {
@@ -88,15 +107,47 @@ export function payoutDefinition(resource: (task: PayoutTask) => string) {
       Phase: {
         Type: 'Choice',
         Choices: [{ Variable: '$.phase', StringEquals: 'disburse', Next: 'EnqueuePage' }],
-        Default: 'Stage',
+        Default: 'CountDue',
       },
+      // One call counts every shard at once (a few pages each), looping until all are done:
+      // a handful of transitions whatever the run's size.
+      CountDue: task('CountDue', {
+        Parameters: {
+          'runId.$': '$.runId',
+          'shards.$': '$.count.shards',
+          'pageSize.$': '$.pageSize',
+          'pagesPerCall.$': '$.countPagesPerCall',
+        },
+        ResultPath: '$.count',
+        Catch: failTo,
+        Next: 'CountMore',
+      }),
+      CountMore: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.count.done', BooleanEquals: false, Next: 'CountDue' }],
+        Default: 'CheckBudget',
+      },
+      CheckBudget: task('CheckBudget', {
+        Parameters: { 'runId.$': '$.runId', 'due.$': '$.count.shards' },
+        ResultPath: '$.budget',
+        Catch: failTo,
+        Next: 'WithinBudget',
+      }),
+      WithinBudget: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.budget.stage', BooleanEquals: true, Next: 'Stage' }],
+        Default: 'NotStaged',
+      },
+      // Rejected over the budget, or closed meanwhile: the run says which.
+      NotStaged: { Type: 'Succeed' },
       Stage: {
         Type: 'Map',
-        ItemsPath: '$.shardList',
+        ItemsPath: '$.budget.shards',
         MaxConcurrency: MAX_PARALLEL_STAGING,
         ItemSelector: {
           'runId.$': '$.runId',
-          'shard.$': '$$.Map.Item.Value',
+          'shard.$': '$$.Map.Item.Value.shard',
+          'allotIdr.$': '$$.Map.Item.Value.allotIdr',
           'pageSize.$': '$.pageSize',
           'pagesPerCall.$': '$.pagesPerCall',
           cursor: null,

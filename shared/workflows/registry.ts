@@ -58,13 +58,16 @@ export const workflows: Record<WorkflowName, Workflow> = {
     tasks: payoutTasks,
     failureTask: 'RecordFailure',
     // Staging reads the due incentives (GSI1) and their payout accounts and writes the
-    // run's batches and instructions; the later steps read the batches and update the run.
+    // run's batches and instructions (a run over its budget is rejected, audited); the
+    // later steps read the batches and update the run.
     uses: {
       items: {
         payoutRun: ['read', 'update'],
         // A run that ends releases its period (shared/store/payouts.ts moveRunWith).
         payoutPeriodMarker: ['read', 'delete'],
         payoutBatch: ['read', 'put', 'update'],
+        // Each staging shard's share of the budget and what it claimed (shared/store/payout-staging.ts).
+        payoutStageShard: ['read', 'put', 'update'],
         // A dead batch's instructions: settled as the partner says (paid, with its entry
         // and ledger line) or handed back to due, with an audit line per look.
         payoutInstruction: ['read', 'put', 'update'],

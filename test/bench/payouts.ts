@@ -1,4 +1,7 @@
 // npm run bench:payouts [-- --n=20000]
+// npm run bench:payout-run [-- --n=100000]: one run only (--run-only), no faults, no
+// baseline: stages and disburses N instructions and prints the run's total time, its
+// instructions per second and its state transitions per instruction (docs/payouts-scale.md).
 // Stages and disburses N instructions on a fresh local stack (the same workflow, queues
 // and dispatchers the CDK app deploys), first with well-behaved partners, then with 30%
 // of partner calls failing. Prints instructions per second per partner, end-to-end time,
@@ -13,7 +16,8 @@ import { request } from '#test/support/http.ts';
 import { LIVE_PAYMENT_PARTNERS, seedPayablesInto } from '#test/support/payouts.ts';
 import { spawnStack } from '#test/support/spawn-stack.ts';
 
-const n = argNumber('n', 4000);
+const runOnly = process.argv.includes('--run-only');
+const n = argNumber('n', runOnly ? 100_000 : 4000);
 // Two instructions for every other participant: n instructions need 2n/3 participants.
 const participants = Math.ceil((n * 2) / 3);
 const stack = await spawnStack({
@@ -45,10 +49,20 @@ async function transitionsOf(executionName: string): Promise<number> {
   return ((await r.json()) as { stateTransitions?: number }).stateTransitions ?? 0;
 }
 
-async function waitFor(token: string, runId: string, statuses: string[]) {
+async function waitFor(
+  token: string,
+  runId: string,
+  statuses: string[],
+  progress?: (run: { totals: { byStatus: { PAID: number } } }) => void,
+) {
+  let said = performance.now();
   for (;;) {
     const r = await api('GET', `/v1/admin/payout-runs/${runId}`, { token });
     if (statuses.includes(r.body.status)) return r.body;
+    if (progress && performance.now() - said > 60_000) {
+      said = performance.now();
+      progress(r.body);
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -68,12 +82,21 @@ async function scenario(label: string, period: string, failureRate: number) {
   const runId = created.body.runId as string;
   const staged = await waitFor(admin, runId, ['AWAITING_APPROVAL']);
   const stagingSeconds = (performance.now() - started) / 1000;
+  // Said at once: a large run's disbursement takes long on a small machine.
+  console.log(
+    `${label}: ${staged.totals.instructions} instructions staged in ${round(stagingSeconds)} s ` +
+      `(${round(staged.totals.instructions / stagingSeconds)}/s), ${await transitionsOf(`stage-${runId}`)} state transitions`,
+  );
   const approvedAt = performance.now();
   await api('POST', `/v1/admin/payout-runs/${runId}/approval`, {
     token: approver,
     headers: { 'idempotency-key': randomUUID() },
   });
-  const done = await waitFor(admin, runId, ['COMPLETED', 'COMPLETED_WITH_FAILURES']);
+  const done = await waitFor(admin, runId, ['COMPLETED', 'COMPLETED_WITH_FAILURES'], (run) =>
+    console.log(
+      `  ${label}: ${run.totals.byStatus.PAID} paid after ${round((performance.now() - approvedAt) / 1000)} s`,
+    ),
+  );
   const untilFinishedSeconds = (performance.now() - approvedAt) / 1000;
   // The dispatchers' own time: from the approval to the last instruction settled (the
   // workflow notices the end at its next look, up to PAYOUT_POLL_SECONDS later).
@@ -92,7 +115,8 @@ async function scenario(label: string, period: string, failureRate: number) {
   const disburseSeconds = (lastSettled - Date.parse(done.approvedAt)) / 1000;
   const e2eSeconds = (performance.now() - started) / 1000;
   const instructions = staged.totals.instructions as number;
-  const transitions = (await transitionsOf(`stage-${runId}`)) + (await transitionsOf(`disburse-${runId}`));
+  const stageTransitions = await transitionsOf(`stage-${runId}`);
+  const transitions = stageTransitions + (await transitionsOf(`disburse-${runId}`));
   const perPartner = Object.fromEntries(
     Object.entries(done.totals.byPartner as Record<string, { instructions: number }>).map(([code, t]) => [
       code,
@@ -113,13 +137,42 @@ async function scenario(label: string, period: string, failureRate: number) {
     instructions,
     paid: done.totals.byStatus.PAID as number,
     e2eSeconds,
+    stagingSeconds,
     disburseSeconds,
     transitions,
+    stageTransitions,
     perPartner,
   };
 }
 
-try {
+/** One run of N instructions on its own: its time and its transitions per instruction. */
+async function oneRun() {
+  const run = await scenario('one run', '2021-01', 0);
+  const perInstruction = run.transitions / run.instructions;
+  console.log(
+    `\none run of ${run.instructions} instructions: ${round(run.e2eSeconds)} s from the POST to COMPLETED ` +
+      `(staging ${round(run.stagingSeconds)} s, ${round(run.instructions / run.stagingSeconds)}/s; ` +
+      `disbursement ${round(run.disburseSeconds)} s, ${round(run.instructions / run.disburseSeconds)}/s), ` +
+      `${round(run.instructions / run.e2eSeconds)} instructions/s end to end; ` +
+      `${run.transitions} state transitions (${run.stageTransitions} staging), ${round(perInstruction, 5)} per instruction`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'payout-run',
+      instructions: run.instructions,
+      e2eSeconds: round(run.e2eSeconds),
+      stagingSeconds: round(run.stagingSeconds),
+      disburseSeconds: round(run.disburseSeconds),
+      instructionsPerSecond: round(run.instructions / run.e2eSeconds),
+      stateTransitions: run.transitions,
+      stageTransitions: run.stageTransitions,
+      transitionsPerInstruction: round(perInstruction, 5),
+    }),
+  );
+}
+
+/** The two scenarios (clean, 30% failures) against the baseline. */
+async function againstBaseline() {
   const clean = await scenario('no faults', '2021-01', 0);
   const faulty = await scenario('30% failures', '2021-02', 0.3);
   for (const code of LIVE_PAYMENT_PARTNERS)
@@ -170,6 +223,11 @@ try {
       callsPerOp: round(callsPerOp, 2),
     }),
   );
+}
+
+try {
+  if (runOnly) await oneRun();
+  else await againstBaseline();
 } finally {
   await stack.stop();
 }

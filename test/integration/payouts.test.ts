@@ -125,9 +125,12 @@ describe('payout runs', () => {
 
     expect((await create({ period: thisMonth(), budgetIdr: 1_000_000 }, {})).status).toBe(400);
     expect(slug(await create({ period: '2099-01', budgetIdr: 1_000_000 }))).toBe('period-not-open');
+    // Over the budget: accepted, then rejected by the workflow once it has summed what is due.
     const tooSmall = await create({ period: thisMonth(), budgetIdr: 1 });
-    expect(tooSmall.status).toBe(409);
-    expect(slug(tooSmall)).toBe('over-budget');
+    expect(tooSmall.status, JSON.stringify(tooSmall.body)).toBe(202);
+    const overBudget = await waitForRun(admin, tooSmall.body.runId, ['REJECTED']);
+    expect(overBudget.closedReason).toMatch(/^over-budget: /);
+    expect(overBudget.totals.instructions).toBe(0);
     expect(
       slug(
         await call('POST', '/v1/admin/payout-runs', {
@@ -243,15 +246,40 @@ describe('payout runs', () => {
     expect(done[0].totals.byStatus.PAID + done[1].totals.byStatus.PAID).toBe(due);
   }, 300_000);
 
-  it("a run's budget is a hard limit: a run never stages more than it", async () => {
+  it("a run's budget is a hard limit: over it the run is rejected, audited, and nothing is staged", async () => {
     await seedPayables(10, '2021-05-10', ['dana']);
     const r = await call('POST', '/v1/admin/payout-runs', {
       token: admin,
       body: { period: '2021-05', budgetIdr: 600_000 },
       headers: key(),
     });
-    expect(slug(r)).toBe('over-budget');
-    expect(r.body.dueIdr).toBe(10 * 600_000 + 5 * 50_000);
+    expect(r.status, JSON.stringify(r.body)).toBe(202);
+    const rejected = await waitForRun(admin, r.body.runId, ['REJECTED']);
+    expect(rejected.closedReason).toContain(`Rp ${10 * 600_000 + 5 * 50_000} is due to 15 incentives`);
+    expect(rejected.totals.instructions).toBe(0);
+    const audit = await call('GET', '/v1/admin/audit?actor=system&kind=payout-run.rejected&limit=500', {
+      token: admin,
+    });
+    expect(
+      audit.body.items.find((a: { subject: string }) => a.subject === r.body.runId),
+      JSON.stringify(audit.body),
+    ).toMatchObject({ actor: 'system', detail: { reason: 'over-budget', dueCount: 15 } });
+    // The period is free again: a run within the budget stages all of it.
+    const within = await call('POST', '/v1/admin/payout-runs', {
+      token: admin,
+      body: { period: '2021-05', budgetIdr: 10 * 600_000 + 5 * 50_000 },
+      headers: key(),
+    });
+    expect(within.status, JSON.stringify(within.body)).toBe(202);
+    const staged = await waitForRun(admin, within.body.runId, ['AWAITING_APPROVAL']);
+    expect(staged.totals.amountIdr).toBe(10 * 600_000 + 5 * 50_000);
+    expect(staged.budgetReached).toBe(false);
+    const cancelled = await call('POST', `/v1/admin/payout-runs/${within.body.runId}/cancellation`, {
+      token: admin,
+      body: { reason: 'test over' },
+      headers: key(),
+    });
+    expect(cancelled.status).toBe(200);
   });
 });
 

@@ -11,8 +11,8 @@ import { seedPayables, setFaults, waitForRun } from '#test/support/payouts.ts';
 // the status event Step Functions sends EventBridge takes it to the workflow's failure
 // task all the same (shared/workflows/ended.ts), locally as on AWS.
 const DOWN = 'gopay';
-// A period of its own, before any other file's: the stopped run keeps it open (and its
-// incentives staged) for good, as a stopped disbursement does.
+// A period of its own, before any other file's: the stopped run keeps its incentives
+// staged for good, as a stopped disbursement does, and frees its period.
 
 afterAll(() => setFaults(DOWN, {}));
 
@@ -55,6 +55,15 @@ describe('an execution that ends without its failure path', () => {
         { timeout: 30_000, interval: 250 },
       )
       .toMatchObject({ error: 'States.Aborted', cause: expect.stringContaining('ABORTED') });
+    // The period is free: a new run is refused for having nothing to pay (the stopped run
+    // still holds its incentives), not for the period's open run.
+    const next = await call('POST', '/v1/admin/payout-runs', {
+      token: admin,
+      body: { period: '2009-03', budgetIdr: 10_000_000_000 },
+      headers: { 'idempotency-key': crypto.randomUUID() },
+    });
+    expect(next.status).toBe(409);
+    expect(next.body.type, JSON.stringify(next.body)).toMatch(/\/nothing-due$/);
     sfn.destroy();
   }, 120_000);
 });

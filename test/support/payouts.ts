@@ -28,6 +28,18 @@ function useStackKeys(dir: string) {
 export const accountNumberFor = (code: string) =>
   paymentPartnerSpec(code)?.kind === 'bank' ? String(randomInt(10 ** 11, 10 ** 12)) : uniquePhone();
 
+// Seeding thousands at once: random numbers collide (the partner refuses a number it
+// holds), so a number is drawn again until this process has not used it.
+const seededNumbers = new Set<string>();
+function unseenAccountNumber(code: string): string {
+  for (;;) {
+    const number = accountNumberFor(code);
+    if (seededNumbers.has(number)) continue;
+    seededNumbers.add(number);
+    return number;
+  }
+}
+
 export async function setFaults(code: string, faults: Record<string, unknown> = {}) {
   const r = await call('POST', `/_local/payment-partners/${code}/faults`, { body: faults });
   if (r.status !== 200) throw new Error(`faults ${code}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -100,14 +112,14 @@ export async function seedPayablesInto(
     return {
       accountId: randomUUID(),
       partnerCode,
-      accountNumber: accountNumberFor(partnerCode),
+      accountNumber: unseenAccountNumber(partnerCode),
       incentives: [
         { kind: 'incentive' as const, n: 1, amountIdr: 600_000 },
         ...(n % 2 ? [{ kind: 'survey' as const, n: 1, amountIdr: 50_000 }] : []),
       ],
     };
   });
-  const items = [];
+  const items: Record<string, unknown>[] = [];
   for (const p of payables) {
     items.push(
       await verifiedAccountItem(p, 1, at),
@@ -118,13 +130,16 @@ export async function seedPayablesInto(
   }
   const client = documentClient(target.info);
   const { tableName } = target.info;
-  for (let i = 0; i < items.length; i += 25) {
-    let writes: Record<string, unknown>[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+  // A few batches in flight: a bench seeds a hundred thousand incentives.
+  await runPool(Math.ceil(items.length / 25), 8, async (n) => {
+    let writes: Record<string, unknown>[] = items
+      .slice(n * 25, n * 25 + 25)
+      .map((Item) => ({ PutRequest: { Item } }));
     while (writes.length) {
       const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: writes } }));
       writes = (out.UnprocessedItems?.[tableName] ?? []) as Record<string, unknown>[];
     }
-  }
+  });
   await runPool(payables.length, 16, async (n) => {
     const p = payables[n]!;
     const r = await request(

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   accountNumberProblem,
+  allotBudget,
   backoffMs,
   emptyTally,
   finalStatus,
@@ -206,6 +207,25 @@ describe('reconciliation', () => {
     );
     expect(far).toEqual(
       expect.arrayContaining(['2025-12-31', '2026-01-02', '2026-11-30', '2026-12-01', '2026-12-02']),
+    );
+  });
+});
+
+describe('the budget shared among staging shards', () => {
+  it('shares sum to the budget, each at least what its shard owes; over the budget there are none', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat({ max: 10 ** 9 }), { minLength: 1, maxLength: 16 }),
+        fc.nat({ max: 10 ** 10 }),
+        (amounts, extra) => {
+          const due = amounts.map((amountIdr, shard) => ({ shard, count: 1, amountIdr }));
+          const total = amounts.reduce((a, b) => a + b, 0);
+          const shares = allotBudget(total + extra, due)!;
+          expect(shares.reduce((sum, s) => sum + s.allotIdr, 0)).toBe(total + extra);
+          for (const [n, s] of shares.entries()) expect(s.allotIdr).toBeGreaterThanOrEqual(amounts[n]!);
+          if (total > 0) expect(allotBudget(total - 1, due)).toBeUndefined();
+        },
+      ),
     );
   });
 });

@@ -167,10 +167,16 @@ describe('workflow definitions', () => {
   it('a staging of the largest run stays under the history limit', () => {
     const { States: s } = workflows.payout.definition((t) => t) as { States: Record<string, any> };
     const inner = s.Stage.ItemProcessor.States;
+    // The count reads every shard in each call, 50 pages of each: at worst (every due
+    // incentive in one shard) 100 calls.
     const calls = DUE_SHARDS + Math.ceil(LARGEST_RUN / (200 * 10));
+    const countCalls = 1 + Math.ceil(LARGEST_RUN / (200 * 50));
     const worst =
       2 +
       events(s.Phase) +
+      countCalls * (events(s.CountDue) + events(s.CountMore)) +
+      events(s.CheckBudget) +
+      events(s.WithinBudget) +
       events(s.Stage) +
       DUE_SHARDS * (2 + events(inner.StagePageDone)) +
       calls * (events(inner.StagePage) + events(inner.StagePageMore)) +
@@ -178,6 +184,9 @@ describe('workflow definitions', () => {
       events(s.RecordFailure) +
       events(s.PayoutFailed);
     expect(worst).toBeLessThan(HISTORY_LIMIT);
+    // Every shard stages at once: each claims on its own counter.
+    expect(s.Stage.MaxConcurrency).toBe(DUE_SHARDS);
+    expect(s.CountDue.Parameters['pagesPerCall.$']).toBe('$.countPagesPerCall');
   });
 
   it('the loop outlasts a dead batch and the execution outlasts the loop', () => {
