@@ -59,7 +59,8 @@ async function waitFor(
   for (;;) {
     const r = await api('GET', `/v1/admin/payout-runs/${runId}`, { token });
     if (statuses.includes(r.body.status)) return r.body;
-    if (progress && performance.now() - said > 60_000) {
+    // A read refused under load (a 5xx, a 429) is only a missed look.
+    if (progress && r.status === 200 && performance.now() - said > 60_000) {
       said = performance.now();
       progress(r.body);
     }
