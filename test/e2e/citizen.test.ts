@@ -9,13 +9,12 @@ import { runSelection } from '#test/support/selection.ts';
 import { axeViolations, launchBrowser, newPage, screenshot } from './support/browser.ts';
 
 // A citizen's whole way through the citizen pages in Debian's Chromium, against the e2e
-// stack: register, verify the email code (read from the local outbox), sign in, personal data
-// with the NIK checked as it is typed, join a wave the administrator opened, and, once the
-// test has closed and drawn the wave through the API, the card on the home page and the
-// phone verified by SMS now that it is needed; then the
-// payout account, a course bought on a platform (through the API) reviewed on the
-// purchases page, a survey answered, and the incentives those scheduled. Every page is
-// checked with axe-core and pictured.
+// stack: register, verify the email code (read from the local outbox), sign in, personal
+// data with the NIK checked as it is typed, join a wave the administrator opened, and, once
+// the test has closed and drawn the wave through the API, the card on the home page and the
+// phone verified by SMS now that it is needed; then the payout account, a course bought on
+// a platform (through the API) reviewed on the purchases page, a survey answered, and the
+// incentives those scheduled. Every page is checked with axe-core and pictured.
 
 const { apiUrl } = inject('stack');
 const password = 'correct horse battery';
