@@ -7,20 +7,42 @@ import { emptyTally, periodEnd, periodOpen } from '#shared/domain/payouts.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { Problem } from '#shared/http/problem.ts';
 import { DUE_SHARDS } from '#shared/store/items.ts';
-import { anyPayable } from '#shared/store/payout-staging.ts';
+import { anyPayable, type CountState, countPages } from '#shared/store/payout-staging.ts';
 import { insertRun, type PayoutRun, RunOpenForPeriod } from '#shared/store/payouts.ts';
 import { startExecution } from '#shared/workflows/client.ts';
 import type { PayoutStageInput } from '#shared/workflows/payout.ts';
+
+/** Items of each shard the request itself reads: 16 queries in parallel, at most 3,200 items. */
+export const FIRST_LOOK_PAGE = 200;
+const FIRST: CountState = { cursor: null, done: false, count: 0, amountIdr: 0 };
+const sum = (shards: CountState[], field: 'count' | 'amountIdr') => shards.reduce((n, s) => n + s[field], 0);
 
 export const handler = httpHandler(createPayoutRun, async ({ body, principal }) => {
   const now = clock.now();
   const end = periodEnd(body.period)!;
   if (!periodOpen(body.period, now))
     throw new Problem('period-not-open', 'A run pays what is due up to the current month at the latest.');
-  // A run with nothing to pay would wait for an approval of nothing: refused here (the
-  // first payable found ends the look). The sum against the budget is the workflow's: a
-  // run over it ends REJECTED `over-budget` (functions/payouts/check-budget.ts).
-  if (!(await anyPayable(end)))
+  // The budget check's first look, in the request: one page of every shard of the due
+  // index, the same count the workflow goes on with. When that look sees the whole due set
+  // (every run but the largest), or already more than the budget, the request decides as
+  // the contract says (409); otherwise the workflow sums the rest and a run over the
+  // budget ends REJECTED `over-budget` (functions/payouts/check-budget.ts).
+  const shards = await Promise.all(
+    Array.from({ length: DUE_SHARDS }, async (_, shard) => ({
+      shard,
+      ...(await countPages(end, shard, FIRST, { pageSize: FIRST_LOOK_PAGE, pagesPerCall: 1 })),
+    })),
+  );
+  const due = { dueIdr: sum(shards, 'amountIdr'), dueCount: sum(shards, 'count') };
+  const complete = shards.every((s) => s.done);
+  if (due.dueIdr > body.budgetIdr)
+    throw new Problem(
+      'over-budget',
+      `${complete ? '' : 'At least '}Rp ${due.dueIdr} is due to ${due.dueCount} incentives, over the budget of Rp ${body.budgetIdr}.`,
+      { extensions: { ...due, complete } },
+    );
+  // A run with nothing to pay would wait for an approval of nothing: refused here.
+  if (due.dueCount === 0 && (complete || !(await anyPayable(end))))
     throw new Problem('nothing-due', `Nothing payable is due up to ${end}.`, {
       extensions: { dueIdr: 0, dueCount: 0 },
     });
@@ -46,16 +68,7 @@ export const handler = httpHandler(createPayoutRun, async ({ body, principal }) 
   const input: PayoutStageInput = {
     phase: 'stage',
     runId: run.runId,
-    count: {
-      shards: Array.from({ length: DUE_SHARDS }, (_, shard) => ({
-        shard,
-        cursor: null,
-        done: false,
-        count: 0,
-        amountIdr: 0,
-      })),
-      done: false,
-    },
+    count: { shards, done: complete },
     pageSize: 200,
     pagesPerCall: 10,
     countPagesPerCall: 50,

@@ -173,7 +173,7 @@ export const createPayoutRun = route({
     workflows: { payout: 'start' },
   },
   summary:
-    'Stage every incentive due up to the end of the period whose participant has a verified payout account; refused when nothing is due and while the period has a run that has not ended; a run over the budget ends `REJECTED` (`closedReason` `over-budget: ...`) once the workflow has summed what is due',
+    'Stage every incentive due up to the end of the period whose participant has a verified payout account; refused when nothing is due and while the period has a run that has not ended; 409 `over-budget` when what is due exceeds the budget and the request saw it (one page of each due shard); a larger due set is summed by the workflow, and a run over the budget then ends `REJECTED` (`closedReason` `over-budget: ...`)',
   tags,
   idempotent: 'required',
   body: z
@@ -183,7 +183,7 @@ export const createPayoutRun = route({
     })
     .meta({ id: 'CreatePayoutRun' }),
   responses: { 202: { description: 'Staging', schema: PayoutRunView } },
-  problems: ['validation', 'period-not-open', 'nothing-due', 'run-open-for-period'],
+  problems: ['validation', 'period-not-open', 'over-budget', 'nothing-due', 'run-open-for-period'],
 });
 
 export const approvePayoutRun = route({

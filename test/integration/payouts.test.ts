@@ -1,5 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FIRST_LOOK_PAGE } from '#functions/payouts/create-payout-run.ts';
 import { kindOf } from '#shared/store/items.ts';
 import { adminToken, call, latestCode, stack } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
@@ -125,12 +126,10 @@ describe('payout runs', () => {
 
     expect((await create({ period: thisMonth(), budgetIdr: 1_000_000 }, {})).status).toBe(400);
     expect(slug(await create({ period: '2099-01', budgetIdr: 1_000_000 }))).toBe('period-not-open');
-    // Over the budget: accepted, then rejected by the workflow once it has summed what is due.
+    // Over the budget: refused at once (the request's first look saw all that is due).
     const tooSmall = await create({ period: thisMonth(), budgetIdr: 1 });
-    expect(tooSmall.status, JSON.stringify(tooSmall.body)).toBe(202);
-    const overBudget = await waitForRun(admin, tooSmall.body.runId, ['REJECTED']);
-    expect(overBudget.closedReason).toMatch(/^over-budget: /);
-    expect(overBudget.totals.instructions).toBe(0);
+    expect(slug(tooSmall), JSON.stringify(tooSmall.body)).toBe('over-budget');
+    expect(tooSmall.body).toMatchObject({ complete: true, dueIdr: expect.any(Number) });
     expect(
       slug(
         await call('POST', '/v1/admin/payout-runs', {
@@ -246,25 +245,16 @@ describe('payout runs', () => {
     expect(done[0].totals.byStatus.PAID + done[1].totals.byStatus.PAID).toBe(due);
   }, 300_000);
 
-  it("a run's budget is a hard limit: over it the run is rejected, audited, and nothing is staged", async () => {
+  it("a run's budget is a hard limit: what the request sees over it is refused 409 over-budget", async () => {
     await seedPayables(10, '2021-05-10', ['dana']);
     const r = await call('POST', '/v1/admin/payout-runs', {
       token: admin,
       body: { period: '2021-05', budgetIdr: 600_000 },
       headers: key(),
     });
-    expect(r.status, JSON.stringify(r.body)).toBe(202);
-    const rejected = await waitForRun(admin, r.body.runId, ['REJECTED']);
-    expect(rejected.closedReason).toContain(`Rp ${10 * 600_000 + 5 * 50_000} is due to 15 incentives`);
-    expect(rejected.totals.instructions).toBe(0);
-    const audit = await call('GET', '/v1/admin/audit?actor=system&kind=payout-run.rejected&limit=500', {
-      token: admin,
-    });
-    expect(
-      audit.body.items.find((a: { subject: string }) => a.subject === r.body.runId),
-      JSON.stringify(audit.body),
-    ).toMatchObject({ actor: 'system', detail: { reason: 'over-budget', dueCount: 15 } });
-    // The period is free again: a run within the budget stages all of it.
+    expect(r.status, JSON.stringify(r.body)).toBe(409);
+    expect(r.body).toMatchObject({ dueIdr: 10 * 600_000 + 5 * 50_000, dueCount: 15, complete: true });
+    // Nothing was created: a run within the budget stages all of it.
     const within = await call('POST', '/v1/admin/payout-runs', {
       token: admin,
       body: { period: '2021-05', budgetIdr: 10 * 600_000 + 5 * 50_000 },
@@ -281,6 +271,45 @@ describe('payout runs', () => {
     });
     expect(cancelled.status).toBe(200);
   });
+
+  it('a due set larger than the first look is summed by the workflow: over the budget, REJECTED and audited', async () => {
+    // More than a page in one shard: the request cannot see it all and leaves the sum to
+    // the workflow, which goes on from the request's cursors.
+    const n = FIRST_LOOK_PAGE + 10;
+    await seedPayables(n, '2021-04-10', ['dana'], { shard: 3 });
+    const dueIdr = n * 600_000 + Math.floor(n / 2) * 50_000;
+    const dueCount = n + Math.floor(n / 2);
+    const r = await call('POST', '/v1/admin/payout-runs', {
+      token: admin,
+      body: { period: '2021-04', budgetIdr: dueIdr - 1 },
+      headers: key(),
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(202);
+    const rejected = await waitForRun(admin, r.body.runId, ['REJECTED']);
+    expect(rejected.closedReason).toContain(`Rp ${dueIdr} is due to ${dueCount} incentives`);
+    expect(rejected.totals.instructions).toBe(0);
+    const audit = await call('GET', '/v1/admin/audit?actor=system&kind=payout-run.rejected&limit=500', {
+      token: admin,
+    });
+    expect(
+      audit.body.items.find((a: { subject: string }) => a.subject === r.body.runId),
+      JSON.stringify(audit.body),
+    ).toMatchObject({ actor: 'system', detail: { reason: 'over-budget', dueCount } });
+    // Nothing of it was held: the period's incentives are all due again for the next run.
+    const again = await call('POST', '/v1/admin/payout-runs', {
+      token: admin,
+      body: { period: '2021-04', budgetIdr: dueIdr },
+      headers: key(),
+    });
+    expect(again.status, JSON.stringify(again.body)).toBe(202);
+    const staged = await waitForRun(admin, again.body.runId, ['AWAITING_APPROVAL']);
+    expect(staged.totals.amountIdr).toBe(dueIdr);
+    await call('POST', `/v1/admin/payout-runs/${again.body.runId}/cancellation`, {
+      token: admin,
+      body: { reason: 'test over' },
+      headers: key(),
+    });
+  }, 180_000);
 });
 
 describe('the money invariants, over the whole table', () => {

@@ -7,7 +7,7 @@ import type { StackInfo } from '#local/stack.ts';
 import { encrypt } from '#shared/crypto.ts';
 import { maskAccountNumber } from '#shared/domain/payouts.ts';
 import { paymentPartnerSpec } from '#shared/payments/partners.ts';
-import { incentive, payoutAccount, payoutEntry } from '#shared/store/items.ts';
+import { DUE_SHARDS, incentive, payoutAccount, payoutEntry, shardOf } from '#shared/store/items.ts';
 import { runPool } from '#test/bench/stats.ts';
 import { call, latestCode, stack, uniquePhone } from '#test/support/api.ts';
 import { documentClient, stackDirOf } from '#test/support/applicants.ts';
@@ -89,13 +89,27 @@ export interface Payable {
 /** `count` participants with a verified payout account at one of `partners` (round
  *  robin) and incentives due on `dueDate`: one post-training incentive each, and a survey
  *  incentive for every other one. */
-export function seedPayables(count: number, dueDate: string, partners = LIVE_PAYMENT_PARTNERS) {
+export function seedPayables(
+  count: number,
+  dueDate: string,
+  partners = LIVE_PAYMENT_PARTNERS,
+  options: { shard?: number } = {},
+) {
   return seedPayablesInto(
     { info: stack(), dir: stackDirOf(inject('stackLogFile')) },
     count,
     dueDate,
     partners,
+    options,
   );
+}
+
+/** A participant id whose incentives sit in `shard` of the due index (any shard without). */
+function accountIdIn(shard: number | undefined): string {
+  for (;;) {
+    const id = randomUUID();
+    if (shard === undefined || shardOf(id, DUE_SHARDS) === shard) return id;
+  }
 }
 
 /** `seedPayables` for a given stack (the benchmarks start their own). */
@@ -104,13 +118,14 @@ export async function seedPayablesInto(
   count: number,
   dueDate: string,
   partners = LIVE_PAYMENT_PARTNERS,
+  options: { shard?: number } = {},
 ) {
   useStackKeys(target.dir);
   const at = new Date().toISOString();
   const payables: Payable[] = Array.from({ length: count }, (_, n) => {
     const partnerCode = partners[n % partners.length]!;
     return {
-      accountId: randomUUID(),
+      accountId: accountIdIn(options.shard),
       partnerCode,
       accountNumber: unseenAccountNumber(partnerCode),
       incentives: [
