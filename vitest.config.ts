@@ -1,22 +1,36 @@
 import { defineConfig } from 'vitest/config';
+import { serialFiles } from './test/integration/serial-files.ts';
+
+const integration = {
+  globalSetup: ['test/integration/global-setup.ts'],
+  testTimeout: 60_000,
+  hookTimeout: 180_000,
+};
 
 // Projects: pure unit tests, integration tests over real HTTP against a local
 // stack (DynamoDB Local in memory, started once for the run), and CDK template tests.
 export default defineConfig({
   test: {
+    // Most of the suite waits on a stack's process (or a browser), not on its own worker:
+    // more workers than the 2 cores (Vitest's default would be 1 there).
+    maxWorkers: 4,
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
         test: {
+          ...integration,
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/integration/global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 180_000,
-          // One stack for all files; files that move the clock must not overlap.
-          fileParallelism: false,
+          // Files run in parallel on one stack: each reads a clock of its own (its requests
+          // carry X-Local-Clock, see docs/testing.md) and uses data of its own.
+          exclude: ['test/integration/serial.test.ts', ...serialFiles.map((f) => `test/integration/${f}`)],
         },
+      },
+      {
+        // What moves the stack's shared switches, one file after another on a second stack,
+        // as one task beside the rest (test/integration/serial.test.ts).
+        test: { ...integration, name: 'integration-serial', include: ['test/integration/serial.test.ts'] },
       },
       {
         // Browser tests: Debian's Chromium driven by playwright-core against a stack of their

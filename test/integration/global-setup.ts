@@ -1,7 +1,8 @@
 import type { TestProject } from 'vitest/node';
 import { type SpawnedStack, spawnStack } from '#test/support/spawn-stack.ts';
 
-// One real local stack for the whole integration run; tests reach it over HTTP.
+// One real local stack per integration project (the parallel files', the serial files');
+// tests reach it over HTTP.
 let stack: SpawnedStack | undefined;
 
 export async function setup(project: TestProject) {
@@ -11,6 +12,8 @@ export async function setup(project: TestProject) {
   project.provide('stack', stack.info);
   project.provide('stackLogFile', stack.logFile);
   project.provide('stackTerminalFile', stack.terminalFile);
+  // Files that run side by side each read a clock of their own; the serial ones the stack's.
+  project.provide('clockPerFile', project.name === 'integration');
 }
 
 export async function teardown() {
@@ -24,5 +27,7 @@ declare module 'vitest' {
     stackLogFile: string;
     /** What its terminal showed. */
     stackTerminalFile: string;
+    /** Whether each file's requests name a clock of the file's own (X-Local-Clock). */
+    clockPerFile?: boolean;
   }
 }

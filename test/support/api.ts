@@ -9,12 +9,22 @@ export function stack() {
   return inject('stack');
 }
 
+/**
+ * This file's own clock on the stack (each test file has its own copy of this module):
+ * where files run side by side, every request names it, so `POST /_local/clock` moves
+ * the time this file's requests (and the work they start) read, and no other file's.
+ */
+export const fileClock = `file-${randomUUID()}`;
+
 export function call<T = any>(
   method: string,
   path: string,
   options: CallOptions = {},
 ): Promise<ApiResponse<T>> {
-  return request<T>(stack().apiUrl, method, path, options);
+  const headers = inject('clockPerFile')
+    ? { 'x-local-clock': fileClock, ...options.headers }
+    : options.headers;
+  return request<T>(stack().apiUrl, method, path, { ...options, headers });
 }
 
 export async function latestCode(to: string, template: string): Promise<string> {
