@@ -1,5 +1,5 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SentMessage } from '#local/sent.ts';
 import { outboxConsumer } from '#shared/consumers.ts';
 import { call, latestCode, stack, uniqueEmail, uniquePhone } from '#test/support/api.ts';
@@ -11,15 +11,16 @@ import { call, latestCode, stack, uniqueEmail, uniquePhone } from '#test/support
 const sentTo = async (to: string) =>
   (await call<{ items: SentMessage[] }>('GET', `/_local/sent?to=${encodeURIComponent(to)}`)).body.items;
 
-/** Polls until `done` holds (or the time is up) and answers the last value read. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** Reads until `done` holds and answers what was read. */
+const eventually = <T>(read: () => Promise<T>, done: (value: T) => boolean, timeout = 20_000) =>
+  vi.waitFor(
+    async () => {
+      const value = await read();
+      if (!done(value)) throw new Error(`not yet: ${JSON.stringify(value)}`);
+      return value;
+    },
+    { timeout, interval: 100 },
+  );
 
 const setFaults = (body: { failNext: number; to?: string }) =>
   call('POST', '/_local/notifications/faults', { body });

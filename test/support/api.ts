@@ -4,27 +4,18 @@ import { type ApiResponse, type CallOptions, request } from '#test/support/http.
 
 // The integration tests' client: real requests to the stack the global setup started.
 export type { ApiResponse, CallOptions } from '#test/support/http.ts';
+export { fileClock } from '#test/support/http.ts';
 
 export function stack() {
   return inject('stack');
 }
-
-/**
- * This file's own clock on the stack (each test file has its own copy of this module):
- * where files run side by side, every request names it, so `POST /_local/clock` moves
- * the time this file's requests (and the work they start) read, and no other file's.
- */
-export const fileClock = `file-${randomUUID()}`;
 
 export function call<T = any>(
   method: string,
   path: string,
   options: CallOptions = {},
 ): Promise<ApiResponse<T>> {
-  const headers = inject('clockPerFile')
-    ? { 'x-local-clock': fileClock, ...options.headers }
-    : options.headers;
-  return request<T>(stack().apiUrl, method, path, { ...options, headers });
+  return request<T>(stack().apiUrl, method, path, options);
 }
 
 export async function latestCode(to: string, template: string): Promise<string> {

@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { inject } from 'vitest';
+import { inject, vi } from 'vitest';
 import type { StackInfo } from '#local/stack.ts';
 import { encrypt } from '#shared/crypto.ts';
 import { maskAccountNumber } from '#shared/domain/payouts.ts';
@@ -56,15 +56,16 @@ export async function linkPayoutAccount(
   return call('POST', '/v1/me/payout-account/confirmation', { token, body: { otp } });
 }
 
-export async function waitForRun(token: string, runId: string, statuses: string[], timeoutMs = 300_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await call('GET', `/v1/admin/payout-runs/${runId}`, { token });
-    if (statuses.includes(r.body?.status)) return r.body;
-    if (Date.now() > deadline)
-      throw new Error(`run ${runId} still ${r.body?.status}: ${JSON.stringify(r.body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+export function waitForRun(token: string, runId: string, statuses: string[], timeoutMs = 300_000) {
+  return vi.waitFor(
+    async () => {
+      const r = await call('GET', `/v1/admin/payout-runs/${runId}`, { token });
+      if (!statuses.includes(r.body?.status))
+        throw new Error(`run ${runId} still ${r.body?.status}: ${JSON.stringify(r.body)}`);
+      return r.body;
+    },
+    { timeout: timeoutMs, interval: 250 },
+  );
 }
 
 export interface Payable {
