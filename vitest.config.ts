@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { serialFiles } from './test/integration/serial-files.ts';
+import { serialFiles, serialGroups } from './test/integration/serial-files.ts';
 
 const integration = {
   globalSetup: ['test/integration/global-setup.ts'],
@@ -27,11 +27,11 @@ export default defineConfig({
           exclude: ['test/integration/serial.test.ts', ...serialFiles.map((f) => `test/integration/${f}`)],
         },
       },
-      {
-        // What moves the stack's shared switches, one file after another on a second stack,
-        // as one task beside the rest (test/integration/serial.test.ts).
-        test: { ...integration, name: 'integration-serial', include: ['test/integration/serial.test.ts'] },
-      },
+      // What moves a stack's shared switches: each group one file after another on a stack
+      // of its own, as one task beside the rest (test/integration/serial-files.ts).
+      ...Object.keys(serialGroups).map((name) => ({
+        test: { ...integration, name, include: ['test/integration/serial.test.ts'] },
+      })),
       {
         // Browser tests: Debian's Chromium driven by playwright-core against a stack of their
         // own that serves the built web front end.

@@ -1,8 +1,8 @@
 import type { TestProject } from 'vitest/node';
 import { type SpawnedStack, spawnStack } from '#test/support/spawn-stack.ts';
 
-// One real local stack per integration project (the parallel files', the serial files');
-// tests reach it over HTTP.
+// One real local stack per integration project (the parallel files', and one per serial
+// group: test/integration/serial-files.ts); tests reach it over HTTP.
 let stack: SpawnedStack | undefined;
 
 export async function setup(project: TestProject) {
@@ -14,6 +14,7 @@ export async function setup(project: TestProject) {
   project.provide('stackTerminalFile', stack.terminalFile);
   // Files that run side by side each read a clock of their own; the serial ones the stack's.
   project.provide('clockPerFile', project.name === 'integration');
+  project.provide('serialGroup', project.name);
 }
 
 export async function teardown() {
@@ -29,5 +30,7 @@ declare module 'vitest' {
     stackTerminalFile: string;
     /** Whether each file's requests name a clock of the file's own (X-Local-Clock). */
     clockPerFile?: boolean;
+    /** The serial group a serial project runs (its name). */
+    serialGroup?: string;
   }
 }

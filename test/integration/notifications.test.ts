@@ -3,6 +3,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SentMessage } from '#local/sent.ts';
 import { outboxConsumer } from '#shared/consumers.ts';
 import { call, latestCode, stack, uniqueEmail, uniquePhone } from '#test/support/api.ts';
+import { outboxCaughtUp } from '#test/support/outbox.ts';
 
 // The outbox sender runs locally as on AWS: the stream poller hands new Outbox items to
 // notifications/send-outbox, which sends through the SES and SNS stand-ins. These tests
@@ -35,13 +36,14 @@ async function register() {
   return { email, phone };
 }
 
-/** Waits until every address has a delivery, then a little longer to catch any duplicate. */
+/** Waits until every address has a delivery, then until the sender has read past them:
+ *  a duplicate would have been sent by then. */
 async function deliveries(addresses: string[]) {
   await eventually(
     () => Promise.all(addresses.map(sentTo)),
     (all) => all.every((items) => items.length > 0),
   );
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await outboxCaughtUp();
   return Promise.all(addresses.map(sentTo));
 }
 

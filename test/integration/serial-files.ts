@@ -1,18 +1,34 @@
-// Integration files run one at a time on a stack of their own (serial.test.ts), because
-// they move what every file on a stack would see: the backend's one clock (the scripts
-// that move it as documented, without a scope of their own), a step's armed fault, a
-// payment partner's faults or clock, the senders' fault switch; or that read the stack's
-// whole log and count lines of an operation any file makes.
-export const serialFiles = [
-  'demo.test.ts',
-  'walkthrough.test.ts',
-  'seed-demo.test.ts',
-  'payouts-faults.test.ts',
-  'payouts-reconcile.test.ts',
-  'payment-partners.test.ts',
-  'notifications.test.ts',
-  'selection.test.ts',
-  'selection-pages.test.ts',
-  'logs.test.ts',
-  'metrics.test.ts',
-] as const;
+// Integration files that move what every file on a stack would see, so they run one at a
+// time (serial.test.ts), each group on a stack of its own, beside the files that run in
+// parallel on theirs. Group names are the Vitest projects'.
+export const serialGroups = {
+  // The backend's one clock (the demo and scripts move it as documented, with no scope of
+  // their own), a step's armed fault, the senders' fault switch; and the files that read
+  // the stack's whole log and count lines of an operation any file makes.
+  'integration-switches': [
+    'demo.test.ts',
+    'walkthrough.test.ts',
+    'seed-demo.test.ts',
+    'selection.test.ts',
+    'selection-pages.test.ts',
+    'notifications.test.ts',
+    'logs.test.ts',
+    'metrics.test.ts',
+  ],
+  // Payout runs: a run stages every incentive due by its period, whoever seeded it, and
+  // meets a payment partner's faults or clock set by any file.
+  'integration-payouts': [
+    'payouts.test.ts',
+    'payout-runs.test.ts',
+    'payouts-faults.test.ts',
+    'payouts-reconcile.test.ts',
+    'payment-partners.test.ts',
+    'payout-accounts.test.ts',
+  ],
+  // The longest payout scenarios (a partner down for minutes), on a stack of their own so
+  // that the other payout files need not wait for them.
+  'integration-payout-outages': ['payouts-dead-letter.test.ts', 'workflow-ended.test.ts'],
+} as const;
+
+export type SerialGroup = keyof typeof serialGroups;
+export const serialFiles: readonly string[] = Object.values(serialGroups).flat();

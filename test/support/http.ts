@@ -14,8 +14,11 @@ export type { ApiResponse, CallOptions };
  */
 export const fileClock = `file-${randomUUID()}`;
 
-/** Outside a Vitest worker (the benchmarks) there is nothing to inject: the stack's clock. */
-const clockPerFile = () => Boolean(process.env.VITEST_WORKER_ID && inject('clockPerFile'));
+/** The header naming this file's clock, where files run side by side; none elsewhere (and
+ *  outside a Vitest worker, the benchmarks, there is nothing to inject). */
+export function clockHeaders(): Record<string, string> {
+  return process.env.VITEST_WORKER_ID && inject('clockPerFile') ? { 'x-local-clock': fileClock } : {};
+}
 
 export function request<T = any>(
   apiUrl: string,
@@ -23,9 +26,5 @@ export function request<T = any>(
   path: string,
   options: CallOptions = {},
 ): Promise<ApiResponse<T>> {
-  if (!clockPerFile()) return send<T>(apiUrl, method, path, options);
-  return send<T>(apiUrl, method, path, {
-    ...options,
-    headers: { 'x-local-clock': fileClock, ...options.headers },
-  });
+  return send<T>(apiUrl, method, path, { ...options, headers: { ...clockHeaders(), ...options.headers } });
 }
