@@ -12,8 +12,9 @@ const integration = {
 export default defineConfig({
   test: {
     // Most of the suite waits on a stack's process (or a browser), not on its own worker:
-    // more workers than the 2 cores (Vitest's default would be 1 there).
-    maxWorkers: 4,
+    // more workers than the 2 cores (Vitest's default would be 1 there), enough for each
+    // serial group's one task and the parallel files beside them.
+    maxWorkers: 8,
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },

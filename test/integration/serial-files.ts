@@ -16,17 +16,14 @@ export const serialGroups = {
     'metrics.test.ts',
   ],
   // Payout runs: a run stages every incentive due by its period, whoever seeded it, and
-  // meets a payment partner's faults or clock set by any file.
-  'integration-payouts': [
-    'payouts.test.ts',
-    'payout-runs.test.ts',
+  // meets a payment partner's faults or clock set by any file. The longest scenarios (the
+  // partners failing for minutes) are spread over stacks of their own.
+  'integration-payouts': ['payouts.test.ts', 'payout-runs.test.ts', 'payouts-reconcile.test.ts'],
+  'integration-payout-faults': [
     'payouts-faults.test.ts',
-    'payouts-reconcile.test.ts',
     'payment-partners.test.ts',
     'payout-accounts.test.ts',
   ],
-  // The longest payout scenarios (a partner down for minutes), on a stack of their own so
-  // that the other payout files need not wait for them.
   'integration-payout-outages': ['payouts-dead-letter.test.ts', 'workflow-ended.test.ts'],
 } as const;
 
