@@ -7,8 +7,9 @@ const integration = {
   hookTimeout: 180_000,
 };
 
-// Projects: pure unit tests, integration tests over real HTTP against a local
-// stack (DynamoDB Local in memory, started once for the run), and CDK template tests.
+// Projects, all run side by side (docs/testing.md): pure unit tests; integration tests over
+// real HTTP against local stacks (DynamoDB Local in memory), the parallel files on one and
+// each serial group on its own; browser tests; CDK template tests; the deployed bundles.
 export default defineConfig({
   test: {
     // Most of the suite waits on a stack's process (or a browser), not on its own worker:
@@ -36,13 +37,13 @@ export default defineConfig({
       {
         // Browser tests: Debian's Chromium driven by playwright-core against a stack of their
         // own that serves the built web front end.
+        // One file after another, as one task beside the rest (test/e2e/serial.test.ts).
         test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
+          include: ['test/e2e/serial.test.ts'],
           globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
         },
       },
       {
