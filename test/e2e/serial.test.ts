@@ -5,7 +5,7 @@ import { describe } from 'vitest';
 // as one task beside the rest of the suite (a project that is not file-parallel would run
 // after everything else). Each file's tests and hooks stay its own under a describe named
 // after it: `npx vitest run --project e2e -t admin.test.ts` runs one.
-const files = readdirSync(import.meta.dirname)
+const files = readdirSync(new URL('.', import.meta.url))
   .filter((f) => f.endsWith('.test.ts') && f !== 'serial.test.ts')
   .sort();
 
