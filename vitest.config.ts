@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { serialFiles, serialGroups } from './test/integration/serial-files.ts';
+import ChainsFirst from './test/support/sequencer.ts';
 
 const integration = {
   globalSetup: ['test/integration/global-setup.ts'],
@@ -17,6 +18,8 @@ export default defineConfig({
     // serial group's one task and the parallel files beside them.
     maxWorkers: 8,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // The long chains (serial groups, the browser files) start first.
+    sequence: { sequencer: ChainsFirst },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
