@@ -1,33 +1,52 @@
 import { defineConfig } from 'vitest/config';
+import { serialFiles, serialGroups } from './test/integration/serial-files.ts';
+import ChainsFirst from './test/support/sequencer.ts';
 
-// Projects: pure unit tests, integration tests over real HTTP against a local
-// stack (DynamoDB Local in memory, started once for the run), and CDK template tests.
+const integration = {
+  globalSetup: ['test/integration/global-setup.ts'],
+  testTimeout: 60_000,
+  hookTimeout: 180_000,
+};
+
+// Projects, all run side by side (docs/testing.md): pure unit tests; integration tests over
+// real HTTP against local stacks (DynamoDB Local in memory), the parallel files on one and
+// each serial group on its own; browser tests; CDK template tests; the deployed bundles.
 export default defineConfig({
   test: {
+    // Most of the suite waits on a stack's process (or a browser), not on its own worker:
+    // more workers than the 2 cores (Vitest's default would be 1 there), enough for each
+    // serial group's one task and the parallel files beside them.
+    maxWorkers: 8,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // The long chains (serial groups, the browser files) start first.
+    sequence: { sequencer: ChainsFirst },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
         test: {
+          ...integration,
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/integration/global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 180_000,
-          // One stack for all files; files that move the clock must not overlap.
-          fileParallelism: false,
+          // Files run in parallel on one stack: each reads a clock of its own (its requests
+          // carry X-Local-Clock, see docs/testing.md) and uses data of its own.
+          exclude: ['test/integration/serial.test.ts', ...serialFiles.map((f) => `test/integration/${f}`)],
         },
       },
+      // What moves a stack's shared switches: each group one file after another on a stack
+      // of its own, as one task beside the rest (test/integration/serial-files.ts).
+      ...Object.keys(serialGroups).map((name) => ({
+        test: { ...integration, name, include: ['test/integration/serial.test.ts'] },
+      })),
       {
         // Browser tests: Debian's Chromium driven by playwright-core against a stack of their
         // own that serves the built web front end.
+        // One file after another, as one task beside the rest (test/e2e/serial.test.ts).
         test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
+          include: ['test/e2e/serial.test.ts'],
           globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
         },
       },
       {

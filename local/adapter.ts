@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { clock } from '#shared/clock.ts';
 import type { RouteContract } from '#shared/http/contract.ts';
 import { preflightHeaders } from '#shared/http/cors.ts';
 import { MAX_BODY_BYTES } from '#shared/http/handler.ts';
@@ -90,13 +91,29 @@ export function createApiListener(routes: RouteContract[], functionsDir: URL): A
       const maxBytes = match.contract.maxBodyBytes ?? MAX_BODY_BYTES;
       const body = await readBody(req, maxBytes);
       if (body === 'too-large') return sendProblem(res, problems.tooLarge(maxBytes));
+      const scope = clockScope(req);
+      if (scope === null)
+        return sendProblem(
+          res,
+          problems.validation(
+            [
+              {
+                path: 'headers.x-local-clock',
+                message: 'A clock name: 1 to 64 letters, digits, ".", "_" or "-".',
+              },
+            ],
+            'The X-Local-Clock header is not a clock name.',
+          ),
+        );
       const handler = await load(match.contract.handler);
       const event = toEvent(req, url, match, body);
-      const result = await runWithUses(
-        usesOf(match.contract.handler),
-        () => handler(event, lambdaContext(match.contract.handler)),
-        match.contract.handler,
-      );
+      const invoke = () =>
+        runWithUses(
+          usesOf(match.contract.handler),
+          () => handler(event, lambdaContext(match.contract.handler)),
+          match.contract.handler,
+        );
+      const result = await (scope ? clock.inScope(scope, invoke) : invoke());
       res.writeHead(result.statusCode, result.headers as Record<string, string>);
       res.end(result.body);
     } catch (error) {
@@ -113,6 +130,17 @@ export function createApiListener(routes: RouteContract[], functionsDir: URL): A
       }
     }
   };
+}
+
+/**
+ * The local-only `X-Local-Clock` header: the named clock (shared/clock.ts) this request,
+ * and the work it starts in this process, reads. API Gateway has no such thing, so only
+ * this adapter looks at it; handlers never do. Null: the header is not a clock name.
+ */
+function clockScope(req: IncomingMessage): string | undefined | null {
+  const value = req.headers['x-local-clock'];
+  if (value === undefined) return undefined;
+  return typeof value === 'string' && /^[\w.-]{1,64}$/.test(value) ? value : null;
 }
 
 function sendProblem(res: ServerResponse, problem: Problem): void {

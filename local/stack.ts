@@ -184,7 +184,9 @@ async function start(
     sqsEndpoint: queues.address,
     tableName,
     region: process.env.AWS_REGION ?? 'ap-southeast-3',
-    checkpointFile: dataDir ? join(options.dir, 'streams.json') : undefined,
+    // An in-memory table's stream is new each start: its position is kept apart, for tests
+    // that wait until the sender has read past what they wrote (test/support/outbox.ts).
+    checkpointFile: join(options.dir, dataDir ? 'streams.json' : 'streams.memory.json'),
   });
   stops.push(() => outbox.stop());
   // The queue consumers, as their SQS event source mappings run them on AWS; every

@@ -34,7 +34,7 @@ export interface StreamOptions {
   sqsEndpoint: string;
   tableName: string;
   region: string;
-  /** Keeps each shard's position across restarts (none for an in-memory table). */
+  /** Where each shard's position is written after each page (read again at the next start). */
   checkpointFile?: string | undefined;
   pollMs?: number;
   /** First retry delay; it doubles per attempt (Lambda backs off too). */

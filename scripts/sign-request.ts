@@ -57,10 +57,16 @@ export function signatureHeaders(key: PartnerKey, request: SignedRequest): Recor
   };
 }
 
-export async function sendSigned(apiUrl: string, key: PartnerKey, request: SignedRequest) {
+export async function sendSigned(
+  apiUrl: string,
+  key: PartnerKey,
+  request: SignedRequest,
+  /** Sent too, unsigned (the tests' X-Local-Clock). */
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(apiUrl + request.path, {
     method: request.method,
-    headers: signatureHeaders(key, request),
+    headers: { ...headers, ...signatureHeaders(key, request) },
     body: request.body,
   });
   const text = await response.text();

@@ -1,7 +1,8 @@
 import type { TestProject } from 'vitest/node';
 import { type SpawnedStack, spawnStack } from '#test/support/spawn-stack.ts';
 
-// One real local stack for the whole integration run; tests reach it over HTTP.
+// One real local stack per integration project (the parallel files', and one per serial
+// group: test/integration/serial-files.ts); tests reach it over HTTP.
 let stack: SpawnedStack | undefined;
 
 export async function setup(project: TestProject) {
@@ -11,6 +12,9 @@ export async function setup(project: TestProject) {
   project.provide('stack', stack.info);
   project.provide('stackLogFile', stack.logFile);
   project.provide('stackTerminalFile', stack.terminalFile);
+  // Files that run side by side each read a clock of their own; the serial ones the stack's.
+  project.provide('clockPerFile', project.name === 'integration');
+  project.provide('serialGroup', project.name);
 }
 
 export async function teardown() {
@@ -24,5 +28,9 @@ declare module 'vitest' {
     stackLogFile: string;
     /** What its terminal showed. */
     stackTerminalFile: string;
+    /** Whether each file's requests name a clock of the file's own (X-Local-Clock). */
+    clockPerFile?: boolean;
+    /** The serial group a serial project runs (its name). */
+    serialGroup?: string;
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { call, latestCode, signIn, uniqueEmail, uniquePhone } from '#test/support/api.ts';
 import { profileBody, randomIdentity, validNik } from '#test/support/nik.ts';
 
@@ -16,14 +16,16 @@ interface LogLine {
 }
 
 /** The log written since `offset`, once it holds `enough` (stdout reaches the file asynchronously). */
-async function logSince(offset: number, enough: (lines: LogLine[]) => boolean): Promise<string[]> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const lines = readFileSync(logFile()).subarray(offset).toString('utf8').split('\n').filter(Boolean);
-    const json = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LogLine);
-    if (enough(json) || Date.now() > deadline) return lines;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+function logSince(offset: number, enough: (lines: LogLine[]) => boolean): Promise<string[]> {
+  return vi.waitFor(
+    () => {
+      const lines = readFileSync(logFile()).subarray(offset).toString('utf8').split('\n').filter(Boolean);
+      const json = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LogLine);
+      if (!enough(json)) throw new Error(`not in the log yet (${json.length} lines since ${offset})`);
+      return lines;
+    },
+    { timeout: 10_000, interval: 100 },
+  );
 }
 
 async function register(password: string) {

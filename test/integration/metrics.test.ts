@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { readMetrics } from '#test/bench/metrics.ts';
 import { call, uniqueEmail, uniquePhone } from '#test/support/api.ts';
 
@@ -14,12 +14,19 @@ describe('metrics', () => {
       password: 'correct horse battery',
       phone: uniquePhone(),
     };
+    const before = readMetrics(inject('stackLogFile'), (op) => op === 'createAccount').length;
     const created = await call('POST', '/v1/accounts', { body, headers: { 'idempotency-key': key } });
     expect(created.status).toBe(201);
     await call('POST', '/v1/accounts', { body, headers: { 'idempotency-key': key } });
-    // The log is written by another process: give it a moment to reach the file.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const lines = readMetrics(inject('stackLogFile'), (op) => op === 'createAccount');
+    // The log is written by another process: wait until both lines reach the file.
+    const lines = await vi.waitFor(
+      () => {
+        const read = readMetrics(inject('stackLogFile'), (op) => op === 'createAccount');
+        if (read.length < before + 2) throw new Error(`${read.length - before} of 2 lines in the log`);
+        return read;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     const mine = lines.slice(-2);
     expect(mine).toHaveLength(2);
     const [first, replay] = mine as [(typeof mine)[0], (typeof mine)[0]];

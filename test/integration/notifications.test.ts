@@ -1,8 +1,9 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SentMessage } from '#local/sent.ts';
 import { outboxConsumer } from '#shared/consumers.ts';
 import { call, latestCode, stack, uniqueEmail, uniquePhone } from '#test/support/api.ts';
+import { outboxCaughtUp } from '#test/support/outbox.ts';
 
 // The outbox sender runs locally as on AWS: the stream poller hands new Outbox items to
 // notifications/send-outbox, which sends through the SES and SNS stand-ins. These tests
@@ -11,15 +12,16 @@ import { call, latestCode, stack, uniqueEmail, uniquePhone } from '#test/support
 const sentTo = async (to: string) =>
   (await call<{ items: SentMessage[] }>('GET', `/_local/sent?to=${encodeURIComponent(to)}`)).body.items;
 
-/** Polls until `done` holds (or the time is up) and answers the last value read. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** Reads until `done` holds and answers what was read. */
+const eventually = <T>(read: () => Promise<T>, done: (value: T) => boolean, timeout = 20_000) =>
+  vi.waitFor(
+    async () => {
+      const value = await read();
+      if (!done(value)) throw new Error(`not yet: ${JSON.stringify(value)}`);
+      return value;
+    },
+    { timeout, interval: 100 },
+  );
 
 const setFaults = (body: { failNext: number; to?: string }) =>
   call('POST', '/_local/notifications/faults', { body });
@@ -40,13 +42,14 @@ async function register() {
   return { email, phone };
 }
 
-/** Waits until every address has a delivery, then a little longer to catch any duplicate. */
+/** Waits until every address has a delivery, then until the sender has read past them:
+ *  a duplicate would have been sent by then. */
 async function deliveries(addresses: string[]) {
   await eventually(
     () => Promise.all(addresses.map(sentTo)),
     (all) => all.every((items) => items.length > 0),
   );
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await outboxCaughtUp();
   return Promise.all(addresses.map(sentTo));
 }
 

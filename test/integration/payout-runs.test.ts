@@ -4,7 +4,13 @@ import { incentive } from '#shared/store/items.ts';
 import { adminToken, call, stack } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import { CRITERIA, seeded } from '#test/support/partners.ts';
-import { ledgerOf, type Payable, seedPayables, waitForRun } from '#test/support/payouts.ts';
+import {
+  ledgerOf,
+  type Payable,
+  payoutExecutionEnded,
+  seedPayables,
+  waitForRun,
+} from '#test/support/payouts.ts';
 
 // Issue 18, payout runs: a checker can say no (rejection, cancellation, both handing the
 // run's incentives back to due), one open run per period, one approval per run, a partner
@@ -176,8 +182,9 @@ describe('a checker can say no', () => {
     expect(cancelled.body.status).toBe('CANCELLED');
     expect(cancelled.body.totals.byStatus.PENDING).toBe(0);
     expect((await statuses(payables)).filter((s) => s !== 'SCHEDULED')).toEqual([]);
-    // Staging's later segments find the run cancelled: they add nothing.
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // Staging's later segments find the run cancelled: they add nothing (checked once its
+    // execution has ended, whichever way).
+    await payoutExecutionEnded(`stage-${runId}`);
     const after = await call('GET', `/v1/admin/payout-runs/${runId}`, { token: admin });
     expect(after.body.status).toBe('CANCELLED');
     expect(after.body.totals.byStatus.PENDING).toBe(0);

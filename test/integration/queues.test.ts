@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -76,13 +75,8 @@ const deliveries = (queue: string, id: string) =>
     .invocations.filter((i) => i.queue === queue)
     .flatMap((i) => i.records.filter((r) => (JSON.parse(r.body) as ProbeBody).id === id));
 
-async function until(what: string, done: () => boolean | Promise<boolean>, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+const until = (what: string, done: () => boolean | Promise<boolean>, timeout = 20_000) =>
+  expect.poll(done, { timeout, interval: 50, message: `waiting for ${what}` }).toBe(true);
 
 async function depth(url: string): Promise<number> {
   const { Attributes } = await sqs.send(

@@ -8,6 +8,7 @@ import {
   stackLookupHash,
   syntheticApplicants,
 } from '#test/support/applicants.ts';
+import { outboxCaughtUp } from '#test/support/outbox.ts';
 import { expectedSelection, exportSelection, runSelection, selectedIds } from '#test/support/selection.ts';
 
 // What the selection's pages promise: a page holds whole family cards (so the cap is
@@ -111,14 +112,15 @@ describe('selection pages', () => {
     const notSelected = rows
       .filter((r) => r.outcome === 'NOT_SELECTED')
       .map((r) => `${r.accountId}@example.com`);
-    // The stream delivers asynchronously: wait until every notice is out, then a little more.
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      const counts = await Promise.all(notSelected.map(async (e) => (await notices(e)).length));
-      if (counts.every((c) => c >= 1)) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // The stream delivers asynchronously: wait until every notice is out, then until the
+    // sender has read past them (a duplicate would be out by then).
+    await expect
+      .poll(async () => (await Promise.all(notSelected.map(notices))).every((sent) => sent.length >= 1), {
+        timeout: 30_000,
+        interval: 250,
+      })
+      .toBe(true);
+    await outboxCaughtUp();
     for (const email of notSelected) {
       const sent = await notices(email);
       expect(sent, email).toHaveLength(1);

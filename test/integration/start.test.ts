@@ -49,11 +49,9 @@ function javaIn(dir: string): number[] {
   return pids;
 }
 
-async function until(condition: () => boolean, ms: number) {
-  const deadline = Date.now() + ms;
-  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  return condition();
-}
+/** Waits until `condition` holds (as the failure says, `what`). */
+const until = (what: string, condition: () => boolean, timeout: number) =>
+  expect.poll(condition, { timeout, interval: 100, message: what }).toBe(true);
 
 function takenPort(): Promise<number> {
   const server = createServer();
@@ -102,7 +100,7 @@ describe('npm start', () => {
   it('stopped while DynamoDB Local starts (SIGTERM), stops it too', async () => {
     const dir = freshDir();
     const { child, exited } = start({ STACK_DIR: dir, PORT: '0' });
-    expect(await until(() => javaIn(dir).length > 0, 60_000), 'the JVM started').toBe(true);
+    await until('the JVM started', () => javaIn(dir).length > 0, 60_000);
     child.kill('SIGTERM');
     const { code, output } = await exited;
     expect(code, output).toBe(143);
@@ -112,7 +110,7 @@ describe('npm start', () => {
   it('stops cleanly when asked (SIGTERM): exit 0, no JVM, no lock; its terminal held no JSON', async () => {
     const dir = freshDir();
     const { child, exited } = start({ STACK_DIR: dir, PORT: '0' });
-    expect(await until(() => existsSync(join(dir, 'stack.json')), 120_000), 'the stack started').toBe(true);
+    await until('the stack started', () => existsSync(join(dir, 'stack.json')), 120_000);
     const { apiUrl } = JSON.parse(readFileSync(join(dir, 'stack.json'), 'utf8'));
     expect((await fetch(`${apiUrl}/v1/waves`)).status).toBe(200);
     child.kill('SIGTERM');
@@ -131,9 +129,9 @@ describe('npm start', () => {
   it('killed outright (SIGKILL), leaves no JVM: it exits when its stdin closes', async () => {
     const dir = freshDir();
     const { child, exited } = start({ STACK_DIR: dir, PORT: '0' });
-    expect(await until(() => javaIn(dir).length > 0, 60_000), 'the JVM started').toBe(true);
+    await until('the JVM started', () => javaIn(dir).length > 0, 60_000);
     child.kill('SIGKILL');
     await exited;
-    expect(await until(() => javaIn(dir).length === 0, 10_000), `JVM left: ${javaIn(dir)}`).toBe(true);
+    await until('the JVM stopped too', () => javaIn(dir).length === 0, 10_000);
   }, 90_000);
 });

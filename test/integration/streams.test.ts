@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, it, vi } from 'vitest';
 import { startStreamConsumer } from '#local/streams.ts';
 import { outboxConsumer } from '#shared/consumers.ts';
 import { stack } from '#test/support/api.ts';
@@ -48,14 +48,16 @@ it('resumes from the first failure, bisects what is left, and gives up after the
     }),
   );
   const sqs = new SQSClient({ ...local, endpoint: stack().sqsEndpoint });
-  const deadline = Date.now() + 30_000;
-  let failure: any;
-  while (!failure && Date.now() < deadline) {
-    const out = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: consumerStack.failureQueueUrl, WaitTimeSeconds: 1 }),
-    );
-    if (out.Messages?.[0]) failure = JSON.parse(out.Messages[0].Body!);
-  }
+  const failure: any = await vi.waitFor(
+    async () => {
+      const out = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: consumerStack.failureQueueUrl, WaitTimeSeconds: 1 }),
+      );
+      if (!out.Messages?.[0]) throw new Error('no failure record yet');
+      return JSON.parse(out.Messages[0].Body!);
+    },
+    { timeout: 30_000, interval: 0 },
+  );
 
   const retries = outboxConsumer.retryAttempts;
   expect(state.invocations).toEqual([

@@ -4,6 +4,7 @@ import { type ApiResponse, type CallOptions, request } from '#test/support/http.
 
 // The integration tests' client: real requests to the stack the global setup started.
 export type { ApiResponse, CallOptions } from '#test/support/http.ts';
+export { fileClock } from '#test/support/http.ts';
 
 export function stack() {
   return inject('stack');

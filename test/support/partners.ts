@@ -1,4 +1,5 @@
 import { adminToken, call, stack } from '#test/support/api.ts';
+import { clockHeaders } from '#test/support/http.ts';
 import { type PartnerKey, type SignedRequest, sendSigned } from '../../scripts/sign-request.ts';
 
 // Partners in tests: the seeded ones of the local stack, and fresh ones walked through
@@ -12,7 +13,7 @@ export function seeded(code: string): PartnerKey & { id: string } {
 }
 
 export function signed(key: PartnerKey, request: SignedRequest) {
-  return sendSigned(stack().apiUrl, key, request);
+  return sendSigned(stack().apiUrl, key, request, clockHeaders());
 }
 
 export const CRITERIA = {

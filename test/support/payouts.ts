@@ -1,9 +1,11 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { inject } from 'vitest';
+import { inject, vi } from 'vitest';
 import type { StackInfo } from '#local/stack.ts';
+import { localStateMachineArn } from '#local/workflows.ts';
 import { encrypt } from '#shared/crypto.ts';
 import { maskAccountNumber } from '#shared/domain/payouts.ts';
 import { paymentPartnerSpec } from '#shared/payments/partners.ts';
@@ -68,15 +70,37 @@ export async function linkPayoutAccount(
   return call('POST', '/v1/me/payout-account/confirmation', { token, body: { otp } });
 }
 
-export async function waitForRun(token: string, runId: string, statuses: string[], timeoutMs = 300_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await call('GET', `/v1/admin/payout-runs/${runId}`, { token });
-    if (statuses.includes(r.body?.status)) return r.body;
-    if (Date.now() > deadline)
-      throw new Error(`run ${runId} still ${r.body?.status}: ${JSON.stringify(r.body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+export function waitForRun(token: string, runId: string, statuses: string[], timeoutMs = 300_000) {
+  return vi.waitFor(
+    async () => {
+      const r = await call('GET', `/v1/admin/payout-runs/${runId}`, { token });
+      if (!statuses.includes(r.body?.status))
+        throw new Error(`run ${runId} still ${r.body?.status}: ${JSON.stringify(r.body)}`);
+      return r.body;
+    },
+    { timeout: timeoutMs, interval: 250 },
+  );
+}
+
+/** Waits until the payout workflow's execution `name` (`stage-<runId>`, `disburse-<runId>`)
+ *  is no longer RUNNING, and answers how it ended. */
+export function payoutExecutionEnded(name: string, timeout = 60_000): Promise<string> {
+  const sfn = new SFNClient({
+    region: 'ap-southeast-3',
+    endpoint: stack().workflowsEndpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const executionArn = `${localStateMachineArn('payout').replace(':stateMachine:', ':execution:')}:${name}`;
+  return vi
+    .waitFor(
+      async () => {
+        const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+        if (!status || status === 'RUNNING') throw new Error(`${name} still ${status}`);
+        return status;
+      },
+      { timeout, interval: 100 },
+    )
+    .finally(() => sfn.destroy());
 }
 
 export interface Payable {

@@ -1,4 +1,5 @@
 import { BatchGetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { vi } from 'vitest';
 import type { StackInfo } from '#local/stack.ts';
 import { drawKey, isSelected, type Pool, referenceCutoffs } from '#shared/domain/draw.ts';
 import type { RawItem } from '#shared/store/item.ts';
@@ -32,7 +33,21 @@ export async function runSelection(
   body: Record<string, unknown>,
   timeoutMs = 120_000,
 ) {
-  const started = await request(stack.apiUrl, 'POST', `/v1/admin/waves/${waveId}/selection`, { token, body });
+  const start = () => request(stack.apiUrl, 'POST', `/v1/admin/waves/${waveId}/selection`, { token, body });
+  const busy = (r: { status: number; body: { type?: string } }) =>
+    r.status === 409 && Boolean(r.body?.type?.endsWith('/selection-running'));
+  let started = await start();
+  // Test files side by side share a stack, which runs one selection at a time: wait for
+  // the other file's to end (a benchmark, alone on its stack, never gets here).
+  if (busy(started))
+    started = await vi.waitFor(
+      async () => {
+        const again = await start();
+        if (busy(again)) throw new Error(`another selection is still running: ${JSON.stringify(again.body)}`);
+        return again;
+      },
+      { timeout: timeoutMs, interval: 500 },
+    );
   if (started.status !== 202)
     throw new Error(`selection refused: ${started.status} ${JSON.stringify(started.body)}`);
   return waitForSelection(stack, token, waveId, timeoutMs);

@@ -1,8 +1,35 @@
 import type { Reporter, TestModule } from 'vitest/node';
 
-// Prints the whole run's count as one plain line, `N passed, N failed[, N skipped]`,
-// which CI tools read. A file that failed to load or whose hooks failed counts as a failure.
+// Prints each project's time, then the whole run's count as one plain line,
+// `N passed, N failed[, N skipped]`, which CI tools read (it stays the last line). A file
+// that failed to load or whose hooks failed counts as a failure.
 export default class SummaryReporter implements Reporter {
+  private runStart = performance.now();
+  /** Per project: when its first file started, when its last ended, the files' own time. */
+  private projects = new Map<string, { first: number; last: number; files: number; busy: number }>();
+
+  onTestRunStart(): void {
+    this.runStart = performance.now();
+    this.projects.clear();
+  }
+
+  onTestModuleStart(module: TestModule): void {
+    const name = module.project.name;
+    const now = performance.now();
+    const seen = this.projects.get(name);
+    if (seen) seen.first = Math.min(seen.first, now);
+    else this.projects.set(name, { first: now, last: now, files: 0, busy: 0 });
+  }
+
+  onTestModuleEnd(module: TestModule): void {
+    const seen = this.projects.get(module.project.name);
+    if (!seen) return;
+    const d = module.diagnostic();
+    seen.last = Math.max(seen.last, performance.now());
+    seen.files += 1;
+    seen.busy += d.prepareDuration + d.collectDuration + d.setupDuration + d.duration;
+  }
+
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
     let passed = 0;
     let failed = unhandledErrors.length;
@@ -18,6 +45,21 @@ export default class SummaryReporter implements Reporter {
       // A file that failed to load, or whose hook failed, fails even with no failed test.
       failed += module.state() === 'failed' ? Math.max(failedHere, 1) : failedHere;
     }
-    process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+    process.stdout.write(
+      `\n${this.projectTimes()}${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
+    );
+  }
+
+  /** One line per project: its files' span in the run (wall clock) and their summed time. */
+  private projectTimes(): string {
+    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    return [...this.projects]
+      .sort(([, a], [, b]) => a.last - b.last)
+      .map(
+        ([name, p]) =>
+          `${name}: ${s(p.last - this.runStart)} into the run (files from ${s(p.first - this.runStart)}), ` +
+          `${p.files} file${p.files === 1 ? '' : 's'} taking ${s(p.busy)}\n`,
+      )
+      .join('');
   }
 }
