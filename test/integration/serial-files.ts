@@ -22,6 +22,7 @@ export const serialGroups = {
     'payouts.test.ts',
     'payout-runs.test.ts',
     'payouts-reconcile.test.ts',
+    'payouts-staging.test.ts',
     // Not a payout file: a 10,000-NIK import must finish within Lambda's 30 s, which the
     // parallel files' load on their stack can push it past.
     'lists.test.ts',
