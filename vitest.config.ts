@@ -4,8 +4,10 @@ import ChainsFirst from './test/support/sequencer.ts';
 
 const integration = {
   globalSetup: ['test/integration/global-setup.ts'],
-  testTimeout: 60_000,
-  hookTimeout: 180_000,
+  // Generous: the projects run side by side on 2 cores, so a file's requests wait on the
+  // others' work; a limit is for a test that hangs, not a measure of speed (benchmarks are).
+  testTimeout: 180_000,
+  hookTimeout: 300_000,
 };
 
 // Projects, all run side by side (docs/testing.md): pure unit tests; integration tests over
@@ -21,7 +23,7 @@ export default defineConfig({
     // The long chains (serial groups, the browser files) start first.
     sequence: { sequencer: ChainsFirst },
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 60_000 } },
       {
         test: {
           ...integration,
@@ -51,13 +53,18 @@ export default defineConfig({
       },
       {
         // Template assertions over every stack, synthesized without bundling (~25 s).
-        test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000 },
+        test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 600_000 },
       },
       {
         // Every deployed function's bundle, built as the CDK app builds it (all at once, in
         // a temporary directory outside the repository), imported and invoked by a child
         // Node 24 as Lambda's runtime would, with no network (test/bundles/).
-        test: { name: 'bundles', include: ['test/bundles/**/*.test.ts'], hookTimeout: 180_000 },
+        test: {
+          name: 'bundles',
+          include: ['test/bundles/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
+        },
       },
     ],
   },

@@ -116,7 +116,7 @@ describe('the administrator console', () => {
     expect(await page.getByLabel('Seed').inputValue()).toMatch(/^[0-9a-f]{32}$/);
     await page.getByRole('button', { name: 'Mulai seleksi' }).click();
     await expect
-      .poll(() => page.getByTestId('selection-status').textContent(), { timeout: 30_000 })
+      .poll(() => page.getByTestId('selection-status').textContent(), { timeout: 90_000 })
       .toBe('Berhasil');
     expect(await page.locator('.copy code').textContent()).toBe(
       `PRAKERJA_TOKEN=$ADMIN_TOKEN npx tsx scripts/verify-draw.ts --api ${consoleUrl} --wave ${waveId} --save draw.json`,

@@ -91,5 +91,5 @@ describe('npm run demo', () => {
     // The console is on its own origin: the summary links the wave there.
     expect(printed).toContain(`${stack().consoleUrl}/#/waves/${result.waveId}`);
     expect(printed).toContain(`Rp ${paidIdr}`);
-  }, 120_000);
+  }, 300_000);
 });

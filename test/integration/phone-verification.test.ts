@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SentMessage } from '#local/sent.ts';
 import {
   adminToken,
@@ -30,15 +30,16 @@ const sentTo = async (to: string) =>
   (await call<{ items: SentMessage[] }>('GET', `/_local/sent?to=${encodeURIComponent(to)}`)).body.items;
 const hoursFromNow = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 
-/** Polls the stand-ins until `done` holds: the outbox sender runs off the table's stream. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+/** Waits until `done` holds: the outbox sender runs off the table's stream. */
+const eventually = <T>(read: () => Promise<T>, done: (value: T) => boolean, timeout = 20_000) =>
+  vi.waitFor(
+    async () => {
+      const value = await read();
+      if (!done(value)) throw new Error(`not yet: ${JSON.stringify(value)}`);
+      return value;
+    },
+    { timeout, interval: 200 },
+  );
 
 beforeAll(async () => {
   await putCourse(seeded('tokopedia'), COURSE);
@@ -48,10 +49,11 @@ describe('the phone is verified when it is first needed', () => {
   it('a purchase is 409 phone-not-verified until the participant verifies the phone, then goes through', async () => {
     const p = await participant({ verifyPhone: false });
     const tokopedia = seeded('tokopedia');
-    // `secondsAgo` signs the second request differently from the first (no replay).
+    // The refused request is signed 5 s back, the later one now: never the same signature
+    // (a repeat would be refused as a replay), however long verifying the phone takes.
     const buy = (secondsAgo = 0) =>
       post(tokopedia, '/v1/partner/purchases', { cardNumber: p.cardNumber, courseId: COURSE }, secondsAgo);
-    const refused = await buy();
+    const refused = await buy(5);
     expect(refused.status, JSON.stringify(refused.body)).toBe(409);
     expect(slug(refused)).toBe('phone-not-verified');
     // Nothing was written and no code went to the unverified phone.
@@ -59,7 +61,7 @@ describe('the phone is verified when it is first needed', () => {
     expect((await call('GET', '/v1/me', { token: p.token })).body.participant.balanceIdr).toBe(3_500_000);
 
     await verifyPhone(p);
-    const created = await buy(1);
+    const created = await buy(0);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const otp = await latestCode(p.phone, 'purchase-otp');
     const paid = await post(tokopedia, `/v1/partner/purchases/${created.body.purchaseId}/confirmation`, {
