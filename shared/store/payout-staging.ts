@@ -19,7 +19,7 @@ import { pages } from '#shared/store/paginate.ts';
 import { findPartnerByCode } from '#shared/store/partners.ts';
 import type { PayoutAccount } from '#shared/store/payout-accounts.ts';
 import { getRun, type PayoutInstruction, type PayoutRun } from '#shared/store/payouts.ts';
-import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
+import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // Staging: incentives due by the period's end (the sparse due index, GSI1, in shards)
 // whose participant has a verified payout account become instructions, a partner's at
@@ -240,7 +240,7 @@ async function claimBatch(
     );
     const accounts = [...new Map(list.map((p) => [p.account.accountId, p.account])).values()];
     const items: TransactItem[] = [
-      {
+      labelled('shard', {
         Update: {
           TableName,
           Key: payoutStageShard.key({ runId: run.runId, shard }),
@@ -248,8 +248,8 @@ async function claimBatch(
           ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(closed) AND stagedIdr <= :room',
           ExpressionAttributeValues: { ':amount': amountIdr, ':room': allotIdr - amountIdr },
         },
-      },
-      {
+      }),
+      labelled('batch-id-taken', {
         Put: {
           TableName,
           Item: payoutBatch.item({
@@ -268,9 +268,9 @@ async function claimBatch(
           }),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
-      },
+      }),
       ...list.flatMap(({ incentive: i }, n): TransactItem[] => [
-        {
+        labelled(`incentive:${n}`, {
           Update: {
             TableName,
             Key: incentive.key(i),
@@ -287,25 +287,26 @@ async function claimBatch(
               ':amount': i.amountIdr,
             },
           },
-        },
-        {
+        }),
+        labelled(`incentive:${n}`, {
           Put: {
             TableName,
             Item: payoutInstruction.item(instructions[n]!),
             ConditionExpression: 'attribute_not_exists(PK)',
           },
-        },
+        }),
       ]),
       ...accounts.map(
-        (a): TransactItem => ({
-          ConditionCheck: {
-            TableName,
-            Key: payoutAccount.key({ accountId: a.accountId }),
-            ConditionExpression: '#status = :verified AND version = :v',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':verified': 'VERIFIED', ':v': a.version },
-          },
-        }),
+        (a): TransactItem =>
+          labelled(`account:${a.accountId}`, {
+            ConditionCheck: {
+              TableName,
+              Key: payoutAccount.key({ accountId: a.accountId }),
+              ConditionExpression: '#status = :verified AND version = :v',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':verified': 'VERIFIED', ':v': a.version },
+            },
+          }),
       ),
     ];
     try {
@@ -313,8 +314,8 @@ async function claimBatch(
       return { staged: list.length, amountIdr, budgetReached: false, stopped: false };
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
-      const at = error.index;
-      if (at === 0) {
+      const [what, which = ''] = (error.label ?? '').split(':');
+      if (what === 'shard') {
         const fresh = payoutStageShard.parse(
           (
             await db().send(
@@ -338,18 +339,17 @@ async function claimBatch(
         const outcome = await claimBatch(run, shard, allotIdr, fits, now);
         return { ...outcome, budgetReached: true };
       }
-      if (at === 1) {
+      if (what === 'batch-id-taken') {
         // A batch id taken (as unlikely as a UUID collision): another id.
         batchId = `${batch[0]!.account.partnerCode}.${shard}.${randomUUID()}`;
-      } else if (at >= 2 && at < 2 + 2 * list.length) {
+      } else if (what === 'incentive') {
         // Taken by another run, or no longer due: leave it out.
-        const drop = list[Math.floor((at - 2) / 2)]!;
+        const drop = list[Number(which)];
         list = list.filter((p) => p !== drop);
-      } else {
+      } else if (what === 'account') {
         // The payout account changed since it was read: its incentives wait for the next run.
-        const changed = accounts[at - 2 - 2 * list.length]!.accountId;
-        list = list.filter((p) => p.account.accountId !== changed);
-      }
+        list = list.filter((p) => p.account.accountId !== which);
+      } else throw error;
     }
   }
   return { staged: 0, amountIdr: 0, budgetReached: false, stopped: false };

@@ -14,7 +14,7 @@ import {
 import { db, tableName } from '#shared/store/client.ts';
 import { account as accountItem, emailMarker, phoneMarker } from '#shared/store/items.ts';
 import { outboxPut } from '#shared/store/outbox.ts';
-import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
+import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // Email and phone verification, on the email marker (store/accounts.ts `EmailMarker`),
 // which the request names by its email: the conditions of one transaction are the rules
@@ -51,7 +51,7 @@ export async function verifyCode(
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
       // The account (or its phone marker) is gone: it expired under us.
-      if (error.index > 0) return 'invalid';
+      if (error.label !== 'code') return 'invalid';
       // The marker changed since it was read: judge it again.
     }
   }
@@ -69,7 +69,7 @@ function verifyingItems(
   const permanent = channel === 'email';
   const nowS = epochSeconds(now.getTime());
   const items: TransactItem[] = [
-    {
+    labelled('code', {
       Update: {
         TableName: tableName(),
         Key: emailMarker.key({ email }),
@@ -85,7 +85,7 @@ function verifyingItems(
           ':me': accountId,
         },
       },
-    },
+    }),
     {
       Update: {
         TableName: tableName(),
