@@ -1,8 +1,8 @@
+import { auditPut } from '#shared/audit-trail.ts';
 import { clock } from '#shared/clock.ts';
 import { allotBudget, HANDED_BACK, type ShardDue } from '#shared/domain/payouts.ts';
 import { count } from '#shared/observability.ts';
 import { handBackRun } from '#shared/payouts/hand-back.ts';
-import { auditPut } from '#shared/store/audit.ts';
 import { closeShards, openShards } from '#shared/store/payout-staging.ts';
 import { getRun, moveRunWith } from '#shared/store/payouts.ts';
 import { workflowTask } from '#shared/workflows/task.ts';

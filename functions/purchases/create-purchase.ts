@@ -6,13 +6,9 @@ import { type PurchaseRefusal, purchaseRefusal } from '#shared/domain/purchases.
 import { phoneNotVerified } from '#shared/http/account-guard.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
+import type { Purchase } from '#shared/items/purchases.ts';
 import { issueCode } from '#shared/store/accounts.ts';
-import {
-  cardHolderAndCourse,
-  insertPurchase,
-  PhoneNotVerified,
-  type Purchase,
-} from '#shared/store/purchases.ts';
+import { cardHolderAndCourse, insertPurchase, PhoneNotVerified } from '#shared/store/purchases.ts';
 
 const REFUSALS: Record<PurchaseRefusal, string> = {
   'participation-revoked': 'The participation of this card has been revoked.',

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { PaymentPartnerKind } from '#shared/payments/partners.ts';
 
 // Incentive payouts, the pure rules: which period a run may pay, what a payout account
 // number must look like, when a holder's name matches, the run's lifecycle, and the
@@ -177,3 +176,5 @@ export function allotBudget(
     allotIdr: d.amountIdr + part + (n === 0 ? slack - part * due.length : 0),
   }));
 }
+
+export type PaymentPartnerKind = 'bank' | 'e-wallet';

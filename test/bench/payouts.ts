@@ -9,12 +9,12 @@
 // per instruction (the cost driver on AWS). Baseline, in the same run: each instruction's
 // partner call and settlement transaction straight to the engines (payouts-baseline.ts).
 import { randomUUID } from 'node:crypto';
+import { spawnStack } from '#local/spawn-stack.ts';
+import { request } from '#scripts/lib/http.ts';
 import { readMetrics, totals } from '#test/bench/metrics.ts';
 import { measureBaseline } from '#test/bench/payouts-baseline.ts';
 import { argNumber, round } from '#test/bench/stats.ts';
-import { request } from '#test/support/http.ts';
 import { LIVE_PAYMENT_PARTNERS, seedPayablesInto } from '#test/support/payouts.ts';
-import { spawnStack } from '#test/support/spawn-stack.ts';
 
 const runOnly = process.argv.includes('--run-only');
 const n = argNumber('n', runOnly ? 100_000 : 4000);

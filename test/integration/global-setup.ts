@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { type SpawnedStack, spawnStack } from '#test/support/spawn-stack.ts';
+import { type SpawnedStack, spawnStack } from '#local/spawn-stack.ts';
 
 // One real local stack per integration project (the parallel files', and one per serial
 // group: test/integration/serial-files.ts); tests reach it over HTTP.

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { PayoutRun } from '#shared/items/payouts.ts';
 import { DUE_SHARDS, payoutRun, payoutStageShard } from '#shared/store/items.ts';
 import {
   closeShards,
@@ -8,7 +9,7 @@ import {
   type StageState,
   stagePages,
 } from '#shared/store/payout-staging.ts';
-import { allBatches, type PayoutRun } from '#shared/store/payouts.ts';
+import { allBatches } from '#shared/store/payouts.ts';
 import { transact } from '#shared/store/transact.ts';
 import { stack } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';

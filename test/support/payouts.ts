@@ -6,14 +6,16 @@ import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sd
 import { inject, vi } from 'vitest';
 import type { StackInfo } from '#local/stack.ts';
 import { localStateMachineArn } from '#local/workflows.ts';
+import { request } from '#scripts/lib/http.ts';
 import { encrypt } from '#shared/crypto.ts';
 import { maskAccountNumber } from '#shared/domain/payouts.ts';
+import { payoutAccount, payoutEntry } from '#shared/items/payouts.ts';
+import { DUE_SHARDS, incentive } from '#shared/items/purchases.ts';
 import { paymentPartnerSpec } from '#shared/payments/partners.ts';
-import { DUE_SHARDS, incentive, payoutAccount, payoutEntry, shardOf } from '#shared/store/items.ts';
+import { shardOf } from '#shared/store/shard.ts';
 import { runPool } from '#test/bench/stats.ts';
 import { call, latestCode, stack, uniquePhone } from '#test/support/api.ts';
 import { documentClient, stackDirOf } from '#test/support/applicants.ts';
-import { request } from '#test/support/http.ts';
 
 // Payouts in tests: payout accounts linked over HTTP, runs waited on, and many payable
 // incentives written as the review and the link would leave them (through the item
