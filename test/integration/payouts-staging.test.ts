@@ -1,16 +1,16 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PayoutRun } from '#shared/items/payouts.ts';
-import { DUE_SHARDS, payoutRun, payoutStageShard } from '#shared/store/items.ts';
+import { DUE_SHARDS, payoutRun, payoutStageShard } from '#contexts/items.ts';
+import type { PayoutRun } from '#contexts/payouts/items.ts';
 import {
   closeShards,
   countPages,
   openShards,
   type StageState,
   stagePages,
-} from '#shared/store/payout-staging.ts';
-import { allBatches } from '#shared/store/payouts.ts';
-import { transact } from '#shared/store/transact.ts';
+} from '#contexts/payouts/store/payout-staging.ts';
+import { allBatches } from '#contexts/payouts/store/payouts.ts';
+import { transact } from '#platform/store/transact.ts';
 import { stack } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import { seedPayables } from '#test/support/payouts.ts';

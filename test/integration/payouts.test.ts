@@ -1,8 +1,8 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIRST_LOOK_PAGE } from '#functions/payouts/create-payout-run.ts';
+import { kindOf } from '#contexts/items.ts';
+import { FIRST_LOOK_PAGE } from '#contexts/payouts/handlers/create-payout-run.ts';
 import { profileBody } from '#scripts/lib/nik.ts';
-import { kindOf } from '#shared/store/items.ts';
 import { adminToken, call, latestCode, stack } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import { participant, type TestParticipant } from '#test/support/participants.ts';

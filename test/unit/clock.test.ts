@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { handler as resetClock } from '#functions/_local/reset-clock.ts';
-import { handler as setClock } from '#functions/_local/set-clock.ts';
-import { clock } from '#shared/clock.ts';
+import { handler as resetClock } from '#local/handlers/reset-clock.ts';
+import { handler as setClock } from '#local/handlers/set-clock.ts';
+import { clock } from '#platform/clock.ts';
 
 // The backend's clock and the local stack's named clocks (docs/testing.md): a scope reads
 // its own time once set, the backend's otherwise; outside a scope there is one clock.
@@ -117,7 +117,7 @@ describe('X-Local-Clock on a deployed code path', () => {
           .filter((f) => f.endsWith('.ts') && !f.startsWith('_local/'))
           .map((f) => `${dir}/${f}`),
       )
-      .filter((file) => file !== 'shared/clock.ts'); // which names the header, to say so
+      .filter((file) => file !== 'platform/clock.ts'); // which names the header, to say so
     expect(sources.length).toBeGreaterThan(50);
     const readers = sources.filter((file) => {
       const text = readFileSync(file, 'utf8');

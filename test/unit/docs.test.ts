@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { routes } from '#shared/contracts/routes.ts';
-import { PROBLEM_TYPES } from '#shared/http/problem.ts';
+import { routes } from '#contexts/routes.ts';
+import { PROBLEM_TYPES } from '#platform/http/problem.ts';
 
 // The integrators' pages: the contract (docs/api.md) names every problem slug under its
 // status and every route; docs/walkthrough.md shows the script the integration test runs.
