@@ -9,7 +9,6 @@ import {
   type SignedWrite,
   signatureSeen,
 } from '#platform/http/signatures.ts';
-import type { Principal } from '#platform/principal.ts';
 import { pathWithQuery, signatureMatches, withinWindow } from '#platform/signing.ts';
 
 // Partners' requests (API.md): key id, timestamp and HMAC-SHA256 signature headers.

@@ -8,9 +8,9 @@
 // starts a fresh one. Purchase and payout codes come later and are the same either way.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
 import { argNumber, round, runPool } from '#test/bench/stats.ts';
 import { type CallOptions, request } from '#test/support/http.ts';
-import { profileBody, randomIdentity } from '#test/support/nik.ts';
 import { spawnStack } from '#test/support/spawn-stack.ts';
 
 const n = argNumber('n', 1000);

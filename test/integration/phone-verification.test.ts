@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SentMessage } from '#local/sent.ts';
+import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
 import {
   adminToken,
   type Citizen,
@@ -9,7 +10,6 @@ import {
   stack,
   verifyPhone,
 } from '#test/support/api.ts';
-import { profileBody, randomIdentity } from '#test/support/nik.ts';
 import { participant } from '#test/support/participants.ts';
 import { seeded } from '#test/support/partners.ts';
 import { accountNumberFor } from '#test/support/payouts.ts';

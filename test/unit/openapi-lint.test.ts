@@ -1,6 +1,6 @@
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '#platform/http/openapi.ts';
+import { openApiDocument } from '#contexts/docs/openapi.ts';
 
 // The document the API serves (GET /openapi.json) under Redocly's `recommended` rules, as
 // the linter from the registry judges it: partners' tools read it, so it is kept clean.
