@@ -111,10 +111,10 @@ describe('X-Local-Clock on a deployed code path', () => {
   });
 
   it('no deployed source reads the header or enters a scope: only the local adapter does', () => {
-    const sources = ['functions', 'shared', 'cdk']
+    const sources = ['platform', 'contexts', 'cdk']
       .flatMap((dir) =>
         readdirSync(dir, { recursive: true, encoding: 'utf8' })
-          .filter((f) => f.endsWith('.ts') && !f.startsWith('_local/'))
+          .filter((f) => f.endsWith('.ts'))
           .map((f) => `${dir}/${f}`),
       )
       .filter((file) => file !== 'platform/clock.ts'); // which names the header, to say so
