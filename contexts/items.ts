@@ -54,7 +54,7 @@ export * from '#contexts/payouts/items.ts';
 export * from '#contexts/purchases/items.ts';
 export * from '#contexts/selection/items.ts';
 export * from '#contexts/waves/items.ts';
-export { auditRecord, idempotency };
+export { acceptedSignature, auditRecord, idempotency };
 
 /** Every item type by its name here: what `uses.items` (platform/uses.ts) names. */
 export const ITEMS = {
