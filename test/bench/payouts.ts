@@ -10,10 +10,10 @@
 // partner call and settlement transaction straight to the engines (payouts-baseline.ts).
 import { randomUUID } from 'node:crypto';
 import { spawnStack } from '#local/spawn-stack.ts';
-import { request } from '#scripts/lib/http.ts';
 import { readMetrics, totals } from '#test/bench/metrics.ts';
 import { measureBaseline } from '#test/bench/payouts-baseline.ts';
 import { argNumber, round } from '#test/bench/stats.ts';
+import { request } from '#test/support/http.ts';
 import { LIVE_PAYMENT_PARTNERS, seedPayablesInto } from '#test/support/payouts.ts';
 
 const runOnly = process.argv.includes('--run-only');

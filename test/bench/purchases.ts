@@ -14,11 +14,11 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { card, participant } from '#contexts/selection/items.ts';
 import { newCardNumber } from '#contexts/selection/rules/draw.ts';
 import { spawnStack } from '#local/spawn-stack.ts';
-import { request } from '#scripts/lib/http.ts';
 import { readMetrics, totals } from '#test/bench/metrics.ts';
 import { type BenchParticipant, baselineRunner } from '#test/bench/purchases-baseline.ts';
 import { argNumber, Latencies, round, runPool } from '#test/bench/stats.ts';
 import { documentClient } from '#test/support/applicants.ts';
+import { request } from '#test/support/http.ts';
 import { sendSigned } from '../../scripts/sign-request.ts';
 
 const n = argNumber('n', 2000);

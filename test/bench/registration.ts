@@ -7,12 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import { spawnStack } from '#local/spawn-stack.ts';
 import { hashPassword, verifyPassword } from '#platform/crypto.ts';
-import { type CallOptions, request } from '#scripts/lib/http.ts';
 import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
 import { type MetricLine, readMetrics, totals } from '#test/bench/metrics.ts';
 import { treeCpuMs } from '#test/bench/process-cpu.ts';
 import { MINIMAL_CALLS, rawBaseline } from '#test/bench/registration-raw.ts';
 import { argNumber, Latencies, round, runPool } from '#test/bench/stats.ts';
+import { type CallOptions, request } from '#test/support/http.ts';
 
 const n = argNumber('n', 2000);
 const concurrency = argNumber('concurrency', 32);

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type SpawnedStack, spawnStack } from '#local/spawn-stack.ts';
 import type { StackInfo } from '#local/stack.ts';
-import { request } from '#scripts/lib/http.ts';
 import { stack } from '#test/support/api.ts';
 import {
   loadApplicants,
@@ -9,6 +8,7 @@ import {
   stackLookupHash,
   syntheticApplicants,
 } from '#test/support/applicants.ts';
+import { request } from '#test/support/http.ts';
 import {
   adminTokenFor,
   expectedSelection,

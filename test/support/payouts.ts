@@ -12,10 +12,10 @@ import type { StackInfo } from '#local/stack.ts';
 import { localStateMachineArn } from '#local/workflows.ts';
 import { encrypt } from '#platform/crypto.ts';
 import { shardOf } from '#platform/store/shard.ts';
-import { request } from '#scripts/lib/http.ts';
 import { runPool } from '#test/bench/stats.ts';
 import { call, latestCode, stack, uniquePhone } from '#test/support/api.ts';
 import { documentClient, stackDirOf } from '#test/support/applicants.ts';
+import { request } from '#test/support/http.ts';
 
 // Payouts in tests: payout accounts linked over HTTP, runs waited on, and many payable
 // incentives written as the review and the link would leave them (through the item

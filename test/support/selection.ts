@@ -6,8 +6,8 @@ import { participant } from '#contexts/selection/items.ts';
 import { drawKey, isSelected, type Pool, referenceCutoffs } from '#contexts/selection/rules/draw.ts';
 import type { StackInfo } from '#local/stack.ts';
 import type { RawItem } from '#platform/store/item.ts';
-import { request } from '#scripts/lib/http.ts';
 import { documentClient } from '#test/support/applicants.ts';
+import { request } from '#test/support/http.ts';
 
 // Running a selection over HTTP and checking it from outside, as an auditor would:
 // the export and the seed are enough to recompute who must have been selected.
