@@ -78,6 +78,12 @@ export async function asCitizen<T = unknown>(
     c.token = await ctx.api.signIn(c.plan.email, c.plan.password);
     r = await ctx.api.call<T>(method, path, { ...options, token: c.token });
   }
+  // A payment partner that did not answer in time is a 503 "try again": the citizen's app
+  // does, a few times, as a person would.
+  for (let wait = 1_000; r.status === 503 && !ok.includes(503) && wait <= 8_000; wait *= 2) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    r = await ctx.api.call<T>(method, path, { ...options, token: c.token });
+  }
   if (!ok.includes(r.status))
     throw new DemoError(`${step} (citizen #${c.plan.index}, ${method} ${path}): ${describe(r)}`);
   return r;
