@@ -14,7 +14,7 @@ import { db, tableName } from '#shared/store/client.ts';
 import { account as accountItem, emailMarker, phoneMarker } from '#shared/store/items.ts';
 import { type OutboxMessage, outboxPut } from '#shared/store/outbox.ts';
 import type { SignInState } from '#shared/store/sign-in-throttle.ts';
-import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
+import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
 
 export type Channel = 'email' | 'phone';
 
@@ -117,7 +117,7 @@ export async function insertAccount(account: Account, messages: OutboxMessage[],
   };
   try {
     await transact([
-      {
+      labelled('email', {
         Put: {
           TableName,
           Item: emailMarker.item(
@@ -135,14 +135,14 @@ export async function insertAccount(account: Account, messages: OutboxMessage[],
           ),
           ...free,
         },
-      },
-      {
+      }),
+      labelled('phone', {
         Put: {
           TableName,
           Item: phoneMarker.item({ accountId, ...expiry }, account),
           ...free,
         },
-      },
+      }),
       {
         Put: {
           TableName,
@@ -154,8 +154,8 @@ export async function insertAccount(account: Account, messages: OutboxMessage[],
       ...messages.map((m) => outboxPut(m, now)),
     ]);
   } catch (error) {
-    if (error instanceof ConditionFailed && error.index <= 1)
-      throw new DuplicateAccount(error.index === 0 ? 'email' : 'phone');
+    if (error instanceof ConditionFailed && (error.label === 'email' || error.label === 'phone'))
+      throw new DuplicateAccount(error.label);
     throw error;
   }
 }
@@ -202,9 +202,10 @@ export async function signInRecord(
 
 const notExpired = '(attribute_not_exists(expiresAtEpoch) OR expiresAtEpoch > :now)';
 
-/** For a citizen's write: the account exists, has not expired, is verified and not disabled. */
+/** For a citizen's write: the account exists, has not expired, is verified and not disabled.
+ *  Its refusal is labelled 'account-inactive'. */
 export function activeAccountCheck(accountId: string, now: Date): TransactItem {
-  return {
+  return labelled('account-inactive', {
     ConditionCheck: {
       TableName: tableName(),
       Key: accountItem.key({ accountId }),
@@ -213,5 +214,5 @@ export function activeAccountCheck(accountId: string, now: Date): TransactItem {
       // Why it failed comes back with the failure (accountInactive), not from a read.
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
-  };
+  });
 }

@@ -19,7 +19,7 @@ import { ledgerPut } from '#shared/store/ledger.ts';
 import { outboxPut } from '#shared/store/outbox.ts';
 import { poolReturn } from '#shared/store/quota-pool.ts';
 import type { Outcome } from '#shared/store/selection.ts';
-import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
+import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // Participants: issued by the selection's announce step, revoked by the deadline sweep.
 // Each is one transaction whose conditions make it happen at most once, whatever
@@ -118,22 +118,25 @@ export function participantTransaction(
   // The notices are named by the wave: a retry cannot make a second one.
   const noticeId = `selection-selected#${wave.waveId}`;
   return [
-    firstOutcome(outcomeOf(application, wave, { outcome: 'SELECTED', pool, eligible: true }, now)),
-    {
+    labelled(
+      'decided-before',
+      firstOutcome(outcomeOf(application, wave, { outcome: 'SELECTED', pool, eligible: true }, now)),
+    ),
+    labelled('previous-participant', {
       Put: {
         TableName,
         Item: participantItem.item(participant),
         ConditionExpression: 'attribute_not_exists(PK)',
       },
-    },
-    {
+    }),
+    labelled('card-number-taken', {
       Put: {
         TableName,
         Item: card.item({ accountId }, { cardNumber }),
         ConditionExpression: 'attribute_not_exists(PK)',
       },
-    },
-    {
+    }),
+    labelled('kk-cap', {
       Update: {
         TableName,
         Key: familyCard.key(application),
@@ -145,7 +148,7 @@ export function participantTransaction(
           ':member': new Set([`${wave.waveId}#${accountId}`]),
         },
       },
-    },
+    }),
     {
       Put: {
         TableName,
@@ -189,9 +192,8 @@ export async function issueParticipant(
       return 'issued';
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
-      if (error.index === 2) continue; // card number taken: draw another
-      if (error.index === 0) return 'decided-before';
-      if (error.index === 3) return 'kk-cap';
+      if (error.label === 'card-number-taken') continue; // draw another
+      if (error.label === 'decided-before' || error.label === 'kk-cap') return error.label;
       return 'previous-participant';
     }
   }

@@ -18,7 +18,7 @@ import {
   partner as partnerItem,
 } from '#shared/store/items.ts';
 import { queryAll } from '#shared/store/paginate.ts';
-import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
+import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
 
 export type { PartnerKind, PartnerStatus } from '#shared/domain/partners.ts';
 
@@ -212,7 +212,7 @@ export async function issueCredential(
   };
   try {
     await transact([
-      {
+      labelled('too-many-keys', {
         Update: {
           TableName: tableName(),
           Key: partnerKey(partnerId),
@@ -221,7 +221,7 @@ export async function issueCredential(
             'attribute_exists(PK) AND (attribute_not_exists(activeKeys) OR activeKeys < :max)',
           ExpressionAttributeValues: { ':one': 1, ':max': MAX_ACTIVE_KEYS },
         },
-      },
+      }),
       {
         Put: {
           TableName: tableName(),
@@ -232,7 +232,7 @@ export async function issueCredential(
       auditPut(partnerId, { at, by, action: 'key-issued', keyId }),
     ]);
   } catch (error) {
-    if (error instanceof ConditionFailed && error.index === 0) throw new TooManyKeys();
+    if (error instanceof ConditionFailed && error.label === 'too-many-keys') throw new TooManyKeys();
     throw error;
   }
   return { keyId, secret };

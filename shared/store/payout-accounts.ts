@@ -12,7 +12,7 @@ import { account, incentive, payoutAccount, payoutNumberMarker } from '#shared/s
 import { type OutboxMessage, outboxPut } from '#shared/store/outbox.ts';
 import { queryAll } from '#shared/store/paginate.ts';
 import { notLockedToday } from '#shared/store/payout-limits.ts';
-import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
+import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // A participant's payout account: one item in their partition (the number sealed with
 // the data key, a keyed hash for its uniqueness marker) and a marker that gives each
@@ -116,26 +116,27 @@ export async function changePayoutAccount(
   const claimsNumber = change.status !== 'REJECTED';
   const marker: TransactItem[] = claimsNumber
     ? [
-        {
+        labelled('number-taken', {
           Put: {
             TableName,
             Item: payoutNumberMarker.item({ accountId }, { numberHash }),
             ConditionExpression: 'attribute_not_exists(PK) OR accountId = :me',
             ExpressionAttributeValues: { ':me': accountId },
           },
-        },
+        }),
       ]
     : [];
   const checks = incentives.map(
-    (i): TransactItem => ({
-      ConditionCheck: {
-        TableName,
-        Key: { PK: String(i.PK), SK: String(i.SK) },
-        ConditionExpression: '#status <> :staged',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':staged': 'STAGED' },
-      },
-    }),
+    (i): TransactItem =>
+      labelled('staged', {
+        ConditionCheck: {
+          TableName,
+          Key: { PK: String(i.PK), SK: String(i.SK) },
+          ConditionExpression: '#status <> :staged',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':staged': 'STAGED' },
+        },
+      }),
   );
   const releases: TransactItem[] =
     // Only a number the partner matched took a marker (a rejected one never did).
@@ -170,10 +171,9 @@ export async function changePayoutAccount(
     await transact(items);
   } catch (error) {
     if (!(error instanceof ConditionFailed)) throw error;
-    if (error.index === 1) throw new AccountInactive();
-    if (claimsNumber && error.index === 2) throw new PayoutNumberTaken();
-    const firstCheck = 2 + marker.length;
-    if (error.index >= firstCheck && error.index < firstCheck + checks.length) throw new PayoutInProgress();
+    if (error.label === 'account-inactive') throw new AccountInactive();
+    if (error.label === 'number-taken') throw new PayoutNumberTaken();
+    if (error.label === 'staged') throw new PayoutInProgress();
     // The account changed since it was read: a concurrent change won.
     throw new ConcurrentChange();
   }
@@ -209,7 +209,7 @@ export async function verifyPayoutAccount(a: PayoutAccount, now: Date): Promise<
     return 'verified';
   } catch (error) {
     if (!(error instanceof ConditionFailed)) throw error;
-    return error.index === 0 ? 'not-pending' : 'locked';
+    return error.label === 'locked' ? 'locked' : 'not-pending';
   }
 }
 
@@ -273,7 +273,7 @@ export async function markPayoutAccountRejected(
     (await db().send(new GetCommand({ TableName, Key: account.key({ accountId: refused.accountId }) }))).Item,
   );
   const items: TransactItem[] = [
-    {
+    labelled('not-verified', {
       Update: {
         TableName,
         Key: payoutAccount.key({ accountId: refused.accountId }),
@@ -290,7 +290,7 @@ export async function markPayoutAccountRejected(
           ':v': current.version,
         },
       },
-    },
+    }),
     {
       Delete: {
         TableName,
@@ -330,7 +330,7 @@ export async function markPayoutAccountRejected(
     await transact(items);
     return 'marked';
   } catch (error) {
-    if (error instanceof ConditionFailed && error.index === 0) return 'already';
+    if (error instanceof ConditionFailed && error.label === 'not-verified') return 'already';
     throw error;
   }
 }

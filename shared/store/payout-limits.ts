@@ -3,6 +3,7 @@ import { dayOf, LINKS_PER_DAY, secondsToNextDay } from '#shared/domain/payouts.t
 import { MAX_CODE_ATTEMPTS } from '#shared/domain/verification.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { payoutLimit } from '#shared/store/items.ts';
+import { labelled } from '#shared/store/transact.ts';
 
 // The limits on linking a payout account, as counters in the table (functions scale out:
 // no limit in memory holds). Each is one conditional update, so concurrent requests count
@@ -80,14 +81,15 @@ export function countWrongCodeToday(accountId: string, now: Date): Promise<boole
   return take(participantKey(accountId, now), 'wrongCodes', MAX_CODE_ATTEMPTS, now);
 }
 
-/** The condition a verification takes with it: the participant is not locked today. */
+/** The condition a verification takes with it: the participant is not locked today
+ *  (its refusal is labelled 'locked'). */
 export function notLockedToday(accountId: string, now: Date) {
-  return {
+  return labelled('locked', {
     ConditionCheck: {
       TableName: tableName(),
       Key: participantKey(accountId, now),
       ConditionExpression: 'attribute_not_exists(wrongCodes) OR wrongCodes < :max',
       ExpressionAttributeValues: { ':max': MAX_CODE_ATTEMPTS },
     },
-  };
+  });
 }

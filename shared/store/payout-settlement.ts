@@ -1,7 +1,7 @@
 import { tableName } from '#shared/store/client.ts';
 import { incentive, incentiveDueKeys, payoutEntry, payoutInstruction } from '#shared/store/items.ts';
 import type { PayoutInstruction } from '#shared/store/payouts.ts';
-import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
+import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // Recording a partner's answer: the instruction, the incentive and (for a payment) the
 // payout ledger entry in one transaction, on condition the instruction is still
@@ -11,8 +11,9 @@ import { ConditionFailed, type TransactItem, transact } from '#shared/store/tran
 const incentiveKey = (i: PayoutInstruction) =>
   incentive.key({ accountId: i.accountId, kind: i.incentiveKind, n: i.incentiveN });
 
+/** Labelled 'already': the instruction is no longer pending. */
 function settleInstruction(i: PayoutInstruction, set: string, values: Record<string, unknown>): TransactItem {
-  return {
+  return labelled('already', {
     Update: {
       TableName: tableName(),
       Key: payoutInstruction.key(i),
@@ -21,7 +22,7 @@ function settleInstruction(i: PayoutInstruction, set: string, values: Record<str
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':pending': 'PENDING', ...values },
     },
-  };
+  });
 }
 
 /** 'settled' now, or 'already' when another delivery recorded it first. */
@@ -35,8 +36,8 @@ export class SettlementAnomaly extends Error {
 
 function settledOrAnomaly(error: unknown, i: PayoutInstruction): Settled {
   if (!(error instanceof ConditionFailed)) throw error;
-  if (error.index === 0) return 'already';
-  throw new SettlementAnomaly(`instruction ${i.instructionId}: transaction item ${error.index} refused`);
+  if (error.label === 'already') return 'already';
+  throw new SettlementAnomaly(`instruction ${i.instructionId}: ${error.message}`);
 }
 
 export async function settlePaid(

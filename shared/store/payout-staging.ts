@@ -18,7 +18,7 @@ import { pages } from '#shared/store/paginate.ts';
 import { findPartnerByCode } from '#shared/store/partners.ts';
 import type { PayoutAccount } from '#shared/store/payout-accounts.ts';
 import type { PayoutInstruction, PayoutRun } from '#shared/store/payouts.ts';
-import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
+import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // Staging: incentives due by the period's end (the sparse due index, GSI1, in shards)
 // whose participant has a verified payout account become instructions, a partner's at
@@ -139,7 +139,7 @@ async function claimBatch(run: PayoutRun, shard: number, batch: Payable[], now: 
     );
     const accounts = [...new Map(list.map((p) => [p.account.accountId, p.account])).values()];
     const items: TransactItem[] = [
-      {
+      labelled('run', {
         Update: {
           TableName,
           Key: payoutRun.key({ runId: run.runId }),
@@ -152,8 +152,8 @@ async function claimBatch(run: PayoutRun, shard: number, batch: Payable[], now: 
             ':room': run.budgetIdr - amountIdr,
           },
         },
-      },
-      {
+      }),
+      labelled('batch-id-taken', {
         Put: {
           TableName,
           Item: payoutBatch.item({
@@ -172,9 +172,9 @@ async function claimBatch(run: PayoutRun, shard: number, batch: Payable[], now: 
           }),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
-      },
+      }),
       ...list.flatMap(({ incentive: i }, n): TransactItem[] => [
-        {
+        labelled(`incentive:${n}`, {
           Update: {
             TableName,
             Key: incentive.key(i),
@@ -191,25 +191,26 @@ async function claimBatch(run: PayoutRun, shard: number, batch: Payable[], now: 
               ':amount': i.amountIdr,
             },
           },
-        },
-        {
+        }),
+        labelled(`incentive:${n}`, {
           Put: {
             TableName,
             Item: payoutInstruction.item(instructions[n]!),
             ConditionExpression: 'attribute_not_exists(PK)',
           },
-        },
+        }),
       ]),
       ...accounts.map(
-        (a): TransactItem => ({
-          ConditionCheck: {
-            TableName,
-            Key: payoutAccount.key({ accountId: a.accountId }),
-            ConditionExpression: '#status = :verified AND version = :v',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':verified': 'VERIFIED', ':v': a.version },
-          },
-        }),
+        (a): TransactItem =>
+          labelled(`account:${a.accountId}`, {
+            ConditionCheck: {
+              TableName,
+              Key: payoutAccount.key({ accountId: a.accountId }),
+              ConditionExpression: '#status = :verified AND version = :v',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':verified': 'VERIFIED', ':v': a.version },
+            },
+          }),
       ),
     ];
     try {
@@ -217,8 +218,8 @@ async function claimBatch(run: PayoutRun, shard: number, batch: Payable[], now: 
       return { staged: list.length, amountIdr, budgetReached: false, stopped: false };
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
-      const at = error.index;
-      if (at === 0) {
+      const [what, which = ''] = (error.label ?? '').split(':');
+      if (what === 'run') {
         const fresh = payoutRun.parse(
           (
             await db().send(
@@ -238,18 +239,17 @@ async function claimBatch(run: PayoutRun, shard: number, batch: Payable[], now: 
         const outcome = await claimBatch(run, shard, fits, now);
         return { ...outcome, budgetReached: true };
       }
-      if (at === 1) {
+      if (what === 'batch-id-taken') {
         // A batch id taken (as unlikely as a UUID collision): another id.
         batchId = `${batch[0]!.account.partnerCode}.${shard}.${randomUUID()}`;
-      } else if (at >= 2 && at < 2 + 2 * list.length) {
+      } else if (what === 'incentive') {
         // Taken by another run, or no longer due: leave it out.
-        const drop = list[Math.floor((at - 2) / 2)]!;
+        const drop = list[Number(which)];
         list = list.filter((p) => p !== drop);
-      } else {
+      } else if (what === 'account') {
         // The payout account changed since it was read: its incentives wait for the next run.
-        const changed = accounts[at - 2 - 2 * list.length]!.accountId;
-        list = list.filter((p) => p.account.accountId !== changed);
-      }
+        list = list.filter((p) => p.account.accountId !== which);
+      } else throw error;
     }
   }
   return { staged: 0, amountIdr: 0, budgetReached: false, stopped: false };

@@ -9,7 +9,7 @@ import {
   payoutRun,
 } from '#shared/store/items.ts';
 import { queryAll } from '#shared/store/paginate.ts';
-import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
+import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // Payout runs: the run item, one batch item per queue message (a partner's instructions,
 // with the batch's tally), and the instructions in their batch's partition. The run's
@@ -131,17 +131,17 @@ export async function insertRun(run: PayoutRun): Promise<void> {
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
-      {
+      labelled('period-open', {
         Put: {
           TableName: tableName(),
           Item: payoutPeriodMarker.item({ period: run.period, runId: run.runId }),
           ConditionExpression: 'attribute_not_exists(PK)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
-      },
+      }),
     ]);
   } catch (error) {
-    if (error instanceof ConditionFailed && error.index === 1)
+    if (error instanceof ConditionFailed && error.label === 'period-open')
       throw new RunOpenForPeriod(String(error.item?.runId ?? ''));
     throw error;
   }
@@ -227,7 +227,7 @@ export async function moveRunWith(
   const update = setFields({ ...set, status: to });
   const fromValues = Object.fromEntries(from.map((s, n) => [`:from${n}`, s]));
   const items: TransactItem[] = [
-    {
+    labelled('run-moved', {
       Update: {
         TableName: tableName(),
         Key: runKey(run.runId),
@@ -241,7 +241,7 @@ export async function moveRunWith(
           ...options.extraCondition?.values,
         },
       },
-    },
+    }),
     ...(options.also ?? []),
   ];
   // Runs created before the markers have none: only the run's own marker is released.
@@ -258,7 +258,7 @@ export async function moveRunWith(
     await transact(items);
     return true;
   } catch (error) {
-    if (error instanceof ConditionFailed && error.index === 0) return false;
+    if (error instanceof ConditionFailed && error.label === 'run-moved') return false;
     throw error;
   }
 }

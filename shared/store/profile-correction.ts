@@ -16,7 +16,7 @@ import {
 } from '#shared/store/items.ts';
 import { queryAll } from '#shared/store/paginate.ts';
 import { type LockedField, lockedChanges, type StoredProfile } from '#shared/store/profiles.ts';
-import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
+import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // An administrator's correction of what a citizen can no longer change once they joined a
 // wave (shared/store/profiles.ts `LOCKED_FIELDS`): the family card (KK) and the
@@ -113,7 +113,6 @@ export async function correctProfile(
     ]);
 
     // A participant moves from the card the draw counted them on to the corrected one.
-    let cardIndex = -1;
     if (changed.includes('kk') && part) {
       const member = `${part.waveId}#${accountId}`;
       const drawnOn = applications.find((a) => a.waveId === part.waveId)?.kkHash ?? current.kkHash;
@@ -129,16 +128,17 @@ export async function correctProfile(
               ExpressionAttributeValues: { ':minus': -1, ':member': new Set([member]), ':one': member },
             },
           });
-        cardIndex = tx.length;
-        tx.push({
-          Update: {
-            TableName,
-            Key: familyCard.key({ kkHash: next.kkHash }),
-            UpdateExpression: 'ADD participants :plus, members :member',
-            ConditionExpression: 'attribute_not_exists(participants) OR participants < :cap',
-            ExpressionAttributeValues: { ':plus': 1, ':cap': KK_CAP, ':member': new Set([member]) },
-          },
-        });
+        tx.push(
+          labelled('card-full', {
+            Update: {
+              TableName,
+              Key: familyCard.key({ kkHash: next.kkHash }),
+              UpdateExpression: 'ADD participants :plus, members :member',
+              ConditionExpression: 'attribute_not_exists(participants) OR participants < :cap',
+              ExpressionAttributeValues: { ':plus': 1, ':cap': KK_CAP, ':member': new Set([member]) },
+            },
+          }),
+        );
       }
     }
 
@@ -176,7 +176,7 @@ export async function correctProfile(
       };
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
-      if (error.index === cardIndex) throw new FamilyCardFull();
+      if (error.label === 'card-full') throw new FamilyCardFull();
       // The profile, a card or a selection moved meanwhile: plan again from what now is.
       if (attempt >= MAX_ATTEMPTS) throw error;
     }

@@ -6,7 +6,7 @@ import { tableName } from '#shared/store/client.ts';
 import type { RawItem } from '#shared/store/item.ts';
 import { account, nikMarker, profile } from '#shared/store/items.ts';
 import { queryAll } from '#shared/store/paginate.ts';
-import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
+import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
 
 /** The personal data a citizen enters, besides the NIK and KK. */
 interface PersonalData {
@@ -86,7 +86,7 @@ export function lockedChanges(
 
 /** For the wave-join transaction: locks the NIK, and fails unless the profile exists. */
 export function lockNikItem(accountId: string): TransactItem {
-  return {
+  return labelled('profile-incomplete', {
     Update: {
       TableName: tableName(),
       Key: profile.key({ accountId }),
@@ -94,7 +94,7 @@ export function lockNikItem(accountId: string): TransactItem {
       ConditionExpression: 'attribute_exists(PK)',
       ExpressionAttributeValues: { ':true': true },
     },
-  };
+  });
 }
 
 const MAX_ATTEMPTS = 3;
@@ -145,10 +145,10 @@ export async function saveProfile(accountId: string, input: ProfileInput, now: D
       return { ...fields, createdAt: current?.createdAt ?? fields.updatedAt };
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
-      if (error.index === 0) throw accountInactive(error.item, now);
-      if (error.index === 1) throw new DuplicateNik();
+      if (error.label === 'account-inactive') throw accountInactive(error.item, now);
+      if (error.label === 'nik-taken') throw new DuplicateNik();
       if (attempt >= MAX_ATTEMPTS) throw error;
-      if (error.index === 2) current = profile.parse(error.item);
+      if (error.label === 'profile-moved') current = profile.parse(error.item);
     }
   }
 }
@@ -184,7 +184,7 @@ function profileWrite(
     }
   }
   const items: TransactItem[] = [
-    {
+    labelled('nik-taken', {
       Update: {
         TableName,
         Key: nikMarker.key(fields),
@@ -193,8 +193,8 @@ function profileWrite(
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: { ...me, ':type': nikMarker.type },
       },
-    },
-    {
+    }),
+    labelled('profile-moved', {
       Update: {
         TableName,
         Key: profile.key({ accountId }),
@@ -204,7 +204,7 @@ function profileWrite(
         ExpressionAttributeValues: values,
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
-    },
+    }),
   ];
   if (changing) {
     const mine = 'attribute_not_exists(PK) OR accountId = :me';

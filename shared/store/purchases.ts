@@ -28,7 +28,7 @@ import { ledgerPut } from '#shared/store/ledger.ts';
 import { outboxPut } from '#shared/store/outbox.ts';
 import { pages, queryAll } from '#shared/store/paginate.ts';
 import type { ParticipantItem } from '#shared/store/participants.ts';
-import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
+import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // Purchases: one item each (listed per platform in GSI1 for the reports), a voucher
 // marker per paid purchase, and every balance movement in the same transaction as the
@@ -190,7 +190,7 @@ export async function confirmPurchase(
     const balanceAfterIdr = participant.balanceIdr - purchase.priceIdr;
     const voucherCode = newVoucherCode();
     const items: TransactItem[] = [
-      {
+      labelled('not-pending', {
         Update: {
           TableName: tableName(),
           Key: purchaseKey(purchase.purchaseId),
@@ -206,7 +206,7 @@ export async function confirmPurchase(
             ':at': at,
           },
         },
-      },
+      }),
       {
         Update: {
           TableName: tableName(),
@@ -236,7 +236,7 @@ export async function confirmPurchase(
         counterparty: `partner:${purchase.partnerId}`,
         at,
       }),
-      {
+      labelled('voucher-taken', {
         Put: {
           TableName: tableName(),
           Item: voucher.item(
@@ -249,7 +249,7 @@ export async function confirmPurchase(
           ),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
-      },
+      }),
       ...more({ voucherCode, balanceAfterIdr }),
     ];
     try {
@@ -257,11 +257,11 @@ export async function confirmPurchase(
       return { voucherCode, balanceAfterIdr };
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
-      if (error.index === 0)
+      if (error.label === 'not-pending')
         return (await getPurchase(purchase.purchaseId))?.status === 'PENDING_OTP'
           ? 'code-locked'
           : 'not-pending';
-      if (error.index === 3) continue; // voucher code taken: another one
+      if (error.label === 'voucher-taken') continue; // another code
       const fresh = await participantOf(purchase.accountId);
       if (fresh?.status !== 'ACTIVE') return 'participation-revoked';
       if (fresh.activePurchase) return 'previous-course-not-completed';
@@ -296,7 +296,7 @@ async function move(
   const names = Object.keys(set);
   try {
     await transact([
-      {
+      labelled('purchase-moved', {
         Update: {
           TableName: tableName(),
           Key: purchaseKey(purchaseId),
@@ -309,12 +309,12 @@ async function move(
             ...Object.fromEntries(names.map((n) => [`:${n}`, set[n]])),
           },
         },
-      },
+      }),
       ...more,
     ]);
     return true;
   } catch (error) {
-    if (error instanceof ConditionFailed && error.index === 0) return false;
+    if (error instanceof ConditionFailed && error.label === 'purchase-moved') return false;
     throw error;
   }
 }
@@ -330,14 +330,14 @@ export async function redeemPurchase(
   now: Date,
   more: TransactItem[] = [],
 ): Promise<'redeemed' | 'voucher-mismatch' | 'not-paid'> {
-  const voucherIsThis: TransactItem = {
+  const voucherIsThis = labelled('voucher-mismatch', {
     ConditionCheck: {
       TableName: tableName(),
       Key: voucher.key({ code: voucherCode }),
       ConditionExpression: 'purchaseId = :id',
       ExpressionAttributeValues: { ':id': p.purchaseId },
     },
-  };
+  });
   try {
     const moved = await move(p.purchaseId, 'PAID', 'REDEEMED', { redeemedAt: now.toISOString() }, [
       voucherIsThis,
@@ -345,7 +345,7 @@ export async function redeemPurchase(
     ]);
     return moved ? 'redeemed' : 'not-paid';
   } catch (error) {
-    if (error instanceof ConditionFailed && error.index === 1) return 'voucher-mismatch';
+    if (error instanceof ConditionFailed && error.label === 'voucher-mismatch') return 'voucher-mismatch';
     throw error;
   }
 }
@@ -467,7 +467,7 @@ export async function reviewPurchase(
       : [];
     try {
       await transact([
-        {
+        labelled('not-reviewable', {
           Update: {
             TableName: tableName(),
             Key: purchaseKey(p.purchaseId),
@@ -481,7 +481,7 @@ export async function reviewPurchase(
               ':completed': 'COMPLETED',
             },
           },
-        },
+        }),
         ...scheduling,
         // The reviewer's account must still be active (a deleted account's token writes nothing).
         activeAccountCheck(p.accountId, now),
@@ -490,8 +490,8 @@ export async function reviewPurchase(
       return 'reviewed';
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
-      if (error.index === 1 + scheduling.length) throw new AccountInactive();
-      if (error.index === 0) {
+      if (error.label === 'account-inactive') throw new AccountInactive();
+      if (error.label === 'not-reviewable') {
         const fresh = await getPurchase(p.purchaseId);
         return fresh?.status === 'COMPLETED' ? 'already-reviewed' : 'not-completed';
       }
@@ -554,7 +554,7 @@ export async function recordSurvey(
     ]);
     return true;
   } catch (error) {
-    if (error instanceof ConditionFailed && error.index === 2) throw new AccountInactive();
+    if (error instanceof ConditionFailed && error.label === 'account-inactive') throw new AccountInactive();
     if (error instanceof ConditionFailed) return false;
     throw error;
   }

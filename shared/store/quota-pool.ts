@@ -1,7 +1,7 @@
 import { tableName } from '#shared/store/client.ts';
 import { quotaPool, shardOf } from '#shared/store/items.ts';
 import { queryAll } from '#shared/store/paginate.ts';
-import { ConditionFailed, type TransactItem } from '#shared/store/transact.ts';
+import { ConditionFailed, labelled, type TransactItem } from '#shared/store/transact.ts';
 
 // Places freed by revoked participants, for a later ("recovery") wave's quota. Sharded
 // like the applicant index: a deadline sweep revokes many participants at once, and
@@ -70,15 +70,17 @@ export async function poolDraw(places: number): Promise<TransactItem[]> {
     const take = Math.min(left, shard.availablePlaces);
     if (take === 0) continue;
     left -= take;
-    items.push({
-      Update: {
-        TableName: tableName(),
-        Key: quotaPool.key(shard),
-        UpdateExpression: 'ADD availablePlaces :minus, drawnPlaces :take',
-        ConditionExpression: 'availablePlaces >= :take',
-        ExpressionAttributeValues: { ':minus': -take, ':take': take },
-      },
-    });
+    items.push(
+      labelled('pool', {
+        Update: {
+          TableName: tableName(),
+          Key: quotaPool.key(shard),
+          UpdateExpression: 'ADD availablePlaces :minus, drawnPlaces :take',
+          ConditionExpression: 'availablePlaces >= :take',
+          ExpressionAttributeValues: { ':minus': -take, ':take': take },
+        },
+      }),
+    );
   }
   if (left > 0) throw new PoolTooSmall();
   return items;
@@ -91,7 +93,7 @@ export async function withPoolDraw(places: number, write: (pool: TransactItem[])
     try {
       return await write(pool);
     } catch (error) {
-      const poolFailed = error instanceof ConditionFailed && error.index < pool.length;
+      const poolFailed = error instanceof ConditionFailed && error.label === 'pool';
       if (!poolFailed || attempt >= 4) throw error;
     }
   }

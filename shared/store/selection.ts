@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Cutoffs, Pool } from '#shared/domain/draw.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { selection, selectionLock, wave } from '#shared/store/items.ts';
-import { ConditionFailed, transact } from '#shared/store/transact.ts';
+import { ConditionFailed, labelled, transact } from '#shared/store/transact.ts';
 
 // A wave's selection, as the record administrators read. One selection runs at a time
 // (a lock item, taken with the wave's move to SELECTING): the family-card cap counts
@@ -70,7 +70,7 @@ export async function beginSelection(record: SelectionRecord): Promise<void> {
   const TableName = tableName();
   try {
     await transact([
-      {
+      labelled('already-announced', {
         Update: {
           TableName,
           Key: wave.key(record),
@@ -78,8 +78,8 @@ export async function beginSelection(record: SelectionRecord): Promise<void> {
           ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(stage) OR stage = :selecting)',
           ExpressionAttributeValues: { ':selecting': 'SELECTING' },
         },
-      },
-      {
+      }),
+      labelled('selection-exists', {
         Put: {
           TableName,
           Item: selection.item(record),
@@ -87,21 +87,19 @@ export async function beginSelection(record: SelectionRecord): Promise<void> {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':failed': 'FAILED', ':seed': record.seed },
         },
-      },
-      {
+      }),
+      labelled('selection-running', {
         Put: {
           TableName,
           Item: selectionLock.item({ waveId: record.waveId, since: record.startedAt }, {}),
           ConditionExpression: 'attribute_not_exists(PK) OR waveId = :wave',
           ExpressionAttributeValues: { ':wave': record.waveId },
         },
-      },
+      }),
     ]);
   } catch (error) {
     if (!(error instanceof ConditionFailed)) throw error;
-    throw new SelectionRefused(
-      (['already-announced', 'selection-exists', 'selection-running'] as const)[error.index]!,
-    );
+    throw new SelectionRefused(error.label as SelectionRefused['reason']);
   }
 }
 

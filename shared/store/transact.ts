@@ -5,16 +5,26 @@ import { db } from '#shared/store/client.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** Thrown when the item at `index` failed its condition: the caller maps it to a refusal.
- *  `item` is that item as it stood, when the transaction item asked for it
+/** Thrown when an item failed its condition: the caller maps its `label` (see `labelled`)
+ *  to a refusal. `item` is that item as it stood, when the transaction item asked for it
  *  (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`): why it failed, without a read. */
 export class ConditionFailed extends Error {
   constructor(
-    readonly index: number,
+    readonly label: string | undefined,
     readonly item?: Record<string, unknown>,
+    position?: number,
   ) {
-    super(`condition failed on transaction item ${index}`);
+    super(`condition failed on transaction item ${label ?? position}`);
   }
+}
+
+const labels = new WeakMap<TransactItem, string>();
+
+/** Names a transaction item, so a refusal is decided by which item failed, not by where it
+ *  stands in the list: reordering or inserting items cannot change what a refusal means. */
+export function labelled(label: string, item: TransactItem): TransactItem {
+  labels.set(item, label);
+  return item;
 }
 
 /**
@@ -39,7 +49,7 @@ export function guarded(item: TransactItem, guard: Guard): TransactItem {
 const MAX_CONFLICT_RETRIES = 8;
 
 /**
- * Writes all items or none. A failed condition is reported with the index of the item,
+ * Writes all items or none. A failed condition is reported with the item's label,
  * so callers can tell "email taken" from "phone taken" (a guarded item's failure first,
  * as its own error). Conflicts with a concurrent transaction on the same items are
  * retried with jittered backoff: they are not answers.
@@ -62,7 +72,9 @@ export async function transact(items: TransactItem[], token?: string): Promise<v
         const guard = items[i] && guards.get(items[i]);
         if (guard) throw guard.failed(oldAt(i));
       }
-      if (failedAt.length) throw new ConditionFailed(failedAt[0]!, oldAt(failedAt[0]!));
+      const first = failedAt[0];
+      if (first !== undefined)
+        throw new ConditionFailed(items[first] && labels.get(items[first]), oldAt(first), first);
       const conflict = reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError');
       if (!conflict || attempt >= MAX_CONFLICT_RETRIES) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));

@@ -7,7 +7,7 @@ import { type Channel, codeMessage, codeSalt, type EmailMarker, issueCode } from
 import { db, tableName } from '#shared/store/client.ts';
 import { account as accountItem, emailMarker, phoneMarker } from '#shared/store/items.ts';
 import { outboxPut } from '#shared/store/outbox.ts';
-import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
+import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // Email and phone verification, on the email marker (store/accounts.ts `EmailMarker`),
 // which the request names by its email: the conditions of one write are the rules (the
@@ -61,7 +61,7 @@ export async function verifyCode(
     const { accountId, phone } = marker!;
     const me = { ':me': accountId };
     const items: TransactItem[] = [
-      {
+      labelled('code', {
         Update: {
           TableName: tableName(),
           Key: emailMarker.key({ email }),
@@ -75,7 +75,7 @@ export async function verifyCode(
           },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
-      },
+      }),
       {
         Update: {
           TableName: tableName(),
@@ -103,7 +103,7 @@ export async function verifyCode(
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
       // The account (or its phone marker) is gone: it expired under us.
-      if (error.index > 0) return 'invalid';
+      if (error.label !== 'code') return 'invalid';
       marker = emailMarker.parse(error.item);
     }
   }

@@ -13,7 +13,7 @@ import {
 } from '#shared/store/items.ts';
 import { countAll } from '#shared/store/paginate.ts';
 import { lockNikItem } from '#shared/store/profiles.ts';
-import { ConditionFailed, type TransactItem, transact } from '#shared/store/transact.ts';
+import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // Waves are few: one item each, listed through GSI1 in one partition by opening time.
 // Applications are many and arrive in a rush (80,000 a minute at wave 1's peak), so
@@ -81,6 +81,10 @@ export interface Application {
   declarations: Declarations;
 }
 
+const JOIN_REFUSALS = ['already-joined', 'already-participant', 'profile-incomplete'] as const;
+const isJoinRefusal = (label: string | undefined): label is JoinRefused['reason'] =>
+  (JOIN_REFUSALS as readonly (string | undefined)[]).includes(label);
+
 export class JoinRefused extends Error {
   constructor(readonly reason: 'already-joined' | 'already-participant' | 'profile-incomplete') {
     super(reason);
@@ -95,29 +99,28 @@ export async function insertApplication(application: Application): Promise<void>
   const { accountId } = application;
   try {
     await transact([
-      {
+      labelled('already-joined', {
         Put: {
           TableName,
           Item: applicationItem.item(application),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
-      },
-      {
+      }),
+      labelled('already-participant', {
         ConditionCheck: {
           TableName,
           Key: participant.key({ accountId }),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
-      },
-      lockNikItem(accountId),
+      }),
+      lockNikItem(accountId), // labelled 'profile-incomplete'
       activeAccountCheck(accountId, new Date(application.joinedAt)),
     ]);
   } catch (error) {
     if (!(error instanceof ConditionFailed)) throw error;
-    if (error.index === 3) throw new AccountInactive();
-    throw new JoinRefused(
-      (['already-joined', 'already-participant', 'profile-incomplete'] as const)[error.index]!,
-    );
+    if (error.label === 'account-inactive') throw new AccountInactive();
+    if (isJoinRefusal(error.label)) throw new JoinRefused(error.label);
+    throw error;
   }
 }
 
