@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { clock } from '#shared/clock.ts';
 import { hashPassword } from '#shared/crypto.ts';
-import type { Role } from '#shared/http/auth.ts';
+import type { PartnerKind, PartnerStatus } from '#shared/domain/partners.ts';
+import type { Role } from '#shared/principal.ts';
 import { DuplicateAccount, findAccountByEmail, insertAccount } from '#shared/store/accounts.ts';
 import {
   ensureListed,
@@ -10,8 +11,6 @@ import {
   insertPartner,
   issueCredential,
   listCredentials,
-  type PartnerKind,
-  type PartnerStatus,
 } from '#shared/store/partners.ts';
 
 // The administrators and partners of API.md's local stack. Seeding is idempotent:

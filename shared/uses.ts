@@ -1,10 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { queueUrlVariable } from '#shared/config.ts';
-import type { RouteContract } from '#shared/http/contract.ts';
 import type { ItemType } from '#shared/store/item.ts';
-import { ITEMS, type ItemName } from '#shared/store/items.ts';
 import { type IndexName, TABLE } from '#shared/store/table.ts';
-import type { WorkflowName } from '#shared/workflows/registry.ts';
 
 // What a function uses, declared beside what it is (a route contract, a workflow, a
 // schedule, a consumer). On AWS the CDK app turns it into exactly those IAM grants and
@@ -53,6 +50,30 @@ const WRITE_ACTIONS: ReadonlySet<TableAction> = new Set([
   'DeleteItem',
 ]);
 
+/**
+ * The app's catalogue, as the platform sees it without importing a context: the table's
+ * item types (declared where they are gathered, store/items.ts) and the workflows
+ * (workflows/registry.ts) fill it in by declaration merging, so a `uses` that names an
+ * unknown item or workflow does not compile. At run time the item types are handed over
+ * with `useItems`.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by declaration merging
+export interface Catalogue {}
+export type ItemName = Catalogue extends { itemName: infer N extends string } ? N : string;
+export type WorkflowName = Catalogue extends { workflowName: infer N extends string } ? N : string;
+
+let catalogue: Readonly<Record<string, ItemType<unknown, unknown>>> | undefined;
+
+/** Hands the table's item types to the checks below (store/items.ts does, once). */
+export function useItems(items: Readonly<Record<string, ItemType<unknown, unknown>>>): void {
+  catalogue = items;
+}
+
+function items(): Readonly<Record<string, ItemType<unknown, unknown>>> {
+  if (!catalogue) throw new Error('no item catalogue: import the table catalogue (store/items.ts) first');
+  return catalogue;
+}
+
 export interface Uses {
   /** The table's item types it touches, by their name in shared/store/items.ts, and how. */
   items?: Partial<Record<ItemName, ItemAccess | readonly ItemAccess[]>>;
@@ -86,9 +107,12 @@ export function itemActions(uses: Uses): Map<ItemName, Set<TableAction>> {
   return out;
 }
 
-/** The item type declared under `name`. */
-export const itemType = (name: ItemName): ItemType<unknown, unknown> =>
-  ITEMS[name] as ItemType<unknown, unknown>;
+/** The item type declared under `name` (the catalogue's `itemType`, for the checks here). */
+const itemType = (name: ItemName): ItemType<unknown, unknown> => {
+  const type = items()[name];
+  if (!type) throw new Error(`no item type ${name}`);
+  return type;
+};
 
 /** Whether it touches the table at all, and whether it writes (the table's name in its
  *  environment, and the key's encrypt actions, follow from these). */
@@ -122,31 +146,6 @@ export function mergeUses(...all: Uses[]): Uses {
     for (const name of Object.keys(uses.queues ?? {})) out.queues = { ...out.queues, [name]: 'send' };
   }
   return out;
-}
-
-/**
- * A route's own declaration plus what the HTTP layer does for it: checking a token or a
- * partner's sealed secret reads the key material; a signed partner request reads the
- * partner's key and record (shared/http/partner-auth.ts), and a signed write remembers its
- * signature; an idempotent route keeps its answers (a record it puts, reads, updates and,
- * when the work failed, deletes: shared/http/idempotency.ts), and a route that declares
- * `audit` puts its audit record, all in the table.
- */
-export function routeUses(route: RouteContract): Uses {
-  const items: Uses['items'] = {};
-  if (route.access === 'platform' || route.access === 'payment') {
-    items.partnerCredential = 'read';
-    items.partner = 'read';
-    if (route.method !== 'GET') items.acceptedSignature = 'put';
-  }
-  // Kept in the route's own transaction: put (and read back on a repeat); kept around the
-  // work: locked (put), completed (update), released (delete) when the work failed.
-  if (route.idempotent)
-    items.idempotency = route.keepsInTransaction ? ['read', 'put'] : ['read', 'write', 'delete'];
-  if (route.audit) items.auditRecord = 'put';
-  const framework: Uses = Object.keys(items).length ? { items } : {};
-  if (route.access !== 'public') framework.secrets = true;
-  return mergeUses(route.uses, framework);
 }
 
 /** The environment a function gets for what it uses; the values are the deployment's. */
@@ -323,7 +322,7 @@ function tableUses(
 function candidates(use: TableUse): ItemName[] {
   const pk = use.pk;
   if (pk === undefined) return [];
-  return (Object.keys(ITEMS) as ItemName[]).filter((name) => {
+  return (Object.keys(items()) as ItemName[]).filter((name) => {
     const type = itemType(name);
     if (use.action !== 'Query') return type.keyMatches(pk, use.sk ?? '');
     if (!type.keyMatches(pk)) return false;

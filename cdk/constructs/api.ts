@@ -18,9 +18,10 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type AppResources, appFunction, functionId } from '#cdk/constructs/function.ts';
 import type { RouteContract } from '#shared/http/contract.ts';
+import { routeUses } from '#shared/http/contract.ts';
 import { CORS } from '#shared/http/cors.ts';
 import { PROBLEM_BASE } from '#shared/http/problem.ts';
-import { mergeUses, routeUses } from '#shared/uses.ts';
+import { mergeUses } from '#shared/uses.ts';
 
 export interface ApiProps {
   /** The routes to deploy (shared/contracts/routes.ts `deployedRoutes`). */

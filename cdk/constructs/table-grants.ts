@@ -1,7 +1,8 @@
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ItemName } from '#shared/store/items.ts';
+import { itemType } from '#shared/store/items.ts';
 import type { IndexName } from '#shared/store/table.ts';
-import { itemActions, itemType, type TableAction, tableAccess, type Uses } from '#shared/uses.ts';
+import { itemActions, type TableAction, tableAccess, type Uses } from '#shared/uses.ts';
 
 // A function's table grants, derived from the item types its `uses` names (shared/uses.ts)
 // and their key formats (shared/store/items.ts): exactly the declared actions, on the

@@ -3,16 +3,12 @@ import { getMe } from '#shared/contracts/accounts.ts';
 import { isExpired } from '#shared/domain/accounts.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { problems } from '#shared/http/problem.ts';
+import { account as accountItem, profile as profileItem } from '#shared/items/accounts.ts';
+import { payoutAccount as payoutAccountItem } from '#shared/items/payouts.ts';
+import { outcome as outcomeItem, participant as participantItem } from '#shared/items/selection.ts';
+import { application } from '#shared/items/waves.ts';
 import { getEmailMarker } from '#shared/store/accounts.ts';
 import { pick, pickAll } from '#shared/store/item.ts';
-import {
-  account as accountItem,
-  application,
-  outcome as outcomeItem,
-  participant as participantItem,
-  payoutAccount as payoutAccountItem,
-  profile as profileItem,
-} from '#shared/store/items.ts';
 import { accountItems } from '#shared/store/profiles.ts';
 
 // The account id comes from the token only: a citizen can read nothing but their own.

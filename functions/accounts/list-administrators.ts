@@ -1,7 +1,7 @@
 import { listAdministrators } from '#shared/contracts/accounts.ts';
 import { httpHandler } from '#shared/http/handler.ts';
+import { account } from '#shared/items/accounts.ts';
 import { getMany } from '#shared/store/batch.ts';
-import { account } from '#shared/store/items.ts';
 
 // Who an accountId of the audit trail or of a payout run is: the console shows names and
 // emails, not UUIDs. Administrators and approvers only: a citizen's id (a citizen is never

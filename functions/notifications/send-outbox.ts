@@ -4,10 +4,10 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { clientOptions, config } from '#shared/config.ts';
+import { type OutboxMessage, outbox } from '#shared/items/notifications.ts';
+import { outcome } from '#shared/items/selection.ts';
 import { logger } from '#shared/logger.ts';
 import { count, observed } from '#shared/observability.ts';
-import { outbox, outcome } from '#shared/store/items.ts';
-import type { OutboxMessage } from '#shared/store/outbox.ts';
 import { requireUse } from '#shared/uses.ts';
 
 // The outbox's sender on AWS: the stream delivers only INSERTs of Outbox items (the

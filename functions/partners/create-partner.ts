@@ -4,7 +4,8 @@ import { clock } from '#shared/clock.ts';
 import { createPartner } from '#shared/contracts/partners.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { Problem } from '#shared/http/problem.ts';
-import { insertPartner, type Partner } from '#shared/store/partners.ts';
+import type { Partner } from '#shared/items/partners.ts';
+import { insertPartner } from '#shared/store/partners.ts';
 
 export const handler = httpHandler(createPartner, async ({ body, principal }) => {
   const partner: Partner = {

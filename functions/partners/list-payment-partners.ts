@@ -1,7 +1,8 @@
 import { listPaymentPartners } from '#shared/contracts/partners.ts';
 import { httpHandler } from '#shared/http/handler.ts';
+import type { Partner } from '#shared/items/partners.ts';
 import { PAYMENT_PARTNERS } from '#shared/payments/partners.ts';
-import { listPartners, type Partner } from '#shared/store/partners.ts';
+import { listPartners } from '#shared/store/partners.ts';
 
 // What a citizen may link a payout account with: the payment partners that are LIVE in the
 // registry (data, moved by administrators) and that this deployment can pay through

@@ -1,5 +1,5 @@
 import { DEFAULT_RATE } from '#shared/http/partner-auth.ts';
-import type { Partner } from '#shared/store/partners.ts';
+import type { Partner } from '#shared/items/partners.ts';
 
 /** A partner as administrators see it. */
 export const partnerView = (p: Partner) => ({

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { runView } from '#functions/payouts/views.ts';
+import { auditPut } from '#shared/audit-trail.ts';
 import { clock } from '#shared/clock.ts';
 import { HANDED_BACK, type RunStatus } from '#shared/domain/payouts.ts';
-import type { Principal } from '#shared/http/auth.ts';
 import { readIdempotencyKey } from '#shared/http/idempotency.ts';
 import { Problem, type ProblemSlug, problems } from '#shared/http/problem.ts';
 import { handBackRun } from '#shared/payouts/hand-back.ts';
-import { auditPut } from '#shared/store/audit.ts';
+import type { Principal } from '#shared/principal.ts';
 import { allBatches, getRun, moveRunWith, totalsOf } from '#shared/store/payouts.ts';
 
 // The payout routes that change a run's status once for many requests (approval,

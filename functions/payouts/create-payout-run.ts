@@ -6,9 +6,10 @@ import { createPayoutRun } from '#shared/contracts/payouts.ts';
 import { emptyTally, periodEnd, periodOpen } from '#shared/domain/payouts.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { Problem } from '#shared/http/problem.ts';
-import { DUE_SHARDS } from '#shared/store/items.ts';
+import type { PayoutRun } from '#shared/items/payouts.ts';
+import { DUE_SHARDS } from '#shared/items/purchases.ts';
 import { payableTotal } from '#shared/store/payout-staging.ts';
-import { insertRun, type PayoutRun, RunOpenForPeriod } from '#shared/store/payouts.ts';
+import { insertRun, RunOpenForPeriod } from '#shared/store/payouts.ts';
 import { startExecution } from '#shared/workflows/client.ts';
 import type { PayoutStageInput } from '#shared/workflows/payout.ts';
 

@@ -3,19 +3,17 @@ import { putPayoutAccount } from '#shared/contracts/payouts.ts';
 import { decrypt } from '#shared/crypto.ts';
 import { accountNumberProblem, maskAccountNumber, NOT_VERIFIED, sameHolder } from '#shared/domain/payouts.ts';
 import { inactiveAccount } from '#shared/http/account-guard.ts';
-import { type HttpReply, httpHandler } from '#shared/http/handler.ts';
+import type { HttpReply } from '#shared/http/contract.ts';
+import { httpHandler } from '#shared/http/handler.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
+import { account as accountItem, profile as profileItem } from '#shared/items/accounts.ts';
+import { payoutAccount } from '#shared/items/payouts.ts';
+import { participant } from '#shared/items/selection.ts';
 import { paymentPartners } from '#shared/payments/https.ts';
 import { paymentPartnerSpec } from '#shared/payments/partners.ts';
 import { type InquiryResult, PartnerTimeout, PartnerUnavailable } from '#shared/payments/port.ts';
 import { AccountInactive, issueCode } from '#shared/store/accounts.ts';
 import { pick } from '#shared/store/item.ts';
-import {
-  account as accountItem,
-  participant,
-  payoutAccount,
-  profile as profileItem,
-} from '#shared/store/items.ts';
 import { findPartnerByCode } from '#shared/store/partners.ts';
 import {
   ConcurrentChange,

@@ -1,5 +1,5 @@
 import type { RunTally } from '#shared/domain/payouts.ts';
-import type { PayoutInstruction, PayoutRun, RunTotals } from '#shared/store/payouts.ts';
+import type { PayoutInstruction, PayoutRun, RunTotals } from '#shared/items/payouts.ts';
 
 // What the payout routes show (their response schemas allow-list the fields).
 

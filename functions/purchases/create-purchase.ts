@@ -5,8 +5,9 @@ import { createPurchase } from '#shared/contracts/purchases.ts';
 import { type PurchaseRefusal, purchaseRefusal } from '#shared/domain/purchases.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
+import type { Purchase } from '#shared/items/purchases.ts';
 import { issueCode } from '#shared/store/accounts.ts';
-import { cardHolderAndCourse, insertPurchase, type Purchase } from '#shared/store/purchases.ts';
+import { cardHolderAndCourse, insertPurchase } from '#shared/store/purchases.ts';
 
 const REFUSALS: Record<PurchaseRefusal, string> = {
   'participation-revoked': 'The participation of this card has been revoked.',

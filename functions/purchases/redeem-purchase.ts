@@ -1,10 +1,11 @@
 import { ownPurchase, purchaseView } from '#functions/purchases/view.ts';
 import { clock } from '#shared/clock.ts';
 import { redeemPurchase } from '#shared/contracts/purchases.ts';
-import type { Principal } from '#shared/http/auth.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
-import { type Purchase, redeemPurchase as redeem, voucherOwner } from '#shared/store/purchases.ts';
+import type { Purchase } from '#shared/items/purchases.ts';
+import type { Principal } from '#shared/principal.ts';
+import { redeemPurchase as redeem, voucherOwner } from '#shared/store/purchases.ts';
 
 // The failures people meet at the training institution, each with its own slug. A code
 // that is not one of the calling platform's own vouchers answers exactly like an unknown

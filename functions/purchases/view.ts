@@ -1,6 +1,7 @@
-import type { Principal } from '#shared/http/auth.ts';
 import { problems } from '#shared/http/problem.ts';
-import { getPurchase, type Purchase } from '#shared/store/purchases.ts';
+import type { Purchase } from '#shared/items/purchases.ts';
+import type { Principal } from '#shared/principal.ts';
+import { getPurchase } from '#shared/store/purchases.ts';
 
 /** A purchase as its platform sees it: no account id, no code. */
 export function purchaseView(p: Purchase, extra: { balanceAfterIdr?: number } = {}) {

@@ -1,8 +1,10 @@
 import { purchaseReport } from '#shared/contracts/reports.ts';
 import { FEE_FREE_PLATFORMS, platformReport, sumTotals } from '#shared/domain/reports.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { listPartners, type Partner } from '#shared/store/partners.ts';
-import { type Purchase, purchasesOf } from '#shared/store/purchases.ts';
+import type { Partner } from '#shared/items/partners.ts';
+import type { Purchase } from '#shared/items/purchases.ts';
+import { listPartners } from '#shared/store/partners.ts';
+import { purchasesOf } from '#shared/store/purchases.ts';
 
 // Reads every platform's purchases through its index partition. Fine for the PMO's
 // daily report; at full scale this would be fed by counters or an analytics export.

@@ -1,8 +1,9 @@
 import { clock } from '#shared/clock.ts';
+import { DEADLINE_SHARDS } from '#shared/items/selection.ts';
 import { logger } from '#shared/logger.ts';
 import { count, observed } from '#shared/observability.ts';
 import { eachLimited } from '#shared/store/applicants.ts';
-import { DEADLINE_SHARDS, overdueParticipants, revokeParticipant } from '#shared/store/participants.ts';
+import { overdueParticipants, revokeParticipant } from '#shared/store/participants.ts';
 
 // Participants who have not bought a first course by their deadline lose the card:
 // revoked, NIK blocked, balance back to the treasury, place back to the quota pool.

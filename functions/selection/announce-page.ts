@@ -2,16 +2,16 @@ import { clock } from '#shared/clock.ts';
 import { isReserved, isSelected } from '#shared/domain/draw.ts';
 import type { Wave } from '#shared/domain/waves.ts';
 import { faults } from '#shared/faults.ts';
+import type { Counts, Outcome } from '#shared/items/selection.ts';
 import { count as metric } from '#shared/observability.ts';
 import { type ApplicationItem, eachLimited, readOutcomes } from '#shared/store/applicants.ts';
-import { type Counts, readDrawPage, type Screened } from '#shared/store/draw.ts';
+import { readDrawPage, type Screened } from '#shared/store/draw.ts';
 import {
   issueParticipant,
   markNotSelected,
   outcomeOf,
   writeNotSelected,
 } from '#shared/store/participants.ts';
-import type { Outcome } from '#shared/store/selection.ts';
 import { segmentTask } from '#shared/workflows/segment-task.ts';
 
 // Step 3: with the cut-offs known, each applicant's outcome follows from its own key and

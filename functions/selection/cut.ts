@@ -1,8 +1,9 @@
 import { addHistogram, cutoffsFromHistogram, emptyHistogram } from '#shared/domain/draw.ts';
+import type { Counts } from '#shared/items/selection.ts';
 import { bucketCandidates, readDrawSummaries } from '#shared/store/draw.ts';
 import { saveCutoffs } from '#shared/store/selection.ts';
 import { getWave } from '#shared/store/waves.ts';
-import { addCounts, type Counts } from '#shared/workflows/segment-task.ts';
+import { addCounts } from '#shared/workflows/segment-task.ts';
 import { workflowTask } from '#shared/workflows/task.ts';
 
 // Step 2: sum the segments' histograms and find the cut-offs: the reserved quota among

@@ -1,6 +1,7 @@
 import { clock } from '#shared/clock.ts';
-import { completeSelection, type SelectionCounts } from '#shared/store/selection.ts';
-import { addCounts, type Counts, type SegmentState } from '#shared/workflows/segment-task.ts';
+import type { Counts, SelectionCounts } from '#shared/items/selection.ts';
+import { completeSelection } from '#shared/store/selection.ts';
+import { addCounts, type SegmentState } from '#shared/workflows/segment-task.ts';
 import { workflowTask } from '#shared/workflows/task.ts';
 
 // Step 5: the wave is ANNOUNCED with the counts of every step.

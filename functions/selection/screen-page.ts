@@ -1,15 +1,9 @@
 import { bucketOf, drawKey, emptyHistogram, familyPlaces, type Pool } from '#shared/domain/draw.ts';
 import { screeningReasons } from '#shared/domain/screening.ts';
+import type { Counts, Outcome } from '#shared/items/selection.ts';
 import { readOutcomes } from '#shared/store/applicants.ts';
-import {
-  type Counts,
-  familyPlacesLeft,
-  type Screened,
-  writeDrawPage,
-  writeDrawSummary,
-} from '#shared/store/draw.ts';
+import { familyPlacesLeft, type Screened, writeDrawPage, writeDrawSummary } from '#shared/store/draw.ts';
 import { nikFlagsOf } from '#shared/store/lists.ts';
-import type { Outcome } from '#shared/store/selection.ts';
 import { segmentTask } from '#shared/workflows/segment-task.ts';
 
 // Step 1: screen each applicant against the wave's rules and every list as it stands

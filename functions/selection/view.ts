@@ -1,5 +1,6 @@
 import { clock } from '#shared/clock.ts';
-import { failSelection, getSelection, type SelectionRecord } from '#shared/store/selection.ts';
+import type { SelectionRecord } from '#shared/items/selection.ts';
+import { failSelection, getSelection } from '#shared/store/selection.ts';
 import { executionStatus } from '#shared/workflows/client.ts';
 
 /**

@@ -6,14 +6,11 @@ import { type JoinRefusal, joinRefusal, waveStatus } from '#shared/domain/waves.
 import { accountProblem, inactiveAccount } from '#shared/http/account-guard.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
+import { account as accountItem, profile as profileItem } from '#shared/items/accounts.ts';
+import { participant } from '#shared/items/selection.ts';
+import { application } from '#shared/items/waves.ts';
 import { AccountInactive } from '#shared/store/accounts.ts';
 import { pick } from '#shared/store/item.ts';
-import {
-  account as accountItem,
-  application,
-  participant,
-  profile as profileItem,
-} from '#shared/store/items.ts';
 import { accountItems } from '#shared/store/profiles.ts';
 import { cachedWave } from '#shared/store/wave-cache.ts';
 import { insertApplication, JoinRefused } from '#shared/store/waves.ts';

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { PaymentPartnerKind } from '#shared/payments/partners.ts';
 
 // Incentive payouts, the pure rules: which period a run may pay, what a payout account
 // number must look like, when a holder's name matches, the run's lifecycle, and the
@@ -150,3 +149,5 @@ export function finalStatus(tally: RunTally): RunStatus | undefined {
 export function backoffMs(attempt: number, baseMs: number, capMs: number, random = Math.random): number {
   return Math.round(random() * Math.min(capMs, baseMs * 2 ** attempt));
 }
+
+export type PaymentPartnerKind = 'bank' | 'e-wallet';

@@ -1,7 +1,8 @@
 import { clock } from '#shared/clock.ts';
 import { type AccountState, accountState } from '#shared/domain/accounts.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
-import { type Account, getAccount } from '#shared/store/accounts.ts';
+import type { Account } from '#shared/items/accounts.ts';
+import { getAccount } from '#shared/store/accounts.ts';
 
 // A token outlives what it stands for: every citizen write re-checks the account, before
 // (for a clear answer) and inside its transaction (activeAccountCheck, for the race).

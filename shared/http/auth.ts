@@ -2,17 +2,8 @@ import { errors, jwtVerify, SignJWT } from 'jose';
 import { clock } from '#shared/clock.ts';
 import type { Access } from '#shared/http/contract.ts';
 import { problems } from '#shared/http/problem.ts';
+import type { Principal, Role } from '#shared/principal.ts';
 import { secrets } from '#shared/secrets.ts';
-
-export type Role = 'citizen' | 'admin' | 'approver';
-/** Who is calling: a citizen or administrator (JWT), or a partner (signed request,
- *  shared/http/partner-auth.ts), whose accountId is `partner:<partnerId>`. */
-export interface Principal {
-  accountId: string;
-  role: Role | 'platform' | 'payment';
-  partnerId?: string;
-  keyId?: string;
-}
 
 const ISSUER = 'prakerja';
 const AUDIENCE = 'prakerja-api';

@@ -1,7 +1,9 @@
 import type * as z from 'zod';
 import type { ProblemSlug } from '#shared/http/problem.ts';
+import type { AuditDetail } from '#shared/items/platform.ts';
 import type { BusinessEvent } from '#shared/observability.ts';
 import type { Uses } from '#shared/uses.ts';
+import { mergeUses } from '#shared/uses.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -93,3 +95,37 @@ export function route<
 }
 
 export type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+export interface HttpReply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** More audit detail than the contract's fields (e.g. the state a move left); never
+   *  personal data. Only written when the route declares `audit`. */
+  audit?: AuditDetail;
+}
+
+/**
+ * A route's own declaration plus what the HTTP layer does for it: checking a token or a
+ * partner's sealed secret reads the key material; a signed partner request reads the
+ * partner's key and record (shared/http/partner-auth.ts), and a signed write remembers its
+ * signature; an idempotent route keeps its answers (a record it puts, reads, updates and,
+ * when the work failed, deletes: shared/http/idempotency.ts), and a route that declares
+ * `audit` puts its audit record, all in the table.
+ */
+export function routeUses(route: RouteContract): Uses {
+  const items: Uses['items'] = {};
+  if (route.access === 'platform' || route.access === 'payment') {
+    items.partnerCredential = 'read';
+    items.partner = 'read';
+    if (route.method !== 'GET') items.acceptedSignature = 'put';
+  }
+  // Kept in the route's own transaction: put (and read back on a repeat); kept around the
+  // work: locked (put), completed (update), released (delete) when the work failed.
+  if (route.idempotent)
+    items.idempotency = route.keepsInTransaction ? ['read', 'put'] : ['read', 'write', 'delete'];
+  if (route.audit) items.auditRecord = 'put';
+  const framework: Uses = Object.keys(items).length ? { items } : {};
+  if (route.access !== 'public') framework.secrets = true;
+  return mergeUses(route.uses, framework);
+}

@@ -2,8 +2,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { authenticate, type Principal } from '#shared/http/auth.ts';
-import type { AuditField, Infer, RouteContract } from '#shared/http/contract.ts';
+import { recordAudit } from '#shared/audit-trail.ts';
+import { authenticate } from '#shared/http/auth.ts';
+import type { AuditField, HttpReply, Infer, RouteContract } from '#shared/http/contract.ts';
 import { corsHeaders } from '#shared/http/cors.ts';
 import {
   idempotent,
@@ -13,9 +14,10 @@ import {
 } from '#shared/http/idempotency.ts';
 import { authenticatePartner } from '#shared/http/partner-auth.ts';
 import { type FieldError, Problem, problems, serverErrorBody } from '#shared/http/problem.ts';
+import type { AuditDetail } from '#shared/items/platform.ts';
 import { logger } from '#shared/logger.ts';
 import { count, publishInvocation, withInvocation } from '#shared/observability.ts';
-import { type AuditDetail, recordAudit } from '#shared/store/audit.ts';
+import type { Principal } from '#shared/principal.ts';
 import { InvalidCursor } from '#shared/store/cursor.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -32,15 +34,6 @@ export interface HttpRequest<B, Q, P> {
   /** On a route that `keepsInTransaction`, when the request carries an Idempotency-Key:
    *  the items that keep its answer, for the route's own transaction. */
   idempotency?: KeptInTransaction;
-}
-
-export interface HttpReply {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** More audit detail than the contract's fields (e.g. the state a move left); never
-   *  personal data. Only written when the route declares `audit`. */
-  audit?: AuditDetail;
 }
 
 /**

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { clock } from '#shared/clock.ts';
-import type { HttpReply } from '#shared/http/handler.ts';
+import type { HttpReply } from '#shared/http/contract.ts';
 import { signatureSeen } from '#shared/http/partner-auth.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
+import type { IdempotencyRecord } from '#shared/items/platform.ts';
+import { idempotency } from '#shared/items/platform.ts';
 import { logger } from '#shared/logger.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import type { Key } from '#shared/store/item.ts';
-import { type IdempotencyRecord, idempotency } from '#shared/store/items.ts';
 import { type SignedWrite, signaturePut } from '#shared/store/signatures.ts';
 import { guarded, type TransactItem, transact } from '#shared/store/transact.ts';
 

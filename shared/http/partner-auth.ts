@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { clock } from '#shared/clock.ts';
 import { pathWithQuery, signatureMatches, withinWindow } from '#shared/domain/signing.ts';
-import type { Principal } from '#shared/http/auth.ts';
 import { Problem, problems } from '#shared/http/problem.ts';
 import { takeRateToken } from '#shared/http/rate-limit.ts';
+import type { Principal } from '#shared/principal.ts';
 import { cachedCredential, cachedPartner } from '#shared/store/partners.ts';
 import { acceptSignatureOnce, type SignedWrite } from '#shared/store/signatures.ts';
 

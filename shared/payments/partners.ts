@@ -1,10 +1,9 @@
+import type { PaymentPartnerKind } from '#shared/domain/payouts.ts';
 // The payment partners the programme can pay through, declared once: each has a
 // disbursement queue (with its DLQ) and a dispatcher whose concurrency is the rate the
 // partner agreed to take. The CDK app builds a queue per entry, the local stack polls
 // one per entry with the same limits. A partner's lifecycle status (MOU_SIGNED ... LIVE)
 // is data in the partner registry; this list is what the deployment can reach.
-
-export type PaymentPartnerKind = 'bank' | 'e-wallet';
 
 export interface PaymentPartnerSpec {
   code: string;

@@ -1,19 +1,12 @@
+import { recordAudit } from '#shared/audit-trail.ts';
+import type { PayoutBatch, PayoutInstruction } from '#shared/items/payouts.ts';
 import { logger } from '#shared/logger.ts';
 import { count } from '#shared/observability.ts';
 import type { PaymentPartnerPort } from '#shared/payments/port.ts';
 import { askStatus, type Outcome, outcomeOf } from '#shared/payouts/disburse.ts';
 import { payoutRedelivery } from '#shared/payouts/redelivery.ts';
-import { recordAudit } from '#shared/store/audit.ts';
 import { settleFailed, settlePaid } from '#shared/store/payout-settlement.ts';
-import {
-  batchInstructions,
-  getRun,
-  type PayoutBatch,
-  type PayoutInstruction,
-  setRunFields,
-  tallyOf,
-  writeBatchTally,
-} from '#shared/store/payouts.ts';
+import { batchInstructions, getRun, setRunFields, tallyOf, writeBatchTally } from '#shared/store/payouts.ts';
 
 // A dead batch: its message's last delivery began (the dispatcher marked it) and can no
 // longer be talking to the partner, and instructions are still pending: the message is

@@ -1,4 +1,5 @@
 import { backoffMs } from '#shared/domain/payouts.ts';
+import type { PayoutInstruction } from '#shared/items/payouts.ts';
 import {
   type DisbursementResult,
   PartnerTimeout,
@@ -6,7 +7,6 @@ import {
   type PaymentPartnerPort,
   type StatusResult,
 } from '#shared/payments/port.ts';
-import type { PayoutInstruction } from '#shared/store/payouts.ts';
 
 // One instruction through the partner: a disbursement with our instruction id as the
 // reference (the partner pays a reference once), a timeout resolved by a status query

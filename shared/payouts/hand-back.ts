@@ -1,4 +1,5 @@
 import { HANDED_BACK } from '#shared/domain/payouts.ts';
+import type { PayoutBatch } from '#shared/items/payouts.ts';
 import { count } from '#shared/observability.ts';
 import { findPartnerByCode } from '#shared/store/partners.ts';
 import { handBackUnsent, settleFailed } from '#shared/store/payout-settlement.ts';
@@ -6,7 +7,6 @@ import {
   allBatches,
   batchInstructions,
   markBatchHandedBack,
-  type PayoutBatch,
   tallyOf,
   writeBatchTally,
 } from '#shared/store/payouts.ts';

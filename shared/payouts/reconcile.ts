@@ -1,5 +1,5 @@
+import type { PayoutInstruction } from '#shared/items/payouts.ts';
 import type { PaymentPartnerPort, SettlementLine } from '#shared/payments/port.ts';
-import type { PayoutInstruction } from '#shared/store/payouts.ts';
 
 // Reconciliation compares two books: our instructions of a run, and what each partner's
 // settlement reports say it paid for the run's references. Pure except for reading the

@@ -9,52 +9,18 @@ import {
   UNVERIFIED_ACCOUNT_TTL_S,
 } from '#shared/domain/accounts.ts';
 import { CODE_TTL_MS, type StoredCode } from '#shared/domain/verification.ts';
-import type { Role } from '#shared/http/auth.ts';
+import {
+  type Account,
+  account as accountItem,
+  type Channel,
+  type EmailMarker,
+  emailMarker,
+  phoneMarker,
+} from '#shared/items/accounts.ts';
+import type { OutboxMessage } from '#shared/items/notifications.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { account as accountItem, emailMarker, phoneMarker } from '#shared/store/items.ts';
-import { type OutboxMessage, outboxPut } from '#shared/store/outbox.ts';
-import type { SignInState } from '#shared/store/sign-in-throttle.ts';
+import { outboxPut } from '#shared/store/outbox.ts';
 import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
-
-export type Channel = 'email' | 'phone';
-
-export interface Account {
-  accountId: string;
-  fullName: string;
-  email: string;
-  phone: string;
-  passwordHash: string;
-  role: Role;
-  emailVerified: boolean;
-  phoneVerified: boolean;
-  createdAt: string;
-  /** The first codes, given to insertAccount: stored on the email marker, not here. */
-  codes?: Partial<Record<Channel, StoredCode>>;
-  /** The TTL attribute while a channel is unverified (see domain/accounts.ts). */
-  expiresAtEpoch?: number;
-  disabled?: boolean;
-}
-
-/**
- * The email's uniqueness marker, which is also the sign-in and verification record: it
- * names the account and carries what a sign-in and a verification need, keyed by the
- * email the request names, so neither looks anything up first. The password hash, role
- * and phone are copied at registration (no route changes them). The channels' codes and
- * flags live here until both are verified: the transaction that verifies the second one
- * sets both flags on the account (which is what account checks read) and removes the
- * expiry of all three items. The sign-in back-off lives here too (store/sign-in-throttle.ts).
- */
-export interface EmailMarker extends Partial<SignInState> {
-  accountId: string;
-  expiresAtEpoch?: number;
-  passwordHash?: string;
-  role?: Role;
-  phone?: string;
-  emailVerified?: boolean;
-  phoneVerified?: boolean;
-  /** The unverified channels' codes (store/verification.ts). */
-  codes?: Partial<Record<Channel, StoredCode>>;
-}
 
 /** A transaction's check on the caller's account failed: gone, unverified or disabled
  *  (`state`, from the account as it stood, when the check returned it). */

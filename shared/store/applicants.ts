@@ -1,9 +1,14 @@
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { type Outcome, outcome } from '#shared/items/selection.ts';
+import {
+  APPLICANT_SHARDS,
+  type Application,
+  applicantsPartition,
+  application,
+  familyPrefix,
+} from '#shared/items/waves.ts';
 import { getMany } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { APPLICANT_SHARDS, application, familyPrefix, outcome, partitions } from '#shared/store/items.ts';
-import type { Outcome } from '#shared/store/selection.ts';
-import type { Application } from '#shared/store/waves.ts';
 
 // A wave's applicants, split for parallel work. The applicant index has 16 shard
 // partitions; each is cut again by the first hex digit of its sort key, so there are
@@ -65,7 +70,7 @@ export async function applicantPage(
   while (at && raw.length < limit) {
     const slice: { shard: number; prefix: string } | undefined = slices[at.slice];
     if (!slice) return { items: raw.map((i) => application.parse(i)), next: null };
-    const pk = partitions.applicants(waveId, slice.shard);
+    const pk = applicantsPartition(waveId, slice.shard);
     const out: QueryCommandOutput = await query(pk, slice.prefix, at.start, limit - raw.length);
     raw.push(...(out.Items ?? []));
     if (!out.LastEvaluatedKey) {

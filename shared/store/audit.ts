@@ -1,14 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { clock } from '#shared/clock.ts';
+import { type LedgerEntry, ledgerEntry } from '#shared/items/ledger.ts';
+import { type PayoutEntry, payoutEntry } from '#shared/items/payouts.ts';
+import { auditPartition, auditRecord, hourOf } from '#shared/items/platform.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { IndexCursor, InvalidCursor, sealCursor, startOf } from '#shared/store/cursor.ts';
 import type { ItemType, RawItem } from '#shared/store/item.ts';
-import { auditRecord, hourOf, ledgerEntry, partitions, payoutEntry } from '#shared/store/items.ts';
-import type { LedgerEntry } from '#shared/store/ledger.ts';
-import type { PayoutEntry } from '#shared/store/payouts.ts';
-import type { TransactItem } from '#shared/store/transact.ts';
 
 // The audit trail: every administrator action and every money movement, append-only,
 // newest first. Two sources share one index (GSI1, hour partitions `AUDIT#<yyyy-mm-ddThh>`,
@@ -18,25 +16,6 @@ import type { TransactItem } from '#shared/store/transact.ts';
 // - items that are audit facts themselves (ledger entries): listed without a second
 //   write, mapped to the view by `auditViews`.
 // Nothing here updates or deletes: a record is put on condition that it does not exist.
-
-/** What the detail of a record may hold: small, flat, never personal data (no NIK, no
- *  account number in clear, no secret). */
-export type AuditDetail = Record<string, string | number | boolean | null>;
-
-export interface AuditRecord {
-  id: string;
-  at: string;
-  /** The administrator's accountId, `system`, or `partner:<code>`. */
-  actor: string;
-  role: string;
-  /** Dotted: `wave.created`, `partner.transition`, `payout-run.approved`, ... */
-  kind: string;
-  /** The id acted on. */
-  subject: string;
-  detail: AuditDetail;
-}
-
-export type AuditEntry = Omit<AuditRecord, 'id' | 'at'> & { at?: string };
 
 /** One line of `GET /v1/admin/audit`. */
 export interface AuditView {
@@ -102,27 +81,6 @@ function viewOf(raw: RawItem): AuditView | undefined {
     kind: String(raw.auditKind),
     ...entry.view(value),
   };
-}
-
-function record(entry: AuditEntry): AuditRecord {
-  return { ...entry, id: randomUUID(), at: entry.at ?? clock.now().toISOString() };
-}
-
-/** The record's Put, for the transaction of the action it records. */
-export function auditPut(entry: AuditEntry): TransactItem {
-  return {
-    Put: {
-      TableName: tableName(),
-      Item: auditRecord.item(record(entry)),
-      ConditionExpression: 'attribute_not_exists(PK)',
-    },
-  };
-}
-
-/** Records an action on its own (after the action: the HTTP layer). */
-export async function recordAudit(entry: AuditEntry): Promise<void> {
-  const { Put } = auditPut(entry);
-  await db().send(new PutCommand(Put!));
 }
 
 // --- reading ---------------------------------------------------------------------
@@ -244,7 +202,7 @@ export async function auditPage(
         FilterExpression,
         ExpressionAttributeValues: {
           ...ExpressionAttributeValues,
-          ':pk': partitions.audit(hour),
+          ':pk': auditPartition(hour),
           ':from': from,
           // `$` sorts after `#`: every item of the last millisecond is inside.
           ':to': `${to}$`,

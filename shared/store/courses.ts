@@ -1,21 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type Course, course as courseItem } from '#shared/items/catalog.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { course as courseItem } from '#shared/store/items.ts';
-
-// A platform's catalog. Course ids are the platform's own, so each platform has its own
-// namespace: the key holds the partner id, and a platform cannot even name another
-// platform's course.
-export interface Course {
-  partnerId: string;
-  courseId: string;
-  title: string;
-  institution: { id: string; name: string };
-  priceIdr: number;
-  mode: 'online' | 'offline' | 'webinar';
-  category: string;
-  createdAt: string;
-  updatedAt: string;
-}
 
 /** Creates or replaces a course; true when it was new. */
 export async function upsertCourse(

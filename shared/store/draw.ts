@@ -1,18 +1,22 @@
 import { GetCommand, PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { clock } from '#shared/clock.ts';
-import { type Candidate, drawKey, type Histogram, KK_CAP, type Pool } from '#shared/domain/draw.ts';
+import { type Candidate, drawKey, KK_CAP, type Pool } from '#shared/domain/draw.ts';
+import {
+  type DrawPage,
+  type DrawSummary,
+  drawPage,
+  drawSummary,
+  familyCard,
+} from '#shared/items/selection.ts';
 import { eachLimited } from '#shared/store/applicants.ts';
 import { getMany } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { drawPage, drawSummary, familyCard } from '#shared/store/items.ts';
 
 // The draw's working state in the table, kept off the applications (and so off the
 // applicant index): one page item per screened page, holding who of it is eligible
 // grouped by draw bucket and why the others are not, and one summary per segment with
 // its counts and histogram. Keys name the run (`attempt`), the segment and the page, so a
 // retried page writes the same item again, and a resumed run never reads a stale one.
-
-export type Counts = Record<string, number>;
 
 /** The working state outlives its selection by 30 days (the table's TTL removes it):
  *  the outcomes and the selection record are what stays. */
@@ -22,18 +26,6 @@ const expiresAtEpoch = () => Math.floor(clock.nowMs() / 1000) + 30 * 86_400;
 export const bucketAttribute = (bucket: number) => `b${bucket.toString(16).padStart(2, '0')}`;
 const POOL_CODE = { priority: 'p', general: 'g' } as const;
 const poolOf = (code: string): Pool => (code === 'p' ? 'priority' : 'general');
-
-export interface DrawPage {
-  /** Excluded applicants: account id -> pool code and reason (`gkk-cap`). */
-  excluded: Record<string, string>;
-  /** Eligible applicants per bucket attribute: pool code and account id, space-separated. */
-  [bucket: `b${string}`]: string;
-}
-
-export interface DrawSummary {
-  counts: Counts;
-  histogram: Histogram;
-}
 
 /** A screened applicant: eligible with a pool, or excluded for a reason. */
 export interface Screened {

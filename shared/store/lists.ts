@@ -3,10 +3,10 @@ import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { lookupHash } from '#shared/crypto.ts';
 import { EXCLUSION_LISTS } from '#shared/domain/lists.ts';
 import type { NikFlags } from '#shared/domain/screening.ts';
+import { listFlag, participation, priorityFlag } from '#shared/items/lists.ts';
 import { getMany } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import type { RawItem } from '#shared/store/item.ts';
-import { listFlag, participation, priorityFlag } from '#shared/store/items.ts';
 
 // Lists imported from other agencies, keyed by the NIK's keyed hash: the table never
 // holds a listed NIK in clear. Everything known about one NIK is in one partition, so

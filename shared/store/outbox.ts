@@ -1,19 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type OutboxMessage, outbox } from '#shared/items/notifications.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { outbox } from '#shared/store/items.ts';
 import type { TransactItem } from '#shared/store/transact.ts';
-
-// Transactional outbox: a message is an item written in the same transaction as the
-// change that causes it. On AWS a stream consumer hands it to SES or SNS; locally the
-// items are what GET /_local/outbox shows.
-export interface OutboxMessage {
-  to: string;
-  channel: 'email' | 'sms';
-  template: string;
-  code?: string;
-  data?: Record<string, string | number>;
-}
 
 const KEEP_S = 24 * 3600;
 

@@ -2,23 +2,23 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { KK_CAP, newCardNumber, type Pool } from '#shared/domain/draw.ts';
 import type { Wave } from '#shared/domain/waves.ts';
-import type { ApplicationItem } from '#shared/store/applicants.ts';
-import { putMany } from '#shared/store/batch.ts';
-import { db, tableName } from '#shared/store/client.ts';
+import { listFlag, participation } from '#shared/items/lists.ts';
 import {
   card,
   DEADLINE_SHARDS,
   familyCard,
-  listFlag,
+  type Outcome,
   outcome as outcomeItem,
+  type Participant,
   participant as participantItem,
-  participation,
-  partitions,
-} from '#shared/store/items.ts';
+  purchaseDuePartition,
+} from '#shared/items/selection.ts';
+import type { ApplicationItem } from '#shared/store/applicants.ts';
+import { putMany } from '#shared/store/batch.ts';
+import { db, tableName } from '#shared/store/client.ts';
 import { ledgerPut } from '#shared/store/ledger.ts';
 import { outboxPut } from '#shared/store/outbox.ts';
 import { poolReturn } from '#shared/store/quota-pool.ts';
-import type { Outcome } from '#shared/store/selection.ts';
 import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // Participants: issued by the selection's announce step, revoked by the deadline sweep.
@@ -28,30 +28,6 @@ import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/
 /** Participants who have not bought a first course sit in GSI1 by purchase deadline,
  *  16 shards; the first purchase removes them (the index is sparse). */
 export { DEADLINE_SHARDS };
-
-export interface Participant {
-  accountId: string;
-  waveId: string;
-  cardNumber: string;
-  balanceIdr: number;
-  status: 'ACTIVE' | 'REVOKED';
-  selectedAt: string;
-  purchaseDeadline: string;
-  nikHash: string;
-  email: string;
-  phone: string;
-  pool: Pool;
-}
-
-/** The stored participant: what purchases and reviews have written on it since. */
-export interface ParticipantItem extends Participant {
-  /** A paid course not yet completed: no second purchase beside it. */
-  activePurchase?: string;
-  firstPurchaseAt?: string;
-  completedCourses?: number;
-  incentivesScheduledAt?: string;
-  revokedAt?: string;
-}
 
 export type IssueResult = 'issued' | 'decided-before' | 'previous-participant' | 'kk-cap';
 
@@ -231,7 +207,7 @@ export async function overdueParticipants(shard: number, now: Date, start?: Reco
       TableName: tableName(),
       IndexName: 'GSI1',
       KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK < :now',
-      ExpressionAttributeValues: { ':pk': partitions.purchaseDue(shard), ':now': now.toISOString() },
+      ExpressionAttributeValues: { ':pk': purchaseDuePartition(shard), ':now': now.toISOString() },
       Limit: 200,
       ExclusiveStartKey: start,
     }),

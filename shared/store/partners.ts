@@ -2,61 +2,24 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { clock } from '#shared/clock.ts';
 import { decrypt, encrypt } from '#shared/crypto.ts';
+import { type Criteria, MAX_ACTIVE_KEYS, type PartnerStatus } from '#shared/domain/partners.ts';
 import {
-  type Criteria,
-  MAX_ACTIVE_KEYS,
-  type PartnerKind,
-  type PartnerStatus,
-} from '#shared/domain/partners.ts';
-import { db, tableName } from '#shared/store/client.ts';
-import { IndexCursor, sealCursor, startOf } from '#shared/store/cursor.ts';
-import {
-  partitions,
+  type AuditEntry,
+  type Credential,
+  type Partner,
   partnerAudit,
   partnerCode,
   partnerCredential,
   partner as partnerItem,
-} from '#shared/store/items.ts';
+  partnerKeysPartition,
+  partnersPartition,
+} from '#shared/items/partners.ts';
+import { db, tableName } from '#shared/store/client.ts';
+import { IndexCursor, sealCursor, startOf } from '#shared/store/cursor.ts';
 import { queryAll } from '#shared/store/paginate.ts';
 import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
 
 export type { PartnerKind, PartnerStatus } from '#shared/domain/partners.ts';
-
-// The partner registry: one item per partner (listed through GSI1 by code), a marker
-// for its unique code, an audit entry per lifecycle move or key change in its own
-// partition, and one item per signing key (secret sealed with the data key).
-export interface Partner {
-  partnerId: string;
-  name: string;
-  kind: PartnerKind;
-  code: string;
-  status: PartnerStatus;
-  createdAt: string;
-  criteria?: Criteria;
-  activeKeys?: number;
-  /** Requests per second this partner may make (the API's own limit, besides WAF's). */
-  rateLimitPerSecond?: number;
-}
-
-export interface Credential {
-  keyId: string;
-  partnerId: string;
-  /** Encrypted at rest: a read of the table alone cannot sign requests. */
-  secretSealed: string;
-  status: 'ACTIVE' | 'REVOKED';
-  createdAt: string;
-  revokedAt?: string;
-}
-
-export interface AuditEntry {
-  at: string;
-  by: string;
-  action: 'created' | 'transition' | 'key-issued' | 'key-revoked';
-  from?: PartnerStatus;
-  to?: PartnerStatus;
-  keyId?: string;
-  note?: string;
-}
 
 const partnerKey = (partnerId: string) => partnerItem.key({ partnerId });
 const credentialKey = (keyId: string) => partnerCredential.key({ keyId });
@@ -120,7 +83,7 @@ export async function listPartners(limit: number, cursor?: string) {
       TableName: tableName(),
       IndexName: 'GSI1',
       KeyConditionExpression: 'GSI1PK = :p',
-      ExpressionAttributeValues: { ':p': partitions.partners },
+      ExpressionAttributeValues: { ':p': partnersPartition },
       Limit: limit,
       ExclusiveStartKey: start,
     }),
@@ -137,7 +100,7 @@ export async function ensureListed(partner: Partner): Promise<void> {
       TableName: tableName(),
       Key: partnerKey(partner.partnerId),
       UpdateExpression: 'SET GSI1PK = :pk, GSI1SK = :sk, activeKeys = if_not_exists(activeKeys, :zero)',
-      ExpressionAttributeValues: { ':pk': partitions.partners, ':sk': partner.code, ':zero': 0 },
+      ExpressionAttributeValues: { ':pk': partnersPartition, ':sk': partner.code, ':zero': 0 },
     }),
   );
 }
@@ -293,7 +256,7 @@ export async function listCredentials(partnerId: string): Promise<Credential[]> 
   const items = await queryAll({
     IndexName: 'GSI1',
     KeyConditionExpression: 'GSI1PK = :pk',
-    ExpressionAttributeValues: { ':pk': partitions.partnerKeys(partnerId) },
+    ExpressionAttributeValues: { ':pk': partnerKeysPartition(partnerId) },
   });
   return items.map((i) => partnerCredential.parse(i));
 }

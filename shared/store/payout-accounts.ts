@@ -1,39 +1,21 @@
 import { createHmac } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { auditPut } from '#shared/audit-trail.ts';
 import { encrypt } from '#shared/crypto.ts';
 import { PAYMENT_REJECTED, type PayoutAccountStatus } from '#shared/domain/payouts.ts';
 import type { StoredCode } from '#shared/domain/verification.ts';
 import { MAX_CODE_ATTEMPTS } from '#shared/domain/verification.ts';
+import { account } from '#shared/items/accounts.ts';
+import type { OutboxMessage } from '#shared/items/notifications.ts';
+import { type PayoutAccount, payoutAccount, payoutNumberMarker } from '#shared/items/payouts.ts';
+import { incentive } from '#shared/items/purchases.ts';
 import { secrets } from '#shared/secrets.ts';
 import { AccountInactive, activeAccountCheck } from '#shared/store/accounts.ts';
-import { auditPut } from '#shared/store/audit.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { account, incentive, payoutAccount, payoutNumberMarker } from '#shared/store/items.ts';
-import { type OutboxMessage, outboxPut } from '#shared/store/outbox.ts';
+import { outboxPut } from '#shared/store/outbox.ts';
 import { queryAll } from '#shared/store/paginate.ts';
 import { notLockedToday } from '#shared/store/payout-limits.ts';
 import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
-
-// A participant's payout account: one item in their partition (the number sealed with
-// the data key, a keyed hash for its uniqueness marker) and a marker that gives each
-// partner account number to one participant only. A change is refused while a run holds
-// one of the participant's incentives: the transaction checks each of them.
-export interface PayoutAccount {
-  accountId: string;
-  partnerCode: string;
-  accountNumberSealed: string;
-  accountNumberMasked: string;
-  numberHash: string;
-  status: PayoutAccountStatus;
-  reason?: string;
-  otp?: StoredCode;
-  /** Bumped by every change: staging checks the version it read is still the one. */
-  version: number;
-  requestedAt: string;
-  verifiedAt?: string;
-  /** When a partner refused a payment to it (status REJECTED, `payment-rejected`). */
-  rejectedAt?: string;
-}
 
 export class PayoutInProgress extends Error {}
 export class PayoutNumberTaken extends Error {}

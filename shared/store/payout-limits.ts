@@ -1,8 +1,8 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dayOf, LINKS_PER_DAY, secondsToNextDay } from '#shared/domain/payouts.ts';
 import { MAX_CODE_ATTEMPTS } from '#shared/domain/verification.ts';
+import { payoutLimit } from '#shared/items/payouts.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { payoutLimit } from '#shared/store/items.ts';
 import { labelled } from '#shared/store/transact.ts';
 
 // The limits on linking a payout account, as counters in the table (functions scale out:
@@ -11,12 +11,6 @@ import { labelled } from '#shared/store/transact.ts';
 // participant and per partner account number (its keyed hash, never the number), and a
 // participant's wrong codes of the day, which a new link does not reset (the five-wrong-
 // codes lock holds across re-links until the day ends). Counters expire after two days.
-
-export interface PayoutLimit {
-  links?: number;
-  wrongCodes?: number;
-  expiresAtEpoch: number;
-}
 
 const KEEP_S = 2 * 24 * 3600;
 

@@ -1,6 +1,6 @@
+import { type PayoutInstruction, payoutEntry, payoutInstruction } from '#shared/items/payouts.ts';
+import { incentive, incentiveDueKeys } from '#shared/items/purchases.ts';
 import { tableName } from '#shared/store/client.ts';
-import { incentive, incentiveDueKeys, payoutEntry, payoutInstruction } from '#shared/store/items.ts';
-import type { PayoutInstruction } from '#shared/store/payouts.ts';
 import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // Recording a partner's answer: the instruction, the incentive and (for a payment) the

@@ -1,23 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { instructionId } from '#shared/domain/payouts.ts';
-import { getMany } from '#shared/store/batch.ts';
-import { db, tableName } from '#shared/store/client.ts';
-import type { RawItem } from '#shared/store/item.ts';
 import {
-  DUE_SHARDS,
-  type Incentive,
-  incentive,
-  partitions,
+  type PayoutAccount,
+  type PayoutInstruction,
+  type PayoutRun,
   payoutAccount,
   payoutBatch,
   payoutInstruction,
   payoutRun,
-} from '#shared/store/items.ts';
+} from '#shared/items/payouts.ts';
+import { DUE_SHARDS, type Incentive, incentive, incentivesDuePartition } from '#shared/items/purchases.ts';
+import { getMany } from '#shared/store/batch.ts';
+import { db, tableName } from '#shared/store/client.ts';
+import type { RawItem } from '#shared/store/item.ts';
 import { pages } from '#shared/store/paginate.ts';
 import { findPartnerByCode } from '#shared/store/partners.ts';
-import type { PayoutAccount } from '#shared/store/payout-accounts.ts';
-import type { PayoutInstruction, PayoutRun } from '#shared/store/payouts.ts';
 import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // Staging: incentives due by the period's end (the sparse due index, GSI1, in shards)
@@ -36,7 +34,7 @@ const MAX_TRANSACTION_ITEMS = 100;
 const dueQuery = (shard: number, periodEnd: string) => ({
   IndexName: 'GSI1',
   KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK <= :end',
-  ExpressionAttributeValues: { ':pk': partitions.incentivesDue(shard), ':end': `${periodEnd}#\uffff` },
+  ExpressionAttributeValues: { ':pk': incentivesDuePartition(shard), ':end': `${periodEnd}#\uffff` },
 });
 
 interface Payable {

@@ -1,114 +1,20 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { emptyTally, type InstructionStatus, type RunStatus, type RunTally } from '#shared/domain/payouts.ts';
-import { db, tableName } from '#shared/store/client.ts';
+import { emptyTally, type RunStatus, type RunTally } from '#shared/domain/payouts.ts';
 import {
-  partitions,
+  type PartnerTotals,
+  type PayoutBatch,
+  type PayoutInstruction,
+  type PayoutRun,
   payoutBatch,
   payoutInstruction,
   payoutPeriodMarker,
   payoutRun,
-} from '#shared/store/items.ts';
+  payoutRunsPartition,
+  type RunTotals,
+} from '#shared/items/payouts.ts';
+import { db, tableName } from '#shared/store/client.ts';
 import { queryAll } from '#shared/store/paginate.ts';
 import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
-
-// Payout runs: the run item, one batch item per queue message (a partner's instructions,
-// with the batch's tally), and the instructions in their batch's partition. The run's
-// totals are the sum of its batches: no counter item that every settlement would hit.
-export interface PayoutRun {
-  runId: string;
-  period: string;
-  /** The last day paid up to (YYYY-MM-DD). */
-  periodEnd: string;
-  budgetIdr: number;
-  /** What staging claimed so far: each claim is conditional on staying within the budget. */
-  stagedIdr: number;
-  status: RunStatus;
-  createdBy: string;
-  createdAt: string;
-  approvedBy?: string;
-  approvedAt?: string;
-  completedAt?: string;
-  /** Incentives left due because claiming them would have passed the budget. */
-  budgetReached?: boolean;
-  totals?: RunTotals;
-  reconciliation?: Reconciliation;
-  /** Why a disbursing run handed instructions back (not in the run's view, which has no
-   *  such field): `dead-letter: <partners>` (shared/payouts/dead-letter.ts). */
-  reason?: string;
-  /** Who rejected or cancelled it, when, and why (REJECTED, CANCELLED). */
-  closedBy?: string;
-  closedAt?: string;
-  closedReason?: string;
-  /** A digest of the approval's or the closing's Idempotency-Key: the same request
-   *  retried after a fault resumes its work; another request is refused. */
-  approvalKey?: string;
-  closeKey?: string;
-}
-
-export interface PayoutBatch extends RunTally {
-  /** Paid + failed: a tally write never lowers it (a slower duplicate cannot undo one). */
-  settled: number;
-  runId: string;
-  batchId: string;
-  partnerCode: string;
-  stagedAt: string;
-  updatedAt?: string;
-  /** When the message's last delivery began (the dispatcher marks it before its work):
-   *  what it leaves pending goes to the DLQ (shared/payouts/dead-letter.ts). */
-  lastDeliveryAt?: string;
-  /** Its instructions were handed back to due unsent (`partner-not-live`, `run-rejected`...). */
-  handedBack?: string;
-}
-
-export interface PayoutInstruction {
-  instructionId: string;
-  runId: string;
-  batchId: string;
-  accountId: string;
-  incentiveKind: 'incentive' | 'survey';
-  incentiveN: number;
-  dueDate: string;
-  partnerCode: string;
-  accountNumberSealed: string;
-  accountNumberMasked: string;
-  amountIdr: number;
-  status: InstructionStatus;
-  /** The incentive's last failed instruction (reference and partner), if any. */
-  previous?: { reference: string; partnerCode: string };
-  partnerReference?: string;
-  /** When the partner says it paid, on its clock (its settlement report's day). */
-  partnerPaidAt?: string;
-  reason?: string;
-  settledAt?: string;
-}
-
-export interface PayoutEntry {
-  accountId: string;
-  instructionId: string;
-  runId: string;
-  partnerCode: string;
-  amountIdr: number;
-  partnerReference: string;
-  incentiveKind: string;
-  incentiveN: number;
-  at: string;
-}
-
-export type PartnerTotals = Record<string, RunTally>;
-export interface RunTotals {
-  all: RunTally;
-  byPartner: PartnerTotals;
-  /** Partners whose instructions were handed back unsent, and why (`partner-not-live`). */
-  handedBack?: Record<string, string>;
-}
-
-export interface Reconciliation {
-  at: string;
-  matched: number;
-  missingAtPartner: number;
-  unknownAtPartner: number;
-  amountMismatches: number;
-}
 
 const runKey = (runId: string) => payoutRun.key({ runId });
 
@@ -450,7 +356,7 @@ export async function runsPage(start: Record<string, unknown> | undefined, limit
       TableName: tableName(),
       IndexName: 'GSI1',
       KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': partitions.payoutRuns },
+      ExpressionAttributeValues: { ':pk': payoutRunsPartition },
       ScanIndexForward: false,
       ExclusiveStartKey: start,
       Limit: limit,

@@ -3,19 +3,13 @@ import { encrypt, lookupHash } from '#shared/crypto.ts';
 import { KK_CAP } from '#shared/domain/draw.ts';
 import type { Declarations } from '#shared/domain/eligibility.ts';
 import { maskKk } from '#shared/domain/nik.ts';
+import { account, profile, type StoredProfile } from '#shared/items/accounts.ts';
+import { familyCard, outcome, participant, selection } from '#shared/items/selection.ts';
+import { application as applicationItem } from '#shared/items/waves.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import type { RawItem } from '#shared/store/item.ts';
-import {
-  account,
-  application as applicationItem,
-  familyCard,
-  outcome,
-  participant,
-  profile,
-  selection,
-} from '#shared/store/items.ts';
 import { queryAll } from '#shared/store/paginate.ts';
-import { type LockedField, lockedChanges, type StoredProfile } from '#shared/store/profiles.ts';
+import { type LockedField, lockedChanges } from '#shared/store/profiles.ts';
 import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
 
 // An administrator's correction of what a citizen can no longer change once they joined a

@@ -1,53 +1,18 @@
 import { encrypt, lookupHash } from '#shared/crypto.ts';
 import type { Declarations } from '#shared/domain/eligibility.ts';
-import { type Gender, maskKk, maskNik } from '#shared/domain/nik.ts';
+import { maskKk, maskNik } from '#shared/domain/nik.ts';
+import {
+  account,
+  nikMarker,
+  type ProfileInput,
+  profile,
+  type StoredProfile,
+} from '#shared/items/accounts.ts';
 import { accountInactive, activeAccountCheck } from '#shared/store/accounts.ts';
 import { tableName } from '#shared/store/client.ts';
 import type { RawItem } from '#shared/store/item.ts';
-import { account, nikMarker, profile } from '#shared/store/items.ts';
 import { queryAll } from '#shared/store/paginate.ts';
 import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
-
-/** The personal data a citizen enters, besides the NIK and KK. */
-interface PersonalData {
-  birthDate: string;
-  gender: Gender;
-  provinceCode: string;
-  education: string;
-  workStatus: string;
-  declarations: Declarations;
-}
-
-export interface ProfileInput extends PersonalData {
-  nik: string;
-  kk: string;
-}
-
-/** What a citizen may see of their profile: never the clear NIK/KK, hashes or ciphertexts. */
-export interface ProfileView extends PersonalData {
-  nikMasked: string;
-  kkMasked: string;
-  updatedAt: string;
-}
-
-/** The PROFILE item (PK ACCOUNT#<id>, SK PROFILE). */
-export interface StoredProfile extends ProfileView {
-  accountId: string;
-  nikSealed: string;
-  nikHash: string;
-  kkSealed: string;
-  kkHash: string;
-  createdAt: string;
-  /**
-   * Set to true by the wave-join transaction (see `lockNikItem`): from then on the NIK
-   * cannot change, so a selection can never be dodged by swapping identities; nor can what
-   * the selection reads of the profile (`LOCKED_FIELDS`): those change only through an
-   * administrator's audited correction (shared/store/profile-correction.ts).
-   */
-  nikLocked?: boolean;
-  /** When an administrator last corrected a locked field. */
-  correctedAt?: string;
-}
 
 export class DuplicateNik extends Error {}
 export class NikLocked extends Error {}

@@ -6,55 +6,28 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { newVoucherCode, type PurchaseStatus, type ScheduledIncentive } from '#shared/domain/purchases.ts';
-import { MAX_CODE_ATTEMPTS, type StoredCode } from '#shared/domain/verification.ts';
+import { MAX_CODE_ATTEMPTS } from '#shared/domain/verification.ts';
+import { type Course, course as courseItem } from '#shared/items/catalog.ts';
+import { partner as partnerItem } from '#shared/items/partners.ts';
+import {
+  accountPurchasesPartition,
+  incentive as incentiveItem,
+  type Purchase,
+  purchase as purchaseItem,
+  purchasesPartition,
+  surveyAnswers,
+  voucher,
+} from '#shared/items/purchases.ts';
+import { card, type ParticipantItem, participant as participantItem } from '#shared/items/selection.ts';
 import { AccountInactive, activeAccountCheck } from '#shared/store/accounts.ts';
 import { getMany } from '#shared/store/batch.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import type { Course } from '#shared/store/courses.ts';
 import { InvalidCursor } from '#shared/store/cursor.ts';
 import type { Key, RawItem } from '#shared/store/item.ts';
-import {
-  card,
-  course as courseItem,
-  incentive as incentiveItem,
-  participant as participantItem,
-  partitions,
-  partner as partnerItem,
-  purchase as purchaseItem,
-  surveyAnswers,
-  voucher,
-} from '#shared/store/items.ts';
 import { ledgerPut } from '#shared/store/ledger.ts';
 import { outboxPut } from '#shared/store/outbox.ts';
 import { pages, queryAll } from '#shared/store/paginate.ts';
-import type { ParticipantItem } from '#shared/store/participants.ts';
 import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
-
-// Purchases: one item each (listed per platform in GSI1 for the reports), a voucher
-// marker per paid purchase, and every balance movement in the same transaction as the
-// purchase's move, with its ledger entry. The participant item carries `activePurchase`
-// (a paid course not yet completed), so a second purchase cannot slip in beside it.
-export interface Purchase {
-  purchaseId: string;
-  partnerId: string;
-  courseId: string;
-  /** The course's title when it was sold (absent on purchases made before it was kept). */
-  courseTitle?: string;
-  institution: { id: string; name: string };
-  priceIdr: number;
-  accountId: string;
-  cardNumber: string;
-  status: PurchaseStatus;
-  createdAt: string;
-  otp?: StoredCode;
-  voucherCode?: string;
-  paidAt?: string;
-  redeemedAt?: string;
-  cancelledAt?: string;
-  completedAt?: string;
-  certificateNumber?: string;
-  reviewedAt?: string;
-}
 
 const purchaseKey = (purchaseId: string) => purchaseItem.key({ purchaseId });
 const participantKey = (accountId: string) => participantItem.key({ accountId });
@@ -518,7 +491,7 @@ export async function* purchasesOf(partnerId: string): AsyncGenerator<Purchase[]
   const query = {
     IndexName: 'GSI1',
     KeyConditionExpression: 'GSI1PK = :pk',
-    ExpressionAttributeValues: { ':pk': partitions.purchases(partnerId) },
+    ExpressionAttributeValues: { ':pk': purchasesPartition(partnerId) },
   };
   for await (const page of pages(query)) yield (page.Items ?? []).map((i) => purchaseItem.parse(i));
 }
@@ -571,7 +544,7 @@ export async function ownPurchasesPage(
   start: Record<string, unknown> | undefined,
   limit: number,
 ): Promise<{ items: Purchase[]; next: Record<string, unknown> | undefined }> {
-  const pk = partitions.accountPurchases(accountId);
+  const pk = accountPurchasesPartition(accountId);
   // A sealed cursor is only ever this list's; this keeps the Query in the partition anyway.
   if (start && start.GSI2PK !== pk) throw new InvalidCursor();
   const out = await db().send(

@@ -1,19 +1,13 @@
+import { type QuotaPool, quotaPool } from '#shared/items/selection.ts';
 import { tableName } from '#shared/store/client.ts';
-import { quotaPool, shardOf } from '#shared/store/items.ts';
 import { queryAll } from '#shared/store/paginate.ts';
+import { shardOf } from '#shared/store/shard.ts';
 import { ConditionFailed, labelled, type TransactItem } from '#shared/store/transact.ts';
 
 // Places freed by revoked participants, for a later ("recovery") wave's quota. Sharded
 // like the applicant index: a deadline sweep revokes many participants at once, and
 // one counter item would take every one of those transactions.
 export const POOL_SHARDS = 16;
-
-export interface QuotaPool {
-  availablePlaces: number;
-  revokedPlaces: number;
-  drawnPlaces: number;
-  returnedIdr: number;
-}
 
 /** Adds one revoked participant's place and returned balance, in the revocation's transaction. */
 export function poolReturn(accountId: string, returnedIdr: number): TransactItem {

@@ -1,55 +1,14 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Cutoffs, Pool } from '#shared/domain/draw.ts';
+import type { Cutoffs } from '#shared/domain/draw.ts';
+import {
+  type SelectionCounts,
+  type SelectionRecord,
+  selection,
+  selectionLock,
+} from '#shared/items/selection.ts';
+import { wave } from '#shared/items/waves.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { selection, selectionLock, wave } from '#shared/store/items.ts';
 import { ConditionFailed, labelled, transact } from '#shared/store/transact.ts';
-
-// A wave's selection, as the record administrators read. One selection runs at a time
-// (a lock item, taken with the wave's move to SELECTING): the family-card cap counts
-// participants across waves, and two draws filling one family at once could not both
-// be exact. A failed run keeps the lock and its seed: it is resumed, never redrawn.
-export type SelectionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
-
-export interface SelectionCounts {
-  applicants: number;
-  eligible: number;
-  priorityEligible: number;
-  selected: number;
-  reservedSelected: number;
-  notSelected: number;
-  excludedByReason: Record<string, number>;
-}
-
-export interface SelectionRecord {
-  waveId: string;
-  seed: string;
-  segments: number;
-  status: SelectionStatus;
-  /** The execution's name (`<waveId>-<attempt>`) and ARN. */
-  executionId: string;
-  executionArn: string;
-  attempt: number;
-  startedAt: string;
-  startedBy: string;
-  finishedAt?: string;
-  error?: string;
-  cutoffs?: Cutoffs;
-  counts?: SelectionCounts;
-}
-
-/** A selection's decision on one applicant (the outcome item, store/items.ts). */
-export interface Outcome {
-  accountId: string;
-  waveId: string;
-  outcome: 'SELECTED' | 'NOT_SELECTED';
-  pool: Pool;
-  eligible: boolean;
-  reason?: string;
-  decidedAt: string;
-  /** A not-selected applicant's notice rides on the item: the outbox sender, fed by the
-   *  table's stream, mails it when the item is first written (one write, not two). */
-  notice?: { to: string; waveName: string };
-}
 
 export class SelectionRefused extends Error {
   constructor(readonly reason: 'already-announced' | 'selection-exists' | 'selection-running') {

@@ -2,31 +2,12 @@ import { UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { epochSeconds, isExpired } from '#shared/domain/accounts.ts';
 import { backOffMs, FORGET_AFTER_S, FREE_FAILURES, MAX_WINDOW_MS } from '#shared/domain/sign-in.ts';
-import type { EmailMarker } from '#shared/store/accounts.ts';
+import { type EmailMarker, emailMarker, type SignInState, signInCounter } from '#shared/items/accounts.ts';
+import type { OutboxMessage } from '#shared/items/notifications.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import type { Key } from '#shared/store/item.ts';
-import { emailMarker, signInCounter } from '#shared/store/items.ts';
-import { type OutboxMessage, outboxPut } from '#shared/store/outbox.ts';
+import { outboxPut } from '#shared/store/outbox.ts';
 import { ConditionFailed, transact } from '#shared/store/transact.ts';
-
-// The back-off of one email (domain/sign-in.ts). A registered email keeps it on its
-// marker, the sign-in record, so the claim also reads what the password check needs; an
-// unknown email on a counter of its own, with the same rules, so the 429 reveals nobody.
-// Every password check is claimed first, counted as a failure until a success says
-// otherwise. Below the limit a claim is one atomic increment (concurrent claims count
-// exactly); the claim that reaches the limit is versioned on `v` and opens the window
-// itself, before its password is checked, so no concurrent guess slips in.
-export interface SignInState {
-  failures: number;
-  lockedUntil: number;
-  v: number;
-  notifiedAt?: number;
-  /** Failures are forgotten from then on (epoch ms): a day without failures. */
-  forgetAt?: number;
-}
-export interface SignInCounter extends SignInState {
-  expiresAtEpoch?: number;
-}
 
 const MAX_CLAIM_TRIES = 25;
 const FORGET_AFTER_MS = FORGET_AFTER_S * 1000;

@@ -2,8 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SIGNATURE_WINDOW_S } from '#shared/domain/signing.ts';
+import { acceptedSignature } from '#shared/items/partners.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { acceptedSignature } from '#shared/store/items.ts';
 import type { TransactItem } from '#shared/store/transact.ts';
 
 // Accepted partner signatures, remembered for the signing window (API.md "Replays"): the

@@ -3,9 +3,15 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { hashCode } from '#shared/crypto.ts';
 import { epochSeconds, isExpired } from '#shared/domain/accounts.ts';
 import { judgeCode, MAX_CODE_ATTEMPTS } from '#shared/domain/verification.ts';
-import { type Channel, codeMessage, codeSalt, type EmailMarker, issueCode } from '#shared/store/accounts.ts';
+import {
+  account as accountItem,
+  type Channel,
+  type EmailMarker,
+  emailMarker,
+  phoneMarker,
+} from '#shared/items/accounts.ts';
+import { codeMessage, codeSalt, issueCode } from '#shared/store/accounts.ts';
 import { db, tableName } from '#shared/store/client.ts';
-import { account as accountItem, emailMarker, phoneMarker } from '#shared/store/items.ts';
 import { outboxPut } from '#shared/store/outbox.ts';
 import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
 

@@ -1,16 +1,17 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Declarations } from '#shared/domain/eligibility.ts';
 import type { Wave } from '#shared/domain/waves.ts';
+import { participant } from '#shared/items/selection.ts';
+import {
+  APPLICANT_SHARDS,
+  type Application,
+  applicantsPartition,
+  application as applicationItem,
+  wave as waveItem,
+  wavesPartition,
+} from '#shared/items/waves.ts';
 import { AccountInactive, activeAccountCheck } from '#shared/store/accounts.ts';
 import { db, tableName } from '#shared/store/client.ts';
 import { IndexCursor, sealCursor, startOf } from '#shared/store/cursor.ts';
-import {
-  APPLICANT_SHARDS,
-  application as applicationItem,
-  participant,
-  partitions,
-  wave as waveItem,
-} from '#shared/store/items.ts';
 import { countAll } from '#shared/store/paginate.ts';
 import { lockNikItem } from '#shared/store/profiles.ts';
 import { ConditionFailed, labelled, type TransactItem, transact } from '#shared/store/transact.ts';
@@ -52,7 +53,7 @@ export async function listWaves(
       TableName: tableName(),
       IndexName: 'GSI1',
       KeyConditionExpression: 'GSI1PK = :waves',
-      ExpressionAttributeValues: { ':waves': partitions.waves },
+      ExpressionAttributeValues: { ':waves': wavesPartition },
       Limit: limit,
       ExclusiveStartKey: start,
     }),
@@ -61,24 +62,6 @@ export async function listWaves(
     waves: (out.Items ?? []).map((i) => waveItem.parse(i)),
     nextCursor: await sealCursor('waves', out.LastEvaluatedKey),
   };
-}
-
-/** What selection needs of an applicant, copied at join time so the draw can scan
- *  the wave's applicants without reading every profile. */
-export interface Application {
-  accountId: string;
-  waveId: string;
-  joinedAt: string;
-  /** Where the outcome is sent: copied so the announcement reads nothing else. */
-  email: string;
-  phone: string;
-  nikHash: string;
-  kkHash: string;
-  birthDate: string;
-  gender: string;
-  provinceCode: string;
-  workStatus: string;
-  declarations: Declarations;
 }
 
 const JOIN_REFUSALS = ['already-joined', 'already-participant', 'profile-incomplete'] as const;
@@ -131,7 +114,7 @@ export async function countApplicants(waveId: string): Promise<number> {
       countAll({
         IndexName: 'GSI2',
         KeyConditionExpression: 'GSI2PK = :pk',
-        ExpressionAttributeValues: { ':pk': partitions.applicants(waveId, shard) },
+        ExpressionAttributeValues: { ':pk': applicantsPartition(waveId, shard) },
       }),
     ),
   );

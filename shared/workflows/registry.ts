@@ -81,3 +81,11 @@ export const workflows: Record<WorkflowName, Workflow> = {
     },
   },
 };
+
+// Tells the platform's `uses` the names (see uses.ts `Catalogue`).
+type Names = WorkflowName;
+declare module '#shared/uses.ts' {
+  interface Catalogue {
+    workflowName: Names;
+  }
+}

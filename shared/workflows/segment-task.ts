@@ -1,7 +1,7 @@
 import { addHistogram, type Cutoffs, emptyHistogram, type Histogram } from '#shared/domain/draw.ts';
 import type { Wave } from '#shared/domain/waves.ts';
+import type { Counts } from '#shared/items/selection.ts';
 import { type ApplicationItem, applicantPage, type SegmentCursor } from '#shared/store/applicants.ts';
-import type { Counts } from '#shared/store/draw.ts';
 import { getWave } from '#shared/store/waves.ts';
 import { workflowTask } from '#shared/workflows/task.ts';
 

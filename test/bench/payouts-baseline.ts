@@ -7,15 +7,16 @@
 // single-item puts at the same concurrency.
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { SpawnedStack } from '#local/spawn-stack.ts';
+import type { PayoutInstruction } from '#shared/items/payouts.ts';
+import { payoutInstruction } from '#shared/items/payouts.ts';
+import { incentive } from '#shared/items/purchases.ts';
 import { logger } from '#shared/logger.ts';
 import { httpsPaymentPartners } from '#shared/payments/https.ts';
 import { PAYMENT_PARTNERS } from '#shared/payments/partners.ts';
-import { incentive, payoutInstruction } from '#shared/store/items.ts';
-import type { PayoutInstruction } from '#shared/store/payouts.ts';
 import { round, runPool } from '#test/bench/stats.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import { LIVE_PAYMENT_PARTNERS, type Payable, seedPayablesInto } from '#test/support/payouts.ts';
-import type { SpawnedStack } from '#test/support/spawn-stack.ts';
 
 /** Instructions the dispatcher works on at once per partner: its Lambda concurrency
  *  (shared/payments/partners.ts) times the calls each invocation keeps in flight. */

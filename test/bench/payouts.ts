@@ -6,12 +6,12 @@
 // per instruction (the cost driver on AWS). Baseline, in the same run: each instruction's
 // partner call and settlement transaction straight to the engines (payouts-baseline.ts).
 import { randomUUID } from 'node:crypto';
+import { spawnStack } from '#local/spawn-stack.ts';
+import { request } from '#scripts/lib/http.ts';
 import { readMetrics, totals } from '#test/bench/metrics.ts';
 import { measureBaseline } from '#test/bench/payouts-baseline.ts';
 import { argNumber, round } from '#test/bench/stats.ts';
-import { request } from '#test/support/http.ts';
 import { LIVE_PAYMENT_PARTNERS, seedPayablesInto } from '#test/support/payouts.ts';
-import { spawnStack } from '#test/support/spawn-stack.ts';
 
 const n = argNumber('n', 4000);
 // Two instructions for every other participant: n instructions need 2n/3 participants.

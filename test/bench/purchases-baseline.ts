@@ -6,9 +6,9 @@
 // 4-item transactions (the confirmation's size) at the same concurrency.
 import { randomUUID } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { SpawnedStack } from '#local/spawn-stack.ts';
 import { Latencies, round, runPool } from '#test/bench/stats.ts';
 import { documentClient } from '#test/support/applicants.ts';
-import type { SpawnedStack } from '#test/support/spawn-stack.ts';
 
 export interface BenchParticipant {
   accountId: string;

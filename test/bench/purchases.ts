@@ -11,14 +11,14 @@
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { spawnStack } from '#local/spawn-stack.ts';
+import { request } from '#scripts/lib/http.ts';
 import { newCardNumber } from '#shared/domain/draw.ts';
-import { card, participant } from '#shared/store/items.ts';
+import { card, participant } from '#shared/items/selection.ts';
 import { readMetrics, totals } from '#test/bench/metrics.ts';
 import { type BenchParticipant, baselineRunner } from '#test/bench/purchases-baseline.ts';
 import { argNumber, Latencies, round, runPool } from '#test/bench/stats.ts';
 import { documentClient } from '#test/support/applicants.ts';
-import { request } from '#test/support/http.ts';
-import { spawnStack } from '#test/support/spawn-stack.ts';
 import { sendSigned } from '../../scripts/sign-request.ts';
 
 const n = argNumber('n', 2000);

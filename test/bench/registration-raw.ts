@@ -23,10 +23,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { SpawnedStack } from '#local/spawn-stack.ts';
+import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
 import { treeCpuMs } from '#test/bench/process-cpu.ts';
 import { round, runPool } from '#test/bench/stats.ts';
-import { profileBody, randomIdentity } from '#test/support/nik.ts';
-import type { SpawnedStack } from '#test/support/spawn-stack.ts';
 
 export const MINIMAL_CALLS = 9;
 const PASSWORD = 'correct horse battery';

@@ -5,14 +5,14 @@
 // scrypt calls and once without (test/bench/registration-raw.ts), the raw engine rate
 // (single-item puts), and the CPU one password hash costs, timed alone in this process.
 import { randomUUID } from 'node:crypto';
+import { spawnStack } from '#local/spawn-stack.ts';
+import { type CallOptions, request } from '#scripts/lib/http.ts';
+import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
 import { hashPassword, verifyPassword } from '#shared/crypto.ts';
 import { type MetricLine, readMetrics, totals } from '#test/bench/metrics.ts';
 import { treeCpuMs } from '#test/bench/process-cpu.ts';
 import { MINIMAL_CALLS, rawBaseline } from '#test/bench/registration-raw.ts';
 import { argNumber, Latencies, round, runPool } from '#test/bench/stats.ts';
-import { type CallOptions, request } from '#test/support/http.ts';
-import { profileBody, randomIdentity } from '#test/support/nik.ts';
-import { spawnStack } from '#test/support/spawn-stack.ts';
 
 const n = argNumber('n', 2000);
 const concurrency = argNumber('concurrency', 32);

@@ -25,23 +25,16 @@ import {
 import { EXCLUSION_LISTS } from '#shared/domain/lists.ts';
 import { type NikFlags, screeningReasons } from '#shared/domain/screening.ts';
 import type { Wave } from '#shared/domain/waves.ts';
+import { listFlag, participation, priorityFlag } from '#shared/items/lists.ts';
+import { familyCard, type Outcome, outcome as outcomeItem } from '#shared/items/selection.ts';
+import type { Application } from '#shared/items/waves.ts';
+import { applicantsPartition, application } from '#shared/items/waves.ts';
 import { newInvocation } from '#shared/observability.ts';
 import { segmentSlices } from '#shared/store/applicants.ts';
 import { meterCalls } from '#shared/store/capacity.ts';
 import type { RawItem } from '#shared/store/item.ts';
-import {
-  application,
-  familyCard,
-  listFlag,
-  outcome as outcomeItem,
-  participation,
-  partitions,
-  priorityFlag,
-} from '#shared/store/items.ts';
 import { PRIORITY_LISTS } from '#shared/store/lists.ts';
 import { outcomeOf, participantTransaction } from '#shared/store/participants.ts';
-import type { Outcome } from '#shared/store/selection.ts';
-import type { Application } from '#shared/store/waves.ts';
 import { runPool } from '#test/bench/stats.ts';
 
 export interface BaselineResult {
@@ -110,7 +103,7 @@ export async function minimalSelection(
             IndexName: 'GSI2',
             KeyConditionExpression: 'GSI2PK = :pk AND begins_with(GSI2SK, :prefix)',
             ExpressionAttributeValues: {
-              ':pk': partitions.applicants(wave.waveId, slice.shard),
+              ':pk': applicantsPartition(wave.waveId, slice.shard),
               ':prefix': slice.prefix,
             },
             ExclusiveStartKey: start,

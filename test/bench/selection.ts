@@ -7,6 +7,7 @@
 // minimal work for the same outcome straight to DynamoDB Local (selection-baseline.ts).
 // Both are warmed up on a small wave first. The raw engine rate is a parallel Scan.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { spawnStack } from '#local/spawn-stack.ts';
 import type { Wave } from '#shared/domain/waves.ts';
 import { readMetrics, totals } from '#test/bench/metrics.ts';
 import { minimalSelection } from '#test/bench/selection-baseline.ts';
@@ -20,7 +21,6 @@ import {
   syntheticApplicants,
 } from '#test/support/applicants.ts';
 import { adminTokenFor, putNikFlag, runSelection } from '#test/support/selection.ts';
-import { spawnStack } from '#test/support/spawn-stack.ts';
 
 const n = argNumber('n', 100_000);
 const quota = argNumber('quota', Math.ceil(n / 10));

@@ -2,10 +2,11 @@ import { fileURLToPath } from 'node:url';
 import { consumers } from '#shared/consumers.ts';
 import { deployedRoutes } from '#shared/contracts/routes.ts';
 import type { RouteContract } from '#shared/http/contract.ts';
+import { routeUses } from '#shared/http/contract.ts';
 import { PAYMENT_PARTNERS } from '#shared/payments/partners.ts';
 import { queueConsumers } from '#shared/queues.ts';
 import { schedules } from '#shared/schedules.ts';
-import { environmentFor, mergeUses, routeUses, type Uses } from '#shared/uses.ts';
+import { environmentFor, mergeUses, type Uses } from '#shared/uses.ts';
 import { type WorkflowName, workflows } from '#shared/workflows/registry.ts';
 
 // Every function the CDK app deploys, from the declarations it reads (cdk/constructs/api,

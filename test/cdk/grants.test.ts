@@ -7,9 +7,11 @@ import { buildApp } from '#cdk/app.ts';
 import { handlerOf } from '#cdk/constructs/function.ts';
 import { consumers } from '#shared/consumers.ts';
 import { deployedRoutes } from '#shared/contracts/routes.ts';
+import { routeUses } from '#shared/http/contract.ts';
 import { queueConsumers } from '#shared/queues.ts';
 import { schedules } from '#shared/schedules.ts';
-import { itemActions, itemType, mergeUses, routeUses, type Uses } from '#shared/uses.ts';
+import { itemType } from '#shared/store/items.ts';
+import { itemActions, mergeUses, type Uses } from '#shared/uses.ts';
 import { workflows } from '#shared/workflows/registry.ts';
 
 // Every function's table statements against what its declared item uses derive, in every

@@ -16,6 +16,7 @@ import { functionId, handlerOf } from '#cdk/constructs/function.ts';
 import { CITIZENS_REQUEST_FUNCTION, CONSOLE_INDEX_FUNCTION } from '#cdk/constructs/web.ts';
 import { consumers, outboxConsumer } from '#shared/consumers.ts';
 import { deployedRoutes, routes } from '#shared/contracts/routes.ts';
+import { routeUses } from '#shared/http/contract.ts';
 import {
   contentSecurityPolicy,
   WEB_CACHE_CONTROL,
@@ -25,7 +26,7 @@ import {
 import { dlqName, queueConsumers } from '#shared/queues.ts';
 import { schedules } from '#shared/schedules.ts';
 import { TABLE } from '#shared/store/table.ts';
-import { environmentFor, mergeUses, routeUses, tableAccess, type Uses } from '#shared/uses.ts';
+import { environmentFor, mergeUses, tableAccess, type Uses } from '#shared/uses.ts';
 import { workflows } from '#shared/workflows/registry.ts';
 import { deployedFunctions } from '#test/bundles/deployed.ts';
 

@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { validNik } from '#scripts/lib/nik.ts';
 import { adminToken, call, registerCitizen, stack } from '#test/support/api.ts';
 import { loadApplicants, stackDirOf, syntheticApplicants } from '#test/support/applicants.ts';
-import { validNik } from '#test/support/nik.ts';
 import { seedPayables, waitForRun } from '#test/support/payouts.ts';
 import { axeViolations, launchBrowser, newPage, screenshot } from './support/browser.ts';
 

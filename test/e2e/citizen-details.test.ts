@@ -1,11 +1,11 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { validKk, validNik } from '#scripts/lib/nik.ts';
 import { maskAccountNumber } from '#shared/domain/payouts.ts';
-import { payoutAccount } from '#shared/store/items.ts';
+import { payoutAccount } from '#shared/items/payouts.ts';
 import { call, latestCode, registerCitizen, stack, uniqueEmail, uniquePhone } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
-import { validKk, validNik } from '#test/support/nik.ts';
 import { axeViolations, launchBrowser, newPage, screenshot } from './support/browser.ts';
 
 // The citizens' pages, issue 18: the two code fields each with its own id and label, a

@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { validKk, validNik } from '#scripts/lib/nik.ts';
 import { isValidCardNumber } from '#shared/domain/draw.ts';
 import { adminToken, call, latestCode, signIn, uniqueEmail, uniquePhone } from '#test/support/api.ts';
-import { validKk, validNik } from '#test/support/nik.ts';
 import { seeded } from '#test/support/partners.ts';
 import { post, putCourse } from '#test/support/purchases.ts';
 import { runSelection } from '#test/support/selection.ts';

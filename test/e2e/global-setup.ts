@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { type SpawnedStack, spawnStack } from '#test/support/spawn-stack.ts';
+import { type SpawnedStack, spawnStack } from '#local/spawn-stack.ts';
 
 // The browser tests get a stack of their own (in-memory, free ports), serving the web
 // front end that `npm test` built (pretest: npm run build:web), as `npm start` does.

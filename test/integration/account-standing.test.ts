@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
 import {
   adminToken,
   type Citizen,
@@ -13,7 +14,6 @@ import {
   uniquePhone,
 } from '#test/support/api.ts';
 import { documentClient, stackDirOf, stackLookupHash } from '#test/support/applicants.ts';
-import { profileBody, randomIdentity } from '#test/support/nik.ts';
 import { participant } from '#test/support/participants.ts';
 
 // NIK squatting (unverified accounts claim nothing and expire after 48 h with their

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { randomIdentity } from '#scripts/lib/nik.ts';
 import { adminToken, call, registerCitizen, stack } from '#test/support/api.ts';
 import { loadApplicants, stackDirOf, syntheticApplicants } from '#test/support/applicants.ts';
-import { randomIdentity } from '#test/support/nik.ts';
 import { runSelection } from '#test/support/selection.ts';
 
 // The audit trail over HTTP: administrator actions recorded by the HTTP layer, ledger

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { type SpawnedStack, spawnStack } from '#test/support/spawn-stack.ts';
+import { type SpawnedStack, spawnStack } from '#local/spawn-stack.ts';
 
 // One real local stack for the whole integration run; tests reach it over HTTP.
 let stack: SpawnedStack | undefined;

@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import { DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
+import { randomIdentity } from '#scripts/lib/nik.ts';
 import { adminToken, call, registerCitizen, stack } from '#test/support/api.ts';
-import { randomIdentity } from '#test/support/nik.ts';
 
 const niks = (n: number) => Array.from({ length: n }, () => randomIdentity().nik);
 const dynamo = () =>

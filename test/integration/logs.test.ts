@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
+import { profileBody, randomIdentity, validNik } from '#scripts/lib/nik.ts';
 import { call, latestCode, signIn, uniqueEmail, uniquePhone } from '#test/support/api.ts';
-import { profileBody, randomIdentity, validNik } from '#test/support/nik.ts';
 
 // Personal data never reaches a log line: a full flow through HTTP with a real NIK, KK,
 // password and codes, then the stack's captured stdout/stderr is searched for them.

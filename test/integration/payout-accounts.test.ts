@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { profileBody } from '#scripts/lib/nik.ts';
 import { maskAccountNumber } from '#shared/domain/payouts.ts';
 import { adminToken, call, latestCode } from '#test/support/api.ts';
-import { profileBody } from '#test/support/nik.ts';
 import { participant, type TestParticipant } from '#test/support/participants.ts';
 import { seeded } from '#test/support/partners.ts';
 import {

@@ -1,8 +1,9 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { payoutRun } from '#shared/items/payouts.ts';
+import { incentive } from '#shared/items/purchases.ts';
 import { payoutQueueName } from '#shared/payments/partners.ts';
-import { incentive, payoutRun } from '#shared/store/items.ts';
 import { adminToken, call, stack } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import {

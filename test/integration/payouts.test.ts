@@ -1,9 +1,9 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { profileBody } from '#scripts/lib/nik.ts';
 import { kindOf } from '#shared/store/items.ts';
 import { adminToken, call, latestCode, stack } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
-import { profileBody } from '#test/support/nik.ts';
 import { participant, type TestParticipant } from '#test/support/participants.ts';
 import { CRITERIA, seeded } from '#test/support/partners.ts';
 import { accountNumberFor, linkPayoutAccount, seedPayables, waitForRun } from '#test/support/payouts.ts';

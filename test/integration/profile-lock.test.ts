@@ -1,8 +1,8 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
 import { adminToken, call, registerCitizen, stack } from '#test/support/api.ts';
 import { documentClient, stackDirOf, stackLookupHash } from '#test/support/applicants.ts';
-import { profileBody, randomIdentity } from '#test/support/nik.ts';
 import { participant } from '#test/support/participants.ts';
 
 // What the selection used of a profile (the family card, the declarations, the birth

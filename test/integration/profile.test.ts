@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
+import { profileBody, randomIdentity, validNik } from '#scripts/lib/nik.ts';
 import { adminToken, type Citizen, call, registerCitizen, stack } from '#test/support/api.ts';
-import { profileBody, randomIdentity, validNik } from '#test/support/nik.ts';
 
 // Direct table access: to check what is at rest and to plant items other flows write.
 function table() {

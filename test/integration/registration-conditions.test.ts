@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
+import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
 import {
   adminToken,
   call,
@@ -11,7 +12,6 @@ import {
   uniqueEmail,
   uniquePhone,
 } from '#test/support/api.ts';
-import { profileBody, randomIdentity } from '#test/support/nik.ts';
 
 // The registration path decides by conditions where it used to read first (README
 // "Registration in nine calls"): each rule a read used to check, checked by the write.

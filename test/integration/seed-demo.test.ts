@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { type ApiResponse, call, signIn, stack } from '#test/support/api.ts';
+import type { ApiResponse } from '#scripts/lib/http.ts';
+import { call, signIn, stack } from '#test/support/api.ts';
 
 // `npm run seed:demo` run as a person runs it (the CLI, the stack's stack.json), against the
 // integration stack: a closed and drawn wave with purchases, completions and incentives due,

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type SpawnedStack, spawnStack } from '#local/spawn-stack.ts';
 import type { StackInfo } from '#local/stack.ts';
+import { request } from '#scripts/lib/http.ts';
 import { stack } from '#test/support/api.ts';
 import {
   loadApplicants,
@@ -7,7 +9,6 @@ import {
   stackLookupHash,
   syntheticApplicants,
 } from '#test/support/applicants.ts';
-import { request } from '#test/support/http.ts';
 import {
   adminTokenFor,
   expectedSelection,
@@ -16,7 +17,6 @@ import {
   runSelection,
   selectedIds,
 } from '#test/support/selection.ts';
-import { type SpawnedStack, spawnStack } from '#test/support/spawn-stack.ts';
 
 // Reproducibility across deployments: the very same applicants in three independent
 // stacks (each its own DynamoDB and keys), drawn with different numbers of parallel

@@ -3,8 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
 import { isValidCardNumber } from '#shared/domain/draw.ts';
-import { familyCard } from '#shared/store/items.ts';
+import { familyCard } from '#shared/items/selection.ts';
 import { adminToken, call, registerCitizen, signIn, stack } from '#test/support/api.ts';
 import {
   loadApplicants,
@@ -13,7 +14,6 @@ import {
   stackLookupHash,
   syntheticApplicants,
 } from '#test/support/applicants.ts';
-import { profileBody, randomIdentity } from '#test/support/nik.ts';
 import {
   expectedSelection,
   exportSelection,

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { randomIdentity, validNik } from '#scripts/lib/nik.ts';
 import { call, stack, uniqueEmail, uniquePhone } from '#test/support/api.ts';
-import { randomIdentity, validNik } from '#test/support/nik.ts';
 
 // The README's curl walk-through is scripts/walkthrough.sh, run here as a reader runs it
 // (bash, curl, node), against this run's stack: its stack.json is in the stack's directory.

@@ -2,7 +2,7 @@ import { DescribeExecutionCommand, SFNClient, StopExecutionCommand } from '@aws-
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localStateMachineArn } from '#local/workflows.ts';
-import { payoutRun } from '#shared/store/items.ts';
+import { payoutRun } from '#shared/items/payouts.ts';
 import { adminToken, call, stack } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import { seedPayables, setFaults, waitForRun } from '#test/support/payouts.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { type ApiResponse, type CallOptions, request } from '#test/support/http.ts';
+import { type ApiResponse, type CallOptions, request } from '#scripts/lib/http.ts';
 
 // The integration tests' client: real requests to the stack the global setup started.
 export type { ApiResponse, CallOptions } from '#test/support/http.ts';

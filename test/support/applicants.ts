@@ -4,9 +4,9 @@ import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { StackInfo } from '#local/stack.ts';
+import { NO_DECLARATIONS } from '#scripts/lib/nik.ts';
 import type { Wave } from '#shared/domain/waves.ts';
-import { application, wave as waveItem } from '#shared/store/items.ts';
-import { NO_DECLARATIONS } from '#test/support/nik.ts';
+import { application, wave as waveItem } from '#shared/items/waves.ts';
 
 // Synthetic applicants written straight into a stack's DynamoDB Local, as the join
 // route would have written them: for waves too large to register over HTTP in a test

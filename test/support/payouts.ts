@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import type { StackInfo } from '#local/stack.ts';
+import { request } from '#scripts/lib/http.ts';
 import { encrypt } from '#shared/crypto.ts';
 import { maskAccountNumber } from '#shared/domain/payouts.ts';
+import { payoutAccount, payoutEntry } from '#shared/items/payouts.ts';
+import { incentive } from '#shared/items/purchases.ts';
 import { paymentPartnerSpec } from '#shared/payments/partners.ts';
-import { incentive, payoutAccount, payoutEntry } from '#shared/store/items.ts';
 import { runPool } from '#test/bench/stats.ts';
 import { call, latestCode, stack, uniquePhone } from '#test/support/api.ts';
 import { documentClient, stackDirOf } from '#test/support/applicants.ts';
-import { request } from '#test/support/http.ts';
 
 // Payouts in tests: payout accounts linked over HTTP, runs waited on, and many payable
 // incentives written as the review and the link would leave them (through the item

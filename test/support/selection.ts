@@ -1,10 +1,12 @@
 import { BatchGetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StackInfo } from '#local/stack.ts';
+import { request } from '#scripts/lib/http.ts';
 import { drawKey, isSelected, type Pool, referenceCutoffs } from '#shared/domain/draw.ts';
+import { ledgerEntry } from '#shared/items/ledger.ts';
+import { listFlag, participation, priorityFlag } from '#shared/items/lists.ts';
+import { participant } from '#shared/items/selection.ts';
 import type { RawItem } from '#shared/store/item.ts';
-import { ledgerEntry, listFlag, participant, participation, priorityFlag } from '#shared/store/items.ts';
 import { documentClient } from '#test/support/applicants.ts';
-import { request } from '#test/support/http.ts';
 
 // Running a selection over HTTP and checking it from outside, as an auditor would:
 // the export and the seed are enough to recompute who must have been selected.

@@ -12,9 +12,9 @@ import {
   runOfInstruction,
   sameHolder,
 } from '#shared/domain/payouts.ts';
+import type { PayoutInstruction } from '#shared/items/payouts.ts';
 import type { SettlementLine } from '#shared/payments/port.ts';
 import { compare, daysBetween, partnerDays, wibDay } from '#shared/payouts/reconcile.ts';
-import type { PayoutInstruction } from '#shared/store/payouts.ts';
 
 describe('payout rules', () => {
   it('a period ends on its last day, leap years included; malformed periods have none', () => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PayoutBatch } from '#shared/items/payouts.ts';
 import { isDead } from '#shared/payouts/dead-letter.ts';
 import { payoutRedelivery } from '#shared/payouts/redelivery.ts';
 import {
@@ -7,7 +8,6 @@ import {
   retryHorizonSeconds,
   SQS_MAX_VISIBILITY_SECONDS,
 } from '#shared/queues.ts';
-import type { PayoutBatch } from '#shared/store/payouts.ts';
 
 const FOUR_HOURS = 4 * 3600;
 

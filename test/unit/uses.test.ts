@@ -3,16 +3,21 @@ import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-s
 import { describe, expect, it } from 'vitest';
 import { tableStatements } from '#cdk/constructs/table-grants.ts';
 import { routes } from '#shared/contracts/routes.ts';
+import { routeUses } from '#shared/http/contract.ts';
+import { account } from '#shared/items/accounts.ts';
+import { course } from '#shared/items/catalog.ts';
+import { ledgerEntry } from '#shared/items/ledger.ts';
+import { payoutInstruction } from '#shared/items/payouts.ts';
+import { selection } from '#shared/items/selection.ts';
+import { wave } from '#shared/items/waves.ts';
 import { secrets } from '#shared/secrets.ts';
 import { guardTable } from '#shared/store/client.ts';
 import { item } from '#shared/store/item.ts';
-import { account, course, ledgerEntry, payoutInstruction, selection, wave } from '#shared/store/items.ts';
 import {
   AccessDenied,
   environmentFor,
   mergeUses,
   requireTable,
-  routeUses,
   runWithUses,
   tableAccess,
   type Uses,

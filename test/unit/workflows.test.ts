@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BATCHES_PER_CALL } from '#functions/payouts/enqueue-page.ts';
+import { DUE_SHARDS } from '#shared/items/purchases.ts';
 import { retryHorizonSeconds } from '#shared/queues.ts';
-import { DUE_SHARDS } from '#shared/store/items.ts';
 import { MAX_BATCH } from '#shared/store/payout-staging.ts';
 import { MAX_POLL_SECONDS, MAX_PROGRESS_LOOKS } from '#shared/workflows/payout.ts';
 import { workflows } from '#shared/workflows/registry.ts';
