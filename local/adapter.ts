@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { RouteContract } from '#shared/http/contract.ts';
-import { routeUses } from '#shared/http/contract.ts';
-import { preflightHeaders } from '#shared/http/cors.ts';
-import { MAX_BODY_BYTES } from '#shared/http/handler.ts';
-import { type Problem, problems } from '#shared/http/problem.ts';
-import { mergeUses, runWithUses } from '#shared/uses.ts';
+import type { RouteContract } from '#platform/http/contract.ts';
+import { routeUses } from '#platform/http/contract.ts';
+import { preflightHeaders } from '#platform/http/cors.ts';
+import { MAX_BODY_BYTES } from '#platform/http/handler.ts';
+import { type Problem, problems } from '#platform/http/problem.ts';
+import { mergeUses, runWithUses } from '#platform/uses.ts';
 // The table's catalogue, which runWithUses checks every command against (uses.ts useItems).
-import '#shared/store/items.ts';
+import '#contexts/items.ts';
 
 // The local stand-in for API Gateway: matches the shared route table, builds the same
 // REST (v1) proxy event API Gateway sends, and calls the handler module in-process.

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { buildApp } from 'fauxqs';
 import { dynamoDbLocalArgs } from '#local/dynamodb-launcher.ts';
-import { TABLE } from '#shared/store/table.ts';
+import { TABLE } from '#platform/store/table.ts';
 
 // The local engines that speak the AWS APIs: Amazon's DynamoDB Local (a Java jar
 // shipped in the npm package) and fauxqs for SQS, in-process. Both listen on 127.0.0.1

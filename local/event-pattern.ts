@@ -1,4 +1,4 @@
-import type { EventPattern, PatternValue } from '#shared/consumers.ts';
+import type { EventPattern, PatternValue } from '#platform/consumers.ts';
 
 // The subset of Lambda's (EventBridge-style) filter patterns the declarations use:
 // exact strings and numbers, `prefix` and `exists`, nested objects. Anything else is

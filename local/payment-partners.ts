@@ -3,15 +3,15 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { signatureMatches, withinWindow } from '#shared/domain/signing.ts';
-import type { PartnerKey } from '#shared/payments/https.ts';
-import { PAYMENT_PARTNERS, type PaymentPartnerSpec } from '#shared/payments/partners.ts';
-import type { DisbursementResult, SettlementLine } from '#shared/payments/port.ts';
+import type { PartnerKey } from '#contexts/payouts/payments/https.ts';
+import { PAYMENT_PARTNERS, type PaymentPartnerSpec } from '#contexts/payouts/payments/partners.ts';
+import type { DisbursementResult, SettlementLine } from '#contexts/payouts/payments/port.ts';
+import { signatureMatches, withinWindow } from '#platform/signing.ts';
 
 /*
  * The local simulator of every payment partner: ONE node:http server on 127.0.0.1 that
  * serves each partner of PAYMENT_PARTNERS under /{code}/v1/..., speaking the Prakerja
- * disbursement API documented in shared/payments/https.ts, and checking every request's
+ * disbursement API documented in contexts/payouts/payments/https.ts, and checking every request's
  * signature with the key the stack generated for that partner (.local/keys.json).
  *
  * Each partner keeps its OWN books, as a bank or e-wallet would:
@@ -46,7 +46,7 @@ import type { DisbursementResult, SettlementLine } from '#shared/payments/port.t
  * does: `paidAt` is its local time (WIB, `2026-12-06T02:30:00.000+07:00`) and a settlement
  * report's day is the WIB date, so a payment at 17:00 UTC or later is on the next day's
  * report. Its clock is the wall clock unless moved (POST /_control/{code}/clock {now}, or
- * {now: null} to put it back): never the backend's movable clock (shared/clock.ts).
+ * {now: null} to put it back): never the backend's movable clock (platform/clock.ts).
  *
  * The control interface (/_control/..., unsigned) is for the local routes; like every
  * local server it listens on the loopback interface only.

@@ -10,12 +10,12 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
-import { clientOptions } from '#shared/config.ts';
-import { logger } from '#shared/logger.ts';
-import { dlqName, type QueueConsumer } from '#shared/queues.ts';
-import { runWithUses } from '#shared/uses.ts';
+import { clientOptions } from '#platform/config.ts';
+import { logger } from '#platform/logger.ts';
+import { dlqName, type QueueConsumer } from '#platform/queues.ts';
+import { runWithUses } from '#platform/uses.ts';
 
-// The local stand-in for Lambda's SQS event source mappings (shared/queues.ts): makes each
+// The local stand-in for Lambda's SQS event source mappings (platform/queues.ts): makes each
 // queue and its DLQ in fauxqs with the declared visibility timeout and redrive policy, and
 // polls each queue as Lambda does: at most maxConcurrency invocations of its consumer at
 // once (each queue has its own pollers, so a slow queue never slows another), batches of

@@ -1,6 +1,6 @@
-import { logger } from '#shared/logger.ts';
-import { schedules } from '#shared/schedules.ts';
-import { runWithUses } from '#shared/uses.ts';
+import { schedules } from '#contexts/selection/schedules.ts';
+import { logger } from '#platform/logger.ts';
+import { runWithUses } from '#platform/uses.ts';
 
 // The local stand-in for EventBridge rules: each job on a timer with its declared
 // period (SCHEDULE_SCALE shortens them, e.g. 0.01 for a demo). POST

@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { clock } from '#shared/clock.ts';
-import { hashPassword } from '#shared/crypto.ts';
-import type { PartnerKind, PartnerStatus } from '#shared/domain/partners.ts';
-import type { Role } from '#shared/principal.ts';
-import { DuplicateAccount, findAccountByEmail, insertAccount } from '#shared/store/accounts.ts';
+import { DuplicateAccount, findAccountByEmail, insertAccount } from '#contexts/accounts/store/accounts.ts';
+import type { PartnerKind, PartnerStatus } from '#contexts/partners/rules/partners.ts';
 import {
   ensureListed,
   findPartnerByCode,
@@ -11,7 +8,10 @@ import {
   insertPartner,
   issueCredential,
   listCredentials,
-} from '#shared/store/partners.ts';
+} from '#contexts/partners/store/partners.ts';
+import { clock } from '#platform/clock.ts';
+import { hashPassword } from '#platform/crypto.ts';
+import type { Role } from '#platform/principal.ts';
 
 // The administrators and partners of API.md's local stack. Seeding is idempotent:
 // a restart on the same data finds them and reports the same credentials.

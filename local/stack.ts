@@ -3,6 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { PartnerKey } from '#contexts/payouts/payments/https.ts';
+import { PAYMENT_PARTNERS } from '#contexts/payouts/payments/partners.ts';
+import { routes } from '#contexts/routes.ts';
 import { createApiListener } from '#local/adapter.ts';
 import { ensureTable, startDynamo, startQueues } from '#local/engines.ts';
 import { startNotificationStandIns } from '#local/notifications.ts';
@@ -13,12 +16,9 @@ import { type SeededAdmin, seedAdmins, seedPartners } from '#local/seed.ts';
 import { startStreamConsumer } from '#local/streams.ts';
 import { createWebServer } from '#local/web.ts';
 import { localStateMachineArn, startWorkflows } from '#local/workflows.ts';
-import { queueUrlVariable } from '#shared/config.ts';
-import { outboxConsumer } from '#shared/consumers.ts';
-import { routes } from '#shared/contracts/routes.ts';
-import type { PartnerKey } from '#shared/payments/https.ts';
-import { PAYMENT_PARTNERS } from '#shared/payments/partners.ts';
-import { queueConsumers } from '#shared/queues.ts';
+import { queueUrlVariable } from '#platform/config.ts';
+import { outboxConsumer } from '#platform/consumers.ts';
+import { queueConsumers } from '#platform/queues.ts';
 
 export interface StackOptions {
   /** Where keys.json, stack.json and (unless inMemory) the DynamoDB files live. */
@@ -44,7 +44,7 @@ export interface StackInfo {
   notificationsEndpoint: string;
   /** The outbox sender's on-failure destination, on the SQS emulator. */
   failureQueueUrl: string;
-  /** Each consumed queue (shared/queues.ts) and its DLQ, on the SQS emulator. */
+  /** Each consumed queue (platform/queues.ts) and its DLQ, on the SQS emulator. */
   queues: Record<string, { url: string; dlqUrl: string }>;
   tableName: string;
   admins: SeededAdmin[];

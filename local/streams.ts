@@ -16,10 +16,10 @@ import {
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { assertSupported, matchesPattern } from '#local/event-pattern.ts';
-import { clientOptions } from '#shared/config.ts';
-import type { StreamConsumer } from '#shared/consumers.ts';
-import { logger } from '#shared/logger.ts';
-import { runWithUses } from '#shared/uses.ts';
+import { clientOptions } from '#platform/config.ts';
+import type { StreamConsumer } from '#platform/consumers.ts';
+import { logger } from '#platform/logger.ts';
+import { runWithUses } from '#platform/uses.ts';
 
 // The local stand-in for a Lambda event source mapping on the table's stream: reads
 // DynamoDB Local's stream with the real Streams API, builds the event Lambda sends,

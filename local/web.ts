@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, posix, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
-import { WEB_CACHE_CONTROL, webSecurityHeaders } from '#shared/http/web-headers.ts';
+import { WEB_CACHE_CONTROL, webSecurityHeaders } from '#platform/http/web-headers.ts';
 
 // The local stand-in for S3 + CloudFront: serves the built web front end (web/dist, from
 // `npm run build:web`) with the same security headers and caching rules, and

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { runWithUses } from '#shared/uses.ts';
-import { type EndedWithoutCatch, executionStatusEvent } from '#shared/workflows/ended.ts';
-import { type WorkflowName, workflows } from '#shared/workflows/registry.ts';
+import { type WorkflowName, workflows } from '#contexts/workflows.ts';
+import { runWithUses } from '#platform/uses.ts';
+import { type EndedWithoutCatch, executionStatusEvent } from '#platform/workflows/ended.ts';
 
 // The local stand-in for Step Functions: the same definitions, run by
 // aws-local-stepfunctions with each Task state mapped to its handler module, behind a
@@ -12,7 +12,7 @@ import { type WorkflowName, workflows } from '#shared/workflows/registry.ts';
 // StopExecution) so handlers use the real @aws-sdk/client-sfn with only an endpoint changed.
 // As on AWS, an execution ends TIMED_OUT at its definition's TimeoutSeconds, and one that
 // ends TIMED_OUT or ABORTED is handed to the workflow's failure task with the status event
-// EventBridge would deliver (shared/workflows/ended.ts).
+// EventBridge would deliver (platform/workflows/ended.ts).
 
 const REGION = 'ap-southeast-3';
 const ACCOUNT = '000000000000';

@@ -4,7 +4,7 @@
 // ItemBatcher, ResultWriter, DISTRIBUTED mode) and .waitForTaskToken.
 //   npx tsx scripts/check-workflows.ts     (exits 1 on a violation; npm test runs it too)
 import { createRequire } from 'node:module';
-import { workflows } from '#shared/workflows/registry.ts';
+import { workflows } from '#contexts/workflows.ts';
 
 const validate = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
   isValid: boolean;

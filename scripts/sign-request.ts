@@ -9,7 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sign } from '#shared/domain/signing.ts';
+import { sign } from '#platform/signing.ts';
 
 export interface PartnerKey {
   keyId: string;

@@ -8,7 +8,7 @@
 //     npx tsx scripts/verify-draw.ts --export draw.json
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { drawKey, isSelected, type Pool, referenceCutoffs } from '#shared/domain/draw.ts';
+import { drawKey, isSelected, type Pool, referenceCutoffs } from '#contexts/selection/rules/draw.ts';
 
 export interface DrawExport {
   waveId: string;

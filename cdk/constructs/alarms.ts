@@ -16,7 +16,7 @@ import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { TABLE } from '#shared/store/table.ts';
+import { TABLE } from '#platform/store/table.ts';
 
 export const FIVE_MINUTES = Duration.minutes(5);
 

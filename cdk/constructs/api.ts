@@ -17,14 +17,14 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type AppResources, appFunction, functionId } from '#cdk/constructs/function.ts';
-import type { RouteContract } from '#shared/http/contract.ts';
-import { routeUses } from '#shared/http/contract.ts';
-import { CORS } from '#shared/http/cors.ts';
-import { PROBLEM_BASE } from '#shared/http/problem.ts';
-import { mergeUses } from '#shared/uses.ts';
+import type { RouteContract } from '#platform/http/contract.ts';
+import { routeUses } from '#platform/http/contract.ts';
+import { CORS } from '#platform/http/cors.ts';
+import { PROBLEM_BASE } from '#platform/http/problem.ts';
+import { mergeUses } from '#platform/uses.ts';
 
 export interface ApiProps {
-  /** The routes to deploy (shared/contracts/routes.ts `deployedRoutes`). */
+  /** The routes to deploy (contexts/routes.ts `deployedRoutes`). */
   routes: RouteContract[];
   /** What the functions may be granted, as each route's `uses` declares. */
   resources: AppResources;
@@ -45,7 +45,7 @@ export const contextOf = (handler: string) => handler.split('/')[0]!;
 /**
  * REST API (v1, Lambda proxy: the handlers take APIGatewayProxyEvent) with one method per
  * route contract and one function per handler module. Validation, auth and the 64 KiB body
- * limit happen in the handler (shared/http/handler.ts), so the API has no models,
+ * limit happen in the handler (platform/http/handler.ts), so the API has no models,
  * validators or authorizers of its own.
  *
  * CloudFormation allows 500 resources per stack, and a route with its handler costs about
@@ -90,7 +90,7 @@ export class Api extends Construct {
       if (path === '/' || !isParentPath(path, owners)) continue;
       shared.set(path, shared.get(parentOf(path))!.addResource(lastPart(path)));
     }
-    // WEB_ORIGIN: the allowed origins, comma-separated (shared/http/cors.ts).
+    // WEB_ORIGIN: the allowed origins, comma-separated (platform/http/cors.ts).
     const functionEnvironment = { WEB_ORIGIN: props.webOrigins.join(',') };
 
     const byContext = new Map<string, RouteContract[]>();
@@ -123,7 +123,7 @@ export class Api extends Construct {
 
     const deployment = new Deployment(this, 'Deployment', {
       api: this.api,
-      description: 'Every route of shared/contracts/routes.ts',
+      description: 'Every route of contexts/routes.ts',
     });
     // A new deployment whenever a route, its handler or the CORS declaration changes: the
     // methods of the nested stacks are not this RestApi's own, so CDK cannot see them.
@@ -169,7 +169,7 @@ export class Api extends Construct {
       {
         id: 'AwsSolutions-APIG2',
         reason:
-          'Every handler validates its request with the route contract zod schemas (shared/http/handler.ts).',
+          'Every handler validates its request with the route contract zod schemas (platform/http/handler.ts).',
       },
       {
         id: 'AwsSolutions-APIG4',

@@ -9,7 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TABLE } from '#shared/store/table.ts';
+import { TABLE } from '#platform/store/table.ts';
 
 export interface DataProps {
   /** Customer-managed key the table is encrypted with. */

@@ -3,8 +3,8 @@ import type { Stage } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { MAX_RATE_PER_SECOND } from '#shared/domain/partners.ts';
-import { PROBLEM_BASE } from '#shared/http/problem.ts';
+import { MAX_RATE_PER_SECOND } from '#contexts/partners/rules/partners.ts';
+import { PROBLEM_BASE } from '#platform/http/problem.ts';
 
 export const PARTNER_KEY_HEADER = 'x-prakerja-key-id';
 export const PARTNER_PATH = '/v1/partner/';
@@ -58,7 +58,7 @@ export const MANAGED_RULE_GROUPS = [
  *   attacker-chosen `X-Prakerja-Key-Id` passes no rule.
  * - Outside /v1/partner/ a much lower per-IP limit applies (citizens, administrators).
  * - On /v1/partner/ each key id also has a ceiling: the highest rate a partner may be
- *   agreed (its own agreed rate is counted per function container, shared/http/rate-limit.ts).
+ *   agreed (its own agreed rate is counted per function container, platform/http/rate-limit.ts).
  * Blocked requests get a 429 problem document. Every request is logged to CloudWatch Logs,
  * with the credentials redacted.
  */

@@ -14,8 +14,8 @@ import { BUNDLING } from '#cdk/constructs/bundling.ts';
 import { reservedConcurrencyOf } from '#cdk/constructs/concurrency.ts';
 import { acknowledgeExecutionReads, acknowledgeFunctionFindings } from '#cdk/constructs/findings.ts';
 import { tableStatements } from '#cdk/constructs/table-grants.ts';
-import { environmentFor, type Uses } from '#shared/uses.ts';
-import type { WorkflowName } from '#shared/workflows/registry.ts';
+import type { WorkflowName } from '#contexts/workflows.ts';
+import { environmentFor, type Uses } from '#platform/uses.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
@@ -32,14 +32,14 @@ export interface AppResources {
   paymentSecret?: ISecret;
   /** Base URL of each payment partner's disbursement API, by code. */
   paymentEndpoints?: Record<string, string>;
-  /** The declared queues (shared/queues.ts) by name, for the functions that send to them. */
+  /** The declared queues (platform/queues.ts) by name, for the functions that send to them. */
   queues?: ReadonlyMap<string, IQueue>;
 }
 
 export interface AppFunctionProps {
   /** Module path under functions/, without extension, e.g. `accounts/create-account`. */
   handler: string;
-  /** What it uses (shared/uses.ts): granted, and its environment set, here and only here. */
+  /** What it uses (platform/uses.ts): granted, and its environment set, here and only here. */
   uses: Uses;
   resources: AppResources;
   /** Settings that are not resources (none may name a resource it was not granted). */

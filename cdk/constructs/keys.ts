@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 
 /**
  * The customer-managed key for personal data (the table and the key material are both
- * encrypted with it) and the key material that shared/secrets.ts reads:
+ * encrypted with it) and the key material that platform/secrets.ts reads:
  * `{jwtKey, lookupKey, dataKey}`, each 32 random bytes in base64.
  *
  * CloudFormation generates only one field per secret, so each key is generated in a

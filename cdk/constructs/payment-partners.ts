@@ -2,7 +2,7 @@ import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { PAYMENT_PARTNERS } from '#shared/payments/partners.ts';
+import { PAYMENT_PARTNERS } from '#contexts/payouts/payments/partners.ts';
 
 export interface PaymentPartnersProps {
   /** The customer-managed key that encrypts the credentials (the personal-data key). */
@@ -15,7 +15,7 @@ export interface PaymentPartnersProps {
  * What the functions that call the payment partners (uses `payments`) are given: the
  * partners' endpoints (PAYMENT_PARTNER_ENDPOINTS) and one secret holding the programme's
  * key per partner, `{"<code>": {"keyId": "...", "secret": "..."}}`
- * (PAYMENT_PARTNERS_SECRET_ARN), read by shared/payments/https.ts.
+ * (PAYMENT_PARTNERS_SECRET_ARN), read by contexts/payouts/payments/https.ts.
  *
  * The keys are issued by each partner when it is integrated, so the secret is created with
  * a placeholder and its value is put by operations (`aws secretsmanager put-secret-value`);

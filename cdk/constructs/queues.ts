@@ -5,7 +5,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type AppResources, appFunction, functionId } from '#cdk/constructs/function.ts';
-import { dlqName, type QueueConsumer } from '#shared/queues.ts';
+import { dlqName, type QueueConsumer } from '#platform/queues.ts';
 
 export interface QueuesProps {
   consumers: readonly QueueConsumer[];
@@ -15,7 +15,7 @@ export interface QueuesProps {
 }
 
 /**
- * The declared queue consumers (shared/queues.ts), as local/queues.ts runs them: per
+ * The declared queue consumers (platform/queues.ts), as local/queues.ts runs them: per
  * consumer a queue with its DLQ (redrive after maxReceiveCount) and a function fed by an
  * SQS event source mapping with the declared batch size, maximum concurrency, batching
  * window and partial batch responses.

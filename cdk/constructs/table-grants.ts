@@ -1,11 +1,11 @@
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { ItemName } from '#shared/store/items.ts';
-import { itemType } from '#shared/store/items.ts';
-import type { IndexName } from '#shared/store/table.ts';
-import { itemActions, type TableAction, tableAccess, type Uses } from '#shared/uses.ts';
+import type { ItemName } from '#contexts/items.ts';
+import { itemType } from '#contexts/items.ts';
+import type { IndexName } from '#platform/store/table.ts';
+import { itemActions, type TableAction, tableAccess, type Uses } from '#platform/uses.ts';
 
-// A function's table grants, derived from the item types its `uses` names (shared/uses.ts)
-// and their key formats (shared/store/items.ts): exactly the declared actions, on the
+// A function's table grants, derived from the item types its `uses` names (platform/uses.ts)
+// and their key formats (contexts/items.ts): exactly the declared actions, on the
 // table, limited by `dynamodb:LeadingKeys` to the partitions of those item types
 // (`ACCOUNT#<accountId>` -> `ACCOUNT#*`). What AWS documents, and how it is followed here:
 // - LeadingKeys is the partition key value(s) a request names; it is multivalued, so a
@@ -26,7 +26,7 @@ import { itemActions, type TableAction, tableAccess, type Uses } from '#shared/u
 //   account's profile, ledger, incentives...) share their grant, and `*` matches `#` too,
 //   so a pattern also covers longer partitions with the same start (`PAYOUTRUN#*` covers a
 //   batch's instructions, `PAYOUTRUN#<runId>#<batchId>`). The local stack's check
-//   (shared/uses.ts `requireTable`) goes by the whole key and the sort key too.
+//   (platform/uses.ts `requireTable`) goes by the whole key and the sort key too.
 // A key format whose partition starts with a part has no pattern: its declaration says
 // `leadingKeys: 'unexpressible'` and why, and gets its actions without a condition.
 

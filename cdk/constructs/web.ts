@@ -18,7 +18,11 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, type ISource, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { contentSecurityPolicy, WEB_CACHE_CONTROL, WEB_SECURITY_HEADERS } from '#shared/http/web-headers.ts';
+import {
+  contentSecurityPolicy,
+  WEB_CACHE_CONTROL,
+  WEB_SECURITY_HEADERS,
+} from '#platform/http/web-headers.ts';
 
 export interface WebProps {
   /** The API's origin (`https://<id>.execute-api.<region>.<suffix>`): the CSP's connect-src. */
@@ -62,7 +66,7 @@ export const CITIZENS_REQUEST_FUNCTION = `function handler(event) {
 /**
  * The web front end (web/, built by Vite) in a private bucket behind CloudFront, which
  * reaches it through Origin Access Control only, answers HTTPS only (HTTP/2 and 3), and
- * adds the security headers of shared/http/web-headers.ts (the local stack's static
+ * adds the security headers of platform/http/web-headers.ts (the local stack's static
  * server sends the same). Hashed `assets/*` are cached for a year; the HTML and
  * `/config.json` (the API's URL) revalidate on every load.
  */
@@ -102,7 +106,7 @@ export class Web extends Construct {
     if (WEB_SECURITY_HEADERS.contentTypeOptions !== 'nosniff')
       throw new Error('CloudFront sends only nosniff');
     const headers = new ResponseHeadersPolicy(this, 'Headers', {
-      comment: 'Prakerja web: shared/http/web-headers.ts',
+      comment: 'Prakerja web: platform/http/web-headers.ts',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
           contentSecurityPolicy: contentSecurityPolicy(props.apiOrigin),

@@ -6,8 +6,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type AppResources, appFunction, functionId } from '#cdk/constructs/function.ts';
-import { ENDED_WITHOUT_CATCH, EXECUTION_STATUS_CHANGE } from '#shared/workflows/ended.ts';
-import { type WorkflowName, workflows } from '#shared/workflows/registry.ts';
+import { type WorkflowName, workflows } from '#contexts/workflows.ts';
+import { ENDED_WITHOUT_CATCH, EXECUTION_STATUS_CHANGE } from '#platform/workflows/ended.ts';
 
 export interface WorkflowsProps {
   resources: AppResources;
@@ -58,7 +58,7 @@ export class Workflows extends Construct {
         },
       });
       // An execution that times out or is stopped runs no Catch: Step Functions' status
-      // event takes it to the failure task all the same (shared/workflows/ended.ts).
+      // event takes it to the failure task all the same (platform/workflows/ended.ts).
       new Rule(this, `${functionId(name)}Ended`, {
         description: `A ${name} execution that ended without its failure path is recorded`,
         eventPattern: {

@@ -6,7 +6,7 @@ import { Api } from '#cdk/constructs/api.ts';
 import { Firewall } from '#cdk/constructs/firewall.ts';
 import type { AppResources } from '#cdk/constructs/function.ts';
 import { Web } from '#cdk/constructs/web.ts';
-import { deployedRoutes } from '#shared/contracts/routes.ts';
+import { deployedRoutes } from '#contexts/routes.ts';
 
 export interface ApiStackProps extends StackProps {
   stage: string;

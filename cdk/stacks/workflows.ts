@@ -8,8 +8,8 @@ import { Notifications } from '#cdk/constructs/notifications.ts';
 import { Queues } from '#cdk/constructs/queues.ts';
 import { Schedules } from '#cdk/constructs/schedules.ts';
 import { Workflows } from '#cdk/constructs/workflows.ts';
-import { outboxConsumer } from '#shared/consumers.ts';
-import { payoutQueues, queueConsumers } from '#shared/queues.ts';
+import { outboxConsumer } from '#platform/consumers.ts';
+import { payoutQueues, queueConsumers } from '#platform/queues.ts';
 
 export interface WorkflowsStackProps extends StackProps {
   resources: AppResources;
@@ -19,7 +19,7 @@ export interface WorkflowsStackProps extends StackProps {
 }
 
 /** A payout queue's oldest message is late after this: a partner is down or its consumer
- *  stuck. Redeliveries back off for 6 hours before a batch is given up on (shared/queues.ts),
+ *  stuck. Redeliveries back off for 6 hours before a batch is given up on (platform/queues.ts),
  *  so this fires well before, and a planned maintenance window of a bank trips it. */
 const PAYOUT_QUEUE_AGE_SECONDS = 2 * 3600;
 /** The stream sender is behind after this: sign-up codes (valid 10 minutes) arrive late. */

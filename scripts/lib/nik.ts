@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
-import type { Gender } from '#shared/domain/nik.ts';
-import { PROVINCE_CODES } from '#shared/domain/provinces.ts';
+import type { Gender } from '#contexts/accounts/rules/nik.ts';
+import { PROVINCE_CODES } from '#contexts/accounts/rules/provinces.ts';
 
 // Valid NIKs and KKs for the demo, the seed, tests and the benchmarks, built the way the civil registry
-// builds them, so that they pass shared/domain/nik.ts against their own data.
+// builds them, so that they pass contexts/accounts/rules/nik.ts against their own data.
 export interface NikParts {
   /** YYYY-MM-DD */
   birthDate: string;

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 
 // The baseline of `npm run bench:bundles`: the least a function that reads the table
 // bundles, the DynamoDB document client and one GetItem. Its client is made on first
-// use, as shared/store/client.ts makes ours, so both sides time the module load alone.
+// use, as platform/store/client.ts makes ours, so both sides time the module load alone.
 let db: DynamoDBDocumentClient | undefined;
 
 export async function handler(event: { id: string }): Promise<unknown> {

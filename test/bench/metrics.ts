@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { NAMESPACE } from '#shared/observability.ts';
+import { NAMESPACE } from '#platform/observability.ts';
 
 // The benchmarks read what the functions publish as metrics (CloudWatch embedded metric
 // format lines in the stack's log), exactly what CloudWatch would aggregate on AWS.

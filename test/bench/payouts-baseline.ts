@@ -7,19 +7,19 @@
 // single-item puts at the same concurrency.
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { PayoutInstruction } from '#contexts/payouts/items.ts';
+import { payoutInstruction } from '#contexts/payouts/items.ts';
+import { httpsPaymentPartners } from '#contexts/payouts/payments/https.ts';
+import { PAYMENT_PARTNERS } from '#contexts/payouts/payments/partners.ts';
+import { incentive } from '#contexts/purchases/items.ts';
 import type { SpawnedStack } from '#local/spawn-stack.ts';
-import type { PayoutInstruction } from '#shared/items/payouts.ts';
-import { payoutInstruction } from '#shared/items/payouts.ts';
-import { incentive } from '#shared/items/purchases.ts';
-import { logger } from '#shared/logger.ts';
-import { httpsPaymentPartners } from '#shared/payments/https.ts';
-import { PAYMENT_PARTNERS } from '#shared/payments/partners.ts';
+import { logger } from '#platform/logger.ts';
 import { round, runPool } from '#test/bench/stats.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import { LIVE_PAYMENT_PARTNERS, type Payable, seedPayablesInto } from '#test/support/payouts.ts';
 
 /** Instructions the dispatcher works on at once per partner: its Lambda concurrency
- *  (shared/payments/partners.ts) times the calls each invocation keeps in flight. */
+ *  (contexts/payouts/payments/partners.ts) times the calls each invocation keeps in flight. */
 const IN_FLIGHT = 8;
 
 export async function measureBaseline(stack: SpawnedStack, count: number) {
@@ -29,8 +29,8 @@ export async function measureBaseline(stack: SpawnedStack, count: number) {
     DYNAMODB_ENDPOINT: stack.info.dynamoEndpoint,
   });
   // Imported once the environment names the stack's table: the dispatcher's own settlement.
-  const { withInvocation } = await import('#shared/observability.ts');
-  const { settlePaid } = await import('#shared/store/payout-settlement.ts');
+  const { withInvocation } = await import('#platform/observability.ts');
+  const { settlePaid } = await import('#contexts/payouts/store/payout-settlement.ts');
   const client = documentClient(stack.info);
   const partners = httpsPaymentPartners({
     endpoints: Object.fromEntries(

@@ -21,12 +21,12 @@ export async function baselineRunner(stack: SpawnedStack) {
     TABLE_NAME: stack.info.tableName,
     DYNAMODB_ENDPOINT: stack.info.dynamoEndpoint,
   });
-  const { withInvocation } = await import('#shared/observability.ts');
-  const { purchaseRefusal } = await import('#shared/domain/purchases.ts');
-  const { judgeCode } = await import('#shared/domain/verification.ts');
-  const { hashCode } = await import('#shared/crypto.ts');
-  const { issueCode } = await import('#shared/store/accounts.ts');
-  const store = await import('#shared/store/purchases.ts');
+  const { withInvocation } = await import('#platform/observability.ts');
+  const { purchaseRefusal } = await import('#contexts/purchases/rules/purchases.ts');
+  const { judgeCode } = await import('#contexts/accounts/rules/verification.ts');
+  const { hashCode } = await import('#platform/crypto.ts');
+  const { issueCode } = await import('#contexts/accounts/store/accounts.ts');
+  const store = await import('#contexts/purchases/store/purchases.ts');
 
   /** The routes' store calls for one phase of flows (as the HTTP run's phases). */
   const create = async (p: BenchParticipant, partnerId: string) => {

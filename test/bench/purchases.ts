@@ -11,10 +11,10 @@
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { card, participant } from '#contexts/selection/items.ts';
+import { newCardNumber } from '#contexts/selection/rules/draw.ts';
 import { spawnStack } from '#local/spawn-stack.ts';
 import { request } from '#scripts/lib/http.ts';
-import { newCardNumber } from '#shared/domain/draw.ts';
-import { card, participant } from '#shared/items/selection.ts';
 import { readMetrics, totals } from '#test/bench/metrics.ts';
 import { type BenchParticipant, baselineRunner } from '#test/bench/purchases-baseline.ts';
 import { argNumber, Latencies, round, runPool } from '#test/bench/stats.ts';

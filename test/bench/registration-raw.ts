@@ -43,16 +43,16 @@ export async function rawBaseline(stack: SpawnedStack, waveId: string) {
     DATA_KEY: keys.dataKey,
   });
   // Imported once the environment names the stack's table and keys.
-  const { encrypt, hashCode, hashPassword, lookupHash, verifyPassword } = await import('#shared/crypto.ts');
-  const { issueToken } = await import('#shared/http/auth.ts');
-  const { maskKk, maskNik } = await import('#shared/domain/nik.ts');
-  const { UNVERIFIED_ACCOUNT_TTL_S } = await import('#shared/domain/accounts.ts');
-  const { codeSalt, issueCode } = await import('#shared/store/accounts.ts');
-  const items = await import('#shared/store/items.ts');
-  const { outboxPut } = await import('#shared/store/outbox.ts');
-  const { getWave, insertApplication } = await import('#shared/store/waves.ts');
-  const { withInvocation } = await import('#shared/observability.ts');
-  const { meterCalls } = await import('#shared/store/capacity.ts');
+  const { encrypt, hashCode, hashPassword, lookupHash, verifyPassword } = await import('#platform/crypto.ts');
+  const { issueToken } = await import('#platform/http/auth.ts');
+  const { maskKk, maskNik } = await import('#contexts/accounts/rules/nik.ts');
+  const { UNVERIFIED_ACCOUNT_TTL_S } = await import('#contexts/accounts/rules/accounts.ts');
+  const { codeSalt, issueCode } = await import('#contexts/accounts/store/accounts.ts');
+  const items = await import('#contexts/items.ts');
+  const { outboxPut } = await import('#contexts/notifications/store/outbox.ts');
+  const { getWave, insertApplication } = await import('#contexts/waves/store/waves.ts');
+  const { withInvocation } = await import('#platform/observability.ts');
+  const { meterCalls } = await import('#platform/store/capacity.ts');
 
   const TableName = stack.info.tableName;
   const client = DynamoDBDocumentClient.from(

@@ -6,9 +6,9 @@
 // (single-item puts), and the CPU one password hash costs, timed alone in this process.
 import { randomUUID } from 'node:crypto';
 import { spawnStack } from '#local/spawn-stack.ts';
+import { hashPassword, verifyPassword } from '#platform/crypto.ts';
 import { type CallOptions, request } from '#scripts/lib/http.ts';
 import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
-import { hashPassword, verifyPassword } from '#shared/crypto.ts';
 import { type MetricLine, readMetrics, totals } from '#test/bench/metrics.ts';
 import { treeCpuMs } from '#test/bench/process-cpu.ts';
 import { MINIMAL_CALLS, rawBaseline } from '#test/bench/registration-raw.ts';

@@ -12,6 +12,10 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { listFlag, participation, priorityFlag } from '#contexts/lists/items.ts';
+import { EXCLUSION_LISTS } from '#contexts/lists/rules/lists.ts';
+import { PRIORITY_LISTS } from '#contexts/lists/store/lists.ts';
+import { familyCard, type Outcome, outcome as outcomeItem } from '#contexts/selection/items.ts';
 import {
   type Candidate,
   drawKey,
@@ -21,20 +25,16 @@ import {
   newCardNumber,
   type Pool,
   referenceCutoffs,
-} from '#shared/domain/draw.ts';
-import { EXCLUSION_LISTS } from '#shared/domain/lists.ts';
-import { type NikFlags, screeningReasons } from '#shared/domain/screening.ts';
-import type { Wave } from '#shared/domain/waves.ts';
-import { listFlag, participation, priorityFlag } from '#shared/items/lists.ts';
-import { familyCard, type Outcome, outcome as outcomeItem } from '#shared/items/selection.ts';
-import type { Application } from '#shared/items/waves.ts';
-import { applicantsPartition, application } from '#shared/items/waves.ts';
-import { newInvocation } from '#shared/observability.ts';
-import { segmentSlices } from '#shared/store/applicants.ts';
-import { meterCalls } from '#shared/store/capacity.ts';
-import type { RawItem } from '#shared/store/item.ts';
-import { PRIORITY_LISTS } from '#shared/store/lists.ts';
-import { outcomeOf, participantTransaction } from '#shared/store/participants.ts';
+} from '#contexts/selection/rules/draw.ts';
+import { type NikFlags, screeningReasons } from '#contexts/selection/rules/screening.ts';
+import { segmentSlices } from '#contexts/selection/store/applicants.ts';
+import { outcomeOf, participantTransaction } from '#contexts/selection/store/participants.ts';
+import type { Application } from '#contexts/waves/items.ts';
+import { applicantsPartition, application } from '#contexts/waves/items.ts';
+import type { Wave } from '#contexts/waves/rules/waves.ts';
+import { newInvocation } from '#platform/observability.ts';
+import { meterCalls } from '#platform/store/capacity.ts';
+import type { RawItem } from '#platform/store/item.ts';
 import { runPool } from '#test/bench/stats.ts';
 
 export interface BaselineResult {

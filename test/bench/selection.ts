@@ -7,8 +7,8 @@
 // minimal work for the same outcome straight to DynamoDB Local (selection-baseline.ts).
 // Both are warmed up on a small wave first. The raw engine rate is a parallel Scan.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Wave } from '#contexts/waves/rules/waves.ts';
 import { spawnStack } from '#local/spawn-stack.ts';
-import type { Wave } from '#shared/domain/waves.ts';
 import { readMetrics, totals } from '#test/bench/metrics.ts';
 import { minimalSelection } from '#test/bench/selection-baseline.ts';
 import { argNumber, round, runPool } from '#test/bench/stats.ts';

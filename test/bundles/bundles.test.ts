@@ -10,7 +10,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_BUDGET_KB, esbuildOptions, NOT_REACHED_ON_LAMBDA } from '#cdk/constructs/bundling.ts';
-import type { RouteContract } from '#shared/http/contract.ts';
+import type { RouteContract } from '#platform/http/contract.ts';
 import { type Built, buildBundles, dirName } from '#test/bundles/build.ts';
 import {
   type DeployedFunction,

@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url';
-import { consumers } from '#shared/consumers.ts';
-import { deployedRoutes } from '#shared/contracts/routes.ts';
-import type { RouteContract } from '#shared/http/contract.ts';
-import { routeUses } from '#shared/http/contract.ts';
-import { PAYMENT_PARTNERS } from '#shared/payments/partners.ts';
-import { queueConsumers } from '#shared/queues.ts';
-import { schedules } from '#shared/schedules.ts';
-import { environmentFor, mergeUses, type Uses } from '#shared/uses.ts';
-import { type WorkflowName, workflows } from '#shared/workflows/registry.ts';
+import { PAYMENT_PARTNERS } from '#contexts/payouts/payments/partners.ts';
+import { deployedRoutes } from '#contexts/routes.ts';
+import { schedules } from '#contexts/selection/schedules.ts';
+import { type WorkflowName, workflows } from '#contexts/workflows.ts';
+import { consumers } from '#platform/consumers.ts';
+import type { RouteContract } from '#platform/http/contract.ts';
+import { routeUses } from '#platform/http/contract.ts';
+import { queueConsumers } from '#platform/queues.ts';
+import { environmentFor, mergeUses, type Uses } from '#platform/uses.ts';
 
 // Every function the CDK app deploys, from the declarations it reads (cdk/constructs/api,
 // workflows, queues, notifications, schedules make one function per handler module of

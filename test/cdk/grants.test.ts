@@ -5,14 +5,14 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '#cdk/app.ts';
 import { handlerOf } from '#cdk/constructs/function.ts';
-import { consumers } from '#shared/consumers.ts';
-import { deployedRoutes } from '#shared/contracts/routes.ts';
-import { routeUses } from '#shared/http/contract.ts';
-import { queueConsumers } from '#shared/queues.ts';
-import { schedules } from '#shared/schedules.ts';
-import { itemType } from '#shared/store/items.ts';
-import { itemActions, mergeUses, type Uses } from '#shared/uses.ts';
-import { workflows } from '#shared/workflows/registry.ts';
+import { itemType } from '#contexts/items.ts';
+import { deployedRoutes } from '#contexts/routes.ts';
+import { schedules } from '#contexts/selection/schedules.ts';
+import { workflows } from '#contexts/workflows.ts';
+import { consumers } from '#platform/consumers.ts';
+import { routeUses } from '#platform/http/contract.ts';
+import { queueConsumers } from '#platform/queues.ts';
+import { itemActions, mergeUses, type Uses } from '#platform/uses.ts';
 
 // Every function's table statements against what its declared item uses derive, in every
 // stack of the assembly (the app may be several stacks). Synthesized without bundling:

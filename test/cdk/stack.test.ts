@@ -14,20 +14,20 @@ import { RESERVED_CONCURRENCY } from '#cdk/constructs/concurrency.ts';
 import { MANAGED_RULE_GROUPS } from '#cdk/constructs/firewall.ts';
 import { functionId, handlerOf } from '#cdk/constructs/function.ts';
 import { CITIZENS_REQUEST_FUNCTION, CONSOLE_INDEX_FUNCTION } from '#cdk/constructs/web.ts';
-import { consumers, outboxConsumer } from '#shared/consumers.ts';
-import { deployedRoutes, routes } from '#shared/contracts/routes.ts';
-import { routeUses } from '#shared/http/contract.ts';
+import { deployedRoutes, routes } from '#contexts/routes.ts';
+import { schedules } from '#contexts/selection/schedules.ts';
+import { workflows } from '#contexts/workflows.ts';
+import { consumers, outboxConsumer } from '#platform/consumers.ts';
+import { routeUses } from '#platform/http/contract.ts';
 import {
   contentSecurityPolicy,
   WEB_CACHE_CONTROL,
   WEB_SECURITY_HEADERS,
   webSecurityHeaders,
-} from '#shared/http/web-headers.ts';
-import { dlqName, queueConsumers } from '#shared/queues.ts';
-import { schedules } from '#shared/schedules.ts';
-import { TABLE } from '#shared/store/table.ts';
-import { environmentFor, mergeUses, tableAccess, type Uses } from '#shared/uses.ts';
-import { workflows } from '#shared/workflows/registry.ts';
+} from '#platform/http/web-headers.ts';
+import { dlqName, queueConsumers } from '#platform/queues.ts';
+import { TABLE } from '#platform/store/table.ts';
+import { environmentFor, mergeUses, tableAccess, type Uses } from '#platform/uses.ts';
 import { deployedFunctions } from '#test/bundles/deployed.ts';
 
 // One synthesis of the whole app (every stack, nested stacks included) for the whole file,
@@ -423,7 +423,7 @@ describe('functions', () => {
     expect(byRole.size).toBeLessThan(appFunctionsOf().length);
   });
 
-  it('send new Outbox items from the stream with the mapping the local poller runs (shared/consumers.ts)', () => {
+  it('send new Outbox items from the stream with the mapping the local poller runs (platform/consumers.ts)', () => {
     const stack = built.workflows;
     const mappings = ofType('AWS::Lambda::EventSourceMapping', stack).filter(([, m]) =>
       JSON.stringify(m.Properties.EventSourceArn).includes('StreamArn'),
@@ -462,7 +462,7 @@ describe('functions', () => {
 });
 
 describe('queues', () => {
-  it('builds every declared queue consumer (shared/queues.ts): queue, DLQ, mapping, function and alarms', () => {
+  it('builds every declared queue consumer (platform/queues.ts): queue, DLQ, mapping, function and alarms', () => {
     const stack = built.workflows;
     const resources = resourcesOf(stack);
     const sqsMappings = ofType('AWS::Lambda::EventSourceMapping', stack).filter(
@@ -784,7 +784,7 @@ describe('web', () => {
     expect(CITIZENS_REQUEST_FUNCTION).not.toBe(CONSOLE_INDEX_FUNCTION);
   });
 
-  it('sends the security headers of shared/http/web-headers.ts, the CSP connecting to the API origin', () => {
+  it('sends the security headers of platform/http/web-headers.ts, the CSP connecting to the API origin', () => {
     const policyId = config(built.api.web.distribution).DefaultCacheBehavior.ResponseHeadersPolicyId.Ref;
     expect(config(built.api.web.console).DefaultCacheBehavior.ResponseHeadersPolicyId.Ref).toBe(policyId);
     const policy = resourcesOf(built.api)[policyId]!;

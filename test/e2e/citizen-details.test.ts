@@ -1,9 +1,9 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { payoutAccount } from '#contexts/payouts/items.ts';
+import { maskAccountNumber } from '#contexts/payouts/rules/payouts.ts';
 import { validKk, validNik } from '#scripts/lib/nik.ts';
-import { maskAccountNumber } from '#shared/domain/payouts.ts';
-import { payoutAccount } from '#shared/items/payouts.ts';
 import { call, latestCode, registerCitizen, stack, uniqueEmail, uniquePhone } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import { axeViolations, launchBrowser, newPage, screenshot } from './support/browser.ts';

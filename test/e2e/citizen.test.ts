@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { isValidCardNumber } from '#contexts/selection/rules/draw.ts';
 import { validKk, validNik } from '#scripts/lib/nik.ts';
-import { isValidCardNumber } from '#shared/domain/draw.ts';
 import { adminToken, call, latestCode, signIn, uniqueEmail, uniquePhone } from '#test/support/api.ts';
 import { seeded } from '#test/support/partners.ts';
 import { post, putCourse } from '#test/support/purchases.ts';

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { Browser, Request, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { WEB_CACHE_CONTROL } from '#shared/http/web-headers.ts';
+import { WEB_CACHE_CONTROL } from '#platform/http/web-headers.ts';
 import { launchBrowser, newPage, SLOW_3G, throttle } from './support/browser.ts';
 
 // The registration page over DevTools' Slow 3G (2,000 ms round trip, 400 kbit/s) with a

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { routes } from '#shared/contracts/routes.ts';
-import { ROLES_BY_ACCESS } from '#shared/http/auth.ts';
-import type { RouteContract } from '#shared/http/contract.ts';
+import { routes } from '#contexts/routes.ts';
+import { ROLES_BY_ACCESS } from '#platform/http/auth.ts';
+import type { RouteContract } from '#platform/http/contract.ts';
 import { adminToken, call, registerCitizen } from '#test/support/api.ts';
 
 // Every route behind a token refuses bad credentials with 401 and the wrong role with 403,

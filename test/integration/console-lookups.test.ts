@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PAYMENT_PARTNERS } from '#shared/payments/partners.ts';
+import { PAYMENT_PARTNERS } from '#contexts/payouts/payments/partners.ts';
 import {
   adminToken,
   call,

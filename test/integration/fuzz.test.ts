@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '#shared/contracts/routes.ts';
-import type { RouteContract } from '#shared/http/contract.ts';
-import { MAX_BODY_BYTES } from '#shared/http/handler.ts';
+import { routes } from '#contexts/routes.ts';
+import type { RouteContract } from '#platform/http/contract.ts';
+import { MAX_BODY_BYTES } from '#platform/http/handler.ts';
 import { adminToken, registerCitizen, stack } from '#test/support/api.ts';
 import { acceptsBody, type FuzzRequest, fuzzRequests } from '#test/support/fuzz.ts';
 import { seeded } from '#test/support/partners.ts';

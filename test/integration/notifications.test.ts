@@ -1,7 +1,7 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SentMessage } from '#local/sent.ts';
-import { outboxConsumer } from '#shared/consumers.ts';
+import { outboxConsumer } from '#platform/consumers.ts';
 import { call, latestCode, stack, uniqueEmail, uniquePhone } from '#test/support/api.ts';
 
 // The outbox sender runs locally as on AWS: the stream poller hands new Outbox items to

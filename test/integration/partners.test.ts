@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { PARTNER_CACHE_TTL_MS } from '#shared/store/partners.ts';
+import { PARTNER_CACHE_TTL_MS } from '#contexts/partners/store/partners.ts';
 import { adminToken, call, stack } from '#test/support/api.ts';
 import { CRITERIA, onboardedPartner, seeded, signed } from '#test/support/partners.ts';
 

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { sign } from '#shared/domain/signing.ts';
-import { type HttpsPaymentPartnersOptions, httpsPaymentPartners } from '#shared/payments/https.ts';
+import { type HttpsPaymentPartnersOptions, httpsPaymentPartners } from '#contexts/payouts/payments/https.ts';
 import {
   type DisbursementResult,
   PartnerRequestRefused,
   PartnerTimeout,
   PartnerUnavailable,
-} from '#shared/payments/port.ts';
+} from '#contexts/payouts/payments/port.ts';
+import { sign } from '#platform/signing.ts';
 import { call, stack, uniquePhone } from '#test/support/api.ts';
 
 // The payment partners as the payout code will reach them: the real HTTPS adapter,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maskAccountNumber } from '#contexts/payouts/rules/payouts.ts';
 import { profileBody } from '#scripts/lib/nik.ts';
-import { maskAccountNumber } from '#shared/domain/payouts.ts';
 import { adminToken, call, latestCode } from '#test/support/api.ts';
 import { participant, type TestParticipant } from '#test/support/participants.ts';
 import { seeded } from '#test/support/partners.ts';

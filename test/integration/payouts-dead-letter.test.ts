@@ -1,9 +1,9 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { payoutRun } from '#shared/items/payouts.ts';
-import { incentive } from '#shared/items/purchases.ts';
-import { payoutQueueName } from '#shared/payments/partners.ts';
+import { payoutRun } from '#contexts/payouts/items.ts';
+import { payoutQueueName } from '#contexts/payouts/payments/partners.ts';
+import { incentive } from '#contexts/purchases/items.ts';
 import { adminToken, call, stack } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import {

@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { kindOf } from '#contexts/items.ts';
 import { profileBody } from '#scripts/lib/nik.ts';
-import { kindOf } from '#shared/store/items.ts';
 import { adminToken, call, latestCode, stack } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import { participant, type TestParticipant } from '#test/support/participants.ts';

@@ -8,7 +8,7 @@ import { ledgerOf, participantsOf } from '#test/support/selection.ts';
 import { signatureHeaders } from '../../scripts/sign-request.ts';
 
 // The purchase routes keep their Idempotency-Key answer and the partner's signature in
-// their own transaction (shared/http/idempotency.ts): a repeat must still get the first
+// their own transaction (platform/http/idempotency.ts): a repeat must still get the first
 // answer without acting, a captured request with a fresh key must still be refused, and
 // concurrent duplicates must act once.
 let platform: PartnerKey;

@@ -10,10 +10,10 @@ import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startQueues } from '#local/engines.ts';
 import { startQueueConsumers } from '#local/queues.ts';
-import { queueUrlVariable } from '#shared/config.ts';
-import { dlqName, payoutQueues, type QueueConsumer } from '#shared/queues.ts';
-import { sendBatch } from '#shared/queues-client.ts';
-import { AccessDenied, runWithUses } from '#shared/uses.ts';
+import { queueUrlVariable } from '#platform/config.ts';
+import { dlqName, payoutQueues, type QueueConsumer } from '#platform/queues.ts';
+import { sendBatch } from '#platform/queues-client.ts';
+import { AccessDenied, runWithUses } from '#platform/uses.ts';
 import { stack } from '#test/support/api.ts';
 import { type ProbeBody, queueProbe } from '#test/support/queue-probe.ts';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { applicantPage, type SegmentCursor } from '#contexts/selection/store/applicants.ts';
 import type { SentMessage } from '#local/sent.ts';
-import { applicantPage, type SegmentCursor } from '#shared/store/applicants.ts';
 import { adminToken, call, stack } from '#test/support/api.ts';
 import {
   loadApplicants,

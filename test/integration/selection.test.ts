@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { familyCard } from '#contexts/selection/items.ts';
+import { isValidCardNumber } from '#contexts/selection/rules/draw.ts';
 import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
-import { isValidCardNumber } from '#shared/domain/draw.ts';
-import { familyCard } from '#shared/items/selection.ts';
 import { adminToken, call, registerCitizen, signIn, stack } from '#test/support/api.ts';
 import {
   loadApplicants,

@@ -3,7 +3,7 @@ import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynam
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, expect, it } from 'vitest';
 import { startStreamConsumer } from '#local/streams.ts';
-import { outboxConsumer } from '#shared/consumers.ts';
+import { outboxConsumer } from '#platform/consumers.ts';
 import { stack } from '#test/support/api.ts';
 import { probe } from '#test/support/stream-probe.ts';
 

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { familyPrefix } from '#contexts/waves/items.ts';
 import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
-import { familyPrefix } from '#shared/items/waves.ts';
 import { adminToken, type Citizen, call, registerCitizen, signIn, stack } from '#test/support/api.ts';
 
 const scheme = {

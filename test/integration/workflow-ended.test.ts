@@ -1,15 +1,15 @@
 import { DescribeExecutionCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { payoutRun } from '#contexts/payouts/items.ts';
 import { localStateMachineArn } from '#local/workflows.ts';
-import { payoutRun } from '#shared/items/payouts.ts';
 import { adminToken, call, stack } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import { seedPayables, setFaults, waitForRun } from '#test/support/payouts.ts';
 
 // An execution stopped by an operator (or timed out at its TimeoutSeconds) runs no Catch:
 // the status event Step Functions sends EventBridge takes it to the workflow's failure
-// task all the same (shared/workflows/ended.ts), locally as on AWS.
+// task all the same (platform/workflows/ended.ts), locally as on AWS.
 const DOWN = 'gopay';
 // A period of its own, before any other file's: the stopped run keeps it open (and its
 // incentives staged) for good, as a stopped disbursement does.

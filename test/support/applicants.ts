@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { application, wave as waveItem } from '#contexts/waves/items.ts';
+import type { Wave } from '#contexts/waves/rules/waves.ts';
 import type { StackInfo } from '#local/stack.ts';
 import { NO_DECLARATIONS } from '#scripts/lib/nik.ts';
-import type { Wave } from '#shared/domain/waves.ts';
-import { application, wave as waveItem } from '#shared/items/waves.ts';
 
 // Synthetic applicants written straight into a stack's DynamoDB Local, as the join
 // route would have written them: for waves too large to register over HTTP in a test
@@ -71,7 +71,7 @@ export function documentClient(stack: StackInfo) {
   );
 }
 
-/** The stack's keyed hash, as shared/crypto.ts computes it, from the stack's key file. */
+/** The stack's keyed hash, as platform/crypto.ts computes it, from the stack's key file. */
 export function stackLookupHash(stackDir: string) {
   const { lookupKey } = JSON.parse(readFileSync(join(stackDir, 'keys.json'), 'utf8')) as {
     lookupKey: string;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { z } from 'zod';
-import type { RouteContract } from '#shared/http/contract.ts';
+import type { RouteContract } from '#platform/http/contract.ts';
 
 // Hostile requests for any route contract: wrong types, missing and extra fields, huge and
 // deeply nested values, bad JSON, bad UTF-8, random path parameters and query strings.

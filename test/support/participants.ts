@@ -1,7 +1,7 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { newCardNumber } from '#shared/domain/draw.ts';
-import { ledgerEntry } from '#shared/items/ledger.ts';
-import { card, participant as participantItem } from '#shared/items/selection.ts';
+import { ledgerEntry } from '#contexts/ledger/items.ts';
+import { card, participant as participantItem } from '#contexts/selection/items.ts';
+import { newCardNumber } from '#contexts/selection/rules/draw.ts';
 import { adminToken, type Citizen, call, registerCitizen, stack } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
 

@@ -1,11 +1,11 @@
 import { BatchGetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ledgerEntry } from '#contexts/ledger/items.ts';
+import { listFlag, participation, priorityFlag } from '#contexts/lists/items.ts';
+import { participant } from '#contexts/selection/items.ts';
+import { drawKey, isSelected, type Pool, referenceCutoffs } from '#contexts/selection/rules/draw.ts';
 import type { StackInfo } from '#local/stack.ts';
+import type { RawItem } from '#platform/store/item.ts';
 import { request } from '#scripts/lib/http.ts';
-import { drawKey, isSelected, type Pool, referenceCutoffs } from '#shared/domain/draw.ts';
-import { ledgerEntry } from '#shared/items/ledger.ts';
-import { listFlag, participation, priorityFlag } from '#shared/items/lists.ts';
-import { participant } from '#shared/items/selection.ts';
-import type { RawItem } from '#shared/store/item.ts';
 import { documentClient } from '#test/support/applicants.ts';
 
 // Running a selection over HTTP and checking it from outside, as an auditor would:

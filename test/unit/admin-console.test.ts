@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_ENTRIES } from '#contexts/lists/routes.ts';
+import { ROLES_BY_ACCESS as SERVER_ROLES } from '#platform/http/auth.ts';
 import { validNik } from '#scripts/lib/nik.ts';
-import { MAX_ENTRIES } from '#shared/contracts/lists.ts';
-import { ROLES_BY_ACCESS as SERVER_ROLES } from '#shared/http/auth.ts';
 import { chunks, nikFormReason, parseNikFile } from '../../web/src/admin/csv.ts';
 import { keyKeeper } from '../../web/src/admin/key-keeper.ts';
 import { MAX_NIKS_PER_CALL } from '../../web/src/admin/limits.ts';

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { route } from '#shared/http/contract.ts';
-import { httpHandler } from '#shared/http/handler.ts';
+import { route } from '#platform/http/contract.ts';
+import { httpHandler } from '#platform/http/handler.ts';
 
 // A success body leaves only through its declared schema: a field that a store adds to
 // an item (a hash, an internal flag) never reaches a caller by default.

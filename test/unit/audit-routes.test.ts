@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { routes } from '#shared/contracts/routes.ts';
-import type { RouteContract } from '#shared/http/contract.ts';
-import { routeUses } from '#shared/http/contract.ts';
-import { ledgerEntry } from '#shared/items/ledger.ts';
-import { auditRecord, hourOf } from '#shared/items/platform.ts';
-import { auditViews } from '#shared/store/audit.ts';
+import { auditViews } from '#contexts/audit/store/audit.ts';
+import { ledgerEntry } from '#contexts/ledger/items.ts';
+import { routes } from '#contexts/routes.ts';
+import type { RouteContract } from '#platform/http/contract.ts';
+import { routeUses } from '#platform/http/contract.ts';
+import { auditRecord, hourOf } from '#platform/items.ts';
 
 // Every administrator write is in the audit trail: a route added later (payout runs,
 // approvals...) fails here until it declares what it records.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { newInvocation } from '#shared/observability.ts';
-import { itemBytes, recordCapacity, recordRefusedWrite } from '#shared/store/capacity.ts';
+import { newInvocation } from '#platform/observability.ts';
+import { itemBytes, recordCapacity, recordRefusedWrite } from '#platform/store/capacity.ts';
 
 // Capacity as DynamoDB bills it, from what DynamoDB Local reports (probed on its
 // 2026-05-28 release: a transaction is reported as twice its largest item).

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { corsHeaders, preflightHeaders, webOrigins } from '#shared/http/cors.ts';
+import { corsHeaders, preflightHeaders, webOrigins } from '#platform/http/cors.ts';
 
 // WEB_ORIGIN names one origin or several (the citizens' site and the console each have
 // their own): an answer names exactly the requesting origin when it is one of them.

@@ -13,8 +13,8 @@ import {
   luhnDigit,
   newCardNumber,
   referenceCutoffs,
-} from '#shared/domain/draw.ts';
-import { funnel } from '#shared/domain/screening.ts';
+} from '#contexts/selection/rules/draw.ts';
+import { funnel } from '#contexts/selection/rules/screening.ts';
 
 const candidates = fc
   .uniqueArray(fc.uuid(), { maxLength: 60 })

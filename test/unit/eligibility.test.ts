@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ageOn, type Declarations, ineligibility } from '#contexts/waves/rules/eligibility.ts';
 import { NO_DECLARATIONS } from '#scripts/lib/nik.ts';
-import { ageOn, type Declarations, ineligibility } from '#shared/domain/eligibility.ts';
 
 const none: Declarations = NO_DECLARATIONS;
 const rules = { closesAt: '2020-04-16T12:00:00.000Z', minAge: 18, excludeOtherAidRecipients: true };

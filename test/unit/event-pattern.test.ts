@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assertSupported, matchesPattern } from '#local/event-pattern.ts';
-import { outboxConsumer } from '#shared/consumers.ts';
+import { outboxConsumer } from '#platform/consumers.ts';
 
 const record = (eventName: string, type?: string) => ({
   eventName,

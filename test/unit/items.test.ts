@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { account, profile } from '#shared/items/accounts.ts';
-import { outbox } from '#shared/items/notifications.ts';
-import { participant } from '#shared/items/selection.ts';
-import { application, wave } from '#shared/items/waves.ts';
-import { NotThisItem, pick, pickAll } from '#shared/store/item.ts';
-import { ITEM_TYPES, kindOf } from '#shared/store/items.ts';
+import { account, profile } from '#contexts/accounts/items.ts';
+import { ITEM_TYPES, kindOf } from '#contexts/items.ts';
+import { outbox } from '#contexts/notifications/items.ts';
+import { participant } from '#contexts/selection/items.ts';
+import { application, wave } from '#contexts/waves/items.ts';
+import { NotThisItem, pick, pickAll } from '#platform/store/item.ts';
 
 // The declarations are the table's only statement of its key formats: the README's item
 // table must say the same, and no two declarations may claim one item.

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type Gender, maskNik, validateKk, validateNik } from '#contexts/accounts/rules/nik.ts';
+import { PROVINCE_CODES } from '#contexts/accounts/rules/provinces.ts';
 import { randomIdentity, validKk, validNik } from '#scripts/lib/nik.ts';
-import { type Gender, maskNik, validateKk, validateNik } from '#shared/domain/nik.ts';
-import { PROVINCE_CODES } from '#shared/domain/provinces.ts';
 
 const man = { birthDate: '1990-05-15', gender: 'M' as const, provinceCode: '32' };
 const woman = { birthDate: '1990-05-15', gender: 'F' as const, provinceCode: '32' };

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { handler } from '#functions/docs/get-openapi.ts';
-import { deployedRoutes, routes } from '#shared/contracts/routes.ts';
-import { buildOpenApi, openApiDocument } from '#shared/http/openapi.ts';
+import { handler } from '#contexts/docs/handlers/get-openapi.ts';
+import { deployedRoutes, routes } from '#contexts/routes.ts';
+import { buildOpenApi, openApiDocument } from '#platform/http/openapi.ts';
 
 type Operation = {
   operationId: string;

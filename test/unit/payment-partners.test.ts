@@ -3,11 +3,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { httpsPaymentPartners, paymentPartners } from '#contexts/payouts/payments/https.ts';
+import { PAYMENT_PARTNERS } from '#contexts/payouts/payments/partners.ts';
+import { PartnerUnavailable } from '#contexts/payouts/payments/port.ts';
 import { startPaymentPartnerSimulator } from '#local/payment-partners.ts';
-import { httpsPaymentPartners, paymentPartners } from '#shared/payments/https.ts';
-import { PAYMENT_PARTNERS } from '#shared/payments/partners.ts';
-import { PartnerUnavailable } from '#shared/payments/port.ts';
-import { AccessDenied, environmentFor, mergeUses, runWithUses } from '#shared/uses.ts';
+import { AccessDenied, environmentFor, mergeUses, runWithUses } from '#platform/uses.ts';
 
 // The simulator in this process, the adapter against it: what the integration test does
 // not reach (a restart of the partner's books, a port nobody listens on, declared uses).

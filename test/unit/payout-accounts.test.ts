@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayOf, NOT_VERIFIED, refusesAccount, secondsToNextDay } from '#shared/domain/payouts.ts';
+import { dayOf, NOT_VERIFIED, refusesAccount, secondsToNextDay } from '#contexts/payouts/rules/payouts.ts';
 
 describe('payout account rules', () => {
   it("a day's counters are keyed by the UTC day and start again at its end", () => {

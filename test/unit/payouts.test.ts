@@ -1,5 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { PayoutInstruction } from '#contexts/payouts/items.ts';
+import type { SettlementLine } from '#contexts/payouts/payments/port.ts';
+import { compare, daysBetween, partnerDays, wibDay } from '#contexts/payouts/reconcile.ts';
 import {
   accountNumberProblem,
   backoffMs,
@@ -11,10 +14,7 @@ import {
   periodOpen,
   runOfInstruction,
   sameHolder,
-} from '#shared/domain/payouts.ts';
-import type { PayoutInstruction } from '#shared/items/payouts.ts';
-import type { SettlementLine } from '#shared/payments/port.ts';
-import { compare, daysBetween, partnerDays, wibDay } from '#shared/payouts/reconcile.ts';
+} from '#contexts/payouts/rules/payouts.ts';
 
 describe('payout rules', () => {
   it('a period ends on its last day, leap years included; malformed periods have none', () => {

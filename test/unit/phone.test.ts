@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CreateAccountBody } from '#shared/contracts/accounts.ts';
-import { Phone } from '#shared/contracts/common.ts';
-import { normalizePhone } from '#shared/domain/phone.ts';
+import { CreateAccountBody } from '#contexts/accounts/routes.ts';
+import { Phone } from '#platform/http/schemas.ts';
+import { normalizePhone } from '#platform/phone.ts';
 
 // Phones as citizens write them: the API takes `0812...` and stores `+62812...`, the one
 // format the contract names; what is not a mobile number is still refused.

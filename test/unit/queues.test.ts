@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PayoutBatch } from '#shared/items/payouts.ts';
-import { isDead } from '#shared/payouts/dead-letter.ts';
-import { payoutRedelivery } from '#shared/payouts/redelivery.ts';
+import { isDead } from '#contexts/payouts/dead-letter.ts';
+import type { PayoutBatch } from '#contexts/payouts/items.ts';
+import { payoutRedelivery } from '#contexts/payouts/redelivery.ts';
 import {
   payoutQueues,
   redeliveryDelaySeconds,
   retryHorizonSeconds,
   SQS_MAX_VISIBILITY_SECONDS,
-} from '#shared/queues.ts';
+} from '#platform/queues.ts';
 
 const FOUR_HOURS = 4 * 3600;
 

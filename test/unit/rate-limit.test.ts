@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { takeRateToken } from '#shared/http/rate-limit.ts';
+import { takeRateToken } from '#platform/http/rate-limit.ts';
 
 describe('the per-partner token bucket', () => {
   it('admits one second of requests at once, then refills at the rate', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { routes } from '#shared/contracts/routes.ts';
-import { PROBLEM_TYPES } from '#shared/http/problem.ts';
+import { routes } from '#contexts/routes.ts';
+import { PROBLEM_TYPES } from '#platform/http/problem.ts';
 
 // The README is the integrators' first page: it must name every problem slug and route.
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

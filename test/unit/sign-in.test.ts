@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backOffMs } from '#shared/domain/sign-in.ts';
+import { backOffMs } from '#contexts/accounts/rules/sign-in.ts';
 
 describe('sign-in back-off', () => {
   it('is free for 4 failures, then 1 minute doubling, capped at 15', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { transitionRefusal } from '#shared/domain/partners.ts';
-import { pathWithQuery, sign, signatureMatches, stringToSign, withinWindow } from '#shared/domain/signing.ts';
+import { transitionRefusal } from '#contexts/partners/rules/partners.ts';
+import { pathWithQuery, sign, signatureMatches, stringToSign, withinWindow } from '#platform/signing.ts';
 
 // The README's worked example, kept true by this test.
 const body =

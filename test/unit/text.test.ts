@@ -1,8 +1,8 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { answerSurvey } from '#shared/contracts/purchases.ts';
-import { MapKey, MultiLine, RESERVED_KEYS, SingleLine } from '#shared/contracts/text.ts';
+import { answerSurvey } from '#contexts/purchases/routes.ts';
+import { MapKey, MultiLine, RESERVED_KEYS, SingleLine } from '#platform/http/text.ts';
 
 // The free-text and map-key rules, as properties over arbitrary input.
 const answers = answerSurvey.body!;

@@ -2,17 +2,17 @@ import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand } from '@aws-
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { tableStatements } from '#cdk/constructs/table-grants.ts';
-import { routes } from '#shared/contracts/routes.ts';
-import { routeUses } from '#shared/http/contract.ts';
-import { account } from '#shared/items/accounts.ts';
-import { course } from '#shared/items/catalog.ts';
-import { ledgerEntry } from '#shared/items/ledger.ts';
-import { payoutInstruction } from '#shared/items/payouts.ts';
-import { selection } from '#shared/items/selection.ts';
-import { wave } from '#shared/items/waves.ts';
-import { secrets } from '#shared/secrets.ts';
-import { guardTable } from '#shared/store/client.ts';
-import { item } from '#shared/store/item.ts';
+import { account } from '#contexts/accounts/items.ts';
+import { course } from '#contexts/catalog/items.ts';
+import { ledgerEntry } from '#contexts/ledger/items.ts';
+import { payoutInstruction } from '#contexts/payouts/items.ts';
+import { routes } from '#contexts/routes.ts';
+import { selection } from '#contexts/selection/items.ts';
+import { wave } from '#contexts/waves/items.ts';
+import { routeUses } from '#platform/http/contract.ts';
+import { secrets } from '#platform/secrets.ts';
+import { guardTable } from '#platform/store/client.ts';
+import { item } from '#platform/store/item.ts';
 import {
   AccessDenied,
   environmentFor,
@@ -21,7 +21,7 @@ import {
   runWithUses,
   tableAccess,
   type Uses,
-} from '#shared/uses.ts';
+} from '#platform/uses.ts';
 
 const T = 'table';
 const as = (uses: Uses, work: () => void) => runWithUses(uses, async () => work(), 'test/fn');

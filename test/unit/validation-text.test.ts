@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
-import { StartSelectionBody } from '#shared/contracts/selection.ts';
-import { createWave } from '#shared/contracts/waves.ts';
+import { StartSelectionBody } from '#contexts/selection/routes.ts';
+import { createWave } from '#contexts/waves/routes.ts';
 import { validationText } from '../../web/src/lib/validation.ts';
 
 // The web pages' Indonesian for the API's validation messages, read off the real schemas:

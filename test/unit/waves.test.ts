@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { joinRefusal, waveStatus } from '#shared/domain/waves.ts';
+import { joinRefusal, waveStatus } from '#contexts/waves/rules/waves.ts';
 
 const wave = { opensAt: '2020-04-11T00:00:00.000Z', closesAt: '2020-04-16T12:00:00.000Z' };
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptsGzip, createWebServer, sitePath, type WebSite } from '#local/web.ts';
-import { WEB_CACHE_CONTROL } from '#shared/http/web-headers.ts';
+import { WEB_CACHE_CONTROL } from '#platform/http/web-headers.ts';
 
 // The local stand-in for S3 + CloudFront: the same headers, nothing but web/dist, and
 // gzip when the browser accepts it, as CloudFront compresses. Two sites of one build, each

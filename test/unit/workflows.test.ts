@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { BATCHES_PER_CALL } from '#functions/payouts/enqueue-page.ts';
-import { DUE_SHARDS } from '#shared/items/purchases.ts';
-import { retryHorizonSeconds } from '#shared/queues.ts';
-import { MAX_BATCH } from '#shared/store/payout-staging.ts';
-import { MAX_POLL_SECONDS, MAX_PROGRESS_LOOKS } from '#shared/workflows/payout.ts';
-import { workflows } from '#shared/workflows/registry.ts';
+import { BATCHES_PER_CALL } from '#contexts/payouts/handlers/enqueue-page.ts';
+import { MAX_BATCH } from '#contexts/payouts/store/payout-staging.ts';
+import { MAX_POLL_SECONDS, MAX_PROGRESS_LOOKS } from '#contexts/payouts/workflow.ts';
+import { DUE_SHARDS } from '#contexts/purchases/items.ts';
+import { workflows } from '#contexts/workflows.ts';
+import { retryHorizonSeconds } from '#platform/queues.ts';
 import { checkWorkflows, forbiddenFeatures } from '../../scripts/check-workflows.ts';
 
 describe('workflow definitions', () => {

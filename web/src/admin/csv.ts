@@ -1,4 +1,4 @@
-import { type NikReason, validateNik } from '#shared/domain/nik.ts';
+import { type NikReason, validateNik } from '#contexts/accounts/rules/nik.ts';
 
 // The NIK files other agencies send: one NIK a line, or a CSV with a `nik` column.
 // Parsed in the browser only to check the form and count; the NIKs go to the API as

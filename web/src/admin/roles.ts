@@ -1,4 +1,4 @@
-// What each console role may do, mirrored from ROLES_BY_ACCESS in shared/http/auth.ts
+// What each console role may do, mirrored from ROLES_BY_ACCESS in platform/http/auth.ts
 // (that module brings jose and the server's keys; test/unit/admin-roles.test.ts keeps the
 // two in step). The server decides; the console only hides what would be refused.
 export const CONSOLE_ROLES = ['admin', 'approver'] as const;

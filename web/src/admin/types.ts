@@ -1,11 +1,11 @@
 import type { z } from 'zod';
-import type { AdministratorView } from '#shared/contracts/accounts.ts';
-import type { AuditItem as AuditItemView } from '#shared/contracts/audit.ts';
-import type { CriteriaSchema, PartnerDetailView, PartnerView } from '#shared/contracts/partners.ts';
-import type { InstructionView, PayoutRunView, ReconciliationView } from '#shared/contracts/payouts.ts';
-import type { PurchaseReportView } from '#shared/contracts/reports.ts';
-import type { FunnelView, SelectionView } from '#shared/contracts/selection.ts';
-import type { SchemeSchema, WaveView } from '#shared/contracts/waves.ts';
+import type { AdministratorView } from '#contexts/accounts/routes.ts';
+import type { AuditItem as AuditItemView } from '#contexts/audit/routes.ts';
+import type { CriteriaSchema, PartnerDetailView, PartnerView } from '#contexts/partners/routes.ts';
+import type { InstructionView, PayoutRunView, ReconciliationView } from '#contexts/payouts/routes.ts';
+import type { PurchaseReportView } from '#contexts/reports/routes.ts';
+import type { FunnelView, SelectionView } from '#contexts/selection/routes.ts';
+import type { SchemeSchema, WaveView } from '#contexts/waves/routes.ts';
 
 // What the console reads from the API: the contracts' own response schemas, as types only
 // (erased by the build, so neither zod nor the contracts reach the browser).

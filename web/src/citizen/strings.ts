@@ -1,4 +1,4 @@
-import type { KkReason, NikReason } from '#shared/domain/nik.ts';
+import type { KkReason, NikReason } from '#contexts/accounts/rules/nik.ts';
 import { type Dictionary, translator } from '../lib/i18n.ts';
 
 // Every word a citizen reads, Bahasa Indonesia first. The NIK reasons are keyed by the

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import type { Me as MeView } from '#shared/contracts/accounts.ts';
-import type { PaymentPartnerView } from '#shared/contracts/partners.ts';
-import type { IncentiveView, MyPurchaseView, MySurveyView } from '#shared/contracts/purchases.ts';
-import type { WaveView } from '#shared/contracts/waves.ts';
+import type { Me as MeView } from '#contexts/accounts/routes.ts';
+import type { PaymentPartnerView } from '#contexts/partners/routes.ts';
+import type { IncentiveView, MyPurchaseView, MySurveyView } from '#contexts/purchases/routes.ts';
+import type { WaveView } from '#contexts/waves/routes.ts';
 
 // What the citizen pages read from the API: the contracts' response schemas, as types
 // only (erased by the build: neither zod nor the contracts reach the browser).

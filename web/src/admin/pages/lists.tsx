@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { EXCLUSION_LISTS } from '#shared/domain/lists.ts';
+import { EXCLUSION_LISTS } from '#contexts/lists/rules/lists.ts';
 import { newIdempotencyKey } from '../../lib/api.ts';
 import { FormMessage, Select, Submit, useForm } from '../../lib/form.tsx';
 import { chunks, type ParsedNiks, parseNikFile } from '../csv.ts';

@@ -1,5 +1,9 @@
 import { useState } from 'preact/hooks';
-import { PARTNER_STATUSES, type PartnerStatus, transitionRefusal } from '#shared/domain/partners.ts';
+import {
+  PARTNER_STATUSES,
+  type PartnerStatus,
+  transitionRefusal,
+} from '#contexts/partners/rules/partners.ts';
 import type { ApiProblem } from '../../lib/api.ts';
 import { useData } from '../../lib/data.ts';
 import { FormMessage, formValues, Select, Submit, useForm } from '../../lib/form.tsx';

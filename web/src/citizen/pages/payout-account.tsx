@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { normalizePhone } from '#shared/domain/phone.ts';
+import { normalizePhone } from '#platform/phone.ts';
 import type { ApiProblem } from '../../lib/api.ts';
 import { useData } from '../../lib/data.ts';
 import { Field, FormMessage, formValues, Select, Submit, useForm } from '../../lib/form.tsx';

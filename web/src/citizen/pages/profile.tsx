@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { KK_MESSAGES, NIK_MESSAGES, validateNik } from '#shared/domain/nik.ts';
-import { PROVINCES } from '#shared/domain/provinces.ts';
+import { KK_MESSAGES, NIK_MESSAGES, validateNik } from '#contexts/accounts/rules/nik.ts';
+import { PROVINCES } from '#contexts/accounts/rules/provinces.ts';
 import { useData } from '../../lib/data.ts';
 import { Field, FormMessage, formValues, Select, Submit, useForm } from '../../lib/form.tsx';
 import { currentLang } from '../../lib/i18n.ts';

@@ -1,4 +1,4 @@
-import { normalizePhone } from '#shared/domain/phone.ts';
+import { normalizePhone } from '#platform/phone.ts';
 import { newIdempotencyKey } from '../../lib/api.ts';
 import { Field, FormMessage, formValues, Submit, useForm } from '../../lib/form.tsx';
 import { navigate } from '../../lib/router.ts';

@@ -1,0 +1,57 @@
+import { account as accountItem, profile as profileItem } from '#contexts/accounts/items.ts';
+import { getMe } from '#contexts/accounts/routes.ts';
+import { isExpired } from '#contexts/accounts/rules/accounts.ts';
+import { getEmailMarker } from '#contexts/accounts/store/accounts.ts';
+import { accountItems } from '#contexts/accounts/store/profiles.ts';
+import { payoutAccount as payoutAccountItem } from '#contexts/payouts/items.ts';
+import { outcome as outcomeItem, participant as participantItem } from '#contexts/selection/items.ts';
+import { application } from '#contexts/waves/items.ts';
+import { clock } from '#platform/clock.ts';
+import { httpHandler } from '#platform/http/handler.ts';
+import { problems } from '#platform/http/problem.ts';
+import { pick, pickAll } from '#platform/store/item.ts';
+
+// The account id comes from the token only: a citizen can read nothing but their own.
+export const handler = httpHandler(getMe, async ({ principal }) => {
+  const items = await accountItems(principal.accountId);
+  const account = pick(items, accountItem);
+  // An expired unverified account is gone, whether or not the TTL has deleted it yet.
+  if (!account || isExpired(account, clock.nowMs())) throw problems.notFound('The account no longer exists.');
+  // Until both channels are verified, each one's flag is on the email marker.
+  const complete = account.emailVerified && account.phoneVerified;
+  const flags = complete ? account : ((await getEmailMarker(account.email, clock.now())) ?? account);
+  const profile = pick(items, profileItem);
+  const participant = pick(items, participantItem);
+  // The selection's decision sits beside the application; undecided, it is still JOINED.
+  const decided = new Map(pickAll(items, outcomeItem).map((o) => [o.waveId, o.outcome]));
+  const waves = pickAll(items, application).map(({ waveId, joinedAt }) => ({
+    waveId,
+    outcome: decided.get(waveId) ?? 'JOINED',
+    joinedAt,
+  }));
+  return {
+    status: 200,
+    body: {
+      accountId: account.accountId,
+      fullName: account.fullName,
+      email: account.email,
+      phone: account.phone,
+      role: account.role,
+      verification: { email: flags.emailVerified === true, phone: flags.phoneVerified === true },
+      // The response schema (ProfileView) names what of the stored profile is shown.
+      profile: profile ?? null,
+      profileComplete: profile !== undefined,
+      waves,
+      participant: participant
+        ? {
+            cardNumber: participant.cardNumber,
+            balanceIdr: participant.balanceIdr,
+            status: participant.status,
+            purchaseDeadline: participant.purchaseDeadline,
+          }
+        : null,
+      // The response schema shows the partner, the masked number, the status and reason.
+      payoutAccount: pick(items, payoutAccountItem) ?? null,
+    },
+  };
+});

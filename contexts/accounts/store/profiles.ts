@@ -1,0 +1,196 @@
+import {
+  account,
+  nikMarker,
+  type ProfileInput,
+  profile,
+  type StoredProfile,
+} from '#contexts/accounts/items.ts';
+import { maskKk, maskNik } from '#contexts/accounts/rules/nik.ts';
+import { accountInactive, activeAccountCheck } from '#contexts/accounts/store/accounts.ts';
+import type { Declarations } from '#contexts/waves/rules/eligibility.ts';
+import { encrypt, lookupHash } from '#platform/crypto.ts';
+import { tableName } from '#platform/store/client.ts';
+import type { RawItem } from '#platform/store/item.ts';
+import { queryAll } from '#platform/store/paginate.ts';
+import { ConditionFailed, labelled, type TransactItem, transact } from '#platform/store/transact.ts';
+
+export class DuplicateNik extends Error {}
+export class NikLocked extends Error {}
+/** A change to fields locked since the citizen joined a wave (`fields`: which). */
+export class ProfileLocked extends Error {
+  constructor(readonly fields: LockedField[]) {
+    super(`locked: ${fields.join(', ')}`);
+  }
+}
+
+/**
+ * What the selection used besides the NIK, locked with it once an application exists:
+ * the family card (the two-per-card rule), the declarations and the birth date
+ * (screening, contexts/selection/rules/screening.ts and eligibility.ts). Gender and province are
+ * bound to the NIK by its check; education and work status stay the citizen's to edit.
+ */
+export const LOCKED_FIELDS = ['kk', 'declarations', 'birthDate'] as const;
+export type LockedField = (typeof LOCKED_FIELDS)[number];
+
+const sameDeclarations = (a: Declarations | undefined, b: Declarations) =>
+  !!a &&
+  Object.keys(b).every((k) => a[k as keyof Declarations] === b[k as keyof Declarations]) &&
+  Object.keys(a).length === Object.keys(b).length;
+
+/** The locked fields `next` changes from `current`. */
+export function lockedChanges(
+  current: Pick<StoredProfile, 'kkHash' | 'declarations' | 'birthDate'>,
+  next: { kkHash: string; declarations: Declarations; birthDate: string },
+): LockedField[] {
+  const changed: LockedField[] = [];
+  if (current.kkHash !== next.kkHash) changed.push('kk');
+  if (!sameDeclarations(current.declarations, next.declarations)) changed.push('declarations');
+  if (current.birthDate !== next.birthDate) changed.push('birthDate');
+  return changed;
+}
+
+/** For the wave-join transaction: locks the NIK, and fails unless the profile exists. */
+export function lockNikItem(accountId: string): TransactItem {
+  return labelled('profile-incomplete', {
+    Update: {
+      TableName: tableName(),
+      Key: profile.key({ accountId }),
+      UpdateExpression: 'SET nikLocked = :true',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':true': true },
+    },
+  });
+}
+
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Saves the profile and claims its NIK marker in one transaction, so two accounts can
+ * never hold one NIK. The profile is updated, not replaced, to keep attributes that
+ * other flows set on it (nikLocked). The account must be active in that same transaction,
+ * so a deleted or unverified account's token writes nothing. Throws DuplicateNik,
+ * NikLocked or AccountInactive.
+ */
+export async function saveProfile(accountId: string, input: ProfileInput, now: Date): Promise<StoredProfile> {
+  const [nikHash, kkHash, nikSealed, kkSealed] = await Promise.all([
+    lookupHash('nik', input.nik),
+    lookupHash('kk', input.kk),
+    encrypt(input.nik),
+    encrypt(input.kk),
+  ]);
+  const { nik: _nik, kk: _kk, ...plain } = input;
+  const fields = {
+    ...plain,
+    type: profile.type,
+    accountId,
+    nikSealed,
+    nikHash,
+    nikMasked: maskNik(input.nik),
+    kkSealed,
+    kkHash,
+    kkMasked: maskKk(input.kk),
+    updatedAt: now.toISOString(),
+  };
+  // The write assumes the profile is as last seen (first: none yet). If it is not, the
+  // failed condition returns the profile as it stands (ALL_OLD) and the write is planned
+  // again from that, without a read; so is the account check's, which says why.
+  let current: StoredProfile | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const oldHash = current?.nikHash;
+    if (oldHash !== undefined && oldHash !== nikHash && current?.nikLocked) throw new NikLocked();
+    const locked = current ? lockedChanges(current, fields) : [];
+    if (locked.length && current?.nikLocked) throw new ProfileLocked(locked);
+    try {
+      await transact([
+        activeAccountCheck(accountId, now),
+        ...profileWrite(accountId, fields, current && { ...current, lockedChange: locked.length > 0 }, now),
+      ]);
+      // The stored profile as it now stands; the route's response schema (ProfileView)
+      // is what keeps its hashes and ciphertexts from the caller.
+      return { ...fields, createdAt: current?.createdAt ?? fields.updatedAt };
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+      if (error.label === 'account-inactive') throw accountInactive(error.item, now);
+      if (error.label === 'nik-taken') throw new DuplicateNik();
+      if (attempt >= MAX_ATTEMPTS) throw error;
+      if (error.label === 'profile-moved') current = profile.parse(error.item);
+    }
+  }
+}
+
+function profileWrite(
+  accountId: string,
+  fields: Record<string, unknown> & { nikHash: string; updatedAt: string },
+  seen: (StoredProfile & { lockedChange: boolean }) | undefined,
+  now: Date,
+): TransactItem[] {
+  const oldHash = seen?.nikHash;
+  const TableName = tableName();
+  const me = { ':me': accountId };
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':createdAt': now.toISOString() };
+  const sets = Object.entries(fields).map(([name, value], i) => {
+    names[`#f${i}`] = name;
+    values[`:f${i}`] = value;
+    return `#f${i} = :f${i}`;
+  });
+  const changing = oldHash !== undefined && oldHash !== fields.nikHash;
+  // No profile yet: it must still be absent. A profile: it must be the one we read (its
+  // NIK, its last update: an administrator's correction meanwhile is not overwritten), and
+  // when the NIK or another locked field changes, it must not have been locked since.
+  let condition = 'attribute_not_exists(PK)';
+  if (seen !== undefined) {
+    condition = 'nikHash = :old AND updatedAt = :seen';
+    values[':old'] = oldHash;
+    values[':seen'] = seen.updatedAt;
+    if (changing || seen.lockedChange) {
+      condition += ' AND (attribute_not_exists(nikLocked) OR nikLocked = :false)';
+      values[':false'] = false;
+    }
+  }
+  const items: TransactItem[] = [
+    labelled('nik-taken', {
+      Update: {
+        TableName,
+        Key: nikMarker.key(fields),
+        UpdateExpression: 'SET accountId = :me, #type = :type',
+        ConditionExpression: 'attribute_not_exists(PK) OR accountId = :me',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ...me, ':type': nikMarker.type },
+      },
+    }),
+    labelled('profile-moved', {
+      Update: {
+        TableName,
+        Key: profile.key({ accountId }),
+        UpdateExpression: `SET ${sets.join(', ')}, createdAt = if_not_exists(createdAt, :createdAt)`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    }),
+  ];
+  if (changing) {
+    const mine = 'attribute_not_exists(PK) OR accountId = :me';
+    items.push({
+      Delete: {
+        TableName,
+        Key: nikMarker.key({ nikHash: oldHash }),
+        ConditionExpression: mine,
+        ExpressionAttributeValues: me,
+      },
+    });
+  }
+  return items;
+}
+
+/** Every item of an account's partition (account, profile, applications, participant,
+ *  ledger, incentives): the caller picks them by type (store/item.ts `pick`). */
+export function accountItems(accountId: string): Promise<RawItem[]> {
+  return queryAll({
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': account.key({ accountId }).PK },
+    ConsistentRead: true,
+  });
+}

@@ -1,0 +1,235 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { type LedgerEntry, ledgerEntry } from '#contexts/ledger/items.ts';
+import { type PayoutEntry, payoutEntry } from '#contexts/payouts/items.ts';
+import { clock } from '#platform/clock.ts';
+import { auditPartition, auditRecord, hourOf } from '#platform/items.ts';
+import { db, tableName } from '#platform/store/client.ts';
+import { IndexCursor, InvalidCursor, sealCursor, startOf } from '#platform/store/cursor.ts';
+import type { ItemType, RawItem } from '#platform/store/item.ts';
+
+// The audit trail: every administrator action and every money movement, append-only,
+// newest first. Two sources share one index (GSI1, hour partitions `AUDIT#<yyyy-mm-ddThh>`,
+// sort key `<at>#<id>`, written by items.ts `auditIndex`):
+// - audit records, one per action (the HTTP layer writes them for routes that declare
+//   `audit`, store code with `auditPut` in the action's own transaction);
+// - items that are audit facts themselves (ledger entries): listed without a second
+//   write, mapped to the view by `auditViews`.
+// Nothing here updates or deletes: a record is put on condition that it does not exist.
+
+/** One line of `GET /v1/admin/audit`. */
+export interface AuditView {
+  at: string;
+  actor: string;
+  role: string;
+  kind: string;
+  subject: string;
+  detail: Record<string, unknown>;
+}
+
+/** What a source item contributes to the view; `at`, `actor` and `kind` come from its
+ *  audit index keys (items.ts `auditIndex`), which are their one statement. */
+type ViewOf<T> = (value: T) => Pick<AuditView, 'role' | 'subject' | 'detail'>;
+
+interface AuditSource {
+  type: ItemType<unknown, unknown>;
+  view: ViewOf<never>;
+}
+
+function source<T, K>(type: ItemType<T, K>, view: ViewOf<T>): AuditSource {
+  // A registry of several item types: each entry's view only ever gets its own type's
+  // values (`viewOf` parses with that very declaration).
+  return { type: type as ItemType<unknown, unknown>, view: view as ViewOf<never> };
+}
+
+/**
+ * The item types listed in the audit trail and how each reads. A new one (payout
+ * ledger entries, ...) is one line here, plus `indexes: (v) => auditIndex(...)` on its
+ * declaration in items.ts.
+ */
+export const auditViews: AuditSource[] = [
+  source(auditRecord, (r) => ({ role: r.role, subject: r.subject, detail: r.detail })),
+  source(ledgerEntry, (e: LedgerEntry) => ({
+    role: 'system',
+    subject: e.accountId,
+    detail: {
+      amountIdr: e.amountIdr,
+      balanceAfterIdr: e.balanceAfterIdr,
+      counterparty: e.counterparty,
+      ...(e.waveId ? { waveId: e.waveId } : {}),
+    },
+  })),
+  source(payoutEntry, (e: PayoutEntry) => ({
+    role: 'payment',
+    subject: e.accountId,
+    detail: {
+      amountIdr: e.amountIdr,
+      runId: e.runId,
+      instructionId: e.instructionId,
+      partnerReference: e.partnerReference,
+    },
+  })),
+];
+
+function viewOf(raw: RawItem): AuditView | undefined {
+  const entry = auditViews.find((s) => s.type.matches(raw));
+  if (!entry) return undefined;
+  const value = entry.type.parse(raw) as never;
+  return {
+    at: String(raw.GSI1SK).split('#')[0]!,
+    actor: String(raw.auditActor),
+    kind: String(raw.auditKind),
+    ...entry.view(value),
+  };
+}
+
+// --- reading ---------------------------------------------------------------------
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** The default range: a month back from `to`. */
+export const DEFAULT_RANGE_DAYS = 31;
+/** The widest range one listing may walk. */
+export const MAX_RANGE_DAYS = 366;
+/** Queries one request may make: a sparse range is walked over several pages. */
+export const MAX_QUERIES_PER_PAGE = 48;
+/** Nothing is older than the programme: ranges start here at the earliest. */
+const EARLIEST = Date.parse('2020-01-01T00:00:00.000Z');
+
+export interface AuditFilter {
+  actor?: string;
+  kind?: string;
+  /** ISO 8601 UTC. */
+  from?: string;
+  to?: string;
+}
+
+/** A range that the trail refuses to walk (answered as a validation problem on `path`). */
+export class AuditRangeRefused extends Error {
+  constructor(
+    readonly path: 'from' | 'to',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const Hour = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}$/);
+const AuditCursor = z.strictObject({
+  /** The hour being read, and where in it (absent: from its newest item). */
+  hour: Hour,
+  key: IndexCursor.optional(),
+  // The listing the cursor belongs to: its range as first resolved, and its filters.
+  from: z.string().max(30),
+  to: z.string().max(30),
+  actor: z.string().max(200).optional(),
+  kind: z.string().max(100).optional(),
+});
+type AuditCursor = z.infer<typeof AuditCursor>;
+
+const previousHour = (hour: string) =>
+  hourOf(new Date(Date.parse(`${hour}:00:00.000Z`) - HOUR_MS).toISOString());
+
+/** The range a first page walks: `to` clamped to now, `from` a month before by default. */
+function rangeOf(filter: AuditFilter): { from: string; to: string } | undefined {
+  const now = clock.nowMs();
+  const to = Math.min(filter.to ? Date.parse(filter.to) : now, now);
+  const from = filter.from ? Date.parse(filter.from) : to - DEFAULT_RANGE_DAYS * DAY_MS;
+  if (filter.from && filter.to && from > Date.parse(filter.to))
+    throw new AuditRangeRefused('from', 'must not be after to');
+  if (to - from > MAX_RANGE_DAYS * DAY_MS)
+    throw new AuditRangeRefused('from', `the range may span at most ${MAX_RANGE_DAYS} days`);
+  const start = Math.max(from, EARLIEST);
+  if (start > to) return undefined;
+  return { from: new Date(start).toISOString(), to: new Date(to).toISOString() };
+}
+
+/** Where a Query stopped, as an ExclusiveStartKey: the last item taken (GSI1 is ALL). */
+const keyOf = (item: RawItem) =>
+  IndexCursor.parse({ PK: item.PK, SK: item.SK, GSI1PK: item.GSI1PK, GSI1SK: item.GSI1SK });
+
+function filterOf(actor?: string, kind?: string) {
+  const conditions: string[] = [];
+  const values: Record<string, string> = {};
+  if (actor !== undefined) {
+    conditions.push('auditActor = :actor');
+    values[':actor'] = actor;
+  }
+  if (kind !== undefined) {
+    // `payout.` (or `payout`) matches `payout.paid`; `payout.paid` matches itself.
+    conditions.push('(auditKind = :kind OR begins_with(auditKind, :kindPrefix))');
+    values[':kind'] = kind;
+    values[':kindPrefix'] = kind.endsWith('.') ? kind : `${kind}.`;
+  }
+  return conditions.length
+    ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeValues: values }
+    : { ExpressionAttributeValues: {} };
+}
+
+/**
+ * A page of the trail, newest first: walks the hour partitions from `to` back to `from`,
+ * one Query at a time, until `limit` items are found or MAX_QUERIES_PER_PAGE queries were
+ * made. The cursor resumes exactly (hour and position in it), so a page may be short, but
+ * `nextCursor` is null only once the range is exhausted. With a cursor, the range is the
+ * cursor's; `actor` and `kind` must be the cursor's too (else InvalidCursor).
+ */
+export async function auditPage(
+  filter: AuditFilter,
+  cursor: string | undefined,
+  limit: number,
+): Promise<{ items: AuditView[]; nextCursor: string | null }> {
+  let at: AuditCursor | undefined = await startOf('audit', cursor, AuditCursor);
+  if (at && (at.actor !== filter.actor || at.kind !== filter.kind)) throw new InvalidCursor();
+  if (!at) {
+    const range = rangeOf(filter);
+    if (!range) return { items: [], nextCursor: null };
+    at = { hour: hourOf(range.to), ...range, actor: filter.actor, kind: filter.kind };
+  }
+  const { from, to, actor, kind } = at;
+  const filtered = actor !== undefined || kind !== undefined;
+  const { FilterExpression, ExpressionAttributeValues } = filterOf(actor, kind);
+  const lowest = hourOf(from);
+  const found: RawItem[] = [];
+  let { hour, key } = at;
+  let next: AuditCursor | undefined = at;
+  for (let queries = 0; queries < MAX_QUERIES_PER_PAGE && found.length < limit; queries++) {
+    const wanted = limit - found.length;
+    const out = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
+        FilterExpression,
+        ExpressionAttributeValues: {
+          ...ExpressionAttributeValues,
+          ':pk': auditPartition(hour),
+          ':from': from,
+          // `$` sorts after `#`: every item of the last millisecond is inside.
+          ':to': `${to}$`,
+        },
+        ScanIndexForward: false,
+        // Unfiltered, exactly what is missing; filtered, more per read (what is not
+        // taken is resumed from the last item taken).
+        Limit: filtered ? Math.max(wanted, 200) : wanted,
+        ExclusiveStartKey: key,
+      }),
+    );
+    const items = out.Items ?? [];
+    const taken = items.slice(0, wanted);
+    found.push(...taken);
+    if (items.length > wanted) {
+      key = keyOf(taken.at(-1)!);
+    } else if (out.LastEvaluatedKey) {
+      key = IndexCursor.parse(out.LastEvaluatedKey);
+    } else if (hour > lowest) {
+      hour = previousHour(hour);
+      key = undefined;
+    } else {
+      next = undefined;
+      break;
+    }
+    next = { ...at, hour, key };
+  }
+  const items = found.map(viewOf).filter((v): v is AuditView => v !== undefined);
+  return { items, nextCursor: await sealCursor('audit', next) };
+}

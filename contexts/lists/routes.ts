@@ -1,0 +1,72 @@
+import * as z from 'zod';
+import { EXCLUSION_LISTS } from '#contexts/lists/rules/lists.ts';
+import { route } from '#platform/http/contract.ts';
+
+const tags = ['lists'];
+
+export const MAX_ENTRIES = 10_000;
+
+export const ListEntriesBody = z
+  .strictObject({
+    niks: z
+      .array(z.string().regex(/^\d{16}$/, 'expected 16 digits'))
+      .min(1)
+      .max(MAX_ENTRIES),
+  })
+  .meta({ id: 'ListEntries' });
+
+const ImportResult = z.object({ list: z.string(), received: z.number(), imported: z.number() });
+
+// 10,000 NIKs are ~190 KB of JSON: these two routes take bodies up to 256 KiB.
+const BULK_BODY_BYTES = 256 * 1024;
+
+export const importExclusions = route({
+  operationId: 'importExclusionListEntries',
+  method: 'POST',
+  path: '/v1/admin/exclusion-lists/{list}/entries',
+  access: 'admin',
+  handler: 'lists/import-exclusions',
+  uses: { items: { listFlag: 'put-many' } },
+  summary: "Add NIKs to an exclusion list from another agency's data (stored as keyed hashes only)",
+  tags,
+  idempotent: true,
+  maxBodyBytes: BULK_BODY_BYTES,
+  // A plain string, not an enum: an unknown list is an unknown resource (404), not bad input.
+  params: z.object({
+    list: z
+      .string()
+      .max(64)
+      .meta({ description: `One of: ${EXCLUSION_LISTS.join(', ')}`, examples: ['civil-servants'] }),
+  }),
+  body: ListEntriesBody,
+  // The list and its counts only: never a NIK.
+  audit: {
+    kind: 'list.imported',
+    subject: 'response.list',
+    detail: { received: 'response.received', imported: 'response.imported' },
+  },
+  responses: { 200: { description: 'Imported', schema: ImportResult } },
+  problems: ['validation', 'not-found'],
+});
+
+export const importLaidOff = route({
+  operationId: 'importLaidOffPriorityEntries',
+  method: 'POST',
+  path: '/v1/admin/priority-lists/laid-off/entries',
+  access: 'admin',
+  handler: 'lists/import-laid-off',
+  uses: { items: { priorityFlag: 'put-many' } },
+  summary: "Add NIKs of laid-off workers from the labour ministry's lists: candidates for the reserved quota",
+  tags,
+  idempotent: true,
+  maxBodyBytes: BULK_BODY_BYTES,
+  body: ListEntriesBody,
+  // The list and its counts only: never a NIK.
+  audit: {
+    kind: 'list.imported',
+    subject: 'response.list',
+    detail: { received: 'response.received', imported: 'response.imported' },
+  },
+  responses: { 200: { description: 'Imported', schema: ImportResult } },
+  problems: ['validation'],
+});

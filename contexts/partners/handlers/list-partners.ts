@@ -1,0 +1,9 @@
+import { partnerView } from '#contexts/partners/handlers/view.ts';
+import { listPartners } from '#contexts/partners/routes.ts';
+import { listPartners as readPartners } from '#contexts/partners/store/partners.ts';
+import { httpHandler } from '#platform/http/handler.ts';
+
+export const handler = httpHandler(listPartners, async ({ query }) => {
+  const page = await readPartners(query.limit, query.cursor);
+  return { status: 200, body: { items: page.partners.map(partnerView), nextCursor: page.nextCursor } };
+});

@@ -1,0 +1,8 @@
+import { CANCELLATION, closeRun } from '#contexts/payouts/handlers/close-run.ts';
+import { cancelPayoutRun } from '#contexts/payouts/routes.ts';
+import { httpHandler } from '#platform/http/handler.ts';
+
+// An administrator withdraws a run not yet approved (a staging one too: its staging stops).
+export const handler = httpHandler(cancelPayoutRun, ({ params, body, principal, headers }) =>
+  closeRun(CANCELLATION, params.runId, body.reason, principal, headers),
+);

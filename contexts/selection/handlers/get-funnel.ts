@@ -1,0 +1,15 @@
+import { getFunnel } from '#contexts/selection/routes.ts';
+import { funnel } from '#contexts/selection/rules/screening.ts';
+import { getSelection } from '#contexts/selection/store/selection.ts';
+import { countApplicants, getWave } from '#contexts/waves/store/waves.ts';
+import { httpHandler } from '#platform/http/handler.ts';
+import { problems } from '#platform/http/problem.ts';
+
+// Before the selection has counted, only the number who joined is known.
+export const handler = httpHandler(getFunnel, async ({ params }) => {
+  const wave = await getWave(params.waveId);
+  if (!wave) throw problems.notFound('No such wave.');
+  const counts = (await getSelection(wave.waveId))?.counts;
+  const stages = counts ? funnel(counts) : [{ stage: 'joined', count: await countApplicants(wave.waveId) }];
+  return { status: 200, body: { waveId: wave.waveId, quota: wave.quota, stages } };
+});

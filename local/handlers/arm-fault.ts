@@ -1,0 +1,8 @@
+import { armFault } from '#local/routes.ts';
+import { faults } from '#platform/faults.ts';
+import { httpHandler } from '#platform/http/handler.ts';
+
+export const handler = httpHandler(armFault, async ({ body }) => {
+  faults.arm(body);
+  return { status: 200, body: { point: body.point, fired: 0 } };
+});

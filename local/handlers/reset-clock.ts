@@ -1,0 +1,8 @@
+import { resetClock } from '#local/routes.ts';
+import { clock } from '#platform/clock.ts';
+import { httpHandler } from '#platform/http/handler.ts';
+
+export const handler = httpHandler(resetClock, async () => {
+  clock.reset();
+  return { status: 200, body: { now: clock.now().toISOString() } };
+});

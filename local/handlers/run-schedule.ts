@@ -1,0 +1,15 @@
+import { schedules } from '#contexts/selection/schedules.ts';
+import { runSchedule } from '#local/routes.ts';
+import { httpHandler } from '#platform/http/handler.ts';
+import { problems } from '#platform/http/problem.ts';
+import { runWithUses } from '#platform/uses.ts';
+
+export const handler = httpHandler(runSchedule, async ({ params }) => {
+  const schedule = schedules.find((s) => s.name === params.name);
+  if (!schedule) throw problems.notFound('No such schedule.');
+  const job = (await import(`../${schedule.handler}.ts`)) as {
+    handler: () => Promise<Record<string, unknown>>;
+  };
+  // Run as the schedule's own function would, with its declared uses.
+  return { status: 200, body: await runWithUses(schedule.uses, job.handler, schedule.handler) };
+});

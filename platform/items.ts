@@ -1,0 +1,66 @@
+import { item } from '#platform/store/item.ts';
+
+// The platform's own items: Idempotency-Key records (http/idempotency.ts) and the audit
+// trail's records and index keys (audit-trail.ts), which contexts' money items share.
+
+export interface IdempotencyRecord {
+  state: 'RUNNING' | 'DONE';
+  fingerprint: string;
+  lockedUntil: number;
+  expiresAtEpoch: number;
+  reply?: string;
+}
+
+export const idempotency = item<IdempotencyRecord>()({
+  type: 'IdempotencyRecord',
+  key: ({ hash }: { hash: string }) => ({ PK: `IDEMPOTENCY#${hash}`, SK: 'IDEMPOTENCY' }),
+});
+
+/** The audit trail's hour (`yyyy-mm-ddThh`, UTC): see `auditIndex`. */
+export const auditPartition = (hour: string) => `AUDIT#${hour}`;
+
+/** What the detail of a record may hold: small, flat, never personal data (no NIK, no
+ *  account number in clear, no secret). */
+export type AuditDetail = Record<string, string | number | boolean | null>;
+
+export interface AuditRecord {
+  id: string;
+  at: string;
+  /** The administrator's accountId, `system`, or `partner:<code>`. */
+  actor: string;
+  role: string;
+  /** Dotted: `wave.created`, `partner.transition`, `payout-run.approved`, ... */
+  kind: string;
+  /** The id acted on. */
+  subject: string;
+  detail: AuditDetail;
+}
+
+/** The hour partition of an ISO 8601 UTC time: `2026-04-11T08:15:00.000Z` -> `2026-04-11T08`. */
+export const hourOf = (at: string) => at.slice(0, 13);
+
+/**
+ * The audit index keys (GSI1, contexts/audit/store/audit.ts): every item type that is part of
+ * the audit trail (audit records, ledger entries, ...) is written with these, so it is
+ * listed there without a second write. One partition per UTC hour: a partition takes at
+ * most 1,000 writes a second, and at payout rates (hundreds of thousands of ledger
+ * movements a run) a single day or a single "AUDIT" partition would throttle the very
+ * transactions that move the money; an hour spreads them over time, and a reader walks
+ * the hours newest first. `auditActor` and `auditKind` are what the trail filters on
+ * (plain attributes, read only by the index's FilterExpression; `parse` drops them).
+ */
+export function auditIndex(entry: { at: string; id: string; actor: string; kind: string }) {
+  return {
+    GSI1PK: auditPartition(hourOf(entry.at)),
+    GSI1SK: `${entry.at}#${entry.id}`,
+    auditActor: entry.actor,
+    auditKind: entry.kind,
+  };
+}
+
+/** An administrator's (or the system's, or a partner's) action: append-only (store/audit.ts). */
+export const auditRecord = item<AuditRecord>()({
+  type: 'AuditRecord',
+  key: ({ id }: { id: string }) => ({ PK: `AUDIT#${id}`, SK: 'AUDIT' }),
+  indexes: (r) => auditIndex({ at: r.at, id: r.id, actor: r.actor, kind: r.kind }),
+});
