@@ -11,7 +11,7 @@ export interface Workflow {
     TimeoutSeconds: number;
     States: Record<string, unknown>;
   };
-  /** Task state name -> handler module under functions/. */
+  /** Task state name -> handler module (platform/handlers.ts). */
   tasks: Readonly<Record<string, string>>;
   /** Every task of a workflow runs with the workflow's declared uses (platform/uses.ts). */
   uses: Uses;

@@ -9,6 +9,7 @@ import { type Problem, problems } from '#platform/http/problem.ts';
 import { mergeUses, runWithUses } from '#platform/uses.ts';
 // The table's catalogue, which runWithUses checks every command against (uses.ts useItems).
 import '#contexts/items.ts';
+import { handlerFile } from '#platform/handlers.ts';
 
 // The local stand-in for API Gateway: matches the shared route table, builds the same
 // REST (v1) proxy event API Gateway sends, and calls the handler module in-process.
@@ -62,7 +63,7 @@ export function createApiListener(routes: RouteContract[], functionsDir: URL): A
   const load = (handler: string) => {
     let loaded = modules.get(handler);
     if (!loaded) {
-      loaded = import(new URL(`${handler}.ts`, functionsDir).href).then(
+      loaded = import(new URL(handlerFile(handler), functionsDir).href).then(
         (m: { handler: LambdaHandler }) => m.handler,
       );
       modules.set(handler, loaded);

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import { clientOptions } from '#platform/config.ts';
+import { handlerFile } from '#platform/handlers.ts';
 import { logger } from '#platform/logger.ts';
 import { dlqName, type QueueConsumer } from '#platform/queues.ts';
 import { runWithUses } from '#platform/uses.ts';
@@ -183,7 +184,7 @@ export async function startQueueConsumers(options: QueueConsumersOptions) {
   const load = (handler: string) => {
     let loaded = handlers.get(handler);
     if (!loaded) {
-      loaded = import(new URL(`${handler}.ts`, options.functionsDir).href).then(
+      loaded = import(new URL(handlerFile(handler), options.functionsDir).href).then(
         (m: { handler: Handler }) => m.handler,
       );
       handlers.set(handler, loaded);

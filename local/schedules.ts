@@ -1,4 +1,5 @@
 import { schedules } from '#contexts/selection/schedules.ts';
+import { handlerFile } from '#platform/handlers.ts';
 import { logger } from '#platform/logger.ts';
 import { runWithUses } from '#platform/uses.ts';
 
@@ -10,7 +11,7 @@ export function startSchedules(functionsDir: URL, scale = Number(process.env.SCH
     setInterval(
       async () => {
         try {
-          const job = (await import(new URL(`${schedule.handler}.ts`, functionsDir).href)) as {
+          const job = (await import(new URL(handlerFile(schedule.handler), functionsDir).href)) as {
             handler: () => Promise<unknown>;
           };
           await runWithUses(schedule.uses, job.handler, schedule.handler);

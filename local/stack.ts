@@ -135,7 +135,8 @@ async function start(
   const dataDir = options.inMemory ? undefined : join(options.dir, 'dynamodb');
   if (dataDir) mkdirSync(dataDir, { recursive: true });
 
-  const functionsDir = new URL('../functions/', import.meta.url);
+  // Handler files are found from the repository root (platform/handlers.ts).
+  const functionsDir = new URL('../', import.meta.url);
   const engines = [
     track(startDynamo(dataDir, signal), (d) => d.stop()),
     track(startQueues(), (q) => q.stop()),

@@ -18,6 +18,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { assertSupported, matchesPattern } from '#local/event-pattern.ts';
 import { clientOptions } from '#platform/config.ts';
 import type { StreamConsumer } from '#platform/consumers.ts';
+import { handlerFile } from '#platform/handlers.ts';
 import { logger } from '#platform/logger.ts';
 import { runWithUses } from '#platform/uses.ts';
 
@@ -136,7 +137,7 @@ export async function startStreamConsumer(options: StreamOptions) {
   const pause = (ms: number) => sleep(ms, undefined, { signal: abort.signal }).catch(() => undefined);
   let handler: Promise<Handler> | undefined;
   const load = () =>
-    (handler ??= import(new URL(`${consumer.handler}.ts`, options.functionsDir).href).then(
+    (handler ??= import(new URL(handlerFile(consumer.handler), options.functionsDir).href).then(
       (m: { handler: Handler }) => m.handler,
     ));
 

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { type WorkflowName, workflows } from '#contexts/workflows.ts';
+import { handlerFile } from '#platform/handlers.ts';
 import { runWithUses } from '#platform/uses.ts';
 import { type EndedWithoutCatch, executionStatusEvent } from '#platform/workflows/ended.ts';
 
@@ -53,7 +54,9 @@ export async function startWorkflows(functionsDir: URL, options: { retryInterval
     const retryIntervalOverrides: Record<string, number> = {};
     for (const [state, module] of Object.entries(workflow.tasks)) {
       handlers[state] = async (input) => {
-        const loaded = (await import(new URL(`${module}.ts`, functionsDir).href)) as { handler: Handler };
+        const loaded = (await import(new URL(handlerFile(module), functionsDir).href)) as {
+          handler: Handler;
+        };
         return runWithUses(workflow.uses, () => loaded.handler(input), module);
       };
       retryIntervalOverrides[state] = options.retryIntervalMs ?? 50;

@@ -11,7 +11,7 @@ export interface EventPattern {
 }
 
 export interface StreamConsumer {
-  /** Module path under functions/, without extension. */
+  /** Handler module, `<context>/<name>` (platform/handlers.ts). */
   handler: string;
   /** Event source filter (Lambda FilterCriteria pattern) on the record as Lambda sees it. */
   filter: EventPattern;

@@ -11,7 +11,7 @@ import type { Uses } from '#platform/uses.ts';
 export interface QueueConsumer {
   /** The queue's name (its DLQ is `<queue>-dlq`, see dlqName). */
   queue: string;
-  /** Module path under functions/, without extension. */
+  /** Handler module, `<context>/<name>` (platform/handlers.ts). */
   handler: string;
   /** Messages per invocation (1-10 for a standard queue without a batching window). */
   batchSize: number;

@@ -15,6 +15,7 @@ import { reservedConcurrencyOf } from '#cdk/constructs/concurrency.ts';
 import { acknowledgeExecutionReads, acknowledgeFunctionFindings } from '#cdk/constructs/findings.ts';
 import { tableStatements } from '#cdk/constructs/table-grants.ts';
 import type { WorkflowName } from '#contexts/workflows.ts';
+import { handlerFile } from '#platform/handlers.ts';
 import { environmentFor, type Uses } from '#platform/uses.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
@@ -37,7 +38,7 @@ export interface AppResources {
 }
 
 export interface AppFunctionProps {
-  /** Module path under functions/, without extension, e.g. `accounts/create-account`. */
+  /** Handler module, `<context>/<name>` (platform/handlers.ts), e.g. `accounts/create-account`. */
   handler: string;
   /** What it uses (platform/uses.ts): granted, and its environment set, here and only here. */
   uses: Uses;
@@ -72,7 +73,7 @@ export function appFunction(scope: Construct, id: string, props: AppFunctionProp
     : functionRole(scope, `${id}Role`, logGroup, props.uses, props.resources);
   const fn = new NodejsFunction(scope, id, {
     role,
-    entry: root(`functions/${props.handler}.ts`),
+    entry: root(handlerFile(props.handler)),
     handler: 'handler',
     projectRoot: root(''),
     depsLockFilePath: root('package-lock.json'),

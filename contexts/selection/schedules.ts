@@ -5,7 +5,7 @@
 export const schedules = [
   {
     name: 'revoke-missed-deadlines',
-    handler: 'schedules/revoke-missed-deadlines',
+    handler: 'selection/revoke-missed-deadlines',
     description: 'Revoke participants who bought no course by their deadline',
     /** EventBridge schedule expression; the local timer uses the same period. */
     rate: { minutes: 15 },

@@ -6,7 +6,7 @@
 //   Screen (Map over segments, page loop) -> Cut -> Announce (same) -> Finish
 //   any failure -> RecordFailure -> SelectionFailed
 
-/** Task state name -> handler module under functions/. */
+/** Task state name -> handler module (platform/handlers.ts). */
 export const selectionTasks = {
   ScreenPage: 'selection/screen-page',
   Cut: 'selection/cut',

@@ -45,7 +45,7 @@ export interface ResponseSpec {
 
 /**
  * One declaration per route: the method and path, who may call it, the module under
- * functions/ that serves it, and its schemas. The CDK app, the local adapter, the
+ * contexts/<context>/handlers/ that serves it, and its schemas. The CDK app, the local adapter, the
  * handler itself and the OpenAPI document all read this one object.
  */
 export interface RouteContract<
@@ -57,7 +57,7 @@ export interface RouteContract<
   method: HttpMethod;
   path: string;
   access: Access;
-  /** Module path under functions/, without extension, e.g. `accounts/create-account`. */
+  /** Handler module, `<context>/<name>` (platform/handlers.ts), e.g. `accounts/create-account`. */
   handler: string;
   /** What its function uses (table, secrets, workflows...): its IAM grants and environment
    *  on AWS, enforced locally (platform/uses.ts); the HTTP layer's own needs are added. */

@@ -4,6 +4,7 @@ import { deployedRoutes } from '#contexts/routes.ts';
 import { schedules } from '#contexts/selection/schedules.ts';
 import { type WorkflowName, workflows } from '#contexts/workflows.ts';
 import { consumers } from '#platform/consumers.ts';
+import { handlerFile } from '#platform/handlers.ts';
 import type { RouteContract } from '#platform/http/contract.ts';
 import { routeUses } from '#platform/http/contract.ts';
 import { queueConsumers } from '#platform/queues.ts';
@@ -18,7 +19,7 @@ import { environmentFor, mergeUses, type Uses } from '#platform/uses.ts';
 export type FunctionKind = 'route' | 'task' | 'queue' | 'stream' | 'schedule';
 
 export interface DeployedFunction {
-  /** Module path under functions/, without extension: the CDK app's `handler`. */
+  /** Handler module, `<context>/<name>` (platform/handlers.ts): the CDK app's `handler`. */
   handler: string;
   kind: FunctionKind;
   uses: Uses;
@@ -28,7 +29,7 @@ export interface DeployedFunction {
 }
 
 export const entryOf = (handler: string) =>
-  fileURLToPath(new URL(`../../functions/${handler}.ts`, import.meta.url));
+  fileURLToPath(new URL(`../../${handlerFile(handler)}`, import.meta.url));
 
 /** The deployed functions, sorted by handler; one per handler module, as the CDK app makes them. */
 export function deployedFunctions(): DeployedFunction[] {

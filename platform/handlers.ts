@@ -1,0 +1,9 @@
+// Where a handler module's file is, from the repository root. Handler names are logical,
+// `<context>/<name>` (the CDK app's construct ids and per-context stacks follow them); the
+// file is in its context's folder, contexts/<context>/handlers/<name>.ts. `_local/<name>`
+// are the local stack's own, local/handlers/<name>.ts, which nothing deployed names.
+export function handlerFile(handler: string): string {
+  const [context, name] = handler.split('/');
+  if (!context || !name) throw new Error(`handler ${handler}: expected <context>/<name>`);
+  return context === '_local' ? `local/handlers/${name}.ts` : `contexts/${context}/handlers/${name}.ts`;
+}
