@@ -10,13 +10,7 @@ import { course } from '#contexts/catalog/items.ts';
 import { ledgerEntry } from '#contexts/ledger/items.ts';
 import { listFlag, participation, priorityFlag } from '#contexts/lists/items.ts';
 import { outbox } from '#contexts/notifications/items.ts';
-import {
-  acceptedSignature,
-  partner,
-  partnerAudit,
-  partnerCode,
-  partnerCredential,
-} from '#contexts/partners/items.ts';
+import { partner, partnerAudit, partnerCode, partnerCredential } from '#contexts/partners/items.ts';
 import {
   payoutAccount,
   payoutBatch,
@@ -40,7 +34,7 @@ import {
   selectionLock,
 } from '#contexts/selection/items.ts';
 import { application, wave } from '#contexts/waves/items.ts';
-import { auditRecord, idempotency } from '#platform/items.ts';
+import { acceptedSignature, auditRecord, idempotency } from '#platform/items.ts';
 import type { ItemType, RawItem } from '#platform/store/item.ts';
 import { useItems } from '#platform/uses.ts';
 

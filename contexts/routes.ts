@@ -9,16 +9,15 @@ import * as purchases from '#contexts/purchases/routes.ts';
 import * as reports from '#contexts/reports/routes.ts';
 import * as selection from '#contexts/selection/routes.ts';
 import * as waves from '#contexts/waves/routes.ts';
-import * as local from '#local/routes.ts';
 import type { RouteContract } from '#platform/http/contract.ts';
 
-function contracts(module: Record<string, unknown>): RouteContract[] {
+export function contracts(module: Record<string, unknown>): RouteContract[] {
   return Object.values(module).filter(
     (v): v is RouteContract => typeof v === 'object' && v !== null && 'operationId' in v,
   );
 }
 
-/** Every route of the API: the CDK app deploys those that are not `localOnly`. */
+/** Every route of the API, by context (the local stack's own: local/routes.ts). */
 export const routes: RouteContract[] = [
   ...contracts(accounts),
   ...contracts(waves),
@@ -31,7 +30,6 @@ export const routes: RouteContract[] = [
   ...contracts(payouts),
   ...contracts(audit),
   ...contracts(docs),
-  ...contracts(local),
 ];
 
 export const deployedRoutes = routes.filter((r) => !r.localOnly);

@@ -5,12 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { PartnerKey } from '#contexts/payouts/payments/https.ts';
 import { PAYMENT_PARTNERS } from '#contexts/payouts/payments/partners.ts';
-import { routes } from '#contexts/routes.ts';
+import { queueConsumers } from '#contexts/payouts/queues.ts';
+import { contracts, routes } from '#contexts/routes.ts';
 import { createApiListener } from '#local/adapter.ts';
 import { ensureTable, startDynamo, startQueues } from '#local/engines.ts';
 import { startNotificationStandIns } from '#local/notifications.ts';
 import { startPaymentPartnerSimulator } from '#local/payment-partners.ts';
 import { startQueueConsumers } from '#local/queues.ts';
+import * as localRoutes from '#local/routes.ts';
 import { startSchedules } from '#local/schedules.ts';
 import { type SeededAdmin, seedAdmins, seedPartners } from '#local/seed.ts';
 import { startStreamConsumer } from '#local/streams.ts';
@@ -18,7 +20,6 @@ import { createWebServer } from '#local/web.ts';
 import { localStateMachineArn, startWorkflows } from '#local/workflows.ts';
 import { queueUrlVariable } from '#platform/config.ts';
 import { outboxConsumer } from '#platform/consumers.ts';
-import { queueConsumers } from '#platform/queues.ts';
 
 export interface StackOptions {
   /** Where keys.json, stack.json and (unless inMemory) the DynamoDB files live. */
@@ -211,7 +212,7 @@ async function start(
 
   // Two origins, as two CloudFront distributions of one build: the citizens' site and the
   // console, each serving the whole API too (the pages call it on their own origin).
-  const api = createApiListener(routes, functionsDir);
+  const api = createApiListener([...routes, ...contracts(localRoutes)], functionsDir);
   const citizensWeb = createWebServer(undefined, 'citizens');
   const consoleWeb = createWebServer(undefined, 'console');
   const servers = [

@@ -64,3 +64,9 @@ export const auditRecord = item<AuditRecord>()({
   key: ({ id }: { id: string }) => ({ PK: `AUDIT#${id}`, SK: 'AUDIT' }),
   indexes: (r) => auditIndex({ at: r.at, id: r.id, actor: r.actor, kind: r.kind }),
 });
+
+/** A partner signature accepted in the signing window (store/signatures.ts). */
+export const acceptedSignature = item<{ idempotencyKey: string; expiresAtEpoch: number }>()({
+  type: 'AcceptedSignature',
+  key: ({ hash }: { hash: string }) => ({ PK: `SIGNATURE#${hash}`, SK: 'SIGNATURE' }),
+});

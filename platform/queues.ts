@@ -5,7 +5,6 @@
 // two cannot drift. Partial batch responses (ReportBatchItemFailures) are always on: a
 // consumer returns `{ batchItemFailures: [{ itemIdentifier: messageId }] }` for the
 // messages to retry; the rest are deleted.
-import { PAYMENT_PARTNERS, payoutQueueName } from '#contexts/payouts/payments/partners.ts';
 import type { Uses } from '#platform/uses.ts';
 
 export interface QueueConsumer {
@@ -64,49 +63,3 @@ export function retryHorizonSeconds(baseSeconds: number, capSeconds: number, max
     deadLetter: lastDelivery + redeliveryDelaySeconds(maxReceiveCount, baseSeconds, capSeconds),
   };
 }
-
-/** One disbursement queue per payment partner, each drained at the rate the partner takes. */
-export const payoutQueues: QueueConsumer[] = PAYMENT_PARTNERS.map((partner) => ({
-  queue: payoutQueueName(partner.code),
-  handler: 'payouts/dispatch',
-  // One message (a batch of up to 40 instructions) per invocation: its work fits the
-  // function's timeout (see contexts/payouts/handlers/dispatch.ts).
-  batchSize: 1,
-  maxConcurrency: partner.maxConcurrency,
-  // Locally shorter for tests: local/queues.ts takes an override (PAYOUT_VISIBILITY_TIMEOUT_S).
-  // Twice the timeout: a message is never seen again while its first delivery still runs.
-  visibilityTimeoutSeconds: 240,
-  // A bank's maintenance window (four hours) must not send a batch to the DLQ. A message
-  // its dispatcher leaves for later is hidden 240 s, then 480, 960, 1920, then 3600 s per
-  // delivery: its 10th and last delivery starts 240 + 480 + 960 + 1920 + 5 x 3600 =
-  // 21,600 s (6 h) after its first, and it reaches the DLQ 3600 s after that (7 h). Before,
-  // 5 receives x 240 s gave up after 20 minutes. (retryHorizonSeconds; test/unit/queues.test.ts.)
-  maxReceiveCount: 10,
-  maxVisibilityTimeoutSeconds: 3600,
-  timeoutSeconds: 120,
-  memorySize: 512,
-  // Secrets: the data key opens the sealed account numbers.
-  uses: {
-    items: {
-      payoutInstruction: ['read', 'update'],
-      payoutBatch: 'update',
-      payoutEntry: 'put',
-      incentive: 'update',
-      // Whether the batch's partner is still LIVE (a suspended one: handed back).
-      partner: 'read',
-      partnerCode: 'read',
-      // A partner's refusal of the account itself marks it for relinking (the number's
-      // marker released, the citizen told, the refusal audited).
-      payoutAccount: ['read', 'update'],
-      payoutNumberMarker: 'delete',
-      account: 'read',
-      outbox: 'put',
-      auditRecord: 'put',
-    },
-    secrets: true,
-    payments: true,
-  },
-}));
-
-/** Every queue consumer (the CDK test checks each one's mapping and grants). */
-export const queueConsumers: QueueConsumer[] = [...payoutQueues];

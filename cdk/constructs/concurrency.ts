@@ -1,6 +1,6 @@
+import { payoutQueues } from '#contexts/payouts/queues.ts';
 import { MAX_PARALLEL_SEGMENTS } from '#contexts/selection/workflow.ts';
 import { outboxConsumer } from '#platform/consumers.ts';
-import { payoutQueues } from '#platform/queues.ts';
 
 /**
  * Concurrency reserved per handler module: the work that must go on while a registration

@@ -8,8 +8,8 @@ import { Notifications } from '#cdk/constructs/notifications.ts';
 import { Queues } from '#cdk/constructs/queues.ts';
 import { Schedules } from '#cdk/constructs/schedules.ts';
 import { Workflows } from '#cdk/constructs/workflows.ts';
+import { payoutQueues, queueConsumers } from '#contexts/payouts/queues.ts';
 import { outboxConsumer } from '#platform/consumers.ts';
-import { payoutQueues, queueConsumers } from '#platform/queues.ts';
 
 export interface WorkflowsStackProps extends StackProps {
   resources: AppResources;

@@ -41,12 +41,6 @@ export interface AuditEntry {
   note?: string;
 }
 
-/** A partner signature accepted in the signing window (store/signatures.ts). */
-export const acceptedSignature = item<{ idempotencyKey: string; expiresAtEpoch: number }>()({
-  type: 'AcceptedSignature',
-  key: ({ hash }: { hash: string }) => ({ PK: `SIGNATURE#${hash}`, SK: 'SIGNATURE' }),
-});
-
 export const partner = item<Partner>()({
   type: 'Partner',
   key: ({ partnerId }: { partnerId: string }) => ({ PK: `PARTNER#${partnerId}`, SK: 'PARTNER' }),

@@ -1,9 +1,14 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { cachedCredential, cachedPartner } from '#contexts/partners/store/partners.ts';
-import { acceptSignatureOnce, type SignedWrite } from '#contexts/partners/store/signatures.ts';
 import { clock } from '#platform/clock.ts';
 import { Problem, problems } from '#platform/http/problem.ts';
 import { takeRateToken } from '#platform/http/rate-limit.ts';
+import {
+  acceptSignatureOnce,
+  type PartnerCaller,
+  type SignedWrite,
+  signatureSeen,
+} from '#platform/http/signatures.ts';
 import type { Principal } from '#platform/principal.ts';
 import { pathWithQuery, signatureMatches, withinWindow } from '#platform/signing.ts';
 
@@ -13,13 +18,6 @@ import { pathWithQuery, signatureMatches, withinWindow } from '#platform/signing
 // a key of the other kind of partner; 429 over the partner's own rate. The key and the
 // partner are read at most every PARTNER_CACHE_TTL_MS per container, and the rate is
 // counted in memory (platform/http/rate-limit.ts): a read costs no DynamoDB call.
-
-export interface PartnerCaller {
-  principal: Principal;
-  /** A write whose signature is still to be remembered, in the route's own transaction
-   *  (`deferSignature`); absent when it was remembered here or is a read. */
-  signature?: SignedWrite;
-}
 
 export async function authenticatePartner(
   event: APIGatewayProxyEvent,
@@ -79,8 +77,5 @@ export async function authenticatePartner(
   if (!(await acceptSignatureOnce(write))) throw signatureSeen();
   return { principal };
 }
-
-export const signatureSeen = () =>
-  problems.unauthorized('This signed request was accepted before: sign each request anew.');
 
 export const DEFAULT_RATE = 100;

@@ -1,4 +1,5 @@
-import { payoutQueues, redeliveryDelaySeconds } from '#platform/queues.ts';
+import { payoutQueues } from '#contexts/payouts/queues.ts';
+import { redeliveryDelaySeconds } from '#platform/queues.ts';
 
 /**
  * The disbursement queues' redelivery as this process runs it: the declaration

@@ -1,6 +1,6 @@
+import { httpHandler } from '#contexts/http.ts';
 import { armFault } from '#local/routes.ts';
 import { faults } from '#platform/faults.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 
 export const handler = httpHandler(armFault, async ({ body }) => {
   faults.arm(body);

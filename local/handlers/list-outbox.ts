@@ -1,6 +1,6 @@
+import { httpHandler } from '#contexts/http.ts';
 import { listOutbox as readOutbox } from '#contexts/notifications/store/outbox.ts';
 import { listOutbox } from '#local/routes.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 
 export const handler = httpHandler(listOutbox, async ({ query }) => ({
   status: 200,

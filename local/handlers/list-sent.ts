@@ -1,6 +1,6 @@
+import { httpHandler } from '#contexts/http.ts';
 import { listSent } from '#local/routes.ts';
 import { outbound } from '#local/sent.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 
 // Local only: what the SES/SNS stand-ins received, read in the stack's own process.
 export const handler = httpHandler(listSent, async ({ query }) => ({

@@ -1,6 +1,6 @@
+import { httpHandler } from '#contexts/http.ts';
 import { resetClock } from '#local/routes.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 
 export const handler = httpHandler(resetClock, async () => {
   clock.reset();

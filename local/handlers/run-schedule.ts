@@ -1,6 +1,6 @@
+import { httpHandler } from '#contexts/http.ts';
 import { schedules } from '#contexts/selection/schedules.ts';
 import { runSchedule } from '#local/routes.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { problems } from '#platform/http/problem.ts';
 import { runWithUses } from '#platform/uses.ts';
 

@@ -1,6 +1,6 @@
+import { httpHandler } from '#contexts/http.ts';
 import { setClock } from '#local/routes.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 
 export const handler = httpHandler(setClock, async ({ body }) => {
   clock.set(new Date(body.now));

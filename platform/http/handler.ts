@@ -2,7 +2,6 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { authenticatePartner } from '#contexts/partners/partner-auth.ts';
 import { recordAudit } from '#platform/audit.ts';
 import { authenticate } from '#platform/http/auth.ts';
 import type { AuditField, HttpReply, Infer, RouteContract } from '#platform/http/contract.ts';
@@ -14,6 +13,7 @@ import {
   readIdempotencyKey,
 } from '#platform/http/idempotency.ts';
 import { type FieldError, Problem, problems, serverErrorBody } from '#platform/http/problem.ts';
+import type { PartnerAuthenticator } from '#platform/http/signatures.ts';
 import type { AuditDetail } from '#platform/items.ts';
 import { logger } from '#platform/logger.ts';
 import { count, publishInvocation, withInvocation } from '#platform/observability.ts';
@@ -21,6 +21,15 @@ import type { Principal } from '#platform/principal.ts';
 import { InvalidCursor } from '#platform/store/cursor.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+
+// The partners' signature check belongs to the partners context: contexts/http.ts hands
+// it over, and every handler is built from there, so the platform imports no context.
+let authenticatePartner: PartnerAuthenticator = async () => {
+  throw new Error('no partner authentication: build handlers with contexts/http.ts');
+};
+export function usePartnerAuthentication(authenticate: PartnerAuthenticator): void {
+  authenticatePartner = authenticate;
+}
 
 export interface HttpRequest<B, Q, P> {
   body: B;

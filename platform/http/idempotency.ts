@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { signatureSeen } from '#contexts/partners/partner-auth.ts';
-import { type SignedWrite, signaturePut } from '#contexts/partners/store/signatures.ts';
 import { clock } from '#platform/clock.ts';
 import type { HttpReply } from '#platform/http/contract.ts';
 import { Problem, problems } from '#platform/http/problem.ts';
+import { type SignedWrite, signaturePut, signatureSeen } from '#platform/http/signatures.ts';
 import type { IdempotencyRecord } from '#platform/items.ts';
 import { idempotency } from '#platform/items.ts';
 import { logger } from '#platform/logger.ts';

@@ -1,6 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
-import { deployedRoutes } from '#contexts/routes.ts';
 import type { RouteContract } from '#platform/http/contract.ts';
 import { MAX_BODY_BYTES } from '#platform/http/handler.ts';
 import { PROBLEM_TYPES } from '#platform/http/problem.ts';
@@ -105,7 +104,7 @@ function register(registry: OpenAPIRegistry, route: RouteContract): void {
   });
 }
 
-export function buildOpenApi(routes: RouteContract[] = deployedRoutes) {
+export function buildOpenApi(routes: RouteContract[]) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -165,12 +164,4 @@ function nullableRefs<T>(node: T): T {
     out.anyOf = [ref, { type: 'null' }];
   }
   return out as T;
-}
-
-let cached: ReturnType<typeof buildOpenApi> | undefined;
-
-/** Built on first use and kept for the life of the container. */
-export function openApiDocument() {
-  cached ??= buildOpenApi();
-  return cached;
 }

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { PAYMENT_PARTNERS } from '#contexts/payouts/payments/partners.ts';
+import { queueConsumers } from '#contexts/payouts/queues.ts';
 import { deployedRoutes } from '#contexts/routes.ts';
 import { schedules } from '#contexts/selection/schedules.ts';
 import { type WorkflowName, workflows } from '#contexts/workflows.ts';
@@ -7,7 +8,6 @@ import { consumers } from '#platform/consumers.ts';
 import { handlerFile } from '#platform/handlers.ts';
 import type { RouteContract } from '#platform/http/contract.ts';
 import { routeUses } from '#platform/http/contract.ts';
-import { queueConsumers } from '#platform/queues.ts';
 import { environmentFor, mergeUses, type Uses } from '#platform/uses.ts';
 
 // Every function the CDK app deploys, from the declarations it reads (cdk/constructs/api,

@@ -6,12 +6,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '#cdk/app.ts';
 import { handlerOf } from '#cdk/constructs/function.ts';
 import { itemType } from '#contexts/items.ts';
+import { queueConsumers } from '#contexts/payouts/queues.ts';
 import { deployedRoutes } from '#contexts/routes.ts';
 import { schedules } from '#contexts/selection/schedules.ts';
 import { workflows } from '#contexts/workflows.ts';
 import { consumers } from '#platform/consumers.ts';
 import { routeUses } from '#platform/http/contract.ts';
-import { queueConsumers } from '#platform/queues.ts';
 import { itemActions, mergeUses, type Uses } from '#platform/uses.ts';
 
 // Every function's table statements against what its declared item uses derive, in every

@@ -14,9 +14,11 @@ import { RESERVED_CONCURRENCY } from '#cdk/constructs/concurrency.ts';
 import { MANAGED_RULE_GROUPS } from '#cdk/constructs/firewall.ts';
 import { functionId, handlerOf } from '#cdk/constructs/function.ts';
 import { CITIZENS_REQUEST_FUNCTION, CONSOLE_INDEX_FUNCTION } from '#cdk/constructs/web.ts';
-import { deployedRoutes, routes } from '#contexts/routes.ts';
+import { queueConsumers } from '#contexts/payouts/queues.ts';
+import { contracts, deployedRoutes, routes } from '#contexts/routes.ts';
 import { schedules } from '#contexts/selection/schedules.ts';
 import { workflows } from '#contexts/workflows.ts';
+import * as localRoutes from '#local/routes.ts';
 import { consumers, outboxConsumer } from '#platform/consumers.ts';
 import { routeUses } from '#platform/http/contract.ts';
 import {
@@ -25,7 +27,7 @@ import {
   WEB_SECURITY_HEADERS,
   webSecurityHeaders,
 } from '#platform/http/web-headers.ts';
-import { dlqName, queueConsumers } from '#platform/queues.ts';
+import { dlqName } from '#platform/queues.ts';
 import { TABLE } from '#platform/store/table.ts';
 import { environmentFor, mergeUses, tableAccess, type Uses } from '#platform/uses.ts';
 import { deployedFunctions } from '#test/bundles/deployed.ts';
@@ -245,7 +247,7 @@ describe('api', () => {
     const inTemplates = methods().map((m) => `${m.httpMethod} ${m.resource.path}`);
     expect(inTemplates.sort()).toEqual(deployed.sort());
     expect(deployed.sort()).toEqual(local.sort());
-    for (const r of routes.filter((r) => r.localOnly)) expect(r.path).toMatch(/^\/_local\//);
+    for (const r of contracts(localRoutes)) expect(r.path).toMatch(/^\/_local\//);
     // Each method is in a template, on the one REST API.
     const apiId = logicalId(built.api.api.api);
     for (const m of methods()) {

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { PartnerKey } from '#contexts/payouts/payments/https.ts';
 import { readMetrics } from '#test/bench/metrics.ts';
 import { call, registerCitizen } from '#test/support/api.ts';
 import { participant, type TestParticipant } from '#test/support/participants.ts';
-import { onboardedPartner, type PartnerKey } from '#test/support/partners.ts';
+import { onboardedPartner } from '#test/support/partners.ts';
 import { buy, PRICE, pay, post, putCourse, slug } from '#test/support/purchases.ts';
 
 // The citizen's own reads for the dashboard: purchases with their state, surveys.

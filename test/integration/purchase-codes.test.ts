@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { PartnerKey } from '#contexts/payouts/payments/https.ts';
 import { stack } from '#test/support/api.ts';
 import { participant, type TestParticipant } from '#test/support/participants.ts';
-import { onboardedPartner, type PartnerKey } from '#test/support/partners.ts';
+import { onboardedPartner } from '#test/support/partners.ts';
 import { buy, post, putCourse, slug, wrongCodes } from '#test/support/purchases.ts';
 import { ledgerOf, participantsOf } from '#test/support/selection.ts';
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { PartnerKey } from '#contexts/payouts/payments/https.ts';
 import { call, latestCode, stack } from '#test/support/api.ts';
 import { participant, type TestParticipant } from '#test/support/participants.ts';
-import { onboardedPartner, type PartnerKey } from '#test/support/partners.ts';
+import { onboardedPartner } from '#test/support/partners.ts';
 import { putCourse } from '#test/support/purchases.ts';
 import { ledgerOf, participantsOf } from '#test/support/selection.ts';
 import { signatureHeaders } from '../../scripts/sign-request.ts';

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { PartnerKey } from '#contexts/payouts/payments/https.ts';
 import { call } from '#test/support/api.ts';
 import { participant, type TestParticipant } from '#test/support/participants.ts';
-import { onboardedPartner, type PartnerKey, signed } from '#test/support/partners.ts';
+import { onboardedPartner, signed } from '#test/support/partners.ts';
 import { pay, post, putCourse, redeem, slug } from '#test/support/purchases.ts';
 
 // Hostile or impossible input on the purchase routes: survey answers, completion dates,

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { PartnerKey } from '#contexts/payouts/payments/https.ts';
 import { latestCode, stack } from '#test/support/api.ts';
 import { participant } from '#test/support/participants.ts';
-import { onboardedPartner, type PartnerKey, signed } from '#test/support/partners.ts';
+import { onboardedPartner, signed } from '#test/support/partners.ts';
 import { ledgerOf, participantsOf } from '#test/support/selection.ts';
 
 // Random sequences of purchase operations by three platforms on one participant's card:

@@ -8,10 +8,11 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { payoutQueues } from '#contexts/payouts/queues.ts';
 import { startQueues } from '#local/engines.ts';
 import { startQueueConsumers } from '#local/queues.ts';
 import { queueUrlVariable } from '#platform/config.ts';
-import { dlqName, payoutQueues, type QueueConsumer } from '#platform/queues.ts';
+import { dlqName, type QueueConsumer } from '#platform/queues.ts';
 import { sendBatch } from '#platform/queues-client.ts';
 import { AccessDenied, runWithUses } from '#platform/uses.ts';
 import { stack } from '#test/support/api.ts';

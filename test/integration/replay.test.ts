@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { PartnerKey } from '#contexts/payouts/payments/https.ts';
 import { call, stack } from '#test/support/api.ts';
 import { participant } from '#test/support/participants.ts';
-import { onboardedPartner, type PartnerKey, signed } from '#test/support/partners.ts';
+import { onboardedPartner, signed } from '#test/support/partners.ts';
 import { signatureHeaders } from '../../scripts/sign-request.ts';
 
 // A captured signed request must never act twice (API.md "Replays"): the signature is

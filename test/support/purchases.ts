@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import type { PartnerKey } from '#contexts/payouts/payments/https.ts';
 import { call, latestCode } from '#test/support/api.ts';
 import type { TestParticipant } from '#test/support/participants.ts';
-import { type PartnerKey, seeded, signed } from '#test/support/partners.ts';
+import { seeded, signed } from '#test/support/partners.ts';
 
 // Purchases as platforms make them in tests: signed requests, a fresh Idempotency-Key each.
 export const PRICE = 1_000_000;

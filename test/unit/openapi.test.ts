@@ -1,8 +1,10 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { handler } from '#contexts/docs/handlers/get-openapi.ts';
-import { deployedRoutes, routes } from '#contexts/routes.ts';
-import { buildOpenApi, openApiDocument } from '#platform/http/openapi.ts';
+import { openApiDocument } from '#contexts/docs/openapi.ts';
+import { contracts, deployedRoutes, routes } from '#contexts/routes.ts';
+import * as localRoutes from '#local/routes.ts';
+import { buildOpenApi } from '#platform/http/openapi.ts';
 
 type Operation = {
   operationId: string;
@@ -68,7 +70,8 @@ describe('OpenAPI document', () => {
     );
     expect(documented.sort()).toEqual(deployedRoutes.map((r) => `${r.method} ${r.path}`).sort());
     expect(Object.keys(paths).filter((p) => p.startsWith('/_local'))).toEqual([]);
-    expect(routes.some((r) => r.localOnly)).toBe(true);
+    expect(routes.some((r) => r.localOnly)).toBe(false);
+    expect(contracts(localRoutes).every((r) => r.localOnly)).toBe(true);
   });
 
   it('gives every operation a unique operationId', () => {

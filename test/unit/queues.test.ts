@@ -1,13 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isDead } from '#contexts/payouts/dead-letter.ts';
 import type { PayoutBatch } from '#contexts/payouts/items.ts';
+import { payoutQueues } from '#contexts/payouts/queues.ts';
 import { payoutRedelivery } from '#contexts/payouts/redelivery.ts';
-import {
-  payoutQueues,
-  redeliveryDelaySeconds,
-  retryHorizonSeconds,
-  SQS_MAX_VISIBILITY_SECONDS,
-} from '#platform/queues.ts';
+import { redeliveryDelaySeconds, retryHorizonSeconds, SQS_MAX_VISIBILITY_SECONDS } from '#platform/queues.ts';
 
 const FOUR_HOURS = 4 * 3600;
 

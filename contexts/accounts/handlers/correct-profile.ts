@@ -5,9 +5,9 @@ import {
   FamilyCardFull,
   ProfileMissing,
 } from '#contexts/accounts/store/profile-correction.ts';
+import { httpHandler } from '#contexts/http.ts';
 import type { Declarations } from '#contexts/waves/rules/eligibility.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem, problems } from '#platform/http/problem.ts';
 
 // An administrator corrects what a citizen can no longer change (the KK, the

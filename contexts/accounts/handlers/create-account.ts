@@ -7,9 +7,9 @@ import {
   insertAccount,
   issueCode,
 } from '#contexts/accounts/store/accounts.ts';
+import { httpHandler } from '#contexts/http.ts';
 import { clock } from '#platform/clock.ts';
 import { hashPassword } from '#platform/crypto.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem } from '#platform/http/problem.ts';
 
 export const handler = httpHandler(createAccount, async ({ body }) => {

@@ -1,11 +1,11 @@
 import { createSession } from '#contexts/accounts/routes.ts';
 import { signInRecord } from '#contexts/accounts/store/accounts.ts';
 import { claimSignIn } from '#contexts/accounts/store/sign-in-throttle.ts';
+import { httpHandler } from '#contexts/http.ts';
 import { clock } from '#platform/clock.ts';
 import { hashPassword, verifyPassword } from '#platform/crypto.ts';
 import { issueToken, TOKEN_LIFETIME_S } from '#platform/http/auth.ts';
 import type { HttpReply } from '#platform/http/contract.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem } from '#platform/http/problem.ts';
 
 // Hashing a dummy password for unknown emails keeps the timing of both refusals alike.

@@ -3,11 +3,11 @@ import { getMe } from '#contexts/accounts/routes.ts';
 import { isExpired } from '#contexts/accounts/rules/accounts.ts';
 import { getEmailMarker } from '#contexts/accounts/store/accounts.ts';
 import { accountItems } from '#contexts/accounts/store/profiles.ts';
+import { httpHandler } from '#contexts/http.ts';
 import { payoutAccount as payoutAccountItem } from '#contexts/payouts/items.ts';
 import { outcome as outcomeItem, participant as participantItem } from '#contexts/selection/items.ts';
 import { application } from '#contexts/waves/items.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { problems } from '#platform/http/problem.ts';
 import { pick, pickAll } from '#platform/store/item.ts';
 

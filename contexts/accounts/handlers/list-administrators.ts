@@ -1,6 +1,6 @@
 import { account } from '#contexts/accounts/items.ts';
 import { listAdministrators } from '#contexts/accounts/routes.ts';
-import { httpHandler } from '#platform/http/handler.ts';
+import { httpHandler } from '#contexts/http.ts';
 import { getMany } from '#platform/store/batch.ts';
 
 // Who an accountId of the audit trail or of a payout run is: the console shows names and

@@ -4,8 +4,8 @@ import { KK_MESSAGES, NIK_MESSAGES, validateKk, validateNik } from '#contexts/ac
 import { isProvinceCode } from '#contexts/accounts/rules/provinces.ts';
 import { AccountInactive } from '#contexts/accounts/store/accounts.ts';
 import { DuplicateNik, NikLocked, ProfileLocked, saveProfile } from '#contexts/accounts/store/profiles.ts';
+import { httpHandler } from '#contexts/http.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem, problems } from '#platform/http/problem.ts';
 
 export const handler = httpHandler(putProfile, async ({ body, principal }) => {

@@ -2,8 +2,8 @@ import { resendCode } from '#contexts/accounts/routes.ts';
 import { RESEND_INTERVAL_MS } from '#contexts/accounts/rules/verification.ts';
 import { getEmailMarker } from '#contexts/accounts/store/accounts.ts';
 import { replaceCode } from '#contexts/accounts/store/verification.ts';
+import { httpHandler } from '#contexts/http.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 
 // Always 202: whether an account exists or a code was actually sent is not revealed.
 export const handler = httpHandler(resendCode, async ({ body }) => {

@@ -1,8 +1,8 @@
 import { verifyAccount } from '#contexts/accounts/routes.ts';
 import { MAX_CODE_ATTEMPTS } from '#contexts/accounts/rules/verification.ts';
 import { verifyCode } from '#contexts/accounts/store/verification.ts';
+import { httpHandler } from '#contexts/http.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem } from '#platform/http/problem.ts';
 
 const invalid = () => new Problem('invalid-code', 'The code is wrong or was never sent.');

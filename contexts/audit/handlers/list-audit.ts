@@ -1,6 +1,6 @@
 import { listAudit } from '#contexts/audit/routes.ts';
 import { AuditRangeRefused, auditPage } from '#contexts/audit/store/audit.ts';
-import { httpHandler } from '#platform/http/handler.ts';
+import { httpHandler } from '#contexts/http.ts';
 import { problems } from '#platform/http/problem.ts';
 
 export const handler = httpHandler(listAudit, async ({ query }) => {

@@ -1,6 +1,6 @@
 import { getCourse } from '#contexts/catalog/routes.ts';
 import { getCourse as readCourse } from '#contexts/catalog/store/courses.ts';
-import { httpHandler } from '#platform/http/handler.ts';
+import { httpHandler } from '#contexts/http.ts';
 import { problems } from '#platform/http/problem.ts';
 
 export const handler = httpHandler(getCourse, async ({ params, principal }) => {

@@ -1,7 +1,7 @@
 import { putCourse } from '#contexts/catalog/routes.ts';
 import { upsertCourse } from '#contexts/catalog/store/courses.ts';
+import { httpHandler } from '#contexts/http.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 
 // The course is filed under the calling platform: it can only ever touch its own.
 export const handler = httpHandler(putCourse, async ({ params, body, principal }) => {

@@ -1,6 +1,6 @@
+import { openApiDocument } from '#contexts/docs/openapi.ts';
 import { getOpenApi } from '#contexts/docs/routes.ts';
-import { httpHandler } from '#platform/http/handler.ts';
-import { openApiDocument } from '#platform/http/openapi.ts';
+import { httpHandler } from '#contexts/http.ts';
 
 export const handler = httpHandler(getOpenApi, async () => ({
   status: 200,

@@ -1,8 +1,8 @@
+import { httpHandler } from '#contexts/http.ts';
 import { importExclusions } from '#contexts/lists/routes.ts';
 import { isExclusionList } from '#contexts/lists/rules/lists.ts';
 import { importFlags } from '#contexts/lists/store/lists.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { problems } from '#platform/http/problem.ts';
 
 export const handler = httpHandler(importExclusions, async ({ params, body }) => {

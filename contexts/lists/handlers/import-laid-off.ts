@@ -1,7 +1,7 @@
+import { httpHandler } from '#contexts/http.ts';
 import { importLaidOff } from '#contexts/lists/routes.ts';
 import { importFlags } from '#contexts/lists/store/lists.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 
 export const handler = httpHandler(importLaidOff, async ({ body }) => {
   const imported = await importFlags('priority:laid-off', body.niks, clock.now());

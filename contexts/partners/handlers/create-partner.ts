@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { httpHandler } from '#contexts/http.ts';
 import { partnerView } from '#contexts/partners/handlers/view.ts';
 import type { Partner } from '#contexts/partners/items.ts';
 import { createPartner } from '#contexts/partners/routes.ts';
 import { insertPartner } from '#contexts/partners/store/partners.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem } from '#platform/http/problem.ts';
 
 export const handler = httpHandler(createPartner, async ({ body, principal }) => {

@@ -1,7 +1,7 @@
+import { httpHandler } from '#contexts/http.ts';
 import { partnerView } from '#contexts/partners/handlers/view.ts';
 import { getPartner } from '#contexts/partners/routes.ts';
 import { auditTrail, listCredentials, getPartner as readPartner } from '#contexts/partners/store/partners.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { problems } from '#platform/http/problem.ts';
 
 export const handler = httpHandler(getPartner, async ({ params }) => {

@@ -1,7 +1,7 @@
+import { httpHandler } from '#contexts/http.ts';
 import { issuePartnerKey } from '#contexts/partners/routes.ts';
 import { getPartner, issueCredential, TooManyKeys } from '#contexts/partners/store/partners.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem, problems } from '#platform/http/problem.ts';
 
 export const handler = httpHandler(issuePartnerKey, async ({ params, principal }) => {

@@ -1,8 +1,8 @@
+import { httpHandler } from '#contexts/http.ts';
 import type { Partner } from '#contexts/partners/items.ts';
 import { listPaymentPartners } from '#contexts/partners/routes.ts';
 import { listPartners } from '#contexts/partners/store/partners.ts';
 import { PAYMENT_PARTNERS } from '#contexts/payouts/payments/partners.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 
 // What a citizen may link a payout account with: the payment partners that are LIVE in the
 // registry (data, moved by administrators) and that this deployment can pay through

@@ -1,7 +1,7 @@
+import { httpHandler } from '#contexts/http.ts';
 import { revokePartnerKey } from '#contexts/partners/routes.ts';
 import { revokeCredential } from '#contexts/partners/store/partners.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { problems } from '#platform/http/problem.ts';
 
 export const handler = httpHandler(revokePartnerKey, async ({ params, principal }) => {

@@ -1,3 +1,4 @@
+import { httpHandler } from '#contexts/http.ts';
 import { partnerView } from '#contexts/partners/handlers/view.ts';
 import { transitionPartner } from '#contexts/partners/routes.ts';
 import { type PartnerStatus, transitionRefusal } from '#contexts/partners/rules/partners.ts';
@@ -7,7 +8,6 @@ import {
   TransitionConflict,
 } from '#contexts/partners/store/partners.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem, problems } from '#platform/http/problem.ts';
 
 export const handler = httpHandler(transitionPartner, async ({ params, body, principal }) => {

@@ -1,3 +1,4 @@
+import { httpHandler } from '#contexts/http.ts';
 import { handBackNotLive } from '#contexts/payouts/hand-back.ts';
 import { auditOf, requestKey } from '#contexts/payouts/handlers/close-run.ts';
 import { runView } from '#contexts/payouts/handlers/views.ts';
@@ -6,7 +7,6 @@ import { allBatches, getRun, moveRunWith, totalsOf } from '#contexts/payouts/sto
 import { MAX_POLL_SECONDS, type PayoutDisburseInput } from '#contexts/payouts/workflow.ts';
 import { clock } from '#platform/clock.ts';
 import { config } from '#platform/config.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem, problems } from '#platform/http/problem.ts';
 import { startExecution } from '#platform/workflows/client.ts';
 

@@ -1,4 +1,5 @@
 import { judgeCode, MAX_CODE_ATTEMPTS } from '#contexts/accounts/rules/verification.ts';
+import { httpHandler } from '#contexts/http.ts';
 import { confirmPayoutAccount } from '#contexts/payouts/routes.ts';
 import {
   countWrongPayoutCode,
@@ -8,7 +9,6 @@ import {
 import { countWrongCodeToday, wrongCodesToday } from '#contexts/payouts/store/payout-limits.ts';
 import { clock } from '#platform/clock.ts';
 import { hashCode } from '#platform/crypto.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem, problems } from '#platform/http/problem.ts';
 
 // Five wrong codes lock linking for the day: the count is the participant's of the day,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { httpHandler } from '#contexts/http.ts';
 import { runView } from '#contexts/payouts/handlers/views.ts';
 import type { PayoutRun } from '#contexts/payouts/items.ts';
 import { createPayoutRun } from '#contexts/payouts/routes.ts';
@@ -9,7 +10,6 @@ import type { PayoutStageInput } from '#contexts/payouts/workflow.ts';
 import { DUE_SHARDS } from '#contexts/purchases/items.ts';
 import { clock } from '#platform/clock.ts';
 import { config } from '#platform/config.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem } from '#platform/http/problem.ts';
 import { startExecution } from '#platform/workflows/client.ts';
 

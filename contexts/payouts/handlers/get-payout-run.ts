@@ -1,7 +1,7 @@
+import { httpHandler } from '#contexts/http.ts';
 import { runView } from '#contexts/payouts/handlers/views.ts';
 import { getPayoutRun } from '#contexts/payouts/routes.ts';
 import { allBatches, getRun, totalsOf } from '#contexts/payouts/store/payouts.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { problems } from '#platform/http/problem.ts';
 
 export const handler = httpHandler(getPayoutRun, async ({ params }) => {

@@ -1,8 +1,8 @@
 import * as z from 'zod';
+import { httpHandler } from '#contexts/http.ts';
 import { instructionView } from '#contexts/payouts/handlers/views.ts';
 import { listPayoutInstructions } from '#contexts/payouts/routes.ts';
 import { getRun, instructionsPage } from '#contexts/payouts/store/payouts.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { problems } from '#platform/http/problem.ts';
 import { sealCursor, startOf } from '#platform/store/cursor.ts';
 

@@ -1,6 +1,6 @@
+import { httpHandler } from '#contexts/http.ts';
 import { listPayoutRuns } from '#contexts/payouts/routes.ts';
 import { runsPage } from '#contexts/payouts/store/payouts.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { IndexCursor, sealCursor, startOf } from '#platform/store/cursor.ts';
 
 export const handler = httpHandler(listPayoutRuns, async ({ query }) => {

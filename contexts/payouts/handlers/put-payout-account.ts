@@ -2,6 +2,7 @@ import { inactiveAccount } from '#contexts/accounts/account-guard.ts';
 import { account as accountItem, profile as profileItem } from '#contexts/accounts/items.ts';
 import { AccountInactive, issueCode } from '#contexts/accounts/store/accounts.ts';
 import { accountItems } from '#contexts/accounts/store/profiles.ts';
+import { httpHandler } from '#contexts/http.ts';
 import { findPartnerByCode } from '#contexts/partners/store/partners.ts';
 import { payoutAccount } from '#contexts/payouts/items.ts';
 import { paymentPartners } from '#contexts/payouts/payments/https.ts';
@@ -27,7 +28,6 @@ import { participant } from '#contexts/selection/items.ts';
 import { clock } from '#platform/clock.ts';
 import { decrypt } from '#platform/crypto.ts';
 import type { HttpReply } from '#platform/http/contract.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem, problems } from '#platform/http/problem.ts';
 import { pick } from '#platform/store/item.ts';
 

@@ -1,10 +1,10 @@
+import { httpHandler } from '#contexts/http.ts';
 import { paymentPartners } from '#contexts/payouts/payments/https.ts';
 import { PartnerTimeout, PartnerUnavailable, type SettlementLine } from '#contexts/payouts/payments/port.ts';
 import { compare, partnerDays, reportedLines } from '#contexts/payouts/reconcile.ts';
 import { reconcilePayoutRun } from '#contexts/payouts/routes.ts';
 import { allBatches, batchInstructions, getRun, setRunFields } from '#contexts/payouts/store/payouts.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem, problems } from '#platform/http/problem.ts';
 
 export const handler = httpHandler(reconcilePayoutRun, async ({ params }) => {

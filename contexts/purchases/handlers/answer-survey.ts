@@ -1,10 +1,10 @@
 import { inactiveAccount } from '#contexts/accounts/account-guard.ts';
 import { AccountInactive } from '#contexts/accounts/store/accounts.ts';
+import { httpHandler } from '#contexts/http.ts';
 import { answerSurvey } from '#contexts/purchases/routes.ts';
 import { participantOf, recordSurvey } from '#contexts/purchases/store/purchases.ts';
 import { getWave } from '#contexts/waves/store/waves.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem, problems } from '#platform/http/problem.ts';
 
 // Survey incentives (DOMAIN.md: Rp 50,000 per survey, 3 or 2 surveys by scheme), paid

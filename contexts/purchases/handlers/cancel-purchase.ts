@@ -1,8 +1,8 @@
+import { httpHandler } from '#contexts/http.ts';
 import { ownPurchase, purchaseView } from '#contexts/purchases/handlers/view.ts';
 import { cancelPurchase } from '#contexts/purchases/routes.ts';
 import { cancelPurchase as cancel } from '#contexts/purchases/store/purchases.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem } from '#platform/http/problem.ts';
 
 export const handler = httpHandler(cancelPurchase, async ({ params, principal, idempotency }) => {

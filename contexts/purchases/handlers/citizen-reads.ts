@@ -1,3 +1,4 @@
+import { httpHandler, routesHandler } from '#contexts/http.ts';
 import { ownPurchaseView } from '#contexts/purchases/handlers/view.ts';
 import { listIncentives, listMyPurchases, listMySurveys } from '#contexts/purchases/routes.ts';
 import { surveyStatuses } from '#contexts/purchases/rules/purchases.ts';
@@ -9,7 +10,6 @@ import {
   sellersOf,
 } from '#contexts/purchases/store/purchases.ts';
 import { getWave } from '#contexts/waves/store/waves.ts';
-import { httpHandler, routesHandler } from '#platform/http/handler.ts';
 import { ApplicantIndexCursor, sealCursor, startOf } from '#platform/store/cursor.ts';
 
 // What the citizen's dashboard reads about their training: incentives, purchases and

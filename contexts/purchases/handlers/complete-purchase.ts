@@ -1,8 +1,8 @@
+import { httpHandler } from '#contexts/http.ts';
 import { ownPurchase, purchaseView } from '#contexts/purchases/handlers/view.ts';
 import { completePurchase } from '#contexts/purchases/routes.ts';
 import { completePurchase as complete } from '#contexts/purchases/store/purchases.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem, problems } from '#platform/http/problem.ts';
 
 // A certificate only after the voucher was redeemed (DOMAIN.md: certificates issued

@@ -1,10 +1,10 @@
 import { judgeCode } from '#contexts/accounts/rules/verification.ts';
+import { httpHandler } from '#contexts/http.ts';
 import { ownPurchase, purchaseView } from '#contexts/purchases/handlers/view.ts';
 import { confirmPurchase } from '#contexts/purchases/routes.ts';
 import { countWrongOtp, confirmPurchase as pay } from '#contexts/purchases/store/purchases.ts';
 import { clock } from '#platform/clock.ts';
 import { hashCode } from '#platform/crypto.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem } from '#platform/http/problem.ts';
 
 const locked = () => new Problem('code-locked', 'Five wrong codes: start a new purchase.');

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { issueCode } from '#contexts/accounts/store/accounts.ts';
+import { httpHandler } from '#contexts/http.ts';
 import { purchaseView } from '#contexts/purchases/handlers/view.ts';
 import type { Purchase } from '#contexts/purchases/items.ts';
 import { createPurchase } from '#contexts/purchases/routes.ts';
 import { type PurchaseRefusal, purchaseRefusal } from '#contexts/purchases/rules/purchases.ts';
 import { cardHolderAndCourse, insertPurchase } from '#contexts/purchases/store/purchases.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem, problems } from '#platform/http/problem.ts';
 
 const REFUSALS: Record<PurchaseRefusal, string> = {

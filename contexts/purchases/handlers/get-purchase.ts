@@ -1,6 +1,6 @@
+import { httpHandler } from '#contexts/http.ts';
 import { ownPurchase, purchaseView } from '#contexts/purchases/handlers/view.ts';
 import { getPartnerPurchase } from '#contexts/purchases/routes.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 
 export const handler = httpHandler(getPartnerPurchase, async ({ params, principal }) => ({
   status: 200,

@@ -1,9 +1,9 @@
+import { httpHandler } from '#contexts/http.ts';
 import { ownPurchase, purchaseView } from '#contexts/purchases/handlers/view.ts';
 import type { Purchase } from '#contexts/purchases/items.ts';
 import { redeemPurchase } from '#contexts/purchases/routes.ts';
 import { redeemPurchase as redeem, voucherOwner } from '#contexts/purchases/store/purchases.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem, problems } from '#platform/http/problem.ts';
 import type { Principal } from '#platform/principal.ts';
 

@@ -1,11 +1,11 @@
 import { inactiveAccount } from '#contexts/accounts/account-guard.ts';
 import { AccountInactive } from '#contexts/accounts/store/accounts.ts';
+import { httpHandler } from '#contexts/http.ts';
 import { reviewPurchase } from '#contexts/purchases/routes.ts';
 import { incentivesAfterReview } from '#contexts/purchases/rules/purchases.ts';
 import { getPurchase, participantOf, reviewPurchase as review } from '#contexts/purchases/store/purchases.ts';
 import { getWave } from '#contexts/waves/store/waves.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem, problems } from '#platform/http/problem.ts';
 
 export const handler = httpHandler(reviewPurchase, async ({ params, body, principal, idempotency }) => {

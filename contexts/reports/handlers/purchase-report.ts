@@ -1,10 +1,10 @@
+import { httpHandler } from '#contexts/http.ts';
 import type { Partner } from '#contexts/partners/items.ts';
 import { listPartners } from '#contexts/partners/store/partners.ts';
 import type { Purchase } from '#contexts/purchases/items.ts';
 import { purchasesOf } from '#contexts/purchases/store/purchases.ts';
 import { purchaseReport } from '#contexts/reports/routes.ts';
 import { FEE_FREE_PLATFORMS, platformReport, sumTotals } from '#contexts/reports/rules/reports.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 
 // Reads every platform's purchases through its index partition. Fine for the PMO's
 // daily report; at full scale this would be fed by counters or an analytics export.

@@ -1,8 +1,8 @@
 import * as z from 'zod';
+import { httpHandler } from '#contexts/http.ts';
 import { exportSelection } from '#contexts/selection/routes.ts';
 import { applicantPage, readOutcomes, type SegmentCursor } from '#contexts/selection/store/applicants.ts';
 import { getWave } from '#contexts/waves/store/waves.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { problems } from '#platform/http/problem.ts';
 import { ApplicantIndexCursor, sealCursor, startOf } from '#platform/store/cursor.ts';
 

@@ -1,8 +1,8 @@
+import { httpHandler } from '#contexts/http.ts';
 import { getFunnel } from '#contexts/selection/routes.ts';
 import { funnel } from '#contexts/selection/rules/screening.ts';
 import { getSelection } from '#contexts/selection/store/selection.ts';
 import { countApplicants, getWave } from '#contexts/waves/store/waves.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { problems } from '#platform/http/problem.ts';
 
 // Before the selection has counted, only the number who joined is known.

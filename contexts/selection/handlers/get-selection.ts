@@ -1,6 +1,6 @@
+import { httpHandler } from '#contexts/http.ts';
 import { currentSelection, selectionView } from '#contexts/selection/handlers/view.ts';
 import { getSelection } from '#contexts/selection/routes.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { problems } from '#platform/http/problem.ts';
 
 export const handler = httpHandler(getSelection, async ({ params }) => {

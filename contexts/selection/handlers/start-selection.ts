@@ -1,3 +1,4 @@
+import { httpHandler } from '#contexts/http.ts';
 import { currentSelection } from '#contexts/selection/handlers/view.ts';
 import type { SelectionRecord } from '#contexts/selection/items.ts';
 import { startSelection } from '#contexts/selection/routes.ts';
@@ -8,7 +9,6 @@ import { waveStatus } from '#contexts/waves/rules/waves.ts';
 import { getWave } from '#contexts/waves/store/waves.ts';
 import { clock } from '#platform/clock.ts';
 import { config } from '#platform/config.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem, problems } from '#platform/http/problem.ts';
 import { startExecution } from '#platform/workflows/client.ts';
 

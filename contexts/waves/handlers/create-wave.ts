@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { httpHandler } from '#contexts/http.ts';
 import { PoolTooSmall, withPoolDraw } from '#contexts/selection/store/quota-pool.ts';
 import { waveView } from '#contexts/waves/handlers/view.ts';
 import { createWave } from '#contexts/waves/routes.ts';
 import { insertWave } from '#contexts/waves/store/waves.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem } from '#platform/http/problem.ts';
 
 export const handler = httpHandler(createWave, async ({ body, principal }) => {

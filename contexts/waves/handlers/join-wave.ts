@@ -3,6 +3,7 @@ import { account as accountItem, profile as profileItem } from '#contexts/accoun
 import { accountState } from '#contexts/accounts/rules/accounts.ts';
 import { AccountInactive } from '#contexts/accounts/store/accounts.ts';
 import { accountItems } from '#contexts/accounts/store/profiles.ts';
+import { httpHandler } from '#contexts/http.ts';
 import { participant } from '#contexts/selection/items.ts';
 import { application } from '#contexts/waves/items.ts';
 import { joinWave } from '#contexts/waves/routes.ts';
@@ -11,7 +12,6 @@ import { type JoinRefusal, joinRefusal, waveStatus } from '#contexts/waves/rules
 import { cachedWave } from '#contexts/waves/store/wave-cache.ts';
 import { insertApplication, JoinRefused } from '#contexts/waves/store/waves.ts';
 import { clock } from '#platform/clock.ts';
-import { httpHandler } from '#platform/http/handler.ts';
 import { Problem, problems } from '#platform/http/problem.ts';
 import { pick } from '#platform/store/item.ts';
 

@@ -1,7 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { acceptedSignature } from '#contexts/partners/items.ts';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { problems } from '#platform/http/problem.ts';
+import { acceptedSignature } from '#platform/items.ts';
+import type { Principal } from '#platform/principal.ts';
 import { SIGNATURE_WINDOW_S } from '#platform/signing.ts';
 import { db, tableName } from '#platform/store/client.ts';
 import type { TransactItem } from '#platform/store/transact.ts';
@@ -50,3 +53,22 @@ export async function acceptSignatureOnce(write: SignedWrite): Promise<boolean> 
     throw error;
   }
 }
+
+export const signatureSeen = () =>
+  problems.unauthorized('This signed request was accepted before: sign each request anew.');
+
+export interface PartnerCaller {
+  principal: Principal;
+  /** A write whose signature is still to be remembered, in the route's own transaction
+   *  (`deferSignature`); absent when it was remembered here or is a read. */
+  signature?: SignedWrite;
+}
+
+/** Checks a partner's signed request (contexts/partners/partner-auth.ts): who it is, and a
+ *  write's signature, remembered now or handed back for the route's own transaction. */
+export type PartnerAuthenticator = (
+  event: APIGatewayProxyEvent,
+  headers: Record<string, string>,
+  kind: 'platform' | 'payment',
+  options: { idempotent?: boolean; deferSignature?: boolean },
+) => Promise<PartnerCaller>;
