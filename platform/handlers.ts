@@ -7,3 +7,7 @@ export function handlerFile(handler: string): string {
   if (!context || !name) throw new Error(`handler ${handler}: expected <context>/<name>`);
   return context === '_local' ? `local/handlers/${name}.ts` : `contexts/${context}/handlers/${name}.ts`;
 }
+
+/** The bounded context of a handler module: `purchases/create-purchase` -> `purchases`,
+ *  its folder under contexts/ and, on AWS, its nested stack (cdk/constructs/api.ts). */
+export const contextOf = (handler: string) => handler.split('/')[0]!;

@@ -17,6 +17,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type AppResources, appFunction, functionId } from '#cdk/constructs/function.ts';
+import { contextOf } from '#platform/handlers.ts';
 import type { RouteContract } from '#platform/http/contract.ts';
 import { routeUses } from '#platform/http/contract.ts';
 import { CORS } from '#platform/http/cors.ts';
@@ -39,8 +40,9 @@ export interface ApiProps {
 /** Contexts whose routes stay in the parent stack: the REST API needs a method of its own. */
 const PARENT_CONTEXTS = new Set(['docs']);
 
-/** The bounded context of a handler module: `purchases/create-purchase` -> `purchases`. */
-export const contextOf = (handler: string) => handler.split('/')[0]!;
+// A route's context is its handler's (platform/handlers.ts `contextOf`): the folder
+// contexts/<context>/ it lives in, and the nested stack it is deployed in.
+export { contextOf };
 
 /**
  * REST API (v1, Lambda proxy: the handlers take APIGatewayProxyEvent) with one method per

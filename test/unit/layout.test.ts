@@ -137,3 +137,18 @@ describe('the layout', () => {
     expect(impure).toEqual([]);
   });
 });
+
+describe('handler modules', () => {
+  it('live in their context folder, which names their stack', async () => {
+    const { contracts, routes } = await import('#contexts/routes.ts');
+    const local = await import('#local/routes.ts');
+    const { contextOf, handlerFile } = await import('#platform/handlers.ts');
+    for (const route of routes) {
+      expect(statSync(join(root, handlerFile(route.handler))).isFile()).toBe(true);
+      expect(handlerFile(route.handler).startsWith(`contexts/${contextOf(route.handler)}/handlers/`)).toBe(
+        true,
+      );
+    }
+    for (const route of contracts(local)) expect(handlerFile(route.handler)).toMatch(/^local\/handlers\//);
+  });
+});
