@@ -3,6 +3,8 @@
 // file is in its context's folder, contexts/<context>/handlers/<name>.ts. `_local/<name>`
 // are the local stack's own, local/handlers/<name>.ts, which nothing deployed names.
 export function handlerFile(handler: string): string {
+  // A bare name (a test's probe) is a file in the folder the caller resolves from.
+  if (!handler.includes('/')) return `${handler}.ts`;
   const [context, name] = handler.split('/');
   if (!context || !name) throw new Error(`handler ${handler}: expected <context>/<name>`);
   return context === '_local' ? `local/handlers/${name}.ts` : `contexts/${context}/handlers/${name}.ts`;
