@@ -34,7 +34,7 @@ const aliases = Object.entries(
 ).map(([alias, target]) => [alias.replace('*', ''), target.replace('*', '').replace(/^\.\//, '')] as const);
 
 /** Every module specifier of a source: import and export ... from, bare and dynamic imports. */
-export function specifiers(source: string): string[] {
+function specifiers(source: string): string[] {
   const text = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
   const found = text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"\n]+)['"]/gm);
   return [...found].map((m) => m[1]!);
@@ -49,7 +49,7 @@ function resolveSpecifier(from: string, spec: string): string | undefined {
 }
 
 /** The strongly connected components of more than one file (Tarjan). */
-export function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   let next = 0;
   const index = new Map<string, number>();
   const low = new Map<string, number>();
