@@ -21,8 +21,8 @@ const debits = async (p: TestParticipant) =>
   (await ledgerOf(stack(), p.accountId)).filter((e) => e.kind === 'purchase').length;
 const balanceOf = async (p: TestParticipant) =>
   (await participantsOf(stack(), [p.accountId]))[0]!.balanceIdr as number;
-const confirm = (id: string, otp: string, secondsAgo = 0) =>
-  post(platform, `/v1/partner/purchases/${id}/confirmation`, { otp }, secondsAgo);
+const confirm = (id: string, otp: string, when: number | { timestamp: number } = 0) =>
+  post(platform, `/v1/partner/purchases/${id}/confirmation`, { otp }, when);
 
 describe('purchase code guesses', () => {
   it('60 concurrent wrong codes: exactly 5 invalid-code, the rest code-locked, and the right code is refused after', async () => {
@@ -43,10 +43,12 @@ describe('purchase code guesses', () => {
     for (let round = 0; round < 3; round++) {
       const p = await participant();
       const { id, otp } = await buy(platform, p);
+      const base = Math.floor(Date.now() / 1000);
       // Four wrong codes cannot lock it, so the right code must win exactly once.
       const guesses = [
         ...wrongCodes(4, otp).map((code) => confirm(id, code)),
-        ...Array.from({ length: 16 }, (_, i) => confirm(id, otp, i)),
+        // The right code signed at 16 distinct seconds counted from one base.
+        ...Array.from({ length: 16 }, (_, i) => confirm(id, otp, { timestamp: base - i })),
       ];
       const answers = await Promise.all(guesses);
       expect(answers.filter((a) => a.status >= 500)).toEqual([]);

@@ -28,14 +28,21 @@ export async function putCourse(
   expect(r.status).toBeLessThan(300);
 }
 
-/** A signed POST; `secondsAgo` moves the timestamp back so identical requests sign differently. */
-export const post = (key: PartnerKey, path: string, body?: unknown, secondsAgo = 0) =>
+/** A signed POST; `secondsAgo` moves the timestamp back so identical requests sign
+ *  differently, or `{ timestamp }` fixes it (requests made together from one base: counting
+ *  back from each request's own "now" can give two of them the same second). */
+export const post = (
+  key: PartnerKey,
+  path: string,
+  body?: unknown,
+  when: number | { timestamp: number } = 0,
+) =>
   signed(key, {
     method: 'POST',
     path,
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     idempotencyKey: randomUUID(),
-    timestamp: Math.floor(Date.now() / 1000) - secondsAgo,
+    timestamp: typeof when === 'number' ? Math.floor(Date.now() / 1000) - when : when.timestamp,
   });
 
 export async function buy(key: PartnerKey, p: TestParticipant, courseId = 'basic') {
