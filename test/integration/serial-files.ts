@@ -14,6 +14,9 @@ export const serialGroups = {
     'notifications.test.ts',
     'logs.test.ts',
     'metrics.test.ts',
+    // Its cost check reads an operation's last metrics line, which a fuzzed or another
+    // file's request of the same route could have written.
+    'me-purchases.test.ts',
   ],
   // Payout runs: a run stages every incentive due by its period, whoever seeded it, and
   // meets a payment partner's faults or clock set by any file. The longest scenarios (the
