@@ -1,5 +1,11 @@
 import { handBackRun } from '#contexts/payouts/hand-back.ts';
-import { allotBudget, HANDED_BACK, type ShardDue } from '#contexts/payouts/rules/payouts.ts';
+import {
+  allotBudget,
+  HANDED_BACK,
+  overBudgetText,
+  type ShardDue,
+  totalDue,
+} from '#contexts/payouts/rules/payouts.ts';
 import { closeShards, openShards } from '#contexts/payouts/store/payout-staging.ts';
 import { getRun, moveRunWith } from '#contexts/payouts/store/payouts.ts';
 import { auditPut } from '#platform/audit.ts';
@@ -16,12 +22,11 @@ export const handler = workflowTask(
   async ({ runId, due }: { runId: string; due: ShardDue[] }) => {
     const run = await getRun(runId);
     if (!run) throw new Error(`payout run ${runId} not found`);
-    const dueIdr = due.reduce((sum, d) => sum + d.amountIdr, 0);
-    const dueCount = due.reduce((sum, d) => sum + d.count, 0);
+    const { dueIdr, dueCount } = totalDue(due);
     if (run.status !== 'STAGING') return { stage: false, dueIdr, dueCount };
     const allots = allotBudget(run.budgetIdr, due);
     if (allots) return { stage: await openShards(runId, allots), shards: allots, dueIdr, dueCount };
-    const closedReason = `over-budget: Rp ${dueIdr} is due to ${dueCount} incentives, over the budget of Rp ${run.budgetIdr}.`;
+    const closedReason = `over-budget: ${overBudgetText({ dueIdr, dueCount }, run.budgetIdr)}`;
     const moved = await moveRunWith(
       run,
       ['STAGING'],

@@ -3,7 +3,13 @@ import { httpHandler } from '#contexts/http.ts';
 import { runView } from '#contexts/payouts/handlers/views.ts';
 import type { PayoutRun } from '#contexts/payouts/items.ts';
 import { createPayoutRun } from '#contexts/payouts/routes.ts';
-import { emptyTally, periodEnd, periodOpen } from '#contexts/payouts/rules/payouts.ts';
+import {
+  emptyTally,
+  overBudgetText,
+  periodEnd,
+  periodOpen,
+  totalDue,
+} from '#contexts/payouts/rules/payouts.ts';
 import { anyPayable, type CountState, countPages } from '#contexts/payouts/store/payout-staging.ts';
 import { insertRun, RunOpenForPeriod } from '#contexts/payouts/store/payouts.ts';
 import type { PayoutStageInput } from '#contexts/payouts/workflow.ts';
@@ -16,7 +22,6 @@ import { startExecution } from '#platform/workflows/client.ts';
 /** Items of each shard the request itself reads: 16 queries in parallel, at most 3,200 items. */
 export const FIRST_LOOK_PAGE = 200;
 const FIRST: CountState = { cursor: null, done: false, count: 0, amountIdr: 0 };
-const sum = (shards: CountState[], field: 'count' | 'amountIdr') => shards.reduce((n, s) => n + s[field], 0);
 
 export const handler = httpHandler(createPayoutRun, async ({ body, principal }) => {
   const now = clock.now();
@@ -34,12 +39,12 @@ export const handler = httpHandler(createPayoutRun, async ({ body, principal }) 
       ...(await countPages(end, shard, FIRST, { pageSize: FIRST_LOOK_PAGE, pagesPerCall: 1 })),
     })),
   );
-  const due = { dueIdr: sum(shards, 'amountIdr'), dueCount: sum(shards, 'count') };
+  const due = totalDue(shards);
   const complete = shards.every((s) => s.done);
   if (due.dueIdr > body.budgetIdr)
     throw new Problem(
       'over-budget',
-      `${complete ? '' : 'At least '}Rp ${due.dueIdr} is due to ${due.dueCount} incentives, over the budget of Rp ${body.budgetIdr}.`,
+      `${complete ? '' : 'At least: '}${overBudgetText(due, body.budgetIdr)}`,
       { extensions: { ...due, complete } },
     );
   // A run with nothing to pay would wait for an approval of nothing: refused here.

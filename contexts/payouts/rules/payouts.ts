@@ -157,6 +157,19 @@ export interface ShardDue {
   amountIdr: number;
 }
 
+/** What a count of the due index's shards comes to: the request's first look and the
+ *  workflow's budget check add it up alike. */
+export function totalDue(due: readonly { count: number; amountIdr: number }[]) {
+  return {
+    dueIdr: due.reduce((sum, d) => sum + d.amountIdr, 0),
+    dueCount: due.reduce((sum, d) => sum + d.count, 0),
+  };
+}
+
+/** Why a run is over its budget, in the 409's detail and in a rejected run's reason. */
+export const overBudgetText = (due: { dueIdr: number; dueCount: number }, budgetIdr: number) =>
+  `Rp ${due.dueIdr} is due to ${due.dueCount} incentives, over the budget of Rp ${budgetIdr}.`;
+
 /**
  * Each shard's share of the budget for staging in parallel: what it was counted to owe,
  * plus an even part of the slack (for incentives that fall due between the count and the
@@ -167,7 +180,7 @@ export function allotBudget(
   budgetIdr: number,
   due: ShardDue[],
 ): { shard: number; allotIdr: number }[] | undefined {
-  const total = due.reduce((sum, d) => sum + d.amountIdr, 0);
+  const total = totalDue(due).dueIdr;
   if (total > budgetIdr || due.length === 0) return undefined;
   const slack = budgetIdr - total;
   const part = Math.floor(slack / due.length);
