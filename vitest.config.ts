@@ -49,6 +49,9 @@ export default defineConfig({
           globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          // A page under the whole suite's load can take seconds to render: expect.poll's
+          // default of 1 s failed a CI run on a page that was only slow (the h1 came later).
+          expect: { poll: { timeout: 15_000, interval: 100 } },
         },
       },
       {
