@@ -1,14 +1,13 @@
 import type { TestProject } from 'vitest/node';
 import { type SpawnedStack, spawnStack } from '#local/spawn-stack.ts';
+import { stackEnvironment } from './serial-files.ts';
 
 // One real local stack per integration project (the parallel files', and one per serial
 // group: test/integration/serial-files.ts); tests reach it over HTTP.
 let stack: SpawnedStack | undefined;
 
 export async function setup(project: TestProject) {
-  // Payout dispatch on test time: a partner that does not answer is given up on after
-  // 500 ms, and an unsettled queue message comes back after 20 s instead of 4 minutes.
-  stack = await spawnStack({ PAYMENT_TIMEOUT_MS: '500', PAYOUT_VISIBILITY_TIMEOUT_S: '20' });
+  stack = await spawnStack(stackEnvironment(project.name));
   project.provide('stack', stack.info);
   project.provide('stackLogFile', stack.logFile);
   project.provide('stackTerminalFile', stack.terminalFile);

@@ -16,7 +16,7 @@ import {
 } from '#test/support/payouts.ts';
 
 // A partner down longer than the retry horizon: its batch's message is delivered ten
-// times (20 s apart on test time: PAYOUT_VISIBILITY_TIMEOUT_S) and goes to the DLQ. The
+// times (a visibility timeout apart: 6 s on this group's stack, serial-files.ts) and goes to the DLQ. The
 // run does not hang: once the partner can be asked again, the workflow's progress step
 // finds the instructions unknown to it and hands them back to due; the run ends
 // COMPLETED_WITH_FAILURES saying why, and the next run pays them exactly once. A shorter
@@ -122,7 +122,7 @@ describe('a payout run through a partner outage', () => {
     const first = await stageAndApprove(admin, approver, '2020-06');
     expect(first.staged.totals.instructions).toBe(owedAll);
 
-    // Ten deliveries 20 s apart, then the DLQ; the status of each instruction cannot be
+    // Ten deliveries a visibility timeout apart, then the DLQ; the status of each instruction cannot be
     // asked while the partner is down, so the run waits, still DISBURSING.
     await expect.poll(dlqDepth, { timeout: 420_000, interval: 2000 }).toBeGreaterThan(before);
     const waiting = await call('GET', `/v1/admin/payout-runs/${first.runId}`, { token: admin });
