@@ -14,7 +14,12 @@ export const ourDays = (run: Pick<PayoutRun, 'approvedAt' | 'createdAt'>, now: D
   to: now.toISOString(),
 });
 
-export async function readPartner(runId: string, code: string, batches: PayoutBatch[], ours: { from: string; to: string }) {
+export async function readPartner(
+  runId: string,
+  code: string,
+  batches: PayoutBatch[],
+  ours: { from: string; to: string },
+) {
   const mine = batches.filter((b) => b.partnerCode === code);
   const instructions = (await Promise.all(mine.map((b) => batchInstructions(runId, b.batchId)))).flat();
   const lines = await reportedLines(paymentPartners(), code, runId, partnerDays(instructions, ours));

@@ -143,7 +143,6 @@ export function compare(
 /** The counts of the partners' parts added up (the workflow's last reconciliation step). */
 export function sumCounts(parts: readonly Counts[]): Counts {
   const all = zero();
-  for (const part of parts)
-    for (const key of Object.keys(all) as (keyof Counts)[]) all[key] += part[key];
+  for (const part of parts) for (const key of Object.keys(all) as (keyof Counts)[]) all[key] += part[key];
   return all;
 }

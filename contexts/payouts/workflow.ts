@@ -308,7 +308,12 @@ export function payoutDefinition(resource: (task: PayoutTask) => string) {
       WaitForClose: { Type: 'Wait', Seconds: HAND_BACK_WAIT_SECONDS, Next: 'NextHandBack' },
       NextHandBack: {
         Type: 'Pass',
-        Parameters: { 'runId.$': '$.runId', 'key.$': '$.key', 'looks.$': '$.handBack.looks', phase: 'handback' },
+        Parameters: {
+          'runId.$': '$.runId',
+          'key.$': '$.key',
+          'looks.$': '$.handBack.looks',
+          phase: 'handback',
+        },
         Next: 'HandBackPage',
       },
       HandedBack: { Type: 'Succeed' },

@@ -219,16 +219,18 @@ describe('a large run leaves the request to the workflow (issue 18, item 8)', ()
     const answers = await Promise.all(Array.from({ length: 10 }, () => close(runId, 'rejection', approver)));
     const won = answers.filter((r) => r.status === 200);
     expect(won).toHaveLength(1);
-    expect(answers.filter((r) => r.status === 409).map(slug)).toEqual(Array(9).fill('run-not-awaiting-approval'));
+    expect(answers.filter((r) => r.status === 409).map(slug)).toEqual(
+      Array(9).fill('run-not-awaiting-approval'),
+    );
     // The 200 answers before the hand-back: what is still pending, and that it is not done.
     expect(won[0]!.body).toMatchObject({ status: 'REJECTED', handBack: { done: false } });
     expect(won[0]!.body.handBack.pending).toBe(due);
     const handedBack = await waitForHandBack(runId);
     expect(handedBack.totals.byStatus).toMatchObject({ PENDING: 0, FAILED: due, PAID: 0 });
     expect(await statuses(payables)).toEqual(Array(due).fill('SCHEDULED'));
-    expect(
-      (await call('GET', '/_local/faults?point=payouts.hand-back')).body.fired,
-    ).toBeGreaterThanOrEqual(1);
+    expect((await call('GET', '/_local/faults?point=payouts.hand-back')).body.fired).toBeGreaterThanOrEqual(
+      1,
+    );
     expect(await auditOf('payout-run.rejected', runId)).toHaveLength(1);
 
     // The next run: a rejection races the approval; whichever wins, each incentive is
@@ -265,10 +267,17 @@ describe('a large run leaves the request to the workflow (issue 18, item 8)', ()
     expect(started[0]!.body.startedAt).toBe(started[1]!.body.startedAt);
     await expect
       .poll(
-        async () => (await call('GET', `/v1/admin/payout-runs/${paidRunId}`, { token: admin })).body.reconciliation,
+        async () =>
+          (await call('GET', `/v1/admin/payout-runs/${paidRunId}`, { token: admin })).body.reconciliation,
         { timeout: 180_000, interval: 500 },
       )
-      .toMatchObject({ status: 'DONE', matched: due, missingAtPartner: 0, unknownAtPartner: 0, amountMismatches: 0 });
+      .toMatchObject({
+        status: 'DONE',
+        matched: due,
+        missingAtPartner: 0,
+        unknownAtPartner: 0,
+        amountMismatches: 0,
+      });
     const reconciled = (await call('GET', `/v1/admin/payout-runs/${paidRunId}`, { token: admin })).body
       .reconciliation;
     expect(Object.values(reconciled.byPartner).reduce((n: number, c: any) => n + c.matched, 0)).toBe(due);

@@ -3,6 +3,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { resolveInstruction } from '#contexts/payouts/disburse.ts';
 import { handBackBatch, partnerLive } from '#contexts/payouts/hand-back.ts';
+import type { PayoutInstruction } from '#contexts/payouts/items.ts';
 import { paymentPartners } from '#contexts/payouts/payments/https.ts';
 import { payoutRedelivery } from '#contexts/payouts/redelivery.ts';
 import { refusesAccount } from '#contexts/payouts/rules/payouts.ts';
@@ -81,16 +82,23 @@ async function dispatchBatch(record: SQSRecord, killed: { fault?: InjectedFault 
   // pending goes back to due (`partner-not-live`). After a first delivery an instruction
   // may have reached the partner: its incentive keeps this reference, which the next run
   // asks about before it pays.
-  if (!(await partnerLive(message.partnerCode))) {
+  // The partner's status and the batch's instructions are read at once (two reads, one wait).
+  const [live, instructions] = await Promise.all([
+    partnerLive(message.partnerCode),
+    batchInstructions(message.runId, message.batchId),
+  ]);
+  if (!live) {
     await handBackBatch(message, 'partner-not-live', clock.now(), receive > 1);
     return;
   }
-  const instructions = await batchInstructions(message.runId, message.batchId);
   // Before any partner call: the workflow may resolve what this delivery leaves pending
   // once it can no longer be talking to the partner (redelivery.lastDeliveryOverMs).
   if (lastDelivery && instructions.some((i) => i.status === 'PENDING'))
     await markLastDelivery(message, clock.now());
   let answered = 0;
+  // What this delivery settled itself: the batch's tally is then known without reading
+  // the batch again (read again only when something was left to another or unresolved).
+  const settledHere = new Map<string, PayoutInstruction['status']>();
   await eachLimited(
     instructions.filter((i) => i.status === 'PENDING'),
     IN_FLIGHT,
@@ -109,7 +117,10 @@ async function dispatchBatch(record: SQSRecord, killed: { fault?: InjectedFault 
       }
       const now = clock.now();
       if (outcome.kind === 'paid') {
-        if ((await settlePaid(i, outcome, now)) === 'settled') count('IncentivePaid');
+        if ((await settlePaid(i, outcome, now)) === 'settled') {
+          settledHere.set(i.instructionId, 'PAID');
+          count('IncentivePaid');
+        }
       } else if (outcome.kind === 'rejected') {
         // The account itself refused: marked for relinking first (so a crash before the
         // settlement leaves it staged no more), then the incentive returns to due.
@@ -121,12 +132,23 @@ async function dispatchBatch(record: SQSRecord, killed: { fault?: InjectedFault 
             accountId: i.accountId,
             reason: outcome.reason,
           });
-        if ((await settleFailed(i, outcome.reason, now)) === 'settled') count('PayoutFailed');
+        if ((await settleFailed(i, outcome.reason, now)) === 'settled') {
+          settledHere.set(i.instructionId, 'FAILED');
+          count('PayoutFailed');
+        }
       } else logger.warn('instruction unresolved', { instructionId: i.instructionId, why: outcome.why });
     },
   );
   if (killed.fault) throw killed.fault;
-  const tally = tallyOf(await batchInstructions(message.runId, message.batchId));
+  const known = instructions.map((i) => {
+    const status = settledHere.get(i.instructionId);
+    return status ? { ...i, status } : i;
+  });
+  const tally = tallyOf(
+    known.some((i) => i.status === 'PENDING')
+      ? await batchInstructions(message.runId, message.batchId)
+      : known,
+  );
   await writeBatchTally(message, tally, clock.now());
   if (tally.pending > 0) {
     if (!lastDelivery) {

@@ -28,16 +28,33 @@ export const handler = httpHandler(reconcilePayoutRun, async ({ params }) => {
   if (!reconcilesInRequest(totalsOf(batches).all.instructions)) {
     const startedAt = now.toISOString();
     const location = `/v1/admin/payout-runs/${run.runId}`;
-    if (!(await startReconciliation(run.runId, startedAt, new Date(now.getTime() - RECONCILE_STALE_MS).toISOString())))
+    if (
+      !(await startReconciliation(
+        run.runId,
+        startedAt,
+        new Date(now.getTime() - RECONCILE_STALE_MS).toISOString(),
+      ))
+    )
       // One at a time: the caller reads the running one's result where this one's would be.
-      return { status: 202, body: { ...(await getRun(run.runId))!.reconciliation!, runId: run.runId, location } };
-    const input: PayoutReconcileInput = { phase: 'reconcile', runId: run.runId, startedAt, ours, partners: codes };
-    await startExecution(config.payoutStateMachineArn, `reconcile-${run.runId}-${now.getTime()}`, input).catch(
-      async (error: unknown) => {
-        await endReconciliation(run.runId, startedAt, { status: 'FAILED', error: 'not started' });
-        throw error;
-      },
-    );
+      return {
+        status: 202,
+        body: { ...(await getRun(run.runId))!.reconciliation!, runId: run.runId, location },
+      };
+    const input: PayoutReconcileInput = {
+      phase: 'reconcile',
+      runId: run.runId,
+      startedAt,
+      ours,
+      partners: codes,
+    };
+    await startExecution(
+      config.payoutStateMachineArn,
+      `reconcile-${run.runId}-${now.getTime()}`,
+      input,
+    ).catch(async (error: unknown) => {
+      await endReconciliation(run.runId, startedAt, { status: 'FAILED', error: 'not started' });
+      throw error;
+    });
     return { status: 202, body: { status: 'RUNNING' as const, startedAt, runId: run.runId, location } };
   }
   let read: Awaited<ReturnType<typeof readPartner>>[];

@@ -47,7 +47,11 @@ export async function endReconciliation(runId: string, startedAt: string, result
           UpdateExpression: 'SET reconciliation = :r',
           ConditionExpression: 'reconciliation.startedAt = :started AND reconciliation.#s = :running',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':r': { ...result, startedAt }, ':started': startedAt, ':running': 'RUNNING' },
+          ExpressionAttributeValues: {
+            ':r': { ...result, startedAt },
+            ':started': startedAt,
+            ':running': 'RUNNING',
+          },
         },
       },
       auditPut({
