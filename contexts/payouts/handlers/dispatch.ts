@@ -96,6 +96,9 @@ async function dispatchBatch(record: SQSRecord, killed: { fault?: InjectedFault 
   if (lastDelivery && instructions.some((i) => i.status === 'PENDING'))
     await markLastDelivery(message, clock.now());
   let answered = 0;
+  // Left pending: not tried before the work deadline, or tried and not resolved.
+  let untried = 0;
+  let unresolved = 0;
   // What this delivery settled itself: the batch's tally is then known without reading
   // the batch again (read again only when something was left to another or unresolved).
   const settledHere = new Map<string, PayoutInstruction['status']>();
@@ -103,7 +106,11 @@ async function dispatchBatch(record: SQSRecord, killed: { fault?: InjectedFault 
     instructions.filter((i) => i.status === 'PENDING'),
     IN_FLIGHT,
     async (i) => {
-      if (killed.fault || Date.now() > deadline) return;
+      if (killed.fault) return;
+      if (Date.now() > deadline) {
+        untried++;
+        return;
+      }
       const outcome = await resolveInstruction(paymentPartners(), i, await decrypt(i.accountNumberSealed), {
         ...RETRIES,
         lastDelivery,
@@ -136,7 +143,10 @@ async function dispatchBatch(record: SQSRecord, killed: { fault?: InjectedFault 
           settledHere.set(i.instructionId, 'FAILED');
           count('PayoutFailed');
         }
-      } else logger.warn('instruction unresolved', { instructionId: i.instructionId, why: outcome.why });
+      } else {
+        unresolved++;
+        logger.warn('instruction unresolved', { instructionId: i.instructionId, why: outcome.why });
+      }
     },
   );
   if (killed.fault) throw killed.fault;
@@ -152,8 +162,10 @@ async function dispatchBatch(record: SQSRecord, killed: { fault?: InjectedFault 
   await writeBatchTally(message, tally, clock.now());
   if (tally.pending > 0) {
     if (!lastDelivery) {
-      // Back off: the partner may be down for hours (a bank's maintenance window).
-      const seconds = redelivery.delaySeconds(receive);
+      // Back off: the partner may be down for hours (a bank's maintenance window). Only cut
+      // short by the deadline (the partner resolved all it was asked): visible again at once,
+      // the next delivery goes on (each one settles at least its first IN_FLIGHT instructions).
+      const seconds = unresolved === 0 && untried > 0 ? 0 : redelivery.delaySeconds(receive);
       await delayRedelivery(record, seconds).catch((error: Error) =>
         // The queue's own visibility timeout then brings it back sooner: no harm.
         logger.warn('redelivery not delayed', { batchId: message.batchId, error: error.name }),
