@@ -22,6 +22,9 @@ import { handlerFile } from '#platform/handlers.ts';
 import { logger } from '#platform/logger.ts';
 import { runWithUses } from '#platform/uses.ts';
 
+/** How often at most the stream's checkpoint is written (and at stop). */
+const CHECKPOINT_MS = 250;
+
 // The local stand-in for a Lambda event source mapping on the table's stream: reads
 // DynamoDB Local's stream with the real Streams API, builds the event Lambda sends,
 // filters and batches it as the shared declaration says, and handles failures the way
@@ -126,11 +129,21 @@ export async function startStreamConsumer(options: StreamOptions) {
   // A checkpoint of another stream (the table was recreated) means nothing here.
   if (saved?.streamArn === streamArn)
     for (const [id, s] of Object.entries(saved.shards)) shards.set(id, { ...s, iterator: undefined });
-  const save = () => {
+  const write = () => {
     if (!options.checkpointFile) return;
     const out: Record<string, ShardState> = {};
     for (const [id, { iterator: _, ...s }] of shards) out[id] = s;
-    writeFileSync(options.checkpointFile, JSON.stringify({ streamArn, shards: out }, null, 2));
+    writeFileSync(options.checkpointFile, JSON.stringify({ streamArn, shards: out }));
+  };
+  // The checkpoint is written at most every CHECKPOINT_MS and at stop: a busy table wrote
+  // it (every shard, synchronously) after each read. A crash in between reads those records
+  // again at the next start, as a mapping on AWS may: the consumers are idempotent.
+  let pending: NodeJS.Timeout | undefined;
+  const save = () => {
+    pending ??= setTimeout(() => {
+      pending = undefined;
+      write();
+    }, CHECKPOINT_MS);
   };
 
   const abort = new AbortController();
@@ -343,6 +356,9 @@ export async function startStreamConsumer(options: StreamOptions) {
     stop: async () => {
       abort.abort();
       await loop;
+      clearTimeout(pending);
+      pending = undefined;
+      write();
       for (const client of [dynamo, streams, sqs]) client.destroy();
     },
   };

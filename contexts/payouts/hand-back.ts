@@ -9,6 +9,7 @@ import {
   tallyOf,
   writeBatchTally,
 } from '#contexts/payouts/store/payouts.ts';
+import { faults } from '#platform/faults.ts';
 import { count } from '#platform/observability.ts';
 
 // Handing a run's pending instructions back to due without paying them: a rejected or
@@ -37,6 +38,8 @@ export async function handBackBatch(
     Array.from({ length: Math.min(IN_FLIGHT, pending.length) }, async () => {
       while (next < pending.length) {
         const i = pending[next++]!;
+        // A crash part-way (tests arm it): what is done stays done, a retry does the rest.
+        faults.check('payouts.hand-back', { done: handedBack + 1 });
         const done = maybeSent ? await settleFailed(i, reason, now) : await handBackUnsent(i, reason, now);
         if (done === 'settled') handedBack++;
       }
@@ -50,10 +53,19 @@ export async function handBackBatch(
 
 /** Every pending instruction of the run (a rejection, a cancellation). */
 export async function handBackRun(runId: string, reason: string, now: Date): Promise<number> {
-  let total = 0;
-  for (const batch of await allBatches(runId))
-    if (batch.pending > 0) total += await handBackBatch(batch, reason, now);
-  return total;
+  return (await handBackSome(runId, reason, now, Number.POSITIVE_INFINITY)).handedBack;
+}
+
+/** The run's pending batches, whole, until about `limit` instructions are handed back; and
+ *  whether any pending batch is left (the workflow's next call). */
+export async function handBackSome(runId: string, reason: string, now: Date, limit: number) {
+  let handedBack = 0;
+  const pending = (await allBatches(runId)).filter((b) => b.pending > 0);
+  for (const [n, batch] of pending.entries()) {
+    if (handedBack >= limit) return { handedBack, more: pending.length - n > 0 };
+    handedBack += await handBackBatch(batch, reason, now);
+  }
+  return { handedBack, more: false };
 }
 
 /** Whether a payment partner may be paid through now (LIVE in the registry). */

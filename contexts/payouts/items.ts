@@ -222,10 +222,19 @@ export interface RunTotals {
   handedBack?: Record<string, string>;
 }
 
-export interface Reconciliation {
-  at: string;
+export interface ReconciliationCounts {
   matched: number;
   missingAtPartner: number;
   unknownAtPartner: number;
   amountMismatches: number;
+}
+
+/** The run's last reconciliation: its counts once DONE (`at`); while the workflow
+ *  reconciles a large run, RUNNING since `startedAt` (that attempt's id); FAILED with why. */
+export interface Reconciliation extends Partial<ReconciliationCounts> {
+  status?: 'RUNNING' | 'DONE' | 'FAILED';
+  at?: string;
+  startedAt?: string;
+  byPartner?: Record<string, ReconciliationCounts>;
+  error?: string;
 }

@@ -139,3 +139,10 @@ export function compare(
   }
   return { ...all, byPartner, differences };
 }
+
+/** The counts of the partners' parts added up (the workflow's last reconciliation step). */
+export function sumCounts(parts: readonly Counts[]): Counts {
+  const all = zero();
+  for (const part of parts) for (const key of Object.keys(all) as (keyof Counts)[]) all[key] += part[key];
+  return all;
+}

@@ -143,7 +143,20 @@ export const PayoutRunView = z
         Tally.extend({ reason: z.string().optional() }),
       ),
     }),
-    reconciliation: ReconciliationCounts.extend({ at: z.string() }).optional(),
+    /** The last reconciliation: its counts once DONE; RUNNING while the workflow reconciles
+     *  a large run (since `startedAt`); FAILED with why (docs/payouts-scale.md). */
+    reconciliation: ReconciliationCounts.partial()
+      .extend({
+        status: z.enum(['RUNNING', 'DONE', 'FAILED']).optional(),
+        at: z.string().optional(),
+        startedAt: z.string().optional(),
+        byPartner: z.record(z.string(), ReconciliationCounts).optional(),
+        error: z.string().optional(),
+      })
+      .optional(),
+    /** A rejected or cancelled run: instructions not yet handed back to due (a large run is
+     *  handed back by the workflow after the 200), and whether none are left. */
+    handBack: z.object({ pending: z.number().int(), done: z.boolean() }).optional(),
   })
   .meta({ id: 'PayoutRun' });
 
@@ -230,6 +243,8 @@ const closeUses = {
     payoutInstruction: ['read', 'update'],
     incentive: 'update',
   },
+  // The hand-back execution each close starts (contexts/payouts/handlers/close-run.ts).
+  workflows: { payout: 'start' },
 } as const;
 
 export const rejectPayoutRun = route({
@@ -341,6 +356,16 @@ export const ReconciliationView = ReconciliationCounts.extend({
   ),
 }).meta({ id: 'Reconciliation' });
 
+/** A reconciliation the workflow does: read its result in the run at `location`. */
+export const ReconciliationStarted = z
+  .object({
+    runId: z.string(),
+    status: z.enum(['RUNNING', 'DONE', 'FAILED']).optional(),
+    startedAt: z.string().optional(),
+    location: z.string(),
+  })
+  .meta({ id: 'ReconciliationStarted' });
+
 export const reconcilePayoutRun = route({
   operationId: 'reconcilePayoutRun',
   method: 'POST',
@@ -360,12 +385,16 @@ export const reconcilePayoutRun = route({
   uses: {
     items: { payoutRun: ['read', 'update'], payoutBatch: 'read', payoutInstruction: 'read' },
     payments: true,
+    workflows: { payout: 'start' },
   },
   summary:
-    "Compare the run with each partner's settlement reports: matched, missing at the partner, unknown at the partner, amount mismatches",
+    "Compare the run with each partner's settlement reports: matched, missing at the partner, unknown at the partner, amount mismatches. A run of more than 400 instructions is reconciled by the workflow: 202, and the result appears in the run's `reconciliation`",
   tags,
   idempotent: 'required',
   params: RunParams,
-  responses: { 200: { description: 'The comparison', schema: ReconciliationView } },
+  responses: {
+    200: { description: 'The comparison', schema: ReconciliationView },
+    202: { description: 'A large run: the workflow reconciles it', schema: ReconciliationStarted },
+  },
   problems: ['not-found', 'run-not-settled', 'partner-unavailable'],
 });

@@ -10,6 +10,13 @@
 //                    -> Wait/Progress loop until no instruction is pending -> FinishRun
 //                    (a batch whose message went to the DLQ is resolved with the partner and
 //                    handed back by Progress; COMPLETED_WITH_FAILURES then)
+//   phase "reconcile" (POST .../reconciliation of a run too large for the request):
+//                    Reconcile (Map over the run's partners, ReconcilePartner each: our
+//                    instructions and its reports) -> SumReconciliation (the run's
+//                    `reconciliation` field, audited)
+//   phase "handback" (a rejection or cancellation too large for the request): HandBackPage
+//                    (waits for the close to commit, then hands back a bounded number of
+//                    instructions a call) loop -> HandedBack
 //   any failure, and a loop that reached its bound -> RecordFailure -> PayoutFailed
 // The dispatchers work the queues meanwhile. Transitions are the cost on AWS: each call
 // stages or enqueues many pages and the progress loop waits between looks, so a run
@@ -33,6 +40,9 @@ export const payoutTasks = {
   Progress: 'payouts/progress',
   FinishRun: 'payouts/finish-run',
   RecordFailure: 'payouts/record-failure',
+  ReconcilePartner: 'payouts/reconcile-partner',
+  SumReconciliation: 'payouts/sum-reconciliation',
+  HandBackPage: 'payouts/hand-back-page',
 } as const;
 
 export type PayoutTask = keyof typeof payoutTasks;
@@ -85,6 +95,35 @@ export interface PayoutDisburseInput {
   enqueue: { cursor: Record<string, unknown> | null; done: boolean };
 }
 
+export interface PayoutReconcileInput {
+  phase: 'reconcile';
+  runId: string;
+  /** The attempt's id (the run's `reconciliation.startedAt`). */
+  startedAt: string;
+  /** The days on our clock, for a partner that gave no time of its own (reconcile-run.ts). */
+  ours: { from: string; to: string };
+  partners: string[];
+}
+
+export interface PayoutHandBackInput {
+  phase: 'handback';
+  runId: string;
+  /** The closing request's key digest: only the request that closed the run hands it back. */
+  key: string;
+  /** Looks at a run whose close had not committed yet (bounded: HAND_BACK_WAITS). */
+  looks: number;
+}
+
+/** The looks, HAND_BACK_WAIT_SECONDS apart, a hand-back waits for the close that started it
+ *  (the request starts it before its move, so that a request that dies after the move still
+ *  has its run handed back): 5 minutes, then the close is taken as refused. */
+export const HAND_BACK_WAITS = 150;
+export const HAND_BACK_WAIT_SECONDS = 2;
+/** Instructions one HandBackPage call hands back (one transaction each, 8 in flight). */
+export const HAND_BACK_PER_CALL = 2_000;
+/** Partners reconciled at once (each task reads one partner's instructions and reports). */
+export const MAX_PARALLEL_RECONCILE = 5;
+
 const retryTransient = [
   { ErrorEquals: ['States.ALL'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 4, JitterStrategy: 'FULL' },
 ];
@@ -106,7 +145,11 @@ export function payoutDefinition(resource: (task: PayoutTask) => string) {
     States: {
       Phase: {
         Type: 'Choice',
-        Choices: [{ Variable: '$.phase', StringEquals: 'disburse', Next: 'EnqueuePage' }],
+        Choices: [
+          { Variable: '$.phase', StringEquals: 'disburse', Next: 'EnqueuePage' },
+          { Variable: '$.phase', StringEquals: 'reconcile', Next: 'Reconcile' },
+          { Variable: '$.phase', StringEquals: 'handback', Next: 'HandBackPage' },
+        ],
         Default: 'CountDue',
       },
       // One call counts every shard at once (a few pages each), looping until all are done:
@@ -222,8 +265,60 @@ export function payoutDefinition(resource: (task: PayoutTask) => string) {
         Next: 'RecordFailure',
       },
       FinishRun: task('FinishRun', { Parameters: { 'runId.$': '$.runId' }, Catch: failTo, End: true }),
+      // One partner a task, a few at once; each answers its counts (four integers), which
+      // the last step adds up: the state stays small whatever the run's size.
+      Reconcile: {
+        Type: 'Map',
+        ItemsPath: '$.partners',
+        MaxConcurrency: MAX_PARALLEL_RECONCILE,
+        ItemSelector: {
+          'runId.$': '$.runId',
+          'ours.$': '$.ours',
+          'partnerCode.$': '$$.Map.Item.Value',
+        },
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'INLINE' },
+          StartAt: 'ReconcilePartner',
+          States: { ReconcilePartner: task('ReconcilePartner', { End: true }) },
+        },
+        ResultPath: '$.parts',
+        Catch: failTo,
+        Next: 'SumReconciliation',
+      },
+      SumReconciliation: task('SumReconciliation', {
+        Parameters: { 'runId.$': '$.runId', 'startedAt.$': '$.startedAt', 'parts.$': '$.parts' },
+        Catch: failTo,
+        End: true,
+      }),
+      HandBackPage: task('HandBackPage', {
+        Parameters: { 'runId.$': '$.runId', 'key.$': '$.key', 'looks.$': '$.looks' },
+        ResultPath: '$.handBack',
+        Catch: failTo,
+        Next: 'HandBackMore',
+      }),
+      HandBackMore: {
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.handBack.done', BooleanEquals: true, Next: 'HandedBack' },
+          { Variable: '$.handBack.waiting', BooleanEquals: true, Next: 'WaitForClose' },
+        ],
+        Default: 'NextHandBack',
+      },
+      // The close had not committed: look again (the count rides in the state).
+      WaitForClose: { Type: 'Wait', Seconds: HAND_BACK_WAIT_SECONDS, Next: 'NextHandBack' },
+      NextHandBack: {
+        Type: 'Pass',
+        Parameters: {
+          'runId.$': '$.runId',
+          'key.$': '$.key',
+          'looks.$': '$.handBack.looks',
+          phase: 'handback',
+        },
+        Next: 'HandBackPage',
+      },
+      HandedBack: { Type: 'Succeed' },
       RecordFailure: task('RecordFailure', {
-        Parameters: { 'runId.$': '$.runId', 'error.$': '$.error' },
+        Parameters: { 'runId.$': '$.runId', 'phase.$': '$.phase', 'error.$': '$.error' },
         Next: 'PayoutFailed',
       }),
       PayoutFailed: { Type: 'Fail', Error: 'PayoutFailed', Cause: 'A payout step failed; see the run.' },

@@ -207,13 +207,15 @@ export async function payouts(ctx: Context, citizens: Citizen[], faults: Faults)
     runs.push(await runOnce(ctx, 'retry run', first.totals.failedIdr, async () => {}, '(no faults)'));
   const phase = ctx.progress.phase('reconciliation', runs.length);
   for (const run of runs) {
-    run.reconciliation = await ctx.api.expect<Reconciliation>(
+    const answer = await ctx.api.expect<Reconciliation | { status: string }>(
       'reconcile the payout run',
-      [200],
+      [200, 202],
       'POST',
       `/v1/admin/payout-runs/${run.runId}/reconciliation`,
       { token: ctx.admin, headers: idempotency() },
     );
+    // A large run (202): the workflow reconciles it and the run shows the result.
+    run.reconciliation = 'matched' in answer ? answer : await reconciledLater(ctx, run.runId);
     phase.tick();
   }
   const differences = runs.reduce(
@@ -226,4 +228,20 @@ export async function payouts(ctx: Context, citizens: Citizen[], faults: Faults)
   );
   phase.end(`${runs.map((r) => r.reconciliation!.matched).join(' + ')} matched, ${differences} differences`);
   return runs;
+}
+
+/** A large run's reconciliation, done by the workflow: read from the run until it is DONE. */
+async function reconciledLater(ctx: Context, runId: string): Promise<Reconciliation> {
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    const run = await ctx.api.expect<{
+      reconciliation?: Reconciliation & { status?: string; error?: string };
+    }>('read the payout run', [200], 'GET', `/v1/admin/payout-runs/${runId}`, { token: ctx.admin });
+    const r = run.reconciliation;
+    if (r?.status === 'DONE') return r;
+    if (r?.status === 'FAILED') throw new DemoError(`reconciliation of ${runId} failed: ${r.error}`);
+    if (Date.now() > deadline)
+      throw new DemoError(`reconciliation of ${runId} still running after 10 minutes`);
+    await sleep(1000);
+  }
 }

@@ -199,6 +199,109 @@ describe('a checker can say no', () => {
   }, 300_000);
 });
 
+describe('a large run leaves the request to the workflow (issue 18, item 8)', () => {
+  // 400 participants, 600 instructions: more than a request hands back (500) or reconciles
+  // (400) itself, so both run in the payout workflow, and a fault part-way through the
+  // hand-back makes its task retry.
+  it('ten rejections: one 200 at once, the workflow hands back after a fault; the next run pays each once, reconciled by the workflow', async () => {
+    const payables = await seedPayables(400, '1999-03-10');
+    const due = dueCount(payables);
+    expect(due).toBe(600);
+    const first = await create('1999-03');
+    expect(first.status, JSON.stringify(first.body)).toBe(202);
+    const runId = first.body.runId as string;
+    expect((await waitForRun(admin, runId, ['AWAITING_APPROVAL'])).totals.instructions).toBe(due);
+
+    const armed = await call('POST', '/_local/faults', {
+      body: { point: 'payouts.hand-back', afterItems: 3, times: 2 },
+    });
+    expect(armed.status).toBe(200);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => close(runId, 'rejection', approver)));
+    const won = answers.filter((r) => r.status === 200);
+    expect(won).toHaveLength(1);
+    expect(answers.filter((r) => r.status === 409).map(slug)).toEqual(
+      Array(9).fill('run-not-awaiting-approval'),
+    );
+    // The 200 answers before the hand-back: what is still pending, and that it is not done.
+    expect(won[0]!.body).toMatchObject({ status: 'REJECTED', handBack: { done: false } });
+    expect(won[0]!.body.handBack.pending).toBe(due);
+    const handedBack = await waitForHandBack(runId);
+    expect(handedBack.totals.byStatus).toMatchObject({ PENDING: 0, FAILED: due, PAID: 0 });
+    expect(await statuses(payables)).toEqual(Array(due).fill('SCHEDULED'));
+    expect((await call('GET', '/_local/faults?point=payouts.hand-back')).body.fired).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect(await auditOf('payout-run.rejected', runId)).toHaveLength(1);
+
+    // The next run: a rejection races the approval; whichever wins, each incentive is
+    // paid once in the end and none is left staged.
+    let next = await create('1999-03');
+    expect(next.status, JSON.stringify(next.body)).toBe(202);
+    await waitForRun(admin, next.body.runId, ['AWAITING_APPROVAL']);
+    const [rejection, approval] = await Promise.all([
+      close(next.body.runId, 'rejection', approver),
+      approve(next.body.runId),
+    ]);
+    expect([rejection.status, approval.status].filter((s) => s < 300)).toHaveLength(1);
+    if (rejection.status === 200) {
+      await waitForHandBack(next.body.runId);
+      expect(await statuses(payables)).toEqual(Array(due).fill('SCHEDULED'));
+      next = await create('1999-03');
+      expect(next.status, JSON.stringify(next.body)).toBe(202);
+      await waitForRun(admin, next.body.runId, ['AWAITING_APPROVAL']);
+      expect((await approve(next.body.runId)).status).toBe(202);
+    }
+    const paidRunId = next.body.runId as string;
+    const done = await waitForRun(admin, paidRunId, ['COMPLETED'], 600_000);
+    expect(done.totals.byStatus.PAID).toBe(due);
+    await paidExactlyOnce(payables);
+
+    // Reconciliation: two requests at once start one attempt (202, where to read it).
+    const reconcile = () =>
+      call('POST', `/v1/admin/payout-runs/${paidRunId}/reconciliation`, { token: admin, headers: key() });
+    const started = await Promise.all([reconcile(), reconcile()]);
+    for (const r of started) {
+      expect(r.status, JSON.stringify(r.body)).toBe(202);
+      expect(r.body).toMatchObject({ runId: paidRunId, location: `/v1/admin/payout-runs/${paidRunId}` });
+    }
+    expect(started[0]!.body.startedAt).toBe(started[1]!.body.startedAt);
+    await expect
+      .poll(
+        async () =>
+          (await call('GET', `/v1/admin/payout-runs/${paidRunId}`, { token: admin })).body.reconciliation,
+        { timeout: 180_000, interval: 500 },
+      )
+      .toMatchObject({
+        status: 'DONE',
+        matched: due,
+        missingAtPartner: 0,
+        unknownAtPartner: 0,
+        amountMismatches: 0,
+      });
+    const reconciled = (await call('GET', `/v1/admin/payout-runs/${paidRunId}`, { token: admin })).body
+      .reconciliation;
+    expect(Object.values(reconciled.byPartner).reduce((n: number, c: any) => n + c.matched, 0)).toBe(due);
+    // One audit record of the workflow's result (the system's), whatever its retries.
+    const records = await auditOf('payout-run.reconciled', paidRunId);
+    expect(records.filter((r: { actor: string }) => r.actor === 'system')).toHaveLength(1);
+  }, 900_000);
+});
+
+/** A closed run's view once its hand-back is done (the workflow's, for a large run). */
+async function waitForHandBack(runId: string) {
+  let view: any;
+  await expect
+    .poll(
+      async () => {
+        view = (await call('GET', `/v1/admin/payout-runs/${runId}`, { token: admin })).body;
+        return view.handBack;
+      },
+      { timeout: 300_000, interval: 500 },
+    )
+    .toEqual({ pending: 0, done: true });
+  return view;
+}
+
 describe('one run per period, one approval per run', () => {
   it('ten creations at once make one run; ten approvals at once, one 202 and one audit record', async () => {
     const payables = await seedPayables(4, '2018-03-10');

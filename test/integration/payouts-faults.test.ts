@@ -148,12 +148,22 @@ describe('a payout run through faulty partners', () => {
         token: admin,
         headers: { 'idempotency-key': crypto.randomUUID() },
       });
+      const run = (await call('GET', `/v1/admin/payout-runs/${runId}`, { token: admin })).body;
+      const none = { missingAtPartner: 0, unknownAtPartner: 0, amountMismatches: 0 };
+      // More than 400 instructions: the workflow reconciles it (202) into the run's field.
+      if (run.totals.instructions > 400) {
+        expect(reconciled.status, JSON.stringify(reconciled.body)).toBe(202);
+        await expect
+          .poll(
+            async () =>
+              (await call('GET', `/v1/admin/payout-runs/${runId}`, { token: admin })).body.reconciliation,
+            { timeout: 300_000, interval: 1000 },
+          )
+          .toMatchObject({ status: 'DONE', matched: run.totals.byStatus.PAID, ...none });
+        continue;
+      }
       expect(reconciled.status, JSON.stringify(reconciled.body)).toBe(200);
-      expect(reconciled.body).toMatchObject({
-        missingAtPartner: 0,
-        unknownAtPartner: 0,
-        amountMismatches: 0,
-      });
+      expect(reconciled.body).toMatchObject({ matched: run.totals.byStatus.PAID, ...none });
       expect(reconciled.body.differences).toEqual([]);
     }
   }, 900_000);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PayoutInstruction } from '#contexts/payouts/items.ts';
 import type { SettlementLine } from '#contexts/payouts/payments/port.ts';
-import { compare, daysBetween, partnerDays, wibDay } from '#contexts/payouts/reconcile.ts';
+import { compare, daysBetween, partnerDays, sumCounts, wibDay } from '#contexts/payouts/reconcile.ts';
 import {
   accountNumberProblem,
   allotBudget,
@@ -149,6 +149,48 @@ describe('reconciliation', () => {
           unknownAtPartner: 0,
           amountMismatches: 0,
         });
+      }),
+    );
+  });
+
+  it("one partner a task, summed, counts what one comparison of the whole run counts (the workflow's path)", () => {
+    const partners = ['bni', 'ovo', 'dana'];
+    const entry = fc.record({
+      partner: fc.constantFrom(...partners),
+      status: fc.constantFrom<PayoutInstruction['status']>('PAID', 'FAILED', 'PENDING'),
+      amountIdr: fc.integer({ min: 1, max: 1_000_000 }),
+      // What the partner reports for it: nothing, the same, another amount, or under another partner.
+      report: fc.constantFrom('none', 'same', 'other-amount', 'other-partner'),
+    });
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 60 }), fc.nat({ max: 5 }), (entries, strays) => {
+        const ours = entries.map((e, n) => ({
+          ...instruction(n, e.status, e.amountIdr),
+          partnerCode: e.partner,
+        }));
+        const reported = new Map(partners.map((code) => [code, new Map<string, SettlementLine>()]));
+        entries.forEach((e, n) => {
+          if (e.report === 'none') return;
+          const code =
+            e.report === 'other-partner' ? partners[(partners.indexOf(e.partner) + 1) % 3]! : e.partner;
+          const l = line(n, e.report === 'other-amount' ? e.amountIdr + 1 : e.amountIdr);
+          reported.get(code)!.set(l.reference, l);
+        });
+        // References of the run we never made.
+        for (let k = 0; k < strays; k++) reported.get('dana')!.set(`${run}-x${k}`, line(10_000 + k));
+        const { byPartner: _, differences: __, ...whole } = compare(ours, reported);
+        const parts = partners.map((code) => {
+          const {
+            byPartner: _b,
+            differences: _d,
+            ...counts
+          } = compare(
+            ours.filter((i) => i.partnerCode === code),
+            new Map([[code, reported.get(code)!]]),
+          );
+          return counts;
+        });
+        expect(sumCounts(parts)).toEqual(whole);
       }),
     );
   });

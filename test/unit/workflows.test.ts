@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { BATCHES_PER_CALL } from '#contexts/payouts/handlers/enqueue-page.ts';
 import { MAX_BATCH } from '#contexts/payouts/store/payout-staging.ts';
-import { MAX_POLL_SECONDS, MAX_PROGRESS_LOOKS } from '#contexts/payouts/workflow.ts';
+import {
+  HAND_BACK_PER_CALL,
+  HAND_BACK_WAITS,
+  MAX_POLL_SECONDS,
+  MAX_PROGRESS_LOOKS,
+} from '#contexts/payouts/workflow.ts';
 import { DUE_SHARDS } from '#contexts/purchases/items.ts';
 import { workflows } from '#contexts/workflows.ts';
 import { retryHorizonSeconds } from '#platform/queues.ts';
@@ -187,6 +192,27 @@ describe('workflow definitions', () => {
     // Every shard stages at once: each claims on its own counter.
     expect(s.Stage.MaxConcurrency).toBe(DUE_SHARDS);
     expect(s.CountDue.Parameters['pagesPerCall.$']).toBe('$.countPagesPerCall');
+  });
+
+  it('a hand-back of the largest run, after its longest wait for the close, stays under the history limit', () => {
+    const { States: s } = workflows.payout.definition((t) => t) as { States: Record<string, any> };
+    // Waiting: HAND_BACK_WAITS looks, each a call, a choice, a wait and a pass; then the
+    // calls of HAND_BACK_PER_CALL instructions each, and the failure path at the end.
+    const look =
+      events(s.HandBackPage) + events(s.HandBackMore) + events(s.WaitForClose) + events(s.NextHandBack);
+    const calls = Math.ceil(LARGEST_RUN / HAND_BACK_PER_CALL);
+    const worst =
+      2 +
+      events(s.Phase) +
+      HAND_BACK_WAITS * look +
+      calls * (events(s.HandBackPage) + events(s.HandBackMore) + events(s.NextHandBack)) +
+      events(s.RecordFailure) +
+      events(s.PayoutFailed);
+    expect(worst).toBeLessThan(0.9 * HISTORY_LIMIT);
+    // The reconciliation: a Map over the partners, one task each, then the sum.
+    expect(s.Reconcile.ItemProcessor.States.ReconcilePartner.Retry).toBeDefined();
+    expect(s.Reconcile.Catch[0].Next).toBe('RecordFailure');
+    expect(s.SumReconciliation.Catch[0].Next).toBe('RecordFailure');
   });
 
   it('the loop outlasts a dead batch and the execution outlasts the loop', () => {

@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
 import { handBackRun } from '#contexts/payouts/hand-back.ts';
 import { runView } from '#contexts/payouts/handlers/views.ts';
-import { HANDED_BACK, type RunStatus } from '#contexts/payouts/rules/payouts.ts';
+import { HANDED_BACK, handsBackInRequest, type RunStatus } from '#contexts/payouts/rules/payouts.ts';
 import { closeShards } from '#contexts/payouts/store/payout-staging.ts';
 import { allBatches, getRun, moveRunWith, totalsOf } from '#contexts/payouts/store/payouts.ts';
+import type { PayoutHandBackInput } from '#contexts/payouts/workflow.ts';
 import { auditPut } from '#platform/audit.ts';
 import { clock } from '#platform/clock.ts';
+import { config } from '#platform/config.ts';
 import { readIdempotencyKey } from '#platform/http/idempotency.ts';
 import { Problem, type ProblemSlug, problems } from '#platform/http/problem.ts';
 import type { Principal } from '#platform/principal.ts';
+import { startExecution } from '#platform/workflows/client.ts';
 
 // The payout routes that change a run's status once for many requests (approval,
 // rejection, cancellation): the move and its audit record are one transaction on
@@ -52,7 +55,11 @@ export const CANCELLATION: Closing = {
  * the audit record, then every pending instruction is handed back to due. Staging claims
  * each batch on condition its shard's counter is open, and the move from STAGING closes
  * them all: once it commits no claim can, and every claim that committed before it is
- * found here and handed back.
+ * found by the hand-back. Every close starts a hand-back execution BEFORE its move: it
+ * waits for the move, so a request that dies right after it still has its run handed
+ * back, and it hands back what the request leaves. Up to HAND_BACK_IN_REQUEST pending
+ * instructions the request hands them back itself (the 200 then shows none pending); a
+ * larger run is left to the execution. The view's `handBack` says what is still pending.
  */
 export async function closeRun(
   closing: Closing,
@@ -66,6 +73,9 @@ export async function closeRun(
   const key = requestKey(principal, headers);
   const now = clock.now().toISOString();
   const resumed = run.status === closing.to && run.closeKey === key;
+  // A resumed request's first execution may have ended: each start is its own execution.
+  if (resumed || closing.from.includes(run.status))
+    await startHandBack(runId, key, resumed ? `-${Date.now()}` : '');
   if (!resumed) {
     const moved =
       closing.from.includes(run.status) &&
@@ -88,7 +98,14 @@ export async function closeRun(
     }
   }
   const why = closing.to === 'REJECTED' ? HANDED_BACK.rejected : HANDED_BACK.cancelled;
-  await handBackRun(runId, why, clock.now());
+  // What the move left pending (no claim commits after it): few enough, handed back here.
+  if (handsBackInRequest(totalsOf(await allBatches(runId)).all.pending))
+    await handBackRun(runId, why, clock.now());
   const closed = (await getRun(runId))!;
   return { status: 200, body: runView(closed, totalsOf(await allBatches(runId))) };
+}
+
+async function startHandBack(runId: string, key: string, suffix: string) {
+  const input: PayoutHandBackInput = { phase: 'handback', runId, key, looks: 0 };
+  await startExecution(config.payoutStateMachineArn, `handback-${runId}-${key.slice(0, 16)}${suffix}`, input);
 }

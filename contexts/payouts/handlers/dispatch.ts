@@ -3,6 +3,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { resolveInstruction } from '#contexts/payouts/disburse.ts';
 import { handBackBatch, partnerLive } from '#contexts/payouts/hand-back.ts';
+import type { PayoutInstruction } from '#contexts/payouts/items.ts';
 import { paymentPartners } from '#contexts/payouts/payments/https.ts';
 import { payoutRedelivery } from '#contexts/payouts/redelivery.ts';
 import { refusesAccount } from '#contexts/payouts/rules/payouts.ts';
@@ -81,21 +82,35 @@ async function dispatchBatch(record: SQSRecord, killed: { fault?: InjectedFault 
   // pending goes back to due (`partner-not-live`). After a first delivery an instruction
   // may have reached the partner: its incentive keeps this reference, which the next run
   // asks about before it pays.
-  if (!(await partnerLive(message.partnerCode))) {
+  // The partner's status and the batch's instructions are read at once (two reads, one wait).
+  const [live, instructions] = await Promise.all([
+    partnerLive(message.partnerCode),
+    batchInstructions(message.runId, message.batchId),
+  ]);
+  if (!live) {
     await handBackBatch(message, 'partner-not-live', clock.now(), receive > 1);
     return;
   }
-  const instructions = await batchInstructions(message.runId, message.batchId);
   // Before any partner call: the workflow may resolve what this delivery leaves pending
   // once it can no longer be talking to the partner (redelivery.lastDeliveryOverMs).
   if (lastDelivery && instructions.some((i) => i.status === 'PENDING'))
     await markLastDelivery(message, clock.now());
   let answered = 0;
+  // Left pending: not tried before the work deadline, or tried and not resolved.
+  let untried = 0;
+  let unresolved = 0;
+  // What this delivery settled itself: the batch's tally is then known without reading
+  // the batch again (read again only when something was left to another or unresolved).
+  const settledHere = new Map<string, PayoutInstruction['status']>();
   await eachLimited(
     instructions.filter((i) => i.status === 'PENDING'),
     IN_FLIGHT,
     async (i) => {
-      if (killed.fault || Date.now() > deadline) return;
+      if (killed.fault) return;
+      if (Date.now() > deadline) {
+        untried++;
+        return;
+      }
       const outcome = await resolveInstruction(paymentPartners(), i, await decrypt(i.accountNumberSealed), {
         ...RETRIES,
         lastDelivery,
@@ -109,7 +124,10 @@ async function dispatchBatch(record: SQSRecord, killed: { fault?: InjectedFault 
       }
       const now = clock.now();
       if (outcome.kind === 'paid') {
-        if ((await settlePaid(i, outcome, now)) === 'settled') count('IncentivePaid');
+        if ((await settlePaid(i, outcome, now)) === 'settled') {
+          settledHere.set(i.instructionId, 'PAID');
+          count('IncentivePaid');
+        }
       } else if (outcome.kind === 'rejected') {
         // The account itself refused: marked for relinking first (so a crash before the
         // settlement leaves it staged no more), then the incentive returns to due.
@@ -121,17 +139,33 @@ async function dispatchBatch(record: SQSRecord, killed: { fault?: InjectedFault 
             accountId: i.accountId,
             reason: outcome.reason,
           });
-        if ((await settleFailed(i, outcome.reason, now)) === 'settled') count('PayoutFailed');
-      } else logger.warn('instruction unresolved', { instructionId: i.instructionId, why: outcome.why });
+        if ((await settleFailed(i, outcome.reason, now)) === 'settled') {
+          settledHere.set(i.instructionId, 'FAILED');
+          count('PayoutFailed');
+        }
+      } else {
+        unresolved++;
+        logger.warn('instruction unresolved', { instructionId: i.instructionId, why: outcome.why });
+      }
     },
   );
   if (killed.fault) throw killed.fault;
-  const tally = tallyOf(await batchInstructions(message.runId, message.batchId));
+  const known = instructions.map((i) => {
+    const status = settledHere.get(i.instructionId);
+    return status ? { ...i, status } : i;
+  });
+  const tally = tallyOf(
+    known.some((i) => i.status === 'PENDING')
+      ? await batchInstructions(message.runId, message.batchId)
+      : known,
+  );
   await writeBatchTally(message, tally, clock.now());
   if (tally.pending > 0) {
     if (!lastDelivery) {
-      // Back off: the partner may be down for hours (a bank's maintenance window).
-      const seconds = redelivery.delaySeconds(receive);
+      // Back off: the partner may be down for hours (a bank's maintenance window). Only cut
+      // short by the deadline (the partner resolved all it was asked): visible again at once,
+      // the next delivery goes on (each one settles at least its first IN_FLIGHT instructions).
+      const seconds = unresolved === 0 && untried > 0 ? 0 : redelivery.delaySeconds(receive);
       await delayRedelivery(record, seconds).catch((error: Error) =>
         // The queue's own visibility timeout then brings it back sooner: no harm.
         logger.warn('redelivery not delayed', { batchId: message.batchId, error: error.name }),

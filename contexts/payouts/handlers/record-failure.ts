@@ -1,4 +1,5 @@
-import { releasePeriod, setRunFields } from '#contexts/payouts/store/payouts.ts';
+import { endReconciliation } from '#contexts/payouts/store/payout-reconciliation.ts';
+import { getRun, releasePeriod, setRunFields } from '#contexts/payouts/store/payouts.ts';
 import { logger } from '#platform/logger.ts';
 import { recordsEndedExecutions } from '#platform/workflows/ended.ts';
 import { workflowTask } from '#platform/workflows/task.ts';
@@ -26,6 +27,17 @@ export const handler = recordsEndedExecutions(
         error: error.Error,
         cause: String(error.Cause ?? '').slice(0, 500),
       });
+      // A reconciliation that failed (a partner that did not send its report after the
+      // retries): the run says so where its result would be, and a new request may retry.
+      if (phase === 'reconcile') {
+        const startedAt = (await getRun(runId))?.reconciliation?.startedAt;
+        if (startedAt)
+          await endReconciliation(runId, startedAt, {
+            status: 'FAILED',
+            error: `${error.Error ?? 'unknown'}: ${String(error.Cause ?? '').slice(0, 300)}`,
+          });
+        return { runId };
+      }
       await setRunFields(runId, {
         failure: { error: error.Error ?? 'unknown', cause: String(error.Cause ?? '').slice(0, 500) },
       });

@@ -12,8 +12,11 @@ const tallyView = (t: RunTally) => ({
 });
 
 export function runView(run: PayoutRun, totals: RunTotals) {
+  const closed = run.status === 'REJECTED' || run.status === 'CANCELLED';
   return {
     ...run,
+    // A large run is handed back by the workflow after the close answered (close-run.ts).
+    ...(closed ? { handBack: { pending: totals.all.pending, done: totals.all.pending === 0 } } : {}),
     totals: {
       ...tallyView(totals.all),
       byPartner: Object.fromEntries(

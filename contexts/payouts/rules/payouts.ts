@@ -191,3 +191,23 @@ export function allotBudget(
 }
 
 export type PaymentPartnerKind = 'bank' | 'e-wallet';
+
+/**
+ * What a request does itself, the rest going to the payout workflow (issue 18, item 8):
+ * a run's reconciliation reads every instruction of the run and each partner's report of
+ * each of its days, and a hand-back is one transaction per pending instruction. Within
+ * these bounds the request answers with the result (well inside API Gateway's 29 s on a
+ * loaded table and slow partners); beyond them it starts the work in the workflow and the
+ * run shows its progress (docs/payouts-scale.md).
+ */
+export const RECONCILE_IN_REQUEST = 400;
+export const HAND_BACK_IN_REQUEST = 500;
+
+/** Whether the request reconciles the run itself: few enough instructions. */
+export const reconcilesInRequest = (instructions: number) => instructions <= RECONCILE_IN_REQUEST;
+/** Whether the request hands the run back itself: few enough pending instructions. */
+export const handsBackInRequest = (pending: number) => pending <= HAND_BACK_IN_REQUEST;
+
+/** A reconciliation still RUNNING after this long ended without its last step (a start
+ *  that failed, an execution stopped): a new request may start another. */
+export const RECONCILE_STALE_MS = 15 * 60_000;

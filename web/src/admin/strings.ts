@@ -309,6 +309,8 @@ const id = {
   'recon.title': 'Rekonsiliasi',
   'recon.run': 'Rekonsiliasi dengan laporan mitra',
   'recon.at': 'Rekonsiliasi {at}',
+  'recon.running':
+    'Run besar: rekonsiliasi berjalan di alur kerja. Muat ulang halaman untuk melihat hasilnya.',
   'recon.matched': 'Cocok',
   'recon.missingAtPartner': 'Tidak ada di laporan mitra',
   'recon.unknownAtPartner': 'Tidak dikenal di pihak kami',
@@ -670,6 +672,7 @@ const en: Dictionary<Key> = {
   'recon.title': 'Reconciliation',
   'recon.run': "Reconcile with the partners' reports",
   'recon.at': 'Reconciliation of {at}',
+  'recon.running': 'A large run: the workflow is reconciling it. Reload the page to see the result.',
   'recon.matched': 'Matched',
   'recon.missingAtPartner': "Missing from the partner's report",
   'recon.unknownAtPartner': 'Unknown on our side',

@@ -288,20 +288,35 @@ function Reconcile({ run, base }: { run: PayoutRun; base: string }) {
   const action = useAction();
   const idempotency = useIdempotencyKey();
   const [result, setResult] = useState<Reconciliation | null>(null);
+  const [started, setStarted] = useState(false);
   const reconcile = () =>
     action.run(async () => {
       // One key per click, the same on a retry after a failure; a later click compares anew.
-      setResult(
-        await idempotency.send(run.runId, (idempotencyKey) =>
-          adminApi<Reconciliation>('POST', `${base}/reconciliation`, { idempotencyKey }),
-        ),
+      const answer = await idempotency.send(run.runId, (idempotencyKey) =>
+        adminApi<Reconciliation | { status?: string }>('POST', `${base}/reconciliation`, { idempotencyKey }),
       );
+      // A large run answers 202: the workflow reconciles it, the run shows the result.
+      if ('matched' in answer) setResult(answer);
+      else setStarted(true);
     });
-  const counts = result ?? run.reconciliation;
+  const stored = run.reconciliation;
+  const counts =
+    result ??
+    (stored?.at && stored.matched !== undefined && stored.status !== 'RUNNING'
+      ? {
+          at: stored.at,
+          matched: stored.matched,
+          missingAtPartner: stored.missingAtPartner ?? 0,
+          unknownAtPartner: stored.unknownAtPartner ?? 0,
+          amountMismatches: stored.amountMismatches ?? 0,
+        }
+      : undefined);
+  const running = started || stored?.status === 'RUNNING';
   return (
     <div class="panel">
       <h2>{t('recon.title')}</h2>
       <ProblemMessage problem={action.problem} />
+      {running && !result && <p data-testid="recon-running">{t('recon.running')}</p>}
       {counts && (
         <table>
           <caption>{t('recon.at', { at: formatDateTime(counts.at, currentLang()) })}</caption>
