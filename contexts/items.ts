@@ -8,7 +8,7 @@ import {
 } from '#contexts/accounts/items.ts';
 import { course } from '#contexts/catalog/items.ts';
 import { ledgerEntry } from '#contexts/ledger/items.ts';
-import { listFlag, participation, priorityFlag } from '#contexts/lists/items.ts';
+import { nikFlags } from '#contexts/lists/items.ts';
 import { outbox } from '#contexts/notifications/items.ts';
 import { partner, partnerAudit, partnerCode, partnerCredential } from '#contexts/partners/items.ts';
 import {
@@ -82,9 +82,7 @@ export const ITEMS = {
   drawPage,
   drawSummary,
   quotaPool,
-  listFlag,
-  priorityFlag,
-  participation,
+  nikFlags,
   outbox,
   idempotency,
   acceptedSignature,

@@ -1,30 +1,23 @@
 import { item } from '#platform/store/item.ts';
 
-// Flags on a NIK (by its keyed hash), all in one partition: screening reads them at once.
-interface ListFlag {
-  list: string;
-  importedAt: string;
-  batchId: string;
+// Everything known about a NIK (by its keyed hash), in ONE item: screening reads one item
+// per applicant (BatchGetItem, 100 a call), not one key per list. List imports ADD their
+// list's name to a set (idempotent: a re-import changes nothing but the stamp); the
+// selection sets `participatedIn` once, on condition that it is absent.
+export interface NikFlagsItem {
+  /** Exclusion lists the NIK is on (`blocked` included): a string set, absent when none. */
+  lists?: Set<string>;
+  /** Priority lists the NIK is on (`laid-off`). */
+  priorities?: Set<string>;
+  /** The last import that named this NIK: when, and its batch. */
+  importedAt?: string;
+  batchId?: string;
+  /** The wave in which the NIK became a participant, and when: written once. */
+  participatedIn?: string;
+  participatedAt?: string;
 }
 
-export const listFlag = item<ListFlag>()({
-  type: 'NikFlag',
-  key: ({ nikHash, list }: { nikHash: string; list: string }) => ({
-    PK: `NIKFLAG#${nikHash}`,
-    SK: `LIST#${list}`,
-  }),
-});
-
-export const priorityFlag = item<ListFlag>()({
-  type: 'NikFlag',
-  key: ({ nikHash, list }: { nikHash: string; list: string }) => ({
-    PK: `NIKFLAG#${nikHash}`,
-    SK: `PRIORITY#${list}`,
-  }),
-});
-
-/** "Was a participant": written by the issuing transaction, never twice. */
-export const participation = item<{ waveId: string; at: string }>()({
-  type: 'NikFlag',
-  key: ({ nikHash }: { nikHash: string }) => ({ PK: `NIKFLAG#${nikHash}`, SK: 'PARTICIPANT' }),
+export const nikFlags = item<NikFlagsItem>()({
+  type: 'NikFlags',
+  key: ({ nikHash }: { nikHash: string }) => ({ PK: `NIKFLAG#${nikHash}`, SK: 'FLAGS' }),
 });

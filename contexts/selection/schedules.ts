@@ -15,7 +15,7 @@ export const schedules = [
       items: {
         participant: 'update',
         ledgerEntry: 'put',
-        listFlag: 'put',
+        nikFlags: 'update',
         outbox: 'put',
         quotaPool: 'update',
       },

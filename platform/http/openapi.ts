@@ -137,8 +137,12 @@ export function buildOpenApi(routes: RouteContract[]) {
       version: '1.0.0',
       description:
         'Errors are RFC 9457 problem details (application/problem+json) whose type ends with a stable slug.',
-      // Not open source: the programme's terms bind its partners (the problem types' domain).
-      license: { name: 'Prakerja partner terms', url: 'https://prakerja.example/terms' },
+      // Not open source (the repository has no licence file): the programme's own API, under
+      // the terms its operator publishes on the programme's site.
+      license: {
+        name: 'Proprietary: Manajemen Pelaksana Program Kartu Prakerja',
+        url: 'https://www.prakerja.go.id',
+      },
     },
     // Relative to where this document is served (GET /openapi.json at the API's root), so one
     // document holds for every stage and for the local stack.

@@ -44,13 +44,22 @@ function perCitizen(lines: MetricLine[], citizens: number) {
   const per = (name: string, digits = 2) =>
     sum[name] === undefined ? null : round(sum[name] / Math.max(citizens, 1), digits);
   const callsPerRequest: Record<string, number> = {};
+  // Billed units per request of each step: what docs/capacity.md multiplies by the rate.
+  const unitsPerRequest: Record<string, { wru: number; rru: number }> = {};
   for (const step of STEPS) {
     const mine = lines.filter((l) => l.operation === step);
-    callsPerRequest[step] = round((totals(mine).DynamoDBCalls ?? 0) / Math.max(mine.length, 1), 2);
+    const sum = totals(mine);
+    const requests = Math.max(mine.length, 1);
+    callsPerRequest[step] = round((sum.DynamoDBCalls ?? 0) / requests, 2);
+    unitsPerRequest[step] = {
+      wru: round((sum.BilledWriteUnits ?? 0) / requests, 2),
+      rru: round((sum.BilledReadUnits ?? 0) / requests, 2),
+    };
   }
   return {
     calls: per('DynamoDBCalls', 2) ?? 0,
     callsPerRequest,
+    unitsPerRequest,
     billedWriteUnits: per('BilledWriteUnits'),
     billedReadUnits: per('BilledReadUnits'),
     localWcu: per('ConsumedWriteCapacity'),
@@ -213,6 +222,7 @@ try {
   console.log(
     `per citizen: ${used.calls} DynamoDB calls ${JSON.stringify(used.callsPerRequest)} per request; billed ${used.billedWriteUnits ?? '?'} WRU, ${used.billedReadUnits ?? '?'} RRU; DynamoDB Local reports ${used.localWcu} WCU, ${used.localRcu} RCU`,
   );
+  console.log(`billed units per request (WRU/RRU): ${JSON.stringify(used.unitsPerRequest)}`);
   if (figures.cpuMsPerCitizen !== null)
     console.log(
       `CPU per citizen (this process, the stack, DynamoDB Local): ${figures.cpuMsPerCitizen} ms over HTTP, ${withHashing.cpuMsPerCitizen} ms baseline with hashing (cpuRatio ${figures.cpuRatio}), ${withoutHashing.cpuMsPerCitizen} ms without (vs HTTP less its hashing: ${figures.cpuRatioWithoutHashing})`,

@@ -12,9 +12,8 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { listFlag, participation, priorityFlag } from '#contexts/lists/items.ts';
-import { EXCLUSION_LISTS } from '#contexts/lists/rules/lists.ts';
-import { PRIORITY_LISTS } from '#contexts/lists/store/lists.ts';
+import { nikFlags } from '#contexts/lists/items.ts';
+import { flagsOf } from '#contexts/lists/store/lists.ts';
 import { familyCard, type Outcome, outcome as outcomeItem } from '#contexts/selection/items.ts';
 import {
   type Candidate,
@@ -113,27 +112,22 @@ export async function minimalSelection(
         start = out.LastEvaluatedKey;
         const page = (out.Items ?? []).map((i) => application.parse(i));
         if (!page.length) continue;
-        const flags = new Map(page.map((a) => [a.nikHash, { lists: [], priorities: [] } as NikFlags]));
-        const keys = [...flags.keys()].flatMap((nikHash) => [
-          ...EXCLUSION_LISTS.map((list) => listFlag.key({ nikHash, list })),
-          ...PRIORITY_LISTS.map((list) => priorityFlag.key({ nikHash, list })),
-          participation.key({ nikHash }),
-        ]);
+        const niks = [...new Set(page.map((a) => a.nikHash))];
         const cards = [...new Set(page.map((a) => a.kkHash))];
-        // The flags and the cards at once, as the workflow reads them.
+        // The flags (one item per NIK) and the cards at once, as the workflow reads them.
         const [flagItems, cardItems] = await Promise.all([
-          batchGet(keys, false, 'PK, SK, waveId'),
+          batchGet(
+            niks.map((nikHash) => nikFlags.key({ nikHash })),
+            false,
+            'PK, SK, lists, priorities, participatedIn',
+          ),
           batchGet(
             cards.map((kkHash) => familyCard.key({ kkHash })),
             true,
           ),
         ]);
-        for (const item of flagItems) {
-          const nik = flags.get(participation.partsOf(item).nikHash)!;
-          if (participation.matches(item)) nik.participatedIn = participation.parse(item).waveId;
-          else if (listFlag.matches(item)) nik.lists.push(listFlag.partsOf(item).list);
-          else if (priorityFlag.matches(item)) nik.priorities.push(priorityFlag.partsOf(item).list);
-        }
+        const byNik = new Map(flagItems.map((item) => [nikFlags.partsOf(item).nikHash, item]));
+        const flags = new Map<string, NikFlags>(niks.map((h) => [h, flagsOf(byNik.get(h))]));
         for (const kk of cards) placesLeft.set(kk, KK_CAP);
         for (const item of cardItems)
           placesLeft.set(

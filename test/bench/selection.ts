@@ -213,6 +213,13 @@ try {
       baselineRruPerApplicant: round(base.billedReadUnits / n, 2),
       baselineCallsPerOp: round(base.calls / n, 3),
       peakTaskHeapMb,
+      // Billed units and calls per applicant of each step: docs/selection.md scales them.
+      perStep: Object.fromEntries(
+        [...byTask].map(([task, t]) => [
+          task,
+          { wru: round(t.billedW / n, 3), rru: round(t.billedR / n, 3), calls: round(t.dynamo / n, 4) },
+        ]),
+      ),
       rawScanItemsPerSecond: round(rawScanItemsPerSecond),
       ratio: round(applicantsPerSecond / baselinePerSecond, 3),
       rawRatio: round(applicantsPerSecond / rawScanItemsPerSecond, 4),

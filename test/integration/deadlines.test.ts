@@ -84,10 +84,10 @@ describe('purchase deadline', () => {
     const blocked = await documentClient(stack()).send(
       new GetCommand({
         TableName: stack().tableName,
-        Key: { PK: `NIKFLAG#${hash('nik', first.nik)}`, SK: 'LIST#blocked' },
+        Key: { PK: `NIKFLAG#${hash('nik', first.nik)}`, SK: 'FLAGS' },
       }),
     );
-    expect(blocked.Item).toBeDefined();
+    expect(blocked.Item?.lists).toContain('blocked');
 
     const after = (await call('GET', '/v1/admin/quota-pool', { token })).body;
     expect(after.availablePlaces - before.availablePlaces).toBe(revoked);

@@ -47,12 +47,13 @@ describe('exclusion and priority lists', () => {
       received: 10_000,
       imported: new Set(body.niks).size,
     });
+    // One item per NIK holds every list it is on.
     const [sample] = await flagItems(body.niks[0]!);
     expect(sample).toEqual({
       PK: `NIKFLAG#${nikHash(body.niks[0]!)}`,
-      SK: 'LIST#civil-servants',
-      type: 'NikFlag',
-      list: 'civil-servants',
+      SK: 'FLAGS',
+      type: 'NikFlags',
+      lists: new Set(['civil-servants']),
       importedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       batchId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
@@ -61,9 +62,10 @@ describe('exclusion and priority lists', () => {
     const again = await call('POST', '/v1/admin/exclusion-lists/civil-servants/entries', { token, body });
     expect(again.status).toBe(200);
     expect(again.body.imported).toBe(first.body.imported);
-    // The same item, overwritten by the second call's batch.
+    // The same item, the list named once, stamped by the second call's batch.
     const after = await flagItems(body.niks[0]!);
     expect(after).toHaveLength(1);
+    expect(after[0]!.lists).toEqual(new Set(['civil-servants']));
     expect(after[0]!.batchId).not.toBe(sample!.batchId);
   });
 
@@ -114,10 +116,12 @@ describe('exclusion and priority lists', () => {
 
     for (const nik of listed.slice(0, 5)) {
       const flags = await flagItems(nik);
-      expect(flags.map((i) => `${i.SK} ${i.list}`).sort()).toEqual([
-        'LIST#aid-recipients aid-recipients',
-        'PRIORITY#laid-off laid-off',
-      ]);
+      expect(flags).toHaveLength(1);
+      expect(flags[0]).toMatchObject({
+        SK: 'FLAGS',
+        lists: new Set(['aid-recipients']),
+        priorities: new Set(['laid-off']),
+      });
     }
     imported.push(...listed);
 

@@ -2,12 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { familyCard } from '#contexts/selection/items.ts';
 import { isValidCardNumber } from '#contexts/selection/rules/draw.ts';
 import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
 import { adminToken, call, registerCitizen, signIn, stack } from '#test/support/api.ts';
 import {
+  documentClient,
   loadApplicants,
   type SyntheticApplicant,
   stackDirOf,
@@ -267,6 +269,19 @@ describe('selection', () => {
       expect(chosen.waves).toEqual([expect.objectContaining({ waveId, outcome: 'SELECTED' })]);
       expect(chosen.participant).toMatchObject({ status: 'ACTIVE', balanceIdr: scheme.trainingBalanceIdr });
       expect(isValidCardNumber(chosen.participant.cardNumber)).toBe(true);
+      // One item per NIK holds all it is known by: the import's list, the draw's participation.
+      const hash = stackLookupHash(stackDir());
+      const flagsOf = async (nik: string) =>
+        (
+          await documentClient(stack()).send(
+            new GetCommand({
+              TableName: stack().tableName,
+              Key: { PK: `NIKFLAG#${hash('nik', nik)}`, SK: 'FLAGS' },
+            }),
+          )
+        ).Item;
+      expect(await flagsOf(people[0]!.nik)).toMatchObject({ lists: new Set(['civil-servants']) });
+      expect(await flagsOf(people[2]!.nik)).toMatchObject({ participatedIn: waveId });
     } finally {
       await call('DELETE', '/_local/clock');
     }

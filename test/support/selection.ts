@@ -1,7 +1,7 @@
-import { BatchGetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { vi } from 'vitest';
 import { ledgerEntry } from '#contexts/ledger/items.ts';
-import { listFlag, participation, priorityFlag } from '#contexts/lists/items.ts';
+import { nikFlags } from '#contexts/lists/items.ts';
 import { participant } from '#contexts/selection/items.ts';
 import { drawKey, isSelected, type Pool, referenceCutoffs } from '#contexts/selection/rules/draw.ts';
 import type { StackInfo } from '#local/stack.ts';
@@ -124,12 +124,33 @@ export async function putNikFlag(
   flag: { list: string } | { priority: string } | { participatedIn: string },
 ) {
   const at = new Date().toISOString();
-  const listed = (list: string) => ({ list, importedAt: at, batchId: 'test' });
-  const Item =
-    'list' in flag
-      ? listFlag.item(listed(flag.list), { nikHash, list: flag.list })
-      : 'priority' in flag
-        ? priorityFlag.item(listed(flag.priority), { nikHash, list: flag.priority })
-        : participation.item({ waveId: flag.participatedIn, at }, { nikHash });
-  await documentClient(stack).send(new PutCommand({ TableName: stack.tableName, Item }));
+  const [set, value] =
+    'list' in flag ? ['lists', flag.list] : 'priority' in flag ? ['priorities', flag.priority] : [];
+  // The same updates as a list import (ADD to a set) or the issuing transaction would make.
+  await documentClient(stack).send(
+    new UpdateCommand({
+      TableName: stack.tableName,
+      Key: nikFlags.key({ nikHash }),
+      ...(set
+        ? {
+            UpdateExpression: 'ADD #set :v SET #type = :type, importedAt = :at, batchId = :batch',
+            ExpressionAttributeNames: { '#set': set, '#type': 'type' },
+            ExpressionAttributeValues: {
+              ':v': new Set([value]),
+              ':type': nikFlags.type,
+              ':at': at,
+              ':batch': 'test',
+            },
+          }
+        : {
+            UpdateExpression: 'SET #type = :type, participatedIn = :v, participatedAt = :at',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: {
+              ':v': 'participatedIn' in flag ? flag.participatedIn : '',
+              ':type': nikFlags.type,
+              ':at': at,
+            },
+          }),
+    }),
+  );
 }

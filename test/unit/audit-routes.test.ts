@@ -42,7 +42,7 @@ describe('audited routes', () => {
 });
 
 describe('audit index', () => {
-  it('lists records and ledger entries in hour partitions, with their filter attributes', () => {
+  it('lists records and ledger entries in hour partitions (sharded), with their filter attributes', () => {
     const at = '2026-04-11T08:15:00.123Z';
     const record = auditRecord.item({
       id: 'r1',
@@ -54,7 +54,7 @@ describe('audit index', () => {
       detail: {},
     });
     expect(record).toMatchObject({
-      GSI1PK: 'AUDIT#2026-04-11T08',
+      GSI1PK: 'AUDIT#2026-04-11T08#03', // the shard of `r1` (audit-shards.test.ts)
       GSI1SK: `${at}#r1`,
       auditActor: 'admin-1',
       auditKind: 'wave.created',
@@ -71,7 +71,7 @@ describe('audit index', () => {
     };
     const ledger = ledgerEntry.item(entry);
     expect(ledger).toMatchObject({
-      GSI1PK: `AUDIT#${hourOf(at)}`,
+      GSI1PK: expect.stringMatching(new RegExp(`^AUDIT#${hourOf(at)}#\\d\\d$`)),
       auditActor: 'system',
       auditKind: 'money.training-credit',
     });

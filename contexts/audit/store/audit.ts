@@ -1,16 +1,17 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { type ShardRead, walkTrail } from '#contexts/audit/rules/merge.ts';
 import { type LedgerEntry, ledgerEntry } from '#contexts/ledger/items.ts';
 import { type PayoutEntry, payoutEntry } from '#contexts/payouts/items.ts';
 import { clock } from '#platform/clock.ts';
-import { auditPartition, auditRecord, hourOf } from '#platform/items.ts';
+import { AUDIT_SHARDS, auditPartition, auditRecord, hourOf } from '#platform/items.ts';
 import { db, tableName } from '#platform/store/client.ts';
-import { IndexCursor, InvalidCursor, sealCursor, startOf } from '#platform/store/cursor.ts';
+import { InvalidCursor, sealCursor, startOf } from '#platform/store/cursor.ts';
 import type { ItemType, RawItem } from '#platform/store/item.ts';
 
 // The audit trail: every administrator action and every money movement, append-only,
-// newest first. Two sources share one index (GSI1, hour partitions `AUDIT#<yyyy-mm-ddThh>`,
-// sort key `<at>#<id>`, written by items.ts `auditIndex`):
+// newest first. Two sources share one index (GSI1, 16 shards an hour
+// `AUDIT#<yyyy-mm-ddThh>#<shard>`, sort key `<at>#<id>`, written by items.ts `auditIndex`):
 // - audit records, one per action (the HTTP layer writes them for routes that declare
 //   `audit`, store code with `auditPut` in the action's own transaction);
 // - items that are audit facts themselves (ledger entries): listed without a second
@@ -85,14 +86,14 @@ function viewOf(raw: RawItem): AuditView | undefined {
 
 // --- reading ---------------------------------------------------------------------
 
-const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 /** The default range: a month back from `to`. */
 export const DEFAULT_RANGE_DAYS = 31;
 /** The widest range one listing may walk. */
 export const MAX_RANGE_DAYS = 366;
-/** Queries one request may make: a sparse range is walked over several pages. */
-export const MAX_QUERIES_PER_PAGE = 48;
+/** Rounds one request may make (a round queries every shard of one hour at once): a
+ *  sparse range is walked over several pages, 48 hours a page at most. */
+export const MAX_ROUNDS_PER_PAGE = 48;
 /** Nothing is older than the programme: ranges start here at the earliest. */
 const EARLIEST = Date.parse('2020-01-01T00:00:00.000Z');
 
@@ -116,9 +117,10 @@ export class AuditRangeRefused extends Error {
 
 const Hour = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}$/);
 const AuditCursor = z.strictObject({
-  /** The hour being read, and where in it (absent: from its newest item). */
+  /** The hour being read, and where in it: below this index sort key, in every shard
+   *  (absent: from its newest item). */
   hour: Hour,
-  key: IndexCursor.optional(),
+  before: z.string().min(1).max(600).optional(),
   // The listing the cursor belongs to: its range as first resolved, and its filters.
   from: z.string().max(30),
   to: z.string().max(30),
@@ -126,9 +128,6 @@ const AuditCursor = z.strictObject({
   kind: z.string().max(100).optional(),
 });
 type AuditCursor = z.infer<typeof AuditCursor>;
-
-const previousHour = (hour: string) =>
-  hourOf(new Date(Date.parse(`${hour}:00:00.000Z`) - HOUR_MS).toISOString());
 
 /** The range a first page walks: `to` clamped to now, `from` a month before by default. */
 function rangeOf(filter: AuditFilter): { from: string; to: string } | undefined {
@@ -143,10 +142,6 @@ function rangeOf(filter: AuditFilter): { from: string; to: string } | undefined 
   if (start > to) return undefined;
   return { from: new Date(start).toISOString(), to: new Date(to).toISOString() };
 }
-
-/** Where a Query stopped, as an ExclusiveStartKey: the last item taken (GSI1 is ALL). */
-const keyOf = (item: RawItem) =>
-  IndexCursor.parse({ PK: item.PK, SK: item.SK, GSI1PK: item.GSI1PK, GSI1SK: item.GSI1SK });
 
 function filterOf(actor?: string, kind?: string) {
   const conditions: string[] = [];
@@ -166,12 +161,45 @@ function filterOf(actor?: string, kind?: string) {
     : { ExpressionAttributeValues: {} };
 }
 
+/** One shard's entries of `hour` below `before` (or from `to`), newest first. */
+async function readShard(
+  at: AuditCursor,
+  hour: string,
+  shard: number,
+  before: string | undefined,
+  limit: number,
+): Promise<ShardRead<RawItem>> {
+  const { FilterExpression, ExpressionAttributeValues } = filterOf(at.actor, at.kind);
+  const out = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'GSI1',
+      // BETWEEN is inclusive: the entry at `before` (listed already) is dropped below.
+      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :upper',
+      FilterExpression,
+      ExpressionAttributeValues: {
+        ...ExpressionAttributeValues,
+        ':pk': auditPartition(hour, shard),
+        ':from': at.from,
+        // `$` sorts after `#`: every item of the last millisecond is inside.
+        ':upper': before ?? `${at.to}$`,
+      },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  const items = (out.Items ?? []).filter((item) => item.GSI1SK !== before);
+  const last = out.LastEvaluatedKey?.GSI1SK;
+  return { items, ...(typeof last === 'string' ? { lastKey: last } : {}) };
+}
+
 /**
- * A page of the trail, newest first: walks the hour partitions from `to` back to `from`,
- * one Query at a time, until `limit` items are found or MAX_QUERIES_PER_PAGE queries were
- * made. The cursor resumes exactly (hour and position in it), so a page may be short, but
- * `nextCursor` is null only once the range is exhausted. With a cursor, the range is the
- * cursor's; `actor` and `kind` must be the cursor's too (else InvalidCursor).
+ * A page of the trail, newest first: walks the hours from `to` back to `from`, each
+ * round reading every shard of one hour at once and merging them (rules/merge.ts), until
+ * `limit` items are found or MAX_ROUNDS_PER_PAGE rounds were made. The cursor resumes
+ * exactly (the hour, and the sort key below which it goes on), so a page may be short,
+ * but `nextCursor` is null only once the range is exhausted. With a cursor, the range is
+ * the cursor's; `actor` and `kind` must be the cursor's too (else InvalidCursor).
  */
 export async function auditPage(
   filter: AuditFilter,
@@ -185,51 +213,21 @@ export async function auditPage(
     if (!range) return { items: [], nextCursor: null };
     at = { hour: hourOf(range.to), ...range, actor: filter.actor, kind: filter.kind };
   }
-  const { from, to, actor, kind } = at;
-  const filtered = actor !== undefined || kind !== undefined;
-  const { FilterExpression, ExpressionAttributeValues } = filterOf(actor, kind);
-  const lowest = hourOf(from);
-  const found: RawItem[] = [];
-  let { hour, key } = at;
-  let next: AuditCursor | undefined = at;
-  for (let queries = 0; queries < MAX_QUERIES_PER_PAGE && found.length < limit; queries++) {
-    const wanted = limit - found.length;
-    const out = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
-        FilterExpression,
-        ExpressionAttributeValues: {
-          ...ExpressionAttributeValues,
-          ':pk': auditPartition(hour),
-          ':from': from,
-          // `$` sorts after `#`: every item of the last millisecond is inside.
-          ':to': `${to}$`,
-        },
-        ScanIndexForward: false,
-        // Unfiltered, exactly what is missing; filtered, more per read (what is not
-        // taken is resumed from the last item taken).
-        Limit: filtered ? Math.max(wanted, 200) : wanted,
-        ExclusiveStartKey: key,
-      }),
-    );
-    const items = out.Items ?? [];
-    const taken = items.slice(0, wanted);
-    found.push(...taken);
-    if (items.length > wanted) {
-      key = keyOf(taken.at(-1)!);
-    } else if (out.LastEvaluatedKey) {
-      key = IndexCursor.parse(out.LastEvaluatedKey);
-    } else if (hour > lowest) {
-      hour = previousHour(hour);
-      key = undefined;
-    } else {
-      next = undefined;
-      break;
-    }
-    next = { ...at, hour, key };
-  }
+  const filtered = at.actor !== undefined || at.kind !== undefined;
+  const position = at;
+  const { found, next } = await walkTrail(
+    at,
+    limit,
+    {
+      shards: AUDIT_SHARDS,
+      maxRounds: MAX_ROUNDS_PER_PAGE,
+      // An even share of what is missing, twice over, from each shard; filtered, more
+      // per read, since the filter drops some.
+      perShard: (wanted) => Math.max(Math.ceil((2 * wanted) / AUDIT_SHARDS) + 1, filtered ? 25 : 0),
+    },
+    (hour, shard, before, n) => readShard(position, hour, shard, before, n),
+    (item) => String(item.GSI1SK),
+  );
   const items = found.map(viewOf).filter((v): v is AuditView => v !== undefined);
   return { items, nextCursor: await sealCursor('audit', next) };
 }

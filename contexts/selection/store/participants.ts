@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ledgerPut } from '#contexts/ledger/store/ledger.ts';
-import { listFlag, participation } from '#contexts/lists/items.ts';
+import { nikFlags } from '#contexts/lists/items.ts';
+import { addFlagUpdate } from '#contexts/lists/store/lists.ts';
 import { outboxPut } from '#contexts/notifications/store/outbox.ts';
 import {
   card,
@@ -127,10 +128,14 @@ export function participantTransaction(
       },
     }),
     {
-      Put: {
+      // "Was a participant", on the NIK's flags item: set once, never overwritten.
+      Update: {
         TableName,
-        Item: participation.item({ waveId: wave.waveId, at: selectedAt }, application),
-        ConditionExpression: 'attribute_not_exists(PK)',
+        Key: nikFlags.key(application),
+        UpdateExpression: 'SET #type = :type, participatedIn = :wave, participatedAt = :at',
+        ConditionExpression: 'attribute_not_exists(participatedIn)',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':type': nikFlags.type, ':wave': wave.waveId, ':at': selectedAt },
       },
     },
     ledgerPut({
@@ -255,13 +260,10 @@ export async function revokeParticipant(p: Participant, now: Date): Promise<bool
         waveId: p.waveId,
       }),
       {
-        Put: {
-          TableName,
-          Item: listFlag.item(
-            { list: 'blocked', importedAt: at, batchId: 'purchase-deadline' },
-            { nikHash: p.nikHash, list: 'blocked' },
-          ),
-        },
+        Update: addFlagUpdate(p.nikHash, 'lists', 'blocked', {
+          importedAt: at,
+          batchId: 'purchase-deadline',
+        }),
       },
       poolReturn(p.accountId, p.balanceIdr),
       outboxPut(
