@@ -40,6 +40,8 @@ export const workflows: Record<WorkflowName, Workflow> = {
         drawSummary: ['read', 'put'],
         listFlag: 'read',
         priorityFlag: 'read',
+        // Only an identity the civil registry verified is drawn (contexts/registry).
+        registryCheck: 'read',
         familyCard: ['read', 'update'],
         participation: ['read', 'put'],
         outcome: ['read', 'put-many'],

@@ -122,6 +122,8 @@ export const joinWave = route({
       payoutEntry: 'read',
       profile: ['read', 'update'],
       surveyAnswers: 'read',
+      // Read by the Query of the account's partition (contexts/registry).
+      registryCheck: 'read',
       wave: 'read',
     },
   },

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { PAYMENT_PARTNERS } from '#contexts/payouts/payments/partners.ts';
-import { queueConsumers } from '#contexts/payouts/queues.ts';
+import { queueConsumers } from '#contexts/queues.ts';
 import { deployedRoutes } from '#contexts/routes.ts';
 import { schedules } from '#contexts/selection/schedules.ts';
 import { type WorkflowName, workflows } from '#contexts/workflows.ts';

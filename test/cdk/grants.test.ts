@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '#cdk/app.ts';
 import { handlerOf } from '#cdk/constructs/function.ts';
 import { itemType } from '#contexts/items.ts';
-import { queueConsumers } from '#contexts/payouts/queues.ts';
+import { queueConsumers } from '#contexts/queues.ts';
 import { deployedRoutes } from '#contexts/routes.ts';
 import { schedules } from '#contexts/selection/schedules.ts';
 import { workflows } from '#contexts/workflows.ts';

@@ -34,6 +34,9 @@ export const serialGroups = {
     'payouts-faults.test.ts',
     'payment-partners.test.ts',
     'payout-accounts.test.ts',
+    // The civil-registry simulator's outage and latency: every profile saved on the stack
+    // meets them, and a draw would leave its citizens unchecked.
+    'registry.test.ts',
   ],
   'integration-payout-outages': [
     'payouts-dead-letter.test.ts',
