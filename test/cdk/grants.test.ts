@@ -8,7 +8,7 @@ import { handlerOf } from '#cdk/constructs/function.ts';
 import { itemType } from '#contexts/items.ts';
 import { queueConsumers } from '#contexts/queues.ts';
 import { deployedRoutes } from '#contexts/routes.ts';
-import { schedules } from '#contexts/selection/schedules.ts';
+import { schedules } from '#contexts/schedules.ts';
 import { workflows } from '#contexts/workflows.ts';
 import { consumers } from '#platform/consumers.ts';
 import { routeUses } from '#platform/http/contract.ts';

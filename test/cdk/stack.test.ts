@@ -17,7 +17,7 @@ import { CITIZENS_REQUEST_FUNCTION, CONSOLE_INDEX_FUNCTION } from '#cdk/construc
 import { payoutQueues } from '#contexts/payouts/queues.ts';
 import { queueConsumers } from '#contexts/queues.ts';
 import { contracts, deployedRoutes, routes } from '#contexts/routes.ts';
-import { schedules } from '#contexts/selection/schedules.ts';
+import { schedules } from '#contexts/schedules.ts';
 import { workflows } from '#contexts/workflows.ts';
 import * as localRoutes from '#local/routes.ts';
 import { consumers, outboxConsumer } from '#platform/consumers.ts';

@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type RegistryCheck, registryCheck } from '#contexts/registry/items.ts';
 import { REGISTRY_QUEUE } from '#contexts/registry/queues.ts';
@@ -213,5 +213,46 @@ describe('the civil-registry check', () => {
     const queue = stack().queues[REGISTRY_QUEUE]!;
     await vi.waitFor(async () => expect(await queueDepth(queue.url)).toBe(0), { timeout: 20_000 });
     expect(await queueDepth(queue.dlqUrl)).toBe(0);
+  });
+});
+
+describe('the sweep', () => {
+  it('sends again a PENDING check whose send was lost after the transaction', async () => {
+    const p = await applicant();
+    await vi.waitFor(async () => expect(await stateOf(p)).toBe('VERIFIED'), {
+      timeout: 20_000,
+      interval: 200,
+    });
+    const answered = (await checkOf(p.accountId))!;
+    // As the profile's transaction leaves a new check when the process dies before the send.
+    const past = new Date(Date.now() - 60_000).toISOString();
+    const lost: RegistryCheck = {
+      accountId: p.accountId,
+      checkId: `lost-${p.accountId}`,
+      nikHash: answered.nikHash,
+      birthDate: answered.birthDate,
+      status: 'PENDING',
+      attempts: 0,
+      requestedAt: past,
+      sweepAt: past,
+    };
+    await documentClient(stack()).send(
+      new PutCommand({ TableName: stack().tableName, Item: registryCheck.item(lost) }),
+    );
+    expect(await stateOf(p)).toBe('PENDING');
+    const run = await call('POST', '/_local/schedules/resend-registry-checks');
+    expect(run.status).toBe(200);
+    expect(run.body.resent).toBeGreaterThanOrEqual(1);
+    await vi.waitFor(async () => expect(await stateOf(p)).toBe('VERIFIED'), {
+      timeout: 20_000,
+      interval: 200,
+    });
+    expect(await checkOf(p.accountId)).toMatchObject({
+      checkId: lost.checkId,
+      status: 'VERIFIED',
+      attempts: 1,
+    });
+    // Answered: the next sweep has nothing of it to send.
+    expect((await checkOf(p.accountId))!.sweepAt).toBeUndefined();
   });
 });
