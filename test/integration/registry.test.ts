@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type RegistryCheck, registryCheck } from '#contexts/registry/items.ts';
 import { REGISTRY_QUEUE } from '#contexts/registry/queues.ts';
@@ -217,7 +217,38 @@ describe('the civil-registry check', () => {
   }, 360_000);
 });
 
-describe('the sweep', () => {
+describe('checks never left behind', () => {
+  it('joining starts the check of a profile saved before the check existed', async () => {
+    const p = await applicant();
+    await vi.waitFor(async () => expect(await stateOf(p)).toBe('VERIFIED'), {
+      timeout: 20_000,
+      interval: 200,
+    });
+    // As a profile saved before this feature: no check item at all.
+    await documentClient(stack()).send(
+      new DeleteCommand({ TableName: stack().tableName, Key: registryCheck.key({ accountId: p.accountId }) }),
+    );
+    expect(await stateOf(p)).toBe('PENDING');
+    const created = await call('POST', '/v1/admin/waves', {
+      token: await adminToken(),
+      body: {
+        name: 'Gelombang profil lama',
+        opensAt: hoursFromNow(-1),
+        closesAt: hoursFromNow(1),
+        quota: 10,
+        purchaseDeadlineDays: 30,
+        scheme,
+      },
+    });
+    expect((await call('POST', `/v1/me/waves/${created.body.waveId}/join`, { token: p.token })).status).toBe(
+      201,
+    );
+    await vi.waitFor(async () => expect(await stateOf(p)).toBe('VERIFIED'), {
+      timeout: 20_000,
+      interval: 200,
+    });
+  });
+
   it('sends again a PENDING check whose send was lost after the transaction', async () => {
     const p = await applicant();
     await vi.waitFor(async () => expect(await stateOf(p)).toBe('VERIFIED'), {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   PENDING_SHARDS,
   pendingPartition,
@@ -9,6 +9,7 @@ import {
 import type { RegistryResult } from '#contexts/registry/port.ts';
 import { REGISTRY_QUEUE } from '#contexts/registry/queues.ts';
 import { type CheckedIdentity, statusOf } from '#contexts/registry/rules/registry.ts';
+import { logger } from '#platform/logger.ts';
 import { sendBatch } from '#platform/queues-client.ts';
 import { getMany } from '#platform/store/batch.ts';
 import { db, tableName } from '#platform/store/client.ts';
@@ -54,6 +55,27 @@ export function startCheck(
 /** Puts the checks on the registry's queue (the sweep resends what this never sent). */
 export function enqueueChecks(messages: CheckMessage[]): Promise<void> {
   return sendBatch(REGISTRY_QUEUE, messages);
+}
+
+/**
+ * Starts the check of a profile that has none (saved before the registry's check
+ * existed), unless one was started meanwhile; then queues it. The sweep catches a lost send.
+ */
+export async function startMissingCheck(
+  accountId: string,
+  identity: CheckedIdentity,
+  now: Date,
+): Promise<void> {
+  const { write, message } = startCheck(accountId, identity, now);
+  try {
+    await db().send(new PutCommand({ ...write.Put!, ConditionExpression: 'attribute_not_exists(PK)' }));
+  } catch (error) {
+    if (isConditionFailure(error)) return;
+    throw error;
+  }
+  await enqueueChecks([message]).catch((error: Error) =>
+    logger.error('registry check not queued', { accountId, error: error.name }),
+  );
 }
 
 export async function readCheck(accountId: string): Promise<RegistryCheck | undefined> {
