@@ -67,6 +67,7 @@ export function buildApp(context: Record<string, unknown> = {}): PrakerjaApp {
     env,
     paymentPartnerEndpoints: readEndpoints(app.node.tryGetContext('prakerja:paymentPartnerEndpoints')),
     smsSpendLimitUsd: Number(optional('smsSpendLimitUsd') ?? 1),
+    registryEndpoint: read('registryEndpoint'),
   });
   const emailDomain = read('emailDomain');
   const resources = {
@@ -74,6 +75,8 @@ export function buildApp(context: Record<string, unknown> = {}): PrakerjaApp {
     secret: data.keys.secret,
     paymentSecret: data.payments.secret,
     paymentEndpoints: data.payments.endpoints,
+    registrySecret: data.registry.secret,
+    registryEndpoint: data.registry.endpoint,
     email: { domain: emailDomain, from: `Prakerja <no-reply@${emailDomain}>` },
   };
   const workflows = new WorkflowsStack(app, name('Workflows'), {

@@ -23,6 +23,7 @@ import {
   payoutStageShard,
 } from '#contexts/payouts/items.ts';
 import { incentive, purchase, surveyAnswers, voucher } from '#contexts/purchases/items.ts';
+import { registryCheck } from '#contexts/registry/items.ts';
 import {
   card,
   drawPage,
@@ -52,6 +53,7 @@ export * from '#contexts/notifications/items.ts';
 export * from '#contexts/partners/items.ts';
 export * from '#contexts/payouts/items.ts';
 export * from '#contexts/purchases/items.ts';
+export * from '#contexts/registry/items.ts';
 export * from '#contexts/selection/items.ts';
 export * from '#contexts/waves/items.ts';
 export { acceptedSignature, auditRecord, idempotency };
@@ -99,6 +101,7 @@ export const ITEMS = {
   payoutBatch,
   payoutStageShard,
   payoutInstruction,
+  registryCheck,
 } as const;
 
 export type ItemName = keyof typeof ITEMS;

@@ -38,6 +38,8 @@ export const workflows: Record<WorkflowName, Workflow> = {
         selectionLock: 'delete',
         drawPage: ['read', 'put'],
         drawSummary: ['read', 'put'],
+        // Only an identity the civil registry verified is drawn (contexts/registry).
+        registryCheck: 'read',
         familyCard: ['read', 'update'],
         nikFlags: ['read', 'update'],
         outcome: ['read', 'put-many'],

@@ -261,3 +261,79 @@ export const readPaymentLedger = route({
   },
   problems: ['not-found'],
 });
+
+// --- the civil-registry simulator (local/registry.ts) ---------------------------------
+
+export const RegistryFaults = z.object({
+  capacityPerSecond: z.number(),
+  latencyMs: z.number(),
+  outage: z.boolean(),
+});
+
+export const setRegistryFaults = route({
+  operationId: 'localSetRegistryFaults',
+  method: 'POST',
+  path: '/_local/registry/faults',
+  access: 'public',
+  handler: '_local/set-registry-faults',
+  uses: {},
+  summary:
+    'How the simulated civil registry behaves from now on: its capacity (calls a second, beyond it 429), latency and outage (every field defaults to no fault)',
+  tags,
+  localOnly: true,
+  body: z.strictObject({
+    capacityPerSecond: z.number().int().min(1).max(100_000).default(1000),
+    latencyMs: z.number().int().min(0).max(60_000).default(0),
+    outage: z.boolean().default(false),
+  }),
+  responses: { 200: { description: 'The faults now', schema: RegistryFaults } },
+});
+
+export const putRegistryPerson = route({
+  operationId: 'localPutRegistryPerson',
+  method: 'POST',
+  path: '/_local/registry/people',
+  access: 'public',
+  handler: '_local/put-registry-person',
+  uses: {},
+  summary:
+    'Record a person in the simulated civil registry: another name or birth date for the NIK then answers mismatch; absent: not found (a NIK never recorded always matches)',
+  tags,
+  localOnly: true,
+  body: z.strictObject({
+    nik: z.string().regex(/^\d{16}$/, 'expected 16 digits'),
+    name: z.string().min(1).max(200).optional(),
+    birthDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+    absent: z.boolean().optional(),
+  }),
+  responses: { 200: { description: 'Recorded', schema: z.object({ people: z.number() }) } },
+});
+
+export const readRegistryStats = route({
+  operationId: 'localReadRegistryStats',
+  method: 'GET',
+  path: '/_local/registry/stats',
+  access: 'public',
+  handler: '_local/read-registry-stats',
+  uses: {},
+  summary: 'The calls the simulated civil registry took, by answer',
+  tags,
+  localOnly: true,
+  responses: {
+    200: {
+      description: 'Counts',
+      schema: z.object({
+        calls: z.number(),
+        match: z.number(),
+        mismatch: z.number(),
+        notFound: z.number(),
+        unavailable: z.number(),
+        throttled: z.number(),
+        unauthorized: z.number(),
+      }),
+    },
+  },
+});

@@ -1,4 +1,4 @@
-import { schedules } from '#contexts/selection/schedules.ts';
+import { schedules } from '#contexts/schedules.ts';
 import { handlerFile } from '#platform/handlers.ts';
 import { logger } from '#platform/logger.ts';
 import { runWithUses } from '#platform/uses.ts';

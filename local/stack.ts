@@ -5,13 +5,15 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { PartnerKey } from '#contexts/payouts/payments/https.ts';
 import { PAYMENT_PARTNERS } from '#contexts/payouts/payments/partners.ts';
-import { queueConsumers } from '#contexts/payouts/queues.ts';
+import { queueConsumers } from '#contexts/queues.ts';
+import { REGISTRY_QUEUE } from '#contexts/registry/queues.ts';
 import { contracts, routes } from '#contexts/routes.ts';
 import { createApiListener } from '#local/adapter.ts';
 import { ensureTable, startDynamo, startQueues } from '#local/engines.ts';
 import { startNotificationStandIns } from '#local/notifications.ts';
 import { startPaymentPartnerSimulator } from '#local/payment-partners.ts';
 import { startQueueConsumers } from '#local/queues.ts';
+import { startRegistrySimulator } from '#local/registry.ts';
 import * as localRoutes from '#local/routes.ts';
 import { startSchedules } from '#local/schedules.ts';
 import { type SeededAdmin, seedAdmins, seedPartners } from '#local/seed.ts';
@@ -55,6 +57,8 @@ export interface StackInfo {
   paymentPartnersEndpoint: string;
   /** The programme's signing key per payment partner (what PAYMENT_PARTNER_KEYS holds). */
   paymentPartnerKeys: Record<string, PartnerKey>;
+  /** The civil-registry simulator (local/registry.ts); its control routes: /_local/registry/... */
+  registryEndpoint: string;
 }
 
 interface LocalKeys {
@@ -65,6 +69,8 @@ interface LocalKeys {
   approverPassword: string;
   /** The programme's key at each payment partner (the simulator checks them). */
   paymentPartnerKeys: Record<string, PartnerKey>;
+  /** The programme's key at the civil registry (the simulator checks it). */
+  registryKey: PartnerKey;
 }
 
 /** Key material for this machine's stack, made once and kept beside the data it protects. */
@@ -88,6 +94,10 @@ function localKeys(dir: string): LocalKeys {
         },
       ]),
     ),
+    registryKey: existing.registryKey ?? {
+      keyId: `prakerja-dukcapil-${randomBytes(4).toString('hex')}`,
+      secret: randomBytes(32).toString('base64url'),
+    },
   };
   if (JSON.stringify(existing) !== JSON.stringify(keys))
     writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
@@ -151,10 +161,11 @@ async function start(
       }),
       (p) => p.stop(),
     ),
+    track(startRegistrySimulator({ key: keys.registryKey }), (r) => r.stop()),
   ] as const;
   // Every engine started or failed before any is stopped: none is left behind.
   await Promise.allSettled(engines);
-  const [dynamo, queues, workflows, notifications, payments] = await Promise.all(engines);
+  const [dynamo, queues, workflows, notifications, payments, registry] = await Promise.all(engines);
   signal?.throwIfAborted();
   const tableName = 'prakerja';
   Object.assign(process.env, {
@@ -175,6 +186,13 @@ async function start(
     PAYMENT_PARTNER_ENDPOINTS: JSON.stringify(payments.endpoints),
     PAYMENT_PARTNER_KEYS: JSON.stringify(keys.paymentPartnerKeys),
     PAYMENT_SIMULATOR_ENDPOINT: payments.endpoint,
+    REGISTRY_ENDPOINT: registry.endpoint,
+    REGISTRY_KEY: JSON.stringify(keys.registryKey),
+    REGISTRY_SIMULATOR_ENDPOINT: registry.endpoint,
+    // Checks retried within seconds locally (1 s, 2 s, then every 4 s): the demo and the
+    // tests draw right after registering; on AWS the declaration's 30 s up to 15 minutes.
+    REGISTRY_VISIBILITY_TIMEOUT_S: process.env.REGISTRY_VISIBILITY_TIMEOUT_S ?? '1',
+    REGISTRY_MAX_VISIBILITY_S: process.env.REGISTRY_MAX_VISIBILITY_S ?? '4',
     POWERTOOLS_DEV: process.env.POWERTOOLS_DEV ?? 'false',
   });
   await ensureTable(dynamo.client, tableName);
@@ -193,13 +211,17 @@ async function start(
   stops.push(() => outbox.stop());
   // The queue consumers, as their SQS event source mappings run them on AWS; every
   // function that declares a queue finds its URL where the CDK app puts it.
+  // Each queue's local visibility override: the payout queues' and the registry's own.
   const visibility = Number(process.env.PAYOUT_VISIBILITY_TIMEOUT_S);
+  const registryVisibility = Number(process.env.REGISTRY_VISIBILITY_TIMEOUT_S);
   const consumed = await startQueueConsumers({
-    consumers: queueConsumers,
+    consumers: queueConsumers.map((c) => {
+      const override = c.queue === REGISTRY_QUEUE ? registryVisibility : visibility;
+      return override > 0 ? { ...c, visibilityTimeoutSeconds: override } : c;
+    }),
     functionsDir,
     sqsEndpoint: queues.address,
     region: process.env.AWS_REGION ?? 'ap-southeast-3',
-    visibilityTimeoutSeconds: visibility > 0 ? visibility : undefined,
   });
   stops.push(() => consumed.stop());
   signal?.throwIfAborted();
@@ -263,6 +285,7 @@ async function start(
     partners,
     paymentPartnersEndpoint: payments.endpoint,
     paymentPartnerKeys: keys.paymentPartnerKeys,
+    registryEndpoint: registry.endpoint,
   };
   writeFileSync(join(options.dir, 'stack.json'), JSON.stringify(info, null, 2), { mode: 0o600 });
 

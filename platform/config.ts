@@ -55,6 +55,18 @@ export const config = {
   get paymentSimulatorEndpoint(): string | undefined {
     return process.env.PAYMENT_SIMULATOR_ENDPOINT;
   },
+  /** Base URL of the civil registry's NIK verification API (contexts/registry/https.ts). */
+  get registryEndpoint(): string {
+    return required('REGISTRY_ENDPOINT');
+  },
+  /** Secrets Manager ARN of the programme's key at the registry on AWS; locally REGISTRY_KEY. */
+  get registrySecretArn(): string | undefined {
+    return process.env.REGISTRY_SECRET_ARN || undefined;
+  },
+  get registryTimeoutMs(): number {
+    const value = Number(process.env.REGISTRY_TIMEOUT_MS);
+    return Number.isFinite(value) && value > 0 ? value : 5000;
+  },
   get selectionStateMachineArn(): string {
     return required('SELECTION_STATE_MACHINE_ARN');
   },

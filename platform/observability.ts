@@ -38,7 +38,10 @@ export type BusinessEvent =
   | 'PayoutFailed'
   | 'PayoutHandedBack'
   | 'PayoutRunRejected'
-  | 'PayoutRunCancelled';
+  | 'PayoutRunCancelled'
+  | 'RegistryVerified'
+  | 'RegistryFailed'
+  | 'RegistryUnanswered';
 
 export interface Invocation {
   /** DynamoDB capacity as the engine reports it, as DynamoDB bills it (store/capacity.ts),

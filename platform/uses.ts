@@ -91,6 +91,8 @@ export interface Uses {
   queues?: Partial<Record<string, 'send'>>;
   /** Calls the payment partners (contexts/payouts/payments/port.ts): their endpoints and credentials. */
   payments?: boolean;
+  /** Calls the civil registry (contexts/registry/port.ts): its endpoint and key. */
+  registry?: boolean;
 }
 
 /** The accesses declared for one item type, as a list. */
@@ -140,6 +142,7 @@ export function mergeUses(...all: Uses[]): Uses {
     if (uses.email) out.email = true;
     if (uses.sms) out.sms = true;
     if (uses.payments) out.payments = true;
+    if (uses.registry) out.registry = true;
     for (const [name, access] of Object.entries(uses.workflows ?? {}) as [WorkflowName, 'read' | 'start'][]) {
       out.workflows = { ...out.workflows, [name]: stronger(out.workflows?.[name], access) };
     }
@@ -160,6 +163,9 @@ export function environmentFor(
     paymentSecretArn?: string;
     paymentEndpoints?: Record<string, string>;
     paymentTimeoutMs?: number;
+    /** The registry's key secret and base URL (cdk/constructs/registry.ts). */
+    registrySecretArn?: string;
+    registryEndpoint?: string;
     /** Required when a function sends to queues. */
     queueUrl?: (name: string) => string;
   },
@@ -174,6 +180,11 @@ export function environmentFor(
     env.PAYMENT_PARTNER_ENDPOINTS = JSON.stringify(values.paymentEndpoints ?? {});
     env.PAYMENT_PARTNERS_SECRET_ARN = values.paymentSecretArn ?? '';
     env.PAYMENT_TIMEOUT_MS = String(values.paymentTimeoutMs ?? 5000);
+  }
+  if (uses.registry) {
+    env.REGISTRY_ENDPOINT = values.registryEndpoint ?? '';
+    env.REGISTRY_SECRET_ARN = values.registrySecretArn ?? '';
+    env.REGISTRY_TIMEOUT_MS = '5000';
   }
   for (const name of Object.keys(uses.queues ?? {})) {
     if (!values.queueUrl) throw new Error(`queue ${name} is used but no queue URLs were given`);

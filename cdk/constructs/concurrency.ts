@@ -1,4 +1,5 @@
 import { payoutQueues } from '#contexts/payouts/queues.ts';
+import { registryQueue } from '#contexts/registry/queues.ts';
 import { MAX_PARALLEL_SEGMENTS } from '#contexts/selection/workflow.ts';
 import { outboxConsumer } from '#platform/consumers.ts';
 
@@ -13,6 +14,9 @@ export const RESERVED_CONCURRENCY: Readonly<Record<string, number>> = {
   // Every partner's queue mapping at its maximum concurrency at once: payouts never wait
   // behind registrations, and never press a bank harder than agreed.
   'payouts/dispatch': payoutQueues.reduce((sum, queue) => sum + queue.maxConcurrency, 0),
+  // The registry check queue's mapping at its maximum: never more calls than the registry's
+  // agreed rate, and checks go on while registrations take the rest.
+  [registryQueue.handler]: registryQueue.maxConcurrency,
   // A page task per segment, every segment at once (the Map's MaxConcurrency).
   'selection/screen-page': MAX_PARALLEL_SEGMENTS,
   'selection/announce-page': MAX_PARALLEL_SEGMENTS,

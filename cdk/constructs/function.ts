@@ -33,6 +33,9 @@ export interface AppResources {
   paymentSecret?: ISecret;
   /** Base URL of each payment partner's disbursement API, by code. */
   paymentEndpoints?: Record<string, string>;
+  /** The programme's key at the civil registry, and its endpoint (cdk/constructs/registry.ts). */
+  registrySecret?: ISecret;
+  registryEndpoint?: string;
   /** The declared queues (platform/queues.ts) by name, for the functions that send to them. */
   queues?: ReadonlyMap<string, IQueue>;
 }
@@ -96,6 +99,8 @@ export function appFunction(scope: Construct, id: string, props: AppFunctionProp
         emailFrom: props.resources.email?.from ?? '',
         paymentSecretArn: props.resources.paymentSecret?.secretArn ?? '',
         paymentEndpoints: props.resources.paymentEndpoints ?? {},
+        registrySecretArn: props.resources.registrySecret?.secretArn ?? '',
+        registryEndpoint: props.resources.registryEndpoint ?? '',
         queueUrl: (name) => queue(props.resources, name).queueUrl,
       }),
     },
@@ -213,6 +218,11 @@ function grantUses(role: Role, uses: Uses, resources: AppResources): void {
     if (!resources.paymentSecret || !resources.paymentEndpoints)
       throw new Error(`${role.node.path} calls the payment partners but none are configured`);
     grantSecretRead(role, resources.paymentSecret);
+  }
+  if (uses.registry) {
+    if (!resources.registrySecret || !resources.registryEndpoint)
+      throw new Error(`${role.node.path} calls the civil registry but none is configured`);
+    grantSecretRead(role, resources.registrySecret);
   }
   for (const [name, access] of Object.entries(uses.workflows ?? {}) as [WorkflowName, string][]) {
     const sm = machine(resources, name);

@@ -4,13 +4,13 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { type AppResources, appFunction, functionId } from '#cdk/constructs/function.ts';
-import { schedules } from '#contexts/selection/schedules.ts';
+import { schedules } from '#contexts/schedules.ts';
 
 export interface SchedulesProps {
   resources: AppResources;
 }
 
-/** Every job of contexts/selection/schedules.ts: a Lambda and an EventBridge rule at its rate. */
+/** Every job of contexts/schedules.ts: a Lambda and an EventBridge rule at its rate. */
 export class Schedules extends Construct {
   readonly functions: NodejsFunction[] = [];
 

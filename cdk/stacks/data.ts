@@ -4,10 +4,13 @@ import { Alarms, AlarmTopic } from '#cdk/constructs/alarms.ts';
 import { Data } from '#cdk/constructs/data.ts';
 import { Keys } from '#cdk/constructs/keys.ts';
 import { PaymentPartners } from '#cdk/constructs/payment-partners.ts';
+import { CivilRegistry } from '#cdk/constructs/registry.ts';
 
 export interface DataStackProps extends StackProps {
   /** Base URL of each payment partner's disbursement API, by code. */
   paymentPartnerEndpoints: Record<string, string>;
+  /** Base URL of the civil registry's NIK verification API. */
+  registryEndpoint: string;
   /** The account's monthly SNS SMS spend limit in USD (docs/runbook.md). */
   smsSpendLimitUsd: number;
 }
@@ -22,6 +25,7 @@ export class DataStack extends Stack {
   readonly keys: Keys;
   readonly data: Data;
   readonly payments: PaymentPartners;
+  readonly registry: CivilRegistry;
   readonly alarmTopic: AlarmTopic;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
@@ -35,6 +39,10 @@ export class DataStack extends Stack {
     this.payments = new PaymentPartners(this, 'PaymentPartners', {
       key: this.keys.key,
       endpoints: props.paymentPartnerEndpoints,
+    });
+    this.registry = new CivilRegistry(this, 'CivilRegistry', {
+      key: this.keys.key,
+      endpoint: props.registryEndpoint,
     });
     this.alarmTopic = new AlarmTopic(this, 'Alarms');
     const alarms = new Alarms(this, 'AccountAlarms', { topic: this.alarmTopic.topic });

@@ -8,7 +8,9 @@ import { Notifications } from '#cdk/constructs/notifications.ts';
 import { Queues } from '#cdk/constructs/queues.ts';
 import { Schedules } from '#cdk/constructs/schedules.ts';
 import { Workflows } from '#cdk/constructs/workflows.ts';
-import { payoutQueues, queueConsumers } from '#contexts/payouts/queues.ts';
+import { payoutQueues } from '#contexts/payouts/queues.ts';
+import { queueConsumers } from '#contexts/queues.ts';
+import { REGISTRY_QUEUE, registryQueue } from '#contexts/registry/queues.ts';
 import { outboxConsumer } from '#platform/consumers.ts';
 
 export interface WorkflowsStackProps extends StackProps {
@@ -22,6 +24,8 @@ export interface WorkflowsStackProps extends StackProps {
  *  stuck. Redeliveries back off for 6 hours before a batch is given up on (platform/queues.ts),
  *  so this fires well before, and a planned maintenance window of a bank trips it. */
 const PAYOUT_QUEUE_AGE_SECONDS = 2 * 3600;
+/** A check older than this: citizens wait for their verification (and a draw leaves them out). */
+const REGISTRY_QUEUE_AGE_SECONDS = 30 * 60;
 /** The stream sender is behind after this: sign-up codes (valid 10 minutes) arrive late. */
 const STREAM_ITERATOR_AGE_MS = 5 * 60 * 1000;
 
@@ -65,6 +69,17 @@ export class WorkflowsStack extends Stack {
       alarms.deadLetters(queue, queue.node.id);
     for (const consumer of payoutQueues)
       alarms.oldestMessage(this.queues.queues.get(consumer.queue)!, consumer.queue, PAYOUT_QUEUE_AGE_SECONDS);
+    // The registry's checks wait: an outage or a rate below the rush's (docs/registry.md).
+    alarms.add(
+      'RegistryChecksOldestMessage',
+      this.queues.queues
+        .get(REGISTRY_QUEUE)!
+        .metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+      REGISTRY_QUEUE_AGE_SECONDS,
+      `A civil-registry check has waited ${REGISTRY_QUEUE_AGE_SECONDS / 60} minutes (retries go on for ` +
+        `${registryQueue.maxReceiveCount} deliveries, about six hours).`,
+      'registry-checks',
+    );
     alarms.add(
       'OutboxIteratorAge',
       this.notifications.sender.metric('IteratorAge', { period: FIVE_MINUTES, statistic: 'Maximum' }),

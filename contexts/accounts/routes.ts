@@ -166,6 +166,10 @@ export const Me = z
         reason: z.string().optional(),
       })
       .nullable(),
+    registryCheck: z.enum(['PENDING', 'VERIFIED', 'FAILED']).nullable().meta({
+      description:
+        "The civil registry's (Dukcapil) check of the profile's NIK, name and birth date: null before a profile is saved; only VERIFIED applicants can be drawn",
+    }),
   })
   .meta({ id: 'Me' });
 
@@ -176,8 +180,12 @@ export const putProfile = route({
   access: 'citizen',
   handler: 'accounts/put-profile',
   event: 'ProfileSaved',
-  uses: { items: { account: 'read', profile: 'update', nikMarker: ['update', 'delete'] } },
-  summary: 'Set the personal data; the NIK is checked against birth date, gender and province',
+  uses: {
+    items: { account: 'read', profile: 'update', nikMarker: ['update', 'delete'], registryCheck: 'put' },
+    queues: { 'registry-checks': 'send' },
+  },
+  summary:
+    'Set the personal data; the NIK is checked against birth date, gender and province, then against the civil registry (registryCheck in GET /v1/me)',
   tags,
   body: ProfileBody,
   responses: { 200: { description: 'Saved', schema: ProfileView } },
@@ -266,9 +274,11 @@ export const getMe = route({
       profile: 'read',
       surveyAnswers: 'read',
       emailMarker: 'read',
+      registryCheck: 'read',
     },
   },
-  summary: 'The account, its profile (NIK masked), verification state, waves and participation',
+  summary:
+    "The account, its profile (NIK masked), verification state, the civil registry's check, waves and participation",
   tags,
   responses: { 200: { description: 'The account', schema: Me } },
 });

@@ -42,6 +42,8 @@ export const putPayoutAccount = route({
       payoutEntry: 'read',
       profile: 'read',
       surveyAnswers: 'read',
+      // Read by the Query of the account's partition (contexts/registry).
+      registryCheck: 'read',
       payoutNumberMarker: 'put',
       payoutLimit: 'update',
       partner: 'read',

@@ -122,8 +122,12 @@ export const joinWave = route({
       payoutEntry: 'read',
       profile: ['read', 'update'],
       surveyAnswers: 'read',
+      // Read by the Query of the account's partition; put when a profile has no check yet
+      // (contexts/registry/store/checks.ts startMissingCheck).
+      registryCheck: ['read', 'put'],
       wave: 'read',
     },
+    queues: { 'registry-checks': 'send' },
   },
   summary: 'Join an open wave ("Gabung") and accept its terms',
   tags,

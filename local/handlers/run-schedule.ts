@@ -1,5 +1,5 @@
 import { httpHandler } from '#contexts/http.ts';
-import { schedules } from '#contexts/selection/schedules.ts';
+import { schedules } from '#contexts/schedules.ts';
 import { runSchedule } from '#local/routes.ts';
 import { handlerFile } from '#platform/handlers.ts';
 import { problems } from '#platform/http/problem.ts';

@@ -137,7 +137,7 @@ export async function minimalSelection(
         for (const a of page) {
           const nik = flags.get(a.nikHash)!;
           const pool: Pool = nik.priorities.includes('laid-off') ? 'priority' : 'general';
-          const [reason] = screeningReasons(a, wave, nik);
+          const [reason] = screeningReasons(a, wave, { ...nik, registryVerified: true });
           screened.push({
             accountId: a.accountId,
             key: drawKey(seed, a.accountId),

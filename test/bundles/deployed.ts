@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { PAYMENT_PARTNERS } from '#contexts/payouts/payments/partners.ts';
-import { queueConsumers } from '#contexts/payouts/queues.ts';
+import { queueConsumers } from '#contexts/queues.ts';
 import { deployedRoutes } from '#contexts/routes.ts';
-import { schedules } from '#contexts/selection/schedules.ts';
+import { schedules } from '#contexts/schedules.ts';
 import { type WorkflowName, workflows } from '#contexts/workflows.ts';
 import { consumers } from '#platform/consumers.ts';
 import { handlerFile } from '#platform/handlers.ts';

@@ -14,9 +14,10 @@ import { RESERVED_CONCURRENCY } from '#cdk/constructs/concurrency.ts';
 import { MANAGED_RULE_GROUPS } from '#cdk/constructs/firewall.ts';
 import { functionId, handlerOf } from '#cdk/constructs/function.ts';
 import { CITIZENS_REQUEST_FUNCTION, CONSOLE_INDEX_FUNCTION } from '#cdk/constructs/web.ts';
-import { queueConsumers } from '#contexts/payouts/queues.ts';
+import { payoutQueues } from '#contexts/payouts/queues.ts';
+import { queueConsumers } from '#contexts/queues.ts';
 import { contracts, deployedRoutes, routes } from '#contexts/routes.ts';
-import { schedules } from '#contexts/selection/schedules.ts';
+import { schedules } from '#contexts/schedules.ts';
 import { workflows } from '#contexts/workflows.ts';
 import * as localRoutes from '#local/routes.ts';
 import { consumers, outboxConsumer } from '#platform/consumers.ts';
@@ -407,7 +408,7 @@ describe('functions', () => {
       if (value !== undefined) reserved.set(handlerOf.get(fn)!, value);
     }
     expect(Object.fromEntries(reserved)).toEqual(RESERVED_CONCURRENCY);
-    expect(reserved.get('payouts/dispatch')).toBe(queueConsumers.reduce((n, c) => n + c.maxConcurrency, 0));
+    expect(reserved.get('payouts/dispatch')).toBe(payoutQueues.reduce((n, c) => n + c.maxConcurrency, 0));
     // The account keeps most of its default 1,000 for the API.
     expect([...reserved.values()].reduce((a, b) => a + b, 0)).toBeLessThan(300);
   });
@@ -636,7 +637,7 @@ describe('grants and environment, from what each function declares it uses', () 
       // The table's statements, item by item, are test/cdk/grants.test.ts's.
       expect(has('dynamodb:Scan'), `${handler} scans`).toBe(false);
       expect(has('secretsmanager:GetSecretValue'), `${handler} secrets`).toBe(
-        !!uses!.secrets || !!uses!.payments,
+        !!uses!.secrets || !!uses!.payments || !!uses!.registry,
       );
       expect(has('states:StartExecution'), `${handler} starts`).toBe(
         Object.values(uses!.workflows ?? {}).includes('start'),
@@ -651,7 +652,9 @@ describe('grants and environment, from what each function declares it uses', () 
       expect(sends.length, `${handler} queues`).toBe(Object.keys(uses!.queues ?? {}).length);
       const env = Object.keys(resourceOf(fn).Properties.Environment.Variables);
       const resourceEnv = env.filter((name) =>
-        /^(TABLE_NAME|SECRETS_ARN|EMAIL_FROM|\w+_STATE_MACHINE_ARN|PAYMENT_\w+|\w+_QUEUE_URL)$/.test(name),
+        /^(TABLE_NAME|SECRETS_ARN|EMAIL_FROM|\w+_STATE_MACHINE_ARN|PAYMENT_\w+|REGISTRY_\w+|\w+_QUEUE_URL)$/.test(
+          name,
+        ),
       );
       expect(resourceEnv.sort(), handler).toEqual(
         Object.keys(

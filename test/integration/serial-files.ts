@@ -37,6 +37,9 @@ export const serialGroups = {
     'workflow-ended.test.ts',
     'payment-partners.test.ts',
     'payout-accounts.test.ts',
+    // The civil-registry simulator's outage and latency: every profile saved on the stack
+    // meets them, and a draw would leave its citizens unchecked.
+    'registry.test.ts',
     // A stack runs one selection at a time: this draw of thousands holds it for minutes,
     // which the parallel files' selections would wait out past their time. No payout file
     // here selects.

@@ -139,8 +139,9 @@ describe('card numbers', () => {
 describe('the funnel', () => {
   it('subtracts each stage from the one before and ends with the selected', () => {
     const stages = funnel({
-      applicants: 100,
+      applicants: 102,
       excludedByReason: {
+        'registry-unverified': 2,
         student: 5,
         'under-age': 2,
         'civil-servants': 3,
@@ -150,7 +151,8 @@ describe('the funnel', () => {
       selected: 50,
     });
     expect(stages).toEqual([
-      { stage: 'joined', count: 100 },
+      { stage: 'joined', count: 102 },
+      { stage: 'passed-civil-registry', count: 100 },
       { stage: 'passed-declarations-and-age', count: 93 },
       { stage: 'passed-agency-lists', count: 90 },
       { stage: 'passed-previous-participation', count: 86 },

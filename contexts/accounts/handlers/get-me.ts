@@ -5,6 +5,7 @@ import { getEmailMarker } from '#contexts/accounts/store/accounts.ts';
 import { accountItems } from '#contexts/accounts/store/profiles.ts';
 import { httpHandler } from '#contexts/http.ts';
 import { payoutAccount as payoutAccountItem } from '#contexts/payouts/items.ts';
+import { registryCheck as registryCheckItem } from '#contexts/registry/items.ts';
 import { outcome as outcomeItem, participant as participantItem } from '#contexts/selection/items.ts';
 import { application } from '#contexts/waves/items.ts';
 import { clock } from '#platform/clock.ts';
@@ -53,6 +54,17 @@ export const handler = httpHandler(getMe, async ({ principal }) => {
         : null,
       // The response schema shows the partner, the masked number, the status and reason.
       payoutAccount: pick(items, payoutAccountItem) ?? null,
+      registryCheck: registryState(pick(items, registryCheckItem), profile),
     },
   };
 });
+
+/** The check of the profile as it stands (a check of an earlier identity is no answer). */
+function registryState(
+  check: ReturnType<typeof registryCheckItem.parse> | undefined,
+  profile: { nikHash: string; birthDate: string } | undefined,
+): 'PENDING' | 'VERIFIED' | 'FAILED' | null {
+  if (!profile) return null;
+  if (!check || check.nikHash !== profile.nikHash || check.birthDate !== profile.birthDate) return 'PENDING';
+  return check.status;
+}

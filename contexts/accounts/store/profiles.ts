@@ -7,8 +7,11 @@ import {
 } from '#contexts/accounts/items.ts';
 import { maskKk, maskNik } from '#contexts/accounts/rules/nik.ts';
 import { accountInactive, activeAccountCheck } from '#contexts/accounts/store/accounts.ts';
+import { needsNewCheck } from '#contexts/registry/rules/registry.ts';
+import { enqueueChecks, startCheck } from '#contexts/registry/store/checks.ts';
 import type { Declarations } from '#contexts/waves/rules/eligibility.ts';
 import { encrypt, lookupHash } from '#platform/crypto.ts';
+import { logger } from '#platform/logger.ts';
 import { tableName } from '#platform/store/client.ts';
 import type { RawItem } from '#platform/store/item.ts';
 import { queryAll } from '#platform/store/paginate.ts';
@@ -69,7 +72,8 @@ const MAX_ATTEMPTS = 3;
  * never hold one NIK. The profile is updated, not replaced, to keep attributes that
  * other flows set on it (nikLocked). The account must be active in that same transaction,
  * so a deleted or unverified account's token writes nothing. Throws DuplicateNik,
- * NikLocked or AccountInactive.
+ * NikLocked or AccountInactive. A new identity (first save, another NIK or birth date)
+ * starts its civil-registry check in the same transaction, then puts it on the queue.
  */
 export async function saveProfile(accountId: string, input: ProfileInput, now: Date): Promise<StoredProfile> {
   const [nikHash, kkHash, nikSealed, kkSealed] = await Promise.all([
@@ -100,11 +104,19 @@ export async function saveProfile(accountId: string, input: ProfileInput, now: D
     if (oldHash !== undefined && oldHash !== nikHash && current?.nikLocked) throw new NikLocked();
     const locked = current ? lockedChanges(current, fields) : [];
     if (locked.length && current?.nikLocked) throw new ProfileLocked(locked);
+    const check = needsNewCheck(current, fields) ? startCheck(accountId, fields, now) : undefined;
     try {
       await transact([
         activeAccountCheck(accountId, now),
         ...profileWrite(accountId, fields, current && { ...current, lockedChange: locked.length > 0 }, now),
+        ...(check ? [check.write] : []),
       ]);
+      // Not part of the transaction: a send that fails (or a crash before it) leaves the
+      // check PENDING, and the sweep sends it (contexts/registry/handlers/sweep-checks.ts).
+      if (check)
+        await enqueueChecks([check.message]).catch((error: Error) =>
+          logger.error('registry check not queued', { accountId, error: error.name }),
+        );
       // The stored profile as it now stands; the route's response schema (ProfileView)
       // is what keeps its hashes and ciphertexts from the caller.
       return { ...fields, createdAt: current?.createdAt ?? fields.updatedAt };

@@ -1,4 +1,6 @@
 import { nikFlagsOf } from '#contexts/lists/store/lists.ts';
+import { registryVerified } from '#contexts/registry/rules/registry.ts';
+import { checksOf } from '#contexts/registry/store/checks.ts';
 import type { Counts, Outcome } from '#contexts/selection/items.ts';
 import {
   bucketOf,
@@ -26,10 +28,12 @@ export const handler = segmentTask(
   'screen',
   async (page, wave, state, pageNumber) => {
     const ids = page.map((a) => a.accountId);
-    // Three reads at once: the NIKs' flags, the cards' earlier participants, and (a resumed
-    // run) what an earlier attempt decided, which stands: those applicants stay as screened.
-    const [flags, placesLeft, decided] = await Promise.all([
+    // Four reads at once: the NIKs' flags, the registry's checks, the cards' earlier
+    // participants, and (a resumed run) what an earlier attempt decided, which stands:
+    // those applicants stay as screened.
+    const [flags, checks, placesLeft, decided] = await Promise.all([
       nikFlagsOf(page.map((a) => a.nikHash)),
+      checksOf(ids),
       familyPlacesLeft(
         wave.waveId,
         page.map((a) => a.kkHash),
@@ -52,7 +56,8 @@ export const handler = segmentTask(
       }
       const nik = flags.get(a.nikHash)!;
       const pool: Pool = nik.priorities.includes('laid-off') ? 'priority' : 'general';
-      const [reason] = screeningReasons(a, wave, nik);
+      const verified = registryVerified(checks.get(a.accountId), a);
+      const [reason] = screeningReasons(a, wave, { ...nik, registryVerified: verified });
       return { accountId: a.accountId, key, pool, kkHash: a.kkHash, ...(reason ? { reason } : {}) };
     });
     const families = new Map<string, typeof screened>();

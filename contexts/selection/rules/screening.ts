@@ -2,12 +2,15 @@ import { EXCLUSION_LISTS } from '#contexts/lists/rules/lists.ts';
 import { type Declarations, INELIGIBLE_REASONS, ineligibility } from '#contexts/waves/rules/eligibility.ts';
 import type { Wave } from '#contexts/waves/rules/waves.ts';
 
-// Screening at selection: the citizen's own declarations and age (judged again, on the
+// Screening at selection: first the civil registry's check of the applicant's identity
+// (only a VERIFIED one is drawn: pending, failed or never checked are excluded), then the
+// citizen's own declarations and age (judged again, on the
 // wave's closing date), then the lists imported from other agencies (which may have
 // arrived after the citizen joined), then previous participation. The KK cap comes
 // last, once the draw keys are known (see draw.ts). The first failing stage is the one
 // an applicant is counted under, so the funnel adds up.
 export const FUNNEL_STAGES = [
+  { stage: 'civil-registry', reasons: ['registry-unverified'] },
   { stage: 'declarations-and-age', reasons: INELIGIBLE_REASONS },
   { stage: 'agency-lists', reasons: EXCLUSION_LISTS },
   { stage: 'previous-participation', reasons: ['previous-participant'] },
@@ -30,14 +33,20 @@ export interface NikFlags {
   participatedIn?: string;
 }
 
+export interface ScreeningFacts extends NikFlags {
+  /** The civil registry verified this applicant's NIK, name and birth date. */
+  registryVerified: boolean;
+}
+
 /** Every reason the applicant is excluded, in funnel order; empty when screened in. */
 export function screeningReasons(
   applicant: ScreenedApplicant,
   wave: Pick<Wave, 'waveId' | 'closesAt' | 'minAge' | 'maxAge' | 'excludeOtherAidRecipients'>,
-  flags: NikFlags,
+  flags: ScreeningFacts,
 ): ExclusionReason[] {
-  const reasons: ExclusionReason[] = [...ineligibility(applicant, wave)];
-  const listed = FUNNEL_STAGES[1].reasons as readonly string[];
+  const reasons: ExclusionReason[] = flags.registryVerified ? [] : ['registry-unverified'];
+  reasons.push(...ineligibility(applicant, wave));
+  const listed = FUNNEL_STAGES[2].reasons as readonly string[];
   for (const list of listed) {
     if (list === 'aid-recipients' && !wave.excludeOtherAidRecipients) continue;
     if (flags.lists.includes(list)) reasons.push(list as ExclusionReason);

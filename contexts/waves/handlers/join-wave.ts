@@ -4,6 +4,8 @@ import { accountState } from '#contexts/accounts/rules/accounts.ts';
 import { AccountInactive } from '#contexts/accounts/store/accounts.ts';
 import { accountItems } from '#contexts/accounts/store/profiles.ts';
 import { httpHandler } from '#contexts/http.ts';
+import { registryCheck } from '#contexts/registry/items.ts';
+import { startMissingCheck } from '#contexts/registry/store/checks.ts';
 import { participant } from '#contexts/selection/items.ts';
 import { application } from '#contexts/waves/items.ts';
 import { joinWave } from '#contexts/waves/routes.ts';
@@ -68,5 +70,9 @@ export const handler = httpHandler(joinWave, async ({ params, principal }) => {
     if (error instanceof AccountInactive) throw await inactiveAccount(principal.accountId);
     throw error;
   }
+  // A profile saved before the civil registry's check existed has none: joining starts it,
+  // so the draw (which screens out the unchecked) finds it answered. No extra read: the
+  // Query above holds the partition.
+  if (!pick(items, registryCheck)) await startMissingCheck(principal.accountId, profile!, now);
   return { status: 201, body: { waveId: wave.waveId, joinedAt, outcome: 'JOINED' } };
 });

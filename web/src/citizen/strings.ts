@@ -54,6 +54,11 @@ const id = {
   profileTitle: 'Data diri',
   profileIncomplete: 'Data diri belum lengkap.',
   profileComplete: 'Data diri lengkap. NIK: {nik}',
+  'registry.PENDING':
+    'Pemeriksaan NIK di Dukcapil: sedang diproses. Anda tetap bisa bergabung; hanya NIK yang terverifikasi yang ikut diundi.',
+  'registry.VERIFIED': 'Pemeriksaan NIK di Dukcapil: terverifikasi.',
+  'registry.FAILED':
+    'Pemeriksaan NIK di Dukcapil: data tidak cocok. Periksa NIK, nama dan tanggal lahir Anda.',
   editProfile: 'Isi data diri',
   wavesTitle: 'Gelombang',
   noWaves: 'Belum ada gelombang.',
@@ -288,6 +293,11 @@ const en: Dictionary<Key> = {
   profileTitle: 'Personal data',
   profileIncomplete: 'Your personal data is incomplete.',
   profileComplete: 'Personal data complete. NIK: {nik}',
+  'registry.PENDING':
+    'Civil registry (Dukcapil) NIK check: in progress. You can still join; only verified NIKs are drawn.',
+  'registry.VERIFIED': 'Civil registry (Dukcapil) NIK check: verified.',
+  'registry.FAILED':
+    'Civil registry (Dukcapil) NIK check: the data does not match. Check your NIK, name and birth date.',
   editProfile: 'Fill in personal data',
   wavesTitle: 'Waves',
   noWaves: 'No waves yet.',

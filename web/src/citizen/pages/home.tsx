@@ -43,6 +43,11 @@ export default function HomePage() {
       <div class="panel">
         <h2>{t('profileTitle')}</h2>
         <p>{m.profile ? t('profileComplete', { nik: m.profile.nikMasked }) : t('profileIncomplete')}</p>
+        {m.registryCheck && (
+          <p role={m.registryCheck === 'FAILED' ? 'alert' : undefined} data-registry={m.registryCheck}>
+            {t(`registry.${m.registryCheck}`)}
+          </p>
+        )}
         <a href="#/profile">{t('editProfile')}</a>
       </div>
       <div class="panel">
