@@ -38,7 +38,8 @@ export type BusinessEvent =
   | 'PayoutFailed'
   | 'PayoutHandedBack'
   | 'PayoutRunRejected'
-  | 'PayoutRunCancelled';
+  | 'PayoutRunCancelled'
+  | 'AdmissionFailed';
 
 export interface Invocation {
   /** DynamoDB capacity as the engine reports it, as DynamoDB bills it (store/capacity.ts),

@@ -123,9 +123,13 @@ export const joinWave = route({
       profile: ['read', 'update'],
       surveyAnswers: 'read',
       wave: 'read',
+      waitingRoom: 'read',
+      admissionUse: 'put',
+      admissionFailures: 'update',
     },
   },
-  summary: 'Join an open wave ("Gabung") and accept its terms',
+  summary:
+    'Join an open wave ("Gabung") and accept its terms; while the waiting room is on, with an X-Admission-Token (403 `admission-required`, `admission-used`)',
   tags,
   params: WaveIdParams,
   responses: {
@@ -142,5 +146,7 @@ export const joinWave = route({
     'already-joined',
     'already-participant',
     'ineligible',
+    'admission-required',
+    'admission-used',
   ],
 });
