@@ -12,6 +12,8 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     amount?: number;
+    /** Seconds before a request counts as timed out. */
+    timeout?: number;
     requests?: Request[];
     headers?: Record<string, string>;
   }

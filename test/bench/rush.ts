@@ -14,12 +14,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { spawnStack } from '#local/spawn-stack.ts';
+import { readMetrics, totals } from '#test/bench/metrics.ts';
 import { argNumber, round, runPool } from '#test/bench/stats.ts';
 import { type CallOptions, request } from '#test/support/http.ts';
 
 const seconds = argNumber('seconds', 15);
 const connections = argNumber('connections', 32);
-const stack = await spawnStack({ LOG_LEVEL: 'WARN' });
+const stack = await spawnStack({ LOG_LEVEL: 'INFO' });
 const api = stack.info.apiUrl;
 const call = (method: string, path: string, options?: CallOptions) => request(api, method, path, options);
 
@@ -136,8 +137,14 @@ try {
 
   // 1. Room off: the flood straight at registration.
   await setRoom({ on: false, ratePerSecond: 1, capacityPerSecond: 1 });
-  await autocannon({ url: api, connections, duration: 3, requests: [registration] }); // warm-up
-  const off = await autocannon({ url: api, connections, duration: seconds, requests: [registration] });
+  await autocannon({ url: api, connections, duration: 3, timeout: 60, requests: [registration] }); // warm-up
+  const off = await autocannon({
+    url: api,
+    connections,
+    duration: seconds,
+    timeout: 60,
+    requests: [registration],
+  });
   const offRate = off['2xx'] / seconds;
 
   // 2. Room on: the flood at the door.
@@ -147,6 +154,7 @@ try {
     url: api,
     connections,
     duration: Math.min(seconds, 10),
+    timeout: 60,
     requests: [
       {
         method: 'POST',
@@ -159,7 +167,9 @@ try {
       },
     ],
   });
-  // Those entries stand in the queue before the users below: the room starts after them.
+  // Off and on again: the flood's entries are let through (none of them registers), and
+  // the users below queue afresh.
+  await setRoom({ on: false, ratePerSecond: rate, capacityPerSecond: rate });
   await setRoom({ on: true, ratePerSecond: rate, capacityPerSecond: rate });
 
   // 3. Room on: users arrive at once, queue, poll, register when admitted.
@@ -177,6 +187,8 @@ try {
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   })();
+  const ROOM_OPS = ['enterWaitingRoom', 'getWaitingRoomEntry', 'createAccount'];
+  const linesBefore = readMetrics(stack.logFile).length;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: users }, async () => {
@@ -209,6 +221,21 @@ try {
     }),
   );
   const onSeconds = (performance.now() - started) / 1000;
+  // The users' own requests, as their handlers metered them (the sampler's are the admin's).
+  const mine = readMetrics(stack.logFile)
+    .slice(linesBefore)
+    .filter((l) => ROOM_OPS.includes(l.operation));
+  const callsOf = (op: string) => {
+    const lines = mine.filter((l) => l.operation === op);
+    return { requests: lines.length, calls: totals(lines).DynamoDBCalls ?? 0 };
+  };
+  const perOperation = Object.fromEntries(
+    ROOM_OPS.map((op) => {
+      const { requests, calls } = callsOf(op);
+      return [op, { requests, callsPerRequest: round(calls / Math.max(requests, 1), 2) }];
+    }),
+  );
+  const callsPerRegistration = round((totals(mine).DynamoDBCalls ?? 0) / Math.max(registered, 1), 2);
   sampling = false;
   await sampler;
   await setRoom({ on: false, ratePerSecond: 1, capacityPerSecond: 1 });
@@ -244,6 +271,7 @@ try {
       waitP99Seconds: round(percentile(waitMs, 0.99) / 1000),
       maxQueueLength: maxQueue,
       errors,
+      perOperation,
     },
     lost,
     baselinePerSecond: base.perSecond,
@@ -252,7 +280,9 @@ try {
     ratio: round(offRate / base.perSecond, 3),
     // ... vs the engine's single-item put rate, as if a registration were its one transaction.
     rawRatio: round(offRate / base.putsPerSecond, 3),
-    callsPerOp: 1,
+    // DynamoDB calls per admitted registration through the room: its entry, its polls and
+    // the registration (the baseline's is its one transaction).
+    callsPerOp: callsPerRegistration,
   };
   console.log(
     `\nroom off: ${figures.off.registrationsPerSecond} registrations/s at ${connections} connections, p50 ${figures.off.p50Ms} ms, p99 ${figures.off.p99Ms} ms, ${figures.off.errors} errors`,
@@ -263,6 +293,7 @@ try {
   console.log(
     `room on at ${rate}/s: ${registered} of ${users} users registered (${figures.on.registrationsPerSecond}/s), registration p50 ${figures.on.p50Ms} ms, p99 ${figures.on.p99Ms} ms; waited p50 ${figures.on.waitP50Seconds} s, p99 ${figures.on.waitP99Seconds} s; longest queue ${maxQueue}; ${errors} errors; lost ${lost}`,
   );
+  console.log(`calls per admitted registration: ${callsPerRegistration} ${JSON.stringify(perOperation)}`);
   console.log(
     `baseline: ${base.perSecond} registrations/s straight to DynamoDB Local (ratio ${figures.ratio}); raw engine ${base.putsPerSecond} puts/s (rawRatio ${figures.rawRatio})`,
   );

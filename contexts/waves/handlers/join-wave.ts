@@ -25,7 +25,8 @@ const REFUSALS: Record<JoinRefusal, string> = {
 };
 
 // Two calls: one Query of the account's partition (account, profile, applications,
-// participant) and the transaction; the wave comes from the container's cache.
+// participant) and the transaction; the wave comes from the container's cache (and the
+// waiting room's state too, read at most once a second).
 export const handler = httpHandler(joinWave, async ({ params, principal, headers }) => {
   // While the waiting room is on, only an admitted entry joins (once per wave).
   const admissionUsed = await admission(headers['x-admission-token'], `join#${params.waveId}`, clock.now());
