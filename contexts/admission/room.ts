@@ -12,6 +12,7 @@ import {
   placeOf,
   reanchorAhead,
   roomOn,
+  waitingPeople,
   withRate,
 } from '#contexts/admission/rules/room.ts';
 import {
@@ -154,7 +155,8 @@ export async function roomFigures(now: Date) {
     ...(room?.until ? { until: room.until } : {}),
     ticketsIssued: issued,
     watermark: mark,
-    queueLength: Math.max(0, issued - mark),
+    // People, not tickets: the holes between the shards' tickets are nobody.
+    queueLength: waitingPeople(counts, mark),
     failuresLastMinute,
     updatedAt: room?.updatedAt ?? null,
   };

@@ -9,6 +9,7 @@ import {
   reanchorAhead,
   TICKET_SHARDS,
   ticketOf,
+  waitingPeople,
   watermark,
   withRate,
 } from '#contexts/admission/rules/room.ts';
@@ -38,6 +39,23 @@ describe('tickets from shards', () => {
         });
         expect(new Set(tickets).size).toBe(ids.length);
       }),
+    );
+  });
+
+  it('counts the people waiting, not the holes between the shards', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.uuid(), { minLength: 1, maxLength: 200 }),
+        fc.integer({ min: 0, max: 4000 }),
+        (ids, mark) => {
+          const counts = new Array(TICKET_SHARDS).fill(0);
+          const tickets = ids.map((id) => {
+            const shard = shardOf(id, TICKET_SHARDS);
+            return ticketOf(++counts[shard], shard);
+          });
+          expect(waitingPeople(counts, mark)).toBe(tickets.filter((t) => t >= mark).length);
+        },
+      ),
     );
   });
 

@@ -107,6 +107,17 @@ export function admissionWindow(shardCounts: number[]): number {
   return TICKET_SHARDS * (Math.max(...shardCounts) - Math.min(...shardCounts) + 1);
 }
 
+/**
+ * People still waiting above the watermark `mark`: each shard's entries whose
+ * ticket is at or above it (a shard's tickets below the mark are admitted, or holes).
+ */
+export function waitingPeople(shardCounts: number[], mark: number): number {
+  return shardCounts.reduce((sum, n, shard) => {
+    const admitted = Math.max(0, Math.ceil((mark - shard) / TICKET_SHARDS));
+    return sum + Math.max(0, n - admitted);
+  }, 0);
+}
+
 /** The minute a failure is counted in: `yyyy-mm-ddThh:mm`. */
 export function minuteOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16);
