@@ -27,7 +27,11 @@ export function RegisterPage() {
           headers: admission.headers(),
         });
       } catch (error) {
-        if (queueIfRefused(error, '/')) return;
+        // The refusal is kept under this Idempotency-Key: the admitted try is a new request.
+        if (queueIfRefused(error, '/')) {
+          idempotencyKey = newIdempotencyKey();
+          return;
+        }
         throw error;
       }
       idempotencyKey = newIdempotencyKey();
