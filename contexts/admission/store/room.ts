@@ -18,17 +18,22 @@ import { guarded, type TransactItem } from '#platform/store/transact.ts';
 
 /** How long a container trusts the room it read: a switch reaches every container within it. */
 export const ROOM_CACHE_MS = 1000;
-let cached: { room: WaitingRoom | undefined; atMs: number } | undefined;
+let cached: { room: Promise<WaitingRoom | undefined>; atMs: number } | undefined;
 
-/** The room, read at most once a second per container (every registration asks). */
-export async function readRoom(fresh = false): Promise<WaitingRoom | undefined> {
+/** The room, read at most once a second per container (every registration asks): the
+ *  requests that arrive while it is being read wait for that one read. */
+export function readRoom(fresh = false): Promise<WaitingRoom | undefined> {
   const nowMs = performance.now();
   if (!fresh && cached && nowMs - cached.atMs < ROOM_CACHE_MS) return cached.room;
-  const out = await db().send(
-    new GetCommand({ TableName: tableName(), Key: waitingRoom.key({}), ConsistentRead: fresh }),
-  );
-  const room = waitingRoom.parse(out.Item);
-  cached = { room, atMs: nowMs };
+  const room = db()
+    .send(new GetCommand({ TableName: tableName(), Key: waitingRoom.key({}), ConsistentRead: fresh }))
+    .then((out) => waitingRoom.parse(out.Item));
+  const entry = { room, atMs: nowMs };
+  cached = entry;
+  // A failed read is not kept: the next request reads again.
+  room.catch(() => {
+    if (cached === entry) cached = undefined;
+  });
   return room;
 }
 
