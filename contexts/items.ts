@@ -6,6 +6,13 @@ import {
   profile,
   signInCounter,
 } from '#contexts/accounts/items.ts';
+import {
+  admissionFailures,
+  admissionUse,
+  ticketCounter,
+  waitingEntry,
+  waitingRoom,
+} from '#contexts/admission/items.ts';
 import { course } from '#contexts/catalog/items.ts';
 import { ledgerEntry } from '#contexts/ledger/items.ts';
 import { nikFlags } from '#contexts/lists/items.ts';
@@ -46,6 +53,7 @@ import { useItems } from '#platform/uses.ts';
 // the declarations they write from their owners; tests, fixtures, benches, the grants
 // (uses.ts) and the data-model documentation read them all from here.
 export * from '#contexts/accounts/items.ts';
+export * from '#contexts/admission/items.ts';
 export * from '#contexts/catalog/items.ts';
 export * from '#contexts/ledger/items.ts';
 export * from '#contexts/lists/items.ts';
@@ -102,6 +110,11 @@ export const ITEMS = {
   payoutStageShard,
   payoutInstruction,
   registryCheck,
+  waitingRoom,
+  ticketCounter,
+  waitingEntry,
+  admissionUse,
+  admissionFailures,
 } as const;
 
 export type ItemName = keyof typeof ITEMS;

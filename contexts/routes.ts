@@ -1,4 +1,5 @@
 import * as accounts from '#contexts/accounts/routes.ts';
+import * as admission from '#contexts/admission/routes.ts';
 import * as audit from '#contexts/audit/routes.ts';
 import * as catalog from '#contexts/catalog/routes.ts';
 import * as docs from '#contexts/docs/routes.ts';
@@ -30,6 +31,7 @@ export const routes: RouteContract[] = [
   ...contracts(payouts),
   ...contracts(audit),
   ...contracts(docs),
+  ...contracts(admission),
 ];
 
 export const deployedRoutes = routes.filter((r) => !r.localOnly);

@@ -80,7 +80,7 @@ export const armFault = route({
   tags,
   localOnly: true,
   body: z.strictObject({
-    point: z.enum(['selection.announce', 'payouts.dispatch', 'payouts.hand-back']),
+    point: z.enum(['selection.announce', 'payouts.dispatch', 'payouts.hand-back', 'admission.admitted']),
     segment: z.number().int().min(0).max(255).optional(),
     afterItems: z.number().int().min(1).max(100_000),
     times: z.number().int().min(1).max(100).default(1),

@@ -41,7 +41,8 @@ export type BusinessEvent =
   | 'PayoutRunCancelled'
   | 'RegistryVerified'
   | 'RegistryFailed'
-  | 'RegistryUnanswered';
+  | 'RegistryUnanswered'
+  | 'AdmissionFailed';
 
 export interface Invocation {
   /** DynamoDB capacity as the engine reports it, as DynamoDB bills it (store/capacity.ts),

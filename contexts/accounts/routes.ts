@@ -21,14 +21,25 @@ export const createAccount = route({
   access: 'public',
   handler: 'accounts/create-account',
   event: 'AccountRegistered',
-  uses: { items: { account: 'put', emailMarker: 'put', phoneMarker: 'put', outbox: 'put' } },
+  uses: {
+    items: {
+      account: 'put',
+      emailMarker: 'put',
+      phoneMarker: 'put',
+      outbox: 'put',
+      waitingRoom: 'read',
+      admissionUse: 'put',
+      admissionFailures: 'update',
+    },
+    secrets: true,
+  },
   summary:
-    'Register a citizen account; sends the email verification code only (the phone is verified when it is first needed: POST /v1/accounts/codes with channel "phone")',
+    'Register a citizen account; sends the email verification code only (the phone is verified when it is first needed: POST /v1/accounts/codes with channel "phone"). While the waiting room is on, an X-Admission-Token is needed (403 `admission-required`, `admission-used`)',
   tags,
   idempotent: true,
   body: CreateAccountBody,
   responses: { 201: { description: 'Created', schema: z.object({ accountId: z.string() }) } },
-  problems: ['validation', 'duplicate-email', 'duplicate-phone'],
+  problems: ['validation', 'duplicate-email', 'duplicate-phone', 'admission-required', 'admission-used'],
 });
 
 export const verifyAccount = route({

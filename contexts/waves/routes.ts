@@ -126,10 +126,14 @@ export const joinWave = route({
       // (contexts/registry/store/checks.ts startMissingCheck).
       registryCheck: ['read', 'put'],
       wave: 'read',
+      waitingRoom: 'read',
+      admissionUse: 'put',
+      admissionFailures: 'update',
     },
     queues: { 'registry-checks': 'send' },
   },
-  summary: 'Join an open wave ("Gabung") and accept its terms',
+  summary:
+    'Join an open wave ("Gabung") and accept its terms; while the waiting room is on, with an X-Admission-Token (403 `admission-required`, `admission-used`)',
   tags,
   params: WaveIdParams,
   responses: {
@@ -146,5 +150,7 @@ export const joinWave = route({
     'already-joined',
     'already-participant',
     'ineligible',
+    'admission-required',
+    'admission-used',
   ],
 });

@@ -5,7 +5,7 @@
 // carries the origin header only for a request from exactly one of those origins.
 
 export const CORS = {
-  allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+  allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-admission-token'],
   exposeHeaders: ['idempotent-replayed', 'retry-after', 'x-request-id'],
   maxAgeSeconds: 600,
 } as const;

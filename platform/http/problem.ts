@@ -17,6 +17,8 @@ export const PROBLEM_TYPES = {
   unauthorized: { status: 401, title: 'Unauthorized' },
   'invalid-credentials': { status: 401, title: 'Invalid credentials' },
   forbidden: { status: 403, title: 'Forbidden' },
+  'admission-required': { status: 403, title: 'Admission required' },
+  'admission-used': { status: 403, title: 'Admission already used' },
   ineligible: { status: 403, title: 'Not eligible' },
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },

@@ -7,13 +7,16 @@ import {
   insertAccount,
   issueCode,
 } from '#contexts/accounts/store/accounts.ts';
+import { admission, admitted } from '#contexts/admission/room.ts';
 import { httpHandler } from '#contexts/http.ts';
 import { clock } from '#platform/clock.ts';
 import { hashPassword } from '#platform/crypto.ts';
 import { Problem } from '#platform/http/problem.ts';
 
-export const handler = httpHandler(createAccount, async ({ body }) => {
+export const handler = httpHandler(createAccount, async ({ body, headers }) => {
   const now = clock.now();
+  // While the waiting room is on, only an admitted entry registers (once).
+  const admissionUsed = await admission(headers['x-admission-token'], 'register', now);
   const accountId = randomUUID();
   const emailCode = issueCode(now.getTime(), codeSalt(body.email, 'email'));
   const account = {
@@ -30,7 +33,9 @@ export const handler = httpHandler(createAccount, async ({ body }) => {
     codes: { email: emailCode.stored },
   };
   try {
-    await insertAccount(account, [codeMessage(account, 'email', emailCode.code)], now);
+    await admitted(now, () =>
+      insertAccount(account, [codeMessage(account, 'email', emailCode.code)], now, admissionUsed),
+    );
   } catch (error) {
     if (error instanceof DuplicateAccount) {
       throw new Problem(`duplicate-${error.field}`, `An account with this ${error.field} already exists.`);

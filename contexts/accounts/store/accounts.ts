@@ -70,8 +70,14 @@ export function codeMessage(
 }
 
 /** Account, its email and phone markers and its code message, all or nothing. An account
- *  whose email is unverified expires with its markers; an expired marker may be taken over. */
-export async function insertAccount(account: Account, messages: OutboxMessage[], now: Date): Promise<void> {
+ *  whose email is unverified expires with its markers; an expired marker may be taken over.
+ *  `admitted`: the waiting room's admission, used in the same transaction (none while it is off). */
+export async function insertAccount(
+  account: Account,
+  messages: OutboxMessage[],
+  now: Date,
+  admitted: TransactItem[] = [],
+): Promise<void> {
   const TableName = tableName();
   const { accountId } = account;
   const nowS = epochSeconds(now.getTime());
@@ -117,6 +123,7 @@ export async function insertAccount(account: Account, messages: OutboxMessage[],
         },
       },
       ...messages.map((m) => outboxPut(m, now)),
+      ...admitted,
     ]);
   } catch (error) {
     if (error instanceof ConditionFailed && (error.label === 'email' || error.label === 'phone'))

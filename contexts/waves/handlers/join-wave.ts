@@ -3,6 +3,7 @@ import { account as accountItem, profile as profileItem } from '#contexts/accoun
 import { accountState } from '#contexts/accounts/rules/accounts.ts';
 import { AccountInactive } from '#contexts/accounts/store/accounts.ts';
 import { accountItems } from '#contexts/accounts/store/profiles.ts';
+import { admission, admitted } from '#contexts/admission/room.ts';
 import { httpHandler } from '#contexts/http.ts';
 import { registryCheck } from '#contexts/registry/items.ts';
 import { startMissingCheck } from '#contexts/registry/store/checks.ts';
@@ -26,8 +27,11 @@ const REFUSALS: Record<JoinRefusal, string> = {
 };
 
 // Two calls: one Query of the account's partition (account, profile, applications,
-// participant) and the transaction; the wave comes from the container's cache.
-export const handler = httpHandler(joinWave, async ({ params, principal }) => {
+// participant) and the transaction; the wave comes from the container's cache (and the
+// waiting room's state too, read at most once a second).
+export const handler = httpHandler(joinWave, async ({ params, principal, headers }) => {
+  // While the waiting room is on, only an admitted entry joins (once per wave).
+  const admissionUsed = await admission(headers['x-admission-token'], `join#${params.waveId}`, clock.now());
   const [items, wave] = await Promise.all([accountItems(principal.accountId), cachedWave(params.waveId)]);
   if (!wave) throw problems.notFound('No such wave.');
   const now = clock.now();
@@ -51,20 +55,25 @@ export const handler = httpHandler(joinWave, async ({ params, principal }) => {
   }
   const joinedAt = now.toISOString();
   try {
-    await insertApplication({
-      accountId: principal.accountId,
-      waveId: wave.waveId,
-      joinedAt,
-      email: account.email,
-      phone: account.phone,
-      nikHash: profile!.nikHash,
-      kkHash: profile!.kkHash,
-      birthDate: profile!.birthDate,
-      gender: profile!.gender,
-      provinceCode: profile!.provinceCode,
-      workStatus: profile!.workStatus,
-      declarations: profile!.declarations,
-    });
+    await admitted(now, () =>
+      insertApplication(
+        {
+          accountId: principal.accountId,
+          waveId: wave.waveId,
+          joinedAt,
+          email: account.email,
+          phone: account.phone,
+          nikHash: profile!.nikHash,
+          kkHash: profile!.kkHash,
+          birthDate: profile!.birthDate,
+          gender: profile!.gender,
+          provinceCode: profile!.provinceCode,
+          workStatus: profile!.workStatus,
+          declarations: profile!.declarations,
+        },
+        admissionUsed,
+      ),
+    );
   } catch (error) {
     if (error instanceof JoinRefused) throw new Problem(error.reason, REFUSALS[error.reason]);
     if (error instanceof AccountInactive) throw await inactiveAccount(principal.accountId);

@@ -76,8 +76,12 @@ export class JoinRefused extends Error {
 
 /** The application, the check that the citizen is not yet a participant, the lock on
  *  the profile's NIK and the check that the account is still active: all or nothing, so
- *  concurrent joins (or a deleted account's token) cannot slip past any. */
-export async function insertApplication(application: Application): Promise<void> {
+ *  concurrent joins (or a deleted account's token) cannot slip past any. `admitted`: the
+ *  waiting room's admission, used in the same transaction (none while it is off). */
+export async function insertApplication(
+  application: Application,
+  admitted: TransactItem[] = [],
+): Promise<void> {
   const TableName = tableName();
   const { accountId } = application;
   try {
@@ -98,6 +102,7 @@ export async function insertApplication(application: Application): Promise<void>
       }),
       lockNikItem(accountId), // labelled 'profile-incomplete'
       activeAccountCheck(accountId, new Date(application.joinedAt)),
+      ...admitted,
     ]);
   } catch (error) {
     if (!(error instanceof ConditionFailed)) throw error;

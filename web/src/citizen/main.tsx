@@ -11,6 +11,7 @@ import '../styles.css';
 // other page is its own chunk, loaded when the citizen gets there.
 const pages: Record<string, PageModule<object>> = {
   '/verify': () => import('./pages/verify.tsx'),
+  '/antri': () => import('./pages/waiting-room.tsx'),
   '/sign-in': () => import('./pages/sign-in.tsx'),
   '/home': () => import('./pages/home.tsx'),
   '/profile': () => import('./pages/profile.tsx'),

@@ -25,6 +25,15 @@ const id = {
   register: 'Daftar',
   haveAccount: 'Sudah punya akun?',
   signInLink: 'Masuk',
+  // waiting room
+  queueTitle: 'Antrean pendaftaran',
+  queueIntro:
+    'Banyak yang sedang mendaftar. Tempat Anda di antrean tersimpan di perangkat ini: memuat ulang halaman atau membuka tab lain tidak menghilangkannya.',
+  queuePosition: 'Posisi Anda di antrean: {position}',
+  queueEstimate: 'Perkiraan menunggu: sekitar {minutes} menit.',
+  queueSoon: 'Perkiraan menunggu: kurang dari satu menit.',
+  queueAdmitted: 'Giliran Anda tiba. Silakan isi formulir pendaftaran.',
+  queueOffline: 'Jaringan terputus. Kami mencoba lagi; tempat Anda tetap tersimpan.',
   // verify
   verifyTitle: 'Verifikasi email',
   verifyIntro: 'Masukkan kode 6 angka yang kami kirim ke {email}.',
@@ -267,6 +276,15 @@ const en: Dictionary<Key> = {
   register: 'Register',
   haveAccount: 'Already have an account?',
   signInLink: 'Sign in',
+  // waiting room
+  queueTitle: 'Registration queue',
+  queueIntro:
+    'Many people are registering. Your place is kept on this device: reloading the page or opening another tab does not lose it.',
+  queuePosition: 'Your place in the queue: {position}',
+  queueEstimate: 'Estimated wait: about {minutes} minutes.',
+  queueSoon: 'Estimated wait: under a minute.',
+  queueAdmitted: 'It is your turn. Please fill in the registration form.',
+  queueOffline: 'The connection dropped. We keep trying; your place is kept.',
   verifyTitle: 'Verify your email',
   verifyIntro: 'Enter the 6-digit code we sent to {email}.',
   phoneTitle: 'Verify your mobile number',

@@ -47,6 +47,8 @@ export interface RequestOptions {
   session?: Session | null;
   idempotencyKey?: string;
   signal?: AbortSignal;
+  /** More headers (the waiting room's X-Admission-Token). */
+  headers?: Record<string, string>;
 }
 
 export async function api<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
@@ -54,6 +56,7 @@ export async function api<T>(method: string, path: string, options: RequestOptio
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.session) headers.authorization = `Bearer ${options.session.token}`;
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+  Object.assign(headers, options.headers);
   let response: Response;
   try {
     response = await fetch(`${await apiUrl()}${path}`, {

@@ -3,6 +3,7 @@ import { type ApiProblem, api, newIdempotencyKey } from '../../lib/api.ts';
 import { useData } from '../../lib/data.ts';
 import { formatDate, formatIdr } from '../../lib/format.ts';
 import { currentLang } from '../../lib/i18n.ts';
+import { admission, queueIfRefused } from '../admission.ts';
 import { meApi, problemText } from '../session.ts';
 import { type CitizenKey, t } from '../strings.ts';
 import type { Me, Wave } from '../types.ts';
@@ -110,9 +111,11 @@ function WaveList(props: { me: Me; waves: Wave[]; ready: boolean; onJoined(): vo
     try {
       await meApi('POST', `/v1/me/waves/${encodeURIComponent(waveId)}/join`, {
         idempotencyKey: newIdempotencyKey(),
+        headers: admission.headers(),
       });
       props.onJoined();
     } catch (error) {
+      if (queueIfRefused(error, '/home')) return;
       setMessage(problemText(error as ApiProblem));
     } finally {
       setBusy(null);

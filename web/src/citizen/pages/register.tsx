@@ -2,6 +2,7 @@ import { normalizePhone } from '#platform/phone.ts';
 import { newIdempotencyKey } from '../../lib/api.ts';
 import { Field, FormMessage, formValues, Submit, useForm } from '../../lib/form.tsx';
 import { navigate } from '../../lib/router.ts';
+import { admission, queueIfRefused } from '../admission.ts';
 import { pendingEmail, problemText, publicApi } from '../session.ts';
 import { t } from '../strings.ts';
 
@@ -18,7 +19,21 @@ export function RegisterPage() {
     // `0812...` as the API stores it: `+62812...`.
     values.phone = normalizePhone(String(values.phone ?? ''));
     void form.submit(async () => {
-      await publicApi('POST', '/v1/accounts', { body: values, idempotencyKey });
+      try {
+        // While the waiting room is on, the admission it gave (none otherwise).
+        await publicApi('POST', '/v1/accounts', {
+          body: values,
+          idempotencyKey,
+          headers: admission.headers(),
+        });
+      } catch (error) {
+        // The refusal is kept under this Idempotency-Key: the admitted try is a new request.
+        if (queueIfRefused(error, '/')) {
+          idempotencyKey = newIdempotencyKey();
+          return;
+        }
+        throw error;
+      }
       idempotencyKey = newIdempotencyKey();
       pendingEmail.set(String(values.email));
       navigate('/verify');

@@ -1,0 +1,213 @@
+import {
+  issueAdmissionToken,
+  verifyAdmissionToken,
+  WAITING_ROOM_PATH,
+} from '#contexts/admission/admission-token.ts';
+import type { WaitingRoom } from '#contexts/admission/items.ts';
+import {
+  MEASURE_EVERY_MS,
+  minuteOf,
+  nextRate,
+  type Place,
+  placeOf,
+  reanchorAhead,
+  roomOn,
+  waitingPeople,
+  withRate,
+} from '#contexts/admission/rules/room.ts';
+import {
+  AdmissionUsed,
+  countFailure,
+  enter,
+  failuresIn,
+  lastTicket,
+  readEntry,
+  readRoom,
+  shardCounts,
+  useAdmission,
+  writeRoom,
+} from '#contexts/admission/store/room.ts';
+import { faults } from '#platform/faults.ts';
+import { Problem } from '#platform/http/problem.ts';
+import { logger } from '#platform/logger.ts';
+import { count } from '#platform/observability.ts';
+import type { TransactItem } from '#platform/store/transact.ts';
+
+// The waiting room's steps, between the handlers and the store.
+
+export interface EntryView extends Place {
+  entryId: string;
+  ticket: number;
+  admissionToken?: string;
+}
+
+async function view(entryId: string, ticket: number, room: WaitingRoom | undefined, nowMs: number) {
+  const place = placeOf(ticket, room, nowMs);
+  const admissionToken = place.admitted ? await issueAdmissionToken(entryId, nowMs) : undefined;
+  return { entryId, ticket, ...place, ...(admissionToken ? { admissionToken } : {}) };
+}
+
+/** Retry-After while queued (none once admitted). */
+export function retryAfter(entry: EntryView): Record<string, string> {
+  return entry.admitted ? {} : { 'retry-after': String(entry.retryAfterSeconds) };
+}
+
+/** Queues `entryId` (once), and where it stands. */
+export async function enterRoom(entryId: string, now: Date): Promise<EntryView & { created: boolean }> {
+  const room = await readRoom();
+  const nowMs = now.getTime();
+  const { entry, created } = await enter(entryId, now, roomOn(room, nowMs) ? room.floor : 0);
+  // An idle room's watermark ran ahead: anchored at this ticket, a rush queues from here.
+  const anchor = created && roomOn(room, nowMs) ? reanchorAhead(room, entry.ticket, nowMs) : undefined;
+  let current = room;
+  if (anchor && room) {
+    const next = { ...room, ...anchor, v: room.v + 1, updatedAt: now.toISOString() };
+    if (await writeRoom(next, room.v)) current = next;
+  }
+  return { ...(await view(entryId, entry.ticket, current, nowMs)), created };
+}
+
+/** Where `entryId` stands, or undefined for an unknown entry. */
+export async function entryPlace(entryId: string, now: Date): Promise<EntryView | undefined> {
+  const [entry, room] = await Promise.all([readEntry(entryId, false), readRoom()]);
+  if (!entry) return undefined;
+  if (room && roomOn(room, now.getTime())) await measure(room, now);
+  return view(entryId, entry.ticket, await readRoom(), now.getTime());
+}
+
+let lastMeasureTryMs = Number.NEGATIVE_INFINITY;
+
+/**
+ * The measured control, done lazily by a poll (no schedule): once a minute, the rate is
+ * set from the failures counted since the last measure. One try per container a minute;
+ * the room's version lets one writer win.
+ */
+export async function measure(room: WaitingRoom, now: Date): Promise<void> {
+  const nowMs = now.getTime();
+  if (
+    nowMs - room.measuredAtMs < MEASURE_EVERY_MS ||
+    Math.abs(nowMs - lastMeasureTryMs) < MEASURE_EVERY_MS / 2
+  )
+    return;
+  lastMeasureTryMs = nowMs;
+  const minutes: string[] = [];
+  const minuteStart = Math.floor(nowMs / 60_000) * 60_000;
+  for (let t = Math.max(room.measuredAtMs, minuteStart - 5 * 60_000); t < minuteStart; t += 60_000)
+    minutes.push(minuteOf(t));
+  if (!minutes.length) return;
+  // The worst finished minute: one bad minute is enough to slow down.
+  const failures = Math.max(...(await Promise.all(minutes.map(failuresIn))));
+  const rate = nextRate(room.ratePerSecond, room.capacityPerSecond, failures);
+  const next = {
+    ...room,
+    ...withRate(room, rate, nowMs),
+    measuredAtMs: minuteStart,
+    v: room.v + 1,
+    updatedAt: now.toISOString(),
+  };
+  if (await writeRoom(next, room.v))
+    logger.info('waiting room rate measured', { failures, from: room.ratePerSecond, to: rate });
+}
+
+export interface RoomSettings {
+  on: boolean;
+  ratePerSecond: number;
+  capacityPerSecond: number;
+  until?: string;
+}
+
+/** An administrator's switch: the watermark starts at the last ticket given, so whoever
+ *  queued while the room was off is admitted and whoever comes next queues. */
+export async function setRoom(settings: RoomSettings, now: Date): Promise<WaitingRoom> {
+  for (;;) {
+    const [room, counts] = await Promise.all([readRoom(true), shardCounts()]);
+    const nowMs = now.getTime();
+    const on = roomOn(room, nowMs) ? room : undefined;
+    const w0 = on ? withRate(on, settings.ratePerSecond, nowMs).w0 : lastTicket(counts) + 1;
+    const next: WaitingRoom = {
+      on: settings.on,
+      ...(settings.until ? { until: settings.until } : {}),
+      w0,
+      t0Ms: nowMs,
+      floor: on ? on.floor : w0,
+      ratePerSecond: settings.ratePerSecond,
+      capacityPerSecond: settings.capacityPerSecond,
+      measuredAtMs: Math.floor(nowMs / 60_000) * 60_000,
+      v: (room?.v ?? 0) + 1,
+      updatedAt: now.toISOString(),
+    };
+    if (await writeRoom(next, room?.v)) return next;
+  }
+}
+
+/** The room's figures for administrators and the benchmark. */
+export async function roomFigures(now: Date) {
+  const [room, counts] = await Promise.all([readRoom(true), shardCounts()]);
+  const nowMs = now.getTime();
+  const issued = lastTicket(counts) + 1;
+  const on = roomOn(room, nowMs);
+  const mark = on ? Math.min(issued, watermarkOf(room, nowMs)) : issued;
+  const failuresLastMinute = await failuresIn(minuteOf(nowMs - 60_000));
+  return {
+    on,
+    ratePerSecond: room?.ratePerSecond ?? 0,
+    capacityPerSecond: room?.capacityPerSecond ?? 0,
+    ...(room?.until ? { until: room.until } : {}),
+    ticketsIssued: issued,
+    watermark: mark,
+    // People, not tickets: the holes between the shards' tickets are nobody.
+    queueLength: waitingPeople(counts, mark),
+    failuresLastMinute,
+    updatedAt: room?.updatedAt ?? null,
+  };
+}
+
+function watermarkOf(room: WaitingRoom, nowMs: number): number {
+  return withRate(room, room.ratePerSecond, nowMs).w0;
+}
+
+/**
+ * For an admitted route: nothing while the room is off; else the token's admission, to
+ * be used in the route's own transaction (refused there when used already).
+ */
+export async function admission(
+  token: string | undefined,
+  purpose: string,
+  now: Date,
+): Promise<TransactItem[]> {
+  const room = await readRoom();
+  if (!roomOn(room, now.getTime())) return [];
+  const entryId = await verifyAdmissionToken(token, now.getTime());
+  return [useAdmission(entryId, purpose, now)];
+}
+
+/**
+ * Runs an admitted route's work: a used admission becomes its refusal, and a failure of
+ * the backend (a throttle, a 5xx, a timeout) is counted for the measured rate.
+ */
+export async function admitted<T>(now: Date, work: () => Promise<T>): Promise<T> {
+  try {
+    faults.check('admission.admitted', { done: 1 });
+    return await work();
+  } catch (error) {
+    if (error instanceof AdmissionUsed)
+      throw new Problem('admission-used', 'This admission was used already: queue again with a new entry.', {
+        extensions: { waitingRoom: WAITING_ROOM_PATH },
+      });
+    if (backendFailure(error)) {
+      count('AdmissionFailed');
+      await countFailure(minuteOf(now.getTime()), Math.floor(now.getTime() / 1000)).catch((e) =>
+        logger.warn('waiting room failure not counted', { error: String(e) }),
+      );
+    }
+    throw error;
+  }
+}
+
+/** An error of the backend, not a refusal: the SDK's (throttles, 5xx, timeouts) or an
+ *  injected fault. */
+function backendFailure(error: unknown): boolean {
+  const e = error as { $metadata?: unknown; name?: string };
+  if (e?.name === 'ConditionalCheckFailedException') return false;
+  return e?.$metadata !== undefined || e?.name === 'InjectedFault' || e?.name === 'TimeoutError';
+}

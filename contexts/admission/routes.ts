@@ -1,0 +1,134 @@
+import * as z from 'zod';
+import { route } from '#platform/http/contract.ts';
+import { IsoDateTime } from '#platform/http/schemas.ts';
+
+const tags = ['waiting-room'];
+
+const EntryId = z.uuid().meta({
+  description: 'Made by the browser and kept (localStorage): a refresh and a second tab send the same one',
+});
+
+export const EntryView = z
+  .object({
+    entryId: z.string(),
+    ticket: z.number().int(),
+    admitted: z.boolean(),
+    position: z
+      .number()
+      .int()
+      .meta({ description: 'People before this one not yet admitted; 0 once admitted' }),
+    estimateSeconds: z
+      .number()
+      .int()
+      .meta({ description: 'When this place is admitted at the current rate' }),
+    retryAfterSeconds: z
+      .number()
+      .int()
+      .meta({ description: 'When to ask again (also the Retry-After header)' }),
+    admissionToken: z.string().optional().meta({
+      description:
+        'Once admitted: send it as X-Admission-Token with the registration and the wave join (15 minutes)',
+    }),
+  })
+  .meta({ id: 'WaitingRoomEntry' });
+
+const entryUses = {
+  items: { waitingEntry: ['read', 'put'], ticketCounter: 'update', waitingRoom: ['read', 'put'] },
+  secrets: true,
+} as const;
+
+export const enterWaitingRoom = route({
+  operationId: 'enterWaitingRoom',
+  method: 'POST',
+  path: '/v1/waiting-room/entries',
+  access: 'public',
+  handler: 'admission/enter',
+  uses: entryUses,
+  summary:
+    'Queue for registration and joining while a wave opens: a ticket, once per entry id (a repeat returns the same ticket); admitted at once while the room is off',
+  tags,
+  body: z.strictObject({ entryId: EntryId }),
+  responses: {
+    201: { description: 'Queued', schema: EntryView },
+    200: { description: 'Already queued: the same ticket', schema: EntryView },
+  },
+  problems: ['validation'],
+});
+
+export const getWaitingRoomEntry = route({
+  operationId: 'getWaitingRoomEntry',
+  method: 'GET',
+  path: '/v1/waiting-room/entries/{entryId}',
+  access: 'public',
+  handler: 'admission/get-entry',
+  uses: {
+    items: { waitingEntry: 'read', waitingRoom: ['read', 'put'], admissionFailures: 'read' },
+    secrets: true,
+  },
+  summary: "An entry's position, estimate and, once admitted, its admission token (poll after Retry-After)",
+  tags,
+  params: z.object({ entryId: EntryId }),
+  responses: { 200: { description: 'Where the entry stands', schema: EntryView } },
+  problems: ['validation', 'not-found'],
+});
+
+export const RoomView = z
+  .object({
+    on: z.boolean(),
+    ratePerSecond: z.number(),
+    capacityPerSecond: z.number(),
+    until: z.string().optional(),
+    ticketsIssued: z.number().int(),
+    watermark: z.number().int(),
+    queueLength: z.number().int(),
+    failuresLastMinute: z.number().int(),
+    updatedAt: z.string().nullable(),
+  })
+  .meta({ id: 'WaitingRoom' });
+
+export const getWaitingRoom = route({
+  operationId: 'getWaitingRoom',
+  method: 'GET',
+  path: '/v1/admin/waiting-room',
+  access: 'staff',
+  handler: 'admission/get-room',
+  uses: { items: { waitingRoom: 'read', ticketCounter: 'read', admissionFailures: 'read' } },
+  summary:
+    'The waiting room: on or off, the admission rate, tickets given, the queue and the failures measured',
+  tags,
+  responses: { 200: { description: 'The room', schema: RoomView } },
+});
+
+export const putWaitingRoom = route({
+  operationId: 'putWaitingRoom',
+  method: 'PUT',
+  path: '/v1/admin/waiting-room',
+  access: 'admin',
+  handler: 'admission/put-room',
+  uses: { items: { waitingRoom: ['read', 'put'], ticketCounter: 'read', admissionFailures: 'read' } },
+  summary:
+    "Switch the waiting room on (for a wave's opening, until a time) or off, and set the admission rate and the capacity the measured rate may rise back to",
+  tags,
+  body: z
+    .strictObject({
+      on: z.boolean(),
+      ratePerSecond: z.number().int().min(1).max(100_000),
+      capacityPerSecond: z.number().int().min(1).max(100_000),
+      until: IsoDateTime.optional(),
+    })
+    .refine((b) => b.ratePerSecond <= b.capacityPerSecond, {
+      path: ['ratePerSecond'],
+      message: 'must not exceed capacityPerSecond',
+    }),
+  audit: {
+    kind: 'waiting-room.set',
+    subject: 'response.roomId',
+    detail: {
+      on: 'body.on',
+      ratePerSecond: 'body.ratePerSecond',
+      capacityPerSecond: 'body.capacityPerSecond',
+    },
+  },
+  responses: { 200: { description: 'The room as set', schema: RoomView.extend({ roomId: z.string() }) } },
+  problems: ['validation'],
+});

@@ -1,0 +1,124 @@
+import type { WaitingRoom } from '#contexts/admission/items.ts';
+
+// The waiting room's arithmetic (docs/waiting-room.md), pure.
+
+/** Ticket counter shards: 13,000 entries a second need 13 counters at 1,000 writes a
+ *  second each; 16 leave room. */
+export const TICKET_SHARDS = 16;
+/** How far the watermark may run ahead of the last ticket taken (seconds of admissions):
+ *  an idle room does not bank admissions for the next rush. */
+export const BURST_SECONDS = 2;
+/** The slowest the measured control lowers the rate to. */
+export const MIN_RATE = 1;
+/** An admission token's lifetime: long enough to fill in the registration form. */
+export const ADMISSION_TOKEN_S = 15 * 60;
+/** An entry's lifetime (TTL): a wave's opening day. */
+export const ENTRY_TTL_S = 24 * 3600;
+/** How often the rate is measured against the failures. */
+export const MEASURE_EVERY_MS = 60_000;
+
+/** The ticket of the shard's n-th entry (n from 1): shards interleave, so tickets of
+ *  entries made at the same time are close whatever shard took them. */
+export function ticketOf(n: number, shard: number): number {
+  return (n - 1) * TICKET_SHARDS + shard;
+}
+
+/** The shard's counter value whose ticket is the first at or above `floor`. */
+export function counterAtFloor(floor: number, shard: number): number {
+  return Math.max(1, Math.ceil((floor - shard) / TICKET_SHARDS) + 1);
+}
+
+/** Tickets below the watermark are admitted. */
+export function watermark(room: Pick<WaitingRoom, 'w0' | 't0Ms' | 'ratePerSecond'>, nowMs: number): number {
+  return room.w0 + Math.floor((room.ratePerSecond * Math.max(0, nowMs - room.t0Ms)) / 1000);
+}
+
+/** Whether the room holds people back now. */
+export function roomOn(room: WaitingRoom | undefined, nowMs: number): room is WaitingRoom {
+  return !!room?.on && (room.until === undefined || Date.parse(room.until) > nowMs);
+}
+
+export interface Place {
+  admitted: boolean;
+  /** People (tickets) before this one not yet admitted; 0 once admitted. */
+  position: number;
+  /** When this ticket passes the watermark at the current rate. */
+  estimateSeconds: number;
+  /** When to ask again: often near the front, rarely far back. */
+  retryAfterSeconds: number;
+}
+
+export function placeOf(ticket: number, room: WaitingRoom | undefined, nowMs: number): Place {
+  if (!roomOn(room, nowMs)) return { admitted: true, position: 0, estimateSeconds: 0, retryAfterSeconds: 0 };
+  const mark = watermark(room, nowMs);
+  if (ticket < mark) return { admitted: true, position: 0, estimateSeconds: 0, retryAfterSeconds: 0 };
+  const position = ticket - mark + 1;
+  const estimateSeconds = room.ratePerSecond > 0 ? Math.ceil(position / room.ratePerSecond) : 3600;
+  return {
+    admitted: false,
+    position,
+    estimateSeconds,
+    retryAfterSeconds: Math.min(60, Math.max(2, Math.ceil(estimateSeconds / 4))),
+  };
+}
+
+/**
+ * The anchor when the watermark has run ahead of the last ticket taken by more than the
+ * burst (an idle room), or undefined: re-anchored, the next rush queues from there.
+ */
+export function reanchorAhead(
+  room: WaitingRoom,
+  lastTicket: number,
+  nowMs: number,
+): Pick<WaitingRoom, 'w0' | 't0Ms'> | undefined {
+  const burst = Math.max(1, Math.ceil(room.ratePerSecond * BURST_SECONDS));
+  if (watermark(room, nowMs) <= lastTicket + 1 + burst) return undefined;
+  return { w0: lastTicket + 1 + burst, t0Ms: nowMs };
+}
+
+/**
+ * The rate after a minute with `failures` failed admitted requests out of about
+ * `rate * 60` admitted: down by 30% when over 1% failed (at least 5), back up by 10% (at
+ * least 1 a second) after a clean minute, never above capacity nor below MIN_RATE.
+ */
+export function nextRate(rate: number, capacity: number, failures: number): number {
+  const admitted = rate * 60;
+  if (failures >= Math.max(5, admitted * 0.01)) return Math.max(MIN_RATE, Math.floor(rate * 0.7));
+  if (failures === 0) return Math.min(capacity, Math.max(rate + 1, Math.ceil(rate * 1.1)));
+  return Math.min(capacity, rate);
+}
+
+/** The room re-anchored at `nowMs` with a new rate: the watermark does not jump. */
+export function withRate(
+  room: WaitingRoom,
+  rate: number,
+  nowMs: number,
+): Pick<WaitingRoom, 'w0' | 't0Ms' | 'ratePerSecond'> {
+  return { w0: watermark(room, nowMs), t0Ms: nowMs, ratePerSecond: rate };
+}
+
+/**
+ * The admission window: how many tickets apart two entries may be admitted out of their
+ * arrival order. Shards are taken by a hash of the entry id, so their counters drift
+ * apart; an entry of the busiest shard can stand behind a later one of the quietest by
+ * the shards' spread, times the shards.
+ */
+export function admissionWindow(shardCounts: number[]): number {
+  return TICKET_SHARDS * (Math.max(...shardCounts) - Math.min(...shardCounts) + 1);
+}
+
+/**
+ * People still waiting above the watermark `mark`: each shard's entries whose
+ * ticket is at or above it (a shard's tickets below the mark are admitted, or holes).
+ */
+export function waitingPeople(shardCounts: number[], mark: number): number {
+  return shardCounts.reduce((sum, n, shard) => {
+    const admitted = Math.max(0, Math.ceil((mark - shard) / TICKET_SHARDS));
+    return sum + Math.max(0, n - admitted);
+  }, 0);
+}
+
+/** The minute a failure is counted in: `yyyy-mm-ddThh:mm`. */
+export function minuteOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16);
+}
