@@ -123,6 +123,8 @@ const problem = (status: number) => (answer: unknown) => {
 /** Public routes without a body: what each answers without I/O. */
 const PUBLIC_CASES: Record<string, Omit<Case, 'name'>> = {
   listWaves: { event: { query: { limit: '0' } }, expect: problem(400) },
+  // Its path parameter `x1` is no UUID: refused before the table is read.
+  getWaitingRoomEntry: { event: {}, expect: problem(400) },
   getOpenApi: {
     event: {},
     expect: (answer) => {

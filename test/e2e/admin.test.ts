@@ -127,7 +127,8 @@ describe('the administrator console', () => {
 
     // After the draw the funnel has every stage.
     await page.getByRole('link', { name: 'Kembali ke gelombang' }).click();
-    await expect.poll(() => page.locator('.funnel-chart svg .ct-bar').count(), UI).toBe(6);
+    // Seven bars: the civil-registry check is the screening's first stage (docs/registry.md).
+    await expect.poll(() => page.locator('.funnel-chart svg .ct-bar').count(), UI).toBe(7);
     await page.getByRole('row', { name: 'Terpilih 30', exact: true }).waitFor();
     await accessible(page, 'wave-funnel-drawn');
 
