@@ -9,7 +9,7 @@ import {
 import { course } from '#contexts/catalog/items.ts';
 import { ledgerEntry } from '#contexts/ledger/items.ts';
 import { listFlag, participation, priorityFlag } from '#contexts/lists/items.ts';
-import { outbox } from '#contexts/notifications/items.ts';
+import { noticeRate, noticeSent, outbox } from '#contexts/notifications/items.ts';
 import { partner, partnerAudit, partnerCode, partnerCredential } from '#contexts/partners/items.ts';
 import {
   payoutAccount,
@@ -86,6 +86,8 @@ export const ITEMS = {
   priorityFlag,
   participation,
   outbox,
+  noticeSent,
+  noticeRate,
   idempotency,
   acceptedSignature,
   partner,

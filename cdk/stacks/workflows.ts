@@ -8,8 +8,11 @@ import { Notifications } from '#cdk/constructs/notifications.ts';
 import { Queues } from '#cdk/constructs/queues.ts';
 import { Schedules } from '#cdk/constructs/schedules.ts';
 import { Workflows } from '#cdk/constructs/workflows.ts';
-import { payoutQueues, queueConsumers } from '#contexts/payouts/queues.ts';
-import { outboxConsumer } from '#platform/consumers.ts';
+import { queueConsumers } from '#contexts/consumers.ts';
+import { outboxConsumer } from '#contexts/notifications/consumers.ts';
+import { noticeQueues } from '#contexts/notifications/queues.ts';
+import { payoutQueues } from '#contexts/payouts/queues.ts';
+import { dlqName } from '#platform/queues.ts';
 
 export interface WorkflowsStackProps extends StackProps {
   resources: AppResources;
@@ -22,6 +25,10 @@ export interface WorkflowsStackProps extends StackProps {
  *  stuck. Redeliveries back off for 6 hours before a batch is given up on (platform/queues.ts),
  *  so this fires well before, and a planned maintenance window of a bank trips it. */
 const PAYOUT_QUEUE_AGE_SECONDS = 2 * 3600;
+/** A bulk notice has waited this long: at the quota the runbook asks for, a 6-million
+ *  draw's notices leave in under 2 hours (docs/notifications.md); past 6 the senders are
+ *  stuck, throttled or refused, and selection results reach people a day late. */
+const NOTICE_QUEUE_AGE_SECONDS = 6 * 3600;
 /** The stream sender is behind after this: sign-up codes (valid 10 minutes) arrive late. */
 const STREAM_ITERATOR_AGE_MS = 5 * 60 * 1000;
 
@@ -61,8 +68,20 @@ export class WorkflowsStack extends Stack {
       this.notifications.sender,
     ])
       alarms.functionErrors(fn, fn.node.id);
+    const noticeDlqs = new Set(noticeQueues.map((c) => this.queues.queues.get(dlqName(c.queue))));
     for (const queue of [...this.queues.deadLetters, this.notifications.failed])
-      alarms.deadLetters(queue, queue.node.id);
+      alarms.deadLetters(
+        queue,
+        queue.node.id,
+        noticeDlqs.has(queue) ? 'notices-dead-letters' : 'dead-letters',
+      );
+    for (const consumer of noticeQueues)
+      alarms.oldestMessage(
+        this.queues.queues.get(consumer.queue)!,
+        consumer.queue,
+        NOTICE_QUEUE_AGE_SECONDS,
+        'notice-backlog',
+      );
     for (const consumer of payoutQueues)
       alarms.oldestMessage(this.queues.queues.get(consumer.queue)!, consumer.queue, PAYOUT_QUEUE_AGE_SECONDS);
     alarms.add(

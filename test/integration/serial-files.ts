@@ -17,6 +17,8 @@ export const serialGroups = {
     // Its cost check reads an operation's last metrics line, which a fuzzed or another
     // file's request of the same route could have written.
     'me-purchases.test.ts',
+    // The stand-ins' sending rate and the after-send fault; its tally counts every send.
+    'notices.test.ts',
   ],
   // Payout runs: a run stages every incentive due by its period, whoever seeded it, and
   // meets a payment partner's faults or clock set by any file. The longest scenarios (the
