@@ -42,7 +42,7 @@ export const noticeQueues: QueueConsumer[] = CHANNELS.map((channel) => ({
   memorySize: 256,
   // Both channels' senders are one function: the same uses.
   uses: {
-    items: { noticeSent: ['put', 'update', 'delete'], noticeRate: 'update' },
+    items: { noticeSent: ['put-many', 'delete'], noticeRate: 'update' },
     email: true,
     sms: true,
     queues: Object.fromEntries(CHANNELS.map((c) => [noticeQueueName(c), 'send' as const])),

@@ -11,7 +11,7 @@ import {
 } from '#contexts/notifications/queues.ts';
 import { bulkRate, isThrottled, throttleDelaySeconds } from '#contexts/notifications/rules/rate.ts';
 import { takeSends } from '#contexts/notifications/store/rate-bucket.ts';
-import { claim, confirm, LEASE_MS, release } from '#contexts/notifications/store/sent-markers.ts';
+import { claim, confirmMany, LEASE_MS, release } from '#contexts/notifications/store/sent-markers.ts';
 import { faults } from '#platform/faults.ts';
 import { logger } from '#platform/logger.ts';
 import { count, observed } from '#platform/observability.ts';
@@ -66,6 +66,7 @@ async function sendNotices(event: SQSEvent): Promise<SQSBatchResponse> {
     }
     const slice = mine.slice(next, next + granted);
     next += granted;
+    const confirmed: string[] = [];
     await Promise.all(
       slice.map(async ({ record, notice }) => {
         try {
@@ -82,11 +83,14 @@ async function sendNotices(event: SQSEvent): Promise<SQSBatchResponse> {
           }
           return;
         }
-        await confirm(notice.id, holder);
-        count('NoticeSent');
-        sent++;
+        confirmed.push(notice.id);
       }),
     );
+    // One write for the slice's markers. Should it fail, the messages stay and come back
+    // after the lease: each sent again (the crash window docs/notifications.md names).
+    if (confirmed.length) await confirmMany(confirmed, holder, Date.now());
+    count('NoticeSent', confirmed.length);
+    sent += confirmed.length;
   }
   // What found no room in this invocation's time goes back to the queue, unsent and unclaimed.
   for (const { record, notice } of mine.slice(next)) {

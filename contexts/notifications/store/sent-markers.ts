@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { noticeSent } from '#contexts/notifications/items.ts';
+import { putMany } from '#platform/store/batch.ts';
 import { db, tableName } from '#platform/store/client.ts';
 
 // The sent marker of a bulk notice: claim before the send, confirm after it
@@ -41,24 +42,23 @@ export async function claim(noticeId: string, holder: string, nowMs: number): Pr
   }
 }
 
-/** Marks the notice sent (only while this sender still holds it: a lost lease is not ours). */
-export async function confirm(noticeId: string, holder: string): Promise<void> {
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: noticeSent.key({ noticeId }),
-        UpdateExpression: 'SET #state = :sent',
-        ConditionExpression: 'holder = :holder',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':sent': 'sent', ':holder': holder },
+/**
+ * Marks the notices this sender sent, 25 to a BatchWriteItem (one call for a batch, not
+ * one each). Unconditional: if a sender's lease lapsed and another took the notice over,
+ * both sent it (the one duplicate the lease allows) and `sent` is true either way.
+ */
+export async function confirmMany(noticeIds: string[], holder: string, nowMs: number): Promise<void> {
+  await putMany(
+    noticeIds.map((noticeId) =>
+      noticeSent.item({
+        noticeId,
+        state: 'sent',
+        holder,
+        leaseUntil: nowMs,
+        expiresAtEpoch: Math.floor(nowMs / 1000) + KEEP_S,
       }),
-    );
-  } catch (error) {
-    // Another sender took it over after our lease ran out: it sent it too (the one
-    // duplicate the lease allows, docs/notifications.md) and marks it itself.
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
+    ),
+  );
 }
 
 /** Gives the notice back unsent (a throttled or refused send): the next delivery takes it at once. */
