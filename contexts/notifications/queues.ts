@@ -35,8 +35,9 @@ export const noticeQueues: QueueConsumer[] = CHANNELS.map((channel) => ({
   // comes back only when nobody holds it any more.
   visibilityTimeoutSeconds: 60,
   // Receives that failed for a real refusal (a throttled send is queued again as a new
-  // message, so throttling never reaches the DLQ): 60 + 120 + 240 + 480 s of retries.
-  maxReceiveCount: 5,
+  // message, so throttling never reaches the DLQ): retried 10 s later, then 20, 40 ... 640:
+  // about 21 minutes before the DLQ (send-notices.ts).
+  maxReceiveCount: 8,
   maxVisibilityTimeoutSeconds: 900,
   timeoutSeconds: SENDER_TIMEOUT_S,
   memorySize: 256,

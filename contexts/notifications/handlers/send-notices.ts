@@ -15,6 +15,7 @@ import { claim, confirmMany, LEASE_MS, release } from '#contexts/notifications/s
 import { faults } from '#platform/faults.ts';
 import { logger } from '#platform/logger.ts';
 import { count, observed } from '#platform/observability.ts';
+import { redeliveryDelaySeconds } from '#platform/queues.ts';
 import { delayRedelivery, sendBatch } from '#platform/queues-client.ts';
 
 // A bulk queue's sender (contexts/notifications/queues.ts): at most its channel's share of
@@ -26,6 +27,9 @@ import { delayRedelivery, sendBatch } from '#platform/queues-client.ts';
 
 /** A notice as it rides the queue: how many times the provider throttled it so far. */
 type Queued = Notice & { throttled?: number };
+
+/** The first retry of a refused send; it doubles per receive (platform/queues.ts). */
+const REFUSED_RETRY_S = 10;
 
 /** Where an injected crash hits: after the provider took the notice and the marker says so,
  *  before the message is deleted (a redelivery must find it sent). */
@@ -77,9 +81,12 @@ async function sendNotices(event: SQSEvent): Promise<SQSBatchResponse> {
             throttled.push({ ...notice, throttled: (notice.throttled ?? 0) + 1 });
             count('NoticeThrottled');
           } else {
-            // Ids and outcomes only: never the address.
+            // Ids and outcomes only: never the address. Tried again 10 s later, then
+            // doubling, until the DLQ (a timeout too: it may have left, and is then the
+            // one duplicate docs/notifications.md names).
             logger.error('notice not sent', { noticeId: notice.id, channel, error: (error as Error).name });
-            failures.push(record.messageId);
+            const receive = Number(record.attributes.ApproximateReceiveCount) || 1;
+            await later(record, failures, redeliveryDelaySeconds(receive, REFUSED_RETRY_S, 900));
           }
           return;
         }
