@@ -16,6 +16,7 @@ import { functionId, handlerOf } from '#cdk/constructs/function.ts';
 import { CITIZENS_REQUEST_FUNCTION, CONSOLE_INDEX_FUNCTION } from '#cdk/constructs/web.ts';
 import { streamConsumers as consumers, queueConsumers } from '#contexts/consumers.ts';
 import { outboxConsumer } from '#contexts/notifications/consumers.ts';
+import { noticeQueues } from '#contexts/notifications/queues.ts';
 import { contracts, deployedRoutes, routes } from '#contexts/routes.ts';
 import { schedules } from '#contexts/selection/schedules.ts';
 import { workflows } from '#contexts/workflows.ts';
@@ -515,6 +516,23 @@ describe('queues', () => {
         alarms.some((a) => a.MetricName === metric && a.Dimensions?.some((d: any) => getAtt(d.Value) === id));
       expect(on('ApproximateNumberOfMessagesVisible', dlqId), `${consumer.queue} DLQ alarm`).toBe(true);
       expect(on('ApproximateAgeOfOldestMessage', queueId), `${consumer.queue} age alarm`).toBe(true);
+    }
+  });
+
+  it("alarms on the bulk notices' backlog and dead letters with their own runbook sections", () => {
+    const stack = built.workflows;
+    const alarms = ofType('AWS::CloudWatch::Alarm', stack).map(([, a]) => a.Properties);
+    const sectionOn = (metric: string, id: string) =>
+      alarms
+        .filter((a) => a.MetricName === metric && a.Dimensions?.some((d: any) => getAtt(d.Value) === id))
+        .map((a) => /#([a-z-]+)$/.exec(a.AlarmDescription)?.[1]);
+    for (const consumer of noticeQueues) {
+      const queueId = logicalId(stack.queues.queues.get(consumer.queue) as any);
+      const dlqId = logicalId(stack.queues.queues.get(dlqName(consumer.queue)) as any);
+      expect(sectionOn('ApproximateAgeOfOldestMessage', queueId), consumer.queue).toEqual(['notice-backlog']);
+      expect(sectionOn('ApproximateNumberOfMessagesVisible', dlqId), consumer.queue).toEqual([
+        'notices-dead-letters',
+      ]);
     }
   });
 
