@@ -4,6 +4,7 @@ import * as audit from '#contexts/audit/routes.ts';
 import * as catalog from '#contexts/catalog/routes.ts';
 import * as docs from '#contexts/docs/routes.ts';
 import * as lists from '#contexts/lists/routes.ts';
+import * as notifications from '#contexts/notifications/routes.ts';
 import * as partners from '#contexts/partners/routes.ts';
 import * as payouts from '#contexts/payouts/routes.ts';
 import * as purchases from '#contexts/purchases/routes.ts';
@@ -30,6 +31,7 @@ export const routes: RouteContract[] = [
   ...contracts(reports),
   ...contracts(payouts),
   ...contracts(audit),
+  ...contracts(notifications),
   ...contracts(docs),
   ...contracts(admission),
 ];

@@ -8,9 +8,12 @@ import { outbound } from '#local/sent.ts';
 // SES_ENDPOINT and SNS_ENDPOINT set: SendEmail is REST-JSON (POST
 // /v2/email/outbound-emails), Publish is the Query protocol (a form post, XML back).
 // A refused send answers an error the SDK does not retry, so one refusal is one failed send.
+// Beyond the sending rate set by POST /_local/notifications/rate a send is throttled with
+// the providers' own answers: SES v2 TooManyRequestsException (429), SNS Throttled.
 
 interface SendEmailBody {
   FromEmailAddress?: string;
+  EmailTags?: { Name?: string; Value?: string }[];
   Destination?: { ToAddresses?: string[] };
   Content?: { Simple?: { Subject?: { Data?: string }; Body?: { Text?: { Data?: string } } } };
 }
@@ -22,6 +25,15 @@ function sendEmail(body: SendEmailBody, res: ServerResponse): void {
   const simple = body.Content?.Simple;
   const recipients = body.Destination?.ToAddresses ?? [];
   const at = new Date().toISOString();
+  if (!outbound.withinRate('email')) {
+    res.writeHead(429, {
+      'content-type': 'application/json',
+      'x-amzn-errortype': 'TooManyRequestsException',
+    });
+    res.end(JSON.stringify({ message: 'Maximum sending rate exceeded.' }));
+    return;
+  }
+  const tags = Object.fromEntries((body.EmailTags ?? []).map((t) => [t.Name ?? '', t.Value ?? '']));
   const accepted = recipients.every((to) =>
     outbound.accept({
       channel: 'email',
@@ -29,7 +41,7 @@ function sendEmail(body: SendEmailBody, res: ServerResponse): void {
       ...(body.FromEmailAddress ? { from: body.FromEmailAddress } : {}),
       subject: simple?.Subject?.Data ?? '',
       text: simple?.Body?.Text?.Data ?? '',
-      attributes: {},
+      attributes: tags,
       at,
     }),
   );
@@ -56,6 +68,14 @@ function queryAttributes(form: URLSearchParams): Record<string, string> {
 function publish(form: URLSearchParams, res: ServerResponse): void {
   const requestId = randomUUID();
   const to = form.get('PhoneNumber');
+  if (to !== null && !outbound.withinRate('sms')) {
+    res.writeHead(429, { 'content-type': 'text/xml' });
+    res.end(
+      `<ErrorResponse xmlns="${SNS_NS}"><Error><Type>Sender</Type><Code>Throttled</Code>` +
+        `<Message>Rate exceeded</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+    );
+    return;
+  }
   const accepted =
     form.get('Action') === 'Publish' &&
     to !== null &&

@@ -80,7 +80,13 @@ export const armFault = route({
   tags,
   localOnly: true,
   body: z.strictObject({
-    point: z.enum(['selection.announce', 'payouts.dispatch', 'payouts.hand-back', 'admission.admitted']),
+    point: z.enum([
+      'selection.announce',
+      'payouts.dispatch',
+      'payouts.hand-back',
+      'admission.admitted',
+      'notifications.after-send',
+    ]),
     segment: z.number().int().min(0).max(255).optional(),
     afterItems: z.number().int().min(1).max(100_000),
     times: z.number().int().min(1).max(100).default(1),
@@ -162,6 +168,70 @@ export const readSenderFaults = route({
   tags,
   localOnly: true,
   responses: { 200: { description: 'The switch', schema: SenderFaults } },
+});
+
+const Rate = z.number().int().min(1).max(100_000);
+const SendingRate = z.object({
+  email: z.number(),
+  sms: z.number(),
+  throttled: z.object({ email: z.number(), sms: z.number() }),
+});
+
+export const setSendingRate = route({
+  operationId: 'localSetSendingRate',
+  method: 'POST',
+  path: '/_local/notifications/rate',
+  access: 'public',
+  handler: '_local/set-sending-rate',
+  uses: {},
+  summary:
+    "Limit the local SES and SNS stand-ins to a sending rate (sends a second), as the providers' quotas do; the bulk senders follow it",
+  tags,
+  localOnly: true,
+  body: z.strictObject({
+    email: Rate.optional(),
+    sms: Rate.optional(),
+    /** false: only the stand-ins change, the senders keep their rate (to see throttling). */
+    sendersFollow: z.boolean().default(true),
+  }),
+  responses: { 200: { description: 'The rate', schema: SendingRate } },
+});
+
+export const readSendingRate = route({
+  operationId: 'localReadSendingRate',
+  method: 'GET',
+  path: '/_local/notifications/rate',
+  access: 'public',
+  handler: '_local/read-sending-rate',
+  uses: {},
+  summary: "The stand-ins' sending rate, and the sends throttled for it",
+  tags,
+  localOnly: true,
+  responses: { 200: { description: 'The rate', schema: SendingRate } },
+});
+
+export const readSentTally = route({
+  operationId: 'localReadSentTally',
+  method: 'GET',
+  path: '/_local/sent/tally',
+  access: 'public',
+  handler: '_local/read-sent-tally',
+  uses: {},
+  summary:
+    'Every send the stand-ins accepted since the stack started, counted per notice: sends, distinct, duplicated',
+  tags,
+  localOnly: true,
+  responses: {
+    200: {
+      description: 'The tally',
+      schema: z.object({
+        sends: z.number(),
+        distinct: z.number(),
+        duplicated: z.number(),
+        throttled: z.number(),
+      }),
+    },
+  },
 });
 
 // --- the payment-partner simulator (local/payment-partners.ts) ----------------------

@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { queueConsumers, streamConsumers } from '#contexts/consumers.ts';
 import type { PartnerKey } from '#contexts/payouts/payments/https.ts';
 import { PAYMENT_PARTNERS } from '#contexts/payouts/payments/partners.ts';
-import { queueConsumers } from '#contexts/queues.ts';
 import { REGISTRY_QUEUE } from '#contexts/registry/queues.ts';
 import { contracts, routes } from '#contexts/routes.ts';
 import { createApiListener } from '#local/adapter.ts';
@@ -17,11 +17,12 @@ import { startRegistrySimulator } from '#local/registry.ts';
 import * as localRoutes from '#local/routes.ts';
 import { startSchedules } from '#local/schedules.ts';
 import { type SeededAdmin, seedAdmins, seedPartners } from '#local/seed.ts';
+import { LOCAL_SENDING_RATE } from '#local/sent.ts';
 import { startStreamConsumer } from '#local/streams.ts';
 import { createWebServer } from '#local/web.ts';
 import { localStateMachineArn, startWorkflows } from '#local/workflows.ts';
 import { queueUrlVariable } from '#platform/config.ts';
-import { outboxConsumer } from '#platform/consumers.ts';
+import { dlqName } from '#platform/queues.ts';
 
 export interface StackOptions {
   /** Where keys.json, stack.json and (unless inMemory) the DynamoDB files live. */
@@ -179,6 +180,9 @@ async function start(
     SES_ENDPOINT: notifications.endpoint,
     SNS_ENDPOINT: notifications.endpoint,
     EMAIL_FROM: 'Prakerja <no-reply@prakerja.local>',
+    // The bulk senders' provider rate: the stand-ins' (POST /_local/notifications/rate moves both).
+    NOTICE_RATE_EMAIL: String(LOCAL_SENDING_RATE),
+    NOTICE_RATE_SMS: String(LOCAL_SENDING_RATE),
     AWS_REGION: 'ap-southeast-3',
     JWT_KEY: keys.jwtKey,
     LOOKUP_KEY: keys.lookupKey,
@@ -196,19 +200,6 @@ async function start(
     POWERTOOLS_DEV: process.env.POWERTOOLS_DEV ?? 'false',
   });
   await ensureTable(dynamo.client, tableName);
-  // The outbox sender, as the stream's event source mapping runs it on AWS.
-  const outbox = await startStreamConsumer({
-    consumer: outboxConsumer,
-    functionsDir,
-    dynamoEndpoint: dynamo.endpoint,
-    sqsEndpoint: queues.address,
-    tableName,
-    region: process.env.AWS_REGION ?? 'ap-southeast-3',
-    // An in-memory table's stream is new each start: its position is kept apart, for tests
-    // that wait until the sender has read past what they wrote (test/support/outbox.ts).
-    checkpointFile: join(options.dir, dataDir ? 'streams.json' : 'streams.memory.json'),
-  });
-  stops.push(() => outbox.stop());
   // The queue consumers, as their SQS event source mappings run them on AWS; every
   // function that declares a queue finds its URL where the CDK app puts it.
   // Each queue's local visibility override: the payout queues' and the registry's own.
@@ -226,7 +217,24 @@ async function start(
   stops.push(() => consumed.stop());
   signal?.throwIfAborted();
   for (const [name, url] of consumed.queueUrls) process.env[queueUrlVariable(name)] = url;
+  // A DLQ's URL too: the notice backlog counts what is in them.
+  for (const [name, url] of consumed.dlqUrls) process.env[queueUrlVariable(dlqName(name))] = url;
 
+  // The outbox sender, as the stream's event source mapping runs it on AWS.
+  // After the queues: it moves bulk notices to theirs.
+  const [outboxConsumer] = streamConsumers;
+  const outbox = await startStreamConsumer({
+    consumer: outboxConsumer!,
+    functionsDir,
+    dynamoEndpoint: dynamo.endpoint,
+    sqsEndpoint: queues.address,
+    tableName,
+    region: process.env.AWS_REGION ?? 'ap-southeast-3',
+    // An in-memory table's stream is new each start: its position is kept apart, for tests
+    // that wait until the sender has read past what they wrote (test/support/outbox.ts).
+    checkpointFile: join(options.dir, dataDir ? 'streams.json' : 'streams.memory.json'),
+  });
+  stops.push(() => outbox.stop());
   const admins: SeededAdmin[] = [
     { email: 'admin@prakerja.local', password: keys.adminPassword, role: 'admin' },
     { email: 'approver@prakerja.local', password: keys.approverPassword, role: 'approver' },

@@ -1,6 +1,7 @@
-// Stream consumers, declared once: the CDK app builds each one's event source mapping
-// from this (cdk/constructs/notifications.ts), and the local stack's poller
-// (local/streams.ts) reads the table's stream with the same filter, batch size and
+// What a stream consumer's declaration holds. Each is declared once by its context (the
+// outbox's in contexts/notifications/consumers.ts) and gathered in contexts/consumers.ts:
+// the CDK app builds each one's event source mapping from it, and the local stack's
+// poller (local/streams.ts) reads the table's stream with the same filter, batch size and
 // failure handling, so the two cannot drift.
 import type { Uses } from '#platform/uses.ts';
 
@@ -29,25 +30,3 @@ export interface StreamConsumer {
   /** Its grants and environment on AWS, enforced per invocation locally (platform/uses.ts). */
   uses: Uses;
 }
-
-export const outboxConsumer: StreamConsumer = {
-  handler: 'notifications/send-outbox',
-  // Outcome items carry a not-selected applicant's notice (store/participants.ts).
-  filter: { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['Outbox', 'Outcome'] } } } },
-  batchSize: 25,
-  startingPosition: 'TRIM_HORIZON',
-  retryAttempts: 5,
-  // A stuck record must not hold up its shard for long (codes expire in 10 minutes);
-  // what is given up on is named in the failure queue.
-  maxRecordAgeSeconds: 3600,
-  bisectBatchOnError: true,
-  reportBatchItemFailures: true,
-  failureQueue: 'FailedBatches',
-  timeoutSeconds: 30,
-  memorySize: 256,
-  // It reads the stream (the event source grants that), not the table.
-  uses: { email: true, sms: true },
-};
-
-/** Every consumer (the CDK test checks each one's grants against its uses). */
-export const consumers: StreamConsumer[] = [outboxConsumer];

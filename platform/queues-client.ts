@@ -1,5 +1,6 @@
 import {
   ChangeMessageVisibilityCommand,
+  GetQueueAttributesCommand,
   GetQueueUrlCommand,
   SendMessageBatchCommand,
   SQSClient,
@@ -25,16 +26,25 @@ export class SendFailed extends Error {
   override name = 'SendFailed';
 }
 
-/** Sends every body (JSON) to `queue`, ten per request, retrying the entries SQS did not
- *  take; throws if some are still refused after the retries (the caller's retry then
- *  sends them again: consumers must be idempotent, as SQS is at least once anyway). */
-export async function sendBatch(queue: string, bodies: unknown[]): Promise<void> {
+/** Sends every body (JSON) to `queue`, ten per request (`inFlight` requests at once),
+ *  each hidden `delaySeconds` first if given, retrying the entries SQS did not take; throws
+ *  if some are still refused after the retries (the caller's retry then sends them again:
+ *  consumers must be idempotent, as SQS is at least once anyway). */
+export async function sendBatch(
+  queue: string,
+  bodies: unknown[],
+  options: { inFlight?: number; delaySeconds?: (index: number) => number } = {},
+): Promise<void> {
   requireUse(`sqs:SendMessage ${queue}`, (uses) => uses.queues?.[queue] === 'send');
   const QueueUrl = config.queueUrl(queue);
-  for (let start = 0; start < bodies.length; start += BATCH) {
-    let entries = bodies
-      .slice(start, start + BATCH)
-      .map((body, i) => ({ Id: String(start + i), MessageBody: JSON.stringify(body) }));
+  const starts: number[] = [];
+  for (let start = 0; start < bodies.length; start += BATCH) starts.push(start);
+  const one = async (start: number) => {
+    let entries = bodies.slice(start, start + BATCH).map((body, i) => ({
+      Id: String(start + i),
+      MessageBody: JSON.stringify(body),
+      ...(options.delaySeconds ? { DelaySeconds: options.delaySeconds(start + i) } : {}),
+    }));
     for (let attempt = 1; entries.length; attempt += 1) {
       const out = await sqs().send(new SendMessageBatchCommand({ QueueUrl, Entries: entries }));
       const failed = out.Failed ?? [];
@@ -47,7 +57,32 @@ export async function sendBatch(queue: string, bodies: unknown[]): Promise<void>
       if (attempt >= ATTEMPTS) throw new SendFailed(`${queue}: ${entries.length} entries not sent`);
       await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
     }
-  }
+  };
+  const width = Math.max(1, options.inFlight ?? 1);
+  for (let i = 0; i < starts.length; i += width) await Promise.all(starts.slice(i, i + width).map(one));
+}
+
+/** What a queue holds now (ApproximateNumberOfMessages*), for a function that declared it counts it. */
+export async function queueCounts(
+  queue: string,
+): Promise<{ waiting: number; inFlight: number; delayed: number }> {
+  requireUse(`sqs:GetQueueAttributes ${queue}`, (uses) => uses.queues?.[queue] === 'count');
+  const out = await sqs().send(
+    new GetQueueAttributesCommand({
+      QueueUrl: config.queueUrl(queue),
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
+    }),
+  );
+  const n = (name: string) => Number(out.Attributes?.[name as 'ApproximateNumberOfMessages'] ?? 0);
+  return {
+    waiting: n('ApproximateNumberOfMessages'),
+    inFlight: n('ApproximateNumberOfMessagesNotVisible'),
+    delayed: n('ApproximateNumberOfMessagesDelayed'),
+  };
 }
 
 const urls = new Map<string, Promise<string>>();

@@ -74,6 +74,8 @@ function items(): Readonly<Record<string, ItemType<unknown, unknown>>> {
   return catalogue;
 }
 
+export type QueueAccess = 'send' | 'count';
+
 export interface Uses {
   /** The table's item types it touches, by their name in contexts/items.ts, and how. */
   items?: Partial<Record<ItemName, ItemAccess | readonly ItemAccess[]>>;
@@ -87,8 +89,9 @@ export interface Uses {
   email?: boolean;
   /** Sends SMS through SNS. */
   sms?: boolean;
-  /** SQS queues (by name, platform/queues.ts) it sends messages to. */
-  queues?: Partial<Record<string, 'send'>>;
+  /** SQS queues (by name, platform/queues.ts) it sends messages to (`send`), or whose
+   *  messages it only counts (`count`: sqs:GetQueueAttributes). */
+  queues?: Partial<Record<string, QueueAccess>>;
   /** Calls the payment partners (contexts/payouts/payments/port.ts): their endpoints and credentials. */
   payments?: boolean;
   /** Calls the civil registry (contexts/registry/port.ts): its endpoint and key. */
@@ -146,7 +149,8 @@ export function mergeUses(...all: Uses[]): Uses {
     for (const [name, access] of Object.entries(uses.workflows ?? {}) as [WorkflowName, 'read' | 'start'][]) {
       out.workflows = { ...out.workflows, [name]: stronger(out.workflows?.[name], access) };
     }
-    for (const name of Object.keys(uses.queues ?? {})) out.queues = { ...out.queues, [name]: 'send' };
+    for (const [name, access] of Object.entries(uses.queues ?? {}) as [string, QueueAccess][])
+      out.queues = { ...out.queues, [name]: out.queues?.[name] === 'send' ? 'send' : access };
   }
   return out;
 }

@@ -96,25 +96,25 @@ export class Alarms extends Construct {
   }
 
   /** Messages in a queue where something was given up on. */
-  deadLetters(queue: IQueue, name: string): void {
+  deadLetters(queue: IQueue, name: string, section = 'dead-letters'): void {
     this.add(
       `${name}Waiting`,
       queue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }),
       1,
       `Work was given up on: messages in ${name}.`,
-      'dead-letters',
+      section,
     );
   }
 
   /** A queue whose oldest message has waited `seconds`: its consumer is stuck or its
    *  partner down. */
-  oldestMessage(queue: IQueue, name: string, seconds: number): void {
+  oldestMessage(queue: IQueue, name: string, seconds: number, section = 'queue-age'): void {
     this.add(
       `${name}OldestMessage`,
       queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: 'Maximum' }),
       seconds,
       `The oldest message of ${name} has waited ${seconds / 60} minutes.`,
-      'queue-age',
+      section,
     );
   }
 

@@ -230,7 +230,9 @@ function grantUses(role: Role, uses: Uses, resources: AppResources): void {
     acknowledgeExecutionReads(role, sm, name);
     if (access === 'start') sm.grantStartExecution(role);
   }
-  for (const name of Object.keys(uses.queues ?? {})) queue(resources, name).grantSendMessages(role);
+  for (const [name, access] of Object.entries(uses.queues ?? {}))
+    if (access === 'send') queue(resources, name).grantSendMessages(role);
+    else queue(resources, name).grant(role, 'sqs:GetQueueAttributes');
   const { account, region, partition } = Stack.of(role);
   if (uses.email) {
     if (!resources.email) throw new Error(`${role.node.path} sends email but no SES identity is configured`);

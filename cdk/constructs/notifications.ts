@@ -6,7 +6,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type AppResources, appFunction } from '#cdk/constructs/function.ts';
-import { outboxConsumer as consumer } from '#platform/consumers.ts';
+import { outboxConsumer as consumer } from '#contexts/notifications/consumers.ts';
 
 export interface NotificationsProps {
   resources: AppResources;

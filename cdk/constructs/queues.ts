@@ -21,7 +21,8 @@ export interface QueuesProps {
  * window and partial batch responses.
  */
 export class Queues extends Construct {
-  /** Queue name -> queue, for the functions that send to it (AppResources.queues). */
+  /** Queue name -> queue, for the functions that send to it or count it (AppResources.queues);
+   *  each DLQ under its own name (dlqName) too. */
   readonly queues = new Map<string, IQueue>();
   readonly deadLetters: Queue[] = [];
   readonly functions: NodejsFunction[] = [];
@@ -30,7 +31,8 @@ export class Queues extends Construct {
   constructor(scope: Construct, id: string, props: QueuesProps) {
     super(scope, id);
     for (const consumer of props.consumers) {
-      if (this.queues.has(consumer.queue)) throw new Error(`queue ${consumer.queue} has two consumers`);
+      if (this.queues.has(consumer.queue) || this.queues.has(dlqName(consumer.queue)))
+        throw new Error(`queue ${consumer.queue} has two consumers`);
       // Lambda's event source mapping refuses a maximum concurrency below 2.
       if (consumer.maxConcurrency < 2)
         throw new Error(`${consumer.queue}: maxConcurrency must be at least 2`);
@@ -52,9 +54,20 @@ export class Queues extends Construct {
         visibilityTimeout: Duration.seconds(consumer.visibilityTimeoutSeconds),
         deadLetterQueue: { queue: dlq, maxReceiveCount: consumer.maxReceiveCount },
       });
-      const fn = this.consumerFunction(consumer, props.resources);
+      this.queues.set(consumer.queue, queue);
+      this.queues.set(dlqName(consumer.queue), dlq);
+      this.deadLetters.push(dlq);
+    }
+    // The queues first: a consumer may send to a queue (its own: a throttled notice is
+    // queued again with a delay, contexts/notifications/handlers/send-notices.ts).
+    const resources = {
+      ...props.resources,
+      queues: new Map([...(props.resources.queues ?? []), ...this.queues]),
+    };
+    for (const consumer of props.consumers) {
+      const fn = this.consumerFunction(consumer, resources);
       fn.addEventSource(
-        new SqsEventSource(queue, {
+        new SqsEventSource(this.queues.get(consumer.queue) as Queue, {
           batchSize: consumer.batchSize,
           maxConcurrency: consumer.maxConcurrency,
           reportBatchItemFailures: true,
@@ -63,8 +76,6 @@ export class Queues extends Construct {
             : {}),
         }),
       );
-      this.queues.set(consumer.queue, queue);
-      this.deadLetters.push(dlq);
     }
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -18,3 +18,40 @@ export const outbox = item<OutboxMessage & { sentAt: string; expiresAtEpoch: num
     SK: `${sentAt}#${id}`,
   }),
 });
+
+/**
+ * A notice on its way through a bulk queue (contexts/notifications/queues.ts): the message
+ * and its id, the hash of the key of the item that caused it, so a record forwarded twice
+ * or a message delivered twice is still one notice.
+ */
+export interface Notice extends OutboxMessage {
+  id: string;
+}
+
+/**
+ * The sender's mark on a notice (exactly once as the citizen sees it): `sending` while a
+ * sender holds it (until `leaseUntil`, then another may take it over), `sent` once the
+ * provider took it. Kept past the longest a message can live in the queue (14 days).
+ */
+export const noticeSent = item<{
+  state: 'sending' | 'sent';
+  holder: string;
+  leaseUntil: number;
+  expiresAtEpoch: number;
+}>()({
+  type: 'NoticeSent',
+  key: ({ noticeId }: { noticeId: string }) => ({ PK: `NOTICE#${noticeId}`, SK: 'SENT' }),
+});
+
+/**
+ * One second of a channel's sending rate, shared by every concurrent sender: `used` sends
+ * taken in that second (a token bucket refilled each second). Gone a few minutes later (TTL).
+ */
+export const noticeRate = item<{ used: number; expiresAtEpoch: number }>()({
+  type: 'NoticeRate',
+  untagged: true,
+  key: ({ channel, second }: { channel: string; second: string }) => ({
+    PK: `NOTICE-RATE#${channel}`,
+    SK: second,
+  }),
+});

@@ -47,5 +47,5 @@ export const payoutQueues: QueueConsumer[] = PAYMENT_PARTNERS.map((partner) => (
   },
 }));
 
-/** Every queue consumer (the CDK test checks each one's mapping and grants). */
+/** The payouts context's queue consumers (contexts/consumers.ts gathers every context's). */
 export const queueConsumers: QueueConsumer[] = [...payoutQueues];

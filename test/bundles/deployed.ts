@@ -1,10 +1,9 @@
 import { fileURLToPath } from 'node:url';
+import { streamConsumers as consumers, queueConsumers } from '#contexts/consumers.ts';
 import { PAYMENT_PARTNERS } from '#contexts/payouts/payments/partners.ts';
-import { queueConsumers } from '#contexts/queues.ts';
 import { deployedRoutes } from '#contexts/routes.ts';
 import { schedules } from '#contexts/schedules.ts';
 import { type WorkflowName, workflows } from '#contexts/workflows.ts';
-import { consumers } from '#platform/consumers.ts';
 import { handlerFile } from '#platform/handlers.ts';
 import type { RouteContract } from '#platform/http/contract.ts';
 import { routeUses } from '#platform/http/contract.ts';

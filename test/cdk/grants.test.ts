@@ -5,12 +5,11 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '#cdk/app.ts';
 import { handlerOf } from '#cdk/constructs/function.ts';
+import { streamConsumers as consumers, queueConsumers } from '#contexts/consumers.ts';
 import { itemType } from '#contexts/items.ts';
-import { queueConsumers } from '#contexts/queues.ts';
 import { deployedRoutes } from '#contexts/routes.ts';
 import { schedules } from '#contexts/schedules.ts';
 import { workflows } from '#contexts/workflows.ts';
-import { consumers } from '#platform/consumers.ts';
 import { routeUses } from '#platform/http/contract.ts';
 import { itemActions, mergeUses, type Uses } from '#platform/uses.ts';
 

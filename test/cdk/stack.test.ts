@@ -14,13 +14,14 @@ import { RESERVED_CONCURRENCY } from '#cdk/constructs/concurrency.ts';
 import { MANAGED_RULE_GROUPS } from '#cdk/constructs/firewall.ts';
 import { functionId, handlerOf } from '#cdk/constructs/function.ts';
 import { CITIZENS_REQUEST_FUNCTION, CONSOLE_INDEX_FUNCTION } from '#cdk/constructs/web.ts';
+import { streamConsumers as consumers, queueConsumers } from '#contexts/consumers.ts';
+import { outboxConsumer } from '#contexts/notifications/consumers.ts';
+import { noticeQueues } from '#contexts/notifications/queues.ts';
 import { payoutQueues } from '#contexts/payouts/queues.ts';
-import { queueConsumers } from '#contexts/queues.ts';
 import { contracts, deployedRoutes, routes } from '#contexts/routes.ts';
 import { schedules } from '#contexts/schedules.ts';
 import { workflows } from '#contexts/workflows.ts';
 import * as localRoutes from '#local/routes.ts';
-import { consumers, outboxConsumer } from '#platform/consumers.ts';
 import { routeUses } from '#platform/http/contract.ts';
 import {
   contentSecurityPolicy,
@@ -408,7 +409,11 @@ describe('functions', () => {
       if (value !== undefined) reserved.set(handlerOf.get(fn)!, value);
     }
     expect(Object.fromEntries(reserved)).toEqual(RESERVED_CONCURRENCY);
-    expect(reserved.get('payouts/dispatch')).toBe(payoutQueues.reduce((n, c) => n + c.maxConcurrency, 0));
+    // A queue's senders at its mapping's maximum concurrency, all queues of a handler at once.
+    for (const handler of ['payouts/dispatch', 'notifications/send-notices'])
+      expect(reserved.get(handler), handler).toBe(
+        queueConsumers.filter((c) => c.handler === handler).reduce((n, c) => n + c.maxConcurrency, 0),
+      );
     // The account keeps most of its default 1,000 for the API.
     expect([...reserved.values()].reduce((a, b) => a + b, 0)).toBeLessThan(300);
   });
@@ -512,6 +517,23 @@ describe('queues', () => {
         alarms.some((a) => a.MetricName === metric && a.Dimensions?.some((d: any) => getAtt(d.Value) === id));
       expect(on('ApproximateNumberOfMessagesVisible', dlqId), `${consumer.queue} DLQ alarm`).toBe(true);
       expect(on('ApproximateAgeOfOldestMessage', queueId), `${consumer.queue} age alarm`).toBe(true);
+    }
+  });
+
+  it("alarms on the bulk notices' backlog and dead letters with their own runbook sections", () => {
+    const stack = built.workflows;
+    const alarms = ofType('AWS::CloudWatch::Alarm', stack).map(([, a]) => a.Properties);
+    const sectionOn = (metric: string, id: string) =>
+      alarms
+        .filter((a) => a.MetricName === metric && a.Dimensions?.some((d: any) => getAtt(d.Value) === id))
+        .map((a) => /#([a-z-]+)$/.exec(a.AlarmDescription)?.[1]);
+    for (const consumer of noticeQueues) {
+      const queueId = logicalId(stack.queues.queues.get(consumer.queue) as any);
+      const dlqId = logicalId(stack.queues.queues.get(dlqName(consumer.queue)) as any);
+      expect(sectionOn('ApproximateAgeOfOldestMessage', queueId), consumer.queue).toEqual(['notice-backlog']);
+      expect(sectionOn('ApproximateNumberOfMessagesVisible', dlqId), consumer.queue).toEqual([
+        'notices-dead-letters',
+      ]);
     }
   });
 
@@ -649,7 +671,19 @@ describe('grants and environment, from what each function declares it uses', () 
         .filter((st: any) => [st.Action].flat().includes('sqs:SendMessage'))
         .flatMap((st: any) => [st.Resource].flat())
         .filter((r: any) => !onFailure.has(getAtt(r)));
-      expect(sends.length, `${handler} queues`).toBe(Object.keys(uses!.queues ?? {}).length);
+      const queueAccess = Object.values(uses!.queues ?? {}) as string[];
+      expect(sends.length, `${handler} queues`).toBe(queueAccess.filter((a) => a === 'send').length);
+      // A queue only counted: GetQueueAttributes on it, nothing more.
+      const counts = statements
+        .filter((st: any) => [st.Action].flat().includes('sqs:GetQueueAttributes'))
+        .filter(
+          (st: any) =>
+            ![st.Action].flat().some((a: string) => a === 'sqs:SendMessage' || a === 'sqs:ReceiveMessage'),
+        )
+        .flatMap((st: any) => [st.Resource].flat());
+      expect(counts.length, `${handler} counted queues`).toBe(
+        queueAccess.filter((a) => a === 'count').length,
+      );
       const env = Object.keys(resourceOf(fn).Properties.Environment.Variables);
       const resourceEnv = env.filter((name) =>
         /^(TABLE_NAME|SECRETS_ARN|EMAIL_FROM|\w+_STATE_MACHINE_ARN|PAYMENT_\w+|REGISTRY_\w+|\w+_QUEUE_URL)$/.test(

@@ -1,7 +1,7 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { outboxConsumer } from '#contexts/notifications/consumers.ts';
 import type { SentMessage } from '#local/sent.ts';
-import { outboxConsumer } from '#platform/consumers.ts';
 import { call, latestCode, stack, uniqueEmail, uniquePhone } from '#test/support/api.ts';
 import { outboxCaughtUp } from '#test/support/outbox.ts';
 

@@ -7,7 +7,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queueConsumers } from '#contexts/queues.ts';
+import { queueConsumers } from '#contexts/consumers.ts';
+import { payoutQueues } from '#contexts/payouts/queues.ts';
 import { startQueues } from '#local/engines.ts';
 import { startQueueConsumers } from '#local/queues.ts';
 import { queueUrlVariable } from '#platform/config.ts';
@@ -106,13 +107,14 @@ describe('the local SQS event source', () => {
     expect(poller.dlqUrls.get('test-timeout')).toMatch(/test-timeout-dlq$/);
   });
 
-  it('makes, in the local stack, a queue and its DLQ for every declared consumer', async () => {
+  it('makes, in the local stack, a queue and its DLQ for every declared consumer, one per payment partner', async () => {
     const local = new SQSClient({
       region,
       endpoint: stack().sqsEndpoint,
       credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
     });
     expect(Object.keys(stack().queues).sort()).toEqual(queueConsumers.map((c) => c.queue).sort());
+    for (const consumer of payoutQueues) expect(stack().queues[consumer.queue], consumer.queue).toBeDefined();
     for (const consumer of queueConsumers) {
       const { url: queueUrl, dlqUrl } = stack().queues[consumer.queue]!;
       expect(dlqUrl).toMatch(new RegExp(`/${dlqName(consumer.queue)}$`));

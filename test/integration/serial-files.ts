@@ -19,6 +19,8 @@ export const serialGroups = {
     'me-purchases.test.ts',
     // The waiting room is one per stack: switched on, every registration needs a token.
     'admission.test.ts',
+    // The stand-ins' sending rate and the after-send fault; its tally counts every send.
+    'notices.test.ts',
   ],
   // Payout runs: a run stages every incentive due by its period, whoever seeded it, and
   // meets a payment partner's faults or clock set by any file. The longest scenarios (the

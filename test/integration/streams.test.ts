@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, expect, it, vi } from 'vitest';
+import { outboxConsumer } from '#contexts/notifications/consumers.ts';
 import { startStreamConsumer } from '#local/streams.ts';
-import { outboxConsumer } from '#platform/consumers.ts';
 import { stack } from '#test/support/api.ts';
 import { probe } from '#test/support/stream-probe.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { outboxConsumer } from '#contexts/notifications/consumers.ts';
 import { assertSupported, matchesPattern } from '#local/event-pattern.ts';
-import { outboxConsumer } from '#platform/consumers.ts';
 
 const record = (eventName: string, type?: string) => ({
   eventName,

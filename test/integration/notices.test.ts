@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { SentMessage } from '#local/sent.ts';
+import { adminToken, call, stack, uniqueEmail, uniquePhone } from '#test/support/api.ts';
+import { grown, setSendingRate, tally, writeBulkNotices } from '#test/support/notices.ts';
+
+// The two paths (docs/notifications.md) on the local stack, with the SES and SNS stand-ins
+// limited to a sending rate: bulk notices leave through their queues at that rate, each
+// exactly once, while sign-up codes keep arriving within seconds. In a serial group: the
+// rate switch and the after-send fault are the stack's, and the tally counts every send.
+
+const RATE = 500;
+const BULK = 2000;
+
+const sentTo = async (to: string) =>
+  (await call<{ items: SentMessage[] }>('GET', `/_local/sent?to=${encodeURIComponent(to)}`)).body.items;
+
+const backlog = async (token: string) =>
+  (await call('GET', '/v1/admin/notices/backlog', { token })).body as {
+    toSend: number;
+    queues: { channel: string; waiting: number; inFlight: number; delayed: number; deadLetters: number }[];
+  };
+
+/** Waits until the tally has grown by `n` distinct notices since `before`. */
+const drained = (before: Awaited<ReturnType<typeof tally>>, n: number, timeout: number) =>
+  vi.waitFor(
+    async () => {
+      const now = grown(before, await tally(stack().apiUrl));
+      if (now.distinct < n) throw new Error(`${now.distinct} of ${n} sent`);
+      return now;
+    },
+    { timeout, interval: 250 },
+  );
+
+/** Registers a citizen and answers how long its email code took to reach the stand-in. */
+async function codeLatency(): Promise<number> {
+  const email = uniqueEmail();
+  const started = Date.now();
+  const created = await call('POST', '/v1/accounts', {
+    body: { fullName: 'Dewi Lestari', email, password: 'correct horse battery', phone: uniquePhone() },
+  });
+  expect(created.status).toBe(201);
+  await vi.waitFor(
+    async () => {
+      if (!(await sentTo(email)).length) throw new Error('no code yet');
+    },
+    { timeout: 20_000, interval: 50 },
+  );
+  return Date.now() - started;
+}
+
+let token: string;
+
+beforeAll(async () => {
+  token = await adminToken();
+  await setSendingRate(stack().apiUrl, { email: RATE, sms: RATE });
+});
+
+afterAll(async () => {
+  await setSendingRate(stack().apiUrl, { email: 1000, sms: 1000 });
+});
+
+describe('bulk notices and codes', () => {
+  it(`sends ${BULK} bulk notices exactly once at the stand-ins' rate while codes arrive within seconds`, async () => {
+    const before = await tally(stack().apiUrl);
+    const started = Date.now();
+    const recipients = await writeBulkNotices(stack(), BULK);
+    // The backlog counts what is still to send, from the queues.
+    const during = await vi.waitFor(
+      async () => {
+        const b = await backlog(token);
+        if (b.toSend === 0) throw new Error('nothing queued yet');
+        return b;
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    expect(during.queues.map((q) => q.channel).sort()).toEqual(['email', 'sms']);
+    // Codes requested while the backlog drains: each within a few seconds.
+    const latencies: number[] = [];
+    for (let i = 0; i < 5; i++) latencies.push(await codeLatency());
+    const b = await backlog(token);
+    expect(b.toSend, 'still draining when the codes were asked for').toBeGreaterThan(0);
+    // A few seconds, on a machine whose two cores run the whole stack and the suite.
+    expect(Math.max(...latencies)).toBeLessThan(10_000);
+    const done = await drained(before, BULK + 5, 120_000);
+    const seconds = (Date.now() - started) / 1000;
+    // Every notice once: as many sends as distinct notices, none twice.
+    expect(done.duplicated).toBe(0);
+    expect(done.sends).toBe(done.distinct);
+    // Never faster than the provider allows (80% of it for bulk, the rest for codes).
+    expect(BULK / seconds).toBeLessThanOrEqual(RATE);
+    for (const to of [recipients[0]!, recipients[1]!, recipients.at(-1)!])
+      expect(await sentTo(to), to).toHaveLength(1);
+    await vi.waitFor(
+      async () => {
+        const after = await backlog(token);
+        if (after.toSend !== 0) throw new Error(`${after.toSend} left`);
+        expect(after.queues.every((q) => q.deadLetters === 0)).toBe(true);
+      },
+      { timeout: 30_000, interval: 250 },
+    );
+  });
+
+  it('a message delivered again after its notice left (a crash before the delete) is not sent twice', async () => {
+    const armed = await call('POST', '/_local/faults', {
+      body: { point: 'notifications.after-send', afterItems: 1, times: 1 },
+    });
+    expect(armed.status).toBe(200);
+    const before = await tally(stack().apiUrl);
+    const recipients = await writeBulkNotices(stack(), 5, 0);
+    await drained(before, 5, 30_000);
+    const fired = await call('GET', '/_local/faults?point=notifications.after-send');
+    expect(fired.body.fired).toBe(1);
+    // The failed invocation's messages come back after the visibility timeout and find
+    // their notices marked sent.
+    await vi.waitFor(
+      async () => {
+        if ((await backlog(token)).toSend !== 0) throw new Error('not yet redelivered');
+      },
+      { timeout: 90_000, interval: 500 },
+    );
+    const after = grown(before, await tally(stack().apiUrl));
+    expect(after).toMatchObject({ sends: 5, distinct: 5, duplicated: 0 });
+    for (const to of recipients) expect(await sentTo(to), to).toHaveLength(1);
+  });
+
+  it('a throttled send is queued again with a delay and sent, never dropped nor sent to the DLQ', async () => {
+    // The stand-ins take 20 a second; the senders still try at the old rate.
+    await setSendingRate(stack().apiUrl, { email: 20, sms: 20, sendersFollow: false });
+    try {
+      const before = await tally(stack().apiUrl);
+      const recipients = await writeBulkNotices(stack(), 60, 0);
+      const done = await drained(before, 60, 60_000);
+      expect(done.throttled).toBeGreaterThan(0);
+      expect(done).toMatchObject({ sends: 60, distinct: 60, duplicated: 0 });
+      for (const to of recipients.slice(0, 5)) expect(await sentTo(to)).toHaveLength(1);
+      expect((await backlog(token)).queues.every((q) => q.deadLetters === 0)).toBe(true);
+    } finally {
+      await setSendingRate(stack().apiUrl, { email: RATE, sms: RATE });
+    }
+  });
+
+  it('answers the backlog to staff only', async () => {
+    expect((await call('GET', '/v1/admin/notices/backlog')).status).toBe(401);
+  });
+});
