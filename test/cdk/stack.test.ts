@@ -17,7 +17,6 @@ import { CITIZENS_REQUEST_FUNCTION, CONSOLE_INDEX_FUNCTION } from '#cdk/construc
 import { streamConsumers as consumers, queueConsumers } from '#contexts/consumers.ts';
 import { outboxConsumer } from '#contexts/notifications/consumers.ts';
 import { noticeQueues } from '#contexts/notifications/queues.ts';
-import { payoutQueues } from '#contexts/payouts/queues.ts';
 import { contracts, deployedRoutes, routes } from '#contexts/routes.ts';
 import { schedules } from '#contexts/schedules.ts';
 import { workflows } from '#contexts/workflows.ts';
