@@ -162,6 +162,7 @@ const TASK_INPUT = {
   counts: {},
   draw: { counts: {} },
   announced: [],
+  parts: [],
   error: { Error: 'States.TaskFailed', Cause: 'bundles test' },
 };
 

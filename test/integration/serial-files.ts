@@ -62,8 +62,10 @@ const PAYOUT_TEST_TIME = { PAYMENT_TIMEOUT_MS: '500', PAYOUT_VISIBILITY_TIMEOUT_
  *  the dispatcher's window of half the visibility), which takes minutes off the longest
  *  chain. The faults scenario's big batches keep 20 s. */
 export function stackEnvironment(project: string): Record<string, string> {
+  // Its partners fail outright (no timeouts are injected there), so a call on a loaded
+  // machine gets 2 s before it counts as the partner's timeout (a 503 to a relink).
   if (project === 'integration-payout-outages')
-    return { ...PAYOUT_TEST_TIME, PAYOUT_VISIBILITY_TIMEOUT_S: '6' };
+    return { PAYMENT_TIMEOUT_MS: '2000', PAYOUT_VISIBILITY_TIMEOUT_S: '6' };
   return PAYOUT_TEST_TIME;
 }
 export const serialFiles: readonly string[] = Object.values(serialGroups).flat();
