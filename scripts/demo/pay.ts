@@ -207,13 +207,7 @@ export async function payouts(ctx: Context, citizens: Citizen[], faults: Faults)
     runs.push(await runOnce(ctx, 'retry run', first.totals.failedIdr, async () => {}, '(no faults)'));
   const phase = ctx.progress.phase('reconciliation', runs.length);
   for (const run of runs) {
-    const answer = await ctx.api.expect<Reconciliation | { status: string }>(
-      'reconcile the payout run',
-      [200, 202],
-      'POST',
-      `/v1/admin/payout-runs/${run.runId}/reconciliation`,
-      { token: ctx.admin, headers: idempotency() },
-    );
+    const answer = await reconcile(ctx, run.runId);
     // A large run (202): the workflow reconciles it and the run shows the result.
     run.reconciliation = 'matched' in answer ? answer : await reconciledLater(ctx, run.runId);
     phase.tick();
@@ -228,6 +222,22 @@ export async function payouts(ctx: Context, citizens: Citizen[], faults: Faults)
   );
   phase.end(`${runs.map((r) => r.reconciliation!.matched).join(' + ')} matched, ${differences} differences`);
   return runs;
+}
+
+/** Asks for a run's reconciliation. A partner that did not send its report in time (503
+ *  partner-unavailable, on a loaded machine too) is asked again, as its message says. */
+async function reconcile(ctx: Context, runId: string): Promise<Reconciliation | { status: string }> {
+  const path = `/v1/admin/payout-runs/${runId}/reconciliation`;
+  for (let attempt = 1; ; attempt++) {
+    const r = await ctx.api.call<Reconciliation | { status: string }>('POST', path, {
+      token: ctx.admin,
+      headers: idempotency(),
+    });
+    if (r.status === 200 || r.status === 202) return r.body;
+    if (r.status !== 503 || attempt === 5)
+      throw new DemoError(`reconcile the payout run (POST ${path}): ${describe(r)}`);
+    await new Promise((resolve) => setTimeout(resolve, 2000 * attempt));
+  }
 }
 
 /** A large run's reconciliation, done by the workflow: read from the run until it is DONE. */
