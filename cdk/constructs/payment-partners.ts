@@ -1,7 +1,7 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { externalKeySecret } from '#cdk/constructs/external-key.ts';
 import { PAYMENT_PARTNERS } from '#contexts/payouts/payments/partners.ts';
 
 export interface PaymentPartnersProps {
@@ -39,15 +39,10 @@ export class PaymentPartners extends Construct {
     );
     if (unknown.length) throw new Error(`endpoints for undeclared payment partners: ${unknown.join(', ')}`);
     this.endpoints = { ...props.endpoints };
-    this.secret = new Secret(this, 'Credentials', {
+    this.secret = externalKeySecret(this, {
       description: "Prakerja: the programme's signing key per payment partner (PAYMENT_PARTNERS_SECRET_ARN)",
-      encryptionKey: props.key,
-      removalPolicy: RemovalPolicy.RETAIN,
-      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'placeholder' },
-    });
-    Validations.of(this.secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
+      key: props.key,
+      whyNoRotation:
         'The keys are issued by the payment partners and rotated with them (a partner accepts two keys ' +
         'during a rotation); a Secrets Manager rotation Lambda cannot create keys at a partner.',
     });

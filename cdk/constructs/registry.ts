@@ -1,7 +1,7 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { externalKeySecret } from '#cdk/constructs/external-key.ts';
 
 export interface CivilRegistryProps {
   /** The customer-managed key that encrypts the key (the personal-data key). */
@@ -26,15 +26,10 @@ export class CivilRegistry extends Construct {
     if (!/^https:\/\/[^\s/]+/.test(props.endpoint))
       throw new Error('the civil registry needs an https:// endpoint (context prakerja:registryEndpoint)');
     this.endpoint = props.endpoint;
-    this.secret = new Secret(this, 'Credentials', {
+    this.secret = externalKeySecret(this, {
       description: "Prakerja: the programme's signing key at the civil registry (REGISTRY_SECRET_ARN)",
-      encryptionKey: props.key,
-      removalPolicy: RemovalPolicy.RETAIN,
-      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'placeholder' },
-    });
-    Validations.of(this.secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
+      key: props.key,
+      whyNoRotation:
         'The key is issued by the civil registry and rotated with it; a Secrets Manager rotation Lambda cannot create keys there.',
     });
   }
