@@ -32,7 +32,7 @@ export interface QueueConsumersOptions {
   region: string;
   /** Overrides every queue's visibility timeout (tests want redeliveries in seconds). */
   visibilityTimeoutSeconds?: number | undefined;
-  /** Long-poll wait of each receive; short so that stop() is quick. */
+  /** Long-poll wait of each queue's first poller (stop() aborts a wait in progress). */
   waitTimeSeconds?: number;
 }
 
@@ -145,7 +145,7 @@ export async function startQueueConsumers(options: QueueConsumersOptions) {
   const names = consumers.map((c) => c.queue);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
   if (duplicate) throw new Error(`queue ${duplicate} has two consumers`);
-  const waitTimeSeconds = options.waitTimeSeconds ?? 1;
+  const waitTimeSeconds = options.waitTimeSeconds ?? 20;
   const sqs = new SQSClient({ ...clientOptions(options.sqsEndpoint), region });
 
   /** Creates a queue, or sets its attributes if it exists (fauxqs refuses other attributes on create). */
@@ -209,13 +209,13 @@ export async function startQueueConsumers(options: QueueConsumersOptions) {
   }
 
   /** A batch: one receive, or several within the batching window up to batchSize. */
-  async function gather(consumer: QueueConsumer, queueUrl: string): Promise<Message[]> {
+  async function gather(consumer: QueueConsumer, queueUrl: string, longPoll: number): Promise<Message[]> {
     const batch: Message[] = [];
     const windowMs = (consumer.maxBatchingWindowSeconds ?? 0) * 1000;
     let deadline = 0;
     do {
-      const left = deadline ? Math.ceil((deadline - Date.now()) / 1000) : waitTimeSeconds;
-      const wait = Math.max(0, Math.min(waitTimeSeconds, left));
+      const left = deadline ? Math.ceil((deadline - Date.now()) / 1000) : longPoll;
+      const wait = Math.max(0, Math.min(longPoll, left));
       const got = await receive(queueUrl, Math.min(10, consumer.batchSize - batch.length), wait);
       if (!batch.length && got.length && windowMs) deadline = Date.now() + windowMs;
       batch.push(...got);
@@ -294,23 +294,50 @@ export async function startQueueConsumers(options: QueueConsumersOptions) {
     count.deleted += deleted;
   }
 
-  /** One of a queue's maxConcurrency pollers: receive, invoke, delete, again. */
-  async function poller(consumer: QueueConsumer, queueUrl: string) {
-    while (!abort.signal.aborted) {
+  /**
+   * A queue's pollers scale with its backlog, as Lambda's do: the first long-polls all the
+   * time; when it finds messages it wakes the others (up to maxConcurrency in all), each of
+   * which polls until it finds the queue empty and then sleeps again. An idle stack makes one
+   * long-poll per queue instead of maxConcurrency receives a second.
+   */
+  async function pollers(consumer: QueueConsumer, queueUrl: string) {
+    let sleepers: (() => void)[] = [];
+    const wakeAll = () => {
+      for (const wake of sleepers) wake();
+      sleepers = [];
+    };
+    abort.signal.addEventListener('abort', wakeAll, { once: true });
+    const asleep = () => new Promise<void>((resolve) => sleepers.push(resolve));
+    const pass = async (longPoll: number) => {
+      const batch = await gather(consumer, queueUrl, longPoll);
+      if (!batch.length) return false;
+      wakeAll();
+      await invoke(consumer, queueUrl, batch);
+      return true;
+    };
+    const guarded = async (longPoll: number) => {
       try {
-        const batch = await gather(consumer, queueUrl);
-        if (batch.length) await invoke(consumer, queueUrl, batch);
+        return await pass(longPoll);
       } catch (error) {
-        if (abort.signal.aborted) break;
+        if (abort.signal.aborted) return false;
         logger.warn('queue poll failed', { queue: consumer.queue, error: (error as Error).name });
         await sleep(1000, undefined, { signal: abort.signal }).catch(() => undefined);
+        return false;
       }
-    }
+    };
+    const first = async () => {
+      while (!abort.signal.aborted) await guarded(waitTimeSeconds);
+    };
+    const other = async () => {
+      while (!abort.signal.aborted) {
+        await asleep();
+        while (!abort.signal.aborted && (await guarded(0)));
+      }
+    };
+    await Promise.all([first(), ...Array.from({ length: consumer.maxConcurrency - 1 }, other)]);
   }
 
-  const pollers = consumers.flatMap((consumer) =>
-    Array.from({ length: consumer.maxConcurrency }, () => poller(consumer, queueUrls.get(consumer.queue)!)),
-  );
+  const polling = consumers.map((consumer) => pollers(consumer, queueUrls.get(consumer.queue)!));
 
   return {
     /** Queue name -> URL, and the URL of each queue's DLQ. */
@@ -321,7 +348,7 @@ export async function startQueueConsumers(options: QueueConsumersOptions) {
     /** Stops polling and waits for the invocations in flight (and their deletes). */
     stop: async () => {
       abort.abort();
-      await Promise.all(pollers);
+      await Promise.all(polling);
       sqs.destroy();
     },
   };

@@ -23,6 +23,7 @@ import { createWebServer } from '#local/web.ts';
 import { localStateMachineArn, startWorkflows } from '#local/workflows.ts';
 import { queueUrlVariable } from '#platform/config.ts';
 import { dlqName } from '#platform/queues.ts';
+import { db } from '#platform/store/client.ts';
 
 export interface StackOptions {
   /** Where keys.json, stack.json and (unless inMemory) the DynamoDB files live. */
@@ -235,6 +236,7 @@ async function start(
     checkpointFile: join(options.dir, dataDir ? 'streams.json' : 'streams.memory.json'),
   });
   stops.push(() => outbox.stop());
+  wakeOnWrites(outbox.wake);
   const admins: SeededAdmin[] = [
     { email: 'admin@prakerja.local', password: keys.adminPassword, role: 'admin' },
     { email: 'approver@prakerja.local', password: keys.approverPassword, role: 'approver' },
@@ -298,4 +300,19 @@ async function start(
   writeFileSync(join(options.dir, 'stack.json'), JSON.stringify(info, null, 2), { mode: 0o600 });
 
   return { info, stop, dynamoProcess: dynamo.process };
+}
+
+const WRITES = new Set(['PutCommand', 'UpdateCommand', 'DeleteCommand', 'TransactWriteCommand', 'BatchWriteCommand']);
+
+/** After each write the stack's functions make, the stream is read at once (as Lambda's
+ *  mapping would see it within a second), so the poller need not read an idle stream often. */
+function wakeOnWrites(wake: () => void) {
+  db().middlewareStack.add(
+    (next, context) => async (args) => {
+      const out = await next(args);
+      if (WRITES.has(context.commandName ?? '')) wake();
+      return out;
+    },
+    { step: 'initialize', name: 'wakeStreamPoller' },
+  );
 }

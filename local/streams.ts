@@ -40,6 +40,8 @@ export interface StreamOptions {
   region: string;
   /** Where each shard's position is written after each page (read again at the next start). */
   checkpointFile?: string | undefined;
+  /** How long an idle poller waits before it reads the stream again, unless woken first
+   *  (`wake()`: the stack wakes it after each write of its own). */
   pollMs?: number;
   /** First retry delay; it doubles per attempt (Lambda backs off too). */
   retryDelayMs?: number;
@@ -107,7 +109,7 @@ function firstFailure(batch: DynamoDBRecord[], response: DynamoDBBatchResponse |
 export async function startStreamConsumer(options: StreamOptions) {
   const { consumer } = options;
   assertSupported(consumer.filter);
-  const pollMs = options.pollMs ?? 200;
+  const pollMs = options.pollMs ?? 1000;
   const retryDelayMs = options.retryDelayMs ?? 100;
   const dynamo = new DynamoDBClient(clientOptions(options.dynamoEndpoint));
   const streams = new DynamoDBStreamsClient(clientOptions(options.dynamoEndpoint));
@@ -148,6 +150,27 @@ export async function startStreamConsumer(options: StreamOptions) {
 
   const abort = new AbortController();
   const pause = (ms: number) => sleep(ms, undefined, { signal: abort.signal }).catch(() => undefined);
+  // An idle poller sleeps until the next poll or a wake, whichever comes first: what the
+  // stack writes is read at once, and an idle stack does not read an empty stream 5 times
+  // a second (writes made straight to the engine, by a test, are read within pollMs).
+  let woken = false;
+  let waking: (() => void) | undefined;
+  const wake = () => {
+    woken = true;
+    waking?.();
+  };
+  const idle = async (ms: number) => {
+    if (woken) {
+      woken = false;
+      return;
+    }
+    const early = new Promise<void>((resolve) => {
+      waking = resolve;
+    });
+    await Promise.race([pause(ms), early]);
+    waking = undefined;
+    woken = false;
+  };
   let handler: Promise<Handler> | undefined;
   const load = () =>
     (handler ??= import(new URL(handlerFile(consumer.handler), options.functionsDir).href).then(
@@ -340,7 +363,7 @@ export async function startStreamConsumer(options: StreamOptions) {
   const loop = (async () => {
     while (!abort.signal.aborted) {
       try {
-        if (!(await pollOnce())) await pause(pollMs);
+        if (!(await pollOnce())) await idle(pollMs);
       } catch (error) {
         if (error instanceof Stopped) break;
         logger.warn('stream poll failed', { error: (error as Error).name });
@@ -352,6 +375,8 @@ export async function startStreamConsumer(options: StreamOptions) {
   return {
     streamArn,
     failureQueueUrl: queueUrl!,
+    /** Reads the stream now (something was written), not after the idle wait. */
+    wake,
     /** Stops after the invocation in flight; an unfinished batch is read again next start. */
     stop: async () => {
       abort.abort();

@@ -7,7 +7,7 @@ import { stackEnvironment } from './serial-files.ts';
 let stack: SpawnedStack | undefined;
 
 export async function setup(project: TestProject) {
-  stack = await spawnStack(stackEnvironment(project.name));
+  stack = await spawnStack({ ...stackEnvironment(project.name), STACK_PROJECT: project.name });
   project.provide('stack', stack.info);
   project.provide('stackLogFile', stack.logFile);
   project.provide('stackTerminalFile', stack.terminalFile);
