@@ -302,7 +302,13 @@ async function start(
   return { info, stop, dynamoProcess: dynamo.process };
 }
 
-const WRITES = new Set(['PutCommand', 'UpdateCommand', 'DeleteCommand', 'TransactWriteCommand', 'BatchWriteCommand']);
+const WRITES = new Set([
+  'PutCommand',
+  'UpdateCommand',
+  'DeleteCommand',
+  'TransactWriteCommand',
+  'BatchWriteCommand',
+]);
 
 /** After each write the stack's functions make, the stream is read at once (as Lambda's
  *  mapping would see it within a second), so the poller need not read an idle stream often. */

@@ -6,7 +6,11 @@ import { type SpawnedStack, spawnStack } from '#local/spawn-stack.ts';
 let stack: SpawnedStack | undefined;
 
 export async function setup(project: TestProject) {
-  stack = await spawnStack({ PAYMENT_TIMEOUT_MS: '500', PAYOUT_VISIBILITY_TIMEOUT_S: '20', STACK_PROJECT: project.name });
+  stack = await spawnStack({
+    PAYMENT_TIMEOUT_MS: '500',
+    PAYOUT_VISIBILITY_TIMEOUT_S: '20',
+    STACK_PROJECT: project.name,
+  });
   project.provide('stack', stack.info);
   project.provide('stackLogFile', stack.logFile);
 }
