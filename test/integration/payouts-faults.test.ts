@@ -1,5 +1,6 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refusesAccount } from '#contexts/payouts/rules/payouts.ts';
 import { incentive } from '#contexts/purchases/items.ts';
 import { adminToken, call, stack } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
@@ -26,6 +27,20 @@ const REFUSED_PER_PARTNER = 8;
 
 let payables: Payable[];
 const runs: string[] = [];
+
+/** Whether one of the payable's incentives failed because the partner refused its account. */
+async function refusalRecorded(p: Payable): Promise<boolean> {
+  const out = await documentClient(stack()).send(
+    new BatchGetCommand({
+      RequestItems: {
+        [stack().tableName]: {
+          Keys: p.incentives.map((i) => incentive.key({ accountId: p.accountId, ...i })),
+        },
+      },
+    }),
+  );
+  return (out.Responses?.[stack().tableName] ?? []).some((item) => refusesAccount(String(item.failedReason)));
+}
 
 async function run(admin: string, approver: string) {
   const created = await call('POST', '/v1/admin/payout-runs', {
@@ -89,8 +104,17 @@ describe('a payout run through faulty partners', () => {
     for (const code of LIVE_PAYMENT_PARTNERS) await setFaults(code, {});
     // The refused accounts were marked for relinking (a run stages nothing for them until
     // then); their citizens link them again before the second run.
+    // An account is marked when a refusal reached us. On a loaded machine every call for
+    // one can time out (the partner's answer then never arrives): its incentives failed for
+    // another reason, it stays verified, and the second run pays it all the same.
+    const refusalReached = await Promise.all(refused.map(refusalRecorded));
+    expect(refusalReached.filter(Boolean).length).toBeGreaterThan(refused.length / 2);
     const before = await relinkSeeded(refused);
-    expect(before).toEqual(refused.map(() => ({ status: 'REJECTED', reason: 'payment-rejected' })));
+    expect(before).toEqual(
+      refusalReached.map((reached) =>
+        reached ? { status: 'REJECTED', reason: 'payment-rejected' } : { status: 'VERIFIED' },
+      ),
+    );
     const second = await run(admin, approver);
     expect(second.done.status).toBe('COMPLETED');
     expect(second.staged.totals.instructions).toBe(first.done.totals.byStatus.FAILED);
