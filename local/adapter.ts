@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { createLocalServer } from '#local/http-server.ts';
 import { clock } from '#platform/clock.ts';
 import type { RouteContract } from '#platform/http/contract.ts';
 import { routeUses } from '#platform/http/contract.ts';
@@ -50,7 +51,7 @@ export function createAdapter(
   serveStatic?: StaticServer,
 ): Server {
   const listener = createApiListener(routes, functionsDir);
-  return createServer((req, res) => listener(req, res, serveStatic));
+  return createLocalServer((req, res) => listener(req, res, serveStatic));
 }
 
 /** The API as a request handler that several listeners share (the citizens' site's origin

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createLocalServer } from '#local/http-server.ts';
 import { outbound } from '#local/sent.ts';
 
 // Local stand-ins for SES v2 and SNS on one loopback port, speaking the wire protocols
@@ -109,7 +110,7 @@ async function readText(req: IncomingMessage): Promise<string> {
 }
 
 export async function startNotificationStandIns() {
-  const server = createServer(async (req, res) => {
+  const server = createLocalServer(async (req, res) => {
     try {
       const text = await readText(req);
       const path = new URL(req.url ?? '/', 'http://local').pathname;

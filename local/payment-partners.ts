@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { PartnerKey } from '#contexts/payouts/payments/https.ts';
 import { PAYMENT_PARTNERS, type PaymentPartnerSpec } from '#contexts/payouts/payments/partners.ts';
 import type { DisbursementResult, SettlementLine } from '#contexts/payouts/payments/port.ts';
+import { createLocalServer } from '#local/http-server.ts';
 import { signatureMatches, withinWindow } from '#platform/signing.ts';
 
 /*
@@ -498,7 +499,7 @@ export async function startPaymentPartnerSimulator(options: SimulatorOptions) {
     throw new HttpError(404, { error: 'not-found' });
   }
 
-  const server = createServer(async (req, res) => {
+  const server = createLocalServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://local');
       const parts = url.pathname.split('/');

@@ -294,50 +294,24 @@ export async function startQueueConsumers(options: QueueConsumersOptions) {
     count.deleted += deleted;
   }
 
-  /**
-   * A queue's pollers scale with its backlog, as Lambda's do: the first long-polls all the
-   * time; when it finds messages it wakes the others (up to maxConcurrency in all), each of
-   * which polls until it finds the queue empty and then sleeps again. An idle stack makes one
-   * long-poll per queue instead of maxConcurrency receives a second.
-   */
-  async function pollers(consumer: QueueConsumer, queueUrl: string) {
-    let sleepers: (() => void)[] = [];
-    const wakeAll = () => {
-      for (const wake of sleepers) wake();
-      sleepers = [];
-    };
-    abort.signal.addEventListener('abort', wakeAll, { once: true });
-    const asleep = () => new Promise<void>((resolve) => sleepers.push(resolve));
-    const pass = async (longPoll: number) => {
-      const batch = await gather(consumer, queueUrl, longPoll);
-      if (!batch.length) return false;
-      wakeAll();
-      await invoke(consumer, queueUrl, batch);
-      return true;
-    };
-    const guarded = async (longPoll: number) => {
+  /** One of a queue's maxConcurrency pollers: receive (a long poll: an idle queue costs one
+   *  request per poller every waitTimeSeconds), invoke, delete, again. */
+  async function poller(consumer: QueueConsumer, queueUrl: string) {
+    while (!abort.signal.aborted) {
       try {
-        return await pass(longPoll);
+        const batch = await gather(consumer, queueUrl, waitTimeSeconds);
+        if (batch.length) await invoke(consumer, queueUrl, batch);
       } catch (error) {
-        if (abort.signal.aborted) return false;
+        if (abort.signal.aborted) break;
         logger.warn('queue poll failed', { queue: consumer.queue, error: (error as Error).name });
         await sleep(1000, undefined, { signal: abort.signal }).catch(() => undefined);
-        return false;
       }
-    };
-    const first = async () => {
-      while (!abort.signal.aborted) await guarded(waitTimeSeconds);
-    };
-    const other = async () => {
-      while (!abort.signal.aborted) {
-        await asleep();
-        while (!abort.signal.aborted && (await guarded(0)));
-      }
-    };
-    await Promise.all([first(), ...Array.from({ length: consumer.maxConcurrency - 1 }, other)]);
+    }
   }
 
-  const polling = consumers.map((consumer) => pollers(consumer, queueUrls.get(consumer.queue)!));
+  const polling = consumers.flatMap((consumer) =>
+    Array.from({ length: consumer.maxConcurrency }, () => poller(consumer, queueUrls.get(consumer.queue)!)),
+  );
 
   return {
     /** Queue name -> URL, and the URL of each queue's DLQ. */

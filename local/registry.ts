@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RegistryKey } from '#contexts/registry/https.ts';
+import { createLocalServer } from '#local/http-server.ts';
 import { signatureMatches, withinWindow } from '#platform/signing.ts';
 
 /*
@@ -175,7 +176,7 @@ export async function startRegistrySimulator(options: { key: RegistryKey }) {
     return send(res, 404, { error: 'not-found' });
   }
 
-  const server = createServer(async (req, res) => {
+  const server = createLocalServer(async (req, res) => {
     try {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (path.startsWith('/_control/')) return await control(req, res, path);

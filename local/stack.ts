@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { queueConsumers, streamConsumers } from '#contexts/consumers.ts';
@@ -10,6 +10,7 @@ import { REGISTRY_QUEUE } from '#contexts/registry/queues.ts';
 import { contracts, routes } from '#contexts/routes.ts';
 import { createApiListener } from '#local/adapter.ts';
 import { ensureTable, startDynamo, startQueues } from '#local/engines.ts';
+import { createLocalServer } from '#local/http-server.ts';
 import { startNotificationStandIns } from '#local/notifications.ts';
 import { startPaymentPartnerSimulator } from '#local/payment-partners.ts';
 import { startQueueConsumers } from '#local/queues.ts';
@@ -250,8 +251,8 @@ async function start(
   const citizensWeb = createWebServer(undefined, 'citizens');
   const consoleWeb = createWebServer(undefined, 'console');
   const servers = [
-    createServer((req, res) => api(req, res, citizensWeb)),
-    createServer((req, res) => api(req, res, consoleWeb)),
+    createLocalServer((req, res) => api(req, res, citizensWeb)),
+    createLocalServer((req, res) => api(req, res, consoleWeb)),
   ] as const;
   const listen = (server: Server, port: number) =>
     new Promise<string>((resolve, reject) => {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { type WorkflowName, workflows } from '#contexts/workflows.ts';
+import { createLocalServer } from '#local/http-server.ts';
 import { handlerFile } from '#platform/handlers.ts';
 import { runWithUses } from '#platform/uses.ts';
 import { type EndedWithoutCatch, executionStatusEvent } from '#platform/workflows/ended.ts';
@@ -170,7 +171,7 @@ export async function startWorkflows(functionsDir: URL, options: { retryInterval
     };
   };
 
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createLocalServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const action = String(req.headers['x-amz-target'] ?? '').replace('AWSStepFunctions.', '');
