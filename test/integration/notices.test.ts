@@ -9,7 +9,7 @@ import { grown, setSendingRate, tally, writeBulkNotices } from '#test/support/no
 // rate switch and the after-send fault are the stack's, and the tally counts every send.
 
 const RATE = 500;
-const BULK = 2000;
+const BULK = 2500;
 
 const sentTo = async (to: string) =>
   (await call<{ items: SentMessage[] }>('GET', `/_local/sent?to=${encodeURIComponent(to)}`)).body.items;
@@ -74,14 +74,14 @@ describe('bulk notices and codes', () => {
       { timeout: 20_000, interval: 100 },
     );
     expect(during.queues.map((q) => q.channel).sort()).toEqual(['email', 'sms']);
-    // Codes requested while the backlog drains: each within a few seconds.
+    // Codes requested while the backlog drains: each within a few seconds. Only a code asked
+    // for while notices were still queued counts (a quick stack can drain before the fifth).
     const latencies: number[] = [];
-    for (let i = 0; i < 5; i++) latencies.push(await codeLatency());
-    const b = await backlog(token);
-    expect(b.toSend, 'still draining when the codes were asked for').toBeGreaterThan(0);
+    for (let i = 0; i < 5 && (await backlog(token)).toSend > 0; i++) latencies.push(await codeLatency());
+    expect(latencies.length, 'codes asked for while the backlog drained').toBeGreaterThanOrEqual(3);
     // A few seconds, on a machine whose two cores run the whole stack and the suite.
     expect(Math.max(...latencies)).toBeLessThan(10_000);
-    const done = await drained(before, BULK + 5, 120_000);
+    const done = await drained(before, BULK + latencies.length, 120_000);
     const seconds = (Date.now() - started) / 1000;
     // Every notice once: as many sends as distinct notices, none twice.
     expect(done.duplicated).toBe(0);
