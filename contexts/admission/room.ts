@@ -5,6 +5,7 @@ import {
 } from '#contexts/admission/admission-token.ts';
 import type { WaitingRoom } from '#contexts/admission/items.ts';
 import {
+  issuedPeople,
   MEASURE_EVERY_MS,
   minuteOf,
   nextRate,
@@ -13,7 +14,9 @@ import {
   reanchorAhead,
   roomOn,
   waitingPeople,
+  watermark,
   withRate,
+  withTicket,
 } from '#contexts/admission/rules/room.ts';
 import {
   AdmissionUsed,
@@ -21,6 +24,7 @@ import {
   enter,
   failuresIn,
   lastTicket,
+  readCounts,
   readEntry,
   readRoom,
   shardCounts,
@@ -41,8 +45,14 @@ export interface EntryView extends Place {
   admissionToken?: string;
 }
 
-async function view(entryId: string, ticket: number, room: WaitingRoom | undefined, nowMs: number) {
-  const place = placeOf(ticket, room, nowMs);
+async function view(
+  entryId: string,
+  ticket: number,
+  room: WaitingRoom | undefined,
+  counts: readonly number[],
+  nowMs: number,
+) {
+  const place = placeOf(ticket, room, counts, nowMs);
   const admissionToken = place.admitted ? await issueAdmissionToken(entryId, nowMs) : undefined;
   return { entryId, ticket, ...place, ...(admissionToken ? { admissionToken } : {}) };
 }
@@ -54,25 +64,32 @@ export function retryAfter(entry: EntryView): Record<string, string> {
 
 /** Queues `entryId` (once), and where it stands. */
 export async function enterRoom(entryId: string, now: Date): Promise<EntryView & { created: boolean }> {
-  const room = await readRoom();
+  const [room, cachedCounts] = await Promise.all([readRoom(), readCounts()]);
   const nowMs = now.getTime();
   const { entry, created } = await enter(entryId, now, roomOn(room, nowMs) ? room.floor : 0);
-  // An idle room's watermark ran ahead: anchored at this ticket, a rush queues from here.
-  const anchor = created && roomOn(room, nowMs) ? reanchorAhead(room, entry.ticket, nowMs) : undefined;
+  let counts = cachedCounts;
   let current = room;
-  if (anchor && room) {
-    const next = { ...room, ...anchor, v: room.v + 1, updatedAt: now.toISOString() };
-    if (await writeRoom(next, room.v)) current = next;
+  // An idle room's watermark ran ahead: anchored just past the people queued (counted
+  // afresh, rarely: once when a rush starts), a rush queues from here.
+  const ahead = (c: number[]) =>
+    created && roomOn(room, nowMs)
+      ? reanchorAhead(room, issuedPeople(withTicket(c, entry.ticket), room.floor), nowMs)
+      : undefined;
+  if (ahead(counts) && room) {
+    counts = await shardCounts();
+    const anchor = ahead(counts);
+    const next = anchor && { ...room, ...anchor, v: room.v + 1, updatedAt: now.toISOString() };
+    if (next && (await writeRoom(next, room.v))) current = next;
   }
-  return { ...(await view(entryId, entry.ticket, current, nowMs)), created };
+  return { ...(await view(entryId, entry.ticket, current, counts, nowMs)), created };
 }
 
 /** Where `entryId` stands, or undefined for an unknown entry. */
 export async function entryPlace(entryId: string, now: Date): Promise<EntryView | undefined> {
-  const [entry, room] = await Promise.all([readEntry(entryId, false), readRoom()]);
+  const [entry, room, counts] = await Promise.all([readEntry(entryId, false), readRoom(), readCounts()]);
   if (!entry) return undefined;
   if (room && roomOn(room, now.getTime())) await measure(room, now);
-  return view(entryId, entry.ticket, await readRoom(), now.getTime());
+  return view(entryId, entry.ticket, await readRoom(), counts, now.getTime());
 }
 
 let lastMeasureTryMs = Number.NEGATIVE_INFINITY;
@@ -120,16 +137,17 @@ export interface RoomSettings {
  *  queued while the room was off is admitted and whoever comes next queues. */
 export async function setRoom(settings: RoomSettings, now: Date): Promise<WaitingRoom> {
   for (;;) {
-    const [room, counts] = await Promise.all([readRoom(true), shardCounts()]);
+    const [room, counts] = await Promise.all([readRoom(true), shardCounts(true)]);
     const nowMs = now.getTime();
     const on = roomOn(room, nowMs) ? room : undefined;
-    const w0 = on ? withRate(on, settings.ratePerSecond, nowMs).w0 : lastTicket(counts) + 1;
     const next: WaitingRoom = {
       on: settings.on,
       ...(settings.until ? { until: settings.until } : {}),
-      w0,
+      // Already on: the watermark carries on at the new rate; switched on: nobody of this
+      // opening is admitted yet, and every ticket given before it is.
+      w0: on ? withRate(on, settings.ratePerSecond, nowMs).w0 : 0,
       t0Ms: nowMs,
-      floor: on ? on.floor : w0,
+      floor: on ? on.floor : lastTicket(counts) + 1,
       ratePerSecond: settings.ratePerSecond,
       capacityPerSecond: settings.capacityPerSecond,
       measuredAtMs: Math.floor(nowMs / 60_000) * 60_000,
@@ -142,28 +160,26 @@ export async function setRoom(settings: RoomSettings, now: Date): Promise<Waitin
 
 /** The room's figures for administrators and the benchmark. */
 export async function roomFigures(now: Date) {
-  const [room, counts] = await Promise.all([readRoom(true), shardCounts()]);
+  const [room, counts] = await Promise.all([readRoom(true), shardCounts(true)]);
   const nowMs = now.getTime();
-  const issued = lastTicket(counts) + 1;
   const on = roomOn(room, nowMs);
-  const mark = on ? Math.min(issued, watermarkOf(room, nowMs)) : issued;
+  const floor = room?.floor ?? 0;
+  const issued = issuedPeople(counts, floor);
+  // People admitted in this opening (everyone given a ticket while it is off).
+  const mark = on ? Math.min(issued, watermark(room, nowMs)) : issued;
   const failuresLastMinute = await failuresIn(minuteOf(nowMs - 60_000));
   return {
     on,
     ratePerSecond: room?.ratePerSecond ?? 0,
     capacityPerSecond: room?.capacityPerSecond ?? 0,
     ...(room?.until ? { until: room.until } : {}),
-    ticketsIssued: issued,
+    ticketsIssued: lastTicket(counts) + 1,
     watermark: mark,
     // People, not tickets: the holes between the shards' tickets are nobody.
-    queueLength: waitingPeople(counts, mark),
+    queueLength: waitingPeople(counts, floor, mark),
     failuresLastMinute,
     updatedAt: room?.updatedAt ?? null,
   };
-}
-
-function watermarkOf(room: WaitingRoom, nowMs: number): number {
-  return withRate(room, room.ratePerSecond, nowMs).w0;
 }
 
 /**

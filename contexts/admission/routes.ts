@@ -33,7 +33,7 @@ export const EntryView = z
   .meta({ id: 'WaitingRoomEntry' });
 
 const entryUses = {
-  items: { waitingEntry: ['read', 'put'], ticketCounter: 'update', waitingRoom: ['read', 'put'] },
+  items: { waitingEntry: ['read', 'put'], ticketCounter: ['read', 'update'], waitingRoom: ['read', 'put'] },
   secrets: true,
 } as const;
 
@@ -62,7 +62,12 @@ export const getWaitingRoomEntry = route({
   access: 'public',
   handler: 'admission/get-entry',
   uses: {
-    items: { waitingEntry: 'read', waitingRoom: ['read', 'put'], admissionFailures: 'read' },
+    items: {
+      waitingEntry: 'read',
+      waitingRoom: ['read', 'put'],
+      ticketCounter: 'read',
+      admissionFailures: 'read',
+    },
     secrets: true,
   },
   summary: "An entry's position, estimate and, once admitted, its admission token (poll after Retry-After)",
@@ -79,8 +84,8 @@ export const RoomView = z
     capacityPerSecond: z.number(),
     until: z.string().optional(),
     ticketsIssued: z.number().int(),
-    watermark: z.number().int(),
-    queueLength: z.number().int(),
+    watermark: z.number().int().meta({ description: 'People admitted since the room was switched on' }),
+    queueLength: z.number().int().meta({ description: 'People queued and not yet admitted' }),
     failuresLastMinute: z.number().int(),
     updatedAt: z.string().nullable(),
   })

@@ -119,6 +119,35 @@ describe('the waiting room', () => {
     expect(slug(await register(fresh))).toBe('admission-used');
   });
 
+  it('admits its rate in people, not ticket numbers, when few queue', async () => {
+    // 40 entries over 16 shards leave most ticket numbers unissued: the watermark counts
+    // people, so 4 seconds and more at 5 a second admit at least 20 of them, not half that.
+    await setRoom({ on: false, ratePerSecond: 5, capacityPerSecond: 5 });
+    const onAt = Date.now();
+    await setRoom({ on: true, ratePerSecond: 5, capacityPerSecond: 5 });
+    const entered = await Promise.all(Array.from({ length: 40 }, () => enter(randomUUID())));
+    expect(entered.every((r) => r.status === 201)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1_100)); // the containers' counts, a second old
+    await moveClock(4_000);
+    const before = (await call('GET', '/v1/admin/waiting-room', { token: admin })).body;
+    const places = await Promise.all(entered.map((e) => place(e.body.entryId)));
+    const after = (await call('GET', '/v1/admin/waiting-room', { token: admin })).body;
+    const admitted = places.filter((p) => p.body.admitted).length;
+    // Each poll's answer lies between the room's figures read before and after it.
+    expect(before.watermark).toBeGreaterThanOrEqual(20);
+    expect(admitted).toBeGreaterThanOrEqual(before.watermark);
+    expect(admitted).toBeLessThanOrEqual(after.watermark);
+    expect(after.watermark).toBeLessThanOrEqual(5 * Math.ceil((Date.now() - onAt + 4_000) / 1000));
+    expect(after.queueLength).toBe(40 - after.watermark);
+    // In ticket order: every admitted ticket below every waiting one.
+    const ticket = (p: (typeof places)[number]) => p.body.ticket as number;
+    const waiting = places.filter((p) => !p.body.admitted).map(ticket);
+    if (waiting.length)
+      expect(Math.max(...places.filter((p) => p.body.admitted).map(ticket))).toBeLessThan(
+        Math.min(...waiting),
+      );
+  });
+
   it('refuses a forged, a session and an expired token; a failed registration uses no admission', async () => {
     await setRoom({ on: true, ratePerSecond: 1000, capacityPerSecond: 1000 });
     const forged = await new SignJWT({})

@@ -28,9 +28,44 @@ export function counterAtFloor(floor: number, shard: number): number {
   return Math.max(1, Math.ceil((floor - shard) / TICKET_SHARDS) + 1);
 }
 
-/** Tickets below the watermark are admitted. */
+/**
+ * People admitted since the room's opening (its `floor`): the watermark counts people,
+ * not ticket numbers, so the tickets the shards never gave (holes) take no admission and
+ * the room admits its rate whether 5 or 5,000 a second arrive.
+ */
 export function watermark(room: Pick<WaitingRoom, 'w0' | 't0Ms' | 'ratePerSecond'>, nowMs: number): number {
   return room.w0 + Math.floor((room.ratePerSecond * Math.max(0, nowMs - room.t0Ms)) / 1000);
+}
+
+/** The shard and the shard's entry number (from 1) of a ticket. */
+export function shardOfTicket(ticket: number): { shard: number; n: number } {
+  return { shard: ticket % TICKET_SHARDS, n: Math.floor(ticket / TICKET_SHARDS) + 1 };
+}
+
+/**
+ * People (tickets given) at or above `floor` and below `ticket`, from the shards' counts:
+ * shard s gave its entries `counterAtFloor(floor, s)` to `counts[s]` in this opening (a
+ * shard that lagged jumped to the floor, leaving a hole below it).
+ */
+export function peopleBelow(ticket: number, counts: readonly number[], floor: number): number {
+  let people = 0;
+  for (let shard = 0; shard < counts.length; shard++) {
+    const below = Math.max(0, Math.ceil((ticket - shard) / TICKET_SHARDS));
+    people += Math.max(0, Math.min(counts[shard]!, below) - (counterAtFloor(floor, shard) - 1));
+  }
+  return people;
+}
+
+/** Everyone given a ticket in this opening. */
+export function issuedPeople(counts: readonly number[], floor: number): number {
+  return peopleBelow(Number.MAX_SAFE_INTEGER, counts, floor);
+}
+
+/** The counts with the entry's own ticket in them: counts read a second ago may not know
+ *  it yet, and it must never count fewer people before it than there are. */
+export function withTicket(counts: readonly number[], ticket: number): number[] {
+  const { shard, n } = shardOfTicket(ticket);
+  return counts.map((c, s) => (s === shard ? Math.max(c, n) : c));
 }
 
 /** Whether the room holds people back now. */
@@ -40,7 +75,7 @@ export function roomOn(room: WaitingRoom | undefined, nowMs: number): room is Wa
 
 export interface Place {
   admitted: boolean;
-  /** People (tickets) before this one not yet admitted; 0 once admitted. */
+  /** People before this one not yet admitted, plus one; 0 once admitted. */
   position: number;
   /** When this ticket passes the watermark at the current rate. */
   estimateSeconds: number;
@@ -48,11 +83,23 @@ export interface Place {
   retryAfterSeconds: number;
 }
 
-export function placeOf(ticket: number, room: WaitingRoom | undefined, nowMs: number): Place {
-  if (!roomOn(room, nowMs)) return { admitted: true, position: 0, estimateSeconds: 0, retryAfterSeconds: 0 };
+const ADMITTED: Place = { admitted: true, position: 0, estimateSeconds: 0, retryAfterSeconds: 0 };
+
+/**
+ * Where `ticket` stands: admitted once fewer people before it (in this opening) than the
+ * watermark; a ticket below the opening's floor was given before it and is admitted.
+ */
+export function placeOf(
+  ticket: number,
+  room: WaitingRoom | undefined,
+  counts: readonly number[],
+  nowMs: number,
+): Place {
+  if (!roomOn(room, nowMs) || ticket < room.floor) return ADMITTED;
   const mark = watermark(room, nowMs);
-  if (ticket < mark) return { admitted: true, position: 0, estimateSeconds: 0, retryAfterSeconds: 0 };
-  const position = ticket - mark + 1;
+  const before = peopleBelow(ticket, withTicket(counts, ticket), room.floor);
+  if (before < mark) return ADMITTED;
+  const position = before - mark + 1;
   const estimateSeconds = room.ratePerSecond > 0 ? Math.ceil(position / room.ratePerSecond) : 3600;
   return {
     admitted: false,
@@ -63,17 +110,17 @@ export function placeOf(ticket: number, room: WaitingRoom | undefined, nowMs: nu
 }
 
 /**
- * The anchor when the watermark has run ahead of the last ticket taken by more than the
- * burst (an idle room), or undefined: re-anchored, the next rush queues from there.
+ * The anchor when the watermark has run ahead of the people given a ticket by more than
+ * the burst (an idle room), or undefined: re-anchored, the next rush queues from there.
  */
 export function reanchorAhead(
   room: WaitingRoom,
-  lastTicket: number,
+  issued: number,
   nowMs: number,
 ): Pick<WaitingRoom, 'w0' | 't0Ms'> | undefined {
   const burst = Math.max(1, Math.ceil(room.ratePerSecond * BURST_SECONDS));
-  if (watermark(room, nowMs) <= lastTicket + 1 + burst) return undefined;
-  return { w0: lastTicket + 1 + burst, t0Ms: nowMs };
+  if (watermark(room, nowMs) <= issued + burst) return undefined;
+  return { w0: issued + burst, t0Ms: nowMs };
 }
 
 /**
@@ -107,15 +154,9 @@ export function admissionWindow(shardCounts: number[]): number {
   return TICKET_SHARDS * (Math.max(...shardCounts) - Math.min(...shardCounts) + 1);
 }
 
-/**
- * People still waiting above the watermark `mark`: each shard's entries whose
- * ticket is at or above it (a shard's tickets below the mark are admitted, or holes).
- */
-export function waitingPeople(shardCounts: number[], mark: number): number {
-  return shardCounts.reduce((sum, n, shard) => {
-    const admitted = Math.max(0, Math.ceil((mark - shard) / TICKET_SHARDS));
-    return sum + Math.max(0, n - admitted);
-  }, 0);
+/** People given a ticket in this opening and not yet admitted. */
+export function waitingPeople(counts: readonly number[], floor: number, mark: number): number {
+  return Math.max(0, issuedPeople(counts, floor) - mark);
 }
 
 /** The minute a failure is counted in: `yyyy-mm-ddThh:mm`. */

@@ -142,14 +142,32 @@ async function takeTicket(shard: number, floor: number): Promise<number> {
   }
 }
 
-/** How many tickets each shard has given (eventually consistent: for figures and anchors). */
-export async function shardCounts(): Promise<number[]> {
+/** How many tickets each shard has given: 16 items, eventually consistent unless `fresh`. */
+export async function shardCounts(fresh = false): Promise<number[]> {
   const keys = Array.from({ length: TICKET_SHARDS }, (_, shard) => ticketCounter.key({ shard }));
-  const found = await getMany(keys, { consistent: false });
+  const found = await getMany(keys, { consistent: fresh });
   return keys.map((key) => {
     const item = found.find((i) => i.PK === key.PK);
     return item ? Number(ticketCounter.parse(item).n) : 0;
   });
+}
+
+let cachedCounts: { counts: Promise<number[]>; atMs: number } | undefined;
+
+/**
+ * The shards' counts for placing a ticket, read at most once a second per container (16
+ * items, 8 RCU): every poll of the container shares them. A second-old count only misses
+ * the last second's entries, who stand at the back (and an entry's own ticket is added).
+ */
+export function readCounts(): Promise<number[]> {
+  const nowMs = performance.now();
+  if (cachedCounts && nowMs - cachedCounts.atMs < ROOM_CACHE_MS) return cachedCounts.counts;
+  const entry = { counts: shardCounts(), atMs: nowMs };
+  cachedCounts = entry;
+  entry.counts.catch(() => {
+    if (cachedCounts === entry) cachedCounts = undefined;
+  });
+  return entry.counts;
 }
 
 /** The highest ticket given so far, -1 for none. */
