@@ -6,6 +6,7 @@ import {
 import type { WaitingRoom } from '#contexts/admission/items.ts';
 import {
   issuedPeople,
+  jitteredRetry,
   MEASURE_EVERY_MS,
   minuteOf,
   nextRate,
@@ -52,7 +53,11 @@ async function view(
   counts: readonly number[],
   nowMs: number,
 ) {
-  const place = placeOf(ticket, room, counts, nowMs);
+  const base = placeOf(ticket, room, counts, nowMs);
+  // The estimate stays the watermark's; only when to ask again is spread.
+  const place = base.admitted
+    ? base
+    : { ...base, retryAfterSeconds: jitteredRetry(base.retryAfterSeconds, Math.random()) };
   const admissionToken = place.admitted ? await issueAdmissionToken(entryId, nowMs) : undefined;
   return { entryId, ticket, ...place, ...(admissionToken ? { admissionToken } : {}) };
 }
@@ -76,7 +81,7 @@ export async function enterRoom(entryId: string, now: Date): Promise<EntryView &
       ? reanchorAhead(room, issuedPeople(withTicket(c, entry.ticket), room.floor), nowMs)
       : undefined;
   if (ahead(counts) && room) {
-    counts = await shardCounts();
+    counts = await shardCounts(true);
     const anchor = ahead(counts);
     const next = anchor && { ...room, ...anchor, v: room.v + 1, updatedAt: now.toISOString() };
     if (next && (await writeRoom(next, room.v))) current = next;

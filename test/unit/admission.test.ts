@@ -5,6 +5,7 @@ import {
   admissionWindow,
   counterAtFloor,
   issuedPeople,
+  jitteredRetry,
   MIN_RATE,
   nextRate,
   peopleBelow,
@@ -17,6 +18,7 @@ import {
   withRate,
 } from '#contexts/admission/rules/room.ts';
 import { shardOf } from '#platform/store/shard.ts';
+import { pollDelayMs } from '../../web/src/citizen/poll-delay.ts';
 
 const room = (over: Partial<WaitingRoom> = {}): WaitingRoom => ({
   on: true,
@@ -156,6 +158,8 @@ describe('the watermark and a place', () => {
           const tickets: number[] = [];
           let admittedBefore = 0;
           for (let second = 1; second <= seconds; second++) {
+            const stale = [...counts]; // a container's counts, read before this second's entries
+            const known = tickets.length;
             for (let i = 0; i < arrivalsPerSecond; i++) {
               const shard = randomShard();
               counts[shard] = Math.max(counts[shard]! + 1, counterAtFloor(floor, shard));
@@ -169,6 +173,9 @@ describe('the watermark and a place', () => {
             admittedBefore = admitted.length;
             // In ticket order: every admitted ticket is below every waiting one.
             const isAdmitted = new Set(admitted);
+            // Counts older than a ticket never admit it before the true counts would.
+            for (const t of tickets.slice(known))
+              if (placeOf(t, r, stale, second * 1000).admitted) expect(isAdmitted.has(t)).toBe(true);
             const waiting = tickets.filter((t) => !isAdmitted.has(t));
             if (waiting.length && admitted.length)
               expect(Math.max(...admitted)).toBeLessThan(Math.min(...waiting));
@@ -220,5 +227,50 @@ describe('the measured rate', () => {
         },
       ),
     );
+  });
+});
+
+describe('polls spread out', () => {
+  const unit = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+
+  it('spreads Retry-After over +-25% (at least a second), never under 2 s', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 60 }), unit, unit, (base, u, v) => {
+        const spread = Math.max(1, Math.round(base / 4));
+        const retry = jitteredRetry(base, u);
+        expect(Number.isInteger(retry)).toBe(true);
+        expect(retry).toBeGreaterThanOrEqual(Math.max(2, base - spread));
+        expect(retry).toBeLessThanOrEqual(base + spread);
+        expect(retry).toBeLessThanOrEqual(75);
+        // Monotone in u: the whole range is reachable, the ends included.
+        if (u <= v) expect(retry).toBeLessThanOrEqual(jitteredRetry(base, v));
+      }),
+    );
+    expect(jitteredRetry(60, 0)).toBe(45);
+    expect(jitteredRetry(60, 0.9999)).toBe(75);
+    expect(jitteredRetry(2, 0)).toBe(2);
+    expect(jitteredRetry(2, 0.9999)).toBe(3);
+  });
+
+  it('a page polls no earlier than told, and at most a quarter (5 s) later', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 120 }), unit, (retry, u) => {
+        const told = Math.max(2, retry) * 1000;
+        const delay = pollDelayMs(retry, u);
+        expect(delay).toBeGreaterThanOrEqual(told);
+        expect(delay).toBeLessThanOrEqual(told + Math.min(told / 4, 5000));
+      }),
+    );
+  });
+
+  it('spreads a crowd told the same thing at the same moment', () => {
+    // 1,000 pages told 40 s: no second gets more than a small share of their polls back.
+    const perSecond = new Map<number, number>();
+    for (let i = 0; i < 1000; i++) {
+      const s = Math.floor(pollDelayMs(jitteredRetry(40, Math.random()), Math.random()) / 1000);
+      perSecond.set(s, (perSecond.get(s) ?? 0) + 1);
+    }
+    expect(perSecond.size).toBeGreaterThanOrEqual(20);
+    expect(Math.max(...perSecond.values())).toBeLessThan(150);
   });
 });

@@ -61,11 +61,17 @@ export function issuedPeople(counts: readonly number[], floor: number): number {
   return peopleBelow(Number.MAX_SAFE_INTEGER, counts, floor);
 }
 
-/** The counts with the entry's own ticket in them: counts read a second ago may not know
- *  it yet, and it must never count fewer people before it than there are. */
+/**
+ * The counts to place `ticket` by. Counts read before the ticket was given (a container
+ * reads them once a second) do not know who entered since, on any shard: the ticket is
+ * then placed as if every shard had given all its tickets below it (an upper bound on the
+ * people before it), so a new entry is never admitted early on stale counts, at a rush's
+ * start least of all; its next poll, 2 s or more later, finds counts that know it.
+ */
 export function withTicket(counts: readonly number[], ticket: number): number[] {
   const { shard, n } = shardOfTicket(ticket);
-  return counts.map((c, s) => (s === shard ? Math.max(c, n) : c));
+  if (counts[shard]! >= n) return [...counts];
+  return counts.map((c, s) => Math.max(c, Math.ceil((ticket - s) / TICKET_SHARDS), s === shard ? n : 0));
 }
 
 /** Whether the room holds people back now. */
@@ -107,6 +113,17 @@ export function placeOf(
     estimateSeconds,
     retryAfterSeconds: Math.min(60, Math.max(2, Math.ceil(estimateSeconds / 4))),
   };
+}
+
+/**
+ * Retry-After spread over +-25% (at least a second) by `u` in [0, 1): clients told the
+ * same thing at the same moment come back spread out, not together. Never below 2 s.
+ */
+export function jitteredRetry(retryAfterSeconds: number, u: number): number {
+  const spread = Math.max(1, Math.round(retryAfterSeconds / 4));
+  const low = Math.max(2, retryAfterSeconds - spread);
+  const high = retryAfterSeconds + spread;
+  return Math.min(high, low + Math.floor(u * (high - low + 1)));
 }
 
 /**
