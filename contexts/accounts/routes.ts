@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { admittedUses } from '#contexts/admission/uses.ts';
 import { route } from '#platform/http/contract.ts';
 import { Email, IsoDate, Phone, page } from '#platform/http/schemas.ts';
 import { SingleLine } from '#platform/http/text.ts';
@@ -27,9 +28,7 @@ export const createAccount = route({
       emailMarker: 'put',
       phoneMarker: 'put',
       outbox: 'put',
-      waitingRoom: 'read',
-      admissionUse: 'put',
-      admissionFailures: 'update',
+      ...admittedUses,
     },
     secrets: true,
   },

@@ -5,6 +5,11 @@ import {
 } from '#contexts/admission/admission-token.ts';
 import type { WaitingRoom } from '#contexts/admission/items.ts';
 import {
+  ARRIVAL_BUCKET_S,
+  autoSwitch,
+  bucketOf,
+  bucketsToCheck,
+  checkDue,
   issuedPeople,
   jitteredRetry,
   MEASURE_EVERY_MS,
@@ -21,6 +26,8 @@ import {
 } from '#contexts/admission/rules/room.ts';
 import {
   AdmissionUsed,
+  arrivalsIn,
+  countArrival,
   countFailure,
   enter,
   failuresIn,
@@ -69,6 +76,7 @@ export function retryAfter(entry: EntryView): Record<string, string> {
 
 /** Queues `entryId` (once), and where it stands. */
 export async function enterRoom(entryId: string, now: Date): Promise<EntryView & { created: boolean }> {
+  await checkRoom(now);
   const [room, cachedCounts] = await Promise.all([readRoom(), readCounts()]);
   const nowMs = now.getTime();
   const { entry, created } = await enter(entryId, now, roomOn(room, nowMs) ? room.floor : 0);
@@ -93,7 +101,8 @@ export async function enterRoom(entryId: string, now: Date): Promise<EntryView &
 export async function entryPlace(entryId: string, now: Date): Promise<EntryView | undefined> {
   const [entry, room, counts] = await Promise.all([readEntry(entryId, false), readRoom(), readCounts()]);
   if (!entry) return undefined;
-  if (room && roomOn(room, now.getTime())) await measure(room, now);
+  if (room?.auto || roomOn(room, now.getTime())) await measure(room!, now);
+  await checkRoom(now);
   return view(entryId, entry.ticket, await readRoom(), counts, now.getTime());
 }
 
@@ -131,11 +140,63 @@ export async function measure(room: WaitingRoom, now: Date): Promise<void> {
     logger.info('waiting room rate measured', { failures, from: room.ratePerSecond, to: rate });
 }
 
+let lastCheckTryMs = Number.NEGATIVE_INFINITY;
+
+/**
+ * An automatic room's check, done lazily by the requests that reach the room (no
+ * schedule): once a bucket, from the arrivals counted since the last check and the queue,
+ * it switches the room on or off (`autoSwitch`). One try per container a second; the
+ * room's version lets one writer win.
+ */
+export async function checkRoom(now: Date): Promise<void> {
+  const nowMs = now.getTime();
+  if (!checkDue(await readRoom(), nowMs) || Math.abs(nowMs - lastCheckTryMs) < 1000) return;
+  lastCheckTryMs = nowMs;
+  const room = await readRoom(true);
+  if (!checkDue(room, nowMs)) return;
+  const [arrivals, counts] = await Promise.all([
+    Promise.all(bucketsToCheck(room, nowMs).map(arrivalsIn)),
+    shardCounts(true),
+  ]);
+  const on = roomOn(room, nowMs);
+  const traffic = {
+    arrivalsPerSecond: Math.max(0, ...arrivals) / ARRIVAL_BUCKET_S,
+    waiting: on ? waitingPeople(counts, room.floor, watermark(room, nowMs)) : 0,
+  };
+  const decided = autoSwitch(room, traffic, nowMs);
+  const { until: _, quietSinceMs: __, ...rest } = room;
+  const next: WaitingRoom = {
+    ...rest,
+    // Switched on: an opening of its own, as an administrator's switch starts one.
+    ...(decided.on && !on ? { w0: 0, t0Ms: nowMs, floor: lastTicket(counts) + 1 } : {}),
+    on: decided.on,
+    ...(decided.quietSinceMs !== undefined ? { quietSinceMs: decided.quietSinceMs } : {}),
+    checkedAtMs: nowMs,
+    v: room.v + 1,
+    updatedAt: now.toISOString(),
+  };
+  if ((await writeRoom(next, room.v)) && decided.on !== on)
+    logger.info(decided.on ? 'waiting room switched itself on' : 'waiting room switched itself off', {
+      ...traffic,
+      ratePerSecond: room.ratePerSecond,
+    });
+}
+
+/** Counts an arrival (not yet admitted) for an automatic room. */
+async function arrive(nowMs: number): Promise<void> {
+  await countArrival(bucketOf(nowMs), Math.floor(nowMs / 1000)).catch((e) =>
+    logger.warn('waiting room arrival not counted', { error: String(e) }),
+  );
+}
+
 export interface RoomSettings {
   on: boolean;
   ratePerSecond: number;
   capacityPerSecond: number;
   until?: string;
+  /** The room switches itself from here on (`on` is where it starts); false or absent:
+   *  this switch holds (an override). */
+  auto?: boolean;
 }
 
 /** An administrator's switch: the watermark starts at the last ticket given, so whoever
@@ -156,6 +217,8 @@ export async function setRoom(settings: RoomSettings, now: Date): Promise<Waitin
       ratePerSecond: settings.ratePerSecond,
       capacityPerSecond: settings.capacityPerSecond,
       measuredAtMs: Math.floor(nowMs / 60_000) * 60_000,
+      auto: settings.auto ?? false,
+      checkedAtMs: nowMs,
       v: (room?.v ?? 0) + 1,
       updatedAt: now.toISOString(),
     };
@@ -172,9 +235,14 @@ export async function roomFigures(now: Date) {
   const issued = issuedPeople(counts, floor);
   // People admitted in this opening (everyone given a ticket while it is off).
   const mark = on ? Math.min(issued, watermark(room, nowMs)) : issued;
-  const failuresLastMinute = await failuresIn(minuteOf(nowMs - 60_000));
+  const [failuresLastMinute, arrivals] = await Promise.all([
+    failuresIn(minuteOf(nowMs - 60_000)),
+    arrivalsIn(bucketOf(nowMs) - 1),
+  ]);
   return {
     on,
+    auto: room?.auto ?? false,
+    arrivalsPerSecond: arrivals / ARRIVAL_BUCKET_S,
     ratePerSecond: room?.ratePerSecond ?? 0,
     capacityPerSecond: room?.capacityPerSecond ?? 0,
     ...(room?.until ? { until: room.until } : {}),
@@ -196,7 +264,14 @@ export async function admission(
   purpose: string,
   now: Date,
 ): Promise<TransactItem[]> {
-  const room = await readRoom();
+  const before = await readRoom();
+  // An automatic room counts who arrives without an admission (off, everyone), and may
+  // switch itself on for this very request.
+  if (before?.auto) {
+    const arrival = !token || !roomOn(before, now.getTime()) ? arrive(now.getTime()) : undefined;
+    await Promise.all([arrival, checkRoom(now)]);
+  }
+  const room = before?.auto ? await readRoom() : before;
   if (!roomOn(room, now.getTime())) return [];
   const entryId = await verifyAdmissionToken(token, now.getTime());
   return [useAdmission(entryId, purpose, now)];

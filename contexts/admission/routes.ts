@@ -33,7 +33,12 @@ export const EntryView = z
   .meta({ id: 'WaitingRoomEntry' });
 
 const entryUses = {
-  items: { waitingEntry: ['read', 'put'], ticketCounter: ['read', 'update'], waitingRoom: ['read', 'put'] },
+  items: {
+    waitingEntry: ['read', 'put'],
+    ticketCounter: ['read', 'update'],
+    waitingRoom: ['read', 'put'],
+    admissionArrivals: 'read',
+  },
   secrets: true,
 } as const;
 
@@ -67,6 +72,7 @@ export const getWaitingRoomEntry = route({
       waitingRoom: ['read', 'put'],
       ticketCounter: 'read',
       admissionFailures: 'read',
+      admissionArrivals: 'read',
     },
     secrets: true,
   },
@@ -80,6 +86,12 @@ export const getWaitingRoomEntry = route({
 export const RoomView = z
   .object({
     on: z.boolean(),
+    auto: z
+      .boolean()
+      .meta({ description: "The room switches itself on and off (false: an administrator's switch holds)" }),
+    arrivalsPerSecond: z.number().meta({
+      description: 'Registrations and joins not yet admitted, a second, over the last finished 2 s',
+    }),
     ratePerSecond: z.number(),
     capacityPerSecond: z.number(),
     until: z.string().optional(),
@@ -97,7 +109,14 @@ export const getWaitingRoom = route({
   path: '/v1/admin/waiting-room',
   access: 'staff',
   handler: 'admission/get-room',
-  uses: { items: { waitingRoom: 'read', ticketCounter: 'read', admissionFailures: 'read' } },
+  uses: {
+    items: {
+      waitingRoom: 'read',
+      ticketCounter: 'read',
+      admissionFailures: 'read',
+      admissionArrivals: 'read',
+    },
+  },
   summary:
     'The waiting room: on or off, the admission rate, tickets given, the queue and the failures measured',
   tags,
@@ -110,7 +129,14 @@ export const putWaitingRoom = route({
   path: '/v1/admin/waiting-room',
   access: 'admin',
   handler: 'admission/put-room',
-  uses: { items: { waitingRoom: ['read', 'put'], ticketCounter: 'read', admissionFailures: 'read' } },
+  uses: {
+    items: {
+      waitingRoom: ['read', 'put'],
+      ticketCounter: 'read',
+      admissionFailures: 'read',
+      admissionArrivals: 'read',
+    },
+  },
   summary:
     "Switch the waiting room on (for a wave's opening, until a time) or off, and set the admission rate and the capacity the measured rate may rise back to",
   tags,
@@ -120,6 +146,10 @@ export const putWaitingRoom = route({
       ratePerSecond: z.number().int().min(1).max(100_000),
       capacityPerSecond: z.number().int().min(1).max(100_000),
       until: IsoDateTime.optional(),
+      auto: z.boolean().optional().meta({
+        description:
+          'true: the room switches itself from here on (on when arrivals exceed the rate, off once drained and quiet); false or absent: this switch holds',
+      }),
     })
     .refine((b) => b.ratePerSecond <= b.capacityPerSecond, {
       path: ['ratePerSecond'],
@@ -130,6 +160,7 @@ export const putWaitingRoom = route({
     subject: 'response.roomId',
     detail: {
       on: 'body.on',
+      auto: 'body.auto',
       ratePerSecond: 'body.ratePerSecond',
       capacityPerSecond: 'body.capacityPerSecond',
     },

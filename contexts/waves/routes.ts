@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { admittedUses } from '#contexts/admission/uses.ts';
 import { route } from '#platform/http/contract.ts';
 import { IsoDateTime, PageQuery, page } from '#platform/http/schemas.ts';
 import { SingleLine } from '#platform/http/text.ts';
@@ -126,9 +127,7 @@ export const joinWave = route({
       // (contexts/registry/store/checks.ts startMissingCheck).
       registryCheck: ['read', 'put'],
       wave: 'read',
-      waitingRoom: 'read',
-      admissionUse: 'put',
-      admissionFailures: 'update',
+      ...admittedUses,
     },
     queues: { 'registry-checks': 'send' },
   },

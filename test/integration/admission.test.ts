@@ -204,6 +204,52 @@ describe('the waiting room', () => {
     expect(slug(join)).toBe('admission-required');
   });
 
+  it('switches itself on when arrivals exceed its rate, and off once drained and quiet; an override holds', async () => {
+    const room = async () => (await call('GET', '/v1/admin/waiting-room', { token: admin })).body;
+    await setRoom({ on: false, ratePerSecond: 5, capacityPerSecond: 5 });
+    const auto = await setRoom({ on: false, auto: true, ratePerSecond: 5, capacityPerSecond: 5 });
+    expect(auto.body).toMatchObject({ on: false, auto: true });
+    // A few arrivals, below the rate: off, nobody queues.
+    expect((await register()).status).toBe(201);
+    await moveClock(3_000);
+    expect((await register()).status).toBe(201);
+    expect((await room()).on).toBe(false);
+
+    // A rush: 40 registrations at once, 10 a second or more in a 2 s bucket, over 5.
+    const rush = await Promise.all(Array.from({ length: 40 }, () => register()));
+    expect(rush.filter((r) => r.status === 201).length).toBeGreaterThan(0);
+    // The first request of a later bucket checks the arrivals and switches it on: it and
+    // whoever comes next queue.
+    await moveClock(4_000);
+    const queued = await register();
+    expect(queued.status).toBe(403);
+    expect(slug(queued)).toBe('admission-required');
+    const on = await room();
+    expect(on).toMatchObject({ on: true, auto: true });
+
+    // Queued people are admitted at the rate; once the queue is drained and arrivals stay
+    // below the rate for a minute, it switches itself off.
+    const [entry] = await queue(1);
+    await moveClock(3_000);
+    const admitted = await place(entry!.entryId);
+    expect(admitted.body.admitted).toBe(true);
+    expect((await register(admitted.body.admissionToken)).status).toBe(201);
+    await moveClock(30_000);
+    await place(entry!.entryId); // a check: quiet, still on
+    expect((await room()).on).toBe(true);
+    await moveClock(35_000);
+    await place(entry!.entryId); // quiet for over a minute: off
+    expect((await room()).on).toBe(false);
+    expect((await register()).status).toBe(201);
+
+    // The administrator's switch is an override: on stays on however quiet it is.
+    await setRoom({ on: true, ratePerSecond: 5, capacityPerSecond: 5 });
+    await moveClock(70_000);
+    expect((await register()).status).toBe(403);
+    await moveClock(70_000);
+    expect(await room()).toMatchObject({ on: true, auto: false });
+  });
+
   it('lowers the rate when admitted registrations fail, and counts them', async () => {
     await setRoom({ on: false, ratePerSecond: 5, capacityPerSecond: 5 });
     await setRoom({ on: true, ratePerSecond: 5, capacityPerSecond: 5 });

@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { WaitingRoom } from '#contexts/admission/items.ts';
 import {
+  ARRIVAL_BUCKET_S,
   admissionWindow,
+  autoSwitch,
+  bucketOf,
+  bucketsToCheck,
+  CHECK_BUCKETS,
+  checkDue,
   counterAtFloor,
   issuedPeople,
   jitteredRetry,
@@ -10,6 +16,7 @@ import {
   nextRate,
   peopleBelow,
   placeOf,
+  QUIET_MS,
   reanchorAhead,
   TICKET_SHARDS,
   ticketOf,
@@ -272,5 +279,50 @@ describe('polls spread out', () => {
     }
     expect(perSecond.size).toBeGreaterThanOrEqual(20);
     expect(Math.max(...perSecond.values())).toBeLessThan(150);
+  });
+});
+
+describe('the room switches itself', () => {
+  it('on when arrivals exceed the rate, off only once drained and quiet for QUIET_MS', () => {
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.integer({ min: 1, max: 20_000 }),
+        fc.double({ min: 0, max: 40_000, noNaN: true }),
+        fc.integer({ min: 0, max: 1_000 }),
+        fc.integer({ min: 0, max: 1e12 }),
+        fc.integer({ min: 0, max: 3 * QUIET_MS }),
+        (on, rate, arrivalsPerSecond, waiting, nowMs, quietFor) => {
+          const r = room({ on, auto: true, ratePerSecond: rate, quietSinceMs: nowMs - quietFor });
+          const next = autoSwitch(r, { arrivalsPerSecond, waiting }, nowMs);
+          if (!on) {
+            expect(next.on).toBe(arrivalsPerSecond > rate);
+            return;
+          }
+          const quiet = waiting === 0 && arrivalsPerSecond < rate;
+          expect(next.on).toBe(!quiet || quietFor < QUIET_MS);
+          if (next.on && quiet) expect(next.quietSinceMs).toBe(nowMs - quietFor);
+          if (!quiet) expect(next.quietSinceMs).toBeUndefined();
+        },
+      ),
+    );
+  });
+
+  it('checks once a bucket, reading only finished buckets since the last check', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e12 }), fc.integer({ min: 0, max: 1e7 }), (checkedAtMs, gap) => {
+        const nowMs = checkedAtMs + gap;
+        const r = room({ auto: true, checkedAtMs });
+        expect(checkDue(r, nowMs)).toBe(gap >= ARRIVAL_BUCKET_S * 1000);
+        expect(checkDue(room({ auto: false, checkedAtMs }), nowMs)).toBe(false);
+        const buckets = bucketsToCheck(r, nowMs);
+        expect(buckets.length).toBeLessThanOrEqual(CHECK_BUCKETS);
+        for (const b of buckets) {
+          expect(b).toBeLessThan(bucketOf(nowMs));
+          expect(b).toBeGreaterThanOrEqual(bucketOf(checkedAtMs));
+        }
+        if (checkDue(r, nowMs)) expect(buckets).toContain(bucketOf(nowMs) - 1);
+      }),
+    );
   });
 });

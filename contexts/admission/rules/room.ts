@@ -16,6 +16,14 @@ export const ADMISSION_TOKEN_S = 15 * 60;
 export const ENTRY_TTL_S = 24 * 3600;
 /** How often the rate is measured against the failures. */
 export const MEASURE_EVERY_MS = 60_000;
+/** Arrivals are counted in buckets of this many seconds; an automatic room checks them
+ *  once a bucket. */
+export const ARRIVAL_BUCKET_S = 2;
+/** The buckets a check reads at most (the worst of them decides). */
+export const CHECK_BUCKETS = 3;
+/** How long an automatic room stays on once its queue is drained and arrivals are below
+ *  its rate: a lull in a rush does not switch it off. */
+export const QUIET_MS = 60_000;
 
 /** The ticket of the shard's n-th entry (n from 1): shards interleave, so tickets of
  *  entries made at the same time are close whatever shard took them. */
@@ -179,4 +187,46 @@ export function waitingPeople(counts: readonly number[], floor: number, mark: nu
 /** The minute a failure is counted in: `yyyy-mm-ddThh:mm`. */
 export function minuteOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16);
+}
+
+/** The arrival bucket of a moment. */
+export function bucketOf(ms: number): number {
+  return Math.floor(ms / 1000 / ARRIVAL_BUCKET_S);
+}
+
+/** Whether an automatic room is due to check its arrivals (once a bucket). */
+export function checkDue(room: WaitingRoom | undefined, nowMs: number): room is WaitingRoom {
+  return !!room?.auto && nowMs - (room.checkedAtMs ?? 0) >= ARRIVAL_BUCKET_S * 1000;
+}
+
+/** The finished buckets since the last check (at most CHECK_BUCKETS, the latest). */
+export function bucketsToCheck(room: WaitingRoom, nowMs: number): number[] {
+  const last = bucketOf(nowMs) - 1;
+  const first = Math.max(bucketOf(room.checkedAtMs ?? 0), last - CHECK_BUCKETS + 1);
+  return Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
+}
+
+export interface Traffic {
+  /** Arrivals a second in the worst finished bucket since the last check. */
+  arrivalsPerSecond: number;
+  /** People queued and not yet admitted. */
+  waiting: number;
+}
+
+/**
+ * An automatic room's switch: on when arrivals exceed the rate the backend absorbs (the
+ * measured rate); off once the queue is drained and arrivals stayed below the rate for
+ * QUIET_MS (no check for that long means nobody arrived). Deterministic in the clock.
+ */
+export function autoSwitch(
+  room: WaitingRoom,
+  traffic: Traffic,
+  nowMs: number,
+): { on: boolean; quietSinceMs?: number } {
+  const on = room.on && (room.until === undefined || Date.parse(room.until) > nowMs);
+  if (!on) return { on: traffic.arrivalsPerSecond > room.ratePerSecond };
+  const quiet = traffic.waiting === 0 && traffic.arrivalsPerSecond < room.ratePerSecond;
+  if (!quiet) return { on: true };
+  const since = room.quietSinceMs ?? room.checkedAtMs ?? nowMs;
+  return nowMs - since >= QUIET_MS ? { on: false } : { on: true, quietSinceMs: since };
 }
