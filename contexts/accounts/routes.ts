@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { admittedUses } from '#contexts/admission/uses.ts';
+import { admittedIndexes, admittedUses } from '#contexts/admission/uses.ts';
 import { route } from '#platform/http/contract.ts';
 import { Email, IsoDate, Phone, page } from '#platform/http/schemas.ts';
 import { SingleLine } from '#platform/http/text.ts';
@@ -23,6 +23,7 @@ export const createAccount = route({
   handler: 'accounts/create-account',
   event: 'AccountRegistered',
   uses: {
+    indexes: admittedIndexes,
     items: {
       account: 'put',
       emailMarker: 'put',

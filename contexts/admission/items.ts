@@ -33,6 +33,9 @@ export interface WaitingRoom {
   checkedAtMs?: number;
   /** Since when the queue is drained and arrivals below the rate (epoch ms). */
   quietSinceMs?: number;
+  /** An automatic room is on for this many minutes from a wave's opening (its opensAt),
+   *  whoever arrives: the first seconds of a rush queue too. */
+  openingMinutes?: number;
   v: number;
   updatedAt: string;
 }

@@ -15,6 +15,8 @@ import {
   MEASURE_EVERY_MS,
   minuteOf,
   nextRate,
+  OPENING_MINUTES,
+  openingRange,
   type Place,
   placeOf,
   reanchorAhead,
@@ -37,6 +39,7 @@ import {
   readRoom,
   shardCounts,
   useAdmission,
+  waveOpensIn,
   writeRoom,
 } from '#contexts/admission/store/room.ts';
 import { faults } from '#platform/faults.ts';
@@ -154,14 +157,16 @@ export async function checkRoom(now: Date): Promise<void> {
   lastCheckTryMs = nowMs;
   const room = await readRoom(true);
   if (!checkDue(room, nowMs)) return;
-  const [arrivals, counts] = await Promise.all([
+  const [arrivals, counts, opening] = await Promise.all([
     Promise.all(bucketsToCheck(room, nowMs).map(arrivalsIn)),
     shardCounts(true),
+    (room.openingMinutes ?? OPENING_MINUTES) > 0 ? waveOpensIn(openingRange(room, nowMs)) : false,
   ]);
   const on = roomOn(room, nowMs);
   const traffic = {
     arrivalsPerSecond: Math.max(0, ...arrivals) / ARRIVAL_BUCKET_S,
     waiting: on ? waitingPeople(counts, room.floor, watermark(room, nowMs)) : 0,
+    opening,
   };
   const decided = autoSwitch(room, traffic, nowMs);
   const { until: _, quietSinceMs: __, ...rest } = room;
@@ -196,7 +201,8 @@ export interface RoomSettings {
   until?: string;
   /** The room switches itself from here on (`on` is where it starts); false or absent:
    *  this switch holds (an override). */
-  auto?: boolean;
+  auto?: boolean /** An automatic room's window from a wave's opening (minutes). */;
+  openingMinutes?: number;
 }
 
 /** An administrator's switch: the watermark starts at the last ticket given, so whoever
@@ -218,6 +224,7 @@ export async function setRoom(settings: RoomSettings, now: Date): Promise<Waitin
       capacityPerSecond: settings.capacityPerSecond,
       measuredAtMs: Math.floor(nowMs / 60_000) * 60_000,
       auto: settings.auto ?? false,
+      ...(settings.openingMinutes !== undefined ? { openingMinutes: settings.openingMinutes } : {}),
       checkedAtMs: nowMs,
       v: (room?.v ?? 0) + 1,
       updatedAt: now.toISOString(),
@@ -242,6 +249,7 @@ export async function roomFigures(now: Date) {
   return {
     on,
     auto: room?.auto ?? false,
+    openingMinutes: room?.openingMinutes ?? OPENING_MINUTES,
     arrivalsPerSecond: arrivals / ARRIVAL_BUCKET_S,
     ratePerSecond: room?.ratePerSecond ?? 0,
     capacityPerSecond: room?.capacityPerSecond ?? 0,

@@ -33,6 +33,7 @@ export const EntryView = z
   .meta({ id: 'WaitingRoomEntry' });
 
 const entryUses = {
+  indexes: { GSI1: 'query' },
   items: {
     waitingEntry: ['read', 'put'],
     ticketCounter: ['read', 'update'],
@@ -67,6 +68,7 @@ export const getWaitingRoomEntry = route({
   access: 'public',
   handler: 'admission/get-entry',
   uses: {
+    indexes: { GSI1: 'query' },
     items: {
       waitingEntry: 'read',
       waitingRoom: ['read', 'put'],
@@ -89,6 +91,10 @@ export const RoomView = z
     auto: z
       .boolean()
       .meta({ description: "The room switches itself on and off (false: an administrator's switch holds)" }),
+    openingMinutes: z
+      .number()
+      .int()
+      .meta({ description: "Minutes from a wave's opening an automatic room is on for" }),
     arrivalsPerSecond: z.number().meta({
       description: 'Registrations and joins not yet admitted, a second, over the last finished 2 s',
     }),
@@ -146,6 +152,10 @@ export const putWaitingRoom = route({
       ratePerSecond: z.number().int().min(1).max(100_000),
       capacityPerSecond: z.number().int().min(1).max(100_000),
       until: IsoDateTime.optional(),
+      openingMinutes: z.number().int().min(0).max(1440).optional().meta({
+        description:
+          "An automatic room is on for this many minutes from a wave's opening (default 10; 0: arrivals only)",
+      }),
       auto: z.boolean().optional().meta({
         description:
           'true: the room switches itself from here on (on when arrivals exceed the rate, off once drained and quiet); false or absent: this switch holds',
@@ -161,6 +171,7 @@ export const putWaitingRoom = route({
     detail: {
       on: 'body.on',
       auto: 'body.auto',
+      openingMinutes: 'body.openingMinutes',
       ratePerSecond: 'body.ratePerSecond',
       capacityPerSecond: 'body.capacityPerSecond',
     },

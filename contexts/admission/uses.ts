@@ -7,3 +7,6 @@ export const admittedUses = {
   admissionArrivals: ['read', 'update'],
   ticketCounter: 'read',
 } as const;
+
+/** The index an automatic room's check queries for a wave's opening (the waves, GSI1). */
+export const admittedIndexes = { GSI1: 'query' } as const;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { admittedUses } from '#contexts/admission/uses.ts';
+import { admittedIndexes, admittedUses } from '#contexts/admission/uses.ts';
 import { route } from '#platform/http/contract.ts';
 import { IsoDateTime, PageQuery, page } from '#platform/http/schemas.ts';
 import { SingleLine } from '#platform/http/text.ts';
@@ -112,6 +112,7 @@ export const joinWave = route({
   handler: 'waves/join-wave',
   event: 'WaveJoined',
   uses: {
+    indexes: admittedIndexes,
     items: {
       account: 'read',
       application: ['read', 'put'],

@@ -207,7 +207,14 @@ describe('the waiting room', () => {
   it('switches itself on when arrivals exceed its rate, and off once drained and quiet; an override holds', async () => {
     const room = async () => (await call('GET', '/v1/admin/waiting-room', { token: admin })).body;
     await setRoom({ on: false, ratePerSecond: 5, capacityPerSecond: 5 });
-    const auto = await setRoom({ on: false, auto: true, ratePerSecond: 5, capacityPerSecond: 5 });
+    // Arrivals only (no opening window): other files' waves open around now.
+    const auto = await setRoom({
+      on: false,
+      auto: true,
+      openingMinutes: 0,
+      ratePerSecond: 5,
+      capacityPerSecond: 5,
+    });
     expect(auto.body).toMatchObject({ on: false, auto: true });
     // A few arrivals, below the rate: off, nobody queues.
     expect((await register()).status).toBe(201);
@@ -248,6 +255,44 @@ describe('the waiting room', () => {
     expect((await register()).status).toBe(403);
     await moveClock(70_000);
     expect(await room()).toMatchObject({ on: true, auto: false });
+  });
+
+  it("switches itself on at a wave's opening for its window, whoever arrives", async () => {
+    // A month ahead, where no other file's wave opens; a session of that time.
+    await moveClock(30 * 24 * 3600_000);
+    admin = await adminToken();
+    const at = (ms: number) => new Date(Date.now() + offsetMs + ms).toISOString();
+    const wave = await call('POST', '/v1/admin/waves', {
+      token: admin,
+      body: {
+        name: 'Gelombang antre',
+        opensAt: at(60_000),
+        closesAt: at(7 * 24 * 3600_000),
+        quota: 10,
+        purchaseDeadlineDays: 15,
+        scheme: {
+          trainingBalanceIdr: 3_500_000,
+          incentiveIdr: 600_000,
+          incentiveMonths: 1,
+          surveyIncentiveIdr: 50_000,
+          surveyCount: 2,
+        },
+      },
+    });
+    expect(wave.status).toBe(201);
+    await setRoom({ on: false, auto: true, openingMinutes: 5, ratePerSecond: 5, capacityPerSecond: 5 });
+    await moveClock(3_000);
+    expect((await register()).status).toBe(201); // before the opening: off
+    await moveClock(60_000);
+    const opened = await register(); // the opening: on, though one arrives
+    expect(slug(opened)).toBe('admission-required');
+    // Still on through the window, however quiet; off once it is past and a minute quiet.
+    await moveClock(4 * 60_000);
+    expect((await register()).status).toBe(403);
+    await moveClock(61_000);
+    await register(); // the window past: quiet from here
+    await moveClock(61_000);
+    expect((await register()).status).toBe(201);
   });
 
   it('lowers the rate when admitted registrations fail, and counts them', async () => {

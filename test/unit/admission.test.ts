@@ -292,14 +292,15 @@ describe('the room switches itself', () => {
         fc.integer({ min: 0, max: 1_000 }),
         fc.integer({ min: 0, max: 1e12 }),
         fc.integer({ min: 0, max: 3 * QUIET_MS }),
-        (on, rate, arrivalsPerSecond, waiting, nowMs, quietFor) => {
+        fc.boolean(),
+        (on, rate, arrivalsPerSecond, waiting, nowMs, quietFor, opening) => {
           const r = room({ on, auto: true, ratePerSecond: rate, quietSinceMs: nowMs - quietFor });
-          const next = autoSwitch(r, { arrivalsPerSecond, waiting }, nowMs);
+          const next = autoSwitch(r, { arrivalsPerSecond, waiting, opening }, nowMs);
           if (!on) {
-            expect(next.on).toBe(arrivalsPerSecond > rate);
+            expect(next.on).toBe(opening || arrivalsPerSecond > rate);
             return;
           }
-          const quiet = waiting === 0 && arrivalsPerSecond < rate;
+          const quiet = !opening && waiting === 0 && arrivalsPerSecond < rate;
           expect(next.on).toBe(!quiet || quietFor < QUIET_MS);
           if (next.on && quiet) expect(next.quietSinceMs).toBe(nowMs - quietFor);
           if (!quiet) expect(next.quietSinceMs).toBeUndefined();

@@ -24,6 +24,8 @@ export const CHECK_BUCKETS = 3;
 /** How long an automatic room stays on once its queue is drained and arrivals are below
  *  its rate: a lull in a rush does not switch it off. */
 export const QUIET_MS = 60_000;
+/** The window from a wave's opening an automatic room is on for, unless set. */
+export const OPENING_MINUTES = 10;
 
 /** The ticket of the shard's n-th entry (n from 1): shards interleave, so tickets of
  *  entries made at the same time are close whatever shard took them. */
@@ -211,12 +213,21 @@ export interface Traffic {
   arrivalsPerSecond: number;
   /** People queued and not yet admitted. */
   waiting: number;
+  /** Whether a wave opened within the room's opening window. */
+  opening: boolean;
+}
+
+/** The opensAt range (ISO) whose waves hold an automatic room on now. */
+export function openingRange(room: WaitingRoom, nowMs: number): { from: string; to: string } {
+  const minutes = room.openingMinutes ?? OPENING_MINUTES;
+  return { from: new Date(nowMs - minutes * 60_000).toISOString(), to: new Date(nowMs).toISOString() };
 }
 
 /**
  * An automatic room's switch: on when arrivals exceed the rate the backend absorbs (the
- * measured rate); off once the queue is drained and arrivals stayed below the rate for
- * QUIET_MS (no check for that long means nobody arrived). Deterministic in the clock.
+ * measured rate), or within a wave's opening window; off once the window is past, the
+ * queue is drained and arrivals stayed below the rate for QUIET_MS (no check for that
+ * long means nobody arrived). Deterministic in the clock.
  */
 export function autoSwitch(
   room: WaitingRoom,
@@ -224,8 +235,8 @@ export function autoSwitch(
   nowMs: number,
 ): { on: boolean; quietSinceMs?: number } {
   const on = room.on && (room.until === undefined || Date.parse(room.until) > nowMs);
-  if (!on) return { on: traffic.arrivalsPerSecond > room.ratePerSecond };
-  const quiet = traffic.waiting === 0 && traffic.arrivalsPerSecond < room.ratePerSecond;
+  if (!on) return { on: traffic.opening || traffic.arrivalsPerSecond > room.ratePerSecond };
+  const quiet = !traffic.opening && traffic.waiting === 0 && traffic.arrivalsPerSecond < room.ratePerSecond;
   if (!quiet) return { on: true };
   const since = room.quietSinceMs ?? room.checkedAtMs ?? nowMs;
   return nowMs - since >= QUIET_MS ? { on: false } : { on: true, quietSinceMs: since };

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   admissionArrivals,
   admissionFailures,
@@ -10,6 +10,7 @@ import {
   waitingRoom,
 } from '#contexts/admission/items.ts';
 import { counterAtFloor, ENTRY_TTL_S, TICKET_SHARDS, ticketOf } from '#contexts/admission/rules/room.ts';
+import { wavesPartition } from '#contexts/waves/items.ts';
 import { getMany } from '#platform/store/batch.ts';
 import { db, tableName } from '#platform/store/client.ts';
 import { shardOf } from '#platform/store/shard.ts';
@@ -234,4 +235,20 @@ export async function arrivalsIn(bucket: number): Promise<number> {
   const keys = Array.from({ length: TICKET_SHARDS }, (_, shard) => admissionArrivals.key({ bucket, shard }));
   const found = await getMany(keys, { consistent: false });
   return found.reduce((sum, item) => sum + Number(admissionArrivals.parse(item).n), 0);
+}
+
+/** Whether a wave opens in [from, to] (ISO): one key-only item of the waves index (GSI1,
+ *  ordered by opensAt), read by an automatic room's check. */
+export async function waveOpensIn(range: { from: string; to: string }): Promise<boolean> {
+  const out = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :waves AND GSI1SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':waves': wavesPartition, ':from': range.from, ':to': `${range.to}~` },
+      ProjectionExpression: 'PK',
+      Limit: 1,
+    }),
+  );
+  return (out.Items?.length ?? 0) > 0;
 }

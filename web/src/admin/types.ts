@@ -43,6 +43,7 @@ export interface PageProps {
 export interface WaitingRoom {
   on: boolean;
   auto: boolean;
+  openingMinutes: number;
   arrivalsPerSecond: number;
   ratePerSecond: number;
   capacityPerSecond: number;
