@@ -7,6 +7,7 @@ import {
   signInCounter,
 } from '#contexts/accounts/items.ts';
 import {
+  admissionArrivals,
   admissionFailures,
   admissionUse,
   ticketCounter,
@@ -117,6 +118,7 @@ export const ITEMS = {
   waitingEntry,
   admissionUse,
   admissionFailures,
+  admissionArrivals,
 } as const;
 
 export type ItemName = keyof typeof ITEMS;

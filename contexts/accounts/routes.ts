@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { admittedIndexes, admittedUses } from '#contexts/admission/uses.ts';
 import { route } from '#platform/http/contract.ts';
 import { Email, IsoDate, Phone, page } from '#platform/http/schemas.ts';
 import { SingleLine } from '#platform/http/text.ts';
@@ -22,14 +23,13 @@ export const createAccount = route({
   handler: 'accounts/create-account',
   event: 'AccountRegistered',
   uses: {
+    indexes: admittedIndexes,
     items: {
       account: 'put',
       emailMarker: 'put',
       phoneMarker: 'put',
       outbox: 'put',
-      waitingRoom: 'read',
-      admissionUse: 'put',
-      admissionFailures: 'update',
+      ...admittedUses,
     },
     secrets: true,
   },

@@ -25,6 +25,17 @@ export interface WaitingRoom {
   capacityPerSecond: number;
   /** When the rate was last measured against the failures (epoch ms). */
   measuredAtMs: number;
+  /** The room switches itself: on when arrivals exceed the rate, off once the queue is
+   *  drained and arrivals stayed below it for QUIET_MS. False: an administrator's switch
+   *  holds (an override). */
+  auto?: boolean;
+  /** When arrivals were last checked (epoch ms). */
+  checkedAtMs?: number;
+  /** Since when the queue is drained and arrivals below the rate (epoch ms). */
+  quietSinceMs?: number;
+  /** An automatic room is on for this many minutes from a wave's opening (its opensAt),
+   *  whoever arrives: the first seconds of a rush queue too. */
+  openingMinutes?: number;
   v: number;
   updatedAt: string;
 }
@@ -69,6 +80,17 @@ export const admissionFailures = item<{ n: number; expiresAtEpoch?: number }>()(
   type: 'AdmissionFailures',
   key: ({ minute, shard }: { minute: string; shard: number }) => ({
     PK: `WAITINGROOM#FAILURES#${minute}#${shard}`,
+    SK: 'COUNT',
+  }),
+  untagged: true,
+});
+
+/** Arrivals (a registration or a join not yet admitted) of one 2-second bucket, on one
+ *  shard: what switches the room on by itself. */
+export const admissionArrivals = item<{ n: number; expiresAtEpoch?: number }>()({
+  type: 'AdmissionArrivals',
+  key: ({ bucket, shard }: { bucket: number; shard: number }) => ({
+    PK: `WAITINGROOM#ARRIVALS#${bucket}#${shard}`,
     SK: 'COUNT',
   }),
   untagged: true,

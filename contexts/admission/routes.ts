@@ -33,7 +33,13 @@ export const EntryView = z
   .meta({ id: 'WaitingRoomEntry' });
 
 const entryUses = {
-  items: { waitingEntry: ['read', 'put'], ticketCounter: 'update', waitingRoom: ['read', 'put'] },
+  indexes: { GSI1: 'query' },
+  items: {
+    waitingEntry: ['read', 'put'],
+    ticketCounter: ['read', 'update'],
+    waitingRoom: ['read', 'put'],
+    admissionArrivals: 'read',
+  },
   secrets: true,
 } as const;
 
@@ -62,7 +68,14 @@ export const getWaitingRoomEntry = route({
   access: 'public',
   handler: 'admission/get-entry',
   uses: {
-    items: { waitingEntry: 'read', waitingRoom: ['read', 'put'], admissionFailures: 'read' },
+    indexes: { GSI1: 'query' },
+    items: {
+      waitingEntry: 'read',
+      waitingRoom: ['read', 'put'],
+      ticketCounter: 'read',
+      admissionFailures: 'read',
+      admissionArrivals: 'read',
+    },
     secrets: true,
   },
   summary: "An entry's position, estimate and, once admitted, its admission token (poll after Retry-After)",
@@ -75,12 +88,22 @@ export const getWaitingRoomEntry = route({
 export const RoomView = z
   .object({
     on: z.boolean(),
+    auto: z
+      .boolean()
+      .meta({ description: "The room switches itself on and off (false: an administrator's switch holds)" }),
+    openingMinutes: z
+      .number()
+      .int()
+      .meta({ description: "Minutes from a wave's opening an automatic room is on for" }),
+    arrivalsPerSecond: z.number().meta({
+      description: 'Registrations and joins not yet admitted, a second, over the last finished 2 s',
+    }),
     ratePerSecond: z.number(),
     capacityPerSecond: z.number(),
     until: z.string().optional(),
     ticketsIssued: z.number().int(),
-    watermark: z.number().int(),
-    queueLength: z.number().int(),
+    watermark: z.number().int().meta({ description: 'People admitted since the room was switched on' }),
+    queueLength: z.number().int().meta({ description: 'People queued and not yet admitted' }),
     failuresLastMinute: z.number().int(),
     updatedAt: z.string().nullable(),
   })
@@ -92,7 +115,14 @@ export const getWaitingRoom = route({
   path: '/v1/admin/waiting-room',
   access: 'staff',
   handler: 'admission/get-room',
-  uses: { items: { waitingRoom: 'read', ticketCounter: 'read', admissionFailures: 'read' } },
+  uses: {
+    items: {
+      waitingRoom: 'read',
+      ticketCounter: 'read',
+      admissionFailures: 'read',
+      admissionArrivals: 'read',
+    },
+  },
   summary:
     'The waiting room: on or off, the admission rate, tickets given, the queue and the failures measured',
   tags,
@@ -105,7 +135,14 @@ export const putWaitingRoom = route({
   path: '/v1/admin/waiting-room',
   access: 'admin',
   handler: 'admission/put-room',
-  uses: { items: { waitingRoom: ['read', 'put'], ticketCounter: 'read', admissionFailures: 'read' } },
+  uses: {
+    items: {
+      waitingRoom: ['read', 'put'],
+      ticketCounter: 'read',
+      admissionFailures: 'read',
+      admissionArrivals: 'read',
+    },
+  },
   summary:
     "Switch the waiting room on (for a wave's opening, until a time) or off, and set the admission rate and the capacity the measured rate may rise back to",
   tags,
@@ -115,6 +152,14 @@ export const putWaitingRoom = route({
       ratePerSecond: z.number().int().min(1).max(100_000),
       capacityPerSecond: z.number().int().min(1).max(100_000),
       until: IsoDateTime.optional(),
+      openingMinutes: z.number().int().min(0).max(1440).optional().meta({
+        description:
+          "An automatic room is on for this many minutes from a wave's opening (default 10; 0: arrivals only)",
+      }),
+      auto: z.boolean().optional().meta({
+        description:
+          'true: the room switches itself from here on (on when arrivals exceed the rate, off once drained and quiet); false or absent: this switch holds',
+      }),
     })
     .refine((b) => b.ratePerSecond <= b.capacityPerSecond, {
       path: ['ratePerSecond'],
@@ -125,6 +170,8 @@ export const putWaitingRoom = route({
     subject: 'response.roomId',
     detail: {
       on: 'body.on',
+      auto: 'body.auto',
+      openingMinutes: 'body.openingMinutes',
       ratePerSecond: 'body.ratePerSecond',
       capacityPerSecond: 'body.capacityPerSecond',
     },

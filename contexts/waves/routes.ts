@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { admittedIndexes, admittedUses } from '#contexts/admission/uses.ts';
 import { route } from '#platform/http/contract.ts';
 import { IsoDateTime, PageQuery, page } from '#platform/http/schemas.ts';
 import { SingleLine } from '#platform/http/text.ts';
@@ -111,6 +112,7 @@ export const joinWave = route({
   handler: 'waves/join-wave',
   event: 'WaveJoined',
   uses: {
+    indexes: admittedIndexes,
     items: {
       account: 'read',
       application: ['read', 'put'],
@@ -126,9 +128,7 @@ export const joinWave = route({
       // (contexts/registry/store/checks.ts startMissingCheck).
       registryCheck: ['read', 'put'],
       wave: 'read',
-      waitingRoom: 'read',
-      admissionUse: 'put',
-      admissionFailures: 'update',
+      ...admittedUses,
     },
     queues: { 'registry-checks': 'send' },
   },

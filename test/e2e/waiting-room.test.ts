@@ -5,7 +5,7 @@ import { axeViolations, launchBrowser, newPage } from './support/browser.ts';
 
 // The waiting room's page (web/src/citizen/pages/waiting-room.tsx): a refresh and a second
 // tab keep the place. The room is switched on for this file only, and off after it.
-const { apiUrl, admins } = inject('stack');
+const { apiUrl, consoleUrl, admins } = inject('stack');
 let browser: Browser;
 let adminToken: string;
 
@@ -61,5 +61,40 @@ describe('the waiting room page', () => {
     await expect.poll(() => second.locator('#queue-place').getAttribute('data-ticket')).toBe(ticket);
     expect(faults).toEqual([]);
     await context.close();
+  });
+});
+
+describe('the console page of the waiting room', () => {
+  it('shows the room on, its rate and queue, and an admin switches it to automatic, audited', async () => {
+    const { page, faults } = await newPage(browser);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const admin = admins.find((a) => a.role === 'admin')!;
+    await page.goto(`${consoleUrl}/`);
+    await page.locator('main h1', { hasText: 'Masuk ke konsol' }).waitFor();
+    await page.getByLabel('Email').fill(admin.email);
+    await page.getByLabel('Kata sandi').fill(admin.password);
+    await page.getByRole('button', { name: 'Masuk' }).click();
+    await page.locator('h1', { hasText: 'Gelombang' }).waitFor();
+    await page.getByRole('link', { name: 'Ruang tunggu' }).click();
+    await page.locator('main h1', { hasText: 'Ruang tunggu pendaftaran' }).waitFor();
+    await expect.poll(() => page.locator('#room-on').textContent()).toMatch(/^Menyala/);
+    expect(await page.locator('#room-mode').textContent()).toMatch(/^Manual/);
+    // The queue this file made waits at one a second.
+    expect(Number((await page.locator('#room-queue').textContent())!.replace(/\D/g, ''))).toBeGreaterThan(0);
+    expect(await axeViolations(page)).toEqual([]);
+
+    await page.getByLabel('Pengaturan').selectOption('auto');
+    await page.getByLabel('Laju masuk (orang per detik)').fill('3');
+    await page.getByLabel('Kapasitas (orang per detik)').fill('5');
+    await page.getByRole('button', { name: 'Simpan' }).click();
+    await expect.poll(() => page.locator('#room-mode').textContent()).toMatch(/^Otomatis/);
+    const room = await json('GET', '/v1/admin/waiting-room', undefined, adminToken);
+    expect(room.body).toMatchObject({ auto: true, on: true, ratePerSecond: 3 });
+    const audit = await fetch(`${apiUrl}/v1/admin/audit?kind=waiting-room.set&limit=5`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    const entries = ((await audit.json()) as { items: Array<{ detail: Record<string, unknown> }> }).items;
+    expect(entries.some((e) => e.detail.auto === true && e.detail.ratePerSecond === 3)).toBe(true);
+    expect(faults).toEqual([]);
   });
 });

@@ -119,6 +119,35 @@ describe('the waiting room', () => {
     expect(slug(await register(fresh))).toBe('admission-used');
   });
 
+  it('admits its rate in people, not ticket numbers, when few queue', async () => {
+    // 40 entries over 16 shards leave most ticket numbers unissued: the watermark counts
+    // people, so 4 seconds and more at 5 a second admit at least 20 of them, not half that.
+    await setRoom({ on: false, ratePerSecond: 5, capacityPerSecond: 5 });
+    const onAt = Date.now();
+    await setRoom({ on: true, ratePerSecond: 5, capacityPerSecond: 5 });
+    const entered = await Promise.all(Array.from({ length: 40 }, () => enter(randomUUID())));
+    expect(entered.every((r) => r.status === 201)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1_100)); // the containers' counts, a second old
+    await moveClock(4_000);
+    const before = (await call('GET', '/v1/admin/waiting-room', { token: admin })).body;
+    const places = await Promise.all(entered.map((e) => place(e.body.entryId)));
+    const after = (await call('GET', '/v1/admin/waiting-room', { token: admin })).body;
+    const admitted = places.filter((p) => p.body.admitted).length;
+    // Each poll's answer lies between the room's figures read before and after it.
+    expect(before.watermark).toBeGreaterThanOrEqual(20);
+    expect(admitted).toBeGreaterThanOrEqual(before.watermark);
+    expect(admitted).toBeLessThanOrEqual(after.watermark);
+    expect(after.watermark).toBeLessThanOrEqual(5 * Math.ceil((Date.now() - onAt + 4_000) / 1000));
+    expect(after.queueLength).toBe(40 - after.watermark);
+    // In ticket order: every admitted ticket below every waiting one.
+    const ticket = (p: (typeof places)[number]) => p.body.ticket as number;
+    const waiting = places.filter((p) => !p.body.admitted).map(ticket);
+    if (waiting.length)
+      expect(Math.max(...places.filter((p) => p.body.admitted).map(ticket))).toBeLessThan(
+        Math.min(...waiting),
+      );
+  });
+
   it('refuses a forged, a session and an expired token; a failed registration uses no admission', async () => {
     await setRoom({ on: true, ratePerSecond: 1000, capacityPerSecond: 1000 });
     const forged = await new SignJWT({})
@@ -173,6 +202,97 @@ describe('the waiting room', () => {
     const join = await call('POST', '/v1/me/waves/no-such-wave/join', { token: citizen.token });
     expect(join.status).toBe(403);
     expect(slug(join)).toBe('admission-required');
+  });
+
+  it('switches itself on when arrivals exceed its rate, and off once drained and quiet; an override holds', async () => {
+    const room = async () => (await call('GET', '/v1/admin/waiting-room', { token: admin })).body;
+    await setRoom({ on: false, ratePerSecond: 5, capacityPerSecond: 5 });
+    // Arrivals only (no opening window): other files' waves open around now.
+    const auto = await setRoom({
+      on: false,
+      auto: true,
+      openingMinutes: 0,
+      ratePerSecond: 5,
+      capacityPerSecond: 5,
+    });
+    expect(auto.body).toMatchObject({ on: false, auto: true });
+    // A few arrivals, below the rate: off, nobody queues.
+    expect((await register()).status).toBe(201);
+    await moveClock(3_000);
+    expect((await register()).status).toBe(201);
+    expect((await room()).on).toBe(false);
+
+    // A rush: 40 registrations at once, 10 a second or more in a 2 s bucket, over 5.
+    const rush = await Promise.all(Array.from({ length: 40 }, () => register()));
+    expect(rush.filter((r) => r.status === 201).length).toBeGreaterThan(0);
+    // The first request of a later bucket checks the arrivals and switches it on: it and
+    // whoever comes next queue.
+    await moveClock(4_000);
+    const queued = await register();
+    expect(queued.status).toBe(403);
+    expect(slug(queued)).toBe('admission-required');
+    const on = await room();
+    expect(on).toMatchObject({ on: true, auto: true });
+
+    // Queued people are admitted at the rate; once the queue is drained and arrivals stay
+    // below the rate for a minute, it switches itself off.
+    const [entry] = await queue(1);
+    await moveClock(3_000);
+    const admitted = await place(entry!.entryId);
+    expect(admitted.body.admitted).toBe(true);
+    expect((await register(admitted.body.admissionToken)).status).toBe(201);
+    await moveClock(30_000);
+    await place(entry!.entryId); // a check: quiet, still on
+    expect((await room()).on).toBe(true);
+    await moveClock(35_000);
+    await place(entry!.entryId); // quiet for over a minute: off
+    expect((await room()).on).toBe(false);
+    expect((await register()).status).toBe(201);
+
+    // The administrator's switch is an override: on stays on however quiet it is.
+    await setRoom({ on: true, ratePerSecond: 5, capacityPerSecond: 5 });
+    await moveClock(70_000);
+    expect((await register()).status).toBe(403);
+    await moveClock(70_000);
+    expect(await room()).toMatchObject({ on: true, auto: false });
+  });
+
+  it("switches itself on at a wave's opening for its window, whoever arrives", async () => {
+    // A month ahead, where no other file's wave opens; a session of that time.
+    await moveClock(30 * 24 * 3600_000);
+    admin = await adminToken();
+    const at = (ms: number) => new Date(Date.now() + offsetMs + ms).toISOString();
+    const wave = await call('POST', '/v1/admin/waves', {
+      token: admin,
+      body: {
+        name: 'Gelombang antre',
+        opensAt: at(60_000),
+        closesAt: at(7 * 24 * 3600_000),
+        quota: 10,
+        purchaseDeadlineDays: 15,
+        scheme: {
+          trainingBalanceIdr: 3_500_000,
+          incentiveIdr: 600_000,
+          incentiveMonths: 1,
+          surveyIncentiveIdr: 50_000,
+          surveyCount: 2,
+        },
+      },
+    });
+    expect(wave.status).toBe(201);
+    await setRoom({ on: false, auto: true, openingMinutes: 5, ratePerSecond: 5, capacityPerSecond: 5 });
+    await moveClock(3_000);
+    expect((await register()).status).toBe(201); // before the opening: off
+    await moveClock(60_000);
+    const opened = await register(); // the opening: on, though one arrives
+    expect(slug(opened)).toBe('admission-required');
+    // Still on through the window, however quiet; off once it is past and a minute quiet.
+    await moveClock(4 * 60_000);
+    expect((await register()).status).toBe(403);
+    await moveClock(61_000);
+    await register(); // the window past: quiet from here
+    await moveClock(61_000);
+    expect((await register()).status).toBe(201);
   });
 
   it('lowers the rate when admitted registrations fail, and counts them', async () => {

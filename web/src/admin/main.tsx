@@ -42,6 +42,7 @@ const routes: RouteDef[] = [
   route('/payout-runs', () => import('./pages/payout-runs.tsx')),
   route('/payout-runs/:runId', () => import('./pages/payout-run.tsx')),
   route('/audit', () => import('./pages/audit.tsx')),
+  route('/waiting-room', () => import('./pages/waiting-room.tsx')),
 ];
 
 const menu: Array<[path: string, label: AdminKey, access: ConsoleAccess]> = [
@@ -51,6 +52,7 @@ const menu: Array<[path: string, label: AdminKey, access: ConsoleAccess]> = [
   ['/reports', 'nav.reports', 'staff'],
   ['/payout-runs', 'nav.payoutRuns', 'staff'],
   ['/audit', 'nav.audit', 'staff'],
+  ['/waiting-room', 'nav.room', 'staff'],
 ];
 
 function match(path: string): { def: RouteDef; params: Record<string, string> } | undefined {

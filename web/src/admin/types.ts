@@ -38,3 +38,19 @@ export type Totals = PurchaseReport['privatePlatforms'];
 export interface PageProps {
   params: Record<string, string>;
 }
+
+/** GET /v1/admin/waiting-room. */
+export interface WaitingRoom {
+  on: boolean;
+  auto: boolean;
+  openingMinutes: number;
+  arrivalsPerSecond: number;
+  ratePerSecond: number;
+  capacityPerSecond: number;
+  until?: string;
+  ticketsIssued: number;
+  watermark: number;
+  queueLength: number;
+  failuresLastMinute: number;
+  updatedAt: string | null;
+}

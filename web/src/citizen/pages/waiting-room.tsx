@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiProblem, api } from '../../lib/api.ts';
 import { navigate } from '../../lib/router.ts';
 import { admission, returnRoute } from '../admission.ts';
+import { pollDelayMs } from '../poll-delay.ts';
 import { t } from '../strings.ts';
 
 interface Entry {
@@ -14,7 +15,8 @@ interface Entry {
 }
 
 // The queue in front of registration while a wave opens: one small page, one request per
-// poll, after the server's Retry-After (2 s near the front, up to 60 s far back), and
+// poll, after the server's Retry-After (2 s near the front, up to 75 s far back, spread
+// by the server and again here so tabs do not come back together), and
 // longer after each failed one, so a slow phone on a weak signal waits without draining.
 export default function WaitingRoomPage() {
   const [entry, setEntry] = useState<Entry | null>(null);
@@ -38,7 +40,7 @@ export default function WaitingRoomPage() {
           timer = setTimeout(() => navigate(returnRoute()), 1500);
           return;
         }
-        timer = setTimeout(() => void ask(false), Math.max(2, next.retryAfterSeconds) * 1000);
+        timer = setTimeout(() => void ask(false), pollDelayMs(next.retryAfterSeconds, Math.random()));
       } catch (error) {
         failures += 1;
         setOffline(true);
