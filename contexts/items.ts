@@ -30,7 +30,7 @@ import {
   payoutStageShard,
 } from '#contexts/payouts/items.ts';
 import { incentive, purchase, surveyAnswers, voucher } from '#contexts/purchases/items.ts';
-import { registryCheck } from '#contexts/registry/items.ts';
+import { pendingApplicant, registryCheck } from '#contexts/registry/items.ts';
 import {
   card,
   drawPage,
@@ -112,6 +112,7 @@ export const ITEMS = {
   payoutStageShard,
   payoutInstruction,
   registryCheck,
+  pendingApplicant,
   waitingRoom,
   ticketCounter,
   waitingEntry,
