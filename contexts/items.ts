@@ -16,7 +16,7 @@ import {
 import { course } from '#contexts/catalog/items.ts';
 import { ledgerEntry } from '#contexts/ledger/items.ts';
 import { nikFlags } from '#contexts/lists/items.ts';
-import { noticeRate, noticeSent, outbox } from '#contexts/notifications/items.ts';
+import { noticeRate, noticeSent, outbox, sendingRate } from '#contexts/notifications/items.ts';
 import { partner, partnerAudit, partnerCode, partnerCredential } from '#contexts/partners/items.ts';
 import {
   payoutAccount,
@@ -113,6 +113,7 @@ export const ITEMS = {
   payoutInstruction,
   registryCheck,
   pendingApplicant,
+  sendingRate,
   waitingRoom,
   ticketCounter,
   waitingEntry,

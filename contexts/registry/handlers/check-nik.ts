@@ -1,12 +1,14 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { account as accountItem, profile as profileItem } from '#contexts/accounts/items.ts';
+import { operatorRate } from '#contexts/notifications/store/sending-rates.ts';
 import { civilRegistry } from '#contexts/registry/https.ts';
 import type { RegistryCheck } from '#contexts/registry/items.ts';
 import { RegistryRefused, type RegistryResult, RegistryUnavailable } from '#contexts/registry/port.ts';
 import { registryRedelivery } from '#contexts/registry/queues.ts';
 import { answerPlan } from '#contexts/registry/rules/pending.ts';
 import { type CheckMessage, readCheck, recordAnswer, recordMiss } from '#contexts/registry/store/checks.ts';
+import { registryTurn } from '#contexts/registry/store/rate.ts';
 import { clock } from '#platform/clock.ts';
 import { decrypt } from '#platform/crypto.ts';
 import { logger } from '#platform/logger.ts';
@@ -59,6 +61,13 @@ async function checkOne(record: SQSRecord): Promise<Outcome> {
   if (!account || !profile || profile.nikHash !== check.nikHash || profile.birthDate !== check.birthDate)
     return 'done';
   const receive = Number(record.attributes.ApproximateReceiveCount) || 1;
+  // An operator's rate below the declared one: wait for a turn; none this time (a long
+  // queue at a low rate), back in a second, no call made and none counted.
+  const rate = await operatorRate('registry');
+  if (rate !== undefined && !(await registryTurn(rate))) {
+    await delayRedelivery(record, 1);
+    return 'retry';
+  }
   try {
     const result = await civilRegistry().check({
       nik: await decrypt(profile.nikSealed),
