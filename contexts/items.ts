@@ -17,7 +17,7 @@ import {
 import { course } from '#contexts/catalog/items.ts';
 import { ledgerEntry } from '#contexts/ledger/items.ts';
 import { nikFlags } from '#contexts/lists/items.ts';
-import { noticeRate, noticeSent, outbox } from '#contexts/notifications/items.ts';
+import { noticeRate, noticeSent, outbox, sendingRate } from '#contexts/notifications/items.ts';
 import { partner, partnerAudit, partnerCode, partnerCredential } from '#contexts/partners/items.ts';
 import {
   payoutAccount,
@@ -31,7 +31,7 @@ import {
   payoutStageShard,
 } from '#contexts/payouts/items.ts';
 import { incentive, purchase, surveyAnswers, voucher } from '#contexts/purchases/items.ts';
-import { registryCheck } from '#contexts/registry/items.ts';
+import { pendingApplicant, registryCheck } from '#contexts/registry/items.ts';
 import {
   card,
   drawPage,
@@ -113,6 +113,8 @@ export const ITEMS = {
   payoutStageShard,
   payoutInstruction,
   registryCheck,
+  pendingApplicant,
+  sendingRate,
   waitingRoom,
   ticketCounter,
   waitingEntry,

@@ -86,6 +86,7 @@ export const armFault = route({
       'payouts.hand-back',
       'admission.admitted',
       'notifications.after-send',
+      'notifications.code-after-send',
     ]),
     segment: z.number().int().min(0).max(255).optional(),
     afterItems: z.number().int().min(1).max(100_000),

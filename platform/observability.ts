@@ -34,6 +34,7 @@ export type BusinessEvent =
   | 'NoticeSent'
   | 'NoticeThrottled'
   | 'NoticeAlreadySent'
+  | 'CodeAlreadySent'
   | 'PayoutAccountLinked'
   | 'PayoutRunCreated'
   | 'PayoutRunApproved'

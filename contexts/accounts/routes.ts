@@ -286,6 +286,8 @@ export const getMe = route({
       surveyAnswers: 'read',
       emailMarker: 'read',
       registryCheck: 'read',
+      // In the account's partition while a joined wave's check pends (contexts/registry).
+      pendingApplicant: 'read',
     },
   },
   summary:

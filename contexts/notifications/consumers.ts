@@ -20,8 +20,10 @@ export const outboxConsumer: StreamConsumer = {
   failureQueue: 'FailedBatches',
   timeoutSeconds: 30,
   memorySize: 256,
-  // It reads the stream (the event source grants that), not the table.
+  // It reads the stream (the event source grants that); in the table, only the codes'
+  // sent markers (claim, confirm, release).
   uses: {
+    items: { noticeSent: ['put', 'put-many', 'delete'] },
     email: true,
     sms: true,
     queues: Object.fromEntries(CHANNELS.map((c) => [noticeQueueName(c), 'send' as const])),

@@ -55,3 +55,15 @@ export const noticeRate = item<{ used: number; expiresAtEpoch: number }>()({
     SK: second,
   }),
 });
+
+/**
+ * An operator's setting of a sending rate, in sends (or registry checks) a second: the
+ * provider's per channel (`email`, `sms`) and the civil registry's (`registry`). None: the
+ * declaration (PROVIDER_RATES, REGISTRY_RATE_PER_SECOND). Read by the senders with a short
+ * cache (store/sending-rates.ts), so a quota raised or a partner's plea to slow down
+ * takes effect without a deploy.
+ */
+export const sendingRate = item<{ perSecond: number; updatedAt: string; updatedBy: string }>()({
+  type: 'SendingRate',
+  key: ({ name }: { name: string }) => ({ PK: 'SENDING_RATE', SK: name }),
+});

@@ -16,6 +16,8 @@ export const noticeQueueName = (channel: Channel) => `notices-${channel}`;
  */
 export const PROVIDER_RATES: Readonly<Record<Channel, number>> = { email: 14, sms: 20 };
 
+/** The declared rate, or locally the stand-ins' switch (an operator's setting, read by
+ *  the senders, comes first: store/sending-rates.ts). */
 export function providerRate(channel: Channel): number {
   const set = Number(process.env[`NOTICE_RATE_${channel.toUpperCase()}`]);
   return Number.isFinite(set) && set > 0 ? set : PROVIDER_RATES[channel];
@@ -43,7 +45,7 @@ export const noticeQueues: QueueConsumer[] = CHANNELS.map((channel) => ({
   memorySize: 256,
   // Both channels' senders are one function: the same uses.
   uses: {
-    items: { noticeSent: ['put-many', 'delete'], noticeRate: 'update' },
+    items: { noticeSent: ['put-many', 'delete'], noticeRate: 'update', sendingRate: 'read' },
     email: true,
     sms: true,
     queues: Object.fromEntries(CHANNELS.map((c) => [noticeQueueName(c), 'send' as const])),

@@ -44,6 +44,7 @@ export const putPayoutAccount = route({
       surveyAnswers: 'read',
       // Read by the Query of the account's partition (contexts/registry).
       registryCheck: 'read',
+      pendingApplicant: 'read',
       payoutNumberMarker: 'put',
       payoutLimit: 'update',
       partner: 'read',

@@ -27,7 +27,16 @@ export const registryQueue: QueueConsumer = {
   memorySize: 256,
   // Secrets: the data key opens the profile's sealed NIK for the call.
   uses: {
-    items: { registryCheck: ['read', 'update'], profile: 'read', account: 'read' },
+    // The answer deletes the markers of the waves the check pended for; an operator's
+    // rate (sendingRate) is held by the shared token bucket (noticeRate).
+    items: {
+      registryCheck: ['read', 'update'],
+      pendingApplicant: 'delete',
+      profile: 'read',
+      account: 'read',
+      sendingRate: 'read',
+      noticeRate: 'update',
+    },
     secrets: true,
     registry: true,
   },

@@ -23,6 +23,10 @@ export const StartSelectionBody = z
       .meta({ description: 'Parallel scan segments. Any number gives the same result.' }),
     pageSize: z.number().int().min(1).max(1000).default(500),
     pagesPerCall: z.number().int().min(1).max(100).default(20),
+    acceptPending: z.boolean().default(false).meta({
+      description:
+        'Start although applicants still wait for their civil-registry check (they are screened out as registry-unverified); audited with their count. Without it such a wave answers 409 registry-checks-pending.',
+    }),
   })
   .meta({ id: 'StartSelection' });
 
@@ -59,10 +63,18 @@ export const startSelection = route({
   access: 'admin',
   handler: 'selection/start-selection',
   uses: {
-    items: { selection: ['read', 'put'], selectionLock: 'put', wave: ['read', 'update'] },
+    items: {
+      selection: ['read', 'put'],
+      selectionLock: 'put',
+      wave: ['read', 'update'],
+      pendingApplicant: 'read',
+    },
+    // The wave's applicants still waiting for the registry, counted on their markers.
+    indexes: { GSI1: 'query' },
     workflows: { selection: 'start' },
   },
-  summary: "Start the wave's selection with a seed; a failed selection resumes with its own seed",
+  summary:
+    "Start the wave's selection with a seed; a failed selection resumes with its own seed; 409 `registry-checks-pending` while applicants wait for the civil registry, unless `acceptPending`",
   tags,
   idempotent: true,
   params: WaveIdParams,
@@ -90,6 +102,7 @@ export const startSelection = route({
     'selection-running',
     'already-announced',
     'seed-mismatch',
+    'registry-checks-pending',
   ],
 });
 
@@ -138,6 +151,10 @@ export const exportSelection = route({
 export const FunnelView = z.object({
   waveId: z.string(),
   quota: Count,
+  pendingRegistryChecks: Count.meta({
+    description:
+      'Applicants whose civil-registry check is still pending: a draw now would screen them out (docs/registry.md).',
+  }),
   stages: z.array(z.object({ stage: z.string(), count: Count })),
 });
 
@@ -148,7 +165,11 @@ export const getFunnel = route({
   access: 'staff',
   handler: 'selection/get-funnel',
   // Before the selection has counted, the applicants are counted on their index (GSI2).
-  uses: { items: { selection: 'read', wave: 'read' }, indexes: { GSI2: 'query' } },
+  // And the applicants still waiting for the registry, on their markers (GSI1).
+  uses: {
+    items: { selection: 'read', wave: 'read', pendingApplicant: 'read' },
+    indexes: { GSI1: 'query', GSI2: 'query' },
+  },
   summary: 'How many applicants remain after each stage of screening and the draw',
   tags,
   params: WaveIdParams,

@@ -124,9 +124,11 @@ export const joinWave = route({
       payoutEntry: 'read',
       profile: ['read', 'update'],
       surveyAnswers: 'read',
-      // Read by the Query of the account's partition; put when a profile has no check yet
-      // (contexts/registry/store/checks.ts startMissingCheck).
-      registryCheck: ['read', 'put'],
+      // Read by the Query of the account's partition; put when a profile has no check yet,
+      // updated (the wave listed) with the wave's marker while it pends
+      // (contexts/registry/store/checks.ts joinCheckWrites).
+      registryCheck: ['read', 'put', 'update'],
+      pendingApplicant: ['read', 'put'],
       wave: 'read',
       ...admittedUses,
     },

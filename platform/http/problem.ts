@@ -40,6 +40,7 @@ export const PROBLEM_TYPES = {
   'selection-running': { status: 409, title: 'A selection is running' },
   'already-announced': { status: 409, title: 'Selection already announced' },
   'seed-mismatch': { status: 409, title: 'Selection started with another seed' },
+  'registry-checks-pending': { status: 409, title: 'Civil-registry checks pending' },
   'quota-pool-insufficient': { status: 409, title: 'Quota pool too small' },
   'duplicate-partner-code': { status: 409, title: 'Partner code taken' },
   'invalid-transition': { status: 409, title: 'Transition not allowed' },

@@ -58,6 +58,22 @@ export async function select(ctx: Context, wave: Wave, citizens: Citizen[]): Pro
   await moveClock(ctx, new Date(Date.parse(wave.closesAt) + 60_000));
   phase.note = 'clock moved past the close';
   const seed = `gelombang-demo-${ctx.tag}`;
+  // As the operator does: the draw starts once no applicant waits for the civil registry
+  // (else it answers 409 registry-checks-pending; docs/registry.md).
+  const checksDeadline = Date.now() + 5 * 60_000;
+  for (;;) {
+    const funnel = await ctx.api.expect<{ pendingRegistryChecks: number }>(
+      'read the funnel',
+      [200],
+      'GET',
+      `/v1/admin/waves/${wave.waveId}/funnel`,
+      { token: ctx.admin },
+    );
+    if (funnel.pendingRegistryChecks === 0) break;
+    phase.note = `${funnel.pendingRegistryChecks} registry checks pending`;
+    if (Date.now() > checksDeadline) throw new DemoError('registry checks still pending after 5 minutes');
+    await sleep(500);
+  }
   await ctx.api.expect('start the selection', [202], 'POST', `/v1/admin/waves/${wave.waveId}/selection`, {
     token: ctx.admin,
     // Segments split the scan (any number gives the same draw): a small wave needs few.

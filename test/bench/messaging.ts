@@ -131,6 +131,12 @@ try {
   );
   try {
     const token = await adminToken();
+    // The draw waits for the civil registry's checks (409 registry-checks-pending).
+    while (
+      (await ok('funnel', call('GET', `/v1/admin/waves/${wave.waveId}/funnel`, { token })))
+        .pendingRegistryChecks
+    )
+      await new Promise((resolve) => setTimeout(resolve, 500));
     await ok(
       'selection',
       call('POST', `/v1/admin/waves/${wave.waveId}/selection`, { token, body: { seed: `cohort-${run}` } }),

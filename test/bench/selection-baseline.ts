@@ -1,6 +1,6 @@
 // The minimal work for a selection's business outcome, straight to DynamoDB Local, for
 // test/bench/selection.ts to compare the workflow with: paged reads of the applicant
-// index, each page's list flags and family cards by BatchGetItem, screening and the
+// index, each page's list flags, registry checks and family cards by BatchGetItem, screening and the
 // family cap in memory, the same cut-offs (referenceCutoffs over every candidate, held in
 // memory), then the not-drawn's outcome items by BatchWriteItem and one transaction per
 // drawn participant with the very items the workflow writes (participantTransaction).
@@ -14,6 +14,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { nikFlags } from '#contexts/lists/items.ts';
 import { flagsOf } from '#contexts/lists/store/lists.ts';
+import { type RegistryCheck, registryCheck } from '#contexts/registry/items.ts';
+import { registryVerified } from '#contexts/registry/rules/registry.ts';
 import { familyCard, type Outcome, outcome as outcomeItem } from '#contexts/selection/items.ts';
 import {
   type Candidate,
@@ -64,7 +66,12 @@ export async function minimalSelection(
   // Calls and capacity as the workflow's tasks count theirs (store/capacity.ts).
   const meter = newInvocation();
   meterCalls(client, () => meter);
-  const batchGet = async (keys: Record<string, unknown>[], consistent: boolean, projection?: string) => {
+  const batchGet = async (
+    keys: Record<string, unknown>[],
+    consistent: boolean,
+    projection?: string,
+    names?: Record<string, string>,
+  ) => {
     const found: RawItem[] = [];
     await runPool(Math.ceil(keys.length / 100), 8, async (i) => {
       let request: Record<string, unknown>[] | undefined = keys.slice(i * 100, (i + 1) * 100);
@@ -76,6 +83,7 @@ export async function minimalSelection(
                 Keys: request,
                 ConsistentRead: consistent,
                 ...(projection ? { ProjectionExpression: projection } : {}),
+                ...(names ? { ExpressionAttributeNames: names } : {}),
               },
             },
           }),
@@ -114,18 +122,26 @@ export async function minimalSelection(
         if (!page.length) continue;
         const niks = [...new Set(page.map((a) => a.nikHash))];
         const cards = [...new Set(page.map((a) => a.kkHash))];
-        // The flags (one item per NIK) and the cards at once, as the workflow reads them.
-        const [flagItems, cardItems] = await Promise.all([
+        // The flags (one item per NIK), the registry's checks (one per applicant; read
+        // eventually consistent, as the workflow does) and the cards at once.
+        const [flagItems, checkItems, cardItems] = await Promise.all([
           batchGet(
             niks.map((nikHash) => nikFlags.key({ nikHash })),
             false,
             'PK, SK, lists, priorities, participatedIn',
           ),
           batchGet(
+            page.map((a) => registryCheck.key({ accountId: a.accountId })),
+            false,
+            'PK, SK, accountId, #status, nikHash, birthDate',
+            { '#status': 'status' },
+          ),
+          batchGet(
             cards.map((kkHash) => familyCard.key({ kkHash })),
             true,
           ),
         ]);
+        const checks = new Map(checkItems.map((item) => [String(item.accountId), item]));
         const byNik = new Map(flagItems.map((item) => [nikFlags.partsOf(item).nikHash, item]));
         const flags = new Map<string, NikFlags>(niks.map((h) => [h, flagsOf(byNik.get(h))]));
         for (const kk of cards) placesLeft.set(kk, KK_CAP);
@@ -137,7 +153,11 @@ export async function minimalSelection(
         for (const a of page) {
           const nik = flags.get(a.nikHash)!;
           const pool: Pool = nik.priorities.includes('laid-off') ? 'priority' : 'general';
-          const [reason] = screeningReasons(a, wave, { ...nik, registryVerified: true });
+          const check = checks.get(a.accountId) as RegistryCheck | undefined;
+          const [reason] = screeningReasons(a, wave, {
+            ...nik,
+            registryVerified: registryVerified(check, a),
+          });
           screened.push({
             accountId: a.accountId,
             key: drawKey(seed, a.accountId),

@@ -6,7 +6,7 @@ import { REGISTRY_QUEUE } from '#contexts/registry/queues.ts';
 import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
 import { adminToken, type Citizen, call, registerCitizen, signIn, stack } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
-import { runSelection } from '#test/support/selection.ts';
+import { runSelection, waitForSelection } from '#test/support/selection.ts';
 
 // The civil-registry check through its queue (contexts/registry), against the stack's
 // registry simulator (local/registry.ts). Serial: the simulator's outage and latency are
@@ -147,7 +147,28 @@ describe('the civil-registry check', () => {
     expect(await stateOf(unchecked)).toBe('PENDING');
     try {
       await call('POST', '/_local/clock', { body: { now: hoursFromNow(2) } });
-      const result = await runSelection(stack(), await adminToken(), waveId, { seed: 'registry-screening' });
+      const admin = await adminToken();
+      // One applicant still waits for the registry: the draw is refused, with the count...
+      const refused = await call('POST', `/v1/admin/waves/${waveId}/selection`, {
+        token: admin,
+        body: { seed: 'registry-screening' },
+      });
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({ pending: 1 });
+      expect(refused.body.type).toMatch(/\/registry-checks-pending$/);
+      expect(refused.body.detail).toContain('1 applicants');
+      const funnel = await call('GET', `/v1/admin/waves/${waveId}/funnel`, { token: admin });
+      expect(funnel.body.pendingRegistryChecks).toBe(1);
+      // ...unless the administrator accepts it, on the record.
+      const result = await runSelection(stack(), admin, waveId, {
+        seed: 'registry-screening',
+        acceptPending: true,
+      });
+      const audited = await call('GET', '/v1/admin/audit?kind=selection.started&limit=500', { token: admin });
+      expect(audited.status).toBe(200);
+      expect(audited.body.items.find((i: { subject: string }) => i.subject === waveId)?.detail).toMatchObject(
+        { pendingRegistryChecks: 1, acceptPending: true, seed: 'registry-screening' },
+      );
       expect(result).toMatchObject({
         applicants: 4,
         selected: 1,
@@ -170,7 +191,76 @@ describe('the civil-registry check', () => {
       interval: 250,
     });
     expect((await checkOf(unchecked.accountId))!.attempts).toBeGreaterThan(1);
+    // Its answer took the wave's marker with it.
+    const after = await call('GET', `/v1/admin/waves/${waveId}/funnel`, { token: await adminToken() });
+    expect(after.body.pendingRegistryChecks).toBe(0);
   });
+
+  it('a draw waits for the checks: 409 with their count during an outage, 202 once they are in', async () => {
+    const before = await applicant();
+    await vi.waitFor(async () => expect(await stateOf(before)).toBe('VERIFIED'), {
+      timeout: 20_000,
+      interval: 200,
+    });
+    await faults({ outage: true });
+    const waiting = await limited(Array.from({ length: 6 }), 3, () => applicant());
+    // And a profile saved before checks existed: its join starts the check, pending.
+    const legacy = waiting.pop()!;
+    await documentClient(stack()).send(
+      new DeleteCommand({
+        TableName: stack().tableName,
+        Key: registryCheck.key({ accountId: legacy.accountId }),
+      }),
+    );
+    const token = await adminToken();
+    const created = await call('POST', '/v1/admin/waves', {
+      token,
+      body: {
+        name: 'Gelombang menunggu Dukcapil',
+        opensAt: hoursFromNow(-1),
+        closesAt: hoursFromNow(1),
+        quota: 10,
+        purchaseDeadlineDays: 30,
+        scheme,
+      },
+    });
+    const { waveId } = created.body;
+    const people = [before, ...waiting, legacy];
+    // Joined side by side: each pending one counted once.
+    const joins = await Promise.all(
+      people.map((p) => call('POST', `/v1/me/waves/${waveId}/join`, { token: p.token })),
+    );
+    expect(joins.map((j) => j.status)).toEqual(people.map(() => 201));
+    const funnel = async () =>
+      (await call('GET', `/v1/admin/waves/${waveId}/funnel`, { token: await adminToken() })).body;
+    expect((await funnel()).pendingRegistryChecks).toBe(6);
+    try {
+      await call('POST', '/_local/clock', { body: { now: hoursFromNow(2) } });
+      const admin = await adminToken();
+      const start = () =>
+        call('POST', `/v1/admin/waves/${waveId}/selection`, {
+          token: admin,
+          body: { seed: 'waits-for-checks' },
+        });
+      const refused = await start();
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({ pending: 6 });
+      // The registry is back: the checks come in, the markers go, the draw starts.
+      await faults({});
+      await vi.waitFor(async () => expect((await funnel()).pendingRegistryChecks).toBe(0), {
+        timeout: 60_000,
+        interval: 500,
+      });
+      // (Read on the table: the citizens' tokens expired on the moved clock.)
+      for (const p of people) expect((await checkOf(p.accountId))?.status).toBe('VERIFIED');
+      const started = await start();
+      expect(started.status).toBe(202);
+      const result = await waitForSelection(stack(), admin, waveId);
+      expect(result).toMatchObject({ status: 'SUCCEEDED', applicants: 7, selected: 7, excludedByReason: {} });
+    } finally {
+      await call('DELETE', '/_local/clock');
+    }
+  }, 180_000);
 
   it('an outage during a rush of 200 registrations delays checks, loses none, and retries back off', async () => {
     const before = await stats();

@@ -44,6 +44,8 @@ export const serialGroups = {
     // The civil-registry simulator's outage and latency: every profile saved on the stack
     // meets them, and a draw would leave its citizens unchecked.
     'registry.test.ts',
+    // The operators' sending rates: the registry's and the providers' are the whole stack's.
+    'sending-rates.test.ts',
     // A stack runs one selection at a time: this draw of thousands holds it for minutes,
     // which the parallel files' selections would wait out past their time. No payout file
     // here selects.

@@ -36,8 +36,13 @@ export async function runSelection(
   timeoutMs = 120_000,
 ) {
   const start = () => request(stack.apiUrl, 'POST', `/v1/admin/waves/${waveId}/selection`, { token, body });
+  // Another file's selection, or this wave's applicants still waiting for the civil
+  // registry (the operator waits for the checks: docs/registry.md).
   const busy = (r: { status: number; body: { type?: string } }) =>
-    r.status === 409 && Boolean(r.body?.type?.endsWith('/selection-running'));
+    r.status === 409 &&
+    Boolean(
+      r.body?.type?.endsWith('/selection-running') || r.body?.type?.endsWith('/registry-checks-pending'),
+    );
   let started = await start();
   // Test files side by side share a stack, which runs one selection at a time: wait for
   // the other file's to end (a benchmark, alone on its stack, never gets here).

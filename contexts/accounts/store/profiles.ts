@@ -52,15 +52,23 @@ export function lockedChanges(
   return changed;
 }
 
-/** For the wave-join transaction: locks the NIK, and fails unless the profile exists. */
-export function lockNikItem(accountId: string): TransactItem {
+/** For the wave-join transaction: locks the NIK, and fails unless the profile exists.
+ *  `seenUpdatedAt`: also unless it is the profile the join read (the application copies
+ *  it, and its registry check is the one the join planned for); failing so, it returns
+ *  the profile (ALL_OLD), which tells a moved profile from a missing one. */
+export function lockNikItem(accountId: string, seenUpdatedAt?: string): TransactItem {
+  const seen = seenUpdatedAt === undefined ? '' : ' AND updatedAt = :seen';
   return labelled('profile-incomplete', {
     Update: {
       TableName: tableName(),
       Key: profile.key({ accountId }),
       UpdateExpression: 'SET nikLocked = :true',
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeValues: { ':true': true },
+      ConditionExpression: `attribute_exists(PK)${seen}`,
+      ExpressionAttributeValues: {
+        ':true': true,
+        ...(seenUpdatedAt === undefined ? {} : { ':seen': seenUpdatedAt }),
+      },
+      ...(seenUpdatedAt === undefined ? {} : { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const }),
     },
   });
 }

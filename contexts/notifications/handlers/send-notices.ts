@@ -11,6 +11,7 @@ import {
 } from '#contexts/notifications/queues.ts';
 import { bulkRate, isThrottled, throttleDelaySeconds } from '#contexts/notifications/rules/rate.ts';
 import { takeSends } from '#contexts/notifications/store/rate-bucket.ts';
+import { operatorRate } from '#contexts/notifications/store/sending-rates.ts';
 import { claim, confirmMany, LEASE_MS, release } from '#contexts/notifications/store/sent-markers.ts';
 import { faults } from '#platform/faults.ts';
 import { logger } from '#platform/logger.ts';
@@ -60,7 +61,8 @@ async function sendNotices(event: SQSEvent): Promise<SQSBatchResponse> {
   let next = 0;
   let sent = 0;
   while (next < mine.length) {
-    const limit = bulkRate(providerRate(channel));
+    // An operator's setting (cached 10 s) or the declaration.
+    const limit = bulkRate((await operatorRate(channel)) ?? providerRate(channel));
     const granted = await takeSends(channel, mine.length - next, limit, Date.now());
     if (!granted) {
       // The second is full: wait for the next, unless the invocation would run out first.

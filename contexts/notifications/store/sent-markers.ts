@@ -5,7 +5,7 @@ import { noticeSent } from '#contexts/notifications/items.ts';
 import { putMany } from '#platform/store/batch.ts';
 import { db, tableName } from '#platform/store/client.ts';
 
-// The sent marker of a bulk notice: claim before the send, confirm after it
+// The sent marker of a notice (bulk, and the stream's codes): claim before the send, confirm after it
 // (docs/notifications.md, "Exactly once"). A claim is held for a lease; a sender that
 // died holding it is taken over once the lease is out, so a notice is never stranded.
 
@@ -15,8 +15,21 @@ const KEEP_S = 15 * 24 * 3600;
 
 export type Claim = 'claimed' | 'sent' | 'busy';
 
-/** Takes the notice for this sender: `sent` if it left already, `busy` while another holds it. */
-export async function claim(noticeId: string, holder: string, nowMs: number): Promise<Claim> {
+/**
+ * Takes the notice for this sender: `sent` if it left already, `busy` while another holds
+ * it. `takeOver`: any `sending` marker is taken at once, lease or not: for the stream's
+ * codes, whose shard runs one batch at a time, so a marker still `sending` was left by an
+ * invocation that ended without confirming (it may have sent: the window docs name).
+ */
+export async function claim(
+  noticeId: string,
+  holder: string,
+  nowMs: number,
+  options: { takeOver?: boolean } = {},
+): Promise<Claim> {
+  const condition = options.takeOver
+    ? 'attribute_not_exists(PK) OR #state = :sending'
+    : 'attribute_not_exists(PK) OR (#state = :sending AND leaseUntil < :now)';
   try {
     await db().send(
       new PutCommand({
@@ -28,9 +41,9 @@ export async function claim(noticeId: string, holder: string, nowMs: number): Pr
           leaseUntil: nowMs + LEASE_MS,
           expiresAtEpoch: Math.floor(nowMs / 1000) + KEEP_S,
         }),
-        ConditionExpression: 'attribute_not_exists(PK) OR (#state = :sending AND leaseUntil < :now)',
+        ConditionExpression: condition,
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':sending': 'sending', ':now': nowMs },
+        ExpressionAttributeValues: { ':sending': 'sending', ...(options.takeOver ? {} : { ':now': nowMs }) },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );

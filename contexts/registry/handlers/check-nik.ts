@@ -1,10 +1,14 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { account as accountItem, profile as profileItem } from '#contexts/accounts/items.ts';
+import { operatorRate } from '#contexts/notifications/store/sending-rates.ts';
 import { civilRegistry } from '#contexts/registry/https.ts';
-import { RegistryRefused, RegistryUnavailable } from '#contexts/registry/port.ts';
+import type { RegistryCheck } from '#contexts/registry/items.ts';
+import { RegistryRefused, type RegistryResult, RegistryUnavailable } from '#contexts/registry/port.ts';
 import { registryRedelivery } from '#contexts/registry/queues.ts';
+import { answerPlan } from '#contexts/registry/rules/pending.ts';
 import { type CheckMessage, readCheck, recordAnswer, recordMiss } from '#contexts/registry/store/checks.ts';
+import { registryTurn } from '#contexts/registry/store/rate.ts';
 import { clock } from '#platform/clock.ts';
 import { decrypt } from '#platform/crypto.ts';
 import { logger } from '#platform/logger.ts';
@@ -22,6 +26,22 @@ import { pick } from '#platform/store/item.ts';
 const Message = z.object({ accountId: z.string().min(1), checkId: z.string().min(1) });
 
 type Outcome = 'done' | 'retry';
+
+const MAX_ANSWER_ATTEMPTS = 5;
+
+/** Records the answer with the waves' markers; a join that added a wave meanwhile makes
+ *  it read the check again (the registry is not asked again). False: answered already. */
+async function answer(message: CheckMessage, seen: RegistryCheck, result: RegistryResult): Promise<boolean> {
+  let check: RegistryCheck | undefined = seen;
+  for (let attempt = 1; ; attempt++) {
+    const plan = answerPlan({ ...check, waves: check.waves ?? new Set() });
+    const outcome = await recordAnswer(message, plan, result, clock.now());
+    if (outcome !== 'moved') return outcome === 'recorded';
+    if (attempt >= MAX_ANSWER_ATTEMPTS) throw new Error('registry check kept moving');
+    check = await readCheck(message.accountId);
+    if (!check || check.checkId !== message.checkId || check.status !== 'PENDING') return false;
+  }
+}
 
 async function checkOne(record: SQSRecord): Promise<Outcome> {
   const parsed = Message.safeParse(JSON.parse(record.body));
@@ -41,13 +61,20 @@ async function checkOne(record: SQSRecord): Promise<Outcome> {
   if (!account || !profile || profile.nikHash !== check.nikHash || profile.birthDate !== check.birthDate)
     return 'done';
   const receive = Number(record.attributes.ApproximateReceiveCount) || 1;
+  // An operator's rate below the declared one: wait for a turn; none this time (a long
+  // queue at a low rate), back in a second, no call made and none counted.
+  const rate = await operatorRate('registry');
+  if (rate !== undefined && !(await registryTurn(rate))) {
+    await delayRedelivery(record, 1);
+    return 'retry';
+  }
   try {
     const result = await civilRegistry().check({
       nik: await decrypt(profile.nikSealed),
       name: account.fullName,
       birthDate: profile.birthDate,
     });
-    if (await recordAnswer(message, result, clock.now())) {
+    if (await answer(message, check, result)) {
       count(result === 'match' ? 'RegistryVerified' : 'RegistryFailed');
       logger.info('registry check answered', { accountId: message.accountId, result, receive });
     }

@@ -1,19 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  PENDING_APPLICANT_SHARDS,
   PENDING_SHARDS,
+  pendingApplicant,
+  pendingApplicantsPartition,
   pendingPartition,
   type RegistryCheck,
   registryCheck,
 } from '#contexts/registry/items.ts';
 import type { RegistryResult } from '#contexts/registry/port.ts';
 import { REGISTRY_QUEUE } from '#contexts/registry/queues.ts';
+import type { AnswerPlan, JoinCheckPlan } from '#contexts/registry/rules/pending.ts';
 import { type CheckedIdentity, statusOf } from '#contexts/registry/rules/registry.ts';
-import { logger } from '#platform/logger.ts';
 import { sendBatch } from '#platform/queues-client.ts';
 import { getMany } from '#platform/store/batch.ts';
 import { db, tableName } from '#platform/store/client.ts';
-import type { TransactItem } from '#platform/store/transact.ts';
+import { countAll } from '#platform/store/paginate.ts';
+import { ConditionFailed, labelled, type TransactItem, transact } from '#platform/store/transact.ts';
 
 // The checks' reads and writes. A check is started inside the transaction that saves the
 // profile (so a saved identity always has its check), sent to the queue after it, and
@@ -35,8 +39,10 @@ export function startCheck(
   accountId: string,
   identity: CheckedIdentity,
   now: Date,
+  waves?: Set<string>,
 ): { write: TransactItem; message: CheckMessage } {
   const check: RegistryCheck = {
+    ...(waves?.size ? { waves } : {}),
     accountId,
     checkId: randomUUID(),
     nikHash: identity.nikHash,
@@ -58,24 +64,60 @@ export function enqueueChecks(messages: CheckMessage[]): Promise<void> {
 }
 
 /**
- * Starts the check of a profile that has none (saved before the registry's check
- * existed), unless one was started meanwhile; then queues it. The sweep catches a lost send.
+ * What a join writes for the applicant's check (rules/pending.ts `joinPlan`), in the
+ * join's transaction: a profile saved before checks existed gets its check, started
+ * pending for this wave; a pending check gets the wave's marker. Either fails as
+ * `check-moved` when the check is no longer as read (the join plans again). `message`:
+ * the started check, to queue after the transaction (the sweep catches a lost send).
  */
-export async function startMissingCheck(
+export function joinCheckWrites(
+  plan: JoinCheckPlan,
   accountId: string,
+  waveId: string,
   identity: CheckedIdentity,
   now: Date,
-): Promise<void> {
-  const { write, message } = startCheck(accountId, identity, now);
-  try {
-    await db().send(new PutCommand({ ...write.Put!, ConditionExpression: 'attribute_not_exists(PK)' }));
-  } catch (error) {
-    if (isConditionFailure(error)) return;
-    throw error;
+): { writes: TransactItem[]; message?: CheckMessage } {
+  if (plan.kind === 'none') return { writes: [] };
+  const TableName = tableName();
+  let checkWrite: TransactItem;
+  let message: CheckMessage | undefined;
+  if (plan.kind === 'start') {
+    const started = startCheck(accountId, identity, now, new Set([waveId]));
+    checkWrite = { Put: { ...started.write.Put!, ConditionExpression: 'attribute_not_exists(PK)' } };
+    message = started.message;
+  } else {
+    checkWrite = {
+      Update: {
+        TableName,
+        Key: registryCheck.key({ accountId }),
+        UpdateExpression: 'ADD waves :wave',
+        ConditionExpression: stillThisCheck.ConditionExpression,
+        ExpressionAttributeNames: stillThisCheck.names,
+        ExpressionAttributeValues: { ':wave': new Set([waveId]), ':id': plan.checkId, ':pending': 'PENDING' },
+      },
+    };
   }
-  await enqueueChecks([message]).catch((error: Error) =>
-    logger.error('registry check not queued', { accountId, error: error.name }),
+  const checkId = message?.checkId ?? (plan.kind === 'mark' ? plan.checkId : '');
+  const marker = pendingApplicant.item({ accountId, waveId, checkId, since: now.toISOString() });
+  return {
+    writes: [labelled('check-moved', checkWrite), { Put: { TableName, Item: marker } }],
+    ...(message ? { message } : {}),
+  };
+}
+
+/** The wave's applicants whose check pends: its markers, counted on their index shards.
+ *  Reads only the markers (none once the checks are in), never the wave's applicants. */
+export async function countPendingApplicants(waveId: string): Promise<number> {
+  const counts = await Promise.all(
+    Array.from({ length: PENDING_APPLICANT_SHARDS }, (_, shard) =>
+      countAll({
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': pendingApplicantsPartition(waveId, shard) },
+      }),
+    ),
   );
+  return counts.reduce((a, b) => a + b, 0);
 }
 
 export async function readCheck(accountId: string): Promise<RegistryCheck | undefined> {
@@ -105,35 +147,53 @@ const stillThisCheck = {
   names: { '#status': 'status' },
 };
 
-/** Records the registry's answer; false when the check was already answered or replaced. */
+/**
+ * Records the registry's answer and deletes the markers of the waves the check pended
+ * for (rules/pending.ts `answerPlan`), in one transaction. 'recorded'; 'moved' when a
+ * join added a wave since the check was read (read it again and plan again); 'stale'
+ * when the check was already answered or replaced.
+ */
 export async function recordAnswer(
   message: CheckMessage,
+  plan: AnswerPlan,
   result: RegistryResult,
   now: Date,
-): Promise<boolean> {
+): Promise<'recorded' | 'moved' | 'stale'> {
+  const TableName = tableName();
+  const waves = plan.wavesSeen === 0 ? 'attribute_not_exists(waves)' : 'size(waves) = :n';
   try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: registryCheck.key(message),
-        UpdateExpression:
-          'SET #status = :status, #result = :result, checkedAt = :now, lastTriedAt = :now ADD attempts :one REMOVE GSI1PK, GSI1SK, sweepAt, lastError',
-        ConditionExpression: stillThisCheck.ConditionExpression,
-        ExpressionAttributeNames: { ...stillThisCheck.names, '#result': 'result' },
-        ExpressionAttributeValues: {
-          ':id': message.checkId,
-          ':pending': 'PENDING',
-          ':status': statusOf(result),
-          ':result': result,
-          ':now': now.toISOString(),
-          ':one': 1,
+    await transact([
+      labelled('check', {
+        Update: {
+          TableName,
+          Key: registryCheck.key(message),
+          UpdateExpression:
+            'SET #status = :status, #result = :result, checkedAt = :now, lastTriedAt = :now ADD attempts :one REMOVE GSI1PK, GSI1SK, sweepAt, lastError, waves',
+          ConditionExpression: `${stillThisCheck.ConditionExpression} AND ${waves}`,
+          ExpressionAttributeNames: { ...stillThisCheck.names, '#result': 'result' },
+          ExpressionAttributeValues: {
+            ':id': message.checkId,
+            ':pending': 'PENDING',
+            ':status': statusOf(result),
+            ':result': result,
+            ':now': now.toISOString(),
+            ':one': 1,
+            ...(plan.wavesSeen ? { ':n': plan.wavesSeen } : {}),
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       }),
-    );
-    return true;
+      ...plan.release.map(
+        (waveId): TransactItem => ({
+          Delete: { TableName, Key: pendingApplicant.key({ accountId: message.accountId, waveId }) },
+        }),
+      ),
+    ]);
+    return 'recorded';
   } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
+    if (!(error instanceof ConditionFailed)) throw error;
+    const current = registryCheck.parse(error.item);
+    return current?.checkId === message.checkId && current.status === 'PENDING' ? 'moved' : 'stale';
   }
 }
 

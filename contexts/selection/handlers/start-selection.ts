@@ -1,4 +1,5 @@
 import { httpHandler } from '#contexts/http.ts';
+import { countPendingApplicants } from '#contexts/registry/store/checks.ts';
 import { currentSelection } from '#contexts/selection/handlers/view.ts';
 import type { SelectionRecord } from '#contexts/selection/items.ts';
 import { startSelection } from '#contexts/selection/routes.ts';
@@ -32,6 +33,15 @@ export const handler = httpHandler(startSelection, async ({ params, body, princi
     });
   if (!previous && waveStatus(wave, now) !== 'CLOSED')
     throw new Problem('wave-not-closed', 'Selection starts once the wave has closed.');
+  // An applicant still waiting for the registry would be screened out: a registry outage
+  // must not exclude people silently. The operator waits, or accepts it on the record.
+  const pending = await countPendingApplicants(wave.waveId);
+  if (pending > 0 && !body.acceptPending)
+    throw new Problem(
+      'registry-checks-pending',
+      `${pending} applicants of this wave still wait for their civil-registry check; a draw now would screen them out. Wait for the checks (runbook: Registry checks), or start with acceptPending: true.`,
+      { extensions: { pending } },
+    );
 
   const attempt = (previous?.attempt ?? 0) + 1;
   const executionId = `${wave.waveId}-${attempt}`.slice(0, 80);
@@ -71,5 +81,7 @@ export const handler = httpHandler(startSelection, async ({ params, body, princi
   return {
     status: 202,
     body: { executionId, waveId: wave.waveId, seed: body.seed, status: 'RUNNING' as const },
+    // On the record: how many were left to the registry-unverified stage, by whose choice.
+    audit: { pendingRegistryChecks: pending, acceptPending: body.acceptPending },
   };
 });

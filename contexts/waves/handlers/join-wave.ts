@@ -6,17 +6,21 @@ import { accountItems } from '#contexts/accounts/store/profiles.ts';
 import { admission, admitted } from '#contexts/admission/room.ts';
 import { httpHandler } from '#contexts/http.ts';
 import { registryCheck } from '#contexts/registry/items.ts';
-import { startMissingCheck } from '#contexts/registry/store/checks.ts';
+import { joinPlan } from '#contexts/registry/rules/pending.ts';
+import { enqueueChecks, joinCheckWrites } from '#contexts/registry/store/checks.ts';
 import { participant } from '#contexts/selection/items.ts';
 import { application } from '#contexts/waves/items.ts';
 import { joinWave } from '#contexts/waves/routes.ts';
 import { ineligibility } from '#contexts/waves/rules/eligibility.ts';
+import type { Wave } from '#contexts/waves/rules/waves.ts';
 import { type JoinRefusal, joinRefusal, waveStatus } from '#contexts/waves/rules/waves.ts';
 import { cachedWave } from '#contexts/waves/store/wave-cache.ts';
-import { insertApplication, JoinRefused } from '#contexts/waves/store/waves.ts';
+import { insertApplication, JoinMoved, JoinRefused } from '#contexts/waves/store/waves.ts';
 import { clock } from '#platform/clock.ts';
 import { Problem, problems } from '#platform/http/problem.ts';
-import { pick } from '#platform/store/item.ts';
+import { logger } from '#platform/logger.ts';
+import { pick, type RawItem } from '#platform/store/item.ts';
+import type { TransactItem } from '#platform/store/transact.ts';
 
 const REFUSALS: Record<JoinRefusal, string> = {
   'not-verified': 'Verify your email first.',
@@ -26,14 +30,31 @@ const REFUSALS: Record<JoinRefusal, string> = {
   'wave-not-open': 'This wave is not open for joining.',
 };
 
+const MAX_ATTEMPTS = 3;
+
 // Two calls: one Query of the account's partition (account, profile, applications,
-// participant) and the transaction; the wave comes from the container's cache (and the
-// waiting room's state too, read at most once a second).
+// participant, registry check) and the transaction; the wave comes from the container's
+// cache (and the waiting room's state too, read at most once a second). A profile or
+// registry check that moved between them (rare: the citizen's own save, the check's
+// answer) reads the partition again.
 export const handler = httpHandler(joinWave, async ({ params, principal, headers }) => {
   // While the waiting room is on, only an admitted entry joins (once per wave).
   const admissionUsed = await admission(headers['x-admission-token'], `join#${params.waveId}`, clock.now());
-  const [items, wave] = await Promise.all([accountItems(principal.accountId), cachedWave(params.waveId)]);
+  const [first, wave] = await Promise.all([accountItems(principal.accountId), cachedWave(params.waveId)]);
   if (!wave) throw problems.notFound('No such wave.');
+  let items = first;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const joinedAt = await join(items, wave, principal.accountId, admissionUsed);
+      return { status: 201, body: { waveId: wave.waveId, joinedAt, outcome: 'JOINED' } };
+    } catch (error) {
+      if (!(error instanceof JoinMoved) || attempt >= MAX_ATTEMPTS) throw error;
+      items = await accountItems(principal.accountId);
+    }
+  }
+});
+
+async function join(items: RawItem[], wave: Wave, accountId: string, admissionUsed: TransactItem[]) {
   const now = clock.now();
   const account = pick(items, accountItem);
   const state = accountState(account, now.getTime());
@@ -53,12 +74,17 @@ export const handler = httpHandler(joinWave, async ({ params, principal, headers
       extensions: { reasons },
     });
   }
+  // The registry check: a pending one marks this wave (the draw waits for it); a profile
+  // saved before checks existed has none, and joining starts it.
+  const check = pick(items, registryCheck);
+  const plan = joinPlan(check && { ...check, waves: check.waves ?? new Set() });
+  const checkWrites = joinCheckWrites(plan, accountId, wave.waveId, profile!, now);
   const joinedAt = now.toISOString();
   try {
     await admitted(now, () =>
       insertApplication(
         {
-          accountId: principal.accountId,
+          accountId,
           waveId: wave.waveId,
           joinedAt,
           email: account.email,
@@ -72,16 +98,17 @@ export const handler = httpHandler(joinWave, async ({ params, principal, headers
           declarations: profile!.declarations,
         },
         admissionUsed,
+        { profileUpdatedAt: profile!.updatedAt, check: checkWrites.writes },
       ),
     );
   } catch (error) {
     if (error instanceof JoinRefused) throw new Problem(error.reason, REFUSALS[error.reason]);
-    if (error instanceof AccountInactive) throw await inactiveAccount(principal.accountId);
+    if (error instanceof AccountInactive) throw await inactiveAccount(accountId);
     throw error;
   }
-  // A profile saved before the civil registry's check existed has none: joining starts it,
-  // so the draw (which screens out the unchecked) finds it answered. No extra read: the
-  // Query above holds the partition.
-  if (!pick(items, registryCheck)) await startMissingCheck(principal.accountId, profile!, now);
-  return { status: 201, body: { waveId: wave.waveId, joinedAt, outcome: 'JOINED' } };
-});
+  if (checkWrites.message)
+    await enqueueChecks([checkWrites.message]).catch((error: Error) =>
+      logger.error('registry check not queued', { accountId, error: error.name }),
+    );
+  return joinedAt;
+}

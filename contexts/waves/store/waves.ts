@@ -68,6 +68,9 @@ const JOIN_REFUSALS = ['already-joined', 'already-participant', 'profile-incompl
 const isJoinRefusal = (label: string | undefined): label is JoinRefused['reason'] =>
   (JOIN_REFUSALS as readonly (string | undefined)[]).includes(label);
 
+/** The profile or its registry check changed since the join read them: read and plan again. */
+export class JoinMoved extends Error {}
+
 export class JoinRefused extends Error {
   constructor(readonly reason: 'already-joined' | 'already-participant' | 'profile-incomplete') {
     super(reason);
@@ -77,10 +80,14 @@ export class JoinRefused extends Error {
 /** The application, the check that the citizen is not yet a participant, the lock on
  *  the profile's NIK and the check that the account is still active: all or nothing, so
  *  concurrent joins (or a deleted account's token) cannot slip past any. `admitted`: the
- *  waiting room's admission, used in the same transaction (none while it is off). */
+ *  waiting room's admission, used in the same transaction (none while it is off).
+ *  `seen.profileUpdatedAt` and `seen.check`: the profile as read, and the registry check's
+ *  writes planned from it (contexts/registry/store/checks.ts `joinCheckWrites`); either
+ *  moved meanwhile throws JoinMoved. */
 export async function insertApplication(
   application: Application,
   admitted: TransactItem[] = [],
+  seen: { profileUpdatedAt?: string; check?: TransactItem[] } = {},
 ): Promise<void> {
   const TableName = tableName();
   const { accountId } = application;
@@ -100,12 +107,15 @@ export async function insertApplication(
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       }),
-      lockNikItem(accountId), // labelled 'profile-incomplete'
+      lockNikItem(accountId, seen.profileUpdatedAt), // labelled 'profile-incomplete'
       activeAccountCheck(accountId, new Date(application.joinedAt)),
       ...admitted,
+      ...(seen.check ?? []),
     ]);
   } catch (error) {
     if (!(error instanceof ConditionFailed)) throw error;
+    if (error.label === 'check-moved' || (error.label === 'profile-incomplete' && error.item))
+      throw new JoinMoved();
     if (error.label === 'account-inactive') throw new AccountInactive();
     if (isJoinRefusal(error.label)) throw new JoinRefused(error.label);
     throw error;
