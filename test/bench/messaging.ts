@@ -12,6 +12,7 @@ import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
 import { argNumber, round, runPool } from '#test/bench/stats.ts';
 import { type CallOptions, request } from '#test/support/http.ts';
 import { spawnStack } from '#test/support/spawn-stack.ts';
+import { waveBody } from '#test/support/waves.ts';
 
 const n = argNumber('n', 1000);
 const concurrency = argNumber('concurrency', 16);
@@ -79,20 +80,14 @@ try {
     'wave',
     call('POST', '/v1/admin/waves', {
       token: await adminToken(),
-      body: {
+      body: waveBody({
         name: `Messaging cohort ${run}`,
         opensAt: new Date(Date.now() - 60_000).toISOString(),
         closesAt: new Date(Date.now() + 86_400_000).toISOString(),
         quota,
         purchaseDeadlineDays: 30,
-        scheme: {
-          trainingBalanceIdr: 3_500_000,
-          incentiveIdr: 600_000,
-          incentiveMonths: 4,
-          surveyIncentiveIdr: 50_000,
-          surveyCount: 2,
-        },
-      },
+        incentiveMonths: 4,
+      }),
     }),
   );
   const cohort: Registrant[] = [];

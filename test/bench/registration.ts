@@ -13,6 +13,7 @@ import { treeCpuMs } from '#test/bench/process-cpu.ts';
 import { MINIMAL_CALLS, rawBaseline } from '#test/bench/registration-raw.ts';
 import { argNumber, Latencies, round, runPool } from '#test/bench/stats.ts';
 import { type CallOptions, request } from '#test/support/http.ts';
+import { waveBody } from '#test/support/waves.ts';
 
 const n = argNumber('n', 2000);
 const concurrency = argNumber('concurrency', 32);
@@ -75,20 +76,13 @@ try {
   const now = Date.now();
   const wave = await call('POST', '/v1/admin/waves', {
     token: adminToken,
-    body: {
+    body: waveBody({
       name: 'Benchmark wave',
       opensAt: new Date(now - 60_000).toISOString(),
       closesAt: new Date(now + 86_400_000).toISOString(),
       quota: 1000,
       purchaseDeadlineDays: 30,
-      scheme: {
-        trainingBalanceIdr: 3_500_000,
-        incentiveIdr: 600_000,
-        incentiveMonths: 1,
-        surveyIncentiveIdr: 50_000,
-        surveyCount: 2,
-      },
-    },
+    }),
   });
   if (wave.status !== 201) throw new Error(`wave: ${wave.status} ${JSON.stringify(wave.body)}`);
   const waveId = wave.body.waveId as string;

@@ -6,6 +6,7 @@ import { adminToken, call, latestCode, signIn, uniqueEmail, uniquePhone } from '
 import { seeded } from '#test/support/partners.ts';
 import { post, putCourse } from '#test/support/purchases.ts';
 import { runSelection } from '#test/support/selection.ts';
+import { waveBody } from '#test/support/waves.ts';
 import { axeViolations, launchBrowser, newPage, screenshot } from './support/browser.ts';
 
 // A citizen's whole way through the citizen pages in Debian's Chromium, against the e2e
@@ -48,20 +49,12 @@ beforeAll(async () => {
   context.setDefaultTimeout(10_000);
   const created = await call('POST', '/v1/admin/waves', {
     token: await adminToken(),
-    body: {
+    body: waveBody({
       name: waveName,
       opensAt: new Date(Date.now() - 60_000).toISOString(),
       closesAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
       quota: 10,
-      purchaseDeadlineDays: 15,
-      scheme: {
-        trainingBalanceIdr: 3_500_000,
-        incentiveIdr: 600_000,
-        incentiveMonths: 1,
-        surveyIncentiveIdr: 50_000,
-        surveyCount: 2,
-      },
-    },
+    }),
   });
   expect(created.status).toBe(201);
   waveId = created.body.waveId;

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminToken, call } from '#test/support/api.ts';
 import { seedPayables } from '#test/support/payouts.ts';
+import { waveBody } from '#test/support/waves.ts';
 import { axeViolations, launchBrowser, newPage, screenshot } from './support/browser.ts';
 
 // The console, issue 18: validation problems in Bahasa Indonesia (not zod's English), a
@@ -60,20 +61,12 @@ describe('the console (issue 18)', () => {
     // The seed of the issue: "Too small: expected string to have >=8 characters".
     const wave = await call('POST', '/v1/admin/waves', {
       token: await adminToken(),
-      body: {
+      body: waveBody({
         name: `Uji seed ${Date.now()}`,
         opensAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
         closesAt: new Date(Date.now() + 37 * 86_400_000).toISOString(),
         quota: 10,
-        purchaseDeadlineDays: 15,
-        scheme: {
-          trainingBalanceIdr: 3_500_000,
-          incentiveIdr: 600_000,
-          incentiveMonths: 1,
-          surveyIncentiveIdr: 50_000,
-          surveyCount: 2,
-        },
-      },
+      }),
     });
     expect(wave.status).toBe(201);
     await go(page, `/waves/${encodeURIComponent(wave.body.waveId)}/selection`, 'Seleksi');

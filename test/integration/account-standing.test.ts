@@ -15,6 +15,7 @@ import {
 } from '#test/support/api.ts';
 import { documentClient, stackDirOf, stackLookupHash } from '#test/support/applicants.ts';
 import { participant } from '#test/support/participants.ts';
+import { waveBody } from '#test/support/waves.ts';
 
 // NIK squatting (unverified accounts claim nothing and expire after 48 h with their
 // email and phone) and tokens that outlive their account (every citizen write checks
@@ -204,20 +205,12 @@ describe('a token whose account is gone writes nothing', () => {
   it('POST /v1/me/waves/{id}/join: refused for a deleted or a disabled account, no application', async () => {
     const wave = await call('POST', '/v1/admin/waves', {
       token: await adminToken(),
-      body: {
+      body: waveBody({
         name: 'Gelombang akun',
         opensAt: new Date(Date.now() - 60_000).toISOString(),
         closesAt: new Date(Date.now() + 7 * 24 * HOUR).toISOString(),
         quota: 10,
-        purchaseDeadlineDays: 15,
-        scheme: {
-          trainingBalanceIdr: 3_500_000,
-          incentiveIdr: 600_000,
-          incentiveMonths: 1,
-          surveyIncentiveIdr: 50_000,
-          surveyCount: 2,
-        },
-      },
+      }),
     });
     expect(wave.status).toBe(201);
     const ready = async (): Promise<Citizen> => {

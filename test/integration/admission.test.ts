@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, call, registerCitizen, uniqueEmail, uniquePhone } from '#test/support/api.ts';
+import { waveBody } from '#test/support/waves.ts';
 
 // The waiting room (docs/waiting-room.md) on a real stack: it moves what every file would
 // see (the room is one per stack, and the backend's one clock), so it runs in a serial group.
@@ -264,20 +265,12 @@ describe('the waiting room', () => {
     const at = (ms: number) => new Date(Date.now() + offsetMs + ms).toISOString();
     const wave = await call('POST', '/v1/admin/waves', {
       token: admin,
-      body: {
+      body: waveBody({
         name: 'Gelombang antre',
         opensAt: at(60_000),
         closesAt: at(7 * 24 * 3600_000),
         quota: 10,
-        purchaseDeadlineDays: 15,
-        scheme: {
-          trainingBalanceIdr: 3_500_000,
-          incentiveIdr: 600_000,
-          incentiveMonths: 1,
-          surveyIncentiveIdr: 50_000,
-          surveyCount: 2,
-        },
-      },
+      }),
     });
     expect(wave.status).toBe(201);
     await setRoom({ on: false, auto: true, openingMinutes: 5, ratePerSecond: 5, capacityPerSecond: 5 });

@@ -15,6 +15,7 @@ import { seeded } from '#test/support/partners.ts';
 import { accountNumberFor } from '#test/support/payouts.ts';
 import { post, putCourse, slug } from '#test/support/purchases.ts';
 import { runSelection } from '#test/support/selection.ts';
+import { waveBody } from '#test/support/waves.ts';
 
 // The phone is verified when it is first needed (DOMAIN.md "Registration flow"): the
 // email is enough to register, fill the profile and join; a purchase's code and a payout
@@ -104,20 +105,14 @@ describe('a registrant who is never selected costs no SMS', () => {
     const token = await adminToken();
     const wave = await call('POST', '/v1/admin/waves', {
       token,
-      body: {
+      body: waveBody({
         name: 'Gelombang hemat SMS',
         opensAt: hoursFromNow(-1),
         closesAt: hoursFromNow(1),
         quota: 1,
         purchaseDeadlineDays: 30,
-        scheme: {
-          trainingBalanceIdr: 3_500_000,
-          incentiveIdr: 600_000,
-          incentiveMonths: 4,
-          surveyIncentiveIdr: 50_000,
-          surveyCount: 2,
-        },
-      },
+        incentiveMonths: 4,
+      }),
     });
     expect(wave.status).toBe(201);
     const { waveId } = wave.body;

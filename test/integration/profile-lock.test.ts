@@ -4,6 +4,7 @@ import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
 import { adminToken, call, registerCitizen, stack } from '#test/support/api.ts';
 import { documentClient, stackDirOf, stackLookupHash } from '#test/support/applicants.ts';
 import { participant } from '#test/support/participants.ts';
+import { waveBody } from '#test/support/waves.ts';
 
 // What the selection used of a profile (the family card, the declarations, the birth
 // date) is locked with the NIK once the citizen joins a wave; an administrator corrects
@@ -39,20 +40,14 @@ beforeAll(async () => {
   const created = await call('POST', '/v1/admin/waves', {
     token: admin,
     headers: key(),
-    body: {
+    body: waveBody({
       name: 'Gelombang kunci profil',
       opensAt: new Date(Date.now() - HOUR).toISOString(),
       closesAt: new Date(Date.now() + 48 * HOUR).toISOString(),
       quota: 10,
       purchaseDeadlineDays: 30,
-      scheme: {
-        trainingBalanceIdr: 3_500_000,
-        incentiveIdr: 600_000,
-        incentiveMonths: 4,
-        surveyIncentiveIdr: 50_000,
-        surveyCount: 2,
-      },
-    },
+      incentiveMonths: 4,
+    }),
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   waveId = created.body.waveId;

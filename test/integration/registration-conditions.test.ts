@@ -12,6 +12,7 @@ import {
   uniqueEmail,
   uniquePhone,
 } from '#test/support/api.ts';
+import { waveBody } from '#test/support/waves.ts';
 
 // The registration path decides by conditions where it used to read first
 // (docs/architecture.md, "Registration in nine calls"): each rule a read used to check,
@@ -173,20 +174,7 @@ describe('join with the wave cached per container', () => {
   it('a wave cached while open still closes on time, and a second join is refused', async () => {
     const wave = await call('POST', '/v1/admin/waves', {
       token: await adminToken(),
-      body: {
-        name: 'Gelombang cache',
-        opensAt: hours(-1),
-        closesAt: hours(0.5),
-        quota: 10,
-        purchaseDeadlineDays: 15,
-        scheme: {
-          trainingBalanceIdr: 3_500_000,
-          incentiveIdr: 600_000,
-          incentiveMonths: 1,
-          surveyIncentiveIdr: 50_000,
-          surveyCount: 2,
-        },
-      },
+      body: waveBody({ name: 'Gelombang cache', opensAt: hours(-1), closesAt: hours(0.5), quota: 10 }),
     });
     expect(wave.status).toBe(201);
     const join = (token: string) => call('POST', `/v1/me/waves/${wave.body.waveId}/join`, { token });

@@ -4,6 +4,7 @@ import { card, participant as participantItem } from '#contexts/selection/items.
 import { newCardNumber } from '#contexts/selection/rules/draw.ts';
 import { adminToken, type Citizen, call, registerCitizen, stack } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
+import { waveBody } from '#test/support/waves.ts';
 
 // Participants for the purchase tests, written as the selection's issuing transaction
 // writes them (participant, card marker, credited ledger entry), for a real citizen
@@ -19,20 +20,14 @@ async function wave(): Promise<string> {
   if (waveId) return waveId;
   const created = await call('POST', '/v1/admin/waves', {
     token: await adminToken(),
-    body: {
+    body: waveBody({
       name: 'Gelombang pembelian',
       opensAt: new Date(Date.now() - 7_200_000).toISOString(),
       closesAt: new Date(Date.now() - 3_600_000).toISOString(),
       quota: 1000,
       purchaseDeadlineDays: 30,
-      scheme: {
-        trainingBalanceIdr: 3_500_000,
-        incentiveIdr: 600_000,
-        incentiveMonths: 4,
-        surveyIncentiveIdr: 50_000,
-        surveyCount: 2,
-      },
-    },
+      incentiveMonths: 4,
+    }),
   });
   waveId = created.body.waveId as string;
   return waveId;
