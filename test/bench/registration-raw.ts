@@ -24,7 +24,9 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { REGISTRY_QUEUE } from '#contexts/registry/queues.ts';
 import type { SpawnedStack } from '#local/spawn-stack.ts';
+import { queueUrlVariable } from '#platform/config.ts';
 import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
 import { treeCpuMs } from '#test/bench/process-cpu.ts';
 import { round, runPool } from '#test/bench/stats.ts';
@@ -42,6 +44,9 @@ export async function rawBaseline(stack: SpawnedStack, waveId: string) {
     JWT_KEY: keys.jwtKey,
     LOOKUP_KEY: keys.lookupKey,
     DATA_KEY: keys.dataKey,
+    // The profile's civil-registry check goes on its queue, as the route sends it.
+    SQS_ENDPOINT: stack.info.sqsEndpoint,
+    [queueUrlVariable(REGISTRY_QUEUE)]: stack.info.queues[REGISTRY_QUEUE]!.url,
   });
   // Imported once the environment names the stack's table and keys.
   const { encrypt, hashCode, hashPassword, lookupHash, verifyPassword } = await import('#platform/crypto.ts');
@@ -51,7 +56,9 @@ export async function rawBaseline(stack: SpawnedStack, waveId: string) {
   const { codeSalt, issueCode } = await import('#contexts/accounts/store/accounts.ts');
   const items = await import('#contexts/items.ts');
   const { outboxPut } = await import('#contexts/notifications/store/outbox.ts');
-  const { getWave, insertApplication } = await import('#contexts/waves/store/waves.ts');
+  const { getWave, insertApplication, JoinMoved } = await import('#contexts/waves/store/waves.ts');
+  const { enqueueChecks, joinCheckWrites, startCheck } = await import('#contexts/registry/store/checks.ts');
+  const { joinPlan } = await import('#contexts/registry/rules/pending.ts');
   const { withInvocation } = await import('#platform/observability.ts');
   const { meterCalls } = await import('#platform/store/capacity.ts');
 
@@ -215,8 +222,11 @@ export async function rawBaseline(stack: SpawnedStack, waveId: string) {
       encrypt(nik),
       encrypt(kk),
     ]);
+    // The civil-registry check starts pending in the profile's transaction, then is queued.
+    const check = startCheck(accountId, { nikHash, birthDate: personal.birthDate }, now);
     await transact([
       active(accountId, nowS),
+      check.write,
       {
         Put: {
           TableName,
@@ -244,30 +254,49 @@ export async function rawBaseline(stack: SpawnedStack, waveId: string) {
         },
       },
     ]);
-    // 7-8. Join: the account's partition, then the application's transaction.
-    const partition = await client.send(
-      new QueryCommand({
-        TableName,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': items.account.key({ accountId }).PK },
-        ConsistentRead: true,
-      }),
-    );
-    const profile = items.profile.parse(partition.Items!.find((item) => item.SK === 'PROFILE'));
-    await insertApplication({
-      accountId,
-      waveId: wave.waveId,
-      joinedAt: now.toISOString(),
-      email,
-      phone,
-      nikHash: profile!.nikHash,
-      kkHash: profile!.kkHash,
-      birthDate: profile!.birthDate,
-      gender: profile!.gender,
-      provinceCode: profile!.provinceCode,
-      workStatus: profile!.workStatus,
-      declarations: profile!.declarations,
-    });
+    await enqueueChecks([check.message]);
+    // 7-8. Join: the account's partition, then the application's transaction, which marks
+    // the wave on the pending check (the draw waits for it).
+    // A check answered between the read and the write moves it: read again, as the route does.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const partition = await client.send(
+          new QueryCommand({
+            TableName,
+            KeyConditionExpression: 'PK = :pk',
+            ExpressionAttributeValues: { ':pk': items.account.key({ accountId }).PK },
+            ConsistentRead: true,
+          }),
+        );
+        const profile = items.profile.parse(partition.Items!.find((item) => item.SK === 'PROFILE'));
+        const seen = items.registryCheck.parse(
+          partition.Items!.find((item) => items.registryCheck.matches(item)),
+        );
+        const plan = joinPlan(seen && { ...seen, waves: seen.waves ?? new Set() });
+        const checkWrites = joinCheckWrites(plan, accountId, wave.waveId, profile!, now);
+        await insertApplication(
+          {
+            accountId,
+            waveId: wave.waveId,
+            joinedAt: now.toISOString(),
+            email,
+            phone,
+            nikHash: profile!.nikHash,
+            kkHash: profile!.kkHash,
+            birthDate: profile!.birthDate,
+            gender: profile!.gender,
+            provinceCode: profile!.provinceCode,
+            workStatus: profile!.workStatus,
+            declarations: profile!.declarations,
+          },
+          [],
+          { profileUpdatedAt: profile!.updatedAt, check: checkWrites.writes },
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof JoinMoved) || attempt >= 3) throw error;
+      }
+    }
   }
 
   /** Citizens per second of the minimal work, after `warmUp` untimed ones; and per
