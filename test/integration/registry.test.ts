@@ -1,11 +1,11 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type RegistryCheck, registryCheck } from '#contexts/registry/items.ts';
 import { REGISTRY_QUEUE } from '#contexts/registry/queues.ts';
 import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
 import { adminToken, type Citizen, call, registerCitizen, signIn, stack } from '#test/support/api.ts';
-import { documentClient } from '#test/support/applicants.ts';
+import { documentClient, registryCheckOf } from '#test/support/applicants.ts';
 import { runSelection, waitForSelection } from '#test/support/selection.ts';
 
 // The civil-registry check through its queue (contexts/registry), against the stack's
@@ -20,6 +20,23 @@ const scheme = {
   surveyCount: 3,
 };
 const hoursFromNow = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
+
+/** A wave open for an hour more, quota 10: its id. */
+async function openWave(token: string, name: string): Promise<string> {
+  const created = await call('POST', '/v1/admin/waves', {
+    token,
+    body: {
+      name,
+      opensAt: hoursFromNow(-1),
+      closesAt: hoursFromNow(1),
+      quota: 10,
+      purchaseDeadlineDays: 30,
+      scheme,
+    },
+  });
+  expect(created.status).toBe(201);
+  return created.body.waveId;
+}
 
 type Stats = { calls: number; match: number; mismatch: number; unavailable: number };
 const faults = (body: Record<string, unknown>) => call('POST', '/_local/registry/faults', { body });
@@ -45,16 +62,7 @@ async function applicant(setup?: (nik: string) => Promise<unknown>): Promise<App
 
 const stateOf = async (p: Citizen) => (await call('GET', '/v1/me', { token: p.token })).body.registryCheck;
 
-async function checkOf(accountId: string): Promise<RegistryCheck | undefined> {
-  const out = await documentClient(stack()).send(
-    new GetCommand({
-      TableName: stack().tableName,
-      Key: registryCheck.key({ accountId }),
-      ConsistentRead: true,
-    }),
-  );
-  return registryCheck.parse(out.Item);
-}
+const checkOf = (accountId: string) => registryCheckOf(stack(), accountId);
 
 async function queueDepth(url: string): Promise<number> {
   const sqs = new SQSClient({
@@ -129,18 +137,7 @@ describe('the civil-registry check', () => {
     const unchecked = await applicant();
     const people = [verified, mismatched, absent, unchecked];
     const token = await adminToken();
-    const created = await call('POST', '/v1/admin/waves', {
-      token,
-      body: {
-        name: 'Gelombang Dukcapil',
-        opensAt: hoursFromNow(-1),
-        closesAt: hoursFromNow(1),
-        quota: 10,
-        purchaseDeadlineDays: 30,
-        scheme,
-      },
-    });
-    const { waveId } = created.body;
+    const waveId = await openWave(token, 'Gelombang Dukcapil');
     // Joining does not wait for the check: the draw's screening decides.
     for (const p of people)
       expect((await call('POST', `/v1/me/waves/${waveId}/join`, { token: p.token })).status).toBe(201);
@@ -213,18 +210,7 @@ describe('the civil-registry check', () => {
       }),
     );
     const token = await adminToken();
-    const created = await call('POST', '/v1/admin/waves', {
-      token,
-      body: {
-        name: 'Gelombang menunggu Dukcapil',
-        opensAt: hoursFromNow(-1),
-        closesAt: hoursFromNow(1),
-        quota: 10,
-        purchaseDeadlineDays: 30,
-        scheme,
-      },
-    });
-    const { waveId } = created.body;
+    const waveId = await openWave(token, 'Gelombang menunggu Dukcapil');
     const people = [before, ...waiting, legacy];
     // Joined side by side: each pending one counted once.
     const joins = await Promise.all(
@@ -319,20 +305,8 @@ describe('checks never left behind', () => {
       new DeleteCommand({ TableName: stack().tableName, Key: registryCheck.key({ accountId: p.accountId }) }),
     );
     expect(await stateOf(p)).toBe('PENDING');
-    const created = await call('POST', '/v1/admin/waves', {
-      token: await adminToken(),
-      body: {
-        name: 'Gelombang profil lama',
-        opensAt: hoursFromNow(-1),
-        closesAt: hoursFromNow(1),
-        quota: 10,
-        purchaseDeadlineDays: 30,
-        scheme,
-      },
-    });
-    expect((await call('POST', `/v1/me/waves/${created.body.waveId}/join`, { token: p.token })).status).toBe(
-      201,
-    );
+    const waveId = await openWave(await adminToken(), 'Gelombang profil lama');
+    expect((await call('POST', `/v1/me/waves/${waveId}/join`, { token: p.token })).status).toBe(201);
     await vi.waitFor(async () => expect(await stateOf(p)).toBe('VERIFIED'), {
       timeout: 20_000,
       interval: 200,

@@ -1,9 +1,8 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { type RegistryCheck, registryCheck } from '#contexts/registry/items.ts';
+import type { RegistryCheck } from '#contexts/registry/items.ts';
 import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
 import { adminToken, call, registerCitizen, stack } from '#test/support/api.ts';
-import { documentClient } from '#test/support/applicants.ts';
+import { registryCheckOf } from '#test/support/applicants.ts';
 import { grown, tally, writeBulkNotices } from '#test/support/notices.ts';
 
 // The operators' sending rates (PUT /v1/admin/sending-rates/{name}): set without a deploy,
@@ -25,16 +24,7 @@ afterAll(async () => {
   for (const name of ['email', 'sms', 'registry']) await setRate(token, name, null);
 });
 
-async function checkOf(accountId: string): Promise<RegistryCheck | undefined> {
-  const out = await documentClient(stack()).send(
-    new GetCommand({
-      TableName: stack().tableName,
-      Key: registryCheck.key({ accountId }),
-      ConsistentRead: true,
-    }),
-  );
-  return registryCheck.parse(out.Item);
-}
+const checkOf = (accountId: string) => registryCheckOf(stack(), accountId);
 
 describe('sending rates', () => {
   it('are the declarations until an administrator sets one, audited; null goes back', async () => {

@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { registryCheck } from '#contexts/registry/items.ts';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type RegistryCheck, registryCheck } from '#contexts/registry/items.ts';
 import { application, wave as waveItem } from '#contexts/waves/items.ts';
 import type { Wave } from '#contexts/waves/rules/waves.ts';
 import type { StackInfo } from '#local/stack.ts';
@@ -82,6 +82,21 @@ export function stackLookupHash(stackDir: string) {
 }
 
 export const stackDirOf = (logFile: string) => dirname(logFile);
+
+/** A citizen's civil-registry check as the table holds it (strongly consistent). */
+export async function registryCheckOf(
+  stack: StackInfo,
+  accountId: string,
+): Promise<RegistryCheck | undefined> {
+  const out = await documentClient(stack).send(
+    new GetCommand({
+      TableName: stack.tableName,
+      Key: registryCheck.key({ accountId }),
+      ConsistentRead: true,
+    }),
+  );
+  return registryCheck.parse(out.Item);
+}
 
 /** A closed wave, written as the create route would (closing time in the past). */
 export async function putClosedWave(stack: StackInfo, wave: Partial<Wave> & Pick<Wave, 'waveId' | 'quota'>) {
