@@ -32,7 +32,7 @@ export interface QueueConsumersOptions {
   region: string;
   /** Overrides every queue's visibility timeout (tests want redeliveries in seconds). */
   visibilityTimeoutSeconds?: number | undefined;
-  /** Long-poll wait of each queue's first poller (stop() aborts a wait in progress). */
+  /** Long-poll wait of each receive (stop() aborts a wait in progress). */
   waitTimeSeconds?: number;
 }
 
@@ -209,13 +209,13 @@ export async function startQueueConsumers(options: QueueConsumersOptions) {
   }
 
   /** A batch: one receive, or several within the batching window up to batchSize. */
-  async function gather(consumer: QueueConsumer, queueUrl: string, longPoll: number): Promise<Message[]> {
+  async function gather(consumer: QueueConsumer, queueUrl: string): Promise<Message[]> {
     const batch: Message[] = [];
     const windowMs = (consumer.maxBatchingWindowSeconds ?? 0) * 1000;
     let deadline = 0;
     do {
-      const left = deadline ? Math.ceil((deadline - Date.now()) / 1000) : longPoll;
-      const wait = Math.max(0, Math.min(longPoll, left));
+      const left = deadline ? Math.ceil((deadline - Date.now()) / 1000) : waitTimeSeconds;
+      const wait = Math.max(0, Math.min(waitTimeSeconds, left));
       const got = await receive(queueUrl, Math.min(10, consumer.batchSize - batch.length), wait);
       if (!batch.length && got.length && windowMs) deadline = Date.now() + windowMs;
       batch.push(...got);
@@ -299,7 +299,7 @@ export async function startQueueConsumers(options: QueueConsumersOptions) {
   async function poller(consumer: QueueConsumer, queueUrl: string) {
     while (!abort.signal.aborted) {
       try {
-        const batch = await gather(consumer, queueUrl, waitTimeSeconds);
+        const batch = await gather(consumer, queueUrl);
         if (batch.length) await invoke(consumer, queueUrl, batch);
       } catch (error) {
         if (abort.signal.aborted) break;
@@ -309,7 +309,7 @@ export async function startQueueConsumers(options: QueueConsumersOptions) {
     }
   }
 
-  const polling = consumers.flatMap((consumer) =>
+  const pollers = consumers.flatMap((consumer) =>
     Array.from({ length: consumer.maxConcurrency }, () => poller(consumer, queueUrls.get(consumer.queue)!)),
   );
 
@@ -322,7 +322,7 @@ export async function startQueueConsumers(options: QueueConsumersOptions) {
     /** Stops polling and waits for the invocations in flight (and their deletes). */
     stop: async () => {
       abort.abort();
-      await Promise.all(polling);
+      await Promise.all(pollers);
       sqs.destroy();
     },
   };
