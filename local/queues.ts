@@ -259,15 +259,19 @@ export async function startQueueConsumers(options: QueueConsumersOptions) {
     let failed: Set<string> | undefined;
     try {
       const handle = await load(consumer.handler);
+      const ended = new AbortController();
       const run = runWithUses(
         consumer.uses,
         () => handle({ Records: records }, lambdaContext(consumer, region, deadline)),
         consumer.handler,
+        ended.signal,
       );
       const timeout = sleep(consumer.timeoutSeconds * 1000, 'timeout' as const, { ref: false });
       const response = await Promise.race([run, timeout]);
       if (response === 'timeout') {
-        // Lambda ends the invocation here; the local handler runs on, but its result is ignored.
+        // Lambda ends the invocation here; the local handler runs on until its next call
+        // out, which is refused (platform/uses.ts requireRunning), and its result is ignored.
+        ended.abort();
         void run.catch(() => undefined);
         logger.error('queue consumer timed out', { queue: consumer.queue, handler: consumer.handler });
       } else {

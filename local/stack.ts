@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { queueConsumers, streamConsumers } from '#contexts/consumers.ts';
 import type { PartnerKey } from '#contexts/payouts/payments/https.ts';
 import { PAYMENT_PARTNERS } from '#contexts/payouts/payments/partners.ts';
+import { payoutQueues } from '#contexts/payouts/queues.ts';
 import { REGISTRY_QUEUE } from '#contexts/registry/queues.ts';
 import { contracts, routes } from '#contexts/routes.ts';
 import { createApiListener } from '#local/adapter.ts';
@@ -210,7 +211,18 @@ async function start(
   const consumed = await startQueueConsumers({
     consumers: queueConsumers.map((c) => {
       const override = c.queue === REGISTRY_QUEUE ? registryVisibility : visibility;
-      return override > 0 ? { ...c, visibilityTimeoutSeconds: override } : c;
+      if (!(override > 0)) return c;
+      // A dead payout batch is settled once its last delivery's dispatcher can no longer
+      // run (contexts/payouts/redelivery.ts), and AWS refuses a mapping whose queue hides a
+      // message for less than its function may run: a shorter visibility shortens the
+      // dispatcher's timeout too. (The others' shorter visibility is a retry delay; what
+      // they write is conditional, so a delivery that overlaps another doubles nothing.)
+      const dispatcher = payoutQueues.some((q) => q.queue === c.queue);
+      return {
+        ...c,
+        visibilityTimeoutSeconds: override,
+        ...(dispatcher ? { timeoutSeconds: Math.min(c.timeoutSeconds, override) } : {}),
+      };
     }),
     functionsDir,
     sqsEndpoint: queues.address,

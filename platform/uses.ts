@@ -203,13 +203,40 @@ interface Running {
   uses: Uses;
   /** The function (its handler module), for the refusal's message. */
   name: string;
+  /** Aborted when the invocation's time is up (its Lambda timeout). */
+  ended?: AbortSignal | undefined;
 }
 
 const granted = new AsyncLocalStorage<Running>();
 
-/** Runs a handler as the local stand-in of its Lambda: with only what it declared. */
-export function runWithUses<T>(uses: Uses, work: () => Promise<T>, name = 'a function'): Promise<T> {
-  return granted.run({ uses, name }, work);
+/**
+ * Runs a handler as the local stand-in of its Lambda: with only what it declared, and,
+ * given `ended`, frozen once that is aborted (see `requireRunning`).
+ */
+export function runWithUses<T>(
+  uses: Uses,
+  work: () => Promise<T>,
+  name = 'a function',
+  ended?: AbortSignal,
+): Promise<T> {
+  return granted.run({ uses, name, ended }, work);
+}
+
+/** A call made by an invocation after its timeout: on AWS it would never leave. */
+export class InvocationEnded extends Error {
+  override name = 'InvocationEnded';
+}
+
+/**
+ * Lambda freezes a function at its timeout; a local handler cannot be stopped, so its next
+ * call out (a command to the table, a request to a partner) is refused instead. Without
+ * that, a late call would land after the rest of the system had judged it could not come
+ * (a dead batch's instructions are settled once its last delivery's time is up). No-op on
+ * AWS and outside an invocation.
+ */
+export function requireRunning(): void {
+  const running = granted.getStore();
+  if (running?.ended?.aborted) throw new InvocationEnded(`${running.name}: called out after its timeout`);
 }
 
 export class AccessDenied extends Error {
@@ -219,6 +246,7 @@ export class AccessDenied extends Error {
 /** Throws as IAM would when the running function did not declare `what`. No-op on AWS
  *  (nothing runs under `runWithUses` there: IAM itself refuses). */
 export function requireUse(what: string, allowed: (uses: Uses) => boolean): void {
+  requireRunning();
   const running = granted.getStore();
   if (running && !allowed(running.uses))
     throw new AccessDenied(`${running.name}: not declared in the function's uses: ${what}`);
@@ -358,6 +386,7 @@ function candidates(use: TableUse): ItemName[] {
  * partition (LeadingKeys): here the sort key tells the item type too.
  */
 export function requireTable(commandName: string, input: Record<string, unknown> = {}): void {
+  requireRunning();
   const running = granted.getStore();
   if (!running) return;
   const { uses, name: fn } = running;

@@ -1,5 +1,11 @@
 import type { PayoutInstruction } from '#contexts/payouts/items.ts';
-import type { PaymentPartnerPort, SettlementLine } from '#contexts/payouts/payments/port.ts';
+import {
+  PartnerTimeout,
+  PartnerUnavailable,
+  type PaymentPartnerPort,
+  type SettlementLine,
+} from '#contexts/payouts/payments/port.ts';
+import { backoffMs } from '#contexts/payouts/rules/payouts.ts';
 
 // Reconciliation compares two books: our instructions of a run, and what each partner's
 // settlement reports say it paid for the run's references. Pure except for reading the
@@ -75,13 +81,46 @@ export function partnerDays(
   return [...days].sort();
 }
 
+/** How long a reading of reports may go on asking again for a page that did not come. */
+export const REPORT_RETRY_MS = 10_000;
+
+/**
+ * One page of a report. Reading a report moves nothing, so a page that timed out or was
+ * refused for the moment is asked for again (with backoff) until `retryUntil`: one slow
+ * answer does not fail a whole comparison. After that the partner's error is the caller's.
+ */
+async function reportPage(
+  port: PaymentPartnerPort,
+  code: string,
+  day: string,
+  cursor: string | undefined,
+  retryUntil: number,
+) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await port.settlementReport(code, day, cursor);
+    } catch (error) {
+      const transient = error instanceof PartnerTimeout || error instanceof PartnerUnavailable;
+      const wait = backoffMs(attempt, 200, 2000);
+      if (!transient || Date.now() + wait > retryUntil) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
 /** What one partner reported paying for references of `runId` on those days. */
-export async function reportedLines(port: PaymentPartnerPort, code: string, runId: string, days: string[]) {
+export async function reportedLines(
+  port: PaymentPartnerPort,
+  code: string,
+  runId: string,
+  days: string[],
+  retryUntil = Date.now() + REPORT_RETRY_MS,
+) {
   const lines = new Map<string, SettlementLine>();
   for (const day of days) {
     let cursor: string | undefined;
     do {
-      const report = await port.settlementReport(code, day, cursor);
+      const report = await reportPage(port, code, day, cursor, retryUntil);
       for (const line of report.items)
         if (line.reference.startsWith(`${runId}-`)) lines.set(line.reference, line);
       cursor = report.nextCursor ?? undefined;

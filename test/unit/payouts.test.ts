@@ -1,8 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PayoutInstruction } from '#contexts/payouts/items.ts';
-import type { SettlementLine } from '#contexts/payouts/payments/port.ts';
-import { compare, daysBetween, partnerDays, sumCounts, wibDay } from '#contexts/payouts/reconcile.ts';
+import {
+  PartnerRequestRefused,
+  PartnerTimeout,
+  type PaymentPartnerPort,
+  type SettlementLine,
+} from '#contexts/payouts/payments/port.ts';
+import {
+  compare,
+  daysBetween,
+  partnerDays,
+  reportedLines,
+  sumCounts,
+  wibDay,
+} from '#contexts/payouts/reconcile.ts';
 import {
   accountNumberProblem,
   allotBudget,
@@ -112,6 +124,38 @@ describe('reconciliation', () => {
     accountNumber: '1',
     amountIdr,
     paidAt: '2021-01-01T00:00:00Z',
+  });
+
+  /** A partner whose report pages fail with `failures` (in order) before they answer. */
+  const flaky = (failures: Error[]): PaymentPartnerPort & { asked: number } => {
+    const port = {
+      asked: 0,
+      settlementReport: async (_code: string, day: string) => {
+        port.asked++;
+        const failure = failures.shift();
+        if (failure) throw failure;
+        return { day, items: [line(1), { ...line(2), reference: 'run-2-2' }], nextCursor: null };
+      },
+    };
+    return port as unknown as PaymentPartnerPort & { asked: number };
+  };
+
+  it("asks again for a report page that timed out, and keeps only the run's references", async () => {
+    const port = flaky([new PartnerTimeout('slow'), new PartnerTimeout('slow')]);
+    const lines = await reportedLines(port, 'bni', run, ['2021-01-01']);
+    expect([...lines.keys()]).toEqual([`${run}-1`]);
+    expect(port.asked).toBe(3);
+  });
+
+  it('gives the error back once the retry budget is spent, or at once when asking again cannot help', async () => {
+    const down = flaky(Array.from({ length: 100 }, () => new PartnerTimeout('down')));
+    await expect(reportedLines(down, 'bni', run, ['2021-01-01'], Date.now() + 300)).rejects.toThrow(
+      PartnerTimeout,
+    );
+    expect(down.asked).toBeLessThan(10);
+    const refused = flaky([new PartnerRequestRefused('bad signature', 401)]);
+    await expect(reportedLines(refused, 'bni', run, ['2021-01-01'])).rejects.toThrow(PartnerRequestRefused);
+    expect(refused.asked).toBe(1);
   });
 
   it('matches, and names what is missing, unknown or of another amount', () => {

@@ -16,8 +16,10 @@ import { item } from '#platform/store/item.ts';
 import {
   AccessDenied,
   environmentFor,
+  InvocationEnded,
   mergeUses,
   requireTable,
+  requireUse,
   runWithUses,
   tableAccess,
   type Uses,
@@ -208,6 +210,44 @@ describe('declared item uses, enforced locally', () => {
     await expect(runWithUses({ items: { course: 'write' } }, async () => secrets())).rejects.toThrow(
       AccessDenied,
     );
+  });
+});
+// Lambda freezes a function at its timeout; the local stand-in refuses its next call out.
+describe('an invocation past its timeout', () => {
+  it('calls nothing more: neither the table nor a declared service, and nothing before its end', async () => {
+    const ended = new AbortController();
+    const uses: Uses = { items: { course: 'read' }, payments: true };
+    const calls: string[] = [];
+    const late = runWithUses(
+      uses,
+      async () => {
+        requireTable('GetItemCommand', { TableName: T, Key: courseKey });
+        calls.push('before');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const refusals = [
+          () => requireTable('GetItemCommand', { TableName: T, Key: courseKey }),
+          () => requireUse('payments', (u) => !!u.payments),
+        ].map((call) => {
+          try {
+            call();
+            return 'called';
+          } catch (error) {
+            return (error as Error).name;
+          }
+        });
+        calls.push(...refusals);
+      },
+      'payouts/dispatch',
+      ended.signal,
+    );
+    setTimeout(() => ended.abort(), 5);
+    await late;
+    expect(calls).toEqual(['before', 'InvocationEnded', 'InvocationEnded']);
+    // Another invocation of the same function is not affected.
+    await expect(
+      as(uses, () => requireTable('GetItemCommand', { TableName: T, Key: courseKey })),
+    ).resolves.toBeUndefined();
+    expect(new InvocationEnded('x').name).toBe('InvocationEnded');
   });
 });
 
