@@ -12,7 +12,10 @@ import { backoffMs } from '#contexts/payouts/rules/payouts.ts';
 // reference (the partner pays a reference once), a timeout resolved by a status query
 // before anything is sent again, and retries with full-jitter backoff. What is still
 // unresolved goes back to the queue; on the message's last delivery a reference the
-// partner has no record of is given up as failed (it returns to due for the next run).
+// partner has no record of is given up as failed (it returns to due for the next run),
+// unless this delivery's own request may still be on its way to the partner (it timed
+// out): a "not found" then proves nothing yet, and the dead batch's settlement asks
+// again once no request of the delivery can still land (contexts/payouts/dead-letter.ts).
 
 export type Outcome =
   | { kind: 'paid'; partnerReference: string; paidAt: string; amountIdr: number }
@@ -68,6 +71,8 @@ export async function resolveInstruction(
     if (!earlier) return { kind: 'unresolved', why: 'the earlier reference could not be checked' };
     if (earlier.status === 'PAID') return outcomeOf(earlier);
   }
+  // A request that timed out may still reach the partner after a later status query.
+  let mayLandLate = false;
   for (let attempt = 0; attempt < policy.attempts; attempt++) {
     if (attempt) await sleep(backoffMs(attempt - 1, policy.baseMs, policy.capMs));
     try {
@@ -84,6 +89,7 @@ export async function resolveInstruction(
         continue;
       }
       if (!(error instanceof PartnerTimeout)) throw error;
+      mayLandLate = true;
       // The money may have moved: ask before sending it again.
       const status = await askStatus(port, i.partnerCode, i.instructionId);
       if (status && status.status !== 'NOT_FOUND') return outcomeOf(status);
@@ -92,8 +98,10 @@ export async function resolveInstruction(
   }
   if (policy.lastDelivery) {
     const status = await askStatus(port, i.partnerCode, i.instructionId);
-    if (status?.status === 'NOT_FOUND') return { kind: 'rejected', reason: 'partner-unavailable' };
-    if (status) return outcomeOf(status);
+    if (status?.status === 'NOT_FOUND' && !mayLandLate)
+      return { kind: 'rejected', reason: 'partner-unavailable' };
+    if (status && status.status !== 'NOT_FOUND') return outcomeOf(status);
+    if (status) why = 'not found yet, and a request of this delivery may still land';
   }
   return { kind: 'unresolved', why };
 }
