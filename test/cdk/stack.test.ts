@@ -510,6 +510,8 @@ describe('queues', () => {
         Timeout: consumer.timeoutSeconds,
         MemorySize: consumer.memorySize,
       });
+      // Lambda refuses a mapping whose queue hides a message for less than the function runs.
+      expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(consumer.timeoutSeconds);
       const fn = stack.queues.functions.find((f) => logicalId(f) === fnId)!;
       expect(handlerOf.get(fn)).toBe(consumer.handler);
       const on = (metric: string, id: string) =>
