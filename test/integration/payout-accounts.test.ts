@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskAccountNumber } from '#contexts/payouts/rules/payouts.ts';
 import { profileBody } from '#scripts/lib/nik.ts';
 import { adminToken, call, latestCode } from '#test/support/api.ts';
+import { auditSince } from '#test/support/audit.ts';
 import { participant, type TestParticipant } from '#test/support/participants.ts';
 import { seeded } from '#test/support/partners.ts';
 import {
@@ -44,9 +45,7 @@ const putAccount = (p: TestParticipant, partnerCode: string, accountNumber: stri
 
 async function auditOf(actor: string, kind: string) {
   const admin = await adminToken();
-  const r = await call('GET', `/v1/admin/audit?actor=${encodeURIComponent(actor)}&kind=${kind}&limit=500`, {
-    token: admin,
-  });
+  const r = await auditSince(admin, { actor, kind, limit: 500 });
   expect(r.status).toBe(200);
   return r.body.items as { kind: string; subject: string; detail: Record<string, unknown> }[];
 }

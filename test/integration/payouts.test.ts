@@ -5,6 +5,7 @@ import { FIRST_LOOK_PAGE } from '#contexts/payouts/handlers/create-payout-run.ts
 import { profileBody } from '#scripts/lib/nik.ts';
 import { adminToken, call, latestCode, stack } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
+import { auditSince } from '#test/support/audit.ts';
 import { participant, type TestParticipant } from '#test/support/participants.ts';
 import { CRITERIA, seeded } from '#test/support/partners.ts';
 import { accountNumberFor, linkPayoutAccount, seedPayables, waitForRun } from '#test/support/payouts.ts';
@@ -203,14 +204,14 @@ describe('payout runs', () => {
     expect(reconciled.body).toMatchObject({ missingAtPartner: 0, unknownAtPartner: 0, amountMismatches: 0 });
     expect(reconciled.body.matched).toBe(done.totals.byStatus.PAID);
 
-    const audit = await call('GET', '/v1/admin/audit?kind=payout-run', { token: approver });
+    const audit = await auditSince(approver, { kind: 'payout-run' });
     const kinds = audit.body.items
       .filter((i: { subject: string }) => i.subject === runId)
       .map((i: { kind: string }) => i.kind);
     expect(kinds).toEqual(
       expect.arrayContaining(['payout-run.created', 'payout-run.approved', 'payout-run.reconciled']),
     );
-    const money = await call('GET', '/v1/admin/audit?kind=money.incentive-payout', { token: admin });
+    const money = await auditSince(admin, { kind: 'money.incentive-payout' });
     expect(money.body.items.some((i: { subject: string }) => i.subject === p.accountId)).toBe(true);
   }, 300_000);
 
@@ -288,9 +289,7 @@ describe('payout runs', () => {
     const rejected = await waitForRun(admin, r.body.runId, ['REJECTED']);
     expect(rejected.closedReason).toContain(`Rp ${dueIdr} is due to ${dueCount} incentives`);
     expect(rejected.totals.instructions).toBe(0);
-    const audit = await call('GET', '/v1/admin/audit?actor=system&kind=payout-run.rejected&limit=500', {
-      token: admin,
-    });
+    const audit = await auditSince(admin, { actor: 'system', kind: 'payout-run.rejected', limit: 500 });
     expect(
       audit.body.items.find((a: { subject: string }) => a.subject === r.body.runId),
       JSON.stringify(audit.body),

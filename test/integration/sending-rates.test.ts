@@ -3,6 +3,7 @@ import type { RegistryCheck } from '#contexts/registry/items.ts';
 import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
 import { adminToken, call, registerCitizen, stack } from '#test/support/api.ts';
 import { registryCheckOf } from '#test/support/applicants.ts';
+import { auditSince } from '#test/support/audit.ts';
 import { grown, tally, writeBulkNotices } from '#test/support/notices.ts';
 
 // The operators' sending rates (PUT /v1/admin/sending-rates/{name}): set without a deploy,
@@ -43,7 +44,7 @@ describe('sending rates', () => {
       perSecond: 50,
       source: 'set',
     });
-    const audited = await call('GET', '/v1/admin/audit?kind=sending-rate.set&limit=50', { token });
+    const audited = await auditSince(token, { kind: 'sending-rate.set', limit: 50 });
     expect(audited.body.items.find((i: { subject: string }) => i.subject === 'sms')?.detail).toMatchObject({
       perSecond: 50,
       source: 'set',

@@ -34,7 +34,8 @@ export const serialGroups = {
     // parallel files' load on their stack can push it past.
     'lists.test.ts',
   ],
-  // The central faults scenario alone: it takes most of five minutes on 2 cores.
+  // The central faults scenario alone: its partners fail for a minute or more (its batches'
+  // redeliveries, 20 s apart).
   'integration-payout-faults': ['payouts-faults.test.ts'],
   'integration-payout-outages': [
     'payouts-dead-letter.test.ts',

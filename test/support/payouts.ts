@@ -181,12 +181,14 @@ export async function seedPayablesInto(
       writes = (out.UnprocessedItems?.[tableName] ?? []) as Record<string, unknown>[];
     }
   });
+  // Straight to the simulators' control interface, which POST /_local/payment-partners/
+  // {code}/accounts calls (that route is tested on its own): not one API request each.
   await runPool(payables.length, 16, async (n) => {
     const p = payables[n]!;
     const r = await request(
-      target.info.apiUrl,
+      target.info.paymentPartnersEndpoint,
       'POST',
-      `/_local/payment-partners/${p.partnerCode}/accounts`,
+      `/_control/${p.partnerCode}/accounts`,
       {
         body: {
           accountNumber: p.accountNumber,
