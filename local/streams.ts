@@ -16,6 +16,7 @@ import {
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { assertSupported, matchesPattern } from '#local/event-pattern.ts';
+import { QUIET_SDK_LOGGER } from '#local/quiet-sdk.ts';
 import { clientOptions } from '#platform/config.ts';
 import type { StreamConsumer } from '#platform/consumers.ts';
 import { handlerFile } from '#platform/handlers.ts';
@@ -129,7 +130,10 @@ export async function startStreamConsumer(options: StreamOptions) {
   const pollMs = options.pollMs ?? 1000;
   const retryDelayMs = options.retryDelayMs ?? 100;
   const dynamo = new DynamoDBClient(clientOptions(options.dynamoEndpoint));
-  const streams = new DynamoDBStreamsClient(clientOptions(options.dynamoEndpoint));
+  const streams = new DynamoDBStreamsClient({
+    ...clientOptions(options.dynamoEndpoint),
+    logger: QUIET_SDK_LOGGER,
+  });
   const sqs = new SQSClient(clientOptions(options.sqsEndpoint));
   const { QueueUrl: queueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: consumer.failureQueue }));
   const table = await dynamo.send(new DescribeTableCommand({ TableName: options.tableName }));
