@@ -2,7 +2,8 @@
 // CPU (ms) the local stack's Node process and its DynamoDB Local JVM spend per request of a
 // few kinds every test makes (a cheap signed GET, a registration, a purchase created and
 // confirmed, an outbox read), and per second idle; read from /proc before and after each
-// phase. STACK_CPU_PROF=<dir> starts the stack with --cpu-prof into that directory.
+// phase; the baseline: one GetItem straight to DynamoDB Local (docs/benchmarks.md).
+// STACK_CPU_PROF=<dir> starts the stack with --cpu-prof into that directory.
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
