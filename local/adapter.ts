@@ -59,8 +59,15 @@ export function createAdapter(
 export function createApiListener(routes: RouteContract[], functionsDir: URL): ApiListener {
   const compiled = routes.map(compile);
   // One Lambda per handler module, with what all its routes use (as the CDK app grants).
-  const usesOf = (handler: string) =>
-    mergeUses(...routes.filter((r) => r.handler === handler).map(routeUses));
+  const merged = new Map<string, ReturnType<typeof mergeUses>>();
+  const usesOf = (handler: string) => {
+    let uses = merged.get(handler);
+    if (!uses) {
+      uses = mergeUses(...routes.filter((r) => r.handler === handler).map(routeUses));
+      merged.set(handler, uses);
+    }
+    return uses;
+  };
   const modules = new Map<string, Promise<LambdaHandler>>();
   const load = (handler: string) => {
     let loaded = modules.get(handler);

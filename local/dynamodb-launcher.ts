@@ -62,6 +62,10 @@ export async function dynamoDbLocalArgs(
   const jar = join(dir, 'DynamoDBLocal.jar');
   const compiled = await compiledLauncher(jar);
   return [
+    // The quick (C1) compiler only: a local engine lives minutes, and the optimizing
+    // compiler's work (about 10 s of CPU in a 2-minute test group, most of its start) is
+    // never paid back (docs/testing.md, "Where the time goes").
+    '-XX:TieredStopAtLevel=1',
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
     ...(exitWithParent ? ['-Dprakerja.exitWithParent=true'] : []),
     '-cp',

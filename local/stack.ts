@@ -15,6 +15,7 @@ import { createLocalServer } from '#local/http-server.ts';
 import { startNotificationStandIns } from '#local/notifications.ts';
 import { startPaymentPartnerSimulator } from '#local/payment-partners.ts';
 import { startQueueConsumers } from '#local/queues.ts';
+import { quietSdk } from '#local/quiet-sdk.ts';
 import { startRegistrySimulator } from '#local/registry.ts';
 import * as localRoutes from '#local/routes.ts';
 import { startSchedules } from '#local/schedules.ts';
@@ -25,6 +26,7 @@ import { createWebServer } from '#local/web.ts';
 import { localStateMachineArn, startWorkflows } from '#local/workflows.ts';
 import { queueUrlVariable } from '#platform/config.ts';
 import { dlqName } from '#platform/queues.ts';
+import { sqs } from '#platform/queues-client.ts';
 import { db } from '#platform/store/client.ts';
 
 export interface StackOptions {
@@ -250,6 +252,9 @@ async function start(
   });
   stops.push(() => outbox.stop());
   wakeOnWrites(outbox.wake);
+  // The functions' table and queue clients, in this process: see quietSdk.
+  quietSdk(db());
+  quietSdk(sqs());
   const admins: SeededAdmin[] = [
     { email: 'admin@prakerja.local', password: keys.adminPassword, role: 'admin' },
     { email: 'approver@prakerja.local', password: keys.approverPassword, role: 'approver' },

@@ -16,6 +16,7 @@ import {
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { assertSupported, matchesPattern } from '#local/event-pattern.ts';
+import { QUIET_SDK_LOGGER } from '#local/quiet-sdk.ts';
 import { clientOptions } from '#platform/config.ts';
 import type { StreamConsumer } from '#platform/consumers.ts';
 import { handlerFile } from '#platform/handlers.ts';
@@ -84,12 +85,29 @@ function toLambdaRecord(record: _Record, streamArn: string, region: string): Dyn
     },
     eventSourceARN: streamArn,
   };
-  return JSON.parse(
-    JSON.stringify(event, function (this: Record<string, unknown>, key, value) {
-      const raw = this[key];
-      return raw instanceof Uint8Array ? Buffer.from(raw).toString('base64') : value;
-    }),
-  ) as DynamoDBRecord;
+  return jsonCopy(event) as DynamoDBRecord;
+}
+
+/** The value as a JSON round trip gives it back (binary values in base64, undefined fields
+ *  left out), copied directly: stringify with a replacer then parse cost 5 times more. */
+function jsonCopy(value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : jsonCopy(v)));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    // An attribute named `__proto__` stays an attribute, as JSON.parse keeps it.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, {
+        value: jsonCopy(v),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else out[key] = jsonCopy(v);
+  }
+  return out;
 }
 
 /** Index of the first failed record of a partial batch response; -1 when all succeeded. */
@@ -112,7 +130,10 @@ export async function startStreamConsumer(options: StreamOptions) {
   const pollMs = options.pollMs ?? 1000;
   const retryDelayMs = options.retryDelayMs ?? 100;
   const dynamo = new DynamoDBClient(clientOptions(options.dynamoEndpoint));
-  const streams = new DynamoDBStreamsClient(clientOptions(options.dynamoEndpoint));
+  const streams = new DynamoDBStreamsClient({
+    ...clientOptions(options.dynamoEndpoint),
+    logger: QUIET_SDK_LOGGER,
+  });
   const sqs = new SQSClient(clientOptions(options.sqsEndpoint));
   const { QueueUrl: queueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: consumer.failureQueue }));
   const table = await dynamo.send(new DescribeTableCommand({ TableName: options.tableName }));

@@ -5,9 +5,15 @@ import { closeSync, existsSync, openSync, renameSync, statSync, writeSync } from
 // only what a person reads: text (the banner, errors with their stack), one short line per
 // API request, and warnings and errors.
 
+/** An EMF line, or an INFO/DEBUG log line whose message is not `request`. */
+const FILE_ONLY = /^\{(?:"_aws":|"level":"(?:INFO|DEBUG)","message":"(?!request"))/;
+
 /** What the terminal shows for one line the process wrote: itself, a short form, or nothing. */
 export function terminalLine(line: string, now: Date = new Date()): string | undefined {
   if (!line.startsWith('{')) return line;
+  // Most lines are metrics and INFO logs, for the file only: known by their first keys as
+  // Powertools writes them, without parsing (a test stack writes thousands).
+  if (FILE_ONLY.test(line) && line.endsWith('}')) return undefined;
   let entry: Record<string, unknown>;
   try {
     entry = JSON.parse(line);

@@ -12,6 +12,9 @@ describe('terminalLine', () => {
       '    at handler (functions/x.ts:1:1)',
     );
     expect(terminalLine('{ not json', at)).toBe('{ not json');
+    // Cut short: whatever its first keys, what does not parse is shown as it is.
+    expect(terminalLine('{"level":"INFO","message":"x"', at)).toBe('{"level":"INFO","message":"x"');
+    expect(terminalLine('{"_aws":{', at)).toBe('{"_aws":{');
   });
 
   it('shortens a request line to status, operation and time', () => {
@@ -45,6 +48,10 @@ describe('terminalLine', () => {
       terminalLine(JSON.stringify({ level: 'INFO', message: 'outbox sent', count: 3 }), at),
     ).toBeUndefined();
     expect(terminalLine(JSON.stringify({ level: 'DEBUG', message: 'x' }), at)).toBeUndefined();
+    // A message that only starts like `request` is not a request line.
+    expect(
+      terminalLine(JSON.stringify({ level: 'INFO', message: 'requested', operation: 'x' }), at),
+    ).toBeUndefined();
     expect(
       terminalLine(
         JSON.stringify({ _aws: { CloudWatchMetrics: [{ Namespace: 'Prakerja' }] }, Latency: 3 }),
