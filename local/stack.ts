@@ -251,7 +251,6 @@ async function start(
     checkpointFile: join(options.dir, dataDir ? 'streams.json' : 'streams.memory.json'),
   });
   stops.push(() => outbox.stop());
-  wakeOnWrites(outbox.wake);
   // The functions' table and queue clients, in this process: see quietSdk.
   quietSdk(db());
   quietSdk(sqs());
@@ -318,25 +317,4 @@ async function start(
   writeFileSync(join(options.dir, 'stack.json'), JSON.stringify(info, null, 2), { mode: 0o600 });
 
   return { info, stop, dynamoProcess: dynamo.process };
-}
-
-const WRITES = new Set([
-  'PutCommand',
-  'UpdateCommand',
-  'DeleteCommand',
-  'TransactWriteCommand',
-  'BatchWriteCommand',
-]);
-
-/** After each write the stack's functions make, the stream is read at once (as Lambda's
- *  mapping would see it within a second), so the poller need not read an idle stream often. */
-function wakeOnWrites(wake: () => void) {
-  db().middlewareStack.add(
-    (next, context) => async (args) => {
-      const out = await next(args);
-      if (WRITES.has(context.commandName ?? '')) wake();
-      return out;
-    },
-    { step: 'initialize', name: 'wakeStreamPoller' },
-  );
 }

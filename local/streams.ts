@@ -41,8 +41,7 @@ export interface StreamOptions {
   region: string;
   /** Where each shard's position is written after each page (read again at the next start). */
   checkpointFile?: string | undefined;
-  /** How long an idle poller waits before it reads the stream again, unless woken first
-   *  (`wake()`: the stack wakes it after each write of its own). */
+  /** How long an idle poller waits before it reads the stream again. */
   pollMs?: number;
   /** First retry delay; it doubles per attempt (Lambda backs off too). */
   retryDelayMs?: number;
@@ -171,27 +170,8 @@ export async function startStreamConsumer(options: StreamOptions) {
 
   const abort = new AbortController();
   const pause = (ms: number) => sleep(ms, undefined, { signal: abort.signal }).catch(() => undefined);
-  // An idle poller sleeps until the next poll or a wake, whichever comes first: what the
-  // stack writes is read at once, and an idle stack does not read an empty stream 5 times
-  // a second (writes made straight to the engine, by a test, are read within pollMs).
-  let woken = false;
-  let waking: (() => void) | undefined;
-  const wake = () => {
-    woken = true;
-    waking?.();
-  };
-  const idle = async (ms: number) => {
-    if (woken) {
-      woken = false;
-      return;
-    }
-    const early = new Promise<void>((resolve) => {
-      waking = resolve;
-    });
-    await Promise.race([pause(ms), early]);
-    waking = undefined;
-    woken = false;
-  };
+  // An idle poller reads the stream once a second (Lambda reads a shard about four times a
+  // second): an idle stack does not read an empty stream five times a second.
   let handler: Promise<Handler> | undefined;
   const load = () =>
     (handler ??= import(new URL(handlerFile(consumer.handler), options.functionsDir).href).then(
@@ -384,7 +364,7 @@ export async function startStreamConsumer(options: StreamOptions) {
   const loop = (async () => {
     while (!abort.signal.aborted) {
       try {
-        if (!(await pollOnce())) await idle(pollMs);
+        if (!(await pollOnce())) await pause(pollMs);
       } catch (error) {
         if (error instanceof Stopped) break;
         logger.warn('stream poll failed', { error: (error as Error).name });
@@ -397,7 +377,6 @@ export async function startStreamConsumer(options: StreamOptions) {
     streamArn,
     failureQueueUrl: queueUrl!,
     /** Reads the stream now (something was written), not after the idle wait. */
-    wake,
     /** Stops after the invocation in flight; an unfinished batch is read again next start. */
     stop: async () => {
       abort.abort();
