@@ -213,15 +213,15 @@ describe('the waiting room', () => {
 
   it('switches itself on when arrivals exceed its rate, and off once drained and quiet; an override holds', async () => {
     const room = async () => (await call('GET', '/v1/admin/waiting-room', { token: admin })).body;
-    await setRoom({ on: false, ratePerSecond: 2, capacityPerSecond: 2 });
-    // Arrivals only (no opening window): other files' waves open around now. A rate of 2 a
+    await setRoom({ on: false, ratePerSecond: 1, capacityPerSecond: 2 });
+    // Arrivals only (no opening window): other files' waves open around now. A rate of 1 a
     // second: the rush below is caught even when a loaded stack spreads its 40 arrivals
-    // over several 2 s buckets of real time.
+    // over 40 s of real time (at 2 a second, a CI run whose rush took 20 s missed it).
     const auto = await setRoom({
       on: false,
       auto: true,
       openingMinutes: 0,
-      ratePerSecond: 2,
+      ratePerSecond: 1,
       capacityPerSecond: 2,
     });
     expect(auto.body).toMatchObject({ on: false, auto: true });
@@ -231,7 +231,7 @@ describe('the waiting room', () => {
     expect((await register()).status).toBe(201);
     expect((await room()).on).toBe(false);
 
-    // A rush: 40 registrations at once, far over 2 a second in any 2 s bucket they fall in.
+    // A rush: 40 registrations at once, far over 1 a second in any 2 s bucket they fall in.
     const rush = await Promise.all(Array.from({ length: 40 }, () => register()));
     expect(rush.filter((r) => r.status === 201).length).toBeGreaterThan(0);
     // The first request of a later bucket checks the arrivals and switches it on: it and
