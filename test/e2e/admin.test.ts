@@ -4,7 +4,7 @@ import { validNik } from '#scripts/lib/nik.ts';
 import { adminToken, call, registerCitizen, stack } from '#test/support/api.ts';
 import { loadApplicants, stackDirOf, syntheticApplicants } from '#test/support/applicants.ts';
 import { seedPayables, waitForRun } from '#test/support/payouts.ts';
-import { axeViolations, launchBrowser, newPage, screenshot } from './support/browser.ts';
+import { axeViolations, launchBrowser, newPage, releaseBrowser, screenshot } from './support/browser.ts';
 
 // The administrator console in a browser: the point of each test happens on screen; the
 // API is used only to set up what the test is not about (payable incentives). The stack
@@ -25,7 +25,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
+  await releaseBrowser(browser);
 });
 
 /** Failed requests the tests provoke on purpose (validation, a selection not started yet,

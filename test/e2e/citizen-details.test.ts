@@ -7,7 +7,7 @@ import { validKk, validNik } from '#scripts/lib/nik.ts';
 import { call, latestCode, registerCitizen, stack, uniqueEmail, uniquePhone } from '#test/support/api.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import { participant } from '#test/support/participants.ts';
-import { axeViolations, launchBrowser, newPage, screenshot } from './support/browser.ts';
+import { axeViolations, launchBrowser, newPage, releaseBrowser, screenshot } from './support/browser.ts';
 
 // The citizens' pages, issue 18: the code fields each with its own id and label (the
 // phone's only once selected, issue 20), a signed-in citizen sent home (not to sign in)
@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const context of opened) await context.close();
-  await browser?.close();
+  await releaseBrowser(browser);
 });
 
 const heading = (page: Page) => page.locator('main h1');

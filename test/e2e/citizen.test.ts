@@ -7,7 +7,7 @@ import { seeded } from '#test/support/partners.ts';
 import { post, putCourse } from '#test/support/purchases.ts';
 import { runSelection } from '#test/support/selection.ts';
 import { waveBody } from '#test/support/waves.ts';
-import { axeViolations, launchBrowser, newPage, screenshot } from './support/browser.ts';
+import { axeViolations, launchBrowser, newPage, releaseBrowser, screenshot } from './support/browser.ts';
 
 // A citizen's whole way through the citizen pages in Debian's Chromium, against the e2e
 // stack: register, verify the email code (read from the local outbox), sign in, personal
@@ -62,7 +62,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
+  await releaseBrowser(browser);
 });
 
 describe('a citizen in the browser', () => {

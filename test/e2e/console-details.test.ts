@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminToken, call } from '#test/support/api.ts';
 import { seedPayables } from '#test/support/payouts.ts';
 import { waveBody } from '#test/support/waves.ts';
-import { axeViolations, launchBrowser, newPage, screenshot } from './support/browser.ts';
+import { axeViolations, launchBrowser, newPage, releaseBrowser, screenshot } from './support/browser.ts';
 
 // The console, issue 18: validation problems in Bahasa Indonesia (not zod's English), a
 // wave's creation said without a doubled word, and administrators named (not UUIDs) in the
@@ -18,7 +18,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
+  await releaseBrowser(browser);
 });
 
 /** Failed requests the tests provoke (validation) or the page expects (a selection not started). */

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { registerCitizen } from '#test/support/api.ts';
-import { launchBrowser, newPage } from './support/browser.ts';
+import { launchBrowser, newPage, releaseBrowser } from './support/browser.ts';
 
 // The citizens' site and the administrators' console on two origins (as two CloudFront
 // distributions of one build on AWS): the citizens' origin has no console, the console's
@@ -17,7 +17,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
+  await releaseBrowser(browser);
 });
 
 const storage = (page: Page) =>

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, launchBrowser, newPage, screenshot } from './support/browser.ts';
+import { axeViolations, launchBrowser, newPage, releaseBrowser, screenshot } from './support/browser.ts';
 
 const { apiUrl, consoleUrl } = inject('stack');
 let browser: Browser;
@@ -9,7 +9,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
+  await releaseBrowser(browser);
 });
 
 describe('the registration page', () => {

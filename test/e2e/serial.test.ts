@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
-import { describe } from 'vitest';
+import { afterAll, describe } from 'vitest';
+import { closeBrowser } from './support/browser.ts';
 
 // The browser files share a stack and one machine's Chromium: they run one after another,
 // as one task beside the rest of the suite (a project that is not file-parallel would run
@@ -8,6 +9,9 @@ import { describe } from 'vitest';
 const files = readdirSync(new URL('.', import.meta.url))
   .filter((f) => f.endsWith('.test.ts') && f !== 'serial.test.ts')
   .sort();
+
+// One Chromium for all of them (support/browser.ts), closed after the last.
+afterAll(closeBrowser);
 
 for (const file of files)
   describe(file, async () => {

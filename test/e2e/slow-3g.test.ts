@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, Request, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WEB_CACHE_CONTROL } from '#platform/http/web-headers.ts';
-import { launchBrowser, newPage, SLOW_3G, throttle } from './support/browser.ts';
+import { launchBrowser, newPage, releaseBrowser, SLOW_3G, throttle } from './support/browser.ts';
 
 // The registration page over DevTools' Slow 3G (2,000 ms round trip, 400 kbit/s) with a
 // cold cache: the time until the form is usable is measured and printed, never asserted
@@ -18,7 +18,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
+  await releaseBrowser(browser);
 });
 
 describe('the registration page on slow 3G', () => {

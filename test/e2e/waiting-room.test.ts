@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, launchBrowser, newPage } from './support/browser.ts';
+import { axeViolations, launchBrowser, newPage, releaseBrowser } from './support/browser.ts';
 
 // The waiting room's page (web/src/citizen/pages/waiting-room.tsx): a refresh and a second
 // tab keep the place. The room is switched on for this file only, and off after it.
@@ -35,7 +35,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await setRoom(false);
-  await browser?.close();
+  await releaseBrowser(browser);
 });
 
 describe('the waiting room page', () => {

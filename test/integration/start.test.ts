@@ -26,9 +26,8 @@ function start(env: Record<string, string>) {
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk));
-  const began = Date.now();
-  const exited = new Promise<{ code: number | null; seconds: number; output: string }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, seconds: (Date.now() - began) / 1000, output })),
+  const exited = new Promise<{ code: number | null; output: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, output })),
   );
   return { child, exited };
 }
@@ -75,10 +74,12 @@ describe('npm start', () => {
           ? { PORT: String(busy), CONSOLE_PORT: '0' }
           : { PORT: '0', CONSOLE_PORT: String(busy) }),
       });
-      const { code, seconds, output } = await exited;
+      const { code, output } = await exited;
       expect(code, output).toBe(1);
       expect(output).toContain(`Port ${busy} is in use: set ${which} to another port`);
-      expect(seconds, 'before any engine starts').toBeLessThan(15);
+      // Before any engine starts: DynamoDB Local's data directory, made just before its JVM
+      // starts, was never made (a time limit here failed on a loaded machine, not the code).
+      expect(existsSync(join(dir, 'dynamodb')), 'before any engine starts').toBe(false);
       expect(javaIn(dir)).toEqual([]);
     },
   );

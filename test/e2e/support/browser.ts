@@ -6,11 +6,18 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 // the package when it is missing; the flags keep it off this machine's closed network.
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** The one Chromium of the browser files (they run one after another in one worker): a
+ *  launch per file cost more than the pages some files open. Each file gets fresh
+ *  contexts (own storage) from it and closes them when it ends (releaseBrowser). */
+let shared: Promise<Browser> | undefined;
+
 export async function launchBrowser(): Promise<Browser> {
+  const running = await shared?.catch(() => undefined);
+  if (running?.isConnected()) return running;
   if (!existsSync(CHROMIUM)) {
     throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   }
-  return chromium.launch({
+  shared = chromium.launch({
     executablePath: CHROMIUM,
     args: [
       '--no-sandbox',
@@ -22,6 +29,19 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+  return shared;
+}
+
+/** A file's end: its contexts closed (no page of it polls on), the browser kept for the next. */
+export async function releaseBrowser(browser: Browser | undefined): Promise<void> {
+  await Promise.all((browser?.contexts() ?? []).map((context) => context.close()));
+}
+
+/** The browser files' end (test/e2e/serial.test.ts). */
+export async function closeBrowser(): Promise<void> {
+  const running = await shared?.catch(() => undefined);
+  shared = undefined;
+  await running?.close();
 }
 
 /** A fresh context (own storage) whose every CSP violation and page error is recorded. */
@@ -66,7 +86,8 @@ export interface AxeViolation {
  * through the DevTools protocol, which the page's CSP (script-src 'self') does not block.
  */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.evaluate(axeSource);
+  // Once per document: a page moved by its hash router keeps the axe it was given.
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     const page = globalThis as any;
     const result = await page.axe.run(page.document, { resultTypes: ['violations'] });
