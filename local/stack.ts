@@ -212,13 +212,21 @@ async function start(
   const registryVisibility = Number(process.env.REGISTRY_VISIBILITY_TIMEOUT_S);
   const consumed = await startQueueConsumers({
     consumers: queueConsumers.map((c) => {
-      const override = c.queue === REGISTRY_QUEUE ? registryVisibility : visibility;
+      // The registry's override is its retry delays (1 s, 2 s, then every 4 s), which the
+      // check sets on each message it retries (registryRedelivery); its queue still hides a
+      // message being checked for as long as the function may run, as AWS requires, so a
+      // check slowed by a loaded machine is not delivered again while it runs.
+      if (c.queue === REGISTRY_QUEUE)
+        return registryVisibility > 0
+          ? { ...c, visibilityTimeoutSeconds: Math.max(registryVisibility, c.timeoutSeconds) }
+          : c;
+      const override = visibility;
       if (!(override > 0)) return c;
       // A dead payout batch is settled once its last delivery's dispatcher can no longer
       // run (contexts/payouts/redelivery.ts), and AWS refuses a mapping whose queue hides a
       // message for less than its function may run: a shorter visibility shortens the
-      // dispatcher's timeout too. (The others' shorter visibility is a retry delay; what
-      // they write is conditional, so a delivery that overlaps another doubles nothing.)
+      // dispatcher's timeout too. (The notice queues' shorter visibility is a retry delay;
+      // their sends are claimed, so a delivery that overlaps another sends nothing twice.)
       const dispatcher = payoutQueues.some((q) => q.queue === c.queue);
       return {
         ...c,
