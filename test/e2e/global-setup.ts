@@ -7,7 +7,9 @@ let stack: SpawnedStack | undefined;
 
 export async function setup(project: TestProject) {
   stack = await spawnStack({
-    PAYMENT_TIMEOUT_MS: '500',
+    // The deployed partner timeout: no page here arms a partner fault, and 500 ms would make
+    // a link's inquiry that a loaded machine slows a 503 (as it did in the integration files).
+    PAYMENT_TIMEOUT_MS: '5000',
     PAYOUT_VISIBILITY_TIMEOUT_S: '20',
     STACK_PROJECT: project.name,
   });

@@ -10,6 +10,7 @@ import {
   stack,
   verifyPhone,
 } from '#test/support/api.ts';
+import { outboxCaughtUp } from '#test/support/outbox.ts';
 import { participant } from '#test/support/participants.ts';
 import { seeded } from '#test/support/partners.ts';
 import { accountNumberFor } from '#test/support/payouts.ts';
@@ -135,9 +136,11 @@ describe('a registrant who is never selected costs no SMS', () => {
     const others = cohort.filter((_, i) => outcomes[i] === 'NOT_SELECTED');
     expect([selected.length, others.length]).toEqual([1, 4]);
 
-    // Every email is delivered (the not-selected notice rides on the outcome item). The
-    // results are bulk notices (the stream hands them to a queue, whose senders send them)
-    // on the stack the parallel files share: at a load of 20-35 that took over 20 s.
+    // Every email is delivered (the not-selected notice rides on the outcome item). First
+    // the stream's sender reads past the outcomes: it is this stack's one, behind every
+    // parallel file's codes, each sent in turn (22 s behind on one loaded core: 90 s is four
+    // times that); then the notices queue's senders, on the stack the parallel files share.
+    await outboxCaughtUp(90_000);
     const delivered = await eventually(
       () => Promise.all(cohort.map((c) => sentTo(c.email))),
       (all) => all.every((items) => items.length >= 2),
