@@ -7,14 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { SpawnedStack } from '#local/spawn-stack.ts';
+import type { BenchParticipant } from '#test/bench/participants.ts';
 import { Latencies, round, runPool } from '#test/bench/stats.ts';
 import { documentClient } from '#test/support/applicants.ts';
-
-export interface BenchParticipant {
-  accountId: string;
-  cardNumber: string;
-  phone: string;
-}
 
 export async function baselineRunner(stack: SpawnedStack) {
   Object.assign(process.env, {

@@ -10,12 +10,10 @@
 // take turns (`rounds` shares of the flows each).
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { card, participant } from '#contexts/selection/items.ts';
-import { newCardNumber } from '#contexts/selection/rules/draw.ts';
 import { spawnStack } from '#local/spawn-stack.ts';
 import { readMetrics, totals } from '#test/bench/metrics.ts';
-import { type BenchParticipant, baselineRunner } from '#test/bench/purchases-baseline.ts';
+import { type BenchParticipant, seedBenchParticipants } from '#test/bench/participants.ts';
+import { baselineRunner } from '#test/bench/purchases-baseline.ts';
 import { argNumber, Latencies, round, runPool } from '#test/bench/stats.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import { request } from '#test/support/http.ts';
@@ -49,37 +47,7 @@ try {
   }
 
   // Participants, as the selection writes them: warm-up and timed ones for each side.
-  let serial = 0;
-  const deadline = new Date(Date.now() + 30 * 86_400_000).toISOString();
-  const seed = async (count: number): Promise<BenchParticipant[]> => {
-    const made = Array.from({ length: count }, () => ({
-      accountId: randomUUID(),
-      cardNumber: newCardNumber(),
-      phone: `+6289${String(100_000_000 + serial++).slice(-9)}`,
-    }));
-    for (let i = 0; i < made.length; i += 12) {
-      let writes: Record<string, unknown>[] = made.slice(i, i + 12).flatMap((p) =>
-        [
-          {
-            ...participant.key(p),
-            type: participant.type,
-            ...p,
-            waveId: 'bench',
-            balanceIdr: 3_500_000,
-            status: 'ACTIVE',
-            purchaseDeadline: deadline,
-            email: `${p.accountId}@example.com`,
-          },
-          card.item({ accountId: p.accountId }, p),
-        ].map((Item) => ({ PutRequest: { Item } })),
-      );
-      while (writes.length) {
-        const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: writes } }));
-        writes = (out.UnprocessedItems?.[tableName] ?? []) as Record<string, unknown>[];
-      }
-    }
-    return made;
-  };
+  const seed = (count: number) => seedBenchParticipants(client, tableName, count);
 
   const post = (key: (typeof keys)[number], path: string, body?: unknown) =>
     sendSigned(apiUrl, key, {

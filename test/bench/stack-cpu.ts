@@ -7,13 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { account } from '#contexts/accounts/items.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { course as courseItem } from '#contexts/catalog/items.ts';
-import { card, participant } from '#contexts/selection/items.ts';
-import { newCardNumber } from '#contexts/selection/rules/draw.ts';
 import { spawnStack } from '#local/spawn-stack.ts';
 import { readMetrics, totals } from '#test/bench/metrics.ts';
+import { seedBenchParticipants } from '#test/bench/participants.ts';
 import { argNumber, round, runPool } from '#test/bench/stats.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import { request } from '#test/support/http.ts';
@@ -124,41 +122,7 @@ try {
 
   // Participants as the selection writes them, then a purchase created and confirmed each.
   const client = documentClient(stack.info);
-  const deadline = new Date(Date.now() + 30 * 86_400_000).toISOString();
-  let serial = 0;
-  const made = Array.from({ length: n + 20 }, () => ({
-    accountId: randomUUID(),
-    cardNumber: newCardNumber(),
-    phone: `+6289${String(100_000_000 + serial++).slice(-9)}`,
-  }));
-  for (let i = 0; i < made.length; i += 8) {
-    let writes: Record<string, unknown>[] = made.slice(i, i + 8).flatMap((p) =>
-      [
-        {
-          ...account.key(p),
-          type: account.type,
-          accountId: p.accountId,
-          phone: p.phone,
-          phoneVerified: true,
-        },
-        {
-          ...participant.key(p),
-          type: participant.type,
-          ...p,
-          waveId: 'bench',
-          balanceIdr: 3_500_000,
-          status: 'ACTIVE',
-          purchaseDeadline: deadline,
-          email: `${p.accountId}@example.com`,
-        },
-        card.item({ accountId: p.accountId }, p),
-      ].map((Item) => ({ PutRequest: { Item } })),
-    );
-    while (writes.length) {
-      const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: writes } }));
-      writes = (out.UnprocessedItems?.[tableName] ?? []) as Record<string, unknown>[];
-    }
-  }
+  const made = await seedBenchParticipants(client, stack.info.tableName, n + 20);
   let next = 0;
   const post = (which: number, path: string, body: unknown) =>
     signed({ method: 'POST', path, body: JSON.stringify(body), idempotencyKey: randomUUID() }, which);
