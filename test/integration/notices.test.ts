@@ -109,9 +109,13 @@ describe('bulk notices and codes', () => {
     expect(armed.status).toBe(200);
     const before = await tally(stack().apiUrl);
     const recipients = await writeBulkNotices(stack(), 5, 0);
-    await drained(before, 5, 30_000);
-    const fired = await call('GET', '/_local/faults?point=notifications.after-send');
-    expect(fired.body.fired).toBe(1);
+    // The crash after a send (not the tally's growth, which another file's late code can
+    // make before these notices leave).
+    await vi.waitFor(
+      async () =>
+        expect((await call('GET', '/_local/faults?point=notifications.after-send')).body.fired).toBe(1),
+      { timeout: 30_000, interval: 250 },
+    );
     // The failed invocation's messages come back after the visibility timeout and find
     // their notices marked sent.
     await vi.waitFor(
@@ -120,8 +124,7 @@ describe('bulk notices and codes', () => {
       },
       { timeout: 90_000, interval: 500 },
     );
-    const after = grown(before, await tally(stack().apiUrl));
-    expect(after).toMatchObject({ sends: 5, distinct: 5, duplicated: 0 });
+    expect(grown(before, await tally(stack().apiUrl)).duplicated).toBe(0);
     for (const to of recipients) expect(await sentTo(to), to).toHaveLength(1);
   });
 
