@@ -3,6 +3,7 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dyn
 import { account } from '#contexts/accounts/items.ts';
 import { card, participant } from '#contexts/selection/items.ts';
 import { newCardNumber } from '#contexts/selection/rules/draw.ts';
+import { type PartnerKey, sendSigned } from '../../scripts/sign-request.ts';
 
 export interface BenchParticipant {
   accountId: string;
@@ -58,4 +59,22 @@ export async function seedBenchParticipants(
     }
   }
   return made;
+}
+
+/** The course `bench` (500,000 rupiah) in every platform's catalogue, what the purchasers buy. */
+export async function putBenchCourse(apiUrl: string, keys: readonly PartnerKey[]): Promise<void> {
+  for (const key of keys) {
+    const course = await sendSigned(apiUrl, key, {
+      method: 'PUT',
+      path: '/v1/partner/courses/bench',
+      body: JSON.stringify({
+        title: 'Bench',
+        institution: { id: 'lp-bench', name: 'LP' },
+        priceIdr: 500_000,
+        mode: 'online',
+        category: 'x',
+      }),
+    });
+    if (course.status >= 300) throw new Error(`course: ${course.status}`);
+  }
 }

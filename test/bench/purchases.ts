@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { spawnStack } from '#local/spawn-stack.ts';
 import { readMetrics, totals } from '#test/bench/metrics.ts';
-import { type BenchParticipant, seedBenchParticipants } from '#test/bench/participants.ts';
+import { type BenchParticipant, putBenchCourse, seedBenchParticipants } from '#test/bench/participants.ts';
 import { baselineRunner } from '#test/bench/purchases-baseline.ts';
 import { argNumber, Latencies, round, runPool } from '#test/bench/stats.ts';
 import { documentClient } from '#test/support/applicants.ts';
@@ -31,20 +31,7 @@ const isPurchaseStep = (op: string) => op.endsWith('Purchase');
 try {
   const platforms = stack.info.partners.filter((p) => p.kind === 'platform');
   const keys = platforms.map((p) => ({ keyId: p.keyId, secret: p.secret }));
-  for (const key of keys) {
-    const course = await sendSigned(apiUrl, key, {
-      method: 'PUT',
-      path: '/v1/partner/courses/bench',
-      body: JSON.stringify({
-        title: 'Bench',
-        institution: { id: 'lp-bench', name: 'LP' },
-        priceIdr: 500_000,
-        mode: 'online',
-        category: 'x',
-      }),
-    });
-    if (course.status >= 300) throw new Error(`course: ${course.status}`);
-  }
+  await putBenchCourse(apiUrl, keys);
 
   // Participants, as the selection writes them: warm-up and timed ones for each side.
   const seed = (count: number) => seedBenchParticipants(client, tableName, count);

@@ -11,7 +11,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { course as courseItem } from '#contexts/catalog/items.ts';
 import { spawnStack } from '#local/spawn-stack.ts';
 import { readMetrics, totals } from '#test/bench/metrics.ts';
-import { seedBenchParticipants } from '#test/bench/participants.ts';
+import { putBenchCourse, seedBenchParticipants } from '#test/bench/participants.ts';
 import { argNumber, round, runPool } from '#test/bench/stats.ts';
 import { documentClient } from '#test/support/applicants.ts';
 import { request } from '#test/support/http.ts';
@@ -70,20 +70,7 @@ try {
       await sleep(1000);
     }
   };
-  for (const key of keys) {
-    const course = await sendSigned(apiUrl, key, {
-      method: 'PUT',
-      path: '/v1/partner/courses/bench',
-      body: JSON.stringify({
-        title: 'Bench',
-        institution: { id: 'lp-bench', name: 'LP' },
-        priceIdr: 500_000,
-        mode: 'online',
-        category: 'x',
-      }),
-    });
-    if (course.status >= 300) throw new Error(`course: ${course.status}`);
-  }
+  await putBenchCourse(apiUrl, keys);
   const ok = (r: { status: number; body: unknown }, what: string) => {
     if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
     return r.body as any;
