@@ -29,6 +29,22 @@ export interface Application {
   declarations: Declarations;
 }
 
+/** What an application copies of the applicant's profile at join time. */
+export type ProfileCopy = Pick<
+  Application,
+  'nikHash' | 'kkHash' | 'birthDate' | 'gender' | 'provinceCode' | 'workStatus' | 'declarations'
+>;
+
+export const profileCopy = (profile: ProfileCopy): ProfileCopy => ({
+  nikHash: profile.nikHash,
+  kkHash: profile.kkHash,
+  birthDate: profile.birthDate,
+  gender: profile.gender,
+  provinceCode: profile.provinceCode,
+  workStatus: profile.workStatus,
+  declarations: profile.declarations,
+});
+
 /** The applicant index (GSI2) spreads each wave over this many partitions. */
 export const APPLICANT_SHARDS = 16;
 

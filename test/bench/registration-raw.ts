@@ -25,6 +25,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { REGISTRY_QUEUE } from '#contexts/registry/queues.ts';
+import { profileCopy } from '#contexts/waves/items.ts';
 import type { SpawnedStack } from '#local/spawn-stack.ts';
 import { queueUrlVariable } from '#platform/config.ts';
 import { profileBody, randomIdentity } from '#scripts/lib/nik.ts';
@@ -281,13 +282,7 @@ export async function rawBaseline(stack: SpawnedStack, waveId: string) {
             joinedAt: now.toISOString(),
             email,
             phone,
-            nikHash: profile!.nikHash,
-            kkHash: profile!.kkHash,
-            birthDate: profile!.birthDate,
-            gender: profile!.gender,
-            provinceCode: profile!.provinceCode,
-            workStatus: profile!.workStatus,
-            declarations: profile!.declarations,
+            ...profileCopy(profile!),
           },
           [],
           { profileUpdatedAt: profile!.updatedAt, check: checkWrites.writes },

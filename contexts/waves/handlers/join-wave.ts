@@ -9,7 +9,7 @@ import { registryCheck } from '#contexts/registry/items.ts';
 import { joinPlan } from '#contexts/registry/rules/pending.ts';
 import { enqueueChecks, joinCheckWrites } from '#contexts/registry/store/checks.ts';
 import { participant } from '#contexts/selection/items.ts';
-import { application } from '#contexts/waves/items.ts';
+import { application, profileCopy } from '#contexts/waves/items.ts';
 import { joinWave } from '#contexts/waves/routes.ts';
 import { ineligibility } from '#contexts/waves/rules/eligibility.ts';
 import type { Wave } from '#contexts/waves/rules/waves.ts';
@@ -89,13 +89,7 @@ async function join(items: RawItem[], wave: Wave, accountId: string, admissionUs
           joinedAt,
           email: account.email,
           phone: account.phone,
-          nikHash: profile!.nikHash,
-          kkHash: profile!.kkHash,
-          birthDate: profile!.birthDate,
-          gender: profile!.gender,
-          provinceCode: profile!.provinceCode,
-          workStatus: profile!.workStatus,
-          declarations: profile!.declarations,
+          ...profileCopy(profile!),
         },
         admissionUsed,
         { profileUpdatedAt: profile!.updatedAt, check: checkWrites.writes },
