@@ -59,15 +59,14 @@ export function createAdapter(
 export function createApiListener(routes: RouteContract[], functionsDir: URL): ApiListener {
   const compiled = routes.map(compile);
   // One Lambda per handler module, with what all its routes use (as the CDK app grants).
-  const merged = new Map<string, ReturnType<typeof mergeUses>>();
-  const usesOf = (handler: string) => {
-    let uses = merged.get(handler);
-    if (!uses) {
-      uses = mergeUses(...routes.filter((r) => r.handler === handler).map(routeUses));
-      merged.set(handler, uses);
-    }
-    return uses;
-  };
+  // Merged once per handler, not per request.
+  const merged = new Map(
+    [...new Set(routes.map((r) => r.handler))].map((handler) => [
+      handler,
+      mergeUses(...routes.filter((r) => r.handler === handler).map(routeUses)),
+    ]),
+  );
+  const usesOf = (handler: string) => merged.get(handler)!;
   const modules = new Map<string, Promise<LambdaHandler>>();
   const load = (handler: string) => {
     let loaded = modules.get(handler);

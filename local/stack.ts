@@ -220,8 +220,7 @@ async function start(
         return registryVisibility > 0
           ? { ...c, visibilityTimeoutSeconds: Math.max(registryVisibility, c.timeoutSeconds) }
           : c;
-      const override = visibility;
-      if (!(override > 0)) return c;
+      if (!(visibility > 0)) return c;
       // A dead payout batch is settled once its last delivery's dispatcher can no longer
       // run (contexts/payouts/redelivery.ts), and AWS refuses a mapping whose queue hides a
       // message for less than its function may run: a shorter visibility shortens the
@@ -230,8 +229,8 @@ async function start(
       const dispatcher = payoutQueues.some((q) => q.queue === c.queue);
       return {
         ...c,
-        visibilityTimeoutSeconds: override,
-        ...(dispatcher ? { timeoutSeconds: Math.min(c.timeoutSeconds, override) } : {}),
+        visibilityTimeoutSeconds: visibility,
+        ...(dispatcher ? { timeoutSeconds: Math.min(c.timeoutSeconds, visibility) } : {}),
       };
     }),
     functionsDir,
