@@ -4,7 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { createLocalServer } from '#local/http-server.ts';
 import { clock } from '#platform/clock.ts';
 import type { RouteContract } from '#platform/http/contract.ts';
-import { routeUses } from '#platform/http/contract.ts';
+import { HTTP_FUNCTION_TIMEOUT_S, routeUses } from '#platform/http/contract.ts';
 import { preflightHeaders } from '#platform/http/cors.ts';
 import { MAX_BODY_BYTES } from '#platform/http/handler.ts';
 import { type Problem, problems } from '#platform/http/problem.ts';
@@ -256,8 +256,12 @@ function toEvent(req: IncomingMessage, url: URL, route: CompiledRoute, body: Buf
   };
 }
 
+/** The context Lambda passes, counting down the deployed timeout from the invocation's start
+ *  (the local adapter does not cut a handler off at it: the time left is for the handler's
+ *  own stopping short). */
 function lambdaContext(handler: string): Context {
   const name = handler.replace(/\W/g, '-');
+  const deadline = Date.now() + HTTP_FUNCTION_TIMEOUT_S * 1000;
   return {
     awsRequestId: randomUUID(),
     functionName: name,
@@ -267,7 +271,7 @@ function lambdaContext(handler: string): Context {
     logGroupName: `/aws/lambda/${name}`,
     logStreamName: 'local',
     callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 30_000,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

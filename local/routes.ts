@@ -87,6 +87,7 @@ export const armFault = route({
       'admission.admitted',
       'notifications.after-send',
       'notifications.code-after-send',
+      'lists.import-deadline',
     ]),
     segment: z.number().int().min(0).max(255).optional(),
     afterItems: z.number().int().min(1).max(100_000),

@@ -25,12 +25,17 @@ export const faults = {
   fired(point: string): number {
     return armed.get(point)?.fired ?? 0;
   },
+  /** True (once per armed time) when an armed fault matches this point, segment and
+   *  progress: for a condition the code answers itself, such as running out of time. */
+  due(point: string, at: { segment?: number; done: number }): boolean {
+    const spec = armed.get(point);
+    if (!spec || spec.fired >= spec.times || at.done !== spec.afterItems) return false;
+    if (spec.segment !== undefined && spec.segment !== at.segment) return false;
+    spec.fired++;
+    return true;
+  },
   /** Throws when an armed fault matches this point, segment and progress. */
   check(point: string, at: { segment?: number; done: number }): void {
-    const spec = armed.get(point);
-    if (!spec || spec.fired >= spec.times || at.done !== spec.afterItems) return;
-    if (spec.segment !== undefined && spec.segment !== at.segment) return;
-    spec.fired++;
-    throw new InjectedFault(`injected fault at ${point} after ${at.done} items`);
+    if (faults.due(point, at)) throw new InjectedFault(`injected fault at ${point} after ${at.done} items`);
   },
 };

@@ -20,14 +20,19 @@ const ImportResult = z.object({ list: z.string(), received: z.number(), imported
 // 10,000 NIKs are ~190 KB of JSON: these two routes take bodies up to 256 KiB.
 const BULK_BODY_BYTES = 256 * 1024;
 
+const ONE_CALL =
+  'Up to 10,000 NIKs a call. Sending a list again is harmless and writes nothing for NIKs already on it. ' +
+  'A call that runs out of time answers 503 `import-incomplete` with Retry-After and how many are in (`imported`): ' +
+  'send the same call again, and it does only the rest.';
+
 export const importExclusions = route({
   operationId: 'importExclusionListEntries',
   method: 'POST',
   path: '/v1/admin/exclusion-lists/{list}/entries',
   access: 'admin',
   handler: 'lists/import-exclusions',
-  uses: { items: { nikFlags: 'update' } },
-  summary: "Add NIKs to an exclusion list from another agency's data (stored as keyed hashes only)",
+  uses: { items: { nikFlags: ['read', 'update'] } },
+  summary: `Add NIKs to an exclusion list from another agency's data (stored as keyed hashes only). ${ONE_CALL}`,
   tags,
   idempotent: true,
   maxBodyBytes: BULK_BODY_BYTES,
@@ -46,7 +51,7 @@ export const importExclusions = route({
     detail: { received: 'response.received', imported: 'response.imported' },
   },
   responses: { 200: { description: 'Imported', schema: ImportResult } },
-  problems: ['validation', 'not-found'],
+  problems: ['validation', 'not-found', 'import-incomplete'],
 });
 
 export const importLaidOff = route({
@@ -55,8 +60,8 @@ export const importLaidOff = route({
   path: '/v1/admin/priority-lists/laid-off/entries',
   access: 'admin',
   handler: 'lists/import-laid-off',
-  uses: { items: { nikFlags: 'update' } },
-  summary: "Add NIKs of laid-off workers from the labour ministry's lists: candidates for the reserved quota",
+  uses: { items: { nikFlags: ['read', 'update'] } },
+  summary: `Add NIKs of laid-off workers from the labour ministry's lists: candidates for the reserved quota. ${ONE_CALL}`,
   tags,
   idempotent: true,
   maxBodyBytes: BULK_BODY_BYTES,
@@ -68,5 +73,5 @@ export const importLaidOff = route({
     detail: { received: 'response.received', imported: 'response.imported' },
   },
   responses: { 200: { description: 'Imported', schema: ImportResult } },
-  problems: ['validation'],
+  problems: ['validation', 'import-incomplete'],
 });

@@ -96,6 +96,10 @@ export function route<
 
 export type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
 
+/** Every HTTP route's function times out after this (cdk/constructs/api.ts); the local
+ *  adapter counts the same time down in the invocation's context. Under API Gateway's 29 s. */
+export const HTTP_FUNCTION_TIMEOUT_S = 10;
+
 export interface HttpReply {
   status: number;
   body?: unknown;

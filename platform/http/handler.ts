@@ -40,6 +40,9 @@ export interface HttpRequest<B, Q, P> {
   /** Lower-cased header names. */
   headers: Record<string, string>;
   requestId: string;
+  /** The invocation's time left before Lambda ends it: for work that can stop short and say
+   *  how far it got (a bulk import) instead of being cut off with a 502. */
+  timeLeftMs(): number;
   /** On a route that `keepsInTransaction`, when the request carries an Idempotency-Key:
    *  the items that keep its answer, for the route's own transaction. */
   idempotency?: KeptInTransaction;
@@ -61,7 +64,7 @@ export function httpHandler<
   const core = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const started = performance.now();
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
-    const { invocation, result } = withInvocation(() => serve(event));
+    const { invocation, result } = withInvocation(() => serve(event, context));
     const reply = await result;
     const latencyMs = Math.round(performance.now() - started);
     logger.info('request', { operation: contract.operationId, status: reply.status, latencyMs });
@@ -69,7 +72,7 @@ export function httpHandler<
     return toResult(reply, requestId, corsHeaders(event.headers?.origin ?? event.headers?.Origin));
   };
 
-  const serve = async (event: APIGatewayProxyEvent): Promise<HttpReply> => {
+  const serve = async (event: APIGatewayProxyEvent, context: Context): Promise<HttpReply> => {
     let reply: HttpReply;
     try {
       const headers = lowerCaseKeys(event.headers);
@@ -103,6 +106,7 @@ export function httpHandler<
         principal,
         headers,
         requestId: event.requestContext?.requestId ?? '',
+        timeLeftMs: () => context.getRemainingTimeInMillis(),
       };
       const execute = (idempotency?: KeptInTransaction) =>
         run({ ...request, idempotency } as HttpRequest<Infer<B>, Infer<Q>, Infer<P>>)
@@ -253,7 +257,12 @@ function toProblemReply(error: unknown): HttpReply {
     return {
       status: error.status,
       body: error.toBody(),
-      headers: { 'content-type': 'application/problem+json' },
+      headers: {
+        'content-type': 'application/problem+json',
+        ...(error.options.retryAfterSeconds !== undefined
+          ? { 'retry-after': String(error.options.retryAfterSeconds) }
+          : {}),
+      },
     };
   }
   logger.error('unhandled error', { error: error as Error });

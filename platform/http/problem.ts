@@ -74,6 +74,7 @@ export const PROBLEM_TYPES = {
   'run-open-for-period': { status: 409, title: 'A run of this period is open' },
   'nothing-due': { status: 409, title: 'Nothing due' },
   'partner-unavailable': { status: 503, title: 'Payment partner unavailable' },
+  'import-incomplete': { status: 503, title: 'Import not finished in time' },
   'account-exists': { status: 409, title: 'Account number already held' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency-Key reused' },
@@ -103,7 +104,12 @@ export class Problem extends Error {
   constructor(
     readonly slug: ProblemSlug,
     readonly detail?: string,
-    readonly options: { errors?: FieldError[]; extensions?: Record<string, unknown> } = {},
+    readonly options: {
+      errors?: FieldError[];
+      extensions?: Record<string, unknown>;
+      /** When to ask again: the Retry-After header and a `retryAfterSeconds` field. */
+      retryAfterSeconds?: number;
+    } = {},
   ) {
     super(detail ?? slug);
     ({ status: this.status, title: this.title } = PROBLEM_TYPES[slug]);
@@ -117,6 +123,9 @@ export class Problem extends Error {
       ...(this.detail ? { detail: this.detail } : {}),
       ...(this.options.errors ? { errors: this.options.errors } : {}),
       ...this.options.extensions,
+      ...(this.options.retryAfterSeconds !== undefined
+        ? { retryAfterSeconds: this.options.retryAfterSeconds }
+        : {}),
     };
   }
 }

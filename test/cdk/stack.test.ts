@@ -21,7 +21,7 @@ import { contracts, deployedRoutes, routes } from '#contexts/routes.ts';
 import { schedules } from '#contexts/schedules.ts';
 import { workflows } from '#contexts/workflows.ts';
 import * as localRoutes from '#local/routes.ts';
-import { routeUses } from '#platform/http/contract.ts';
+import { HTTP_FUNCTION_TIMEOUT_S, routeUses } from '#platform/http/contract.ts';
 import {
   contentSecurityPolicy,
   WEB_CACHE_CONTROL,
@@ -268,6 +268,8 @@ describe('api', () => {
   it('sends each route to the function of its handler module, as a Lambda proxy in its own stack', () => {
     for (const route of deployedRoutes) {
       const fn = built.api.api.functions.get(route.handler)!;
+      // The time the local adapter counts down in the context a handler reads (timeLeftMs).
+      expect(resourceOf(fn).Properties.Timeout, route.handler).toBe(HTTP_FUNCTION_TIMEOUT_S);
       const found = methods().filter((m) => m.httpMethod === route.method && m.resource.path === route.path);
       expect(found, route.operationId).toHaveLength(1);
       const method = resourceOf(found[0]!);

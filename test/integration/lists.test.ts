@@ -1,11 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { randomIdentity } from '#scripts/lib/nik.ts';
 import { adminToken, call, registerCitizen, stack } from '#test/support/api.ts';
+import type { ApiResponse } from '#test/support/http.ts';
 
 const niks = (n: number) => Array.from({ length: n }, () => randomIdentity().nik);
 const dynamo = () =>
@@ -14,10 +15,14 @@ const dynamo = () =>
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+let lookupKey: Buffer | undefined;
 /** The stack's keyed hash of a NIK, computed here from the stack's own key file. */
 function nikHash(nik: string): string {
-  const keys = JSON.parse(readFileSync(join(dirname(inject('stackLogFile')), 'keys.json'), 'utf8'));
-  return createHmac('sha256', Buffer.from(keys.lookupKey, 'base64')).update(`nik:${nik}`).digest('base64url');
+  lookupKey ??= Buffer.from(
+    JSON.parse(readFileSync(join(dirname(inject('stackLogFile')), 'keys.json'), 'utf8')).lookupKey,
+    'base64',
+  );
+  return createHmac('sha256', lookupKey).update(`nik:${nik}`).digest('base64url');
 }
 /** Every flag item stored for one NIK. */
 async function flagItems(nik: string) {
@@ -31,22 +36,54 @@ async function flagItems(nik: string) {
   return (out.Items ?? []).map((item) => unmarshall(item));
 }
 
+/** Sends a list import as an agency's client would: the same call again after a 503
+ *  `import-incomplete`, after its Retry-After, until it is all in. Every reply, in order. */
+async function importAll(path: string, token: string, listed: string[]) {
+  const replies: ApiResponse[] = [];
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const reply = await call('POST', path, { token, body: { niks: listed } });
+    replies.push(reply);
+    if (reply.status !== 503) break;
+    // Each stop short says how far it got, and each call goes further.
+    expect(reply.body.type).toMatch(/import-incomplete$/);
+    expect(reply.body.imported).toBeGreaterThan(replies.at(-2)?.body.imported ?? 0);
+    await new Promise((resolve) => setTimeout(resolve, Number(reply.headers.get('retry-after')) * 1000));
+  }
+  expect(replies.at(-1)!.status).toBe(200);
+  return replies;
+}
+
+/** The flags items of many NIKs, read 100 at a time. */
+async function flagItemsOf(listed: string[]) {
+  const found: Record<string, any>[] = [];
+  for (let i = 0; i < listed.length; i += 100) {
+    const Keys = listed
+      .slice(i, i + 100)
+      .map((nik) => ({ PK: { S: `NIKFLAG#${nikHash(nik)}` }, SK: { S: 'FLAGS' } }));
+    const out = await dynamo().send(
+      new BatchGetItemCommand({ RequestItems: { [stack().tableName]: { Keys, ConsistentRead: true } } }),
+    );
+    expect(out.UnprocessedKeys ?? {}).toEqual({});
+    found.push(...(out.Responses?.[stack().tableName] ?? []).map((item) => unmarshall(item)));
+  }
+  return found;
+}
+
 // NIKs imported by earlier tests, searched for in clear in the whole table by the last one.
 const imported: string[] = [];
 
 describe('exclusion and priority lists', () => {
-  it('imports 10,000 NIKs in one call; importing them again is harmless', async () => {
+  it('imports 10,000 NIKs in a call (or its repeat, when its time ran out); sending them again writes nothing', async () => {
     const token = await adminToken();
     const body = { niks: niks(10_000) };
+    const path = '/v1/admin/exclusion-lists/civil-servants/entries';
     const started = performance.now();
-    const first = await call('POST', '/v1/admin/exclusion-lists/civil-servants/entries', { token, body });
-    console.log(`10,000 NIKs imported in ${Math.round(performance.now() - started)} ms`);
-    expect(first.status).toBe(200);
-    expect(first.body).toEqual({
-      list: 'civil-servants',
-      received: 10_000,
-      imported: new Set(body.niks).size,
-    });
+    const replies = await importAll(path, token, body.niks);
+    console.log(
+      `10,000 NIKs imported in ${Math.round(performance.now() - started)} ms, ${replies.length} call(s)`,
+    );
+    const distinct = new Set(body.niks).size;
+    expect(replies.at(-1)!.body).toEqual({ list: 'civil-servants', received: 10_000, imported: distinct });
     // One item per NIK holds every list it is on.
     const [sample] = await flagItems(body.niks[0]!);
     expect(sample).toEqual({
@@ -59,14 +96,48 @@ describe('exclusion and priority lists', () => {
     });
     imported.push(...body.niks.filter((_, i) => i % 50 === 0));
 
-    const again = await call('POST', '/v1/admin/exclusion-lists/civil-servants/entries', { token, body });
-    expect(again.status).toBe(200);
-    expect(again.body.imported).toBe(first.body.imported);
-    // The same item, the list named once, stamped by the second call's batch.
+    // A list sent again (agencies send whole lists) reads and writes nothing: the same
+    // item, the list named once, still stamped by the call that put it there.
+    const again = await importAll(path, token, body.niks);
+    expect(again.at(-1)!.body).toEqual({ list: 'civil-servants', received: 10_000, imported: distinct });
     const after = await flagItems(body.niks[0]!);
-    expect(after).toHaveLength(1);
-    expect(after[0]!.lists).toEqual(new Set(['civil-servants']));
-    expect(after[0]!.batchId).not.toBe(sample!.batchId);
+    expect(after).toEqual([sample]);
+  });
+
+  it('a call whose time runs out says how far it got; the same call again writes only the rest', async () => {
+    const token = await adminToken();
+    const armed = await call('POST', '/_local/faults', {
+      body: { point: 'lists.import-deadline', afterItems: 3, times: 1 },
+    });
+    expect(armed.status).toBe(200);
+    const listed = niks(1000);
+    const path = '/v1/admin/exclusion-lists/village-officials/entries';
+    const first = await call('POST', path, { token, body: { niks: listed } });
+    expect(first.status).toBe(503);
+    expect(first.headers.get('retry-after')).toBe('1');
+    expect(first.body).toMatchObject({
+      type: expect.stringMatching(/import-incomplete$/),
+      list: 'village-officials',
+      received: 1000,
+      retryAfterSeconds: 1,
+    });
+    // Three chunks of 100 done when it stopped, and the one in flight beside them.
+    expect([300, 400]).toContain(first.body.imported);
+    const stamps = async () => (await flagItemsOf(listed)).filter((f) => f.lists?.has('village-officials'));
+    const partial = await stamps();
+    expect(partial).toHaveLength(first.body.imported);
+    const firstBatch = partial[0]!.batchId;
+    expect(new Set(partial.map((f) => f.batchId))).toEqual(new Set([firstBatch]));
+
+    const repeat = await call('POST', path, { token, body: { niks: listed } });
+    expect(repeat.status).toBe(200);
+    expect(repeat.body).toEqual({ list: 'village-officials', received: 1000, imported: 1000 });
+    const whole = await stamps();
+    expect(whole).toHaveLength(1000);
+    // What the first call wrote keeps its stamp: the repeat wrote only the rest.
+    expect(whole.filter((f) => f.batchId === firstBatch)).toHaveLength(first.body.imported);
+    expect(new Set(whole.map((f) => f.batchId)).size).toBe(2);
+    imported.push(...listed.slice(0, 20));
   });
 
   it('counts duplicates in one call once', async () => {

@@ -29,9 +29,8 @@ export const serialGroups = {
     'payout-runs.test.ts',
     'payouts-reconcile.test.ts',
     'payouts-staging.test.ts',
-    // Not a payout file: a 10,000-NIK import must finish within Lambda's 30 s, which the
-    // parallel files' load on their stack can push it past (this stack's engine keeps the
-    // optimizing compiler: stackEnvironment).
+    // Not a payout file: it arms the list import's deadline fault, which any import on the
+    // stack would meet.
     'lists.test.ts',
   ],
   // The central faults scenario: its partners fail for a minute or more (its batches'
@@ -78,7 +77,7 @@ export function stackEnvironment(project: string): Record<string, string> {
   if (project === 'integration') return { PAYMENT_TIMEOUT_MS: '5000', PAYOUT_VISIBILITY_TIMEOUT_S: '20' };
   // Staging and paying runs of hundreds, and the 10,000-NIK import, in 100-item
   // transactions: the engine's optimizing compiler pays back here (the import took 8.3 s
-  // with the quick one alone, 5.7 s with both, and over Lambda's 30 s on a loaded run).
+  // with the quick one alone, 5.7 s with both).
   if (project === 'integration-payouts') return { ...PAYOUT_TEST_TIME, DYNAMODB_LOCAL_FULL_JIT: '1' };
   return PAYOUT_TEST_TIME;
 }

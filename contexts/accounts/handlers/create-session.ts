@@ -5,22 +5,16 @@ import { httpHandler } from '#contexts/http.ts';
 import { clock } from '#platform/clock.ts';
 import { hashPassword, verifyPassword } from '#platform/crypto.ts';
 import { issueToken, TOKEN_LIFETIME_S } from '#platform/http/auth.ts';
-import type { HttpReply } from '#platform/http/contract.ts';
 import { Problem } from '#platform/http/problem.ts';
 
 // Hashing a dummy password for unknown emails keeps the timing of both refusals alike.
 const dummyHash = hashPassword('not-a-real-password');
 
-function rateLimited(retryAfterMs: number): HttpReply {
+function rateLimited(retryAfterMs: number): Problem {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  const problem = new Problem('rate-limited', `Too many failed sign-ins: try again in ${seconds} s.`, {
-    extensions: { retryAfterSeconds: seconds },
+  return new Problem('rate-limited', `Too many failed sign-ins: try again in ${seconds} s.`, {
+    retryAfterSeconds: seconds,
   });
-  return {
-    status: problem.status,
-    body: problem.toBody(),
-    headers: { 'content-type': 'application/problem+json', 'retry-after': String(seconds) },
-  };
 }
 
 // Every password check is claimed on the email's back-off first (known or not, so the
@@ -29,7 +23,7 @@ function rateLimited(retryAfterMs: number): HttpReply {
 export const handler = httpHandler(createSession, async ({ body }) => {
   const now = clock.now();
   const attempt = await claimSignIn(body.email, now);
-  if (!attempt.claim.granted) return rateLimited(attempt.claim.retryAfterMs);
+  if (!attempt.claim.granted) throw rateLimited(attempt.claim.retryAfterMs);
   const account = await signInRecord(body.email, attempt.marker, now);
   const valid = await verifyPassword(body.password, account?.passwordHash ?? (await dummyHash));
   if (!account || !valid) {

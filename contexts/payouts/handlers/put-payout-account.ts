@@ -27,7 +27,6 @@ import { claimLink } from '#contexts/payouts/store/payout-limits.ts';
 import { participant } from '#contexts/selection/items.ts';
 import { clock } from '#platform/clock.ts';
 import { decrypt } from '#platform/crypto.ts';
-import type { HttpReply } from '#platform/http/contract.ts';
 import { Problem, problems } from '#platform/http/problem.ts';
 import { pick } from '#platform/store/item.ts';
 
@@ -41,18 +40,14 @@ function mismatch(inquiry: InquiryResult, fullName: string, eWallet: boolean): s
   return undefined;
 }
 
-function rateLimited(retryAfterSeconds: number): HttpReply {
-  const problem = new Problem(
+const rateLimited = (retryAfterSeconds: number) =>
+  new Problem(
     'rate-limited',
     `Too many attempts to link a payout account today: try again in ${retryAfterSeconds} s.`,
-    { extensions: { retryAfterSeconds } },
+    {
+      retryAfterSeconds,
+    },
   );
-  return {
-    status: problem.status,
-    body: problem.toBody(),
-    headers: { 'content-type': 'application/problem+json', 'retry-after': String(retryAfterSeconds) },
-  };
-}
 
 const inProgress = () =>
   new Problem('payout-in-progress', 'A payout run is paying this participant: change the account after it.');
@@ -84,7 +79,7 @@ export const handler = httpHandler(putPayoutAccount, async ({ body, principal })
     await payoutNumberHash(spec.code, body.accountNumber),
     clock.now(),
   );
-  if (!claim.granted) return rateLimited(claim.retryAfterSeconds);
+  if (!claim.granted) throw rateLimited(claim.retryAfterSeconds);
 
   let inquiry: InquiryResult;
   try {
