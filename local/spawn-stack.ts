@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,8 @@ export interface SpawnedStack {
   logFile: string;
   /** What its terminal showed (the banner, one line per request, warnings and errors). */
   terminalFile: string;
+  /** Stops the stack and removes its directory (its logs and key material), unless
+   *  KEEP_STACK_DIR=1 keeps it to read after the run. */
   stop(): Promise<void>;
 }
 
@@ -46,10 +48,12 @@ export async function spawnStack(env: Record<string, string> = {}): Promise<Spaw
   }
   const info = JSON.parse(readFileSync(stackFile, 'utf8')) as StackInfo;
   const stop = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    if (process.env.KEEP_STACK_DIR !== '1') rmSync(dir, { recursive: true, force: true });
   };
   return { info, dir, logFile, terminalFile, stop };
 }

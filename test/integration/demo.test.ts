@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { call, stack } from '#test/support/api.ts';
 import { LIVE_PAYMENT_PARTNERS, setFaults } from '#test/support/payouts.ts';
+import { tempDir } from '#test/support/temp.ts';
 import { cleanUp, runDemo } from '../../scripts/demo/main.ts';
 
 // `npm run demo` with a small wave against the integration stack: the whole funnel over
@@ -18,7 +18,7 @@ afterAll(async () => {
 
 describe('npm run demo', () => {
   it('plays a wave from registration to paid incentives and writes the report', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'prakerja-demo-')), 'report.html');
+    const out = join(tempDir('prakerja-demo-'), 'report.html');
     let printed = '';
     const result = await runDemo({
       // 40: the seeded plan still walks every step of the funnel (about a sixth of the

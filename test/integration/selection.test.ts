@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -25,6 +24,7 @@ import {
   runSelection,
   selectedIds,
 } from '#test/support/selection.ts';
+import { tempDir } from '#test/support/temp.ts';
 
 // The selection workflow on the local stack: the same ASL the CDK app deploys, run by
 // aws-local-stepfunctions, its Lambdas against DynamoDB Local. Applicants are written
@@ -129,7 +129,7 @@ describe('selection', () => {
   it('scripts/verify-draw.ts recomputes the draw from the export and catches a tampered one', async () => {
     const wave = await closedWave(fresh(80), { quota: 30, reservedQuota: 0 });
     await runSelection(stack(), token, wave.waveId, { seed: 'auditor-check', segments: 3 });
-    const file = join(mkdtempSync(join(tmpdir(), 'draw-')), 'draw.json');
+    const file = join(tempDir('draw-'), 'draw.json');
     const script = (args: string[]) =>
       spawnSync(process.execPath, ['--import', 'tsx', 'scripts/verify-draw.ts', ...args], {
         encoding: 'utf8',

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '#test/support/temp.ts';
 
 // `npm start` when it cannot start, or is stopped while starting: it says so at once, exits
 // non-zero, and leaves no DynamoDB Local JVM behind. Each case has a directory of its own
@@ -60,7 +60,7 @@ function takenPort(): Promise<number> {
   );
 }
 
-const freshDir = () => mkdtempSync(join(tmpdir(), 'prakerja-start-'));
+const freshDir = () => tempDir('prakerja-start-');
 
 describe('npm start', () => {
   it.each(['PORT', 'CONSOLE_PORT'])(

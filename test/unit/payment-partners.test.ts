@@ -1,6 +1,5 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { httpsPaymentPartners, paymentPartners } from '#contexts/payouts/payments/https.ts';
@@ -8,6 +7,7 @@ import { PAYMENT_PARTNERS } from '#contexts/payouts/payments/partners.ts';
 import { PartnerUnavailable } from '#contexts/payouts/payments/port.ts';
 import { startPaymentPartnerSimulator } from '#local/payment-partners.ts';
 import { AccessDenied, environmentFor, mergeUses, runWithUses } from '#platform/uses.ts';
+import { tempDir } from '#test/support/temp.ts';
 
 // The simulator in this process, the adapter against it: what the integration test does
 // not reach (a restart of the partner's books, a port nobody listens on, declared uses).
@@ -17,7 +17,7 @@ const keys = Object.fromEntries(
 
 describe('the payment-partner simulator', () => {
   it("keeps a partner's books across a restart, and never writes the NIK", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'prakerja-payments-'));
+    const dir = tempDir('prakerja-payments-');
     const nik = '3201015403980001';
     let sim = await startPaymentPartnerSimulator({ keys, dir });
     let port = httpsPaymentPartners({ endpoints: sim.endpoints, keys });

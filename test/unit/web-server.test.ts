@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,11 +7,12 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptsGzip, createWebServer, sitePath, type WebSite } from '#local/web.ts';
 import { WEB_CACHE_CONTROL } from '#platform/http/web-headers.ts';
+import { tempDir } from '#test/support/temp.ts';
 
 // The local stand-in for S3 + CloudFront: the same headers, nothing but web/dist, and
 // gzip when the browser accepts it, as CloudFront compresses. Two sites of one build, each
 // on an origin of its own: the citizens' (no console) and the console's (nothing else).
-const dist = mkdtempSync(join(tmpdir(), 'web-dist-'));
+const dist = tempDir('web-dist-');
 mkdirSync(join(dist, 'admin'));
 mkdirSync(join(dist, 'assets'));
 writeFileSync(join(dist, 'index.html'), '<h1>citizen</h1>');
