@@ -4,7 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { createLocalServer } from '#local/http-server.ts';
 import { clock } from '#platform/clock.ts';
 import type { RouteContract } from '#platform/http/contract.ts';
-import { HTTP_FUNCTION_TIMEOUT_S, routeUses } from '#platform/http/contract.ts';
+import { functionTimeoutSeconds, routeUses } from '#platform/http/contract.ts';
 import { preflightHeaders } from '#platform/http/cors.ts';
 import { MAX_BODY_BYTES } from '#platform/http/handler.ts';
 import { type Problem, problems } from '#platform/http/problem.ts';
@@ -58,15 +58,18 @@ export function createAdapter(
  *  and the console's, each with its own static files): one module per handler for both. */
 export function createApiListener(routes: RouteContract[], functionsDir: URL): ApiListener {
   const compiled = routes.map(compile);
-  // One Lambda per handler module, with what all its routes use (as the CDK app grants).
-  // Merged once per handler, not per request.
-  const merged = new Map(
-    [...new Set(routes.map((r) => r.handler))].map((handler) => [
-      handler,
-      mergeUses(...routes.filter((r) => r.handler === handler).map(routeUses)),
-    ]),
+  // One Lambda per handler module, with what all its routes use (as the CDK app grants) and
+  // the timeout they ask for. Merged once per handler, not per request.
+  const functions = new Map(
+    [...new Set(routes.map((r) => r.handler))].map((handler) => {
+      const served = routes.filter((r) => r.handler === handler);
+      return [
+        handler,
+        { uses: mergeUses(...served.map(routeUses)), timeoutSeconds: functionTimeoutSeconds(served) },
+      ];
+    }),
   );
-  const usesOf = (handler: string) => merged.get(handler)!;
+  const functionOf = (handler: string) => functions.get(handler)!;
   const modules = new Map<string, Promise<LambdaHandler>>();
   const load = (handler: string) => {
     let loaded = modules.get(handler);
@@ -120,8 +123,12 @@ export function createApiListener(routes: RouteContract[], functionsDir: URL): A
       const event = toEvent(req, url, match, body);
       const invoke = () =>
         runWithUses(
-          usesOf(match.contract.handler),
-          () => handler(event, lambdaContext(match.contract.handler)),
+          functionOf(match.contract.handler).uses,
+          () =>
+            handler(
+              event,
+              lambdaContext(match.contract.handler, functionOf(match.contract.handler).timeoutSeconds),
+            ),
           match.contract.handler,
         );
       const result = await (scope ? clock.inScope(scope, invoke) : invoke());
@@ -259,9 +266,9 @@ function toEvent(req: IncomingMessage, url: URL, route: CompiledRoute, body: Buf
 /** The context Lambda passes, counting down the deployed timeout from the invocation's start
  *  (the local adapter does not cut a handler off at it: the time left is for the handler's
  *  own stopping short). */
-function lambdaContext(handler: string): Context {
+function lambdaContext(handler: string, timeoutSeconds: number): Context {
   const name = handler.replace(/\W/g, '-');
-  const deadline = Date.now() + HTTP_FUNCTION_TIMEOUT_S * 1000;
+  const deadline = Date.now() + timeoutSeconds * 1000;
   return {
     awsRequestId: randomUUID(),
     functionName: name,

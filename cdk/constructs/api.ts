@@ -19,7 +19,7 @@ import { Construct } from 'constructs';
 import { type AppResources, appFunction, functionId } from '#cdk/constructs/function.ts';
 import { contextOf } from '#platform/handlers.ts';
 import type { RouteContract } from '#platform/http/contract.ts';
-import { HTTP_FUNCTION_TIMEOUT_S, routeUses } from '#platform/http/contract.ts';
+import { functionTimeoutSeconds, routeUses } from '#platform/http/contract.ts';
 import { CORS } from '#platform/http/cors.ts';
 import { PROBLEM_BASE } from '#platform/http/problem.ts';
 import { mergeUses } from '#platform/uses.ts';
@@ -108,7 +108,7 @@ export class Api extends Construct {
           uses: mergeUses(...handled.map(routeUses)),
           resources: props.resources,
           environment: functionEnvironment,
-          timeout: Duration.seconds(HTTP_FUNCTION_TIMEOUT_S),
+          timeout: Duration.seconds(functionTimeoutSeconds(handled)),
           shareRole: true,
         });
         this.functions.set(handler, fn);

@@ -70,6 +70,9 @@ export interface RouteContract<
   responses: Record<number, ResponseSpec>;
   /** Problem slugs this route may answer, for the documentation. */
   problems?: ProblemSlug[];
+  /** Its function's timeout, when bulk work needs more than HTTP_FUNCTION_TIMEOUT_S; at most
+   *  28: API Gateway ends a request at 29 s whatever the function does. */
+  timeoutSeconds?: number;
   /** Accepts an Idempotency-Key header; `required`: refuses a request without one. */
   idempotent?: boolean | 'required';
   /** Its work is one transaction, which also keeps the Idempotency-Key's answer (and a
@@ -96,9 +99,21 @@ export function route<
 
 export type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
 
-/** Every HTTP route's function times out after this (cdk/constructs/api.ts); the local
- *  adapter counts the same time down in the invocation's context. Under API Gateway's 29 s. */
+/** An HTTP route's function times out after this unless its routes ask for more
+ *  (`timeoutSeconds`); the local adapter counts the same time down in the context. */
 export const HTTP_FUNCTION_TIMEOUT_S = 10;
+const API_GATEWAY_LIMIT_S = 29;
+
+/** The timeout of the function serving `routes` (one handler's): the longest they ask for,
+ *  checked at synth and at the local stack's start to end before API Gateway gives up. */
+export function functionTimeoutSeconds(routes: readonly RouteContract[]): number {
+  const seconds = Math.max(HTTP_FUNCTION_TIMEOUT_S, ...routes.map((r) => r.timeoutSeconds ?? 0));
+  if (seconds >= API_GATEWAY_LIMIT_S)
+    throw new Error(
+      `${routes[0]?.handler}: a ${seconds} s timeout outlives API Gateway's ${API_GATEWAY_LIMIT_S} s`,
+    );
+  return seconds;
+}
 
 export interface HttpReply {
   status: number;

@@ -21,7 +21,7 @@ import { contracts, deployedRoutes, routes } from '#contexts/routes.ts';
 import { schedules } from '#contexts/schedules.ts';
 import { workflows } from '#contexts/workflows.ts';
 import * as localRoutes from '#local/routes.ts';
-import { HTTP_FUNCTION_TIMEOUT_S, routeUses } from '#platform/http/contract.ts';
+import { functionTimeoutSeconds, HTTP_FUNCTION_TIMEOUT_S, routeUses } from '#platform/http/contract.ts';
 import {
   contentSecurityPolicy,
   WEB_CACHE_CONTROL,
@@ -269,7 +269,9 @@ describe('api', () => {
     for (const route of deployedRoutes) {
       const fn = built.api.api.functions.get(route.handler)!;
       // The time the local adapter counts down in the context a handler reads (timeLeftMs).
-      expect(resourceOf(fn).Properties.Timeout, route.handler).toBe(HTTP_FUNCTION_TIMEOUT_S);
+      const served = deployedRoutes.filter((r) => r.handler === route.handler);
+      expect(resourceOf(fn).Properties.Timeout, route.handler).toBe(functionTimeoutSeconds(served));
+      expect(resourceOf(fn).Properties.Timeout).toBeLessThan(29);
       const found = methods().filter((m) => m.httpMethod === route.method && m.resource.path === route.path);
       expect(found, route.operationId).toHaveLength(1);
       const method = resourceOf(found[0]!);
@@ -283,6 +285,13 @@ describe('api', () => {
       });
     }
     expect(built.api.api.functions.size).toBe(new Set(deployedRoutes.map((r) => r.handler)).size);
+    // Bulk routes ask for more: the list imports (10,000 NIKs a call).
+    const longer = deployedRoutes.filter((r) => functionTimeoutSeconds([r]) > HTTP_FUNCTION_TIMEOUT_S);
+    expect(longer.map((r) => r.operationId).sort()).toEqual([
+      'importExclusionListEntries',
+      'importLaidOffPriorityEntries',
+    ]);
+    expect(() => functionTimeoutSeconds([{ ...longer[0]!, timeoutSeconds: 29 }])).toThrow(/API Gateway/);
   });
 
   it('answers preflights on every route path for the two web origins only', () => {
