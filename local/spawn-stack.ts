@@ -53,7 +53,26 @@ export async function spawnStack(env: Record<string, string> = {}): Promise<Spaw
       child.kill('SIGTERM');
       await exited;
     }
+    reportServerFaults(logFile, terminalFile, env.STACK_PROJECT ?? dir);
     if (process.env.KEEP_STACK_DIR !== '1') rmSync(dir, { recursive: true, force: true });
   };
   return { info, dir, logFile, terminalFile, stop };
+}
+
+/** Prints how many requests the stack answered 500 (an unhandled error in a handler, or a
+ *  handler ended at its timeout) and the first few: the logs go with the stack, and a test
+ *  that saw a 500 says only that. */
+function reportServerFaults(logFile: string, terminalFile: string, name: string): void {
+  const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n') : []);
+  const faults = [
+    ...lines(logFile).filter((line) => line.includes('"message":"unhandled error"')),
+    ...lines(terminalFile).filter((line) => line.startsWith('adapter error')),
+  ];
+  if (!faults.length) return;
+  console.error(
+    `stack ${name}: ${faults.length} request(s) answered 500; the first:\n${faults
+      .slice(0, 3)
+      .map((line) => line.slice(0, 1500))
+      .join('\n')}`,
+  );
 }

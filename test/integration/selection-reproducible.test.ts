@@ -17,6 +17,7 @@ import {
   runSelection,
   selectedIds,
 } from '#test/support/selection.ts';
+import { stretchedTimeouts } from './serial-files.ts';
 
 // Reproducibility across deployments: the very same applicants in three independent
 // stacks (each its own DynamoDB and keys), drawn with different numbers of parallel
@@ -28,7 +29,7 @@ const settings = { quota: 90, reservedQuota: 15 };
 let others: SpawnedStack[] = [];
 
 beforeAll(async () => {
-  others = await Promise.all([spawnStack(), spawnStack()]);
+  others = await Promise.all([spawnStack(stretchedTimeouts), spawnStack(stretchedTimeouts)]);
 }, 300_000);
 
 afterAll(async () => {
