@@ -53,26 +53,23 @@ export async function spawnStack(env: Record<string, string> = {}): Promise<Spaw
       child.kill('SIGTERM');
       await exited;
     }
-    reportServerFaults(logFile, terminalFile, env.STACK_PROJECT ?? dir);
     if (process.env.KEEP_STACK_DIR !== '1') rmSync(dir, { recursive: true, force: true });
   };
   return { info, dir, logFile, terminalFile, stop };
 }
 
-/** Prints how many requests the stack answered 500 (an unhandled error in a handler, or a
- *  handler ended at its timeout) and the first few: the logs go with the stack, and a test
- *  that saw a 500 says only that. */
-function reportServerFaults(logFile: string, terminalFile: string, name: string): void {
+/** The requests a stack answered 500 (an unhandled error in a handler, or a handler ended
+ *  at its timeout), but for the faults a test injected on purpose: how many, and the first
+ *  few. Undefined when there were none. */
+export function serverFaults(logFile: string, terminalFile: string): string | undefined {
   const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n') : []);
   const faults = [
-    ...lines(logFile).filter((line) => line.includes('"message":"unhandled error"')),
+    ...lines(logFile).filter(
+      (line) => line.includes('"message":"unhandled error"') && !line.includes('"name":"InjectedFault"'),
+    ),
     ...lines(terminalFile).filter((line) => line.startsWith('adapter error')),
   ];
-  if (!faults.length) return;
-  console.error(
-    `stack ${name}: ${faults.length} request(s) answered 500; the first:\n${faults
-      .slice(0, 3)
-      .map((line) => line.slice(0, 1500))
-      .join('\n')}`,
-  );
+  if (!faults.length) return undefined;
+  const first = faults.slice(0, 3).map((line) => line.slice(0, 1500));
+  return `${faults.length} request(s) answered 500; the first:\n${first.join('\n')}`;
 }

@@ -17,6 +17,7 @@ export async function setup(project: TestProject) {
   });
   project.provide('stack', stack.info);
   project.provide('stackLogFile', stack.logFile);
+  project.provide('stackTerminalFile', stack.terminalFile);
 }
 
 export async function teardown() {

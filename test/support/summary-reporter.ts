@@ -1,4 +1,5 @@
 import type { Reporter, TestModule } from 'vitest/node';
+import { serverFaults } from '#local/spawn-stack.ts';
 
 // Prints each project's time, then the whole run's count as one plain line,
 // `N passed, N failed[, N skipped]`, which CI tools read (it stays the last line). A file
@@ -46,8 +47,21 @@ export default class SummaryReporter implements Reporter {
       failed += module.state() === 'failed' ? Math.max(failedHere, 1) : failedHere;
     }
     process.stdout.write(
-      `\n${this.projectTimes()}${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
+      `\n${this.serverFaults(modules)}${this.projectTimes()}${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
     );
+  }
+
+  /** What each project's stack answered 500, read before the stacks stop and take their
+   *  logs with them: a test that saw a 500 says only that. */
+  private serverFaults(modules: ReadonlyArray<TestModule>): string {
+    const projects = new Map(modules.map((m) => [m.project.name, m.project]));
+    return [...projects]
+      .flatMap(([name, project]) => {
+        const { stackLogFile, stackTerminalFile } = project.getProvidedContext();
+        const report = stackLogFile && stackTerminalFile && serverFaults(stackLogFile, stackTerminalFile);
+        return report ? [`stack of ${name}: ${report}\n`] : [];
+      })
+      .join('');
   }
 
   /** One line per project: its files' span in the run (wall clock) and their summed time. */
