@@ -207,31 +207,24 @@ async function start(
   await ensureTable(dynamo.client, tableName);
   // The queue consumers, as their SQS event source mappings run them on AWS; every
   // function that declares a queue finds its URL where the CDK app puts it.
-  // Each queue's local visibility override: the payout queues' and the registry's own.
+  // Each queue's local visibility override (tests): the registry's own, the payouts' for the rest.
   const visibility = Number(process.env.PAYOUT_VISIBILITY_TIMEOUT_S);
   const registryVisibility = Number(process.env.REGISTRY_VISIBILITY_TIMEOUT_S);
   const consumed = await startQueueConsumers({
     consumers: queueConsumers.map((c) => {
-      // The registry's override is its retry delays (1 s, 2 s, then every 4 s), which the
-      // check sets on each message it retries (registryRedelivery); its queue still hides a
-      // message being checked for as long as the function may run, as AWS requires, so a
-      // check slowed by a loaded machine is not delivered again while it runs.
-      if (c.queue === REGISTRY_QUEUE)
-        return registryVisibility > 0
-          ? { ...c, visibilityTimeoutSeconds: Math.max(registryVisibility, c.timeoutSeconds) }
-          : c;
-      if (!(visibility > 0)) return c;
-      // A dead payout batch is settled once its last delivery's dispatcher can no longer
-      // run (contexts/payouts/redelivery.ts), and AWS refuses a mapping whose queue hides a
-      // message for less than its function may run: a shorter visibility shortens the
-      // dispatcher's timeout too. (The notice queues' shorter visibility is a retry delay;
-      // their sends are claimed, so a delivery that overlaps another sends nothing twice.)
-      const dispatcher = payoutQueues.some((q) => q.queue === c.queue);
-      return {
-        ...c,
-        visibilityTimeoutSeconds: visibility,
-        ...(dispatcher ? { timeoutSeconds: Math.min(c.timeoutSeconds, visibility) } : {}),
-      };
+      const override = c.queue === REGISTRY_QUEUE ? registryVisibility : visibility;
+      if (!(override > 0)) return c;
+      // AWS refuses a mapping whose queue hides a message for less than its function may
+      // run. A dead payout batch is settled once its last delivery's dispatcher can no longer
+      // run (contexts/payouts/redelivery.ts): a shorter visibility shortens the dispatcher's
+      // timeout too. The others' queues still hide a message for as long as their function
+      // may run, so one slowed by a loaded machine is not delivered again while it runs: the
+      // override only brings back sooner a message whose delivery failed (a notice sender's
+      // crash), and sets the registry's retry delays (1 s, 2 s, then every 4 s), which the
+      // check sets on each message it retries.
+      return payoutQueues.some((q) => q.queue === c.queue)
+        ? { ...c, visibilityTimeoutSeconds: override, timeoutSeconds: Math.min(c.timeoutSeconds, override) }
+        : { ...c, visibilityTimeoutSeconds: Math.max(override, c.timeoutSeconds) };
     }),
     functionsDir,
     sqsEndpoint: queues.address,
