@@ -25,7 +25,7 @@ import { startStreamConsumer } from '#local/streams.ts';
 import { createWebServer } from '#local/web.ts';
 import { localStateMachineArn, startWorkflows } from '#local/workflows.ts';
 import { queueUrlVariable } from '#platform/config.ts';
-import { dlqName } from '#platform/queues.ts';
+import { dlqName, type QueueConsumer } from '#platform/queues.ts';
 import { sqs } from '#platform/queues-client.ts';
 import { db } from '#platform/store/client.ts';
 
@@ -211,21 +211,7 @@ async function start(
   const visibility = Number(process.env.PAYOUT_VISIBILITY_TIMEOUT_S);
   const registryVisibility = Number(process.env.REGISTRY_VISIBILITY_TIMEOUT_S);
   const consumed = await startQueueConsumers({
-    consumers: queueConsumers.map((c) => {
-      const override = c.queue === REGISTRY_QUEUE ? registryVisibility : visibility;
-      if (!(override > 0)) return c;
-      // AWS refuses a mapping whose queue hides a message for less than its function may
-      // run. A dead payout batch is settled once its last delivery's dispatcher can no longer
-      // run (contexts/payouts/redelivery.ts): a shorter visibility shortens the dispatcher's
-      // timeout too. The others' queues still hide a message for as long as their function
-      // may run, so one slowed by a loaded machine is not delivered again while it runs: the
-      // override only brings back sooner a message whose delivery failed (a notice sender's
-      // crash), and sets the registry's retry delays (1 s, 2 s, then every 4 s), which the
-      // check sets on each message it retries.
-      return payoutQueues.some((q) => q.queue === c.queue)
-        ? { ...c, visibilityTimeoutSeconds: override, timeoutSeconds: Math.min(c.timeoutSeconds, override) }
-        : { ...c, visibilityTimeoutSeconds: Math.max(override, c.timeoutSeconds) };
-    }),
+    consumers: localQueueConsumers({ payouts: visibility, registry: registryVisibility }),
     functionsDir,
     sqsEndpoint: queues.address,
     region: process.env.AWS_REGION ?? 'ap-southeast-3',
@@ -317,4 +303,24 @@ async function start(
   writeFileSync(join(options.dir, 'stack.json'), JSON.stringify(info, null, 2), { mode: 0o600 });
 
   return { info, stop, dynamoProcess: dynamo.process };
+}
+
+/** The queue consumers as the local stack runs them, with the tests' visibility overrides
+ *  (`PAYOUT_VISIBILITY_TIMEOUT_S`, `REGISTRY_VISIBILITY_TIMEOUT_S`; 0: none). */
+export function localQueueConsumers(overrides: { payouts: number; registry: number }): QueueConsumer[] {
+  return queueConsumers.map((c) => {
+    const override = c.queue === REGISTRY_QUEUE ? overrides.registry : overrides.payouts;
+    if (!(override > 0)) return c;
+    // AWS refuses a mapping whose queue hides a message for less than its function may
+    // run. A dead payout batch is settled once its last delivery's dispatcher can no longer
+    // run (contexts/payouts/redelivery.ts): a shorter visibility shortens the dispatcher's
+    // timeout too. The others' queues still hide a message for as long as their function
+    // may run, so one slowed by a loaded machine is not delivered again while it runs: the
+    // override only brings back sooner a message whose delivery failed (a notice sender's
+    // crash), and sets the registry's retry delays (1 s, 2 s, then every 4 s), which the
+    // check sets on each message it retries.
+    return payoutQueues.some((q) => q.queue === c.queue)
+      ? { ...c, visibilityTimeoutSeconds: override, timeoutSeconds: Math.min(c.timeoutSeconds, override) }
+      : { ...c, visibilityTimeoutSeconds: Math.max(override, c.timeoutSeconds) };
+  });
 }
