@@ -88,7 +88,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const [method, path, body] = positionals;
   if (!method || !path) {
     console.error(
-      'usage: sign-request.ts (--partner <code> | --key-id K --secret S) [--api URL] METHOD PATH [JSON]',
+      'usage: sign-request.ts (--partner <code> | --key-id=K --secret=S) [--api=URL] METHOD PATH [JSON]\n' +
+        '(a secret may begin with "-": give it as --secret=S)',
     );
     process.exit(2);
   }
