@@ -123,14 +123,11 @@ export function createApiListener(routes: RouteContract[], functionsDir: URL): A
         );
       const handler = await load(match.contract.handler);
       const event = toEvent(req, url, match, body);
+      const fn = functionOf(match.contract.handler);
       const invoke = () =>
         runWithUses(
-          functionOf(match.contract.handler).uses,
-          () =>
-            handler(
-              event,
-              lambdaContext(match.contract.handler, functionOf(match.contract.handler).timeoutSeconds),
-            ),
+          fn.uses,
+          () => handler(event, lambdaContext(match.contract.handler, fn.timeoutSeconds)),
           match.contract.handler,
         );
       const result = await (scope ? clock.inScope(scope, invoke) : invoke());

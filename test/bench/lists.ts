@@ -5,15 +5,13 @@
 // 100-item transactions of the same update, two in flight: what the import did before it
 // read first). Figures: ms per import, NIKs a second, the calls a 503 `import-incomplete`
 // made the client repeat, DynamoDB calls and capacity per import from the stack's metrics.
-import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { addFlagUpdate } from '#contexts/lists/store/lists.ts';
 import { spawnStack } from '#local/spawn-stack.ts';
 import { randomIdentity } from '#scripts/lib/nik.ts';
 import { readMetrics, totals } from '#test/bench/metrics.ts';
 import { argNumber, Latencies, round } from '#test/bench/stats.ts';
-import { documentClient } from '#test/support/applicants.ts';
+import { documentClient, stackLookupHash } from '#test/support/applicants.ts';
 import { request } from '#test/support/http.ts';
 
 const n = Math.min(10_000, argNumber('n', 10_000));
@@ -23,15 +21,14 @@ const OPERATION = 'importExclusionListEntries';
 
 try {
   const { apiUrl, tableName } = stack.info;
+  // The store's own update (addFlagUpdate) names the table from the environment.
+  process.env.TABLE_NAME = tableName;
   const admin = stack.info.admins.find((a) => a.role === 'admin')!;
   const session = await request(apiUrl, 'POST', '/v1/sessions', {
     body: { email: admin.email, password: admin.password },
   });
   const token = session.body.accessToken as string;
-  const lookupKey = Buffer.from(
-    JSON.parse(readFileSync(join(stack.dir, 'keys.json'), 'utf8')).lookupKey,
-    'base64',
-  );
+  const nikHash = stackLookupHash(stack.dir);
   const niks = () => Array.from({ length: n }, () => randomIdentity().nik);
   const times = new Latencies();
   let repeats = 0;
@@ -76,30 +73,15 @@ try {
   const client = documentClient(stack.info);
   const baseline = new Latencies();
   const write = async (list: string[]) => {
-    const stamp = { at: new Date().toISOString(), batch: `bench-${Date.now()}` };
-    const hashes = list.map((nik) =>
-      createHmac('sha256', lookupKey).update(`nik:${nik}`).digest('base64url'),
-    );
+    const stamp = { importedAt: new Date().toISOString(), batchId: `bench-${Date.now()}` };
+    const hashes = list.map((nik) => nikHash('nik', nik));
     let next = 0;
     const worker = async () => {
       while (next * 100 < hashes.length) {
         const chunk = hashes.slice(next * 100, ++next * 100);
         await client.send(
           new TransactWriteCommand({
-            TransactItems: chunk.map((h) => ({
-              Update: {
-                TableName: tableName,
-                Key: { PK: `NIKFLAG#${h}`, SK: 'FLAGS' },
-                UpdateExpression: 'ADD #set :list SET #type = :type, importedAt = :at, batchId = :batch',
-                ExpressionAttributeNames: { '#set': 'lists', '#type': 'type' },
-                ExpressionAttributeValues: {
-                  ':list': new Set(['civil-servants']),
-                  ':type': 'NikFlags',
-                  ':at': stamp.at,
-                  ':batch': stamp.batch,
-                },
-              },
-            })),
+            TransactItems: chunk.map((h) => ({ Update: addFlagUpdate(h, 'lists', 'civil-servants', stamp) })),
           }),
         );
       }

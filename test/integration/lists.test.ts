@@ -1,11 +1,9 @@
-import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { BatchGetItemCommand, DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { randomIdentity } from '#scripts/lib/nik.ts';
 import { adminToken, call, registerCitizen, stack } from '#test/support/api.ts';
+import { stackDirOf, stackLookupHash } from '#test/support/applicants.ts';
 import type { ApiResponse } from '#test/support/http.ts';
 
 const niks = (n: number) => Array.from({ length: n }, () => randomIdentity().nik);
@@ -15,14 +13,11 @@ const dynamo = () =>
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-let lookupKey: Buffer | undefined;
+let hash: ReturnType<typeof stackLookupHash> | undefined;
 /** The stack's keyed hash of a NIK, computed here from the stack's own key file. */
 function nikHash(nik: string): string {
-  lookupKey ??= Buffer.from(
-    JSON.parse(readFileSync(join(dirname(inject('stackLogFile')), 'keys.json'), 'utf8')).lookupKey,
-    'base64',
-  );
-  return createHmac('sha256', lookupKey).update(`nik:${nik}`).digest('base64url');
+  hash ??= stackLookupHash(stackDirOf(inject('stackLogFile')));
+  return hash('nik', nik);
 }
 /** Every flag item stored for one NIK. */
 async function flagItems(nik: string) {
